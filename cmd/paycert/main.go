@@ -1,0 +1,37 @@
+// Command paycert certifies implementations of four Chinese payment and card
+// platforms: conformance suites, reference simulators, load scenarios,
+// card-reader tests and the codec tools an engineer needs while debugging.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := Execute(ctx, rootCommand(), stdIO(), os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// rootCommand is the whole command tree. Each subtree is built by a function
+// in its own file, so a reader finds "paycert mac" in mac.go.
+func rootCommand() *Command {
+	return &Command{
+		Name:    "paycert",
+		Summary: "Conformance, load and card-reader harness for Kakatong, 99bill, iPos and Huzhou transit card.",
+		Usage:   "<command> [arguments]",
+		Help: `Start with 'paycert certify': it runs every conformance suite against the embedded
+reference simulators (or real endpoints from --config) and writes a report.
+
+Examples:
+  paycert certify                       # all four platforms against the embedded simulators
+  paycert certify ipos --target ipos=https://test.example/ipos --config paycert.yaml
+  paycert sim ipos --listen 127.0.0.1:8081 --strict
+  paycert mac ipos --key SECRET request.xml`,
+		Subs: []*Command{},
+	}
+}

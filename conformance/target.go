@@ -1,0 +1,116 @@
+// Package conformance is the common ground of the four platform suites:
+// how a suite learns its target, the label convention, transcripts attached
+// to specs, and the in-process runner shared by "go test" and
+// "paycert certify". See README.md in this directory.
+package conformance
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Target is what one platform suite runs against.
+type Target struct {
+	Platform string `yaml:"-"`
+	// URL of a real endpoint. Empty means the embedded reference simulator,
+	// started in-process on a free loopback port.
+	URL string `yaml:"url"`
+	// Params carries platform-specific settings (keys, merchant and terminal
+	// ids, certificate paths). Each suite documents the names it reads; values
+	// may be secrets and are never printed or written into reports.
+	Params map[string]string `yaml:"params"`
+	// Faults to switch on in the embedded simulator (mutation runs).
+	Faults []string `yaml:"-"`
+	// Strict puts the embedded simulator in strict-mock mode.
+	Strict bool `yaml:"strict"`
+}
+
+// Embedded reports whether the target is the in-process simulator.
+func (t Target) Embedded() bool { return t.URL == "" }
+
+// Param returns a parameter or def when it is unset.
+func (t Target) Param(name, def string) string {
+	if v, ok := t.Params[name]; ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// String describes the target without its secrets.
+func (t Target) String() string {
+	if t.Embedded() {
+		s := t.Platform + ": embedded simulator"
+		if len(t.Faults) > 0 {
+			s += " with faults " + strings.Join(t.Faults, ",")
+		}
+		return s
+	}
+	return t.Platform + ": " + t.URL
+}
+
+// Waiver marks a spec as an expected failure (issue 9): the report shows it,
+// and flags a waived spec that passed.
+type Waiver struct {
+	Spec    string `yaml:"spec"`    // substring of the full spec text, or a label expression
+	Reason  string `yaml:"reason"`  // why the failure is accepted
+	Expires string `yaml:"expires"` // YYYY-MM-DD; an expired waiver no longer applies
+}
+
+// Config is paycert.yaml: per platform a target, plus waivers.
+type Config struct {
+	Targets map[string]Target `yaml:"targets"`
+	Waivers []Waiver          `yaml:"waivers"`
+}
+
+// LoadConfig reads a paycert.yaml file.
+func LoadConfig(path string) (Config, error) {
+	var c Config
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return c, fmt.Errorf("read config: %w", err)
+	}
+	dec := yaml.NewDecoder(strings.NewReader(string(b)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		return c, fmt.Errorf("parse config %s: %w", path, err)
+	}
+	for name, t := range c.Targets {
+		t.Platform = name
+		c.Targets[name] = t
+	}
+	return c, nil
+}
+
+// ParseTargetFlag parses "platform=URL" as given to --target.
+func ParseTargetFlag(s string) (platform, url string, err error) {
+	p, u, ok := strings.Cut(s, "=")
+	if !ok || p == "" || u == "" {
+		return "", "", fmt.Errorf("--target %q: want platform=URL, e.g. ipos=https://10.0.0.5:8443/ipos", s)
+	}
+	return p, u, nil
+}
+
+// Resolve returns the target for platform: the configured one, or the
+// embedded simulator.
+func (c Config) Resolve(platform string) Target {
+	t, ok := c.Targets[platform]
+	if !ok {
+		t = Target{}
+	}
+	t.Platform = platform
+	return t
+}
+
+// Platforms lists the configured platform names, sorted.
+func (c Config) Platforms() []string {
+	var out []string
+	for p := range c.Targets {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}

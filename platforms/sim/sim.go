@@ -1,0 +1,164 @@
+// Package sim is the convention every reference simulator follows: an
+// http.Handler plus state, an injectable clock, named faults for mutation
+// testing, a strict-mock recorder of protocol violations, a 1 MiB body cap
+// and a recover guard, served on loopback.
+//
+// A platform simulator is built with New(Options) in its own package and
+// satisfies Simulator, so the CLI ("paycert sim"), the conformance suites and
+// the load runner start it the same way.
+package sim
+
+import (
+	"crypto/tls"
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// MaxBody is the largest request body a simulator reads. Larger bodies are
+// refused with 413 before any parsing (a documented platform code is used
+// instead where the spec has one).
+const MaxBody = 1 << 20
+
+// Simulator is what every platform simulator provides.
+type Simulator interface {
+	http.Handler
+	// Faults lists every fault the simulator can inject, enabled or not.
+	Faults() []Fault
+	// Violations returns what strict-mock mode recorded so far.
+	Violations() []Violation
+}
+
+// TLSSimulator is implemented by simulators that must be served over TLS
+// (99bill's mutual TLS); Listen uses the returned config.
+type TLSSimulator interface {
+	Simulator
+	TLSConfig() *tls.Config
+}
+
+// Options are the knobs common to every simulator.
+type Options struct {
+	Clock  Clock    // nil: the system clock
+	Faults []string // names from Faults(); unknown names are an error from New
+	Strict bool     // strict-mock: record every violation of the spec in incoming requests
+	Logf   func(format string, args ...any)
+}
+
+// ClockOrSystem returns o.Clock, or the system clock when none was given.
+func (o Options) ClockOrSystem() Clock {
+	if o.Clock == nil {
+		return SystemClock{}
+	}
+	return o.Clock
+}
+
+// Clock tells simulated time, so 24-hour windows, expiry and resend
+// intervals are testable without sleeping.
+type Clock interface {
+	Now() time.Time
+}
+
+// SystemClock is the wall clock.
+type SystemClock struct{}
+
+func (SystemClock) Now() time.Time { return time.Now() }
+
+// ManualClock only moves when told to. Safe for concurrent use.
+type ManualClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewManualClock starts a manual clock at t.
+func NewManualClock(t time.Time) *ManualClock { return &ManualClock{t: t} }
+
+func (c *ManualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Advance moves the clock forward by d.
+func (c *ManualClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// Set moves the clock to t.
+func (c *ManualClock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+// Fault is a deliberate defect a simulator can switch on: a plausible bug in
+// a real implementation. "paycert mutate" runs the suite once per fault and
+// expects the suite to fail (the fault is "killed").
+type Fault struct {
+	Name        string // kebab-case, e.g. "mac-over-utf8"
+	Description string // what the broken implementation does
+}
+
+// FaultSet is the set of enabled faults.
+type FaultSet struct {
+	on map[string]bool
+}
+
+// NewFaultSet enables names, which must all be among known.
+func NewFaultSet(known []Fault, names []string) (FaultSet, error) {
+	fs := FaultSet{on: map[string]bool{}}
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if n == "" {
+			continue
+		}
+		if !slices.ContainsFunc(known, func(f Fault) bool { return f.Name == n }) {
+			var all []string
+			for _, f := range known {
+				all = append(all, f.Name)
+			}
+			sort.Strings(all)
+			return FaultSet{}, fmt.Errorf("unknown fault %q (known: %s)", n, strings.Join(all, ", "))
+		}
+		fs.on[n] = true
+	}
+	return fs, nil
+}
+
+// Has reports whether the named fault is enabled.
+func (fs FaultSet) Has(name string) bool { return fs.on[name] }
+
+// Violation is one breach of the spec seen in an incoming request while in
+// strict-mock mode.
+type Violation struct {
+	Time      time.Time `json:"time"`
+	Interface string    `json:"interface"`
+	Rule      string    `json:"rule"`   // short, stable: "mac-mismatch", "field-too-long"
+	Detail    string    `json:"detail"` // what exactly, with the offending value
+}
+
+// Recorder collects violations. The zero value is ready; safe for
+// concurrent use.
+type Recorder struct {
+	mu sync.Mutex
+	v  []Violation
+}
+
+// Record adds a violation.
+func (r *Recorder) Record(v Violation) {
+	r.mu.Lock()
+	r.v = append(r.v, v)
+	r.mu.Unlock()
+}
+
+// Violations returns a copy of what was recorded.
+func (r *Recorder) Violations() []Violation {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.v)
+}
