@@ -1,0 +1,173 @@
+package apdu
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Entry is one element of an APDU list: the bytes of a command (apdulist)
+// or of a response (apduresp), with the appendix C index it was tagged
+// with, if any ("IDX_0003").
+type Entry struct {
+	ID    string
+	Bytes []byte
+}
+
+// List is an APDU command list or result list as seed 003 carries them in
+// apdulist/apduresp.
+//
+// Canonical form (String): uppercase hex items joined by "," with no
+// spaces, each prefixed "IDX_nnnn:" only when the entry has an ID:
+//
+//	00A4040008A000000632010105,805C000204
+//	IDX_0002:00A4040008A000000632010105,IDX_0003:805C000204
+//
+// ParseList is tolerant: a JSON array of strings; separators ",", "，"
+// (full-width), ";" and newlines; blanks inside an item ("00 A4 04 00");
+// a "0x" prefix; an index prefix "IDX_nnnn" or "IDX nnnn" (as the seed's
+// extraction prints it) followed by ":", "=", "|", a blank or a tab; a
+// trailing annotation in parentheses, as appendix C writes
+// "00B2013C00(充值交易明细1)". A trailing separator is ignored; any other
+// empty item is an error, since the seed counts items (apdunum).
+type List []Entry
+
+// ErrHexList is wrapped by every ParseList error.
+var ErrHexList = errors.New("apdu: bad hex list")
+
+// NewList makes an untagged list from raw APDUs.
+func NewList(apdus ...[]byte) List {
+	l := make(List, len(apdus))
+	for i, a := range apdus {
+		l[i] = Entry{Bytes: a}
+	}
+	return l
+}
+
+// String formats l canonically.
+func (l List) String() string {
+	var sb strings.Builder
+	for i, e := range l {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		if e.ID != "" {
+			sb.WriteString(e.ID)
+			sb.WriteByte(':')
+		}
+		sb.WriteString(strings.ToUpper(hex.EncodeToString(e.Bytes)))
+	}
+	return sb.String()
+}
+
+// Raw returns the bytes of each entry.
+func (l List) Raw() [][]byte {
+	out := make([][]byte, len(l))
+	for i, e := range l {
+		out[i] = e.Bytes
+	}
+	return out
+}
+
+// ParseList parses an APDU list in any of the forms List accepts.
+func ParseList(s string) (List, error) {
+	t := strings.TrimSpace(s)
+	var items []string
+	if strings.HasPrefix(t, "[") {
+		if err := json.Unmarshal([]byte(t), &items); err != nil {
+			return nil, fmt.Errorf("%w: JSON array: %v", ErrHexList, err)
+		}
+	} else {
+		t = strings.NewReplacer("，", ",", ";", ",", "\r\n", ",", "\n", ",").Replace(t)
+		items = strings.Split(t, ",")
+		if len(items) > 0 && strings.TrimSpace(items[len(items)-1]) == "" {
+			items = items[:len(items)-1]
+		}
+	}
+	l := make(List, 0, len(items))
+	for i, it := range items {
+		e, err := parseItem(it)
+		if err != nil {
+			return nil, fmt.Errorf("%w: item %d %q: %v", ErrHexList, i+1, clip(it), err)
+		}
+		l = append(l, e)
+	}
+	return l, nil
+}
+
+func parseItem(s string) (Entry, error) {
+	var e Entry
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, "(（"); i >= 0 {
+		s = strings.TrimSpace(s[:i])
+	}
+	if len(s) >= 3 && strings.EqualFold(s[:3], "IDX") {
+		rest := strings.TrimLeft(s[3:], "_ ")
+		n := 0
+		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+			n++
+		}
+		if n == 0 {
+			return e, errors.New("index prefix IDX without digits")
+		}
+		e.ID = "IDX_" + rest[:n]
+		s = strings.TrimLeft(rest[n:], ":=| \t")
+	}
+	if len(s) >= 2 && (s[:2] == "0x" || s[:2] == "0X") {
+		s = s[2:]
+	}
+	s = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\t' {
+			return -1
+		}
+		return r
+	}, s)
+	if s == "" {
+		return e, errors.New("empty item")
+	}
+	if len(s)%2 != 0 {
+		return e, fmt.Errorf("odd number of hex digits (%d)", len(s))
+	}
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		return e, fmt.Errorf("not hex: %v", err)
+	}
+	e.Bytes = b
+	return e, nil
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// Commands parses every entry of l as a command APDU.
+func (l List) Commands() ([]Command, error) {
+	out := make([]Command, len(l))
+	for i, e := range l {
+		c, err := ParseCommand(e.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("apdu list item %d: %w", i+1, err)
+		}
+		out[i] = c
+	}
+	return out, nil
+}
+
+// Responses parses every entry of l as a response APDU; an entry shorter
+// than 2 bytes is a torn transaction (ErrTorn).
+func (l List) Responses() ([]Response, error) {
+	out := make([]Response, len(l))
+	for i, e := range l {
+		r, err := ParseResponse(e.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("apdu result list item %d: %w", i+1, err)
+		}
+		out[i] = r
+	}
+	return out, nil
+}
