@@ -1,0 +1,78 @@
+package sm2
+
+import (
+	"bytes"
+	"testing"
+)
+
+// The parsers face keys and signatures pasted by engineers and sent by
+// peers: they must return an error, never panic, and whatever they accept
+// must re-encode to an equivalent value.
+
+func FuzzParsePublicKey(f *testing.F) {
+	f.Add([]byte("03D4BF6F9D18FE636245FBDEE131518108406B5ADA2EC486685C543419AA36E8A9"))
+	f.Add([]byte("04d4bf6f9d18fe636245fbdee131518108406b5ada2ec486685c543419aa36e8a990612ac79b79ad4a790e7e49cd6f73c355a8aabe738edc95c1d1d35b961ded81"))
+	f.Add([]byte("-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoEcz1UBgi0DQgAE\n-----END PUBLIC KEY-----\n"))
+	f.Add([]byte("0x02"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		k, err := ParsePublicKey(b)
+		if err != nil {
+			return
+		}
+		again, err := ParsePublicKey([]byte(k.Hex(true)))
+		if err != nil || !again.Equal(k) {
+			t.Fatalf("accepted %q but its compressed form %s does not round-trip: %v", b, k.Hex(true), err)
+		}
+	})
+}
+
+func FuzzParsePrivateKey(f *testing.F) {
+	f.Add([]byte("3945208f7b2144b13f36e38ac6d39f95889393692860b51a42fb81ef4df7c5b8"))
+	f.Add([]byte("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIA==\n-----END EC PRIVATE KEY-----\n"))
+	f.Add([]byte("-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqBHM9VAYItBG0wawIBAQQg\n-----END PRIVATE KEY-----\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		k, err := ParsePrivateKey(b)
+		if err != nil {
+			return
+		}
+		again, err := ParsePrivateKey([]byte(k.Hex()))
+		if err != nil || again.Hex() != k.Hex() || !again.Public().Equal(k.Public()) {
+			t.Fatalf("accepted %q but it does not round-trip: %v", b, err)
+		}
+	})
+}
+
+func FuzzParseSignature(f *testing.F) {
+	f.Add([]byte("DE5463D8E00ABC64BC5C67E92578C8D43E0813935F57B30F2E9E183EA55F362BA8D5A259B2B035F432B4F489E7EE1A3EDF5ED0BC7FCCF4B56BFF008796D36117"))
+	f.Add([]byte("3006020101020101"))
+	f.Add([]byte{0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01})
+	f.Add(bytes.Repeat([]byte{0x30}, 64))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		sig, err := ParseSignature(b)
+		if err != nil {
+			return
+		}
+		for _, enc := range [][]byte{sig.Raw(), sig.DER(), []byte(sig.Hex())} {
+			if again, err := ParseSignature(enc); err != nil || again != sig {
+				t.Fatalf("accepted %x as %x, but re-encoding %x parses as %x, %v", b, sig, enc, again, err)
+			}
+		}
+	})
+}
+
+// FuzzVerify feeds arbitrary signatures and messages to Verify under a fixed
+// key: it must only ever say no (a forgery from fuzzing would be news).
+func FuzzVerify(f *testing.F) {
+	k, err := ParsePrivateKey([]byte("3945208f7b2144b13f36e38ac6d39f95889393692860b51a42fb81ef4df7c5b8"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add([]byte("msg"), []byte("uid"), make([]byte, 64))
+	f.Fuzz(func(t *testing.T, msg, uid, sigBytes []byte) {
+		var sig Signature
+		copy(sig[:], sigBytes)
+		if Verify(k.Public(), uid, msg, sig) {
+			t.Fatalf("random signature %x verifies over %q", sig, msg)
+		}
+	})
+}
