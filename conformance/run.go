@@ -33,6 +33,9 @@ type RunOptions struct {
 	Quiet       bool     // succinct output without skip notices (mutation children; the parent discards stdout)
 	Progress    io.Writer
 	Seed        int64 // randomisation seed; 0 = Ginkgo's default
+	// OnReport receives Ginkgo's report of the whole run (for report.json
+	// and index.html) before Run returns.
+	OnReport func(ginkgo.Report)
 }
 
 // Run registers every suite against its target and runs them in this
@@ -54,6 +57,9 @@ func Run(suites []Suite, targets map[string]Target, o RunOptions) bool {
 	}()
 	if o.Progress != nil {
 		registerProgress(o.Progress)
+	}
+	if o.OnReport != nil {
+		ginkgo.ReportAfterSuite("paycert report", func(r ginkgo.Report) { o.OnReport(r) })
 	}
 	gomega.RegisterFailHandler(ginkgo.Fail)
 	sc, rc := ginkgo.GinkgoConfiguration()

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -32,6 +33,23 @@ Examples:
   paycert certify ipos --target ipos=https://test.example/ipos --config paycert.yaml
   paycert sim ipos --listen 127.0.0.1:8081 --strict
   paycert mac ipos --key SECRET request.xml`,
-		Subs: []*Command{},
+		Subs: []*Command{
+			certifyCommand(),
+			mutateCommand(),
+			simCommand(),
+			versionCommand(),
+		},
+	}
+}
+
+func versionCommand() *Command {
+	return &Command{
+		Name:    "version",
+		Summary: "Print the paycert version and commit",
+		Usage:   "version",
+		Run: func(_ context.Context, io IO, _ []string) error {
+			_, err := fmt.Fprintf(io.Stdout, "paycert %s (%s)\n", version, commit)
+			return err
+		},
 	}
 }

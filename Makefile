@@ -1,0 +1,65 @@
+# paycert — one Makefile for builds, tests, certification and benchmarks.
+# `make test` is what CI runs (.ci/run); keep it well under 15 minutes.
+
+GO        ?= go
+BIN       := bin/paycert
+PKGS      := ./...
+FUZZTIME  ?= 3s
+BENCHTIME ?= 1s
+VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT    := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+LDFLAGS   := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
+
+.PHONY: all build test unit mutate certify bench bench-load fuzz fuzz-short lint hwtests clean
+
+all: build
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/paycert
+
+# Unit tests, the four conformance suites against the embedded simulators, the
+# hardware suite through the virtual reader, a short fuzz run of every fuzz
+# target, and the mutation run (every simulator fault must be killed).
+test: lint build unit fuzz-short mutate
+	@echo "make test: all passed"
+
+unit:
+	$(GO) test -count=1 -timeout 12m $(PKGS)
+
+mutate: build
+	./$(BIN) mutate all --out reports/out/mutation
+
+# The main job: every platform against its embedded simulator; reports under
+# reports/out/<run-id>/ (junit.xml, ginkgo.json, report.json, index.html,
+# evidence.tar.gz).
+certify: build
+	./$(BIN) certify
+
+bench:
+	@mkdir -p reports/out/bench
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./codecs/... ./platforms/ipos/ | tee reports/out/bench/latest.txt
+
+bench-load: build
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 20m ./load/... | tee reports/out/bench/load-latest.txt
+
+# Every fuzz target for FUZZTIME (override: make fuzz FUZZTIME=1m).
+fuzz:
+	@$(MAKE) --no-print-directory fuzz-short FUZZTIME=$(or $(FUZZ_LONG),30s)
+
+fuzz-short:
+	@set -e; for pkg in $$($(GO) list -f '{{if .TestGoFiles}}{{.ImportPath}}{{end}}' $(PKGS)) $$($(GO) list -f '{{if .XTestGoFiles}}{{.ImportPath}}{{end}}' $(PKGS)); do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "fuzz $$pkg $$t ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg > /tmp/paycert-fuzz.log 2>&1 || { cat /tmp/paycert-fuzz.log; exit 1; }; \
+	  done; \
+	done
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+hwtests:
+	$(GO) test -count=1 -v ./hwtests/...
+
+clean:
+	rm -rf bin reports/out

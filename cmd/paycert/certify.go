@@ -1,0 +1,314 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/onsi/ginkgo/v2"
+
+	"paycert/conformance"
+	"paycert/platforms/catalog"
+	"paycert/reports"
+)
+
+// version and commit are set by the Makefile (-ldflags -X).
+var (
+	version = "dev"
+	commit  = "unknown"
+)
+
+func certifyCommand() *Command {
+	cmd := &Command{
+		Name:    "certify",
+		Summary: "Run the conformance suites and write the certification report",
+		Usage:   "certify [platform...] [--target p=URL]... [--config paycert.yaml] [--out DIR]",
+		Help: `Runs the conformance suites of the named platforms (default: all four) in this
+process. Without a target a platform is certified against its embedded
+reference simulator on a loopback port; --target or the config file points a
+platform at a real endpoint (keys, ids and certificates go in the config's
+params; they are never printed or written into reports).
+
+Writes into --out (default reports/out/<run-id>/): junit.xml and ginkgo.json for CI
+systems, report.json (platform → interface → spec, with codes and the exact
+bytes of every exchange), index.html (open it from disk) and evidence.tar.gz
+(everything, with a SHA256SUMS manifest). Progress is printed per spec.
+
+Exit status: 0 only if every spec passed (failures accepted by an unexpired
+waiver in the config excepted); 1 if any failed; 2 for usage errors.
+
+Label filters select specs: platform:<p>, interface:<name>, code:<code>,
+errata, negative, flow, slow, sim-only.
+
+Examples:
+  paycert certify                                   # all platforms, embedded simulators
+  paycert certify ipos kakatong
+  paycert certify ipos --label-filter 'code:0325 || code:3044'
+  paycert certify bill99 --config lab.yaml          # real endpoint, keys from lab.yaml
+  paycert certify --rerun-failed 20261122T050102Z-1a2b   # only what failed last time`,
+	}
+	cmd.Run = func(ctx context.Context, io IO, args []string) error {
+		fs := NewFlagSet(cmd, io)
+		var targets, faults multiFlag
+		fs.Var(&targets, "target", "point a platform at a real endpoint: platform=URL (repeatable)")
+		config := fs.String("config", "", "paycert.yaml with targets, params and waivers")
+		out := fs.String("out", "", "output directory (default reports/out/<run-id>)")
+		labels := fs.String("label-filter", "", "Ginkgo label filter, e.g. 'platform:ipos && !slow'")
+		focus := fs.String("focus", "", "only specs whose full text matches this regular expression")
+		rerun := fs.String("rerun-failed", "", "run only the specs that failed in an earlier run (run id or report.json path)")
+		mutation := fs.String("mutation", "reports/out/mutation/mutation.json", "include this mutation kill matrix in the report when it exists")
+		verbose := fs.Bool("v", false, "verbose Ginkgo output (every spec, transcripts of failures)")
+		quiet := fs.Bool("quiet", false, "no per-spec progress lines")
+		noEvidence := fs.Bool("no-evidence", false, "skip evidence.tar.gz")
+		fs.Var(&faults, "fault", "switch on a simulator fault in every embedded target (used by 'paycert mutate')")
+		pos, err := ParseFlags(fs, args)
+		if err != nil {
+			return err
+		}
+		ps, err := selectPlatforms(pos)
+		if err != nil {
+			return err
+		}
+		if len(ps) == 0 {
+			return errors.New("no platform suites are built into this binary")
+		}
+		cfg := conformance.Config{Targets: map[string]conformance.Target{}}
+		if *config != "" {
+			if cfg, err = conformance.LoadConfig(*config); err != nil {
+				return err
+			}
+		}
+		resolved := map[string]conformance.Target{}
+		for _, p := range ps {
+			resolved[p.name] = cfg.Resolve(p.name)
+		}
+		for _, t := range targets {
+			name, url, err := conformance.ParseTargetFlag(t)
+			if err != nil {
+				return Usagef("%v", err)
+			}
+			tt, ok := resolved[name]
+			if !ok {
+				return Usagef("--target %s: platform not selected (selected: %s)", name, platformNames(ps))
+			}
+			tt.URL = url
+			resolved[name] = tt
+		}
+		for name, t := range resolved {
+			t.Faults = faults
+			resolved[name] = t
+		}
+		var focusList []string
+		if *focus != "" {
+			focusList = append(focusList, *focus)
+		}
+		if *rerun != "" {
+			f, err := failedSpecs(*rerun)
+			if err != nil {
+				return err
+			}
+			if len(f) == 0 {
+				fmt.Fprintf(io.Stdout, "nothing to re-run: no spec failed in %s\n", *rerun)
+				return nil
+			}
+			focusList = append(focusList, f...)
+		}
+
+		runID := newRunID(time.Now())
+		dir := *out
+		if dir == "" {
+			dir = filepath.Join("reports", "out", runID)
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("output directory: %w", err)
+		}
+		var suites []conformance.Suite
+		var cats []*catalog.Catalogue
+		var targetLines []string
+		for _, p := range ps {
+			suites = append(suites, p.suite())
+			cats = append(cats, p.catalogue())
+			targetLines = append(targetLines, resolved[p.name].String())
+		}
+		fmt.Fprintf(io.Stdout, "paycert certify %s: %s\n", runID, strings.Join(targetLines, "; "))
+
+		var ginkgoReport ginkgo.Report
+		got := false
+		opts := conformance.RunOptions{
+			LabelFilter: *labels,
+			Focus:       focusList,
+			JUnitPath:   filepath.Join(dir, "junit.xml"),
+			JSONPath:    filepath.Join(dir, "ginkgo.json"),
+			Verbose:     *verbose,
+			Quiet:       *quiet,
+			OnReport:    func(r ginkgo.Report) { ginkgoReport, got = r, true },
+		}
+		if !*quiet {
+			opts.Progress = io.Stdout
+		}
+		conformance.Run(suites, resolved, opts)
+		if !got {
+			return errors.New("the suite did not produce a report (see the output above)")
+		}
+		waivers := cfg.Waivers
+		rep := reports.Build(ginkgoReport, reports.Input{
+			RunID: runID,
+			Manifest: reports.Manifest{
+				Version: version, Commit: commit, GoVersion: runtime.Version(), Host: hostname(),
+				OSArch: runtime.GOOS + "/" + runtime.GOARCH, CPUs: runtime.NumCPU(), Targets: targetLines,
+				LabelFilter: *labels, Command: "paycert certify " + strings.Join(redactArgs(args), " "),
+			},
+			Catalogues: cats, Targets: resolved, Waivers: waivers, Now: time.Now(),
+		})
+		if m, err := readMutation(*mutation); err == nil {
+			rep.Mutation = m
+		}
+		rep.Load = findLoadReports(dir)
+		if err := writeReport(dir, rep, !*noEvidence); err != nil {
+			return err
+		}
+		printSummary(io, rep, dir)
+		if rep.Verdict != "PASS" {
+			return &ExitError{Code: 1}
+		}
+		return nil
+	}
+	return cmd
+}
+
+func writeReport(dir string, rep reports.Report, evidence bool) error {
+	if err := reports.WriteJSON(filepath.Join(dir, "report.json"), rep); err != nil {
+		return fmt.Errorf("write report.json: %w", err)
+	}
+	f, err := os.Create(filepath.Join(dir, "index.html"))
+	if err != nil {
+		return fmt.Errorf("write index.html: %w", err)
+	}
+	if err := reports.WriteHTML(f, rep); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if evidence {
+		if _, err := reports.WriteEvidence(dir); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func printSummary(io IO, rep reports.Report, dir string) {
+	tw := tabwriter.NewWriter(io.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "\nplatform\tspecs\tpassed\tfailed\twaived\tskipped\tcodes covered\n")
+	for _, p := range rep.Platforms {
+		covered, total := 0, 0
+		for _, c := range p.Codes {
+			total++
+			if c.Status != reports.NotCovered {
+				covered++
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d/%d\n", p.Name, p.Counts.Total, p.Counts.Passed, p.Counts.Failed,
+			p.Counts.Waived, p.Counts.Skipped, covered, total)
+	}
+	tw.Flush()
+	for _, p := range rep.Platforms {
+		for _, s := range p.Specs {
+			if s.Status == reports.Failed {
+				fmt.Fprintf(io.Stdout, "FAILED  %s\n        %s\n", s.Text, firstLine(s.Failure))
+			}
+			if s.Status == reports.WaivedPassed {
+				fmt.Fprintf(io.Stdout, "WAIVED BUT PASSED (remove the waiver)  %s\n", s.Text)
+			}
+		}
+	}
+	fmt.Fprintf(io.Stdout, "\nverdict: %s — report: %s\n", rep.Verdict, filepath.Join(dir, "index.html"))
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return line
+}
+
+func newRunID(t time.Time) string {
+	var b [2]byte
+	_, _ = rand.Read(b[:])
+	return t.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+}
+
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return "unknown"
+	}
+	return h
+}
+
+// failedSpecs reads an earlier run's report.json and returns focus regexps
+// matching exactly its failed specs.
+func failedSpecs(ref string) ([]string, error) {
+	path := ref
+	if !strings.HasSuffix(ref, ".json") {
+		path = filepath.Join("reports", "out", ref, "report.json")
+	}
+	rep, err := reports.ReadReport(path)
+	if err != nil {
+		return nil, fmt.Errorf("--rerun-failed: %w", err)
+	}
+	var out []string
+	for _, p := range rep.Platforms {
+		for _, s := range p.Specs {
+			if s.Status == reports.Failed {
+				out = append(out, "^"+regexp.QuoteMeta(s.Text)+"$")
+			}
+		}
+	}
+	return out, nil
+}
+
+func readMutation(path string) (*reports.Mutation, error) {
+	var m reports.Mutation
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// findLoadReports links HTML load reports placed under dir/load/.
+func findLoadReports(dir string) []reports.LoadReport {
+	matches, _ := filepath.Glob(filepath.Join(dir, "load", "*.html"))
+	var out []reports.LoadReport
+	for _, m := range matches {
+		rel, _ := filepath.Rel(dir, m)
+		out = append(out, reports.LoadReport{Title: filepath.Base(m), Path: filepath.ToSlash(rel)})
+	}
+	return out
+}
+
+// redactArgs hides values that look like secrets in the echoed command.
+func redactArgs(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = a
+		if i > 0 && regexp.MustCompile(`(?i)key|secret|password|pwd`).MatchString(args[i-1]) {
+			out[i] = "***"
+		}
+	}
+	return out
+}

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"paycert/platforms/sim"
+)
+
+func simCommand() *Command {
+	cmd := &Command{
+		Name:    "sim",
+		Summary: "Serve a platform's reference simulator on loopback (for a client under test)",
+		Usage:   "sim <platform> [--listen 127.0.0.1:PORT] [--strict] [--fault NAME]...",
+		Help: `Starts the embedded reference simulator of one platform with its documented
+fixture (see the simulator's package doc) and serves it until Ctrl-C.
+
+--strict turns it into a strict mock: every violation of the spec seen in
+incoming requests (bad MAC or signature, missing or over-long fields, wrong
+charset...) is recorded; the list is printed when the simulator stops, and the
+exit status is 1 if there was any, so a client under test can be certified.
+--fault switches on a named defect (see --list-faults), as "paycert mutate" does.
+
+The simulator binds loopback unless --allow-remote is given.
+
+Examples:
+  paycert sim ipos --listen 127.0.0.1:8081
+  paycert sim bill99 --listen 127.0.0.1:8443 --strict
+  paycert sim hzcard --list-faults
+  paycert sim kakatong --fault duplicate-window-23h`,
+	}
+	cmd.Run = func(ctx context.Context, io IO, args []string) error {
+		fs := NewFlagSet(cmd, io)
+		listen := fs.String("listen", "127.0.0.1:0", "address to serve on (loopback)")
+		strict := fs.Bool("strict", false, "strict-mock mode: record and report every violation in incoming requests")
+		allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback listen address")
+		listFaults := fs.Bool("list-faults", false, "list the simulator's named faults and exit")
+		var faults multiFlag
+		fs.Var(&faults, "fault", "switch on a named fault (repeatable)")
+		pos, err := ParseFlags(fs, args)
+		if err != nil {
+			return err
+		}
+		if len(pos) != 1 {
+			return Usagef("name one platform (%s)", platformNames(platforms()))
+		}
+		ps, err := selectPlatforms(pos)
+		if err != nil {
+			return err
+		}
+		p := ps[0]
+		if *listFaults {
+			fl, err := faultNames(p)
+			if err != nil {
+				return err
+			}
+			for _, f := range fl {
+				fmt.Fprintf(io.Stdout, "%-32s %s\n", f.Name, f.Description)
+			}
+			return nil
+		}
+		s, err := p.newSim(sim.Options{Faults: faults, Strict: *strict})
+		if err != nil {
+			return fmt.Errorf("start %s simulator: %w", p.name, err)
+		}
+		srv, err := sim.Start(s, sim.ListenOptions{Addr: *listen, AllowRemote: *allowRemote})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(io.Stdout, "%s simulator serving at %s (strict=%v faults=%s); Ctrl-C to stop\n",
+			p.name, srv.URL, *strict, strings.Join(faults, ","))
+		<-ctx.Done()
+		srv.Close()
+		v := s.Violations()
+		if len(v) == 0 {
+			fmt.Fprintf(io.Stdout, "stopped; no violations recorded\n")
+			return nil
+		}
+		fmt.Fprintf(io.Stdout, "stopped; %d violation(s):\n", len(v))
+		enc := json.NewEncoder(io.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		return &ExitError{Code: 1}
+	}
+	return cmd
+}
+
+// multiFlag collects a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string { return strings.Join(*m, ",") }
+
+func (m *multiFlag) Set(s string) error {
+	*m = append(*m, s)
+	return nil
+}
