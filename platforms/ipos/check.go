@@ -1,0 +1,238 @@
+package ipos
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"paycert/codecs/gbk"
+	"paycert/codecs/gbkxml"
+	"paycert/platforms/catalog"
+)
+
+// TimeLayout is trans_time's yyyymmddhh24miss.
+const TimeLayout = "20060102150405"
+
+// DayLayout is daily_day's, s_time's and e_time's yyyymmdd.
+const DayLayout = "20060102"
+
+// Length limits that errata replace (E-IPOS-REDEEM-POSSEQ-LEN,
+// E-IPOS-GOODS-NO-LEN): the table's figure contradicts its own sample.
+var erratumMaxLen = map[string]int{
+	Root + "/verify_info/redeem/pos_seq":            32,
+	Root + "/daily_info/goods_list/goods_custom_no": 32,
+}
+
+// CheckResult checks what every reply must carry whatever its outcome: a
+// four-character result/id and a non-empty result/comment of at most 64
+// bytes (002 §4, every table).
+func CheckResult(r *Reply) error {
+	var errs []error
+	if id, ok := r.Doc.Root().Get("result/id"); !ok || len(id) != 4 {
+		errs = append(errs, fmt.Errorf("result/id must be present with 4 characters (002 §4), got %q (present %v)", id, ok))
+	}
+	if c, ok := r.Doc.Root().Get("result/comment"); !ok || c == "" {
+		errs = append(errs, errors.New("result/comment must be present and non-empty (002 §4: 响应码解释, 必填)"))
+	} else if n := gbkLen(c); n > 64 {
+		errs = append(errs, fmt.Errorf("result/comment is %d GBK bytes, over String(64)", n))
+	}
+	return errors.Join(errs...)
+}
+
+// CheckReply checks a successful reply to req field by field against the
+// interface's reply table: every required (and applicable conditional)
+// element present, every present element within its type and length, the
+// echoes of isspid/pos_id/pos_seq/transaction_id, and the time formats. It
+// returns every finding, joined; nil means the reply conforms. For a
+// failure reply use CheckResult: a platform answering an access error may
+// not know the request's fields to echo.
+func CheckReply(cat *catalog.Catalogue, req Request, r *Reply) error {
+	it, ok := cat.Interface(req.Interface)
+	if !ok {
+		return fmt.Errorf("ipos: no interface %q in the catalogue", req.Interface)
+	}
+	root := r.Doc.Root()
+	var errs []error
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+
+	want := ResponseType(req.Interface)
+	if r.ResponseType != want && !(req.Interface == CardDaily && r.ResponseType == RequestType(CardDaily)) {
+		bad("response_type must be %s (%s), got %q", want, it.Section, r.ResponseType)
+	}
+	if err := CheckResult(r); err != nil {
+		errs = append(errs, err)
+	}
+	applies := func(f catalog.Field) bool {
+		switch f.Condition {
+		case verifySuccessCondtn, consumeSuccessCondtn:
+			return r.Result.OK()
+		case amountTypeCondition:
+			return r.Query != nil && r.Query.UseType == "0"
+		case timesTypeCondition:
+			return r.Query != nil && r.Query.UseType == "1"
+		case verifiedCondition:
+			return r.Query != nil && (r.Query.VaStatus == "2" || r.Query.VaStatus == "3")
+		}
+		return false
+	}
+	for _, f := range it.FieldsFor(catalog.Reply) {
+		rel := strings.TrimPrefix(f.Path, Root+"/")
+		nodes := nodesAt(root, rel)
+		mustHave := f.Presence == catalog.Required || (f.Presence == catalog.Conditional && applies(f))
+		if mustHave && len(nodes) == 0 {
+			// A repeated row's fields are required in each row that exists;
+			// the row itself is counted by its own rule.
+			if !strings.Contains(rel, "/redeem/") || len(nodesAt(root, "verify_info/redeem")) == 0 {
+				bad("%s is required (%s%s) but absent", rel, it.Section, cond(f))
+			}
+		}
+		if f.Type == "array" {
+			continue
+		}
+		max := f.MaxLen
+		if m, ok := erratumMaxLen[f.Path]; ok {
+			max = m
+		}
+		for _, n := range nodes {
+			if mustHave && strings.Contains(rel, "/redeem/") && n.Text == "" {
+				bad("%s is required in every redeem row (%s)", rel, it.Section)
+			}
+			if max > 0 {
+				if l := gbkLen(n.Text); l > max {
+					bad("%s is %d GBK bytes, over %s(%d) (%s): %q", rel, l, f.Type, max, it.Section, n.Text)
+				}
+			}
+			if f.Type == "Number" && n.Text != "" && !allDigits(n.Text) {
+				bad("%s must be a Number (%s), got %q", rel, it.Section, n.Text)
+			}
+		}
+	}
+	// Every row of a repeated group must carry its required fields.
+	if applies(catalog.Field{Condition: verifiedCondition}) {
+		for i, rd := range root.Find("verify_info").All("redeem") {
+			for _, name := range []string{"store_id", "pos_id", "pos_seq", "store_name", "trans_time"} {
+				if rd.Child(name) == nil {
+					bad("verify_info/redeem[%d]/%s is required (002 §4.2)", i+1, name)
+				}
+			}
+		}
+		if r.Verify != nil && r.Verify.Count != fmt.Sprint(len(r.Verify.Redeems)) {
+			bad("verify_info/count %q must equal the number of redeem rows (%d)", r.Verify.Count, len(r.Verify.Redeems))
+		}
+	}
+
+	for _, echo := range []string{"isspid", "pos_id", "pos_seq", "transaction_id"} {
+		sent, ok := req.Get(echo)
+		if !ok {
+			continue
+		}
+		if !hasReplyField(it, echo) {
+			continue
+		}
+		if got, present := root.Get(echo); present && got != sent {
+			bad("%s must echo the request's %q, got %q (%s)", echo, sent, got, it.Section)
+		}
+	}
+	if v, ok := root.Get("trans_time"); ok {
+		if _, err := time.Parse(TimeLayout, v); err != nil {
+			bad("trans_time %q is not yyyymmddhh24miss (%s)", v, it.Section)
+		}
+	}
+	if r.Query != nil && r.Query.EndUseTime != "" {
+		if _, err := time.Parse(TimeLayout, r.Query.EndUseTime); err != nil {
+			bad("query_info/end_use_time %q is not yyyymmddhh24miss", r.Query.EndUseTime)
+		}
+	}
+	if r.Query != nil && r.Result.OK() {
+		if r.Query.UseType != "0" && r.Query.UseType != "1" {
+			bad("query_info/use_type must be 0 or 1, got %q", r.Query.UseType)
+		}
+		if !strings.Contains("0123", r.Query.VaStatus) || len(r.Query.VaStatus) != 1 {
+			bad("query_info/va_status must be 0, 1, 2 or 3, got %q", r.Query.VaStatus)
+		}
+	}
+	if req.Interface == CardVerify && r.Addition != nil && r.Addition.TxAmt != "" {
+		if sent, ok := req.Get("card_verify_request/tx_amt"); ok && sent != r.Addition.TxAmt {
+			bad("addition_info/tx_amt %q must equal the request's tx_amt %q", r.Addition.TxAmt, sent)
+		}
+	}
+	if r.Info != nil && r.Result.OK() && r.Info.Type == "3" {
+		bal, b1 := atoi(r.Info.Balance)
+		amt, b2 := atoi(r.Info.Amount)
+		over, b3 := atoi(r.Info.Overplus)
+		if !b1 || !b2 || !b3 || bal-amt != over {
+			bad("info: balance %q - amount %q must equal overplus %q", r.Info.Balance, r.Info.Amount, r.Info.Overplus)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func cond(f catalog.Field) string {
+	if f.Condition == "" {
+		return ""
+	}
+	return ", when " + f.Condition
+}
+
+func hasReplyField(it catalog.Interface, rel string) bool {
+	for _, f := range it.FieldsFor(catalog.Reply) {
+		if f.Path == Root+"/"+rel {
+			return true
+		}
+	}
+	return false
+}
+
+// nodesAt returns every element at a path, following repeated elements
+// ("list/row/id" yields the id of every row).
+func nodesAt(n *gbkxml.Node, path string) []*gbkxml.Node {
+	cur := []*gbkxml.Node{n}
+	for _, seg := range strings.Split(path, "/") {
+		var next []*gbkxml.Node
+		for _, c := range cur {
+			next = append(next, c.All(seg)...)
+		}
+		cur = next
+	}
+	return cur
+}
+
+func gbkLen(s string) int {
+	b, err := gbk.EncodeString(s)
+	if err != nil {
+		return len(s) // not GBK-encodable: count UTF-8 bytes, the GBK check fails elsewhere
+	}
+	return len(b)
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func atoi(s string) (int64, bool) {
+	if !allDigits(s) || len(s) > 18 {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int64(s[i]-'0')
+	}
+	return n, true
+}
+
+// ParseFen parses an amount in fen: decimal digits, at most 16 (Number(16)).
+func ParseFen(s string) (int64, bool) {
+	if len(s) > 16 {
+		return 0, false
+	}
+	return atoi(s)
+}
