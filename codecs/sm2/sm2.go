@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"strings"
 
 	gmsm "github.com/emmansun/gmsm/sm2"
 	"github.com/emmansun/gmsm/smx509"
@@ -176,9 +177,9 @@ func ParsePrivateKey(s []byte) (*PrivateKey, error) {
 }
 
 func parsePrivatePEM(s []byte) (*PrivateKey, error) {
-	block, _ := pem.Decode(s)
-	if block == nil {
-		return nil, errors.New("sm2: private key: malformed PEM")
+	block, err := findPEM(s, "PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY")
+	if err != nil {
+		return nil, fmt.Errorf("sm2: private key: %w", err)
 	}
 	switch block.Type {
 	case "PRIVATE KEY":
@@ -197,11 +198,33 @@ func parsePrivatePEM(s []byte) (*PrivateKey, error) {
 			return nil, fmt.Errorf("sm2: private key: SEC 1: %w", err)
 		}
 		return wrapPrivate(k)
-	case "ENCRYPTED PRIVATE KEY":
-		return nil, errors.New("sm2: private key: encrypted PEM is not supported; decrypt it first (gmssl/openssl pkcs8)")
 	default:
-		return nil, fmt.Errorf("sm2: private key: unexpected PEM block %q (want PRIVATE KEY or EC PRIVATE KEY)", block.Type)
+		return nil, errors.New("sm2: private key: encrypted PEM is not supported; decrypt it first (gmssl/openssl pkcs8)")
 	}
+}
+
+// findPEM returns the first PEM block of one of the wanted types, skipping
+// others: openssl writes "EC PARAMETERS" before "EC PRIVATE KEY", and
+// 'paycert sm2 keygen --pem' writes both halves into one file.
+func findPEM(s []byte, types ...string) (*pem.Block, error) {
+	var seen []string
+	for rest := s; ; {
+		block, next := pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		for _, t := range types {
+			if block.Type == t {
+				return block, nil
+			}
+		}
+		seen = append(seen, block.Type)
+		rest = next
+	}
+	if len(seen) == 0 {
+		return nil, errors.New("malformed PEM")
+	}
+	return nil, fmt.Errorf("no %s PEM block (found %s)", strings.Join(types, " or "), strings.Join(seen, ", "))
 }
 
 // ParsePublicKey reads a public key given as hex — compressed 02/03‖X (33
@@ -211,12 +234,9 @@ func parsePrivatePEM(s []byte) (*PrivateKey, error) {
 func ParsePublicKey(s []byte) (*PublicKey, error) {
 	s = trimSpace(s)
 	if isPEM(s) {
-		block, _ := pem.Decode(s)
-		if block == nil {
-			return nil, errors.New("sm2: public key: malformed PEM")
-		}
-		if block.Type != "PUBLIC KEY" {
-			return nil, fmt.Errorf("sm2: public key: unexpected PEM block %q (want PUBLIC KEY)", block.Type)
+		block, err := findPEM(s, "PUBLIC KEY")
+		if err != nil {
+			return nil, fmt.Errorf("sm2: public key: %w", err)
 		}
 		key, err := smx509.ParsePKIXPublicKey(block.Bytes)
 		if err != nil {

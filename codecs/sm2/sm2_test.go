@@ -254,6 +254,8 @@ func TestKeyEncodings(t *testing.T) {
 		{"HEX with 0x and newline", "0x" + strings.ToUpper(k.Hex()) + "\n"},
 		{"PKCS#8 PEM", string(privPEM)},
 		{"SEC1 PEM", sec1},
+		{"openssl ecparam output", "-----BEGIN EC PARAMETERS-----\nBggqgRzPVQGCLQ==\n-----END EC PARAMETERS-----\n" + sec1},
+		{"keygen --pem bundle", string(privPEM) + string(pubPEM)},
 	}
 	for _, tt := range privTests {
 		t.Run("private/"+tt.name, func(t *testing.T) {
@@ -275,6 +277,7 @@ func TestKeyEncodings(t *testing.T) {
 		{"raw X||Y", unc[2:]},
 		{"upper case, spaces", "  " + strings.ToUpper(pub.Hex(true)) + " \r\n"},
 		{"PKIX PEM", string(pubPEM)},
+		{"keygen --pem bundle", string(privPEM) + string(pubPEM)},
 	}
 	for _, tt := range pubTests {
 		t.Run("public/"+tt.name, func(t *testing.T) {
@@ -308,7 +311,7 @@ func TestParseErrors(t *testing.T) {
 		{"priv short", parsePriv, "1234", "want a 32-byte scalar"},
 		{"priv zero", parsePriv, strings.Repeat("00", 32), "out of range"},
 		{"priv n", parsePriv, n, "out of range"},
-		{"priv wrong PEM", parsePriv, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", `unexpected PEM block "CERTIFICATE"`},
+		{"priv wrong PEM", parsePriv, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", `no PRIVATE KEY or EC PRIVATE KEY or ENCRYPTED PRIVATE KEY PEM block (found CERTIFICATE)`},
 		{"priv broken PEM", parsePriv, "-----BEGIN PRIVATE KEY-----\n", "malformed PEM"},
 		{"priv garbage PKCS#8", parsePriv, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", "PKCS#8"},
 		{"priv encrypted", parsePriv, "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n", "not supported"},
@@ -318,7 +321,7 @@ func TestParseErrors(t *testing.T) {
 		{"pub wrong prefix", parsePub, "05" + strings.Repeat("11", 32), "want 02/03"},
 		{"pub length", parsePub, "0411", "want 02/03"},
 		{"pub x >= p", parsePub, "04" + strings.Repeat("ff", 64), "not on the SM2 curve"},
-		{"pub wrong PEM", parsePub, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", "want PUBLIC KEY"},
+		{"pub wrong PEM", parsePub, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", "no PUBLIC KEY PEM block (found PRIVATE KEY)"},
 		{"sig short hex", parseSig, "abcd", "want 64"},
 		{"sig bad hex", parseSig, "xyz", "bad hex digit"},
 		{"sig DER trailing", parseSig, "3006020101020101ff", "malformed DER"},
