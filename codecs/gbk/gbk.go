@@ -158,17 +158,28 @@ func asciiPrefixString(s string) int {
 func Encode(dst []byte, s string) ([]byte, error) {
 	var t *tables
 	for i := 0; i < len(s); {
-		if n := asciiPrefixString(s[i:]); n > 0 {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			n := asciiPrefixString(s[i:])
 			dst = append(dst, s[i:i+n]...)
 			i += n
-			if i == len(s) {
-				break
-			}
+			continue
 		}
 		if t == nil {
 			t = getTables()
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		// Chinese text is three-byte UTF-8; decode it inline and leave
+		// everything else (and anything malformed) to the utf8 package.
+		var r rune
+		var size int
+		if c&0xF0 == 0xE0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			r, size = rune(c&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F), 3
+			if r < 0x800 || (r >= 0xD800 && r <= 0xDFFF) {
+				r, size = utf8.RuneError, 1
+			}
+		} else {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
 		if r == utf8.RuneError && size == 1 {
 			return dst, &Error{Offset: i, Byte: s[i], Reason: "invalid UTF-8 in input"}
 		}
@@ -221,17 +232,16 @@ func decode(dst []byte, b []byte, gb18030 bool) ([]byte, error) {
 	var t *tables
 	var quad *fourByte
 	for i := 0; i < len(b); {
-		if n := asciiPrefix(b[i:]); n > 0 {
+		c0 := b[i]
+		if c0 < utf8.RuneSelf {
+			n := asciiPrefix(b[i:])
 			dst = append(dst, b[i:i+n]...)
 			i += n
-			if i == len(b) {
-				break
-			}
+			continue
 		}
 		if t == nil {
 			t = getTables()
 		}
-		c0 := b[i]
 		switch {
 		case c0 == 0x80:
 			dst = utf8.AppendRune(dst, '€')
@@ -263,10 +273,14 @@ func decode(dst []byte, b []byte, gb18030 bool) ([]byte, error) {
 			return dst, &Error{Offset: i, Byte: c0, Reason: reason}
 		}
 		r := t.decode[int(c0-leadMin)*trailSpan+int(c1-trailMin)]
-		if r == 0 {
+		switch {
+		case r == 0:
 			return dst, &Error{Offset: i, Byte: c0, Reason: fmt.Sprintf("unassigned code 0x%02X%02X", c0, c1)}
+		case r >= 0x800: // always true but for a few symbols: three UTF-8 bytes, inline
+			dst = append(dst, 0xE0|byte(r>>12), 0x80|byte(r>>6)&0x3F, 0x80|byte(r)&0x3F)
+		default:
+			dst = utf8.AppendRune(dst, rune(r))
 		}
-		dst = utf8.AppendRune(dst, rune(r))
 		i += 2
 	}
 	return dst, nil
