@@ -1,0 +1,97 @@
+package reader_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"paycert/hwtests/pcscd"
+	"paycert/hwtests/reader"
+	"paycert/hwtests/vpcd"
+)
+
+// tinyCard answers SELECT with 9000 and anything else with 6D00; INS 0x52
+// tears (no reply).
+type tinyCard struct{ mu sync.Mutex }
+
+func (*tinyCard) ATR() []byte       { return []byte{0x3B, 0x02, 0x14, 0x50} }
+func (c *tinyCard) PowerOn() []byte { return c.ATR() }
+func (*tinyCard) PowerOff()         {}
+func (*tinyCard) Reset()            {}
+func (*tinyCard) Transmit(a []byte) ([]byte, error) {
+	switch a[1] {
+	case 0xA4:
+		return []byte{0x90, 0x00}, nil
+	case 0x52:
+		return nil, errors.New("torn")
+	}
+	return []byte{0x6D, 0x00}, nil
+}
+
+// TestReaderAgainstVirtualReader runs the PC/SC layer against pcscd with the
+// vpcd driver: readers listed, card detected, APDUs exchanged, a tear
+// surfaced as ErrTorn, removal detected.
+func TestReaderAgainstVirtualReader(t *testing.T) {
+	if _, err := pcscd.Path(); err != nil {
+		t.Skipf("no pcscd here: %v (make test on CI installs it)", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	d, err := pcscd.Start(ctx)
+	if err != nil {
+		t.Fatalf("pcscd: %v", err)
+	}
+	defer d.Stop()
+	b := vpcd.New(&tinyCard{}, vpcd.Slot0)
+	if err := b.Insert(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	defer b.Remove()
+
+	pc, err := reader.Establish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Release()
+	var name string
+	for name == "" && ctx.Err() == nil {
+		rs, err := pc.Readers()
+		if err != nil && !errors.Is(err, reader.ErrNoReaders) {
+			t.Fatal(err)
+		}
+		for _, r := range rs {
+			if strings.Contains(r, "Virtual PCD") && strings.HasSuffix(r, "00") {
+				name = r
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if name == "" {
+		t.Fatalf("no virtual reader appeared; pcscd log:\n%s", d.Log())
+	}
+	if err := pc.WaitForCard(ctx, name); err != nil {
+		t.Fatal(err)
+	}
+	card, err := pc.Connect(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	atr, err := card.ATR()
+	if err != nil || len(atr) == 0 {
+		t.Fatalf("ATR: % X %v", atr, err)
+	}
+	r, err := card.Transmit([]byte{0x00, 0xA4, 0x04, 0x00, 0x02, 0x3F, 0x00})
+	if err != nil || len(r) != 2 || r[0] != 0x90 {
+		t.Fatalf("select: % X %v", r, err)
+	}
+	if _, err := card.Transmit([]byte{0x80, 0x52, 0x00, 0x00, 0x00}); !errors.Is(err, reader.ErrTorn) {
+		t.Fatalf("a torn command must give ErrTorn, got %v", err)
+	}
+	card.Disconnect()
+	if err := pc.WaitForRemoval(ctx, name); err != nil {
+		t.Fatal(err)
+	}
+}
