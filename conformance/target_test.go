@@ -1,0 +1,63 @@
+package conformance
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseTargetFlag(t *testing.T) {
+	for _, c := range []struct {
+		in, p, u string
+		ok       bool
+	}{
+		{"ipos=https://10.0.0.5/ipos", "ipos", "https://10.0.0.5/ipos", true},
+		{"hzcard=http://h:1/cardfront?a=b", "hzcard", "http://h:1/cardfront?a=b", true},
+		{"ipos", "", "", false},
+		{"=http://x", "", "", false},
+		{"ipos=", "", "", false},
+	} {
+		p, u, err := ParseTargetFlag(c.in)
+		if (err == nil) != c.ok || p != c.p || u != c.u {
+			t.Errorf("%q: got %q %q %v", c.in, p, u, err)
+		}
+	}
+}
+
+func TestLoadConfigResolvesTargetsAndRejectsTypos(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "paycert.yaml")
+	os.WriteFile(good, []byte(`
+targets:
+  ipos:
+    url: https://lab.example/ipos
+    params: {key: s3cret, isspid: "39493002"}
+waivers:
+  - spec: "code:9998"
+    reason: upstream not reachable in the lab
+    expires: 2026-12-31
+`), 0o644)
+	c, err := LoadConfig(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ip := c.Resolve("ipos")
+	if ip.URL != "https://lab.example/ipos" || ip.Param("isspid", "") != "39493002" || ip.Platform != "ipos" {
+		t.Fatalf("resolved %+v", ip)
+	}
+	if strings.Contains(ip.String(), "s3cret") {
+		t.Fatal("a target's description must not show its params")
+	}
+	if hz := c.Resolve("hzcard"); !hz.Embedded() {
+		t.Fatal("an unconfigured platform must default to the embedded simulator")
+	}
+	if len(c.Waivers) != 1 || c.Waivers[0].Expires != "2026-12-31" {
+		t.Fatalf("waivers %+v", c.Waivers)
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("targets:\n  ipos:\n    ulr: x\n"), 0o644)
+	if _, err := LoadConfig(bad); err == nil {
+		t.Fatal("a misspelt key must be an error, not silently ignored")
+	}
+}

@@ -1,0 +1,102 @@
+package sim
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestHardenCapsBodiesAndRecoversPanics(t *testing.T) {
+	var rec Recorder
+	h := Harden(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/panic" {
+			panic("boom")
+		}
+		_, err := io.ReadAll(r.Body)
+		if IsBodyTooLarge(err) {
+			http.Error(w, "too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}), &rec)
+	cases := []struct {
+		name, path string
+		body       io.Reader
+		length     int64
+		want       int
+	}{
+		{"small body", "/", strings.NewReader("xml=1"), 5, 200},
+		{"declared too large", "/", bytes.NewReader(make([]byte, MaxBody+1)), MaxBody + 1, 413},
+		{"chunked too large", "/", io.LimitReader(zeros{}, MaxBody+10), -1, 413},
+		{"panic", "/panic", strings.NewReader(""), 0, 500},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", c.path, c.body)
+			r.ContentLength = c.length
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			if w.Code != c.want {
+				t.Fatalf("status %d, want %d", w.Code, c.want)
+			}
+		})
+	}
+	if v := rec.Violations(); len(v) != 1 || v[0].Rule != "simulator-panic" {
+		t.Fatalf("a panic must be recorded as a simulator violation, got %+v", v)
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+func TestListenIsLoopbackOnly(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})
+	if _, err := Listen(h, ListenOptions{Addr: "0.0.0.0:0"}); err == nil {
+		t.Fatal("binding 0.0.0.0 must be refused without AllowRemote")
+	}
+	s, err := Listen(h, ListenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if !strings.HasPrefix(s.URL, "http://127.0.0.1:") {
+		t.Fatalf("URL %s", s.URL)
+	}
+	resp, err := http.Get(s.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+}
+
+func TestFaultSetRejectsUnknownNames(t *testing.T) {
+	known := []Fault{{Name: "a"}, {Name: "b"}}
+	fs, err := NewFaultSet(known, []string{"a", " "})
+	if err != nil || !fs.Has("a") || fs.Has("b") {
+		t.Fatalf("fs=%v err=%v", fs, err)
+	}
+	if _, err := NewFaultSet(known, []string{"c"}); err == nil || !strings.Contains(err.Error(), "known: a, b") {
+		t.Fatalf("unknown fault must be refused naming the known ones, got %v", err)
+	}
+}
+
+func TestManualClock(t *testing.T) {
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	c := NewManualClock(t0)
+	c.Advance(25 * time.Hour)
+	if got := c.Now(); !got.Equal(t0.Add(25 * time.Hour)) {
+		t.Fatalf("now %v", got)
+	}
+	var o Options
+	if _, ok := o.ClockOrSystem().(SystemClock); !ok {
+		t.Fatal("no clock must mean the system clock")
+	}
+}
