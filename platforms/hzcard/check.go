@@ -1,0 +1,196 @@
+package hzcard
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"paycert/codecs/signdomain"
+	"paycert/codecs/sm2"
+	"paycert/platforms/catalog"
+)
+
+// Problem is one field that breaks the catalogue's table.
+type Problem struct {
+	Path   string // "mchntid", "data.cardno", "data.orderlist[3].paystate"
+	Rule   string // "missing", "too-long", "too-short", "not-digits", "bad-date", "bad-time", "not-object", ...
+	Detail string
+}
+
+func (p Problem) Error() string { return p.Path + ": " + p.Rule + " (" + p.Detail + ")" }
+
+// CheckFields checks a JSON message against the fields of one direction of an
+// interface: presence of required fields, lengths, digits, dates and times,
+// list elements. Conditional fields are checked for form only; their
+// conditions are business rules the simulator applies.
+func CheckFields(iface catalog.Interface, dir catalog.Direction, msg []byte) []Problem {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(msg, &top); err != nil {
+		return []Problem{{Path: "", Rule: "not-json", Detail: err.Error()}}
+	}
+	var data map[string]json.RawMessage
+	if raw, ok := top["data"]; ok {
+		b, err := DataBytes(raw)
+		if err != nil {
+			return []Problem{{Path: "data", Rule: "not-object", Detail: err.Error()}}
+		}
+		if b != nil {
+			if err := json.Unmarshal(b, &data); err != nil {
+				return []Problem{{Path: "data", Rule: "not-object", Detail: err.Error()}}
+			}
+		}
+	}
+	var out []Problem
+	for _, f := range iface.FieldsFor(dir) {
+		switch {
+		case f.Path == "data":
+			continue
+		case strings.Contains(f.Path, "[]."):
+			out = append(out, checkList(f, data)...)
+		case strings.HasPrefix(f.Path, "data."):
+			out = append(out, checkValue(f, f.Path, data, strings.TrimPrefix(f.Path, "data."))...)
+		default:
+			out = append(out, checkValue(f, f.Path, top, f.Path)...)
+		}
+	}
+	return out
+}
+
+func checkList(f catalog.Field, data map[string]json.RawMessage) []Problem {
+	list, member, _ := strings.Cut(strings.TrimPrefix(f.Path, "data."), "[].")
+	raw, ok := data[list]
+	if !ok {
+		return nil // the list itself is its own field
+	}
+	var items []map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return []Problem{{Path: "data." + list, Rule: "not-list", Detail: err.Error()}}
+	}
+	var out []Problem
+	for i, it := range items {
+		out = append(out, checkValue(f, fmt.Sprintf("data.%s[%d].%s", list, i, member), it, member)...)
+	}
+	return out
+}
+
+func checkValue(f catalog.Field, path string, obj map[string]json.RawMessage, key string) []Problem {
+	raw, ok := obj[key]
+	if !ok || string(bytes.TrimSpace(raw)) == "null" {
+		if f.Presence == catalog.Required {
+			return []Problem{{Path: path, Rule: "missing", Detail: "required by " + string(f.Dir) + " table"}}
+		}
+		return nil
+	}
+	raw = bytes.TrimSpace(raw)
+	var s string
+	switch {
+	case f.Type == "Obj" || f.Type == "jsonlist" && key == "orderlist":
+		if f.Type == "Obj" && (len(raw) == 0 || raw[0] != '{') {
+			return []Problem{{Path: path, Rule: "not-object", Detail: string(raw)}}
+		}
+		if key == "orderlist" && (len(raw) == 0 || raw[0] != '[') {
+			return []Problem{{Path: path, Rule: "not-list", Detail: string(raw)}}
+		}
+		return nil
+	case f.Type == "Int":
+		var n json.Number
+		if err := json.Unmarshal(raw, &n); err != nil {
+			return []Problem{{Path: path, Rule: "not-int", Detail: string(raw)}}
+		}
+		if _, err := n.Int64(); err != nil {
+			return []Problem{{Path: path, Rule: "not-int", Detail: string(raw)}}
+		}
+		return nil
+	default:
+		var t Text
+		if strings.HasPrefix(f.Path, "data.apdu") {
+			var a APDUs
+			if err := a.UnmarshalJSON(raw); err != nil {
+				return []Problem{{Path: path, Rule: "not-string", Detail: string(raw)}}
+			}
+			s = string(a)
+		} else {
+			if err := t.UnmarshalJSON(raw); err != nil || (raw[0] != '"' && f.Type != "N" && path != "data.apdunum") {
+				return []Problem{{Path: path, Rule: "not-string", Detail: string(raw)}}
+			}
+			s = string(t)
+		}
+	}
+	if s == "" {
+		if f.Presence == catalog.Required && !strings.HasPrefix(f.Path, "data.apdu") {
+			return []Problem{{Path: path, Rule: "missing", Detail: "empty"}}
+		}
+		return nil
+	}
+	n := utf8.RuneCountInString(s)
+	if f.MaxLen > 0 && n > f.MaxLen {
+		return []Problem{{Path: path, Rule: "too-long", Detail: fmt.Sprintf("%d characters, at most %d", n, f.MaxLen)}}
+	}
+	if f.MinLen > 0 && n < f.MinLen {
+		return []Problem{{Path: path, Rule: "too-short", Detail: fmt.Sprintf("%d characters, at least %d", n, f.MinLen)}}
+	}
+	switch f.Type {
+	case "N":
+		if strings.Trim(s, "0123456789") != "" {
+			return []Problem{{Path: path, Rule: "not-digits", Detail: s}}
+		}
+	case "YYYYMMDD":
+		if _, err := time.Parse("20060102", s); err != nil && s != "00000000" {
+			return []Problem{{Path: path, Rule: "bad-date", Detail: s}}
+		}
+	case "HHMISS":
+		if _, err := time.Parse("150405", s); err != nil {
+			return []Problem{{Path: path, Rule: "bad-time", Detail: s}}
+		}
+	case "H":
+		if strings.Trim(strings.ToUpper(s), "0123456789ABCDEF") != "" {
+			return []Problem{{Path: path, Rule: "not-hex", Detail: s}}
+		}
+	}
+	return nil
+}
+
+// ErrReplyRejected is wrapped by CheckReply for a reply a client must drop.
+var ErrReplyRejected = errors.New("hzcard: reply rejected")
+
+// CheckReply is the check the suites and the load runner share: the reply
+// body of interface name must be a JSON envelope with a documented result
+// code and a text, signed by the centre (pub; nil skips the signature under
+// an explicit caller decision), and on success every reply field of the
+// catalogue present and well formed. It returns the decoded envelope and
+// every problem joined; the envelope is usable even when err != nil.
+func CheckReply(cat *catalog.Catalogue, name string, body []byte, pub *sm2.PublicKey, p signdomain.Profile) (Reply, error) {
+	var r Reply
+	iface, ok := cat.Interface(name)
+	if !ok {
+		return r, fmt.Errorf("%w: unknown interface %q", ErrReplyRejected, name)
+	}
+	if err := json.Unmarshal(body, &r); err != nil {
+		return r, fmt.Errorf("%w: %s: reply is not a JSON envelope: %v", ErrReplyRejected, name, err)
+	}
+	var errs []error
+	if pub != nil {
+		if err := VerifyMessage(pub, p, body); err != nil {
+			errs = append(errs, fmt.Errorf("%s: centre signature: %w", name, err))
+		}
+	}
+	if _, ok := cat.Code(r.Result); !ok {
+		errs = append(errs, fmt.Errorf("%s: result %q is not in appendix D", name, r.Result))
+	}
+	if r.ResultDesc == "" {
+		errs = append(errs, fmt.Errorf("%s: resultdesc is empty", name))
+	}
+	if r.OK() {
+		for _, pr := range CheckFields(iface, catalog.Reply, body) {
+			errs = append(errs, fmt.Errorf("%s reply: %w", name, pr))
+		}
+	}
+	if len(errs) > 0 {
+		return r, fmt.Errorf("%w: %w", ErrReplyRejected, errors.Join(errs...))
+	}
+	return r, nil
+}

@@ -1,0 +1,98 @@
+package hzcard
+
+import "paycert/platforms/catalog"
+
+const (
+	whereCat    = "platforms/hzcard"
+	whereSim    = "platforms/hzcard/simulator"
+	whereClient = "platforms/hzcard/client"
+)
+
+// errata is every place seed 003 is silent, lossy or self-contradictory, and
+// the reading paycert implements. The same readings are written in the
+// simulator's package doc and beside the code.
+func errata() []catalog.Erratum {
+	s := "003 "
+	return []catalog.Erratum{
+		{ID: "E-HZ-ORDER-URLS", Seed: s + "§4.3, §4.4", Issue: "order query and order cancel both give chargeOrderCreate's URL",
+			Reading: "order query is POST /cardfront/chargeOrderQuery/V1, order cancel POST /cardfront/chargeOrderCancel/V1 (names after the seed's pattern); chargeOrderCreate's URL only creates", Where: whereCat},
+		{ID: "E-HZ-INFO-TWICE", Seed: s + "§4.1, §4.9", Issue: "4.9 repeats 4.1 (卡信息查询) word for word",
+			Reading: "one interface, cardInfoQuery", Where: whereCat},
+		{ID: "E-HZ-DUP-000071", Seed: s + "appendix D", Issue: "000071 appears twice: 充值金额不满足 and 小于最小充值金额",
+			Reading: "one code for both amount checks: an amount that is not a multiple of chargebase answers 000071 充值金额不满足, an amount below minsvamt answers 000071 with resultdesc 小于最小充值金额", Where: whereSim},
+		{ID: "E-HZ-DUP-000159", Seed: s + "appendix D", Issue: "000159 appears twice: 订单已取消 and 该卡不支持补登交易",
+			Reading: "one code, two cases told apart by resultdesc: any use of a cancelled order (refund applied or done) answers 订单已取消; a supplementary-load order (type 40) for a card type without supplementary loads answers 该卡不支持补登交易", Where: whereSim},
+		{ID: "E-HZ-APPENDIX-LETTERS", Seed: s + "contents, §9-§11", Issue: "appendix E is used twice (channels and pay types); the contents list F and E after D with page 20; 4.12 is titled 激活确认 in the contents and 4.13 退资确认 has a double slash in its URL",
+			Reading: "channels = Channels(), pay types = PayTypes(); 4.12 is cardReturnApply, 4.13 cardReturnConfirm at /cardfront/cardReturnConfirm/V1", Where: whereCat},
+		{ID: "E-HZ-SECTION-TITLES", Seed: s + "§4.10-§4.13", Issue: "4.12 is titled 激活确认 in the contents; 4.12's reply section is numbered 4.12.1.1",
+			Reading: "the body's titles win: 4.10 激活请求, 4.11 激活确认, 4.12 退卡请求, 4.13 退资确认", Where: whereCat},
+		{ID: "E-HZ-FLOW", Seed: s + "§3", Issue: "the five flow diagrams of section 3 are lost",
+			Reading: "the sequence written in platforms/hzcard/simulator's package doc: cardInfoQuery (read commands + results) -> chargeOrderCreate -> [select purse, INITIALIZE FOR LOAD] -> cardChargeRequest with those results -> centre checks MAC1, computes MAC2 (state 2) -> [CREDIT FOR LOAD] -> cardChargeConfirm with the TAC -> state 5; a tear is resolved by chargeOrderManageRequest/Confirm with GET BALANCE and GET TRANSACTION PROOF", Where: whereSim},
+		{ID: "E-HZ-CHARGE-APDU", Seed: s + "§4.5.1", Issue: "the charge request has no apdunum/apdulist/apduresp, yet the centre needs INITIALIZE FOR LOAD's reply (balance, counter, random, MAC1) to compute MAC2",
+			Reading: "cardChargeRequest carries apdunum, apdulist (the commands chargeOrderCreate returned) and apduresp (their responses), like 4.6", Where: whereSim},
+		{ID: "E-HZ-SIGN-DOMAIN", Seed: s + "§2.2 item 2, §2.3, §5.1", Issue: "the sign domain is shown as the message with \"sign\":\"\"; no user ID, key format or signature encoding is given",
+			Reading: "sign = SM3withSM2 (ZA with the default ID 1234567812345678) over the message exactly as sent with the value of \"sign\" replaced by the empty string; signature as 128 uppercase hex digits r||s; keys as hex; a request signature that fails answers 000020, a reply signature that fails makes the client drop the reply and report it", Where: "codecs/signdomain, " + whereSim + ", " + whereClient},
+		{ID: "E-HZ-SM2-VECTOR", Seed: s + "§5.1", Issue: "the sample signature DE5463...6117 over {\"txncode\":\"charge\",\"cardno\":\"2253123456781234\"} with public key 03D4BF6F...E8A9",
+			Reading: "does not verify: codecs/sm2 tried 280 readings (2 key parities x 5 digests: ZA with 1234567812345678, no ZA, empty ID, ID as ASCII hex, ID as 8 bytes; x 14 byte strings: compact, as extracted, spacings, trailing newlines, with \"sign\":\"\", sorted keys, concatenated values, key=value; x r||s and s||r), tjfoc/gmsm agrees on every verdict; the key is a valid point and r, s are in range. paycert uses its own test keys and the conformance spec labelled errata asserts the honest outcome (the vector does not verify)", Where: "codecs/sm2, conformance/hzcard"},
+		{ID: "E-HZ-DATA-OBJECT", Seed: s + "§2.2, §2.4", Issue: "data is typed String in §2.4 but shown as a JSON object in §2.2",
+			Reading: "data is a JSON object on the wire; the centre also accepts a string holding a JSON object", Where: whereCat},
+		{ID: "E-HZ-APDULIST-FORMAT", Seed: s + "§4", Issue: "apdulist/apduresp are typed Jsonstring, jsonlist or String, and described as comma separated",
+			Reading: "a string of hex APDUs separated by commas (codecs/apdu List); the centre also accepts a JSON array of strings; apdunum is a decimal string (an int in 4.1 is accepted)", Where: "codecs/apdu, " + whereSim},
+		{ID: "E-HZ-PAYTYPES", Seed: s + "§4.2, §11", Issue: "the interface tables say paytype 01 cash, 10 UnionPay; the pay-type appendix says 01 cash, 02 UnionPay ... 06",
+			Reading: "accept 01-06 and 10; anything else is 000157; cash (01) only on channels 00, 51, 52, elsewhere 000158; a non-cash pay type needs payorderno (C+)", Where: whereSim},
+		{ID: "E-HZ-PAYTYPEDESC", Seed: s + "§4.3.2", Issue: "the order list spells paytypedessc",
+			Reading: "the centre sends paytypedesc; a client accepts either", Where: whereCat},
+		{ID: "E-HZ-PAY-STATES", Seed: s + "§4.3.2, appendix G", Issue: "paystate has no table",
+			Reading: "0 未支付, 1 已支付, 2 已退款; an order is created paid (the app calls create after paying, §4.2)", Where: whereCat},
+		{ID: "E-HZ-CARD-STATES", Seed: s + "§4.1.2", Issue: "cardstatus has no table",
+			Reading: "00 正常, 01 挂失 (000114), 02 锁定 (000078), 03 已退卡 (000078); blacklisting is separate (000038)", Where: whereCat},
+		{ID: "E-HZ-CARD-TYPES", Seed: s + "§4.1.2", Issue: "cardtype has no table",
+			Reading: "01 普通卡, 02 学生卡 (no return: 000113), 03 老年卡 (no supplementary load: 000159, no named registration: 000130)", Where: whereCat},
+		{ID: "E-HZ-ORDER-TYPE", Seed: s + "appendix F", Issue: "order types 40 补登 and 50 自助设备钱包充值 without a rule for which applies",
+			Reading: "channels 51/52 (metro BOM/TVM) create type 50, every other channel type 40 (paid first, written later)", Where: whereCat},
+		{ID: "E-HZ-STATE4-MANAGE", Seed: s + "appendix G", Issue: "state 4 (卡操作结果未知) is in none of the three rules",
+			Reading: "state 4 needs card management like 2 and 7; management resolves it to 8 (credited) or 3 (not credited, chargeable or refundable)", Where: whereSim},
+		{ID: "E-HZ-STATE-TRANSIENT", Seed: s + "appendix G", Issue: "states 6 (密钥授权中) and 7 (交易确认中) imply asynchronous processing",
+			Reading: "the simulator processes each request under one lock, so 6 and 7 are never observable; the rules treat them as the seed says", Where: whereSim},
+		{ID: "E-HZ-QUERY-DUPROWS", Seed: s + "§4.3.1", Issue: "recnumperpage, currpage, orderby are listed twice",
+			Reading: "one of each; recnumperpage over 20 or below 1, or currpage below 1, is 999999 (format)", Where: whereCat},
+		{ID: "E-HZ-CANCEL-ORDERNO", Seed: s + "§4.4.1", Issue: "orderno is optional (O, not in the M/C+/C legend) in order cancel",
+			Reading: "orderno is needed to cancel; without it the answer is 000039", Where: whereSim},
+		{ID: "E-HZ-CANCEL-STATE", Seed: s + "§4.4, appendix G", Issue: "no cancelled state; cancelling lets the app refund",
+			Reading: "cancel is allowed in the refundable states (1, 3, 6, C); the order moves to A and, the refund being immediate in the simulator, to B with pay state 2; any later use is 000159 订单已取消; cancelling another state is 000040", Where: whereSim},
+		{ID: "E-HZ-CUSTINFO", Seed: s + "§4.10-§4.13", Issue: "custinfo says 见 4.3.1 (order query), which has no customer fields",
+			Reading: "custinfo is a JSON object {name, idtype, idno, mobile}; a real-name sale needs it (000133 without)", Where: whereSim},
+		{ID: "E-HZ-SALE-CHALLENGE", Seed: s + "§4.10, appendix C IDX_1001/IDX_2001", Issue: "activation's apdulist is 'APDU execution results' with no command named; IDX_2001 writes file 0x15 with a MAC",
+			Reading: "the client runs select purse and GET CHALLENGE (IDX_1001) and sends the challenge response in apdulist; the centre returns UPDATE BINARY 0x15 with the secure-messaging MAC under the card's DAMK (start date = sale date, issuer data 0x0001 = enabled); the confirm carries the update's response; a challenge that is not 4 bytes is 000034", Where: whereSim},
+		{ID: "E-HZ-RETURN-FLOW", Seed: s + "§4.12, §4.13", Issue: "the return's APDU exchange is only named (消费初始化指令结果)",
+			Reading: "the client runs select purse and INITIALIZE FOR PURCHASE for the whole balance and sends the response; the centre answers DEBIT FOR PURCHASE with MAC1 it computes as the PSAM would; the confirm carries TAC and MAC2, which the centre checks (MAC2 000030, TAC 000043); a bad-card return (returntype 1) has no APDUs and refunds the centre's balance", Where: whereSim},
+		{ID: "E-HZ-FORMAT-CODE", Seed: s + "appendix D", Issue: "no code for malformed JSON or a missing/invalid field",
+			Reading: "unparsable body or an envelope/data field missing, too long or of the wrong form: 999999 未知错误 with the field in resultdesc; a data object missing where one is required: 000014", Where: whereSim},
+		{ID: "E-HZ-SIGN-CODE", Seed: s + "§2.3, appendix D", Issue: "no code names a signature failure",
+			Reading: "000020 MAC 验证失败 (the platform calls its integrity check MAC)", Where: whereSim},
+		{ID: "E-HZ-LIMIT-CODES", Seed: s + "§4.1.2, appendix D", Issue: "the limits chargebase/minsvamt/maxsvamt/walletmaxbal have no codes of their own",
+			Reading: "amount over maxsvamt or old balance + amount over walletmaxbal: 000041; amount not a multiple of chargebase or below minsvamt: 000071; 000072 keeps its text (merchant card service fee not configured)", Where: whereSim},
+		{ID: "E-HZ-MAXSVAMT", Seed: s + "§4.1.2", Issue: "maxsvamt is 本次最大充值金额 (maximum this time) without a rule",
+			Reading: "min(per-charge maximum, walletmaxbal - cardbal) rounded down to chargebase", Where: whereSim},
+		{ID: "E-HZ-TERMINAL-ID", Seed: s + "appendix B, appendix C IDX_2002", Issue: "termid is 8 digits; the APDU terminal number is 12 hex digits (6 bytes)",
+			Reading: "the APDU terminal number is 0000 followed by termid, as BCD", Where: whereSim},
+		{ID: "E-HZ-IDX2002-TYPE", Seed: s + "appendix C IDX_2002/2004", Issue: "the first data byte of INITIALIZE FOR LOAD/PURCHASE is called transaction type (01)",
+			Reading: "it is the key index (PBOC), 01; the transaction type of the cryptograms is 02 (purse load) and 06 (purse purchase)", Where: "codecs/apdu, " + whereSim},
+		{ID: "E-HZ-CARDNO", Seed: s + "§4.1.2", Issue: "cardno is 'cut out of the card information' without saying where",
+			Reading: "the application serial of file 0x15 (bytes 10-19, 20 BCD digits) less its first digit, as platforms/cpucard defines it", Where: whereSim},
+		{ID: "E-HZ-DUP-SSN", Seed: s + "§2.4, appendix D", Issue: "joininstssn is the institution's serial; 000082 交易完全重复 has no rule",
+			Reading: "a request whose joininstid+joininstssn was already answered gets 000082 and changes nothing", Where: whereSim},
+		{ID: "E-HZ-DUP-ORDER", Seed: s + "§4.2, appendix D", Issue: "chargeOrderCreate has no client order number; 000090 订单号重复 has no rule",
+			Reading: "payorderno (the payment order) is the client's order number and must be unique; reusing it is 000090", Where: whereSim},
+		{ID: "E-HZ-MANAGE", Seed: s + "§4.7, §4.8, 000150-000159", Issue: "the management flow is only described as 'verify the card after an interrupted write'",
+			Reading: "manage request (state 2, 4, 7) returns [select purse, GET BALANCE, GET TRANSACTION PROOF 805A type 02 counter+1]; the confirm's proof with a TAC that verifies means credited: state 8, result 000000; proof 9406 with the balance unchanged means not credited: state 3, 000152; anything else (TAC wrong, balance inconsistent): state 9, 000155; a confirm whose apdulist is not the one issued: 000153; management of a confirmed order: 000154; of a state 1/3 order: 000152", Where: whereSim},
+		{ID: "E-HZ-CONFIRM-TORN", Seed: s + "§4.6", Issue: "what the confirm carries when the card did not answer CREDIT FOR LOAD",
+			Reading: "an empty (or shorter than SW1SW2) apduresp item: state 4, result 000151 (run card management); SW 9302 (card refused MAC2): state 3, 000027", Where: whereSim},
+		{ID: "E-HZ-SETTDATE", Seed: s + "§4.2.2", Issue: "settdate without a day-end rule",
+			Reading: "settdate = txndate (the simulator has no day-end cut)", Where: whereSim},
+		{ID: "E-HZ-HTTP-STATUS", Seed: s + "§2.2", Issue: "HTTP statuses are not specified",
+			Reading: "every answer, business failure or not, is HTTP 200 with a signed JSON reply; 413 only for bodies over 1 MiB, before any parsing", Where: whereSim},
+		{ID: "E-HZ-SALE-DEPOSIT", Seed: s + "§4.11.2", Issue: "cardpdpt/orgicardpdpt without amounts",
+			Reading: "the fixture's card types carry a deposit (2000 fen ordinary, 0 student/senior); cardpdpt = orgicardpdpt = the deposit, paid in cash and recorded in the ledger; a card return refunds balance + deposit", Where: whereSim},
+	}
+}

@@ -1,0 +1,427 @@
+package hzcard
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"paycert/codecs/signdomain"
+	"paycert/codecs/sm2"
+)
+
+// Request is the envelope of §2.4. Field order is the seed's, so a marshalled
+// request reads like the table; Sign is last and empty until SignMessage
+// fills it in.
+type Request struct {
+	JoinInstID  string          `json:"joininstid"`
+	JoinInstSSN string          `json:"joininstssn"`
+	AreaFlag    string          `json:"areaflag"`
+	ReqDate     string          `json:"reqdate"`
+	ReqTime     string          `json:"reqtime"`
+	InstID      string          `json:"instid"`
+	MchntID     string          `json:"mchntid"`
+	NetID       string          `json:"netid"`
+	TermID      string          `json:"termid"`
+	TermSeq     string          `json:"termseq"`
+	OprID       string          `json:"oprid"`
+	BatchNo     string          `json:"batchno"`
+	ChnlID      string          `json:"chnlid"`
+	Data        json.RawMessage `json:"data,omitempty"`
+	Sign        string          `json:"sign"`
+}
+
+// Reply is the envelope of §2.5.
+type Reply struct {
+	Result     string          `json:"result"`
+	ResultDesc string          `json:"resultdesc"`
+	Data       json.RawMessage `json:"data,omitempty"`
+	Sign       string          `json:"sign"`
+}
+
+// OK reports whether the reply is a success (000000).
+func (r Reply) OK() bool { return r.Result == CodeOK }
+
+// Marshal encodes v as compact JSON without HTML escaping (amounts, hex and
+// Chinese texts travel as they are; Go's default would turn "<" into \u003c,
+// which a peer re-serialising the message would not reproduce).
+func Marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}
+
+// SignMessage signs a JSON message (a request or a reply) under profile p and
+// returns it with the signature spliced into its top-level "sign" member: 128
+// uppercase hex digits r‖s (erratum E-HZ-SIGN-DOMAIN). msg must carry a
+// "sign" member (its value is ignored).
+func SignMessage(k *sm2.PrivateKey, p signdomain.Profile, msg []byte) ([]byte, error) {
+	blank, err := signdomain.SetSign(msg, "")
+	if err != nil {
+		return nil, fmt.Errorf("hzcard: sign: %w", err)
+	}
+	dom, err := signdomain.Domain(p, blank)
+	if err != nil {
+		return nil, fmt.Errorf("hzcard: sign domain: %w", err)
+	}
+	sig, err := sm2.Sign(rand.Reader, k, nil, dom)
+	if err != nil {
+		return nil, fmt.Errorf("hzcard: sign: %w", err)
+	}
+	out, err := signdomain.SetSign(blank, strings.ToUpper(sig.Hex()))
+	if err != nil {
+		return nil, fmt.Errorf("hzcard: sign: %w", err)
+	}
+	return out, nil
+}
+
+// ErrBadSignature is wrapped by VerifyMessage when the signature is absent,
+// malformed or does not verify.
+var ErrBadSignature = errors.New("hzcard: signature does not verify")
+
+// VerifyMessage checks the "sign" member of msg under profile p.
+func VerifyMessage(pub *sm2.PublicKey, p signdomain.Profile, msg []byte) error {
+	v, ok, err := signdomain.SignValue(msg)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrBadSignature, err)
+	}
+	if !ok || v == "" {
+		return fmt.Errorf("%w: no sign member", ErrBadSignature)
+	}
+	sig, err := sm2.ParseSignature([]byte(v))
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrBadSignature, err)
+	}
+	var dom []byte
+	if p == signdomain.SignEmpty || p == signdomain.SortedSignEmpty {
+		blank, err := signdomain.SetSign(msg, "")
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrBadSignature, err)
+		}
+		msg = blank
+	}
+	dom, err = signdomain.Domain(p, msg)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrBadSignature, err)
+	}
+	if !sm2.Verify(pub, nil, dom, sig) {
+		return ErrBadSignature
+	}
+	return nil
+}
+
+// EncodeRequest marshals r with data d (any JSON-marshalable value, or nil)
+// and "sign":"", ready for SignMessage.
+func EncodeRequest(r Request, d any) ([]byte, error) {
+	if d != nil {
+		b, err := Marshal(d)
+		if err != nil {
+			return nil, fmt.Errorf("hzcard: encode data: %w", err)
+		}
+		r.Data = b
+	}
+	r.Sign = ""
+	return Marshal(r)
+}
+
+// EncodeReply marshals a reply with data d (nil for none) and "sign":"".
+func EncodeReply(result, desc string, d any) ([]byte, error) {
+	r := Reply{Result: result, ResultDesc: desc}
+	if d != nil {
+		b, err := Marshal(d)
+		if err != nil {
+			return nil, fmt.Errorf("hzcard: encode data: %w", err)
+		}
+		r.Data = b
+	}
+	return Marshal(r)
+}
+
+// DataBytes returns the data member as a JSON object, unwrapping the string
+// form §2.4 types it as (erratum E-HZ-DATA-OBJECT). Empty means absent.
+func DataBytes(raw json.RawMessage) ([]byte, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	if raw[0] == '"' {
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return nil, fmt.Errorf("hzcard: data string: %w", err)
+		}
+		raw = []byte(strings.TrimSpace(s))
+	}
+	if len(raw) == 0 || raw[0] != '{' {
+		return nil, fmt.Errorf("hzcard: data is not a JSON object")
+	}
+	return raw, nil
+}
+
+// Text is a JSON value received as a string or a number; seed 003 types
+// apdunum "int" in 4.1 and "String" elsewhere. It always marshals as a
+// string.
+type Text string
+
+// UnmarshalJSON accepts a string, a number or null.
+func (t *Text) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*t = Text(s)
+	case string(b) == "null":
+		*t = ""
+	default:
+		var n json.Number
+		if err := json.Unmarshal(b, &n); err != nil {
+			return fmt.Errorf("want a string or a number, got %s", b)
+		}
+		*t = Text(n.String())
+	}
+	return nil
+}
+
+// APDUs is an APDU list field: a comma-separated string on the wire, a JSON
+// array of strings accepted on input (erratum E-HZ-APDULIST-FORMAT).
+type APDUs string
+
+// UnmarshalJSON accepts a string or an array of strings.
+func (a *APDUs) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '[' {
+		var items []string
+		if err := json.Unmarshal(b, &items); err != nil {
+			return err
+		}
+		*a = APDUs(strings.Join(items, ","))
+		return nil
+	}
+	var t Text
+	if err := t.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	*a = APDUs(t)
+	return nil
+}
+
+// Amount formats fen as the decimal string the seed's amount fields carry.
+func Amount(fen int64) string { return strconv.FormatInt(fen, 10) }
+
+// ParseAmount reads a fen amount: decimal digits only, at most 10.
+func ParseAmount(s string) (int64, error) {
+	if s == "" || len(s) > 10 || strings.Trim(s, "0123456789") != "" {
+		return 0, fmt.Errorf("amount %q: want 1 to 10 decimal digits (fen)", s)
+	}
+	return strconv.ParseInt(s, 10, 64)
+}
+
+// CustInfo is the customer information of 4.10-4.13 (erratum E-HZ-CUSTINFO).
+type CustInfo struct {
+	Name   string `json:"name"`
+	IDType string `json:"idtype"`
+	IDNo   string `json:"idno"`
+	Mobile string `json:"mobile,omitempty"`
+}
+
+// CardInfoQueryReq is 4.1.1.
+type CardInfoQueryReq struct {
+	APDUNum  Text  `json:"apdunum"`
+	APDUList APDUs `json:"apdulist"`
+	APDUResp APDUs `json:"apduresp"`
+}
+
+// CardInfo is 4.1.2.
+type CardInfo struct {
+	CardNo         string `json:"cardno"`
+	CardFaceNo     string `json:"cardfaceno"`
+	CardStatus     string `json:"cardstatus"`
+	CardStatusDesc string `json:"cardstatusdesc"`
+	CardType       string `json:"cardtype"`
+	CardTypeName   string `json:"cardtypename"`
+	InitFlag       string `json:"initflag"`
+	InitFlagDesc   string `json:"initflagdesc"`
+	CardSaleDate   string `json:"cardsaledate"`
+	CardValDate    string `json:"cardvaldate"`
+	ChargeBase     string `json:"chargebase"`
+	MinSvAmt       string `json:"minsvamt"`
+	MaxSvAmt       string `json:"maxsvamt"`
+	WalletMaxBal   string `json:"walletmaxbal"`
+	CardBal        string `json:"cardbal"`
+}
+
+// OrderCreateReq is 4.2.1.
+type OrderCreateReq struct {
+	CardNo     string `json:"cardno"`
+	ChargeType string `json:"chargetype"`
+	PayType    string `json:"paytype"`
+	PayOrderNo string `json:"payorderno,omitempty"`
+	TxnAmt     Text   `json:"txnamt"`
+}
+
+// Times are txntime, txndate and settdate, which most replies carry.
+type Times struct {
+	TxnTime  string `json:"txntime"`
+	TxnDate  string `json:"txndate"`
+	SettDate string `json:"settdate"`
+}
+
+// APDUReply is the reply of 4.2, 4.5 and 4.7: an order number and commands
+// to run (4.7 carries no times: they are omitted then).
+type APDUReply struct {
+	OrderNo  string `json:"orderno"`
+	APDUNum  Text   `json:"apdunum"`
+	APDUList APDUs  `json:"apdulist"`
+	TxnTime  string `json:"txntime,omitempty"`
+	TxnDate  string `json:"txndate,omitempty"`
+	SettDate string `json:"settdate,omitempty"`
+}
+
+// OrderQueryReq is 4.3.1.
+type OrderQueryReq struct {
+	CardNo        string `json:"cardno"`
+	OrderNo       string `json:"orderno,omitempty"`
+	OrderState    string `json:"orderstate,omitempty"`
+	RecNumPerPage Text   `json:"recnumperpage"`
+	CurrPage      Text   `json:"currpage"`
+	OrderBy       Text   `json:"orderby"`
+}
+
+// OrderItem is one element of 4.3.2's orderlist.
+type OrderItem struct {
+	OrderNo        string `json:"orderno"`
+	CardNo         string `json:"cardno"`
+	OrderState     string `json:"orderstate"`
+	OrderStateDesc string `json:"orderstatedesc"`
+	OrderAmt       string `json:"orderamt"`
+	OrderDate      string `json:"orderdate"`
+	OrderTime      string `json:"ordertime"`
+	TxnDate        string `json:"txndate,omitempty"`
+	TxnTime        string `json:"txntime,omitempty"`
+	OrderType      string `json:"ordertype"`
+	OrderTypeDesc  string `json:"ordertypedesc"`
+	ChnlID         string `json:"chnlid"`
+	ChnlIDDesc     string `json:"chnliddesc"`
+	PayType        string `json:"paytype"`
+	PayTypeDesc    string `json:"paytypedesc"`
+	PayState       string `json:"paystate"`
+	PayStateDesc   string `json:"paystatedesc"`
+}
+
+// OrderQueryRep is 4.3.2.
+type OrderQueryRep struct {
+	CurrPage      int         `json:"currpage"`
+	RecNumPerPage int         `json:"recnumperpage"`
+	TotalNum      int         `json:"totalnum"`
+	TotalPage     int         `json:"totalpage"`
+	OrderList     []OrderItem `json:"orderlist"`
+}
+
+// OrderCancelReq is 4.4.1 (the reply has no data).
+type OrderCancelReq struct {
+	CardNo  string `json:"cardno"`
+	OrderNo string `json:"orderno,omitempty"`
+}
+
+// ChargeReq is the request of 4.5, 4.6, 4.7 and 4.8: the order, its payment,
+// and (4.5 by erratum E-HZ-CHARGE-APDU, 4.6, 4.8) the commands run and their
+// results.
+type ChargeReq struct {
+	CardNo     string `json:"cardno"`
+	OrderNo    string `json:"orderno"`
+	ChargeType string `json:"chargetype"`
+	PayType    string `json:"paytype"`
+	PayOrderNo string `json:"payorderno,omitempty"`
+	APDUNum    Text   `json:"apdunum,omitempty"`
+	APDUList   APDUs  `json:"apdulist,omitempty"`
+	APDUResp   APDUs  `json:"apduresp,omitempty"`
+	TxnAmt     Text   `json:"txnamt"`
+}
+
+// SaleReq is 4.10.1.
+type SaleReq struct {
+	CardNo       string    `json:"cardno"`
+	APDUNum      Text      `json:"apdunum"`
+	APDUList     APDUs     `json:"apdulist"`
+	RealNameFlag string    `json:"realnameflag"`
+	PayType      string    `json:"paytype"`
+	PayOrderNo   string    `json:"payorderno,omitempty"`
+	CustInfo     *CustInfo `json:"custinfo,omitempty"`
+}
+
+// SaleRep is 4.10.2.
+type SaleRep struct {
+	RefNum   string `json:"refnum"`
+	OrderNo  string `json:"orderno"`
+	APDUNum  Text   `json:"apdunum"`
+	APDUList APDUs  `json:"apdulist"`
+	Times
+}
+
+// SaleConfirmReq is 4.11.1.
+type SaleConfirmReq struct {
+	CardNo       string    `json:"cardno"`
+	CardResult   string    `json:"cardresult"`
+	APDUNum      Text      `json:"apdunum"`
+	APDUList     APDUs     `json:"apdulist"`
+	RealNameFlag string    `json:"realnameflag"`
+	PayType      string    `json:"paytype"`
+	PayOrderNo   string    `json:"payorderno,omitempty"`
+	CustInfo     *CustInfo `json:"custinfo,omitempty"`
+	OrderNo      string    `json:"orderno"`
+	RefNum       string    `json:"refnum"`
+}
+
+// SaleConfirmRep is 4.11.2.
+type SaleConfirmRep struct {
+	RefNum       string `json:"refnum"`
+	CardPdpt     string `json:"cardpdpt"`
+	OrgiCardPdpt string `json:"orgicardpdpt"`
+	Times
+}
+
+// ReturnApplyReq is 4.12.1.
+type ReturnApplyReq struct {
+	CardNo     string    `json:"cardno"`
+	ReturnType string    `json:"returntype"`
+	CardBal    Text      `json:"cardbal"`
+	APDUNum    Text      `json:"apdunum"`
+	APDUList   APDUs     `json:"apdulist"`
+	CustInfo   *CustInfo `json:"custinfo,omitempty"`
+}
+
+// ReturnApplyRep is 4.12.1.1.
+type ReturnApplyRep struct {
+	RefNum    string `json:"refnum"`
+	OrderNo   string `json:"orderno"`
+	ReturnAmt string `json:"returnamt"`
+	APDUNum   Text   `json:"apdunum"`
+	APDUList  APDUs  `json:"apdulist"`
+	Times
+}
+
+// ReturnConfirmReq is 4.13.1.
+type ReturnConfirmReq struct {
+	CardNo   string    `json:"cardno"`
+	RefNum   string    `json:"refnum"`
+	OrderNo  string    `json:"orderno"`
+	APDUNum  Text      `json:"apdunum"`
+	APDUList APDUs     `json:"apdulist"`
+	CustInfo *CustInfo `json:"custinfo,omitempty"`
+}
+
+// ReturnConfirmRep is 4.13.2.
+type ReturnConfirmRep struct {
+	RefNum  string `json:"refnum"`
+	OrderNo string `json:"orderno"`
+	Times
+}
