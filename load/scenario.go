@@ -1,0 +1,128 @@
+package load
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"paycert/load/flow"
+)
+
+// Scenario is one named load scenario ("ipos-verify", "hzcard-charge").
+type Scenario struct {
+	Name    string
+	Summary string
+	// Measures says what a latency in this scenario is, e.g. "function call:
+	// build and sign one request" or "HTTP round trip to the simulator".
+	Measures string
+	// Unavailable, when set, says why the scenario cannot run yet; "paycert
+	// load list" shows it and Run refuses it. Nothing is faked in its place.
+	Unavailable string
+	// Steps names the steps of a multi-step flow (nil for one request).
+	Steps []string
+	// Setup prepares a run: starts the embedded simulator when env.Target is
+	// empty, seeds what the whole run needs, and returns the workload.
+	Setup func(ctx context.Context, env *Env) (*Workload, error)
+}
+
+// Env is what a scenario's Setup gets from the runner.
+type Env struct {
+	Target      string        // "" for the embedded simulator; else a loopback URL
+	Shard       Shard         // which slice of a distributed run
+	IDs         *IDs          // unique request ids (order numbers) for this shard
+	Rate        float64       // this shard's asked rate, per second
+	Duration    time.Duration // asked duration
+	MaxRequests uint64        // hard bound on requests (or flows) in this run
+	Checks      *Checks       // sampled field checks of replies
+	Logf        func(format string, args ...any)
+}
+
+// Embedded reports whether the run targets the embedded simulator.
+func (e *Env) Embedded() bool { return e.Target == "" }
+
+// Workload is what a scenario runs: exactly one of HTTP and Flow.
+type Workload struct {
+	HTTP *HTTPWork
+	Flow *FlowWork
+	// Audit checks the ledger after a run against the embedded simulator:
+	// the simulator's own invariants, money in equals money out, and every
+	// accepted request (stats of the scenario level) visible in its state.
+	Audit func(accepted *Stats) error
+	// Close stops the embedded simulator and releases the workload.
+	Close func() error
+	// Note is printed with the run's header (e.g. how signing is timed).
+	Note string
+}
+
+// HTTPWork is a one-request scenario driven by vegeta's Attacker.
+type HTTPWork struct {
+	// Next builds the fully signed request for one unique id. It runs in the
+	// background signers, concurrently: it must be safe for concurrent use.
+	Next func(id uint64) (vegeta.Target, error)
+	// Classify turns a 2xx/3xx reply body into nil (success) or the business
+	// failure, e.g. "result 6100 余额不足".
+	Classify func(code uint16, body []byte) error
+	// Check runs the platform's field checks on a sampled successful reply.
+	Check func(body []byte) error
+	// TLS is the client configuration (99bill's mutual TLS).
+	TLS *tls.Config
+}
+
+// FlowWork is a multi-step scenario driven by load/flow.
+type FlowWork struct {
+	// Do runs one iteration for the unique id, calling it.Step per step.
+	// Called concurrently.
+	Do func(ctx context.Context, id uint64, it *flow.Iteration)
+}
+
+// Checks samples replies for the platform's field checks: the first
+// SampleFirst replies, then one in SampleEvery. Safe for concurrent use.
+type Checks struct {
+	seen    atomic.Uint64
+	checked atomic.Uint64
+	failed  atomic.Uint64
+	mu      sync.Mutex
+	first   []string
+}
+
+// Sampling rates of Checks.
+const (
+	SampleFirst = 20
+	SampleEvery = 20
+)
+
+// Sample reports whether this reply should be checked.
+func (c *Checks) Sample() bool {
+	n := c.seen.Add(1)
+	return n <= SampleFirst || n%SampleEvery == 0
+}
+
+// Record accounts one check (err nil: the reply passed).
+func (c *Checks) Record(err error) {
+	c.checked.Add(1)
+	if err == nil {
+		return
+	}
+	c.failed.Add(1)
+	c.mu.Lock()
+	if len(c.first) < 10 {
+		c.first = append(c.first, err.Error())
+	}
+	c.mu.Unlock()
+}
+
+// Result returns how many replies were checked, how many failed, and the
+// first few failures.
+func (c *Checks) Result() (checked, failed uint64, first []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.checked.Load(), c.failed.Load(), append([]string(nil), c.first...)
+}
+
+// Fail formats a business failure for Result.Error: "code <c>: <text>".
+func Fail(code, text string) error { return fmt.Errorf("code %s: %s", code, text) }
