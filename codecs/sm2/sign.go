@@ -63,15 +63,17 @@ func derInt(b []byte) []byte {
 // whether r and s are in range is Verify's business.
 func ParseSignature(b []byte) (Signature, error) {
 	var sig Signature
-	b = trimSpace(b)
-	if len(b) == 64 {
+	// Binary forms first, untrimmed: raw and DER bytes may begin or end with
+	// bytes that look like whitespace. Text is hex digits and whitespace only,
+	// which a random 64-byte r‖s is with probability below 2⁻²⁰⁰.
+	if len(b) > 0 && b[0] == 0x30 && !allHexOrSpace(b) {
+		return parseDER(b)
+	}
+	if len(b) == 64 && !allHexOrSpace(b) {
 		copy(sig[:], b)
 		return sig, nil
 	}
-	if len(b) > 0 && b[0] == 0x30 && !allHex(b) {
-		return parseDER(b)
-	}
-	raw, err := decodeHex(b)
+	raw, err := decodeHex(trimSpace(b))
 	if err != nil {
 		return sig, fmt.Errorf("sm2: signature is neither 64 raw bytes, DER, nor hex: %w", err)
 	}
@@ -86,9 +88,9 @@ func ParseSignature(b []byte) (Signature, error) {
 	}
 }
 
-func allHex(b []byte) bool {
+func allHexOrSpace(b []byte) bool {
 	for _, c := range b {
-		if fromHexChar(c) < 0 {
+		if fromHexChar(c) < 0 && !isSpace(c) && c != 'x' && c != 'X' {
 			return false
 		}
 	}

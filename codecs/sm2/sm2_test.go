@@ -353,7 +353,14 @@ func TestParseSignatureForms(t *testing.T) {
 	var edge Signature
 	edge[0] = 0x80
 	edge[63] = 0x01
-	for _, s := range []Signature{sig, edge} {
+	// Binary forms that begin or end with whitespace-like bytes (a tjfoc
+	// signature ending in 0x09 once lost its last byte to trimming).
+	var spacey Signature
+	for i := range spacey {
+		spacey[i] = 0x5a
+	}
+	spacey[0], spacey[31], spacey[32], spacey[63] = 0x20, 0x0a, 0x0d, 0x09
+	for _, s := range []Signature{sig, edge, spacey} {
 		forms := []struct {
 			name string
 			in   []byte
