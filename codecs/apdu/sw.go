@@ -25,6 +25,7 @@ const (
 	SWMACInvalid             SW = 0x9302
 	SWAppLocked              SW = 0x9303
 	SWInsufficientBalance    SW = 0x9401
+	SWCounterLimit           SW = 0x9402
 	SWKeyIndexNotSupported   SW = 0x9403
 	SWMACNotAvailable        SW = 0x9406
 )
@@ -60,6 +61,7 @@ var swMeanings = map[SW]string{
 	SWMACInvalid:             "MAC invalid",
 	SWAppLocked:              "application permanently locked",
 	SWInsufficientBalance:    "insufficient balance",
+	SWCounterLimit:           "transaction counter at its maximum",
 	SWKeyIndexNotSupported:   "key index not supported",
 	SWMACNotAvailable:        "requested MAC/TAC not available (no such transaction recorded)",
 }
