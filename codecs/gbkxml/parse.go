@@ -15,6 +15,10 @@ import (
 // more than its size.
 const MaxDepth = 64
 
+// MaxAttrs is the most attributes one element may carry. Messages use one
+// or two; the limit keeps the duplicate check cheap on hostile input.
+const MaxAttrs = 64
+
 // SyntaxError reports input Parse refuses, at a byte offset in the raw
 // input (not in a decoded copy), so an engineer can find it with a hex
 // dump of what was on the wire.
@@ -79,6 +83,11 @@ type frame struct {
 	nameStart, nameEnd int // raw name, to match the end tag
 	kidStart           int // index in kids of this element's first child
 	hasKids            bool
+	// multi is set once the element's text comes in more than one piece
+	// (mixed content, CDATA next to text); buf then collects it, so that
+	// many small pieces cost linear, not quadratic, time.
+	multi bool
+	buf   []byte
 }
 
 func (p *parser) errorf(off int, format string, a ...any) error {
@@ -278,10 +287,15 @@ func allSpace(b []byte) bool {
 
 func (p *parser) addText(f *frame, s string) {
 	switch {
-	case f.n.Text == "":
+	case s == "":
+	case !f.multi && f.n.Text == "":
 		f.n.Text = s
-	case s != "":
-		f.n.Text += s // mixed content or text split by a comment: rare
+	default:
+		if !f.multi {
+			f.multi = true
+			f.buf = append(f.buf[:0], f.n.Text...)
+		}
+		f.buf = append(f.buf, s...)
 	}
 }
 
@@ -547,8 +561,11 @@ func (p *parser) startTag() (*Node, error) {
 		f := &p.stack[len(p.stack)-1]
 		if !f.hasKids {
 			f.hasKids = true
-			if strings.TrimLeft(f.n.Text, " \t\r\n") == "" {
-				f.n.Text = "" // indentation before the first child
+			if f.multi && allSpace(f.buf) {
+				f.buf = f.buf[:0] // indentation before the first child
+			}
+			if !f.multi && strings.TrimLeft(f.n.Text, " \t\r\n") == "" {
+				f.n.Text = ""
 			}
 		}
 		p.kids = append(p.kids, n)
@@ -610,6 +627,9 @@ func (p *parser) attr(n *Node) error {
 	if err != nil {
 		return err
 	}
+	if len(n.Attrs) >= MaxAttrs {
+		return p.errorf(as, "more than %d attributes on one element", MaxAttrs)
+	}
 	for _, a := range n.Attrs {
 		if a.Name == name {
 			return p.errorf(as, "duplicate attribute %s", name)
@@ -646,6 +666,9 @@ func (p *parser) endTag() error {
 		f.n.Children = p.arena[l-k : l : l]
 		clear(p.kids[f.kidStart:])
 		p.kids = p.kids[:f.kidStart]
+	}
+	if f.multi {
+		f.n.Text = string(f.buf)
 	}
 	p.stack = p.stack[:len(p.stack)-1]
 	return nil

@@ -2,6 +2,7 @@ package gbkxml
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -212,5 +213,52 @@ func TestParseAllocs(t *testing.T) {
 	// string per non-ASCII text (8 in this message).
 	if allocs > 20 {
 		t.Fatalf("Parse allocates %.0f times for a 16-element message", allocs)
+	}
+}
+
+func TestParseMixedContent(t *testing.T) {
+	doc, err := Parse([]byte(`<a> x <![CDATA[<y>]]>&amp;<b>1</b> z <!-- c -->w</a>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := doc.Root().Text; got != " x <y>& z w" {
+		t.Fatalf("Text = %q", got)
+	}
+	doc, err = Parse([]byte("<a>\n  <![CDATA[ ]]>\n  <b>1</b>\n</a>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := doc.Root().Text; got != "" {
+		t.Fatalf("whitespace before the first child kept: %q", got)
+	}
+}
+
+// TestParseHostileShapes feeds shapes that would be quadratic or worse in a
+// naive parser, at the 1 MiB simulators accept; each must finish promptly
+// (the test's timeout is the assertion) with the right outcome.
+func TestParseHostileShapes(t *testing.T) {
+	const n = 1 << 20
+	pieces := "<a>" + strings.Repeat("x<!---->", n/8) + "</a>"
+	doc, err := Parse([]byte(pieces))
+	if err != nil || len(doc.Root().Text) != n/8 {
+		t.Fatalf("many text pieces: %v", err)
+	}
+	var attrs strings.Builder
+	attrs.WriteString("<a")
+	for i := range n / 12 {
+		fmt.Fprintf(&attrs, ` k%d="1"`, i)
+	}
+	attrs.WriteString("/>")
+	if _, err := Parse([]byte(attrs.String())); err == nil || !strings.Contains(err.Error(), "more than 64 attributes") {
+		t.Fatalf("many attributes: %v", err)
+	}
+	wide := "<a>" + strings.Repeat("<b/>", n/4) + "</a>"
+	doc, err = Parse([]byte(wide))
+	if err != nil || len(doc.Root().Children) != n/4 {
+		t.Fatalf("many children: %v", err)
+	}
+	refs := "<a>" + strings.Repeat("&amp;", n/5) + "</a>"
+	if doc, err = Parse([]byte(refs)); err != nil || len(doc.Root().Text) != n/5 {
+		t.Fatalf("many references: %v", err)
 	}
 }
