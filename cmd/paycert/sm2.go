@@ -26,7 +26,7 @@ compressed, 04 uncompressed or bare X||Y point) or PEM files; signatures are
 128 hex digits r||s, as the platform sends them, or DER hex.
 
 Examples:
-  paycert sm2 keygen > test-key.txt
+  paycert sm2 keygen --pem > key.pem
   paycert sm2 domain req.json | paycert sm2 sign --key key.pem -
   paycert sm2 domain req.json | paycert sm2 verify --pub 03D4BF6F... --sig DE5463... -`,
 		Subs: []*Command{
