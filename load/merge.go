@@ -1,0 +1,120 @@
+package load
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// MergeReport is the outcome of merging shard results.
+type MergeReport struct {
+	Files     int
+	Results   uint64
+	Stats     []*Stats
+	Breaches  []Breach
+	Asked     map[string]float64 // total asked rate per scenario (from the meta files or --rate)
+	Truncated []string           // files cut short by a killed shard
+	Warnings  []string
+}
+
+// Failed reports whether the merged run breached a threshold.
+func (m *MergeReport) Failed() bool { return len(m.Breaches) > 0 }
+
+// WriteText prints the merged report.
+func (m *MergeReport) WriteText(w io.Writer) error {
+	fmt.Fprintf(w, "merged %d results from %d files\n", m.Results, m.Files)
+	if err := WriteText(w, m.Stats); err != nil {
+		return err
+	}
+	for _, t := range m.Truncated {
+		fmt.Fprintf(w, "warning: %s was cut short (a killed shard); its whole results are included\n", t)
+	}
+	for _, x := range m.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", x)
+	}
+	for _, b := range m.Breaches {
+		fmt.Fprintln(w, b)
+	}
+	return nil
+}
+
+// Merge reads shard result files, optionally writes them as one gob stream
+// to out (nil: none), and checks the thresholds on the merged data. Each
+// file's asked rate comes from its meta file; rate > 0 overrides the total
+// for every scenario. Two files holding the same attack name are refused:
+// that is two unsharded runs, or one shard run twice, and their sum would
+// be meaningless.
+func Merge(files []string, out io.Writer, slo *SLO, flags Thresholds, rate float64) (*MergeReport, error) {
+	if len(files) == 0 {
+		return nil, fmt.Errorf("merge: no results files")
+	}
+	rep := &MergeReport{Files: len(files), Asked: map[string]float64{}}
+	agg := NewAggregator()
+	owner := map[string]string{} // attack name -> file
+	var enc vegeta.Encoder
+	if out != nil {
+		enc = vegeta.NewEncoder(out)
+	}
+	var firsts []time.Time
+	listed := map[string]bool{}
+	for _, f := range files {
+		if abs, err := filepath.Abs(f); err == nil {
+			if listed[abs] {
+				return nil, fmt.Errorf("merge: %s listed twice", f)
+			}
+			listed[abs] = true
+		}
+		meta, ok, err := ReadMeta(f)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			rep.Asked[meta.Scenario] += meta.Rate
+		}
+		var first time.Time
+		n, trunc, err := ReadResults(f, func(r *vegeta.Result) error {
+			if o, seen := owner[r.Attack]; seen && o != f {
+				return fmt.Errorf("merge: attack %q is in both %s and %s: run shards with --shard i/N so each has its own name", r.Attack, o, f)
+			}
+			owner[r.Attack] = f
+			if first.IsZero() || r.Timestamp.Before(first) {
+				first = r.Timestamp
+			}
+			agg.Add(r)
+			if enc != nil {
+				if err := enc.Encode(r); err != nil {
+					return fmt.Errorf("merge: writing: %w", err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		rep.Results += n
+		if trunc {
+			rep.Truncated = append(rep.Truncated, f)
+		}
+		if !first.IsZero() {
+			firsts = append(firsts, first)
+		}
+	}
+	if len(firsts) > 1 {
+		sort.Slice(firsts, func(i, j int) bool { return firsts[i].Before(firsts[j]) })
+		if spread := firsts[len(firsts)-1].Sub(firsts[0]); spread > time.Second {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("shards started %s apart: use a shared --start-at, or the merged rate and duration are wrong", spread.Round(time.Millisecond)))
+		}
+	}
+	if rate > 0 {
+		for _, s := range agg.All() {
+			rep.Asked[s.Scenario] = rate
+		}
+	}
+	rep.Stats = agg.All()
+	rep.Breaches = CheckAll(rep.Stats, slo, flags, rep.Asked)
+	return rep, nil
+}
