@@ -37,6 +37,7 @@ Examples:
 			certifyCommand(),
 			mutateCommand(),
 			simCommand(),
+			sm2Command(),
 			versionCommand(),
 		},
 	}
