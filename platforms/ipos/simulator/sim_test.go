@@ -1,0 +1,110 @@
+package simulator_test
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"paycert/platforms/ipos"
+	"paycert/platforms/ipos/client"
+	"paycert/platforms/ipos/simulator"
+	"paycert/platforms/sim"
+)
+
+func TestFaultsListed(t *testing.T) {
+	s, err := simulator.New(sim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := s.Faults()
+	if len(fs) < 10 {
+		t.Fatalf("%d faults, want at least 10", len(fs))
+	}
+	names, descs := map[string]bool{}, map[string]bool{}
+	for _, f := range fs {
+		if f.Name == "" || f.Description == "" || names[f.Name] || descs[f.Description] {
+			t.Errorf("fault %+v: empty or duplicated name/description", f)
+		}
+		names[f.Name], descs[f.Description] = true, true
+		if _, err := simulator.New(sim.Options{Faults: []string{f.Name}}); err != nil {
+			t.Errorf("fault %s: %v", f.Name, err)
+		}
+	}
+	if _, err := simulator.New(sim.Options{Faults: []string{"no-such-fault"}}); err == nil {
+		t.Error("an unknown fault name was accepted")
+	}
+}
+
+func start(t *testing.T, o sim.Options) (*simulator.Simulator, *client.Client) {
+	t.Helper()
+	if o.Clock == nil {
+		o.Clock = sim.NewManualClock(time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC))
+	}
+	s, err := simulator.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	c, err := client.New(client.Config{URL: srv.URL, Key: simulator.FixtureKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, c
+}
+
+func header(seq string) ipos.Header {
+	return ipos.Header{ISSPID: simulator.FixtureISSPID, PosID: simulator.FixturePosID, StoreID: simulator.FixtureStoreID,
+		PosSeq: seq, SystemID: simulator.FixtureSystemID}
+}
+
+// The ledger: verifications, a cancel, a duplicate, and what Totals and
+// Audit say afterwards.
+func TestVerifyCancelLedger(t *testing.T) {
+	s, c := start(t, sim.Options{})
+	ctx := context.Background()
+	if err := s.AddVoucher(simulator.VoucherSpec{Code: "5000000000000001", Kind: simulator.KindAmount, Balance: 1000, Price: 1000,
+		Expires: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	verify := ipos.CardVerifyRequest{Header: header("2026030100001"), ValidInfo: "5000000000000001", TxAmt: "300"}.Request()
+	for i := 0; i < 2; i++ { // the second is a resend: replayed, no money moves
+		r, err := c.Do(ctx, verify)
+		if err != nil {
+			t.Fatalf("verify %d: %v", i, err)
+		}
+		if err := ipos.CheckReply(ipos.Catalogue(), verify, r); err != nil {
+			t.Errorf("verify reply: %v", err)
+		}
+		if r.Query == nil || r.Query.RemainAmt != "700" {
+			t.Fatalf("verify %d: remain %+v, want 700", i, r.Query)
+		}
+	}
+	short := ipos.CardVerifyRequest{Header: header("2026030100002"), ValidInfo: "5000000000000001", TxAmt: "701"}.Request()
+	_, err := c.Do(ctx, short)
+	var be *client.BusinessError
+	if !errors.As(err, &be) || be.Code != ipos.CodeBalanceShort {
+		t.Fatalf("short verify: %v, want 0325", err)
+	}
+	cancel := ipos.CardUndoRequest{Interface: ipos.CardCancel, Header: header("2026030100003"), ValidInfo: "5000000000000001",
+		OrgPosSeq: "2026030100001"}.Request()
+	if _, err := c.Do(ctx, cancel); err != nil {
+		t.Fatalf("cancel: %v", err)
+	}
+	again := cancel.With("pos_seq", "2026030100004")
+	if _, err := c.Do(ctx, again); !errors.As(err, &be) || be.Code != ipos.CodeCancelled {
+		t.Fatalf("second cancel: %v, want 3037", err)
+	}
+	got := s.Totals()
+	if got.Verifications != 1 || got.VerifiedFen != 300 || got.Undone != 1 || got.UndoneFen != 300 {
+		t.Errorf("totals %+v", got)
+	}
+	if v, _ := s.Voucher("5000000000000001"); v.Remain != 1000 || v.Status != 0 {
+		t.Errorf("voucher after cancel: %+v", v)
+	}
+	if err := s.Audit(); err != nil {
+		t.Error(err)
+	}
+}
