@@ -81,4 +81,3 @@ func runOK(t *testing.T, stdin []byte, args ...string) string {
 	}
 	return out
 }
-
