@@ -163,6 +163,10 @@ func Run(ctx context.Context, sc *Scenario, p Plan) (*Report, error) {
 	env := &Env{
 		Target: p.Target, Shard: p.Shard, IDs: NewIDs(p.Shard), Rate: rate, Duration: p.Duration,
 		MaxRequests: maxReq, Checks: &Checks{}, Logf: func(string, ...any) {},
+		Stamp: time.Now().UTC().Format("060102150405"),
+	}
+	if !p.StartAt.IsZero() {
+		env.Stamp = p.StartAt.UTC().Format("060102150405")
 	}
 	if p.Progress != nil {
 		env.Logf = func(f string, a ...any) { fmt.Fprintf(p.Progress, f+"\n", a...) }

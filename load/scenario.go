@@ -39,7 +39,11 @@ type Env struct {
 	Duration    time.Duration // asked duration
 	MaxRequests uint64        // hard bound on requests (or flows) in this run
 	Checks      *Checks       // sampled field checks of replies
-	Logf        func(format string, args ...any)
+	// Stamp is the run's start as yymmddHHMMSS (the shared start time of a
+	// sharded run): scenarios prefix order numbers with it so successive
+	// runs against one target never reuse a number.
+	Stamp string
+	Logf  func(format string, args ...any)
 }
 
 // Embedded reports whether the run targets the embedded simulator.

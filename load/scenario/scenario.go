@@ -1,0 +1,74 @@
+// Package scenario holds paycert's load scenarios: the signing hot paths
+// (function-call attacks, no network) and one trade hot path per platform
+// against its embedded reference simulator or a loopback target.
+package scenario
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+
+	"paycert/load"
+	"paycert/platforms/sim"
+)
+
+// All returns every scenario in the order "paycert load list" shows them,
+// the unavailable ones included (marked, never faked).
+func All() []*load.Scenario {
+	return []*load.Scenario{
+		SM2Sign(),
+		SM2SignVerify(),
+		IPosMAC(),
+		IPosVerify(),
+		KakatongConsume(),
+		KakatongSOAPConsume(),
+		Bill99Purchase(),
+		HZCardCharge(),
+	}
+}
+
+// Lookup finds a scenario by name.
+func Lookup(name string) (*load.Scenario, error) {
+	var names []string
+	for _, s := range All() {
+		if s.Name == name {
+			return s, nil
+		}
+		names = append(names, s.Name)
+	}
+	sort.Strings(names)
+	return nil, fmt.Errorf("no scenario %q (known: %v)", name, names)
+}
+
+// embedded serves a simulator on a free loopback port for one run.
+type embedded struct {
+	srv *sim.Server
+}
+
+func serve(s sim.Simulator) (*embedded, error) {
+	srv, err := sim.Start(s, sim.ListenOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("embedded simulator: %w", err)
+	}
+	return &embedded{srv: srv}, nil
+}
+
+func (e *embedded) URL() string  { return e.srv.URL }
+func (e *embedded) Close() error { return e.srv.Close() }
+
+// violations turns what a simulator recorded about itself (a panic) or
+// about the requests (strict mode) into a ledger error.
+func violations(s sim.Simulator) error {
+	if v := s.Violations(); len(v) > 0 {
+		return fmt.Errorf("simulator recorded %d violations, first: %s %s: %s", len(v), v[0].Interface, v[0].Rule, v[0].Detail)
+	}
+	return nil
+}
+
+func header(kv ...string) http.Header {
+	h := http.Header{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		h.Set(kv[i], kv[i+1])
+	}
+	return h
+}
