@@ -486,12 +486,13 @@ func (p *parser) name() (start, end int, err error) {
 	i := start
 	for i < len(b) {
 		c := b[i]
-		if isSpace(c) || c == '/' || c == '>' || c == '=' || c == '<' || c == '"' || c == '\'' || c == '?' {
+		k := nameClass[c]
+		if k == nameDelim {
 			break
 		}
-		switch {
-		case c >= utf8.RuneSelf, 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', c == '_', c == ':':
-		case '0' <= c && c <= '9', c == '-', c == '.':
+		switch k {
+		case nameStart:
+		case nameRest:
 			if i == start {
 				return 0, 0, p.errorf(i, "name cannot start with %q", c)
 			}
@@ -509,6 +510,29 @@ func (p *parser) name() (start, end int, err error) {
 	p.pos = i
 	return start, i, nil
 }
+
+// Byte classes for name scanning. Bytes >= 0x80 are accepted as name
+// characters here and checked when the name is decoded.
+const (
+	nameBad   = iota // not allowed in a name
+	nameDelim        // ends a name
+	nameStart        // may start a name
+	nameRest         // may follow the first character
+)
+
+var nameClass = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c == ' ', c == '\t', c == '\n', c == '\r', c == '/', c == '>', c == '=', c == '<', c == '"', c == '\'', c == '?':
+			t[c] = nameDelim
+		case c >= 0x80, 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', c == '_', c == ':':
+			t[c] = nameStart
+		case '0' <= c && c <= '9', c == '-', c == '.':
+			t[c] = nameRest
+		}
+	}
+	return t
+}()
 
 // nameString returns the decoded name b[start:end].
 func (p *parser) nameString(start, end int) (string, error) {
