@@ -1,0 +1,337 @@
+package bill99
+
+import (
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"paycert/codecs/rsasig"
+	"paycert/platforms/catalog"
+)
+
+// FieldError is one field that breaks its table row.
+type FieldError struct {
+	Path    string // "TxnMsgContent/amount"
+	Rule    string // "missing", "too-long", "too-short", "format", "unknown", "duplicate"
+	Message string // as the platform words it: "Data length of element[amount] is incorrect!"
+}
+
+func (e FieldError) Error() string { return e.Path + ": " + e.Message }
+
+var (
+	reDigits = regexp.MustCompile(`^[0-9]+$`)
+	reAmount = regexp.MustCompile(`^(0|[1-9][0-9]*)(\.[0-9]{1,2})?$`)
+)
+
+// ValidateRequest checks a request's fields against its table in the
+// catalogue: presence (conditional "one of" pairs included), length in
+// characters, numeric/amount/date shapes, and (for strict mode) unknown or
+// duplicated elements. Errors come in table order, so the first one is what
+// the platform reports.
+func ValidateRequest(iface catalog.Interface, root *Node) []FieldError {
+	var out []FieldError
+	fields := iface.FieldsFor(catalog.Request)
+	known := map[string]bool{}
+	oneOf := map[string][]string{}
+	for _, f := range fields {
+		known[f.Path] = true
+		if f.Presence == catalog.Conditional && strings.HasPrefix(f.Condition, "one of ") {
+			oneOf[f.Condition] = append(oneOf[f.Condition], f.Path)
+		}
+	}
+	for _, f := range fields {
+		name := f.Path[strings.LastIndex(f.Path, "/")+1:]
+		v, ok := root.Lookup(f.Path)
+		if !ok || v == "" {
+			missing := f.Presence == catalog.Required
+			if f.Presence == catalog.Conditional && strings.HasPrefix(f.Condition, "one of ") {
+				missing = true
+				for _, alt := range oneOf[f.Condition] {
+					if root.Get(alt) != "" {
+						missing = false
+					}
+				}
+			}
+			if missing {
+				out = append(out, FieldError{f.Path, "missing", fmt.Sprintf("Data length of element[%s] is incorrect!", name)})
+			}
+			continue
+		}
+		n := utf8.RuneCountInString(v)
+		switch {
+		case f.MaxLen > 0 && n > f.MaxLen:
+			out = append(out, FieldError{f.Path, "too-long", fmt.Sprintf("Data length of element[%s] is incorrect!", name)})
+			continue
+		case n < f.MinLen:
+			out = append(out, FieldError{f.Path, "too-short", fmt.Sprintf("Data length of element[%s] is incorrect!", name)})
+			continue
+		}
+		if !shapeOK(f.Type, v) {
+			out = append(out, FieldError{f.Path, "format", fmt.Sprintf("Data format of element[%s] is incorrect!", name)})
+		}
+	}
+	// Unknown and duplicated elements: only the content element's leaves.
+	if content := contentOf(root, fields); content != nil {
+		seen := map[string]bool{}
+		for _, c := range content.Children {
+			p := content.Name + "/" + c.Name
+			if seen[p] {
+				out = append(out, FieldError{p, "duplicate", fmt.Sprintf("Element[%s] appears more than once!", c.Name)})
+			}
+			seen[p] = true
+			if !known[p] && c.Name != "extMap" && c.Name != "storablePan" {
+				out = append(out, FieldError{p, "unknown", fmt.Sprintf("Element[%s] is not defined for this interface", c.Name)})
+			}
+		}
+	}
+	return out
+}
+
+func contentOf(root *Node, fields []catalog.Field) *Node {
+	for _, f := range fields {
+		if i := strings.Index(f.Path, "/"); i > 0 {
+			return root.Child(f.Path[:i])
+		}
+	}
+	return nil
+}
+
+func shapeOK(typ, v string) bool {
+	switch typ {
+	case tN:
+		return reDigits.MatchString(v)
+	case tAmt:
+		return reAmount.MatchString(v) && strings.Trim(v, "0.") != ""
+	case tDT:
+		_, err := time.Parse("20060102150405", v)
+		return err == nil
+	}
+	return true
+}
+
+// CheckReply checks a reply against the catalogue and the request that
+// caused it; the suites and the load runner share it. It returns every
+// problem found (nil when the reply conforms):
+//   - errorCode and responseCode never both (§5.3.3), and one of them present;
+//   - every reply field within its table's length and shape;
+//   - on 00, every required reply field present (E-BILL99-REPLY-REQUIRED);
+//   - echoes equal the request (merchantId, customerId, externalRefNumber,
+//     amount, entryTime...), storablePan = first 6 + last 4 of the pan.
+func CheckReply(cat *catalog.Catalogue, iface string, request *Node, reply *Reply) []string {
+	var probs []string
+	add := func(f string, a ...any) { probs = append(probs, fmt.Sprintf(f, a...)) }
+	res := reply.Result
+	if res.HasErrorCode && res.HasRespCode {
+		add("both errorCode (%s) and responseCode (%s) present: §5.3.3 says never both", res.ErrorCode, res.ResponseCode)
+	}
+	if !res.HasErrorCode && !res.HasRespCode {
+		add("neither errorCode nor responseCode present")
+	}
+	if res.HasErrorCode && !regexp.MustCompile(`^B\.MGW\.[0-9]{4}$`).MatchString(res.ErrorCode) {
+		add("errorCode %q is not of the form B.MGW.NNNN", res.ErrorCode)
+	}
+	if v := reply.Doc.Root.Get("version"); v == "" {
+		add("version missing")
+	}
+	in, ok := cat.Interface(iface)
+	if !ok {
+		add("unknown interface %q", iface)
+		return probs
+	}
+	for _, f := range in.FieldsFor(catalog.Reply) {
+		v, present := reply.Doc.Root.Lookup(f.Path)
+		if strings.HasPrefix(f.Path, ElError+"/") || strings.HasSuffix(f.Path, "/responseCode") || strings.HasSuffix(f.Path, "/responseTextMessage") || f.Path == "version" {
+			if present && f.MaxLen > 0 && utf8.RuneCountInString(v) > f.MaxLen {
+				add("%s: %d characters, table allows %d", f.Path, utf8.RuneCountInString(v), f.MaxLen)
+			}
+			continue
+		}
+		if !present || v == "" {
+			if res.OK() && (f.Presence == catalog.Required || (f.Presence == catalog.Conditional && strings.Contains(f.Condition, "00"))) {
+				if strings.HasSuffix(f.Path, "/storableCardNo") && reply.Doc.Root.Get(strings.Replace(f.Path, "storableCardNo", "storablePan", 1)) != "" {
+					continue // E-BILL99-STORABLE-NAME
+				}
+				add("%s: required on responseCode 00 but absent", f.Path)
+			}
+			continue
+		}
+		n := utf8.RuneCountInString(v)
+		if (f.MaxLen > 0 && n > f.MaxLen) || n < f.MinLen {
+			add("%s = %q: length %d outside the table's %d..%d", f.Path, v, n, f.MinLen, f.MaxLen)
+		} else if !shapeOK(f.Type, v) {
+			add("%s = %q: not a %s", f.Path, v, f.Type)
+		}
+	}
+	if request != nil {
+		probs = append(probs, checkEchoes(iface, request, reply)...)
+	}
+	return probs
+}
+
+func checkEchoes(iface string, request *Node, reply *Reply) []string {
+	var probs []string
+	rc := requestContent(request)
+	if rc == nil || reply.Content == nil {
+		return nil
+	}
+	echo := map[string][]string{
+		IfIndAuth:       {"merchantId", "terminalId", "customerId", "externalRefNumber"},
+		IfIndAuthVerify: {"merchantId", "customerId", "externalRefNumber"},
+		IfPurchase:      {"merchantId", "terminalId", "customerId", "externalRefNumber", "amount", "entryTime", "txnType"},
+		IfQueryTxn:      {"merchantId", "txnType"},
+		IfCardInfo:      {"cardNo"},
+		IfPciDel:        {"merchantId", "customerId", "bankId"},
+		IfPciQuery:      {"merchantId", "customerId"},
+	}[iface]
+	for _, name := range echo {
+		want := rc.Get(name)
+		got, ok := reply.Content.Lookup(name)
+		if ok && want != "" && got != want {
+			probs = append(probs, fmt.Sprintf("%s echoed as %q, request had %q", name, got, want))
+		}
+	}
+	if iface == IfQueryTxn {
+		for _, name := range []string{"externalRefNumber", "refNumber"} {
+			if want := rc.Get(name); want != "" && reply.Result.OK() && reply.Content.Get(name) != want {
+				probs = append(probs, fmt.Sprintf("query result %s = %q, asked for %q", name, reply.Content.Get(name), want))
+			}
+		}
+	}
+	if pan := rc.Get("pan"); pan != "" && reply.Result.OK() {
+		for _, name := range []string{"storablePan", "storableCardNo"} {
+			if sp := reply.Content.Get(name); sp != "" && sp != StorablePan(pan) {
+				probs = append(probs, fmt.Sprintf("%s = %q, want first 6 + last 4 of the pan = %q", name, sp, StorablePan(pan)))
+			}
+		}
+	}
+	if iface == IfPurchase && reply.Result.OK() && reply.Content.Get("interactiveStatus") != "TR2" {
+		probs = append(probs, fmt.Sprintf("interactiveStatus = %q, want TR2", reply.Content.Get("interactiveStatus")))
+	}
+	return probs
+}
+
+func requestContent(root *Node) *Node {
+	for _, c := range root.Children {
+		if c.Name != "version" {
+			return c
+		}
+	}
+	return nil
+}
+
+// Classification of a reply for load runs and the CLI.
+type Class int
+
+const (
+	ClassSuccess  Class = iota // responseCode 00
+	ClassPending               // C0/68: order pending
+	ClassBusiness              // another responseCode
+	ClassFormat                // an errorCode
+	ClassBroken                // not a conforming reply at all
+)
+
+func (c Class) String() string {
+	return [...]string{"success", "pending", "business-failure", "format-error", "broken"}[c]
+}
+
+// Classify reads a reply body of iface: its class and code. A body that does
+// not parse, or carries both codes, is ClassBroken with an error.
+func Classify(iface string, body []byte) (Class, string, error) {
+	r, err := DecodeReply(iface, body)
+	if err != nil {
+		return ClassBroken, "", err
+	}
+	res := r.Result
+	switch {
+	case res.HasErrorCode && res.HasRespCode:
+		return ClassBroken, res.ErrorCode, errors.New("both errorCode and responseCode")
+	case res.HasErrorCode:
+		return ClassFormat, res.ErrorCode, nil
+	case !res.HasRespCode:
+		return ClassBroken, "", errors.New("no errorCode and no responseCode")
+	case res.OK():
+		return ClassSuccess, res.ResponseCode, nil
+	case res.Pending():
+		return ClassPending, res.ResponseCode, nil
+	}
+	return ClassBusiness, res.ResponseCode, nil
+}
+
+// BuildTR3 renders a TR3 notice for result (GBK, §5.3.2) and signs the exact
+// body bytes with the platform key. The signature travels base64 in
+// SignatureHeader (E-BILL99-TR3-SIGNATURE).
+func BuildTR3(key *rsa.PrivateKey, r TxnResult) (body []byte, signature string, err error) {
+	m := NewMessage(Version)
+	c := m.AddNode(ElTxn)
+	c.Add("txnType", r.TxnType).Add("interactiveStatus", "TR3").Add("amount", r.Amount).Add("merchantId", r.MerchantID).
+		Add("terminalId", r.TerminalID).Add("entryTime", r.EntryTime).Add("externalRefNumber", r.ExternalRefNumber).
+		AddOpt("customerId", r.CustomerID).Add("transTime", r.TransTime).Add("refNumber", r.RefNumber).
+		Add("responseCode", r.ResponseCode).Add("responseTextMessage", r.ResponseText).AddOpt("cardOrg", r.CardOrg).
+		AddOpt("issuer", r.Issuer).AddOpt("storableCardNo", r.StorableCardNo).AddOpt("authorizationCode", r.AuthorizationCode)
+	body, err = EncodeGBK(m)
+	if err != nil {
+		return nil, "", err
+	}
+	sig, err := rsasig.Sign(nil, key, body)
+	if err != nil {
+		return nil, "", fmt.Errorf("bill99: sign TR3: %w", err)
+	}
+	return body, rsasig.EncodeSignature(sig), nil
+}
+
+// VerifyTR3 checks a TR3 notice as a merchant must: the signature over the
+// exact body bytes with the platform certificate's key, then the message
+// itself (a TxnMsgContent with interactiveStatus TR3). It returns the notice.
+func VerifyTR3(pub *rsa.PublicKey, body []byte, signature string) (TxnResult, error) {
+	if signature == "" {
+		return TxnResult{}, fmt.Errorf("bill99: TR3 without %s header", SignatureHeader)
+	}
+	sig, err := rsasig.DecodeSignature(signature)
+	if err != nil {
+		return TxnResult{}, fmt.Errorf("bill99: TR3 signature: %w", err)
+	}
+	if err := rsasig.Verify(pub, body, sig); err != nil {
+		return TxnResult{}, fmt.Errorf("bill99: TR3: %w", err)
+	}
+	doc, err := Parse(body)
+	if err != nil {
+		return TxnResult{}, fmt.Errorf("bill99: TR3 body: %w", err)
+	}
+	c := doc.Root.Child(ElTxn)
+	if c == nil {
+		return TxnResult{}, errors.New("bill99: TR3 without TxnMsgContent")
+	}
+	r := TxnResultOf(c)
+	if r.InteractiveStatus != "TR3" || r.RefNumber == "" {
+		return TxnResult{}, fmt.Errorf("bill99: not a TR3 (interactiveStatus %q, refNumber %q)", r.InteractiveStatus, r.RefNumber)
+	}
+	return r, nil
+}
+
+// CheckTR4 reports whether body is a correct TR4 for the TR3 tr3
+// (E-BILL99-TR3-RESEND): a MasMessage TxnMsgContent, interactiveStatus
+// TR4, same refNumber and merchantId.
+func CheckTR4(tr3 TxnResult, body []byte) error {
+	doc, err := Parse(body)
+	if err != nil {
+		return fmt.Errorf("TR4: %w", err)
+	}
+	c := doc.Root.Child(ElTxn)
+	if c == nil {
+		return errors.New("TR4 without TxnMsgContent")
+	}
+	if s := c.Get("interactiveStatus"); s != "TR4" {
+		return fmt.Errorf("TR4 interactiveStatus %q, want TR4", s)
+	}
+	if got := c.Get("refNumber"); got != tr3.RefNumber {
+		return fmt.Errorf("TR4 refNumber %q, TR3 had %q", got, tr3.RefNumber)
+	}
+	if got := c.Get("merchantId"); got != tr3.MerchantID {
+		return fmt.Errorf("TR4 merchantId %q, TR3 had %q", got, tr3.MerchantID)
+	}
+	return nil
+}

@@ -1,0 +1,110 @@
+package simulator_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"paycert/platforms/bill99"
+	"paycert/platforms/bill99/client"
+	"paycert/platforms/bill99/simulator"
+	"paycert/platforms/sim"
+)
+
+func TestFaultsListed(t *testing.T) {
+	fs := simulator.Faults()
+	if len(fs) < 10 {
+		t.Fatalf("%d faults, want at least 10", len(fs))
+	}
+	names, descs := map[string]bool{}, map[string]bool{}
+	for _, f := range fs {
+		if f.Name == "" || f.Description == "" || names[f.Name] || descs[f.Description] {
+			t.Errorf("fault %+v: empty or duplicated name/description", f)
+		}
+		names[f.Name], descs[f.Description] = true, true
+	}
+	if _, err := simulator.New(sim.Options{Faults: []string{"no-such-fault"}}); err == nil {
+		t.Error("unknown fault accepted")
+	}
+}
+
+func start(t *testing.T, faults ...string) (*simulator.Simulator, *client.Client, *sim.ManualClock) {
+	t.Helper()
+	clk := sim.NewManualClock(time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC))
+	s, err := simulator.NewWithConfig(sim.Options{Clock: clk, Faults: faults}, simulator.Config{NoNotifier: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := sim.Start(s, sim.ListenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close(); s.Close() })
+	kit := s.Kit()
+	pfx, err := kit.Client.PFX("x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = pfx
+	tc := client.TLSConfig(mustPFX(t, kit.Client), kit.CA.Pool())
+	c := client.New(client.Config{URL: srv.URL, TLS: tc, MerchantID: simulator.DefaultMerchant, TerminalID: simulator.DefaultTerminal})
+	return s, c, clk
+}
+
+func TestSignUpPurchaseQueryTR3(t *testing.T) {
+	s, c, clk := start(t)
+	ctx := context.Background()
+	m := client.NewMerchant(&s.PlatformKey().PublicKey)
+	hs := httptest.NewServer(m)
+	defer hs.Close()
+
+	ia, err := c.IndAuth(ctx, bill99.IndAuthRequest{CustomerID: "u1", ExternalRefNumber: "SU1", Pan: "6217000000000000022", PhoneNO: "13700000022"})
+	if err != nil {
+		t.Fatalf("ind_auth: %v", err)
+	}
+	code, _ := s.SMSCode(simulator.DefaultMerchant, "SU1")
+	vr := bill99.VerifyRequest{CustomerID: "u1", ExternalRefNumber: "SU1", Pan: "6217000000000000022", PhoneNO: "13700000022", ValidCode: code, Token: ia.Get("token")}
+	v, err := c.Verify(ctx, vr)
+	if err != nil {
+		t.Fatalf("verify: %v", err)
+	}
+	if _, err := c.Verify(ctx, vr); client.Code(err) != "T6" {
+		t.Fatalf("reused code: %v, want T6", err)
+	}
+	p, err := c.Purchase(ctx, bill99.PurchaseRequest{CustomerID: "u1", ExternalRefNumber: "P1", EntryTime: "20260301180000", Amount: "12.34", PayToken: v.Get("payToken"), TR3URL: hs.URL})
+	if err != nil {
+		t.Fatalf("purchase: %v", err)
+	}
+	if got := p.Get("storableCardNo"); got != "6217000022" {
+		t.Errorf("storableCardNo %q", got)
+	}
+	q, err := c.Query(ctx, bill99.QueryRequest{ExternalRefNumber: "P1"})
+	if err != nil || q.Get("txnStatus") != "S" {
+		t.Fatalf("query: %v %q", err, q.Get("txnStatus"))
+	}
+	if n := s.DeliverDue(ctx); n != 1 {
+		t.Fatalf("delivered %d notices", n)
+	}
+	log, acked, _ := s.Deliveries(p.Get("refNumber"))
+	if !acked || len(m.NoticesFor(p.Get("refNumber"))) != 1 {
+		t.Fatalf("TR3 not acked: %+v rejected=%v", log, m.Rejected())
+	}
+	// Pending then settle.
+	pp, err := c.Purchase(ctx, bill99.PurchaseRequest{CustomerID: "c-timeout-c0", ExternalRefNumber: "P2", EntryTime: "20260301180000", Amount: "1", PayToken: "8120000000000000101"})
+	if client.Code(err) != "C0" {
+		t.Fatalf("timeout card: %v", err)
+	}
+	_ = pp
+	clk.Advance(3 * time.Minute)
+	if st := s.OrderStatus(simulator.DefaultMerchant, "P2"); st != "S" {
+		t.Fatalf("pending order status %q after 3 minutes", st)
+	}
+	if err := s.Audit(); err != nil {
+		t.Fatal(err)
+	}
+	tot := s.Totals()
+	if tot.Succeeded != 2 || tot.SucceededFen != 1334 || tot.DebitedFen != 1334 {
+		t.Fatalf("totals %+v", tot)
+	}
+}
