@@ -1,0 +1,393 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"paycert/load"
+	"paycert/load/htmlreport"
+	"paycert/load/scenario"
+)
+
+// Exit statuses of "paycert load": k6's convention for thresholds, so CI
+// can tell a slow run from a wrong one.
+const (
+	exitThresholds = 99 // an SLO threshold was breached
+	exitLedger     = 1  // the ledger or a field check failed: correctness, not speed
+)
+
+// loadCommand is "paycert load": the load scenarios on vegeta.
+func loadCommand() *Command {
+	cmd := &Command{
+		Name:    "load",
+		Summary: "Load-test the signing and trade hot paths (vegeta), with SLO thresholds and ledger checks",
+		Usage:   "load <scenario>|list|merge [flags]",
+		Help: `Runs one load scenario at a constant rate for a bounded time, open model
+(no coordinated omission), and streams every result to a vegeta gob file that
+"vegeta report", "vegeta plot" and "paycert report load" read. With no --target
+the scenario starts its platform's reference simulator on loopback, seeds what
+the run needs, and checks the simulator's ledger afterwards. Targets must be
+loopback addresses. Business failures (a non-success code in the body) count
+as failures.
+
+Exit status: 0 all passed; 99 an SLO threshold was breached (each breach is
+named); 1 the ledger or a sampled field check failed, or the run could not start.
+
+Examples:
+  paycert load list
+  paycert load ipos-verify --rate 500 --duration 30s --p99 20ms --output ipos.bin
+  paycert load hzcard-charge --rate 100 --duration 1m --config slo.yaml
+  paycert load kakatong-consume --target http://127.0.0.1:8082/ --rate 200 --duration 10s
+  paycert load ipos-verify --shard 0/4 --start-at 2026-11-22T06:00:00Z --rate 2000 --output s0.bin
+  paycert load merge s0.bin s1.bin s2.bin s3.bin --config slo.yaml`,
+	}
+	cmd.Subs = append(cmd.Subs, loadListCommand(), loadMergeCommand())
+	for _, sc := range scenario.All() {
+		cmd.Subs = append(cmd.Subs, loadScenarioCommand(sc))
+	}
+	return cmd
+}
+
+func loadListCommand() *Command {
+	cmd := &Command{
+		Name:    "list",
+		Summary: "List the scenarios, what each measures, and which are not available yet",
+		Usage:   "load list",
+		Help: `Prints every scenario with what one latency measures. A scenario whose platform
+has not landed is listed as "not available yet" and refuses to run.
+
+Examples:
+  paycert load list`,
+	}
+	cmd.Run = func(_ context.Context, tio IO, args []string) error {
+		fs := NewFlagSet(cmd, tio)
+		if pos, err := ParseFlags(fs, args); err != nil {
+			return err
+		} else if len(pos) > 0 {
+			return Usagef("list takes no arguments")
+		}
+		tw := tabwriter.NewWriter(tio.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintf(tw, "SCENARIO\tSTATUS\tSTEPS\tWHAT\n")
+		for _, sc := range scenario.All() {
+			status := "available"
+			if sc.Unavailable != "" {
+				status = "NOT AVAILABLE YET (" + sc.Unavailable + ")"
+			}
+			steps := "-"
+			if len(sc.Steps) > 0 {
+				steps = strings.Join(sc.Steps, "→")
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", sc.Name, status, steps, sc.Summary)
+		}
+		return tw.Flush()
+	}
+	return cmd
+}
+
+// thresholdFlags registers the scenario-level SLO flags.
+type thresholdFlags struct {
+	p50, p90, p95, p99, max time.Duration
+	success, rateRatio      float64
+	config                  string
+}
+
+func addThresholdFlags(fs *flag.FlagSet) *thresholdFlags {
+	t := &thresholdFlags{}
+	fs.DurationVar(&t.p50, "p50", 0, "fail (exit 99) when the scenario's p50 latency is above this")
+	fs.DurationVar(&t.p90, "p90", 0, "fail when p90 is above this")
+	fs.DurationVar(&t.p95, "p95", 0, "fail when p95 is above this")
+	fs.DurationVar(&t.p99, "p99", 0, "fail when p99 is above this")
+	fs.DurationVar(&t.max, "max", 0, "fail when the slowest request is above this")
+	fs.Float64Var(&t.success, "success", 0, "fail when the success ratio (0..1) is below this, e.g. 0.999")
+	fs.Float64Var(&t.rateRatio, "rate-ratio", 0, "fail when achieved/asked rate is below this (default 0.98)")
+	fs.StringVar(&t.config, "config", "", "YAML file of thresholds per scenario and step (see 'paycert load --help')")
+	return t
+}
+
+func (t *thresholdFlags) resolve() (*load.SLO, load.Thresholds, error) {
+	if t.success < 0 || t.success > 1 || t.rateRatio < 0 || t.rateRatio > 1 {
+		return nil, load.Thresholds{}, Usagef("--success and --rate-ratio are ratios between 0 and 1")
+	}
+	th := load.Thresholds{
+		P50: load.Duration(t.p50), P90: load.Duration(t.p90), P95: load.Duration(t.p95), P99: load.Duration(t.p99),
+		Max: load.Duration(t.max), MinSuccess: t.success, MinRateRatio: t.rateRatio,
+	}
+	if t.config == "" {
+		return nil, th, nil
+	}
+	slo, err := load.LoadSLO(t.config)
+	return slo, th, err
+}
+
+const sloHelp = `
+Thresholds come from flags (scenario level) and from --config, a YAML file with
+per-scenario and per-step thresholds; flags win:
+  defaults: {success: 0.999}
+  scenarios:
+    hzcard-charge:
+      p99: 300ms
+      steps:
+        confirm: {p99: 120ms, success: 0.999}
+The achieved rate must reach 98% of the asked rate unless --rate-ratio says otherwise.`
+
+func loadScenarioCommand(sc *load.Scenario) *Command {
+	status := ""
+	if sc.Unavailable != "" {
+		status = " [NOT AVAILABLE YET: " + sc.Unavailable + "]"
+	}
+	measures := sc.Measures
+	if measures == "" {
+		measures = "HTTP round trip"
+	}
+	cmd := &Command{
+		Name:    sc.Name,
+		Summary: sc.Summary + status,
+		Usage:   "load " + sc.Name + " [--rate R] [--duration D] [--output FILE] [--target URL] [--shard i/N]",
+		Help: fmt.Sprintf(`%.0[1]sOne latency measures: %[2]s.
+%[3]s
+Results stream to --output as they arrive (vegeta gob; a FILE.meta.json next to
+it records the asked rate for merge and report). Ctrl-C stops sending early and
+keeps, checks and writes what was measured. Every run is bounded: at most %[4]s,
+and at most 1.05×rate×duration+10 requests (or --max-requests).
+
+Sharding: --shard i/N runs the i-th of N shards: 1/N of --rate (give the total),
+an attack name of its own, order numbers in its own range; give all shards the
+same --start-at so the merged duration and rate are right, then
+'paycert load merge' the files.
+%[6]s
+
+Examples:
+  paycert load %[5]s --rate 50 --duration 10s
+  paycert load %[5]s --rate 200 --duration 30s --p99 50ms --success 0.999 --output %[5]s.bin
+  paycert load %[5]s --shard 1/3 --start-at 2026-11-22T06:00:00Z --rate 300 --duration 1m --output s1.bin`,
+			sc.Summary+status, measures, stepsLine(sc), load.MaxDuration, sc.Name, sloHelp),
+	}
+	cmd.Run = func(ctx context.Context, tio IO, args []string) error {
+		fs := NewFlagSet(cmd, tio)
+		rate := fs.Float64("rate", 50, "total requests (or flows) per second, all shards together")
+		duration := fs.Duration("duration", 10*time.Second, "how long to send (at most 1h)")
+		output := fs.String("output", "", "results file, vegeta gob (default load-<scenario>[-shard-i-of-N].bin; \"none\" writes none)")
+		target := fs.String("target", "", "loopback URL of the implementation under test (default: the embedded simulator)")
+		shard := fs.String("shard", "", "run shard i of N, e.g. 0/4")
+		startAt := fs.String("start-at", "", "shared start time, RFC 3339 or Unix seconds (sharded runs)")
+		workers := fs.Uint64("workers", 10, "initial workers")
+		maxWorkers := fs.Uint64("max-workers", 0, "cap on workers; 0 = open model (capping hides stalls, and is reported)")
+		conns := fs.Int("connections", 0, "idle connections kept per host (0: vegeta's default)")
+		keepalive := fs.Bool("keepalive", true, "reuse connections")
+		timeout := fs.Duration("timeout", 10*time.Second, "per request or flow")
+		maxReq := fs.Uint64("max-requests", 0, "hard bound on requests of this run (default 1.05×rate×duration+10)")
+		quiet := fs.Bool("quiet", false, "no progress line")
+		th := addThresholdFlags(fs)
+		pos, err := ParseFlags(fs, args)
+		if err != nil {
+			return err
+		}
+		if len(pos) > 0 {
+			return Usagef("unexpected argument %q", pos[0])
+		}
+		if sc.Unavailable != "" {
+			return &ExitError{Code: 1, Err: fmt.Errorf("scenario %s is not available yet: %s", sc.Name, sc.Unavailable)}
+		}
+		slo, flags, err := th.resolve()
+		if err != nil {
+			return err
+		}
+		p := load.Plan{
+			Rate: *rate, Duration: *duration, MaxRequests: *maxReq, Workers: *workers, MaxWorkers: *maxWorkers,
+			Connections: *conns, KeepAlive: *keepalive, Timeout: *timeout, Target: *target, SLO: slo, Flags: flags,
+		}
+		if *shard != "" {
+			if p.Shard, err = load.ParseShard(*shard); err != nil {
+				return Usagef("%v", err)
+			}
+		}
+		if *startAt != "" {
+			if p.StartAt, err = parseStartAt(*startAt); err != nil {
+				return Usagef("%v", err)
+			}
+		}
+		switch *output {
+		case "none":
+		case "":
+			p.Output = "load-" + sc.Name + ".bin"
+			if p.Shard.Sharded() {
+				p.Output = fmt.Sprintf("load-%s-shard-%d-of-%d.bin", sc.Name, p.Shard.Index, p.Shard.Count)
+			}
+		default:
+			p.Output = *output
+		}
+		if !*quiet {
+			p.Progress = tio.Stderr
+		}
+		fmt.Fprintf(tio.Stderr, "paycert load %s: %.1f/s for %s (this shard %.1f/s), target %s\n", sc.Name, p.Rate, p.Duration, p.ShardRate(), targetName(p.Target))
+		rep, err := load.Run(ctx, sc, p)
+		if err != nil {
+			return err
+		}
+		if err := rep.WriteText(tio.Stdout); err != nil {
+			return err
+		}
+		return runStatus(rep.LedgerErr != nil || rep.CheckFailed > 0, len(rep.Breaches))
+	}
+	return cmd
+}
+
+func stepsLine(sc *load.Scenario) string {
+	if len(sc.Steps) == 0 {
+		return ""
+	}
+	return "Steps: " + strings.Join(sc.Steps, " → ") + " (results per step and per flow; thresholds per step in --config)."
+}
+
+func targetName(t string) string {
+	if t == "" {
+		return "embedded simulator on loopback"
+	}
+	return t
+}
+
+func runStatus(wrong bool, breaches int) error {
+	switch {
+	case wrong:
+		return &ExitError{Code: exitLedger, Err: errors.New("ledger or field checks failed (see above)")}
+	case breaches > 0:
+		return &ExitError{Code: exitThresholds, Err: fmt.Errorf("%d SLO threshold(s) breached (see above)", breaches)}
+	}
+	return nil
+}
+
+func parseStartAt(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return time.Unix(n, 0), nil
+	}
+	return time.Time{}, fmt.Errorf("start-at %q: want RFC 3339 (2026-11-22T06:00:00Z) or Unix seconds", s)
+}
+
+func loadMergeCommand() *Command {
+	cmd := &Command{
+		Name:    "merge",
+		Summary: "Merge shard results and check the thresholds on the merged data",
+		Usage:   "load merge FILE... [--output merged.bin] [--rate R] [--config slo.yaml] [--p99 D]",
+		Help: `Reads the gob files of the shards of one distributed run (each with its own
+attack names, as --shard writes them), prints the merged figures per scenario
+and step, checks the thresholds on the merged data, and optionally writes one
+merged gob file. The asked rate is the sum of the shards' FILE.meta.json rates
+(or --rate). A file cut short by a killed shard is merged up to its last whole
+result, with a warning. The same attack name in two files is refused.
+
+Exit status: 0 passed, 99 a threshold was breached, 1 the files could not be merged.
+` + sloHelp + `
+
+Examples:
+  paycert load merge results/*.bin
+  paycert load merge s0.bin s1.bin --p99 50ms --success 0.999 --output all.bin
+  paycert report load all.bin --output load.html`,
+	}
+	cmd.Run = func(_ context.Context, tio IO, args []string) error {
+		fs := NewFlagSet(cmd, tio)
+		output := fs.String("output", "", "write the merged results to this gob file")
+		rate := fs.Float64("rate", 0, "total asked rate (default: the sum of the meta files')")
+		th := addThresholdFlags(fs)
+		files, err := ParseFlags(fs, args)
+		if err != nil {
+			return err
+		}
+		if len(files) == 0 {
+			return Usagef("merge needs the shard result files")
+		}
+		slo, flags, err := th.resolve()
+		if err != nil {
+			return err
+		}
+		var out *os.File
+		if *output != "" {
+			if out, err = os.Create(*output); err != nil {
+				return err
+			}
+			defer out.Close()
+		}
+		var w io.Writer
+		if out != nil {
+			w = out
+		}
+		rep, err := load.Merge(files, w, slo, flags, *rate)
+		if err != nil {
+			return err
+		}
+		if out != nil {
+			if err := out.Close(); err != nil {
+				return err
+			}
+		}
+		if err := rep.WriteText(tio.Stdout); err != nil {
+			return err
+		}
+		return runStatus(false, len(rep.Breaches))
+	}
+	return cmd
+}
+
+// reportLoadCommand is "paycert report load": the HTML page of load results.
+func reportLoadCommand() *Command {
+	cmd := &Command{
+		Name:    "load",
+		Summary: "Write a self-contained HTML page of load results",
+		Usage:   "report load RESULTS... [--output load.html] [--title T]",
+		Help: `Reads vegeta gob result files (from 'paycert load', 'paycert load merge' or
+'vegeta attack') and writes one HTML page with no external assets: per scenario
+and per step, latency over time (p50/p90/p99/max), the percentiles, a latency
+histogram, throughput (sent/ok/failed per second) and the errors table. Shards
+of one run are merged by attack name. A file's FILE.meta.json, when present,
+adds the asked rate.
+
+Examples:
+  paycert report load load-ipos-verify.bin
+  paycert report load s0.bin s1.bin s2.bin --output distributed.html --title "iPos 4×500/s"`,
+	}
+	cmd.Run = func(_ context.Context, tio IO, args []string) error {
+		fs := NewFlagSet(cmd, tio)
+		output := fs.String("output", "load-report.html", "HTML file to write (\"-\" for stdout)")
+		title := fs.String("title", "paycert load report", "page title")
+		files, err := ParseFlags(fs, args)
+		if err != nil {
+			return err
+		}
+		if len(files) == 0 {
+			return Usagef("report load needs at least one results file")
+		}
+		r := htmlreport.New(*title)
+		for _, f := range files {
+			if err := r.AddFile(f); err != nil {
+				return err
+			}
+		}
+		if *output == "-" {
+			return r.WriteHTML(tio.Stdout)
+		}
+		f, err := os.Create(*output)
+		if err != nil {
+			return err
+		}
+		if err := r.WriteHTML(f); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+		fmt.Fprintf(tio.Stdout, "wrote %s\n", *output)
+		return nil
+	}
+	return cmd
+}

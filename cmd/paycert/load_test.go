@@ -1,0 +1,65 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func loadRoot() *Command {
+	return &Command{Name: "paycert", Usage: "<command>", Subs: []*Command{
+		loadCommand(),
+		{Name: "report", Usage: "report <command>", Subs: []*Command{reportLoadCommand()}},
+	}}
+}
+
+func runLoadCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Execute(context.Background(), loadRoot(), IO{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}, args)
+	return code, out.String(), errb.String()
+}
+
+func TestLoadCommand(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "sign.bin")
+	for _, tc := range []struct {
+		name     string
+		args     []string
+		code     int
+		contains []string
+	}{
+		{"list", []string{"load", "list"}, 0, []string{"sm2-sign", "ipos-verify", "hzcard-charge", "STATUS"}},
+		{"help", []string{"load", "--help"}, 0, []string{"Examples:", "Exit status"}},
+		{"scenario help", []string{"load", "sm2-sign", "--help"}, 0, []string{"One latency measures", "--shard", "--p99", "Examples:"}},
+		{"run", []string{"load", "sm2-sign", "--rate", "50", "--duration", "1s", "--output", bin, "--quiet"}, 0, []string{"sm2-sign/sign", "ledger: not applicable"}},
+		{"breach", []string{"load", "sm2-sign", "--rate", "50", "--duration", "500ms", "--output", "none", "--quiet", "--p50", "1ns"}, 99, []string{"SLO breached: sm2-sign p50"}},
+		{"remote target", []string{"load", "ipos-verify", "--target", "http://192.0.2.1/", "--duration", "1s"}, 1, nil},
+		{"bad shard", []string{"load", "sm2-sign", "--shard", "4/4"}, 2, nil},
+		{"too long", []string{"load", "sm2-sign", "--duration", "2h"}, 1, nil},
+		{"merge", []string{"load", "merge", bin, "--success", "1"}, 0, []string{"merged", "sm2-sign/sign"}},
+		{"merge breach", []string{"load", "merge", bin, "--rate", "1000"}, 99, []string{"SLO breached: sm2-sign rate"}},
+		{"merge nothing", []string{"load", "merge"}, 2, nil},
+		{"report", []string{"report", "load", bin, "--output", filepath.Join(dir, "r.html")}, 0, []string{"wrote"}},
+		{"report nothing", []string{"report", "load"}, 2, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := runLoadCLI(t, tc.args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errs)
+			}
+			for _, c := range tc.contains {
+				if !strings.Contains(out, c) {
+					t.Errorf("output lacks %q:\n%s", c, out)
+				}
+			}
+		})
+	}
+	html, err := os.ReadFile(filepath.Join(dir, "r.html"))
+	if err != nil || !bytes.Contains(html, []byte("<svg")) {
+		t.Fatalf("report: %v %.200s", err, html)
+	}
+}
