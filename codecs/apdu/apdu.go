@@ -26,7 +26,8 @@ const NoLe = -1
 // Command is a command APDU. Le is NoLe (-1) when no response data is
 // expected, otherwise 0..65536; the short Le byte 00 means 256 and the
 // extended 0000 means 65536, which is what ParseCommand returns for them.
-// Le 0 is encoded like 256 (short 00), the "whatever there is" request.
+// Le 0 is encoded as the maximum marker (short 00, extended 0000), the
+// "whatever there is" request; ParseCommand never returns 0.
 type Command struct {
 	CLA, INS, P1, P2 byte
 	Data             []byte
