@@ -203,6 +203,9 @@ func checkStreamRecord(rec Record, i int, bad func(string, ...any)) {
 	if _, err := time.Parse("2006-01-02 15:04:05", rec.V("TradeTime")); err != nil {
 		bad("stream record %d: TradeTime must be YYYY-MM-DD HH:MM:SS, got %q", i, rec.V("TradeTime"))
 	}
+	if !IsDigits(rec.V("Integral")) {
+		bad("stream record %d: Integral must be the balance after the trade in fen, got %q", i, rec.V("Integral"))
+	}
 	if !IsDigits(rec.V("TmnNo")) || !IsDigits(rec.V("CardNo")) || rec.V("TradeName") == "" {
 		bad("stream record %d: TmnNo/CardNo digits and TradeName required, got %q/%q/%q", i, rec.V("TmnNo"), rec.V("CardNo"), rec.V("TradeName"))
 	}

@@ -106,3 +106,16 @@ func replaceIDNum(t, idnum string) string {
 	}
 	return t
 }
+
+// IsSuccess reports whether code is a success of method: 11 for trades,
+// queries and the stream return, 18 reversal, 40/44 bind/unbind, 45/47
+// password, 57 activation, and the empty Result of cIRequest.
+func IsSuccess(method, code string) bool {
+	switch code {
+	case CodeOK, CodeReversed, CodeBound, CodeUnbound, CodePwdChanged, CodePwdReset, CodeActivated:
+		return true
+	case "":
+		return method == MethodInfo
+	}
+	return false
+}

@@ -59,7 +59,7 @@ func errata() []catalog.Erratum {
 			Reading: "a SOAP 1.2 document/literal WSDL (target namespace urn:kakatong:gateway) with soapCardTrade (the PHP sample's positional names), soapChangeCardPwd, soapActiveCard, soapTradeStream, soapCardInfo and soapBindCard; every response has one <return> of xsd:anyType carrying xsi:type TradeResult (the fields) or xsd:int (a licence error)", Where: simp},
 		{ID: "E-KAKATONG-STREAM-FILTER", Seed: "000 交易流水接口规范",
 			Issue:   "only one of terminal, card and stance may be used, but the error for two is not given; the reply for no match is not shown",
-			Reading: "two or more non-zero filters answer 00; no match is an empty <TradeResult/>; the stream lists only the requesting merchant's trades", Where: simp},
+			Reading: "two or more non-zero filters answer 00; no match is an empty <TradeResult/>; the stream lists only the requesting merchant's trades (activations included, queries and reversed trades left out), newest first, at most 500; each record carries Integral (the balance after the trade, from the reply table, although the sample omits it)", Where: simp},
 		{ID: "E-KAKATONG-INFO-RESULT", Seed: "000 修改或查询用户信息 samples",
 			Issue: "cIRequest replies carry an empty <Result/> on success", Reading: "Result is empty on success, as in the samples, and carries the code on failure; an invalid holder field (over 64 characters, bad e-mail or birthday) is 00", Where: simp},
 		{ID: "E-KAKATONG-TRADENAME", Seed: "000 TradeName",

@@ -75,7 +75,7 @@ func ReplyFields(method string) []string {
 	case MethodActivate:
 		return []string{"Result", "CardNo"}
 	case MethodStream:
-		return []string{"stanceNo", "CardNo", "Amount", "Points", "TradeTime", "TmnNo", "TradeName"}
+		return []string{"stanceNo", "CardNo", "Amount", "Points", "Integral", "TradeTime", "TmnNo", "TradeName"}
 	case MethodInfo:
 		return []string{"Result", "CardNo", "CopNo", "UsrChName", "UsrEnName", "UsrAddr", "UsrEmail", "UsrMobile", "UsrTel", "UsrBirthday"}
 	case MethodBind:
@@ -163,6 +163,7 @@ func interfaces() []catalog.Interface {
 		rep("CardNo", "Digits", rq, "card number", "1680010500000006"),
 		rep("Amount", "Yuan", rq, "amount in yuan with two decimals", "11000.00"),
 		rep("Points", "Decimal", rq, "points moved, two decimals", "0.00"),
+		rep("Integral", "Fen", rq, "stored-value balance after the trade (reply table; absent from the sample)", ""),
 		rep("TradeTime", "Time", rq, "YYYY-MM-DD HH:MM:SS", "2007-06-01 13:27:37"),
 		rep("TmnNo", "Digits", rq, "terminal", "10051001"),
 		rep("TradeName", "String", rq, "trade name", "充值撤销"),

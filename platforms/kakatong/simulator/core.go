@@ -429,6 +429,7 @@ func (s *Simulator) money(mer *merchant, t TerminalSpec, c *card, row kakatong.R
 	}
 	c.Points += tr.PtsDelta
 	mer.Prepaid += tr.MerDelta
+	tr.BalAfter = c.Balance
 	s.record(tr)
 	if orig != nil {
 		tr.UndoOf = orig.Stance
@@ -475,6 +476,9 @@ func (s *Simulator) reverse(mer *merchant, t TerminalSpec, c *card, p, fields ma
 	orig, ok := s.byStance[p["STANCE_REV"]]
 	if !ok || orig.Query {
 		return fail(kakatong.CodeNoStance)
+	}
+	if !orig.Row.Money {
+		return fail(kakatong.CodeBadOriginal)
 	}
 	if orig.UndoOf != "" {
 		return fail(kakatong.CodeStanceIsUndo)
@@ -538,6 +542,10 @@ func (s *Simulator) activate(mer *merchant, p, fields map[string]string, method 
 		c.activation = c.FaceValue
 	}
 	c.State = Active
+	row, _, _ := kakatong.RowFor("0001", "1")
+	// Recorded so the stream shows the activation; it moves nothing (the
+	// face value is booked as the card's activation load).
+	s.record(&trade{Row: row, Card: c.No, Pos: p["POSCODE"], CopNo: mer.CopNo, Amount: c.FaceValue, BalAfter: c.Balance})
 	return fail(kakatong.CodeActivated)
 }
 
@@ -740,6 +748,7 @@ func (s *Simulator) stream(mer *merchant, p map[string]string, lang string) outc
 		}
 		rec.Set("Amount", kakatong.FormatYuan(amt))
 		rec.Set("Points", strconv.FormatInt(pts, 10)+".00")
+		rec.Set("Integral", strconv.FormatInt(t.BalAfter, 10))
 		rec.Set("TradeTime", t.Time.In(cst).Format("2006-01-02 15:04:05"))
 		rec.Set("TmnNo", t.Pos)
 		rec.Set("TradeName", t.Row.Name)
