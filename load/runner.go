@@ -385,12 +385,12 @@ func finishHTTP(r *vegeta.Result, h *HTTPWork, c *Checks) {
 	if !Succeeded(r) || h.Classify == nil {
 		return
 	}
-	if err := h.Classify(r.Code, r.Body); err != nil {
+	if err := h.Classify(r); err != nil {
 		r.Error = err.Error()
 		return
 	}
 	if h.Check != nil && c.Sample() {
-		c.Record(h.Check(r.Body))
+		c.Record(h.Check(r))
 	}
 }
 

@@ -31,15 +31,15 @@ func echoScenario(url string, failEvery uint64, delay time.Duration) *Scenario {
 				Next: func(id uint64) (vegeta.Target, error) {
 					return vegeta.Target{Method: "POST", URL: url, Body: []byte(strconv.FormatUint(id, 10))}, nil
 				},
-				Classify: func(code uint16, body []byte) error {
-					if strings.HasPrefix(string(body), "fail") {
-						return Fail("6100", string(body))
+				Classify: func(r *vegeta.Result) error {
+					if strings.HasPrefix(string(r.Body), "fail") {
+						return Fail("6100", string(r.Body))
 					}
 					return nil
 				},
-				Check: func(body []byte) error {
-					if !strings.HasPrefix(string(body), "ok ") {
-						return fmt.Errorf("reply %q lacks the id", body)
+				Check: func(r *vegeta.Result) error {
+					if !strings.HasPrefix(string(r.Body), "ok ") {
+						return fmt.Errorf("reply %q lacks the id", r.Body)
 					}
 					return nil
 				},

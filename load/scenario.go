@@ -68,11 +68,11 @@ type HTTPWork struct {
 	// Next builds the fully signed request for one unique id. It runs in the
 	// background signers, concurrently: it must be safe for concurrent use.
 	Next func(id uint64) (vegeta.Target, error)
-	// Classify turns a 2xx/3xx reply body into nil (success) or the business
-	// failure, e.g. "result 6100 余额不足".
-	Classify func(code uint16, body []byte) error
+	// Classify turns a 2xx/3xx reply (body and headers) into nil (success)
+	// or the business failure, e.g. "code 6100: 余额不足".
+	Classify func(r *vegeta.Result) error
 	// Check runs the platform's field checks on a sampled successful reply.
-	Check func(body []byte) error
+	Check func(r *vegeta.Result) error
 	// TLS is the client configuration (99bill's mutual TLS).
 	TLS *tls.Config
 }

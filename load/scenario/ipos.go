@@ -121,21 +121,21 @@ func setupIPosVerify(ctx context.Context, env *load.Env) (*load.Workload, error)
 				}
 				return vegeta.Target{Method: "POST", URL: target, Body: ipos.FormBody(nil, key, x), Header: hdr}, nil
 			},
-			Classify: func(code uint16, body []byte) error {
-				c, ok, err := ipos.Classify(body)
+			Classify: func(res *vegeta.Result) error {
+				c, ok, err := ipos.Classify(res.Body)
 				switch {
 				case err != nil:
 					return fmt.Errorf("unparsable reply: %w", err)
 				case !ok:
-					return load.Fail(c, replyComment(body))
+					return load.Fail(c, replyComment(res.Body))
 				}
 				return nil
 			},
 			// The check rebuilds the exact request from the echoed pos_seq
 			// (requests are a pure function of their id), so the echoes are
 			// checked too.
-			Check: func(body []byte) error {
-				r, err := ipos.DecodeReply(body)
+			Check: func(res *vegeta.Result) error {
+				r, err := ipos.DecodeReply(res.Body)
 				if err != nil {
 					return err
 				}
