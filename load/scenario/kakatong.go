@@ -27,7 +27,9 @@ func KakatongConsume() *load.Scenario {
 		Name:     "kakatong-consume",
 		Summary:  "Kakatong stored-value purchase cTRequest 0022/1 over REST (GET, XML reply), unique card/amount per request",
 		Measures: "HTTP round trip (requests built ahead by the background signers)",
-		Setup:    func(ctx context.Context, env *load.Env) (*load.Workload, error) { return setupKakatong(ctx, env, false) },
+		Setup: func(ctx context.Context, env *load.Env) (*load.Workload, error) {
+			return setupKakatong(ctx, env, false)
+		},
 	}
 }
 
