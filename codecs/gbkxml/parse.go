@@ -387,7 +387,13 @@ func (p *parser) appendPlain(dst []byte, start, end int, attr bool) ([]byte, err
 			var ge *gbk.Error
 			if errors.As(err, &ge) {
 				ge.Offset += start
-				return dst, &SyntaxError{Offset: ge.Offset, Msg: fmt.Sprintf("invalid %v: %s", p.enc, ge.Reason), Err: ge}
+				reason := ge.Reason
+				if strings.HasPrefix(reason, "truncated") && end < len(p.b) {
+					// The codec saw the end of this piece of text, not of
+					// the message: say what really follows the lead byte.
+					reason = fmt.Sprintf("lead byte 0x%02X is followed by %q (0x%02X), which cannot continue a character", ge.Byte, p.b[end], p.b[end])
+				}
+				return dst, &SyntaxError{Offset: ge.Offset, Msg: fmt.Sprintf("invalid %v: %s", p.enc, reason), Err: ge}
 			}
 			return dst, &SyntaxError{Offset: start, Msg: err.Error(), Err: err}
 		}
