@@ -24,11 +24,14 @@ var erratumMaxLen = map[string]int{
 	Root + "/daily_info/goods_list/goods_custom_no": 32,
 }
 
-// CheckResult checks what every reply must carry whatever its outcome: a
-// four-character result/id and a non-empty result/comment of at most 64
+// CheckResult checks what every reply must carry whatever its outcome: the
+// GBK declaration, a four-character result/id and a non-empty result/comment of at most 64
 // bytes (002 §4, every table).
 func CheckResult(r *Reply) error {
 	var errs []error
+	if enc := r.Doc.Encoding(); enc != gbkxml.GBK {
+		errs = append(errs, fmt.Errorf("reply is declared %s (%q); 002 §2 sets the charset to GBK", enc, r.Doc.EncodingLabel()))
+	}
 	if id, ok := r.Doc.Root().Get("result/id"); !ok || len(id) != 4 {
 		errs = append(errs, fmt.Errorf("result/id must be present with 4 characters (002 §4), got %q (present %v)", id, ok))
 	}
