@@ -17,9 +17,9 @@ import (
 
 	"paycert/codecs/gbkxml"
 	"paycert/conformance"
+	"paycert/platforms/catalog"
 	proto "paycert/platforms/ipos"
 	"paycert/platforms/ipos/client"
-	"paycert/platforms/catalog"
 	"paycert/platforms/ipos/simulator"
 	"paycert/platforms/sim"
 )
