@@ -343,8 +343,24 @@ type ChargeReq struct {
 	PayOrderNo string `json:"payorderno,omitempty"`
 	APDUNum    Text   `json:"apdunum,omitempty"`
 	APDUList   APDUs  `json:"apdulist,omitempty"`
-	APDUResp   APDUs  `json:"apduresp,omitempty"`
-	TxnAmt     Text   `json:"txnamt"`
+	// APDUResp is a pointer so that an empty result list (the card tore
+	// before answering) is sent as "" rather than left out.
+	APDUResp *APDUs `json:"apduresp,omitempty"`
+	TxnAmt   Text   `json:"txnamt"`
+}
+
+// Resp returns apduresp ("" when absent).
+func (r ChargeReq) Resp() APDUs {
+	if r.APDUResp == nil {
+		return ""
+	}
+	return *r.APDUResp
+}
+
+// RespOf wraps a result list for ChargeReq.APDUResp.
+func RespOf(s string) *APDUs {
+	a := APDUs(s)
+	return &a
 }
 
 // SaleReq is 4.10.1.

@@ -1,0 +1,355 @@
+// Package client speaks seed 003 (Huzhou transit-card recharge) to a centre:
+// it builds the §2.4 envelope, signs every request with the joining
+// institution's SM2 key, verifies the centre's signature on every reply (a
+// reply that fails is dropped and reported as a protocol error, §2.3), and
+// drives the card: it executes the APDU lists the centre hands out on any
+// Transmitter (a software card from platforms/cpucard, or a PC/SC reader).
+//
+// The flows (Charge, Manage, Activate, Return) follow the sequence written
+// in platforms/hzcard/simulator's package doc.
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"paycert/codecs/signdomain"
+	"paycert/codecs/sm2"
+	"paycert/platforms/catalog"
+	"paycert/platforms/hzcard"
+	"paycert/platforms/wire"
+)
+
+// Config is what a client needs to talk to one centre.
+type Config struct {
+	URL string // base, e.g. "http://127.0.0.1:8080": interfaces are URL + /cardfront/<name>/V1
+
+	// Envelope identities (§2.4); zero values take the hzcard.Test* fixture.
+	JoinInstID, InstID, MchntID, NetID, TermID, OprID, BatchNo, ChnlID, AreaFlag string
+
+	Key       *sm2.PrivateKey    // signs requests; nil: hzcard.TestInstKeyHex
+	CentreKey *sm2.PublicKey     // verifies replies; nil: hzcard.TestCentrePubHex
+	Profile   signdomain.Profile // sign domain; "": signdomain.Default
+	// NoVerify skips reply signature checks (for looking at a broken
+	// centre's replies from the CLI); never set it in a certification.
+	NoVerify bool
+
+	HTTP    *http.Client // nil: a client with a 30 s timeout
+	Observe wire.Observer
+	// ObserveAPDU sees every command sent to a card and its response.
+	ObserveAPDU func(APDUExchange)
+	Now         func() time.Time // request date and time; nil: time.Now
+	// SSNPrefix makes joininstssn unique across clients sharing an
+	// institution (load workers); the client appends a counter.
+	SSNPrefix string
+}
+
+// Client is safe for concurrent use.
+type Client struct {
+	cfg Config
+	cat *catalog.Catalogue
+	ssn atomic.Int64
+}
+
+// New fills defaults and parses the test keys when none are given.
+func New(cfg Config) (*Client, error) {
+	def := func(p *string, v string) {
+		if *p == "" {
+			*p = v
+		}
+	}
+	def(&cfg.JoinInstID, hzcard.TestJoinInstID)
+	def(&cfg.InstID, hzcard.TestInstID)
+	def(&cfg.MchntID, hzcard.TestMchntID)
+	def(&cfg.NetID, hzcard.TestNetID)
+	def(&cfg.TermID, hzcard.TestTermID)
+	def(&cfg.OprID, hzcard.TestOprID)
+	def(&cfg.BatchNo, "000001")
+	def(&cfg.ChnlID, hzcard.TestChnlID)
+	def(&cfg.AreaFlag, hzcard.TestAreaFlag)
+	if cfg.URL == "" {
+		return nil, errors.New("hzcard client: no URL")
+	}
+	cfg.URL = strings.TrimRight(cfg.URL, "/")
+	var err error
+	if cfg.Key == nil {
+		if cfg.Key, err = hzcard.TestKey(hzcard.TestInstKeyHex); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.CentreKey == nil {
+		if cfg.CentreKey, err = hzcard.TestPub(hzcard.TestCentrePubHex); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Profile == "" {
+		cfg.Profile = signdomain.Default
+	}
+	if cfg.HTTP == nil {
+		cfg.HTTP = &http.Client{Timeout: 30 * time.Second}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.SSNPrefix == "" {
+		cfg.SSNPrefix = strconv.FormatInt(cfg.Now().UnixNano()%1e12, 36)
+	}
+	return &Client{cfg: cfg, cat: hzcard.Catalogue()}, nil
+}
+
+// Config returns the client's configuration (with defaults filled in).
+func (c *Client) Config() Config { return c.cfg }
+
+// ResultError is a business failure: the centre answered with a code other
+// than 000000 in a correctly signed reply.
+type ResultError struct {
+	Interface string
+	Code      string
+	Desc      string
+}
+
+func (e *ResultError) Error() string {
+	return fmt.Sprintf("hzcard %s: result %s %s", e.Interface, e.Code, e.Desc)
+}
+
+// ProtocolError is a reply the client must drop: unsigned or badly signed,
+// not JSON, an unknown code, or a missing field.
+type ProtocolError struct {
+	Interface string
+	Err       error
+}
+
+func (e *ProtocolError) Error() string { return fmt.Sprintf("hzcard %s: reply dropped: %v", e.Interface, e.Err) }
+func (e *ProtocolError) Unwrap() error { return e.Err }
+
+// TransportError is a failure to exchange bytes at all (connection, HTTP
+// status other than 200).
+type TransportError struct {
+	Interface string
+	Err       error
+}
+
+func (e *TransportError) Error() string { return fmt.Sprintf("hzcard %s: transport: %v", e.Interface, e.Err) }
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// Code returns the result code carried by err, "" when err is not a
+// business failure.
+func Code(err error) string {
+	var re *ResultError
+	if errors.As(err, &re) {
+		return re.Code
+	}
+	return ""
+}
+
+// Envelope returns a fresh request envelope: a new joininstssn and termseq,
+// the current date and time.
+func (c *Client) Envelope() hzcard.Request {
+	n := c.ssn.Add(1)
+	now := c.cfg.Now().In(time.FixedZone("CST", 8*3600))
+	return hzcard.Request{
+		JoinInstID: c.cfg.JoinInstID, JoinInstSSN: fmt.Sprintf("%s%08d", c.cfg.SSNPrefix, n), AreaFlag: c.cfg.AreaFlag,
+		ReqDate: now.Format("20060102"), ReqTime: now.Format("150405"), InstID: c.cfg.InstID, MchntID: c.cfg.MchntID,
+		NetID: c.cfg.NetID, TermID: c.cfg.TermID, TermSeq: strconv.FormatInt(n%1e8, 10), OprID: c.cfg.OprID,
+		BatchNo: c.cfg.BatchNo, ChnlID: c.cfg.ChnlID,
+	}
+}
+
+// Body builds the signed body of a request to iface with data d.
+func (c *Client) Body(env hzcard.Request, d any) ([]byte, error) {
+	msg, err := hzcard.EncodeRequest(env, d)
+	if err != nil {
+		return nil, err
+	}
+	return hzcard.SignMessage(c.cfg.Key, c.cfg.Profile, msg)
+}
+
+// NewRequest builds the full HTTP request of one call without sending it
+// (the load runner's hot path).
+func (c *Client) NewRequest(ctx context.Context, iface string, d any) (*http.Request, []byte, error) {
+	body, err := c.Body(c.Envelope(), d)
+	if err != nil {
+		return nil, nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.URL+hzcard.Path(iface), bytes.NewReader(body))
+	if err != nil {
+		return nil, nil, fmt.Errorf("hzcard %s: %w", iface, err)
+	}
+	req.Header.Set("Content-Type", "application/json;charset=UTF-8")
+	return req, body, nil
+}
+
+// Classify checks a reply body of iface like the client does: nil for a
+// verified success, *ResultError for a verified business failure,
+// *ProtocolError for a reply that must be dropped.
+func (c *Client) Classify(iface string, body []byte) (hzcard.Reply, error) {
+	pub := c.cfg.CentreKey
+	if c.cfg.NoVerify {
+		pub = nil
+	}
+	r, err := hzcard.CheckReply(c.cat, iface, body, pub, c.cfg.Profile)
+	if err != nil {
+		return r, &ProtocolError{Interface: iface, Err: err}
+	}
+	if !r.OK() {
+		return r, &ResultError{Interface: iface, Code: r.Result, Desc: r.ResultDesc}
+	}
+	return r, nil
+}
+
+// Call sends data d to iface and decodes the reply's data into out (nil:
+// ignore it). The reply is returned whenever one was received and verified.
+func (c *Client) Call(ctx context.Context, iface string, d, out any) (hzcard.Reply, error) {
+	req, body, err := c.NewRequest(ctx, iface, d)
+	if err != nil {
+		return hzcard.Reply{}, err
+	}
+	return c.Do(ctx, iface, req, body, out)
+}
+
+// Send posts a body exactly as given (negative specs: a tampered or
+// unsigned message) and classifies the reply.
+func (c *Client) Send(ctx context.Context, iface string, body []byte, out any) (hzcard.Reply, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.URL+hzcard.Path(iface), bytes.NewReader(body))
+	if err != nil {
+		return hzcard.Reply{}, fmt.Errorf("hzcard %s: %w", iface, err)
+	}
+	req.Header.Set("Content-Type", "application/json;charset=UTF-8")
+	return c.Do(ctx, iface, req, body, out)
+}
+
+// Do sends a built request and classifies the reply.
+func (c *Client) Do(ctx context.Context, iface string, req *http.Request, body []byte, out any) (hzcard.Reply, error) {
+	ex := wire.Exchange{Interface: iface, Method: req.Method, URL: req.URL.String(), Request: body, Charset: "UTF-8",
+		Start: time.Now()}
+	defer func() {
+		ex.Duration = time.Since(ex.Start)
+		if c.cfg.Observe != nil {
+			c.cfg.Observe(ex)
+		}
+	}()
+	resp, err := c.cfg.HTTP.Do(req)
+	if err != nil {
+		ex.Err = err.Error()
+		return hzcard.Reply{}, &TransportError{Interface: iface, Err: err}
+	}
+	defer resp.Body.Close()
+	ex.Status = resp.StatusCode
+	rb, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20+1))
+	ex.Reply = rb
+	if err != nil {
+		ex.Err = err.Error()
+		return hzcard.Reply{}, &TransportError{Interface: iface, Err: err}
+	}
+	if resp.StatusCode != http.StatusOK {
+		return hzcard.Reply{}, &TransportError{Interface: iface, Err: fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, rb)}
+	}
+	r, err := c.Classify(iface, rb)
+	if err != nil {
+		return r, err
+	}
+	if out != nil && len(r.Data) > 0 {
+		d, err := hzcard.DataBytes(r.Data)
+		if err == nil {
+			err = json.Unmarshal(d, out)
+		}
+		if err != nil {
+			return r, &ProtocolError{Interface: iface, Err: fmt.Errorf("data: %w", err)}
+		}
+	}
+	return r, nil
+}
+
+// ---- typed calls, one per interface ----
+
+// CardInfoQuery is 4.1.
+func (c *Client) CardInfoQuery(ctx context.Context, d hzcard.CardInfoQueryReq) (hzcard.CardInfo, error) {
+	var out hzcard.CardInfo
+	_, err := c.Call(ctx, hzcard.CardInfoQuery, d, &out)
+	return out, err
+}
+
+// ChargeOrderCreate is 4.2.
+func (c *Client) ChargeOrderCreate(ctx context.Context, d hzcard.OrderCreateReq) (hzcard.APDUReply, error) {
+	var out hzcard.APDUReply
+	_, err := c.Call(ctx, hzcard.ChargeOrderCreate, d, &out)
+	return out, err
+}
+
+// ChargeOrderQuery is 4.3.
+func (c *Client) ChargeOrderQuery(ctx context.Context, d hzcard.OrderQueryReq) (hzcard.OrderQueryRep, error) {
+	var out hzcard.OrderQueryRep
+	_, err := c.Call(ctx, hzcard.ChargeOrderQuery, d, &out)
+	return out, err
+}
+
+// ChargeOrderCancel is 4.4.
+func (c *Client) ChargeOrderCancel(ctx context.Context, d hzcard.OrderCancelReq) error {
+	_, err := c.Call(ctx, hzcard.ChargeOrderCancel, d, nil)
+	return err
+}
+
+// CardChargeRequest is 4.5.
+func (c *Client) CardChargeRequest(ctx context.Context, d hzcard.ChargeReq) (hzcard.APDUReply, error) {
+	var out hzcard.APDUReply
+	_, err := c.Call(ctx, hzcard.CardChargeRequest, d, &out)
+	return out, err
+}
+
+// CardChargeConfirm is 4.6.
+func (c *Client) CardChargeConfirm(ctx context.Context, d hzcard.ChargeReq) (hzcard.Times, error) {
+	var out hzcard.Times
+	_, err := c.Call(ctx, hzcard.CardChargeConfirm, d, &out)
+	return out, err
+}
+
+// ChargeOrderManageRequest is 4.7.
+func (c *Client) ChargeOrderManageRequest(ctx context.Context, d hzcard.ChargeReq) (hzcard.APDUReply, error) {
+	var out hzcard.APDUReply
+	_, err := c.Call(ctx, hzcard.ChargeOrderManageRequest, d, &out)
+	return out, err
+}
+
+// ChargeOrderManageConfirm is 4.8.
+func (c *Client) ChargeOrderManageConfirm(ctx context.Context, d hzcard.ChargeReq) (hzcard.Times, error) {
+	var out hzcard.Times
+	_, err := c.Call(ctx, hzcard.ChargeOrderManageConfirm, d, &out)
+	return out, err
+}
+
+// CardSaleRequest is 4.10.
+func (c *Client) CardSaleRequest(ctx context.Context, d hzcard.SaleReq) (hzcard.SaleRep, error) {
+	var out hzcard.SaleRep
+	_, err := c.Call(ctx, hzcard.CardSaleRequest, d, &out)
+	return out, err
+}
+
+// CardSaleConfirm is 4.11.
+func (c *Client) CardSaleConfirm(ctx context.Context, d hzcard.SaleConfirmReq) (hzcard.SaleConfirmRep, error) {
+	var out hzcard.SaleConfirmRep
+	_, err := c.Call(ctx, hzcard.CardSaleConfirm, d, &out)
+	return out, err
+}
+
+// CardReturnApply is 4.12.
+func (c *Client) CardReturnApply(ctx context.Context, d hzcard.ReturnApplyReq) (hzcard.ReturnApplyRep, error) {
+	var out hzcard.ReturnApplyRep
+	_, err := c.Call(ctx, hzcard.CardReturnApply, d, &out)
+	return out, err
+}
+
+// CardReturnConfirm is 4.13.
+func (c *Client) CardReturnConfirm(ctx context.Context, d hzcard.ReturnConfirmReq) (hzcard.ReturnConfirmRep, error) {
+	var out hzcard.ReturnConfirmRep
+	_, err := c.Call(ctx, hzcard.CardReturnConfirm, d, &out)
+	return out, err
+}
