@@ -1,0 +1,143 @@
+package scenario
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"paycert/load"
+	"paycert/platforms/bill99"
+	bclient "paycert/platforms/bill99/client"
+	bsim "paycert/platforms/bill99/simulator"
+	"paycert/platforms/sim"
+)
+
+// bill99Customers spreads a run over bound customers.
+const bill99Customers = 32
+
+// Bill99Purchase is the agreement-payment purchase (TR1/TR2) over mutual TLS.
+func Bill99Purchase() *load.Scenario {
+	return &load.Scenario{
+		Name:     "bill99-purchase",
+		Summary:  "99bill agreement-payment purchase (TR1/TR2, UTF-8 MasMessage) over mutual TLS, keep-alive, unique externalRefNumber",
+		Measures: "HTTPS round trip over kept-alive mutual-TLS connections (requests built ahead by the background signers)",
+		Setup:    setupBill99,
+	}
+}
+
+// bill99Ref is the unique externalRefNumber of id (String 1..32).
+func bill99Ref(stamp string, id uint64) string { return fmt.Sprintf("LD%s%011d", stamp, id) }
+
+func bill99ID(ref string) (uint64, bool) {
+	if len(ref) != 25 || !strings.HasPrefix(ref, "LD") {
+		return 0, false
+	}
+	id, err := strconv.ParseUint(ref[14:], 10, 64)
+	return id, err == nil
+}
+
+func setupBill99(ctx context.Context, env *load.Env) (*load.Workload, error) {
+	if !env.Embedded() {
+		// The client certificate and the bound customers belong to the
+		// simulator's own PKI and state; a remote 99bill needs its own.
+		return nil, errors.New("bill99-purchase runs against the embedded simulator only (its mutual-TLS kit and bound cards are generated per run)")
+	}
+	s, err := bsim.New(sim.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("bill99 simulator: %w", err)
+	}
+	binds, err := s.SeedBindings(bsim.DefaultMerchant, bill99Customers)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("seeding bindings: %w", err)
+	}
+	emb, err := serve(s)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	kit := s.Kit()
+	tlsConf := &tls.Config{Certificates: []tls.Certificate{kit.Client.TLS()}, RootCAs: kit.CA.Pool(), MinVersion: tls.VersionTLS12}
+	c := bclient.New(bclient.Config{URL: emb.URL(), TLS: tlsConf, MerchantID: bsim.DefaultMerchant, TerminalID: bsim.DefaultTerminal})
+	cat := bill99.Catalogue()
+	entry := "20" + env.Stamp // the run's start: requests stay a pure function of their id
+	build := func(id uint64) bill99.PurchaseRequest {
+		b := binds[id%uint64(len(binds))]
+		return bill99.PurchaseRequest{MerchantID: bsim.DefaultMerchant, TerminalID: bsim.DefaultTerminal, CustomerID: b.CustomerID,
+			ExternalRefNumber: bill99Ref(env.Stamp, id), EntryTime: entry, Amount: "1", PayToken: b.PayToken}
+	}
+	before := s.Totals()
+	wl := &load.Workload{
+		Note: "requests are built by background signers ahead of their send time; connections are kept alive, so the mutual-TLS handshake is paid once per connection",
+		HTTP: &load.HTTPWork{
+			TLS: tlsConf,
+			Next: func(id uint64) (vegeta.Target, error) {
+				req, _, err := c.PurchaseRequest(context.Background(), build(id))
+				if err != nil {
+					return vegeta.Target{}, err
+				}
+				return targetOf(req)
+			},
+			Classify: func(r *vegeta.Result) error {
+				cl, code, err := bill99.Classify(bill99.IfPurchase, r.Body)
+				switch {
+				case err != nil:
+					return fmt.Errorf("not a conforming reply: %w", err)
+				case cl != bill99.ClassSuccess:
+					return load.Fail(code, cl.String())
+				}
+				return nil
+			},
+			Check: func(r *vegeta.Result) error {
+				rep, err := bill99.DecodeReply(bill99.IfPurchase, r.Body)
+				if err != nil {
+					return err
+				}
+				id, ok := bill99ID(rep.Get("externalRefNumber"))
+				if !ok {
+					return fmt.Errorf("reply externalRefNumber %q is not the number of any request sent", rep.Get("externalRefNumber"))
+				}
+				if probs := bill99.CheckReply(cat, bill99.IfPurchase, build(id).Message(), rep); len(probs) > 0 {
+					return errors.New(strings.Join(probs, "; "))
+				}
+				return nil
+			},
+		},
+		Close: func() error { err := emb.Close(); s.Close(); return err },
+		Audit: func(acc *load.Stats) error { return auditBill99(s, acc, before) },
+	}
+	return wl, nil
+}
+
+// auditBill99: the simulator's invariants (each order debited once, debits
+// = credits = sum of successful orders, one order per externalRefNumber),
+// one successful order per accepted purchase, and 1 yuan each.
+func auditBill99(s *bsim.Simulator, acc *load.Stats, before bsim.Totals) error {
+	var errs []error
+	if err := s.Audit(); err != nil {
+		errs = append(errs, fmt.Errorf("simulator audit: %w", err))
+	}
+	if err := violations(s); err != nil {
+		errs = append(errs, err)
+	}
+	var accepted int
+	if acc != nil {
+		accepted = int(acc.Successes)
+	}
+	t := s.Totals()
+	if n := t.Succeeded - before.Succeeded; n != accepted {
+		errs = append(errs, fmt.Errorf("simulator holds %d successful orders, the run saw %d accepted", n, accepted))
+	}
+	if fen := t.SucceededFen - before.SucceededFen; fen != int64(accepted)*100 {
+		errs = append(errs, fmt.Errorf("successful orders sum to %d fen, %d accepted purchases of 1 yuan make %d", fen, accepted, accepted*100))
+	}
+	if t.DebitedFen != t.CreditedFen || t.DebitedFen != t.SucceededFen {
+		errs = append(errs, fmt.Errorf("money in != money out: debited %d, credited %d, orders %d fen", t.DebitedFen, t.CreditedFen, t.SucceededFen))
+	}
+	return errors.Join(errs...)
+}
