@@ -128,7 +128,9 @@ type ProtocolError struct {
 	Err       error
 }
 
-func (e *ProtocolError) Error() string { return fmt.Sprintf("hzcard %s: reply dropped: %v", e.Interface, e.Err) }
+func (e *ProtocolError) Error() string {
+	return fmt.Sprintf("hzcard %s: reply dropped: %v", e.Interface, e.Err)
+}
 func (e *ProtocolError) Unwrap() error { return e.Err }
 
 // TransportError is a failure to exchange bytes at all (connection, HTTP
@@ -138,7 +140,9 @@ type TransportError struct {
 	Err       error
 }
 
-func (e *TransportError) Error() string { return fmt.Sprintf("hzcard %s: transport: %v", e.Interface, e.Err) }
+func (e *TransportError) Error() string {
+	return fmt.Sprintf("hzcard %s: transport: %v", e.Interface, e.Err)
+}
 func (e *TransportError) Unwrap() error { return e.Err }
 
 // Code returns the result code carried by err, "" when err is not a
