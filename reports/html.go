@@ -23,6 +23,7 @@ func WriteHTML(w io.Writer, r Report) error {
 		"hasFail":  func(p Platform) bool { return p.Counts.Failed > 0 || p.Counts.WaivedPassed > 0 },
 		"isFailed": func(s Spec) bool { return s.Status == Failed || s.Status == WaivedPassed },
 		"killed":   killedCount,
+		"covered":  coveredCodes,
 	}).Parse(pageTemplate)
 	if err != nil {
 		return fmt.Errorf("report template: %w", err)
@@ -50,6 +51,18 @@ func decoded(b []byte, charset string) string {
 		return string(b)
 	}
 	return "(binary: see hex)"
+}
+
+// coveredCodes says how many documented codes some spec exercised or the
+// catalogue explains as not provokable.
+func coveredCodes(p Platform) string {
+	n := 0
+	for _, c := range p.Codes {
+		if c.Status != NotCovered {
+			n++
+		}
+	}
+	return fmt.Sprintf("%d/%d", n, len(p.Codes))
 }
 
 func hexdump(b []byte) string { return hex.Dump(b) }
@@ -130,12 +143,14 @@ th{background:#f0f0f0}
 .badge{display:inline-block;padding:1px 7px;border-radius:9px;font-size:12px}
 pre{background:#f6f6f6;border:1px solid #e3e3e3;padding:6px;overflow:auto;max-height:320px;white-space:pre-wrap;word-break:break-all}
 .fail{border-left:4px solid #b3261e;padding-left:10px;margin:10px 0}
-.muted{color:#777} input{padding:4px;width:320px}
+.muted{color:#777} .scroll{overflow-x:auto;max-width:100%} input{padding:4px;width:320px}
 </style></head>
 <body>
 <header class="{{.Verdict}}"><h1>paycert certification: {{.Verdict}}</h1>
 <div>run {{.RunID}} · {{.Counts.Total}} specs · {{.Counts.Passed}} passed · {{.Counts.Failed}} failed · {{.Counts.Waived}} waived · {{.Counts.WaivedPassed}} waived but passed · {{.Counts.Skipped}} skipped{{with .Mutation}} · mutants {{killed .}}{{end}}</div></header>
 <main>
+<section id="summary"><h2>Summary</h2><table><tr><th>platform</th><th>target</th><th>specs</th><th>passed</th><th>failed</th><th>waived</th><th>skipped</th><th>codes covered</th></tr>
+{{range .Platforms}}<tr><td><a href="#platform-{{.Name}}">{{.Name}}</a></td><td>{{.Target}}</td><td>{{.Counts.Total}}</td><td>{{.Counts.Passed}}</td><td class="{{if .Counts.Failed}}failed{{end}}">{{.Counts.Failed}}</td><td>{{.Counts.Waived}}</td><td>{{.Counts.Skipped}}</td><td>{{covered .}}</td></tr>{{end}}</table></section>
 <section id="manifest"><h2>Environment</h2><table>
 <tr><th>paycert</th><td>{{.Manifest.Version}} ({{.Manifest.Commit}})</td></tr>
 <tr><th>started / finished</th><td>{{.Started.Format "2006-01-02 15:04:05 MST"}} / {{.Finished.Format "15:04:05"}}</td></tr>
@@ -158,8 +173,8 @@ pre{background:#f6f6f6;border:1px solid #e3e3e3;padding:6px;overflow:auto;max-he
 {{range .Platforms}}<section class="platform" id="platform-{{.Name}}"><h2>{{.Title}} <span class="muted">({{.Name}} · {{.Seed}})</span></h2>
 <div>target: {{.Target}} · {{.Counts.Total}} specs · {{.Counts.Passed}} passed · {{.Counts.Failed}} failed · {{.Counts.Skipped}} skipped</div>
 {{$m := matrix .}}<h3>Interfaces × result codes</h3>
-<table class="grid matrix" data-platform="{{.Name}}"><tr><th>interface</th><th>all specs</th>{{range $m.Codes}}<th>{{.}}</th>{{end}}</tr>
-{{range $m.Rows}}<tr><th title="{{.Interface.Section}}">{{.Interface.Name}} <span class="muted">{{.Interface.Title}}</span></th><td class="{{.Interface.Status}}">{{.Interface.Specs}}</td>{{range .Cells}}<td class="{{.}}">{{if .}}●{{end}}</td>{{end}}</tr>{{end}}</table>
+<div class="scroll"><table class="grid matrix" data-platform="{{.Name}}"><tr><th>interface</th><th>all specs</th>{{range $m.Codes}}<th>{{.}}</th>{{end}}</tr>
+{{range $m.Rows}}<tr><th title="{{.Interface.Section}}">{{.Interface.Name}} <span class="muted">{{.Interface.Title}}</span></th><td class="{{.Interface.Status}}">{{.Interface.Specs}}</td>{{range .Cells}}<td class="{{.}}">{{if .}}●{{end}}</td>{{end}}</tr>{{end}}</table></div>
 <h3>Result codes</h3><table class="codes"><tr><th>code</th><th>text</th><th>status</th><th>specs</th><th>note</th></tr>
 {{range .Codes}}<tr><td>{{.Code}}</td><td>{{.Text}}<br><span class="muted">{{.TextEN}}</span></td><td class="{{.Status}}">{{.Status}}</td><td>{{.Specs}}</td><td>{{.Unprovokable}}</td></tr>{{end}}</table>
 <h3>All specs</h3><input class="filter" placeholder="filter specs (text or label)" data-target="specs-{{.Name}}">
