@@ -16,11 +16,15 @@ import (
 	"time"
 
 	"github.com/ebfe/scard"
+
+	"paycert/codecs/apdu"
 )
 
 var (
 	// ErrTorn: the command may or may not have been applied by the card.
-	ErrTorn = errors.New("torn transaction: no complete response from the card")
+	// It matches apdu.ErrTorn too, the one torn signal the software card,
+	// the terminal and the platform clients test for.
+	ErrTorn = fmt.Errorf("reader: %w", apdu.ErrTorn)
 	// ErrRemoved: there is no card in the reader (any more).
 	ErrRemoved = errors.New("card removed")
 	// ErrNoReaders: PC/SC knows no reader.

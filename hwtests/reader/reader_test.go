@@ -20,7 +20,7 @@ type tinyCard struct{ mu sync.Mutex }
 func (*tinyCard) ATR() []byte       { return []byte{0x3B, 0x02, 0x14, 0x50} }
 func (c *tinyCard) PowerOn() []byte { return c.ATR() }
 func (*tinyCard) PowerOff()         {}
-func (*tinyCard) Reset()            {}
+func (c *tinyCard) Reset() []byte   { return c.ATR() }
 func (*tinyCard) Transmit(a []byte) ([]byte, error) {
 	switch a[1] {
 	case 0xA4:

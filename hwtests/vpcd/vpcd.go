@@ -41,7 +41,7 @@ type Card interface {
 	ATR() []byte
 	PowerOn() []byte
 	PowerOff()
-	Reset()
+	Reset() []byte // warm reset; returns the ATR
 	Transmit(capdu []byte) ([]byte, error)
 }
 

@@ -20,7 +20,7 @@ type echoCard struct {
 func (c *echoCard) ATR() []byte     { return []byte{0x3B, 0x80, 0x80, 0x01, 0x01} }
 func (c *echoCard) PowerOn() []byte { c.mu.Lock(); c.powered = true; c.mu.Unlock(); return c.ATR() }
 func (c *echoCard) PowerOff()       { c.mu.Lock(); c.powered = false; c.mu.Unlock() }
-func (c *echoCard) Reset()          { c.mu.Lock(); c.resets++; c.mu.Unlock() }
+func (c *echoCard) Reset() []byte   { c.mu.Lock(); c.resets++; c.mu.Unlock(); return c.ATR() }
 func (c *echoCard) Transmit(apdu []byte) ([]byte, error) {
 	if apdu[1] == 0x52 {
 		return nil, errors.New("torn")

@@ -1,0 +1,329 @@
+// Package lab sets up the readers the hardware tests and `paycert card`
+// run against: real PC/SC readers named by the lab, or a virtual lab of its
+// own (pcscd as a child, the vpcd bridge, software cards in slot 0 and
+// slot 1) when none is named.
+package lab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"paycert/codecs/apdu"
+	"paycert/hwtests/pcscd"
+	"paycert/hwtests/reader"
+	"paycert/hwtests/vpcd"
+	"paycert/platforms/cpucard"
+)
+
+// Slot is one reader of the lab. Bridge and Card are set for a virtual
+// slot only; tests that must pull the card or inspect its state need them.
+type Slot struct {
+	Reader string
+	Bridge *vpcd.Bridge
+	Card   *cpucard.Card
+}
+
+// Virtual reports whether the slot's card is a software card.
+func (s *Slot) Virtual() bool { return s.Bridge != nil }
+
+// Lab is a PC/SC context with its slots, and the pcscd it started, if any.
+type Lab struct {
+	PC     *reader.Context
+	Slots  []*Slot
+	daemon *pcscd.Daemon
+}
+
+// VirtualAddrs are the vpcd ports of slot 0 and slot 1.
+var VirtualAddrs = [2]string{vpcd.Slot0, vpcd.Slot1}
+
+// VirtualReaderName finds the PC/SC name of vpcd slot n among readers
+// (pcscd names them "Virtual PCD 00 00", "Virtual PCD 00 01").
+func VirtualReaderName(readers []string, n int) (string, bool) {
+	suffix := fmt.Sprintf(" %02d", n)
+	for _, r := range readers {
+		if strings.Contains(r, "Virtual PCD") && strings.HasSuffix(r, suffix) {
+			return r, true
+		}
+	}
+	return "", false
+}
+
+// StartVirtual starts pcscd as a child (failing clearly when it cannot),
+// inserts each card into vpcd slot 0, 1 in turn (wrapped by wrap when it is
+// not nil, e.g. to trace APDUs), and waits until PC/SC sees every card.
+func StartVirtual(ctx context.Context, cards []*cpucard.Card, wrap func(int, *cpucard.Card) vpcd.Card) (*Lab, error) {
+	if len(cards) > 2 {
+		return nil, fmt.Errorf("lab: vpcd has two slots, %d cards given", len(cards))
+	}
+	d, err := pcscd.Start(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("lab: start pcscd: %w", err)
+	}
+	l, err := attachVirtual(ctx, cards, wrap)
+	if err != nil {
+		d.Stop()
+		return nil, fmt.Errorf("%w\npcscd log (tail):\n%s", err, tail(d.Log(), 30))
+	}
+	l.daemon = d
+	return l, nil
+}
+
+// AttachVirtual serves cards over vpcd against an already running pcscd.
+func AttachVirtual(ctx context.Context, cards []*cpucard.Card, wrap func(int, *cpucard.Card) vpcd.Card) (*Lab, error) {
+	return attachVirtual(ctx, cards, wrap)
+}
+
+func attachVirtual(ctx context.Context, cards []*cpucard.Card, wrap func(int, *cpucard.Card) vpcd.Card) (*Lab, error) {
+	l := &Lab{}
+	for i, c := range cards {
+		var served vpcd.Card = c
+		if wrap != nil {
+			served = wrap(i, c)
+		}
+		b := vpcd.New(served, VirtualAddrs[i])
+		if err := b.Insert(10 * time.Second); err != nil {
+			l.Close()
+			return nil, fmt.Errorf("lab: %w", err)
+		}
+		l.Slots = append(l.Slots, &Slot{Bridge: b, Card: c})
+	}
+	pc, err := reader.Establish()
+	if err != nil {
+		l.Close()
+		return nil, fmt.Errorf("lab: %w", err)
+	}
+	l.PC = pc
+	wctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	for i, s := range l.Slots {
+		for s.Reader == "" {
+			rs, err := pc.Readers()
+			if err != nil && !errors.Is(err, reader.ErrNoReaders) {
+				l.Close()
+				return nil, fmt.Errorf("lab: %w", err)
+			}
+			if name, ok := VirtualReaderName(rs, i); ok {
+				s.Reader = name
+				break
+			}
+			select {
+			case <-wctx.Done():
+				l.Close()
+				return nil, fmt.Errorf("lab: vpcd slot %d did not appear as a PC/SC reader (readers: %q): %w", i, rs, wctx.Err())
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+		if err := pc.WaitForCard(wctx, s.Reader); err != nil {
+			l.Close()
+			return nil, fmt.Errorf("lab: card in %s: %w", s.Reader, err)
+		}
+	}
+	return l, nil
+}
+
+// Attach uses real readers by name (a unique substring is enough) against
+// the running pcscd.
+func Attach(names ...string) (*Lab, error) {
+	pc, err := reader.Establish()
+	if err != nil {
+		return nil, fmt.Errorf("lab: %w", err)
+	}
+	l := &Lab{PC: pc}
+	rs, err := pc.Readers()
+	if err != nil {
+		l.Close()
+		return nil, fmt.Errorf("lab: %w", err)
+	}
+	for _, n := range names {
+		name, err := Resolve(rs, n)
+		if err != nil {
+			l.Close()
+			return nil, fmt.Errorf("lab: %w", err)
+		}
+		l.Slots = append(l.Slots, &Slot{Reader: name})
+	}
+	return l, nil
+}
+
+// Resolve finds the reader called name, or the only one containing it.
+func Resolve(readers []string, name string) (string, error) {
+	var hits []string
+	for _, r := range readers {
+		if r == name {
+			return r, nil
+		}
+		if strings.Contains(strings.ToLower(r), strings.ToLower(name)) {
+			hits = append(hits, r)
+		}
+	}
+	switch len(hits) {
+	case 1:
+		return hits[0], nil
+	case 0:
+		return "", fmt.Errorf("no reader matches %q (readers: %q)", name, readers)
+	}
+	return "", fmt.Errorf("%q matches %d readers %q: name one exactly", name, len(hits), hits)
+}
+
+// Connect waits (until ctx ends) for a card in slot i and connects to it.
+func (l *Lab) Connect(ctx context.Context, i int) (*reader.Card, error) {
+	s := l.Slots[i]
+	if err := l.PC.WaitForCard(ctx, s.Reader); err != nil {
+		return nil, err
+	}
+	return l.PC.Connect(s.Reader)
+}
+
+// Reinsert puts a virtual slot's card back (after Remove or a tear) and
+// waits until PC/SC sees it.
+func (l *Lab) Reinsert(ctx context.Context, i int) error {
+	s := l.Slots[i]
+	if !s.Virtual() {
+		return fmt.Errorf("lab: slot %d (%s) is a real reader: put the card back by hand", i, s.Reader)
+	}
+	// A tear drops the connection from the card side; wait until pcscd has
+	// noticed, or a re-insertion could be mistaken for the old card.
+	if err := l.PC.WaitForRemoval(ctx, s.Reader); err != nil {
+		return err
+	}
+	if err := s.Bridge.Insert(10 * time.Second); err != nil {
+		return err
+	}
+	return l.PC.WaitForCard(ctx, s.Reader)
+}
+
+// Remove pulls a virtual slot's card and waits until PC/SC has noticed.
+func (l *Lab) Remove(ctx context.Context, i int) error {
+	s := l.Slots[i]
+	if !s.Virtual() {
+		return fmt.Errorf("lab: slot %d (%s) is a real reader: pull the card by hand", i, s.Reader)
+	}
+	s.Bridge.Remove()
+	return l.PC.WaitForRemoval(ctx, s.Reader)
+}
+
+// Started reports whether the lab runs its own pcscd.
+func (l *Lab) Started() bool { return l.daemon != nil }
+
+// DaemonLog is the tail of the child pcscd's log ("" without one).
+func (l *Lab) DaemonLog(lines int) string {
+	if l.daemon == nil {
+		return ""
+	}
+	return tail(l.daemon.Log(), lines)
+}
+
+// Close removes the virtual cards, releases PC/SC and stops the pcscd the
+// lab started. It never leaves a daemon behind.
+func (l *Lab) Close() error {
+	for _, s := range l.Slots {
+		if s.Bridge != nil {
+			s.Bridge.Remove()
+		}
+	}
+	if l.PC != nil {
+		l.PC.Release()
+		l.PC = nil
+	}
+	if l.daemon != nil {
+		err := l.daemon.Stop()
+		l.daemon = nil
+		return err
+	}
+	return nil
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Traced wraps a software card so every command it answers is printed:
+// what `paycert card virtual` shows while a lab exercises the card.
+type Traced struct {
+	Card  *cpucard.Card
+	Label string // e.g. "slot 0"
+
+	mu sync.Mutex
+	W  io.Writer
+}
+
+// NewTraced returns a tracing wrapper printing to w.
+func NewTraced(c *cpucard.Card, label string, w io.Writer) *Traced {
+	return &Traced{Card: c, Label: label, W: w}
+}
+
+func (t *Traced) printf(format string, a ...any) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fmt.Fprintf(t.W, "%s %s: ", time.Now().Format("15:04:05.000"), t.Label)
+	fmt.Fprintf(t.W, format, a...)
+}
+
+// ATR implements vpcd.Card.
+func (t *Traced) ATR() []byte { return t.Card.ATR() }
+
+// PowerOn implements vpcd.Card.
+func (t *Traced) PowerOn() []byte { t.printf("power on\n"); return t.Card.PowerOn() }
+
+// PowerOff implements vpcd.Card.
+func (t *Traced) PowerOff() { t.printf("power off\n"); t.Card.PowerOff() }
+
+// Reset implements vpcd.Card.
+func (t *Traced) Reset() []byte { t.printf("reset\n"); return t.Card.Reset() }
+
+// Transmit implements vpcd.Card, printing the command and the response.
+func (t *Traced) Transmit(capdu []byte) ([]byte, error) {
+	name := "command"
+	if c, err := apdu.ParseCommand(capdu); err == nil && apdu.Name(c) != "" {
+		name = apdu.Name(c)
+	}
+	r, err := t.Card.Transmit(capdu)
+	if err != nil {
+		t.printf("> %-26s %X\n", name, capdu)
+		t.printf("< no response: %v\n", err)
+		return r, err
+	}
+	resp, perr := apdu.ParseResponse(r)
+	meaning := ""
+	if perr == nil {
+		meaning = resp.SW.Meaning()
+	}
+	t.printf("> %-26s %X\n", name, capdu)
+	t.printf("< %X  %s\n", r, meaning)
+	return r, nil
+}
+
+// The software card is what the bridge serves.
+var _ vpcd.Card = (*cpucard.Card)(nil)
+
+// Swap puts another software card into virtual slot i (the old one is
+// pulled first), as a tech swaps cards in a reader.
+func (l *Lab) Swap(ctx context.Context, i int, c *cpucard.Card, wrap func(int, *cpucard.Card) vpcd.Card) error {
+	s := l.Slots[i]
+	if !s.Virtual() {
+		return fmt.Errorf("lab: slot %d (%s) is a real reader: swap the card by hand", i, s.Reader)
+	}
+	if s.Bridge.Inserted() {
+		if err := l.Remove(ctx, i); err != nil {
+			return err
+		}
+	}
+	var served vpcd.Card = c
+	if wrap != nil {
+		served = wrap(i, c)
+	}
+	s.Bridge, s.Card = vpcd.New(served, VirtualAddrs[i]), c
+	if err := s.Bridge.Insert(10 * time.Second); err != nil {
+		return err
+	}
+	return l.PC.WaitForCard(ctx, s.Reader)
+}

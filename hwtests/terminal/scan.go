@@ -1,0 +1,174 @@
+package terminal
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"paycert/codecs/apdu"
+	"paycert/codecs/epurse"
+	"paycert/platforms/cpucard"
+)
+
+// Report is what a lab tech wants to see of a card: application, number,
+// balance and the last transactions, read with plain (unauthenticated)
+// commands only.
+type Report struct {
+	PPSE       bool   // PPSE selected and lists the purse AID
+	PPSENote   string // why not, when PPSE is false
+	Public     cpucard.PublicInfo
+	Balance    uint32
+	Holder     []byte   // file 0x16, nil when unreadable
+	Management []byte   // file 0x17, nil when unreadable
+	Log        [][]byte // file 0x18 records, newest first
+	Loads      [][]byte // file 0x07 records
+	Purchases  [][]byte // file 0x08 records
+	Notes      []string // files that could not be read and why
+}
+
+// Scan selects the purse and reads everything a lab tech checks. Only the
+// purse selection and the balance are required; an unreadable file is a
+// note, since real cards differ in what they expose.
+func Scan(t *Terminal) (*Report, error) {
+	r := &Report{}
+	if _, listed, err := t.SelectPPSE(); err != nil {
+		r.PPSENote = err.Error()
+	} else if !listed {
+		r.PPSENote = "PPSE selected but its FCI does not list A000000632010105"
+	} else {
+		r.PPSE = true
+	}
+	pub, err := t.SelectPurse()
+	if err != nil {
+		return r, fmt.Errorf("select the purse: %w", err)
+	}
+	r.Public = pub
+	if r.Balance, err = t.Balance(); err != nil {
+		return r, fmt.Errorf("balance: %w", err)
+	}
+	note := func(what string, err error) { r.Notes = append(r.Notes, fmt.Sprintf("%s: %v", what, err)) }
+	if r.Holder, err = t.ReadBinary(cpucard.SFIHolder); err != nil {
+		note("file 0x16", err)
+	}
+	if r.Management, err = t.ReadBinary(cpucard.SFIManagement); err != nil {
+		note("file 0x17", err)
+	}
+	for _, f := range []struct {
+		sfi byte
+		max int
+		dst *[][]byte
+	}{{cpucard.SFILog, 10, &r.Log}, {cpucard.SFILoads, 4, &r.Loads}, {cpucard.SFIPurchases, 8, &r.Purchases}} {
+		recs, err := t.ReadRecords(f.sfi, f.max)
+		*f.dst = recs
+		if err != nil {
+			note(fmt.Sprintf("file 0x%02X", f.sfi), err)
+		}
+	}
+	return r, nil
+}
+
+// Yuan formats fen as yuan with two decimals.
+func Yuan(fen int64) string {
+	sign := ""
+	if fen < 0 {
+		sign, fen = "-", -fen
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
+}
+
+// TypeName names an e-purse transaction type.
+func TypeName(t byte) string {
+	switch t {
+	case epurse.TypeDepositLoad:
+		return "deposit load"
+	case epurse.TypePurseLoad:
+		return "purse load"
+	case epurse.TypeDepositPurchase:
+		return "deposit purchase"
+	case epurse.TypePursePurchase:
+		return "purse purchase"
+	case epurse.TypeCompositePurchase:
+		return "composite purchase"
+	}
+	return "unknown"
+}
+
+func bcdDate(b []byte) string {
+	s := fmt.Sprintf("%X", b)
+	if len(s) != 8 {
+		return s
+	}
+	return s[0:4] + "-" + s[4:6] + "-" + s[6:8]
+}
+
+func bcdDateTime(dt [7]byte) string {
+	s := fmt.Sprintf("%X", dt[:])
+	return s[0:4] + "-" + s[4:6] + "-" + s[6:8] + " " + s[8:10] + ":" + s[10:12] + ":" + s[12:14]
+}
+
+// Print writes the report as aligned text.
+func (r *Report) Print(w io.Writer) {
+	p := r.Public
+	ppse := "ok (lists the purse A000000632010105)"
+	if !r.PPSE {
+		ppse = "not usable: " + r.PPSENote
+	}
+	fmt.Fprintf(w, "PPSE:          %s\n", ppse)
+	fmt.Fprintf(w, "Card number:   %s\n", p.CardNumber())
+	fmt.Fprintf(w, "Short number:  %s (file 0x15 bytes 12-19, the key diversifier)\n", p.ShortCardNumber())
+	fmt.Fprintf(w, "Issuer:        %X (city code %X)  app type %02X  version %02X\n", p.IssuerID, p.IssuerID[2:4], p.AppType, p.AppVersion)
+	fmt.Fprintf(w, "Valid:         %s to %s\n", bcdDate(p.StartDate[:]), bcdDate(p.ExpiryDate[:]))
+	fmt.Fprintf(w, "Balance:       %s yuan (%d fen)\n", Yuan(int64(r.Balance)), r.Balance)
+	if r.Management != nil && len(r.Management) >= 11 {
+		m := r.Management
+		fmt.Fprintf(w, "Management:    country %X province %X city %X interop %X card type %02X\n", m[0:4], m[4:6], m[6:8], m[8:10], m[10])
+	}
+	fmt.Fprintf(w, "\nLast transactions (file 0x18, newest first): %d\n", len(r.Log))
+	if len(r.Log) > 0 {
+		fmt.Fprintf(w, "  %-3s %-5s %-20s %12s  %-12s %s\n", "#", "seq", "type", "amount", "terminal", "date/time")
+	}
+	for i, b := range r.Log {
+		lr, err := cpucard.ParseLogRecord(b)
+		if err != nil {
+			fmt.Fprintf(w, "  %-3d %X (%v)\n", i+1, b, err)
+			continue
+		}
+		sign := "-"
+		if lr.Type == epurse.TypePurseLoad || lr.Type == epurse.TypeDepositLoad {
+			sign = "+"
+		}
+		fmt.Fprintf(w, "  %-3d %-5d %-20s %12s  %-12X %s\n", i+1, lr.Seq, fmt.Sprintf("%02X %s", lr.Type, TypeName(lr.Type)),
+			sign+Yuan(int64(lr.Amount)), lr.Terminal, bcdDateTime(lr.DateTime))
+	}
+	if len(r.Loads) > 0 {
+		fmt.Fprintf(w, "\nRecharge details (file 0x07, paycert layout): %d\n", len(r.Loads))
+		for i, b := range r.Loads {
+			d, err := cpucard.ParseLoadDetail(b)
+			if err != nil {
+				fmt.Fprintf(w, "  %-3d %X\n", i+1, b)
+				continue
+			}
+			fmt.Fprintf(w, "  %-3d seq %-5d +%s -> %s  TAC %X  %s\n", i+1, d.OnlineSeq, Yuan(int64(d.Amount)), Yuan(int64(d.NewBalance)), d.TAC, bcdDateTime(d.DateTime))
+		}
+	}
+	if len(r.Purchases) > 0 {
+		fmt.Fprintf(w, "\nPurchase details (file 0x08, paycert layout): %d\n", len(r.Purchases))
+		for i, b := range r.Purchases {
+			d, err := cpucard.ParsePurchaseDetail(b)
+			if err != nil {
+				fmt.Fprintf(w, "  %-3d %X\n", i+1, b)
+				continue
+			}
+			fmt.Fprintf(w, "  %-3d seq %-5d -%s -> %s  TAC %X  term seq %d  %s\n", i+1, d.OfflineSeq, Yuan(int64(d.Amount)), Yuan(int64(d.NewBalance)), d.TAC, d.TermSeq, bcdDateTime(d.DateTime))
+		}
+	}
+	if len(r.Notes) > 0 {
+		fmt.Fprintf(w, "\nNot readable: %s\n", strings.Join(r.Notes, "; "))
+	}
+}
+
+// IsTorn reports whether err is a torn transmission (the card left mid-command).
+func IsTorn(err error) bool {
+	return errors.Is(err, apdu.ErrTorn)
+}
