@@ -1,0 +1,222 @@
+package scenario
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"time"
+
+	"paycert/codecs/apdu"
+	"paycert/codecs/signdomain"
+	"paycert/load"
+	"paycert/load/flow"
+	"paycert/platforms/cpucard"
+	"paycert/platforms/hzcard"
+	hclient "paycert/platforms/hzcard/client"
+	hsim "paycert/platforms/hzcard/simulator"
+	"paycert/platforms/sim"
+	"paycert/platforms/wire"
+)
+
+const (
+	// hzCards is the pool of software cards a run charges: a card is in
+	// one flow at a time (a purse runs one load transaction at a time), so
+	// the pool bounds the flows in flight; a flow waiting for a card counts
+	// the wait in its create step.
+	hzCards = 256
+	// hzAmount is each charge: the fixture's minimum (10 yuan).
+	hzAmount = hsim.MinCharge
+)
+
+// HZCardCharge is the Huzhou charge flow with the software card in the loop.
+func HZCardCharge() *load.Scenario {
+	return &load.Scenario{
+		Name: "hzcard-charge",
+		Summary: "Huzhou transit-card charge, create → request → confirm, SM3withSM2 both ways, " +
+			"the software CPU card computing MAC1/TAC in the loop",
+		Measures: "the whole flow and each step: HTTP round trip + SM2 sign of the request + SM2 verify of the reply + the card's APDUs (signing is inside the step: a flow's requests depend on the previous reply)",
+		Steps:    []string{"create", "request", "confirm"},
+		Setup:    setupHZCard,
+	}
+}
+
+type hzCard struct {
+	no   string
+	card *cpucard.Card
+}
+
+func setupHZCard(ctx context.Context, env *load.Env) (*load.Workload, error) {
+	if !env.Embedded() {
+		// The centre must know each card's diversified keys: the run adds
+		// its cards to the embedded centre, which a remote one cannot do.
+		return nil, errors.New("hzcard-charge runs against the embedded simulator only (its software cards are registered with the centre per run)")
+	}
+	s, err := hsim.New(sim.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("hzcard simulator: %w", err)
+	}
+	per := int64(env.MaxRequests)/hzCards + 2
+	walletMax := uint32(min(per*hzAmount+hzAmount, math.MaxUint32))
+	pool := make(chan hzCard, hzCards)
+	var cards []string
+	for i := range hzCards {
+		no := fmt.Sprintf("3305%02d%010d", env.Shard.Index, i+1)
+		c, err := s.AddCard(hsim.CardSpec{CardNo: no, WalletMax: walletMax})
+		if err != nil {
+			return nil, fmt.Errorf("adding card %s: %w", no, err)
+		}
+		if !c.Powered() {
+			c.PowerOn()
+		}
+		pool <- hzCard{no: no, card: c}
+		cards = append(cards, no)
+	}
+	emb, err := serve(s)
+	if err != nil {
+		return nil, err
+	}
+	cat := hzcard.Catalogue()
+	centre := s.CentrePublicKey()
+	observe := func(ex wire.Exchange) {
+		if ex.Status == http.StatusOK && env.Checks.Sample() {
+			_, err := hzcard.CheckReply(cat, ex.Interface, ex.Reply, centre, signdomain.SignEmpty)
+			env.Checks.Record(err)
+		}
+	}
+	c, err := hclient.New(hclient.Config{
+		URL: emb.URL(), Profile: signdomain.SignEmpty, CentreKey: centre, Observe: observe,
+		SSNPrefix: fmt.Sprintf("L%02d%s", env.Shard.Index, env.Stamp[4:]),
+		HTTP:      &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 1024, IdleConnTimeout: 90 * time.Second}},
+	})
+	if err != nil {
+		emb.Close()
+		return nil, fmt.Errorf("hzcard client: %w", err)
+	}
+	before := s.Totals()
+	do := func(ctx context.Context, id uint64, it *flow.Iteration) {
+		payOrder := fmt.Sprintf("%s%011d", env.Stamp, id) // the UnionPay payment order: unique per flow
+		var hc hzCard
+		var created hzcard.APDUReply
+		if !it.Step("create", func(ctx context.Context) flow.Outcome {
+			select {
+			case hc = <-pool:
+			case <-ctx.Done():
+				return flow.Outcome{Err: fmt.Errorf("no free card: %w", ctx.Err())}
+			}
+			var err error
+			created, err = c.ChargeOrderCreate(ctx, hzcard.OrderCreateReq{CardNo: hc.no, ChargeType: "01", PayType: "10",
+				PayOrderNo: payOrder, TxnAmt: hzcard.Text(hzcard.Amount(hzAmount))})
+			return hzOutcome(err)
+		}) {
+			if hc.card != nil {
+				pool <- hc
+			}
+			return
+		}
+		defer func() { pool <- hc }()
+		base := hzcard.ChargeReq{CardNo: hc.no, OrderNo: created.OrderNo, ChargeType: "01", PayType: "10", PayOrderNo: payOrder,
+			TxnAmt: hzcard.Text(hzcard.Amount(hzAmount))}
+		var credit string
+		if !it.Step("request", func(ctx context.Context) flow.Outcome {
+			list := string(created.APDUList)
+			resp, err := c.Run(hc.card, list)
+			if err != nil {
+				return flow.Outcome{Err: fmt.Errorf("card: INITIALIZE FOR LOAD: %w", err)}
+			}
+			req := base
+			req.APDUNum, req.APDUList, req.APDUResp = hzcard.Text(fmt.Sprint(countAPDU(list))), hzcard.APDUs(list), hzcard.RespOf(resp.String())
+			ch, err := c.CardChargeRequest(ctx, req)
+			credit = string(ch.APDUList)
+			return hzOutcome(err)
+		}) {
+			return
+		}
+		it.Step("confirm", func(ctx context.Context) flow.Outcome {
+			resp, runErr := c.Run(hc.card, credit)
+			conf := base
+			conf.APDUNum, conf.APDUList, conf.APDUResp = hzcard.Text(fmt.Sprint(countAPDU(credit))), hzcard.APDUs(credit), hzcard.RespOf(resp.String())
+			_, err := c.CardChargeConfirm(ctx, conf)
+			if runErr != nil {
+				return flow.Outcome{Code: 200, Err: fmt.Errorf("card: CREDIT FOR LOAD: %w (confirm: %v)", runErr, err)}
+			}
+			return hzOutcome(err)
+		})
+	}
+	return &load.Workload{
+		Note: "one software card per flow in flight (pool of 256); signing and the card's APDUs are inside each step",
+		Flow: &load.FlowWork{Do: do},
+		Close: func() error {
+			return emb.Close()
+		},
+		Audit: func(acc *load.Stats) error { return auditHZ(s, acc, before, cards) },
+	}, nil
+}
+
+// countAPDU counts the commands of a "|"-separated or listed APDU string the
+// way the client does (hzcard.APDUs carries the list as the centre sent it).
+func countAPDU(list string) int {
+	l, err := apdu.ParseList(list)
+	if err != nil {
+		return 0
+	}
+	return len(l)
+}
+
+// hzOutcome maps a client error to a step outcome: a business code is a
+// reply (200) with the code; no reply is status 0.
+func hzOutcome(err error) flow.Outcome {
+	if err == nil {
+		return flow.Outcome{Code: 200}
+	}
+	var te *hclient.TransportError
+	if errors.As(err, &te) {
+		return flow.Outcome{Err: err}
+	}
+	if code := hclient.Code(err); code != "" {
+		return flow.Outcome{Code: 200, Err: load.Fail(code, err.Error())}
+	}
+	return flow.Outcome{Code: 200, Err: err}
+}
+
+// auditHZ: the centre's ledger invariants (no money made or lost), one
+// confirmed order and one 10-yuan load per accepted flow, and every card's
+// centre balance equal to what the accepted flows loaded onto it.
+func auditHZ(s *hsim.Simulator, acc *load.Stats, before hsim.Totals, cards []string) error {
+	var errs []error
+	if err := s.Audit(); err != nil {
+		errs = append(errs, fmt.Errorf("simulator audit: %w", err))
+	}
+	if err := violations(s); err != nil {
+		errs = append(errs, err)
+	}
+	var accepted int
+	if acc != nil {
+		accepted = int(acc.Successes)
+	}
+	t := s.Totals()
+	if n := t.Confirmed - before.Confirmed; n != accepted {
+		errs = append(errs, fmt.Errorf("centre confirmed %d orders, the run saw %d accepted flows", n, accepted))
+	}
+	if fen := t.Loaded - before.Loaded; fen != int64(accepted)*hzAmount {
+		errs = append(errs, fmt.Errorf("centre loaded %d fen, %d accepted flows of %d fen make %d", fen, accepted, hzAmount, int64(accepted)*hzAmount))
+	}
+	if paid := t.PaidIn - before.PaidIn; paid != (t.Loaded-before.Loaded)+(t.Refunded-before.Refunded)+(t.Outstanding-before.Outstanding) {
+		errs = append(errs, fmt.Errorf("money in != money out: paid in %d fen, loaded %d + refunded %d + outstanding %d",
+			paid, t.Loaded-before.Loaded, t.Refunded-before.Refunded, t.Outstanding-before.Outstanding))
+	}
+	var onCards int64
+	for _, no := range cards {
+		b, ok := s.CardBalance(no)
+		if !ok {
+			errs = append(errs, fmt.Errorf("card %s vanished from the centre", no))
+			continue
+		}
+		onCards += b
+	}
+	if onCards != int64(accepted)*hzAmount {
+		errs = append(errs, fmt.Errorf("the run's cards hold %d fen at the centre, accepted flows loaded %d", onCards, int64(accepted)*hzAmount))
+	}
+	return errors.Join(errs...)
+}
