@@ -1,0 +1,110 @@
+package scenario
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"paycert/load"
+	iposim "paycert/platforms/ipos/simulator"
+	"paycert/platforms/sim"
+)
+
+// TestLedgerCheckCanFail proves each ledger check is not a check that
+// cannot fail: with nothing sent, a claim of one accepted request must be
+// refused by the simulator's own state.
+func TestLedgerCheckCanFail(t *testing.T) {
+	for _, sc := range All() {
+		if sc.Unavailable != "" || sc.Setup == nil {
+			continue
+		}
+		t.Run(sc.Name, func(t *testing.T) {
+			env := &load.Env{Shard: load.Shard{}, IDs: load.NewIDs(load.Shard{}), Rate: 10, Duration: time.Second,
+				MaxRequests: 20, Checks: &load.Checks{}, Stamp: "261122050000", Logf: t.Logf}
+			wl, err := sc.Setup(context.Background(), env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if wl.Close != nil {
+				defer wl.Close()
+			}
+			if wl.Audit == nil {
+				if len(sc.Steps) == 0 || !strings.HasPrefix(sc.Measures, "function-call") {
+					t.Fatalf("%s moves money but has no ledger check", sc.Name)
+				}
+				return
+			}
+			if err := wl.Audit(&load.Stats{Group: sc.Name, Scenario: sc.Name}); err != nil {
+				t.Fatalf("untouched simulator fails its audit: %v", err)
+			}
+			if err := wl.Audit(&load.Stats{Group: sc.Name, Scenario: sc.Name, Requests: 1, Successes: 1}); err == nil {
+				t.Fatal("one accepted request that the simulator never saw passed the ledger check")
+			} else {
+				t.Logf("refused as it must be: %v", err)
+			}
+		})
+	}
+}
+
+// TestShardMergeIPos is the distributed path against a real platform: two
+// shards of ipos-verify run at once against one iPos simulator served on
+// loopback (as a remote target would be), their files are merged, and the
+// simulator's own ledger must show exactly the merged accepted count: the
+// shards' pos_seq ranges are disjoint, or the simulator would refuse repeats.
+func TestShardMergeIPos(t *testing.T) {
+	s, err := iposim.New(sim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := sim.Start(s, sim.ListenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	sc, _ := Lookup("ipos-verify")
+	dir := t.TempDir()
+	const shards = 2
+	start := time.Now().Add(200 * time.Millisecond)
+	files := make([]string, shards)
+	errs := make([]error, shards)
+	var wg sync.WaitGroup
+	for i := range shards {
+		files[i] = filepath.Join(dir, fmt.Sprintf("s%d.bin", i))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = load.Run(context.Background(), sc, load.Plan{Rate: 60, Duration: time.Second, KeepAlive: true,
+				Target: srv.URL, Shard: load.Shard{Index: i, Count: shards}, StartAt: start, Output: files[i]})
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := load.Merge(files, nil, nil, load.Thresholds{MinSuccess: 1, MinRateRatio: 0.5}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Failed() {
+		var b strings.Builder
+		m.WriteText(&b)
+		t.Fatalf("merged run failed:\n%s", b.String())
+	}
+	st := m.Stats[0]
+	if tot := s.Totals(); uint64(tot.Verifications) != st.Successes || st.Shards != shards {
+		t.Fatalf("simulator counted %d verifications, merged results %d accepted from %d shards", tot.Verifications, st.Successes, st.Shards)
+	}
+	if err := s.Audit(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(load.MetaPath(files[0])); err != nil {
+		t.Fatal(err)
+	}
+}
