@@ -427,6 +427,10 @@ func errata() []catalog.Erratum {
 		e("E-BILL99-TOKEN-LEN", "001 §4.1, §4.2", "token is MAX(32) in the ind_auth reply but MAX(12) in the verification request.", "The simulator issues 7-digit tokens, which fit both; clients accept up to 32.", sim),
 		e("E-BILL99-VALIDATETYPE", "001 §4.7", "validateType is length 8 with sample 00002012 (a terminal id), but described as a 3-bit bitmap with sample 000.", "Three digits, CVV2/name/id.", pkg),
 		e("E-BILL99-AMOUNT-LEN", "001 §4.4", "The query reply amount is length 12 with sample 0002, the samples show 10.", "amount is MAX(12) in the same form as the purchase.", pkg),
+		e("E-BILL99-VALIDATETYPE-BITS", "001 §4.7", "validateType: bit 1 CVV2, bit 2 name, bit 3 id; examples 001 = CVV2 only, 010 = name only, 011 = id and name, 111 = all: 001 and 011 cannot both hold.",
+			"Bits are read right to left: the last digit is CVV2 (with expiredDate), the middle one the name, the first one the id number (so 001 and 010 hold; 011 means name and CVV2). ind_auth without an element the BIN requires is TC.", sim),
+		e("E-BILL99-QUERY-RESULT", "001 §4.4, §5.3.3", "The query reply carries a responseCode and a txnStatus; the note says the order's state is txnStatus.",
+			"responseCode 00 means the order was found; its outcome is txnStatus S/F/P (a pending order is 00 + P, a declined one 00 + F). Not found is B.MGW.0170.", sim),
 		e("E-BILL99-RESIGN", "001 §4.14(1)", "T3 may follow a new sign-up that was never completed (\"导致原有的绑卡数据失效\").",
 			"A new ind_auth for a card already bound to the customer suspends the old payToken until the verification succeeds (then a new payToken replaces it).", sim),
 	}

@@ -143,7 +143,14 @@ func CheckReply(cat *catalog.Catalogue, iface string, request *Node, reply *Repl
 		return probs
 	}
 	for _, f := range in.FieldsFor(catalog.Reply) {
+		if i := strings.Index(f.Path, "/pciInfos/pciInfo/"); i > 0 {
+			probs = append(probs, checkList(reply.Doc.Root, f, f.Path[:i+len("/pciInfos")], f.Path[i+len("/pciInfos/pciInfo/"):])...)
+			continue
+		}
 		v, present := reply.Doc.Root.Lookup(f.Path)
+		if res.HasErrorCode && strings.HasPrefix(f.Path, ElQryTxn+"/") {
+			continue // the query's echo repeats the request, bad values included (§5.3.3 sample)
+		}
 		if strings.HasPrefix(f.Path, ElError+"/") || strings.HasSuffix(f.Path, "/responseCode") || strings.HasSuffix(f.Path, "/responseTextMessage") || f.Path == "version" {
 			if present && f.MaxLen > 0 && utf8.RuneCountInString(v) > f.MaxLen {
 				add("%s: %d characters, table allows %d", f.Path, utf8.RuneCountInString(v), f.MaxLen)
@@ -168,6 +175,30 @@ func CheckReply(cat *catalog.Catalogue, iface string, request *Node, reply *Repl
 	}
 	if request != nil {
 		probs = append(probs, checkEchoes(iface, request, reply)...)
+	}
+	return probs
+}
+
+// checkList checks one field in every item of a list (pci_query's
+// pciInfos); an empty list has nothing to check (E-BILL99-PCIQUERY-EMPTY).
+func checkList(root *Node, f catalog.Field, listPath, name string) []string {
+	var probs []string
+	list := root
+	for _, p := range strings.Split(listPath, "/") {
+		list = list.Child(p)
+	}
+	for i, item := range list.All("pciInfo") {
+		v, ok := item.Lookup(name)
+		if !ok || v == "" {
+			if f.Presence == catalog.Required {
+				probs = append(probs, fmt.Sprintf("%s[%d]: required but absent", f.Path, i))
+			}
+			continue
+		}
+		n := utf8.RuneCountInString(v)
+		if (f.MaxLen > 0 && n > f.MaxLen) || n < f.MinLen || !shapeOK(f.Type, v) {
+			probs = append(probs, fmt.Sprintf("%s[%d] = %q: outside the table (%s, %d..%d)", f.Path, i, v, f.Type, f.MinLen, f.MaxLen))
+		}
 	}
 	return probs
 }

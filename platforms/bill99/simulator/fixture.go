@@ -67,7 +67,7 @@ func defaultCards() []Card {
 	return []Card{
 		{Pan: "6217003320034459100", Phone: "13500000000", Name: "小强", ID: "32058219870706111X", Behaviour: Approve, LimitFen: 5_000_000},
 		{Pan: "6225757519832520", Phone: "13500000000", Name: "小强", ID: "32058219870706111X", Behaviour: Approve, LimitFen: 2_000_000},
-		{Pan: "6214833617000003617", Phone: "18771210000", Name: "张三", ID: "110101199001011234", Behaviour: Approve},
+		{Pan: "6214833617000003617", Phone: "18700007121", Name: "张三", ID: "110101199001011234", Behaviour: Approve},
 		{Pan: "6222021234567890123", Phone: "13600000000", Name: "李四", ID: "110101199002021234", Behaviour: TimeoutC0S},
 		{Pan: "6214830000000000068", Phone: "13600000068", Name: "王五", ID: "110101199003031234", Behaviour: Timeout68F},
 		{Pan: "6013820000000000009", Phone: "13600000009", Name: "赵六", ID: "110101199004041234", Behaviour: Revoked},

@@ -247,9 +247,11 @@ func (s *Simulator) indAuth(c *bill99.Node, body []byte) *bill99.Node {
 	}
 	// The bank's validateType bitmap says which elements it checks (4.7):
 	// missing ones are TC (4.14(6) "检查卡要素是否全部上送").
-	vt := bin.ValidateType + "000"
-	if (vt[0] == '1' && (c.Get("cvv2") == "" || c.Get("expiredDate") == "")) ||
-		(vt[1] == '1' && c.Get("cardHolderName") == "") || (vt[2] == '1' && c.Get("cardHolderId") == "") {
+	// E-BILL99-VALIDATETYPE-BITS: read right to left, CVV2 (with the expiry
+	// date), name, id number.
+	vt := ("000" + bin.ValidateType)[len(bin.ValidateType):]
+	if (vt[2] == '1' && (c.Get("cvv2") == "" || c.Get("expiredDate") == "")) ||
+		(vt[1] == '1' && c.Get("cardHolderName") == "") || (vt[0] == '1' && c.Get("cardHolderId") == "") {
 		return s.business(bill99.ElIndAuth, bill99.RCPermission, echo())
 	}
 	if card := s.cards[pan]; card != nil && card.Phone != phone && !s.faults.Has(FaultPhoneUnchecked) {
@@ -523,13 +525,15 @@ func (s *Simulator) query(c *bill99.Node, echo *bill99.Node) *bill99.Node {
 	case !s.faults.Has(FaultNoHalfYear) && o.entered.Before(s.clock.Now().AddDate(0, -6, 0)): // E-BILL99-HALFYEAR
 		return s.errorReply(echo, bill99.ECNoTxn, notFound)
 	}
+	// E-BILL99-QUERY-RESULT: responseCode 00 says the order was found; its
+	// outcome is txnStatus ("具体订单状态需看 txnStatus 节点", §5.3.3).
 	m := bill99.NewMessage(bill99.Version)
 	m.Children = append(m.Children, echo)
 	n := m.AddNode(bill99.ElTxn)
 	n.Add("txnType", "PUR").Add("amount", o.amount).Add("merchantId", o.merchant).Add("terminalId", o.terminal).
 		Add("entryTime", o.entryTime).Add("externalRefNumber", o.extRef).Add("customerId", o.customer).
 		Add("transTime", o.transTime).Add("voidFlag", "0").Add("refNumber", o.refNumber).
-		Add("responseCode", o.code).Add("responseTextMessage", o.text).Add("cardOrg", o.bin.CardOrg).
+		Add("responseCode", bill99.RCSuccess).Add("responseTextMessage", s.text(bill99.RCSuccess)).Add("cardOrg", o.bin.CardOrg).
 		Add("issuer", o.bin.Issuer).Add("storableCardNo", s.storable(o.pan)).AddOpt("authorizationCode", o.authCode).
 		Add("txnStatus", o.status)
 	return m

@@ -1,0 +1,296 @@
+package bill99
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+
+	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL reads best unqualified
+	. "github.com/onsi/gomega"    //nolint:revive
+
+	"paycert/codecs/rsasig"
+	"paycert/conformance"
+	"paycert/platforms/bill99"
+	"paycert/platforms/bill99/client"
+	"paycert/platforms/bill99/simulator"
+)
+
+const platform = "bill99"
+
+// Suite is the 99bill conformance suite.
+func Suite() conformance.Suite {
+	return conformance.Suite{Platform: platform, Register: register}
+}
+
+func register(t conformance.Target) func() {
+	lazy := conformance.NewLazy(func() (*env, func() error, error) { return start(t) })
+	cat := bill99.Catalogue()
+	Describe("99bill agreement payment (seed 001)", conformance.Platform(platform), func() {
+		AfterEach(func() {
+			if t.Embedded() {
+				e := lazy.Get()
+				Expect(e.sim.Audit()).To(Succeed(), "the simulator's ledger must balance after every spec")
+			}
+		})
+		describeTLS(t, lazy)
+		describeHappy(t, lazy, cat)
+		describeCodes(t, lazy, cat)
+		describeFlows(t, lazy, cat)
+		describeTR3Merchant(t, lazy)
+		describeNegative(t, lazy, cat)
+	})
+	return lazy.Close
+}
+
+// ---- helpers ----
+
+func ctx() context.Context { return context.Background() }
+
+// send posts m to iface and checks the reply with CheckReply whatever its
+// result; it returns the reply and the client's error class.
+func send(e *env, cat interface{}, iface string, m *bill99.Node) (*bill99.Reply, error) {
+	c := e.client()
+	defer c.Close()
+	rep, err := c.Do(ctx(), iface, m)
+	var pe *client.ProtocolError
+	var te *client.TransportError
+	Expect(errors.As(err, &te)).To(BeFalse(), "transport failure on %s: %v", iface, err)
+	Expect(errors.As(err, &pe)).To(BeFalse(), "protocol violation on %s: %v", iface, err)
+	Expect(rep).NotTo(BeNil())
+	probs := bill99.CheckReply(bill99.Catalogue(), iface, m, rep)
+	Expect(probs).To(BeEmpty(), "reply to %s breaks seed 001's tables", iface)
+	return rep, err
+}
+
+func code(rep *bill99.Reply) string { return rep.Result.Code() }
+
+func indAuth(e *env, cust, ref, pan, phone string, mods ...func(*bill99.IndAuthRequest)) *bill99.Reply {
+	r := bill99.IndAuthRequest{MerchantID: e.mid, TerminalID: e.tid, CustomerID: cust, ExternalRefNumber: ref, Pan: pan, PhoneNO: phone}
+	for _, m := range mods {
+		m(&r)
+	}
+	rep, _ := send(e, nil, bill99.IfIndAuth, r.Message())
+	return rep
+}
+
+func verify(e *env, cust, ref, pan, phone, code, token string) *bill99.Reply {
+	r := bill99.VerifyRequest{MerchantID: e.mid, TerminalID: e.tid, CustomerID: cust, ExternalRefNumber: ref, Pan: pan, PhoneNO: phone, ValidCode: code, Token: token}
+	rep, _ := send(e, nil, bill99.IfIndAuthVerify, r.Message())
+	return rep
+}
+
+// bind signs a fresh customer up on the embedded simulator and returns the
+// payToken.
+func bind(e *env, cust, pan, phone string) string {
+	ref := e.ref()
+	// CVV2 and expiry satisfy a credit card's validateType; a debit card's
+	// bank ignores them.
+	ia := indAuth(e, cust, ref, pan, phone, func(r *bill99.IndAuthRequest) { r.CVV2, r.ExpiredDate = "123", "1230" })
+	Expect(code(ia)).To(Equal("00"), "ind_auth for a fresh customer")
+	sms, ok := e.sim.SMSCode(e.mid, ref)
+	Expect(ok).To(BeTrue())
+	v := verify(e, cust, ref, pan, phone, sms, ia.Get("token"))
+	Expect(code(v)).To(Equal("00"), "ind_auth_verify with the right code")
+	return v.Get("payToken")
+}
+
+func purchase(e *env, cust, ref, amount, payToken string, mods ...func(*bill99.PurchaseRequest)) *bill99.Reply {
+	r := bill99.PurchaseRequest{MerchantID: e.mid, TerminalID: e.tid, CustomerID: cust, ExternalRefNumber: ref,
+		EntryTime: e.entryTime(), Amount: amount, PayToken: payToken, TR3URL: e.tr3URL}
+	for _, m := range mods {
+		m(&r)
+	}
+	rep, _ := send(e, nil, bill99.IfPurchase, r.Message())
+	return rep
+}
+
+func query(e *env, ref string) *bill99.Reply {
+	r := bill99.QueryRequest{MerchantID: e.mid, ExternalRefNumber: ref, TxnType: "PUR"}
+	rep, _ := send(e, nil, bill99.IfQueryTxn, r.Message())
+	return rep
+}
+
+func needBinding(e *env) {
+	if e.customerID == "" || e.payToken == "" {
+		Skip("needs params customer_id and pay_token (a card bound on the target)")
+	}
+}
+
+// ---- TLS matrix (§4.8: mutual authentication) ----
+
+func describeTLS(t conformance.Target, lazy *conformance.Lazy[*env]) {
+	Describe("mutual TLS (§4.8)", Label("tls"), func() {
+		handshakeRefused := func(e *env, tc *tls.Config) {
+			c := e.clientWith(tc)
+			defer c.Close()
+			body := bill99.Encode(bill99.CardInfoRequest{CardNo: "6217003320034459100"}.Message())
+			status, _, err := c.Post(ctx(), bill99.IfCardInfo, body)
+			var te *client.TransportError
+			Expect(errors.As(err, &te)).To(BeTrue(), "the server must refuse the TLS handshake (got HTTP %d, err %v)", status, err)
+			Expect(status).To(Equal(0), "no HTTP reply may come back over a refused handshake")
+		}
+		It("refuses a client that presents no certificate", func() {
+			e := lazy.Get()
+			tc := e.tls.Clone()
+			tc.Certificates = nil
+			handshakeRefused(e, tc)
+		})
+		It("refuses a client certificate issued by another CA", func() {
+			e := lazy.Get()
+			tc := tlsFrom(e, func() ([]byte, string) {
+				if e.kit != nil {
+					b, _ := e.kit.Foreign.PFX("x")
+					return b, "x"
+				}
+				return paramPFX(t, "foreign_pfx")
+			})
+			handshakeRefused(e, tc)
+		})
+		It("refuses an expired client certificate", func() {
+			e := lazy.Get()
+			tc := tlsFrom(e, func() ([]byte, string) {
+				if e.kit != nil {
+					b, _ := e.kit.Expired.PFX("x")
+					return b, "x"
+				}
+				return paramPFX(t, "expired_pfx")
+			})
+			handshakeRefused(e, tc)
+		})
+		It("accepts the merchant's valid certificate", func() {
+			e := lazy.Get()
+			r := bill99.CardInfoRequest{CardNo: "6217003320034459100"}
+			rep, _ := send(e, nil, bill99.IfCardInfo, r.Message())
+			Expect(rep.Result.HasErrorCode || rep.Result.HasRespCode).To(BeTrue())
+		})
+	})
+}
+
+func paramPFX(t conformance.Target, name string) ([]byte, string) {
+	p := t.Param(name, "")
+	if p == "" {
+		Skip("needs param " + name + " for a real endpoint")
+	}
+	b, err := osReadFile(p)
+	Expect(err).NotTo(HaveOccurred())
+	return b, t.Param("merchant_pfx_password", "")
+}
+
+func tlsFrom(e *env, get func() ([]byte, string)) *tls.Config {
+	b, pw := get()
+	p, err := rsasig.ParsePFX(b, pw)
+	Expect(err).NotTo(HaveOccurred())
+	tc := e.tls.Clone()
+	tc.Certificates = []tls.Certificate{p.TLSCertificate()}
+	return tc
+}
+
+// ---- happy paths: every interface, every reply field ----
+
+func describeHappy(t conformance.Target, lazy *conformance.Lazy[*env], cat interface{}) {
+	Describe("happy paths", func() {
+		It("ind_auth sends a code and returns a token and storablePan = first 6 + last 4", conformance.Interface(bill99.IfIndAuth), conformance.Code("00"), func() {
+			e := lazy.Get()
+			pan, phone := "6217000000000000022", "13700000022"
+			if !t.Embedded() {
+				pan, phone = t.Param("pan", ""), t.Param("phone", "")
+				if pan == "" {
+					Skip("needs params pan and phone for a sign-up on a real endpoint")
+				}
+			}
+			rep := indAuth(e, "u-"+e.ref(), e.ref(), pan, phone)
+			Expect(code(rep)).To(Equal("00"))
+			Expect(rep.Get("storablePan")).To(Equal(pan[:6]+pan[len(pan)-4:]), "storablePan is the first 6 and last 4 digits (§4.1)")
+			Expect(rep.Get("token")).NotTo(BeEmpty())
+			Expect(rep.Doc.Error()).To(BeNil(), "a business reply carries no ErrorMsgContent (§5.3.3)")
+		})
+		It("ind_auth_verify returns a 19-digit payToken that is not the token", conformance.Interface(bill99.IfIndAuthVerify), conformance.Code("00"), func() {
+			e := lazy.Get()
+			conformance.SkipUnlessEmbedded(t, "the SMS code is read from the simulator")
+			ref, cust, pan, phone := e.ref(), "u-"+e.ref(), "6217000000000000022", "13700000022"
+			ia := indAuth(e, cust, ref, pan, phone)
+			sms, _ := e.sim.SMSCode(e.mid, ref)
+			v := verify(e, cust, ref, pan, phone, sms, ia.Get("token"))
+			Expect(code(v)).To(Equal("00"))
+			Expect(v.Get("payToken")).To(MatchRegexp(`^[0-9]{19}$`))
+			Expect(v.Get("payToken")).NotTo(Equal(ia.Get("token")), "token and payToken are unrelated (§4.13)")
+			Expect(v.Get("storablePan")).To(Equal("6217000022"))
+		})
+		It("purchase returns TR2 with refNumber, authorizationCode and the card's storableCardNo", conformance.Interface(bill99.IfPurchase), conformance.Code("00"), func() {
+			e := lazy.Get()
+			needBinding(e)
+			ref := e.ref()
+			rep := purchase(e, e.customerID, ref, "0.01", e.payToken)
+			Expect(code(rep)).To(Equal("00"))
+			Expect(rep.Get("interactiveStatus")).To(Equal("TR2"))
+			Expect(rep.Get("refNumber")).To(MatchRegexp(`^[0-9]{12}$`))
+			Expect(rep.Get("authorizationCode")).To(HaveLen(6))
+			if t.Embedded() {
+				Expect(rep.Get("storableCardNo")).To(Equal("6217009100"), "storableCardNo of 6217003320034459100 is first 6 + last 4")
+				Expect(rep.Get("cardOrg")).To(Equal("CU"))
+				Expect(rep.Get("issuer")).To(Equal("建设银行"))
+			}
+		})
+		It("query_txn returns the order with txnStatus S and voidFlag 0", conformance.Interface(bill99.IfQueryTxn), conformance.Code("00"), func() {
+			e := lazy.Get()
+			needBinding(e)
+			ref := e.ref()
+			p := purchase(e, e.customerID, ref, "0.02", e.payToken)
+			Expect(code(p)).To(Equal("00"))
+			q := query(e, ref)
+			Expect(code(q)).To(Equal("00"))
+			Expect(q.Get("txnStatus")).To(Equal("S"))
+			Expect(q.Get("voidFlag")).To(Equal("0"))
+			Expect(q.Get("refNumber")).To(Equal(p.Get("refNumber")))
+			Expect(q.Get("amount")).To(Equal("0.02"))
+			Expect(q.Doc.Root.Child(bill99.ElQryTxn)).NotTo(BeNil(), "the reply echoes QryTxnMsgContent (§5.3.3 sample)")
+			byRef := bill99.QueryRequest{MerchantID: e.mid, RefNumber: p.Get("refNumber"), TxnType: "PUR"}
+			q2, _ := send(e, nil, bill99.IfQueryTxn, byRef.Message())
+			Expect(q2.Get("externalRefNumber")).To(Equal(ref), "a query by refNumber finds the same order")
+		})
+		It("card_info (on the query_txn URL) identifies the card", conformance.Interface(bill99.IfCardInfo), conformance.Code("00"), conformance.Errata, func() {
+			e := lazy.Get()
+			rep, _ := send(e, nil, bill99.IfCardInfo, bill99.CardInfoRequest{TxnType: "PUR", CardNo: "6217003320034459100"}.Message())
+			Expect(code(rep)).To(Equal("00"))
+			Expect(rep.Get("validFlag")).To(BeElementOf("1", "2"))
+			if t.Embedded() {
+				Expect(rep.Get("bankId")).To(Equal("CCB"))
+				Expect(rep.Get("cardType")).To(Equal("0002"))
+				Expect(rep.Get("cardOrg")).To(Equal("CU"))
+				credit, _ := send(e, nil, bill99.IfCardInfo, bill99.CardInfoRequest{CardNo: "6225757519832520"}.Message())
+				Expect(credit.Get("cardType")).To(Equal("0001"))
+				Expect(credit.Get("validateType")).To(Equal("111"))
+				notCNP, _ := send(e, nil, bill99.IfCardInfo, bill99.CardInfoRequest{CardNo: "6228480000000000044"}.Message())
+				Expect(notCNP.Get("validFlag")).To(Equal("2"), "ABC debit is not CNP-enabled in the fixture")
+			}
+		})
+		It("pci_query lists the bound cards with payToken and shortPhoneNo", conformance.Interface(bill99.IfPciQuery), conformance.Code("00"), func() {
+			e := lazy.Get()
+			cust, ctype := "33151000", "0002"
+			if !t.Embedded() {
+				needBinding(e)
+				cust, ctype = e.customerID, t.Param("card_type", "0002")
+			}
+			rep, _ := send(e, nil, bill99.IfPciQuery, bill99.PciQueryRequest{MerchantID: e.mid, TerminalID: e.tid, CustomerID: cust, CardType: ctype, BindType: "0"}.Message())
+			Expect(code(rep)).To(Equal("00"))
+			infos := rep.Content.Child("pciInfos").All("pciInfo")
+			Expect(infos).NotTo(BeEmpty())
+			if t.Embedded() {
+				Expect(infos[0].Get("payToken")).To(Equal("8120000000000560000"))
+				Expect(infos[0].Get("storablePan")).To(Equal("6214833617"))
+				Expect(infos[0].Get("shortPhoneNo")).To(Equal("1877121"), "shortPhoneNo is first 3 + last 4 of the phone (sample 1877121)")
+				Expect(infos[0].Get("bankId")).To(Equal("CMB"))
+			}
+		})
+		It("pci_del unbinds a card", conformance.Interface(bill99.IfPciDel), conformance.Code("00"), func() {
+			e := lazy.Get()
+			conformance.SkipUnlessEmbedded(t, "deleting a binding on a real endpoint destroys the operator's test data")
+			cust := "del-" + e.ref()
+			tok, err := e.sim.AddBinding(simulator.Binding{MerchantID: e.mid, CustomerID: cust, Pan: "6225880000000000033"})
+			Expect(err).NotTo(HaveOccurred())
+			rep, _ := send(e, nil, bill99.IfPciDel, bill99.PciDeleteRequest{MerchantID: e.mid, CustomerID: cust, PayToken: tok, BankID: "CMB"}.Message())
+			Expect(code(rep)).To(Equal("00"))
+			Expect(rep.Get("storablePan")).To(Equal("6225880033"))
+		})
+	})
+}
