@@ -16,28 +16,26 @@ const Root = "business_trans"
 // Interface names, as labels and the CLI spell them. The wire name of a
 // request is Name+"_request", of a reply Name+"_response".
 const (
-	BindPos              = "bind_pos"
-	CardQuery            = "card_query"
-	CardVerify           = "card_verify"
-	CardCancel           = "card_cancel"
-	CardReversal         = "card_reversal"
-	CardDaily            = "card_daily"
-	WecardGetCodeInfo    = "wecard_getcodeinfo"
-	WecardGetTraceList   = "wecard_gettracelist"
-	WecardPosCancelCard  = "wecard_poscancelcard"
-	WecardGetPosSeqInfo  = "wecard_getposseqinfo"
-	WecardPosReturnd     = "wecard_posreturnd"
-	WecardPosRevoke      = "wecard_posrevoke"
-	requestSuffix        = "_request"
-	responseSuffix       = "_response"
-	dailyReplyTableTypo  = "card_daily_request" // what 002 §4.6's reply table says response_type is
-	sectionCodes         = "002 §5"
-	presenceNote         = "灰色节点为可选节点 (002 §2); 可空 read as optional"
-	amountTypeCondition  = "use_type=0 (amount voucher)"
-	timesTypeCondition   = "use_type=1 (times voucher)"
-	verifiedCondition    = "va_status is 2 (in use) or 3 (used)"
-	verifySuccessCondtn  = "result/id is 0000"
-	consumeSuccessCondtn = "result/id is 0000 (核销成功必填)"
+	BindPos                = "bind_pos"
+	CardQuery              = "card_query"
+	CardVerify             = "card_verify"
+	CardCancel             = "card_cancel"
+	CardReversal           = "card_reversal"
+	CardDaily              = "card_daily"
+	WecardGetCodeInfo      = "wecard_getcodeinfo"
+	WecardGetTraceList     = "wecard_gettracelist"
+	WecardPosCancelCard    = "wecard_poscancelcard"
+	WecardGetPosSeqInfo    = "wecard_getposseqinfo"
+	WecardPosReturnd       = "wecard_posreturnd"
+	WecardPosRevoke        = "wecard_posrevoke"
+	requestSuffix          = "_request"
+	responseSuffix         = "_response"
+	sectionCodes           = "002 §5"
+	amountTypeCondition    = "use_type=0 (amount voucher)"
+	timesTypeCondition     = "use_type=1 (times voucher)"
+	verifiedCondition      = "va_status is 2 (in use) or 3 (used)"
+	verifySuccessCondition = "result/id is 0000"
+	consumeSuccessCondtn   = "result/id is 0000 (核销成功必填)"
 )
 
 // Result codes, exactly as on the wire (002 §5).
@@ -187,7 +185,8 @@ func queryInfo(b *fb, p catalog.Presence, cond string) {
 
 func giftInfo(b *fb, verb string) {
 	b.add("extend", "String", opt, "扩展信息: JSON, reserved", "")
-	b.addc("info/node_id", "String", con, consumeSuccessCondtn, "商户唯一标识", "1006")
+	b.addc("info", "array", con, consumeSuccessCondtn, verb+"信息 (required on success)", "")
+	b.add("info/node_id", "String", opt, "商户唯一标识", "1006")
 	b.add("info/code", "String", opt, "礼品卡code", "267373474047")
 	b.add("info/pos_id", "String", opt, "终端号", "0001034843")
 	b.add("info/location_name", "String", opt, "门店名称", "独立支付测试IPOS")
@@ -207,6 +206,7 @@ func giftInfo(b *fb, verb string) {
 }
 
 func traceRow(b *fb, list string) {
+	b.add(list+"/row", "array", opt, "列表每行", "")
 	r := list + "/row/"
 	b.add(r+"id", "String", opt, "数据id", "222")
 	b.add(r+"node_id", "String", opt, "商户号", "00055818")
@@ -281,7 +281,7 @@ func Catalogue() *catalog.Catalogue {
 	q.add("card_query_request/valid_info", "String(256)", req, "验证数据: auxiliary code (12 or 16 digits) or QR content", "1234567890123456")
 	q.add("card_query_request/encode_type", "String(3)", opt, "验证数据类型: 099 auxiliary code, 098 QR (absent: detected)", "099")
 	replyHeader(r, CardQuery, req)
-	queryInfo(r, con, verifySuccessCondtn)
+	queryInfo(r, con, verifySuccessCondition)
 	r.addc("verify_info/count", "Number", con, verifiedCondition, "验证信息条数: number of redeem rows", "2")
 	r.addc("verify_info/redeem/store_id", "String(10)", con, verifiedCondition, "验证门店号", "6666666666")
 	r.addc("verify_info/redeem/pos_id", "String(10)", con, verifiedCondition, "验证终端号", "0001034843")
@@ -301,7 +301,7 @@ func Catalogue() *catalog.Catalogue {
 	r.add("system_id", "String(4)", opt, "系统平台号 (table says 必填, sample omits it: E-IPOS-VERIFY-SYSTEMID)", "8888")
 	r.add("addition_info/print_text", "String(1000)", opt, "打印文本: text to print on success", "打印文本")
 	r.add("addition_info/tx_amt", "Number(10)", opt, "交易金额 in fen", "1000")
-	queryInfo(r, con, verifySuccessCondtn)
+	queryInfo(r, con, verifySuccessCondition)
 	resultFields(r)
 	c.Interfaces = append(c.Interfaces, iface(CardVerify, "卡券验证", "002 §3.3, §4.3", q, r))
 

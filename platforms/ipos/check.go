@@ -68,7 +68,7 @@ func CheckReply(cat *catalog.Catalogue, req Request, r *Reply) error {
 	}
 	applies := func(f catalog.Field) bool {
 		switch f.Condition {
-		case verifySuccessCondtn, consumeSuccessCondtn:
+		case verifySuccessCondition, consumeSuccessCondtn:
 			return r.Result.OK()
 		case amountTypeCondition:
 			return r.Query != nil && r.Query.UseType == "0"
