@@ -129,6 +129,15 @@ func fillRecords(r *Reply, parent *gbkxml.Node) error {
 		}
 		r.Records = []Record{rec}
 	}
+	// cTRequest 0012/0 answers with the stream: records of stream fields
+	// (or none) rather than one PayInForm record.
+	if r.Method == MethodTrade {
+		if len(r.Records) == 0 {
+			r.Method = MethodStream
+		} else if _, ok := r.Records[0].Get("stanceNo"); ok {
+			r.Method = MethodStream
+		}
+	}
 	return nil
 }
 

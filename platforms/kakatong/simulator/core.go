@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"paycert/codecs/gbk"
 	"paycert/codecs/mac"
 	"paycert/platforms/kakatong"
 )
@@ -21,8 +22,12 @@ type outcome struct {
 }
 
 // result builds the single record of method with code and fields.
-func (s *Simulator) result(method, lang, code string, p map[string]string, fields map[string]string) outcome {
+func (s *Simulator) result(method, lang, code string, raw map[string]string, fields map[string]string) outcome {
 	var rec kakatong.Record
+	p := map[string]string{}
+	for _, k := range []string{"CARDNO", "IDNUM", "POSCODE"} {
+		p[k] = clean(raw[k])
+	}
 	text := kakatong.Text(kakatong.CodeOf(code), s.lang(lang), fields["IDNum"])
 	switch method {
 	case kakatong.MethodTrade, kakatong.MethodStream:
@@ -36,7 +41,7 @@ func (s *Simulator) result(method, lang, code string, p map[string]string, field
 			rec.Set("Stance", s.stanceOut(fields["Stance"]))
 			rec.Set("Integral", integral)
 			rec.Set("Points", points)
-			rec.Set("CardNo", fields["CardNo"])
+			rec.Set("CardNo", clean(fields["CardNo"]))
 			rec.Set("TradeName", fields["TradeName"])
 		}
 	case kakatong.MethodPassword:
@@ -63,6 +68,21 @@ func (s *Simulator) result(method, lang, code string, p map[string]string, field
 		}
 	}
 	return outcome{method: method, lang: lang, records: []kakatong.Record{rec}}
+}
+
+// clean keeps an echoed request value only when it is printable text of
+// reasonable length: a reply never carries control characters or a
+// megabyte back.
+func clean(v string) string {
+	if len(v) > 64 || !utf8.ValidString(v) {
+		return ""
+	}
+	for _, r := range v {
+		if r < 0x20 || r == 0x7f {
+			return ""
+		}
+	}
+	return v
 }
 
 func (s *Simulator) lang(l string) string {
@@ -643,7 +663,11 @@ func (s *Simulator) info(mer *merchant, p, fields map[string]string) outcome {
 		"USR_EMAIL": &c.info.Email, "USR_MOBILE_NO": &c.info.Mobile, "USR_TEL_PHONE": &c.info.Tel, "USR_BIRTHDAY": &c.info.Birthday}
 	for name := range in {
 		v := p[name]
-		if utf8.RuneCountInString(v) > 64 {
+		if utf8.RuneCountInString(v) > 64 || clean(v) != v {
+			return fail(kakatong.CodeFailed)
+		}
+		if _, err := gbk.EncodeString(v); err != nil {
+			// Every holder field must survive a GB2312 SOAP reply.
 			return fail(kakatong.CodeFailed)
 		}
 		switch {

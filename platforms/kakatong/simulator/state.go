@@ -107,7 +107,7 @@ type trade struct {
 	Delta     int64  // change to the card's balance
 	PtsDelta  int64  // change to the card's points
 	MerDelta  int64  // change to the merchant's prepaid account
-	BalAfter  int64 // the card's balance after the trade (stream Integral)
+	BalAfter  int64  // the card's balance after the trade (stream Integral)
 	Time      time.Time
 	UndoOf    string // stance this undo cancels
 	UndoneBy  string // stance of the undo that cancelled it

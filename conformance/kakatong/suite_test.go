@@ -1,0 +1,9 @@
+package kakatong
+
+import (
+	"testing"
+
+	"paycert/conformance"
+)
+
+func TestSuite(t *testing.T) { conformance.RunTest(t, Suite()) }
