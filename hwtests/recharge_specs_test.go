@@ -1,0 +1,265 @@
+package hwtests
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sync/atomic"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"paycert/codecs/apdu"
+	"paycert/codecs/epurse"
+	"paycert/hwtests/reader"
+	"paycert/hwtests/terminal"
+	"paycert/platforms/cpucard"
+	"paycert/platforms/hzcard"
+	"paycert/platforms/hzcard/client"
+	"paycert/platforms/hzcard/simulator"
+	"paycert/platforms/sim"
+)
+
+// rechargeCardNo is the card the virtual lab adds to the embedded centre
+// for the recharge specs; it is swapped into slot 0 for them and out after.
+const rechargeCardNo = "2253000000000101"
+
+func cardOnly(card uint32, _ int64) uint32 { return card }
+
+// pullBefore is a Transmitter that pulls the card out of the reader just
+// before a command with instruction ins reaches it: the card never sees the
+// command and the reader reports it removed.
+type pullBefore struct {
+	inner client.Transmitter
+	ins   byte
+	pull  func() error
+	done  atomic.Bool
+}
+
+func (p *pullBefore) Transmit(capdu []byte) ([]byte, error) {
+	if len(capdu) > 1 && capdu[1] == p.ins && p.done.CompareAndSwap(false, true) {
+		if err := p.pull(); err != nil {
+			return nil, fmt.Errorf("pulling the card: %w", err)
+		}
+	}
+	return p.inner.Transmit(capdu)
+}
+
+var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Ordered, func() {
+	var (
+		centre *simulator.Simulator // nil against a real centre
+		cl     *client.Client
+		cardNo string
+		kh     *terminal.KeyHolder
+		payN   atomic.Int64
+	)
+	payOrder := func() string {
+		return fmt.Sprintf("HW%d%03d", time.Now().UnixNano()/1e6, payN.Add(1))
+	}
+	// balances reads the card's balance through the reader and, with the
+	// embedded centre, the centre's ledger balance of the card.
+	balances := func(t *terminal.Terminal) (card uint32, ledger int64) {
+		GinkgoHelper()
+		_, err := t.SelectPurse()
+		Expect(err).NotTo(HaveOccurred())
+		card, err = t.Balance()
+		Expect(err).NotTo(HaveOccurred())
+		ledger = -1
+		if centre != nil {
+			var ok bool
+			ledger, ok = centre.CardBalance(cardNo)
+			Expect(ok).To(BeTrue(), "the centre must know card %s", cardNo)
+		}
+		return card, ledger
+	}
+	audit := func() {
+		GinkgoHelper()
+		if centre != nil {
+			Expect(centre.Audit()).To(Succeed(), "the centre's ledger must balance: no money made or lost")
+		}
+	}
+	orderState := func(orderNo, want string) {
+		GinkgoHelper()
+		if centre == nil {
+			return
+		}
+		st, _, ok := centre.OrderState(orderNo)
+		Expect(ok).To(BeTrue())
+		Expect(st).To(Equal(want), "order %s state (appendix G)", orderNo)
+	}
+
+	BeforeAll(func(ctx SpecContext) {
+		url := os.Getenv("PAYCERT_TARGET_HZCARD")
+		if url == "" {
+			var err error
+			centre, err = simulator.New(sim.Options{})
+			Expect(err).NotTo(HaveOccurred())
+			srv, err := sim.Start(centre, sim.ListenOptions{})
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(srv.Close)
+			url = srv.URL
+		}
+		var err error
+		cl, err = client.New(client.Config{URL: url, ObserveAPDU: func(x client.APDUExchange) {
+			fmt.Fprintf(GinkgoWriter, "card> %X\ncard< %X %v\n", x.Command, x.Response, x.Err)
+		}})
+		Expect(err).NotTo(HaveOccurred())
+
+		slot := suite.lab.Slots[0]
+		if slot.Virtual() {
+			Expect(centre).NotTo(BeNil(), "the virtual card is known to the embedded centre only: unset PAYCERT_TARGET_HZCARD or name a reader with a card the real centre knows")
+			soft, err := centre.AddCard(simulator.CardSpec{CardNo: rechargeCardNo})
+			Expect(err).NotTo(HaveOccurred())
+			old := slot.Card
+			Expect(suite.lab.Swap(ctx, 0, soft, nil)).To(Succeed())
+			DeferCleanup(func(ctx SpecContext) {
+				Expect(suite.lab.Swap(ctx, 0, old, nil)).To(Succeed())
+			})
+		}
+		t, k := session(ctx, 0)
+		// A cleanup registered in BeforeAll runs after the last spec: leave
+		// the reader free for the specs now.
+		defer k.Disconnect()
+		pub, err := t.SelectPurse()
+		Expect(err).NotTo(HaveOccurred())
+		cardNo = pub.ShortCardNumber()
+		kh = keyHolder(pub)
+		if !slot.Virtual() && centre != nil {
+			// A real test card against the embedded centre: register it
+			// with the balance it holds, keys from the test master keys.
+			bal, err := t.Balance()
+			Expect(err).NotTo(HaveOccurred())
+			_, err = centre.AddCard(simulator.CardSpec{CardNo: cardNo, Balance: bal})
+			Expect(err).NotTo(HaveOccurred())
+		}
+	})
+
+	It("charges: INITIALIZE FOR LOAD, MAC2 from the centre, CREDIT; TAC checked; card and centre agree", func(ctx SpecContext) {
+		t, k := session(ctx, 0)
+		info, err := client.ReadCard(ctx, cl, k)
+		Expect(err).NotTo(HaveOccurred(), "cardInfoQuery with the card's read list")
+		Expect(info.CardNo).To(Equal(cardNo), "the centre reads the card number from file 0x15")
+		before, ledgerBefore := balances(t)
+		Expect(info.CardBal).To(Equal(hzcard.Amount(int64(before))), "cardbal is the GET BALANCE the card returned")
+
+		res, err := client.Charge(ctx, cl, k, cardNo, 2000, payOrder())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(res.Before).To(Equal(before))
+		Expect(res.After).To(Equal(before + 2000))
+
+		after, ledgerAfter := balances(t)
+		Expect(after).To(Equal(before+2000), "the card is credited exactly the amount")
+		if centre != nil {
+			Expect(ledgerAfter).To(Equal(ledgerBefore+2000), "the centre's ledger moves with the card")
+			Expect(int64(after)).To(Equal(ledgerAfter))
+		}
+		orderState(res.OrderNo, "5")
+
+		By("checking the TAC independently: the log record and the proof, under the card's DTK")
+		recs, err := t.ReadRecords(cpucard.SFILog, 1)
+		Expect(err).NotTo(HaveOccurred())
+		lr, err := cpucard.ParseLogRecord(recs[0])
+		Expect(err).NotTo(HaveOccurred())
+		Expect(lr.Type).To(Equal(epurse.TypePurseLoad))
+		Expect(lr.Amount).To(BeEquivalentTo(2000))
+		pr, found, err := t.Proof(epurse.TypePurseLoad, lr.Seq)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(found).To(BeTrue())
+		Expect(pr.TAC).To(Equal(res.TAC), "the TAC CREDIT returned is the proof's")
+		p := &terminal.PendingLoad{Load: epurse.Load{OldBalance: before, Amount: 2000, Type: epurse.TypePurseLoad,
+			Terminal: lr.Terminal, OnlineSeq: lr.Seq, DateTime: lr.DateTime}}
+		Expect(kh.CheckLoadTAC(p, res.TAC)).To(Succeed(), "TAC = MAC(DTK, newBalance‖onlineSeq‖amount‖02‖terminal‖date‖time)")
+		audit()
+	})
+
+	It("recovers through card management when the card leaves between INITIALIZE and CREDIT: not credited, charged again once", func(ctx SpecContext) {
+		virtualOnly(0)
+		t, k := session(ctx, 0)
+		before, ledgerBefore := balances(t)
+		pay := payOrder()
+		cr, err := cl.ChargeOrderCreate(ctx, hzcard.OrderCreateReq{CardNo: cardNo, ChargeType: "01", PayType: "10",
+			PayOrderNo: pay, TxnAmt: hzcard.Text(hzcard.Amount(1500))})
+		Expect(err).NotTo(HaveOccurred())
+
+		pull := &pullBefore{inner: k, ins: apdu.INSCreditForLoad, pull: func() error { return suite.lab.Remove(ctx, 0) }}
+		_, err = client.Load(ctx, cl, pull, cardNo, cr.OrderNo, 1500, pay, string(cr.APDUList))
+		var torn *client.TornError
+		Expect(errors.As(err, &torn)).To(BeTrue(), "a card pulled before CREDIT must end the flow as torn, got %v", err)
+		Expect(torn.Step).To(Equal("CREDIT FOR LOAD"))
+		Expect(errors.Is(err, reader.ErrRemoved) || errors.Is(err, apdu.ErrTorn)).To(BeTrue(), "the reader reports the card gone: %v", err)
+		orderState(cr.OrderNo, "4")
+
+		By("the card is put back; card management asks it for the proof")
+		_ = k.Disconnect()
+		Expect(suite.lab.Reinsert(ctx, 0)).To(Succeed())
+		t, k = session(ctx, 0)
+		m, err := client.Manage(ctx, cl, k, cardNo, cr.OrderNo, 1500, pay)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(m.Credited).To(BeFalse(), "GET TRANSACTION PROOF answers 9406: the card was not credited")
+		Expect(m.Code).To(Equal(hzcard.CodeChargeFailed), "management reports 000152 (not credited: charge again or refund)")
+		orderState(cr.OrderNo, "3")
+		Expect(cardOnly(balances(t))).To(Equal(before), "nothing credited yet")
+
+		By("the order is charged again from a fresh INITIALIZE FOR LOAD")
+		res, err := client.Load(ctx, cl, k, cardNo, cr.OrderNo, 1500, pay, string(cr.APDUList))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(res.After).To(Equal(before + 1500))
+		after, ledgerAfter := balances(t)
+		Expect(after).To(Equal(before+1500), "credited exactly once")
+		if centre != nil {
+			Expect(ledgerAfter).To(Equal(ledgerBefore + 1500))
+		}
+		orderState(cr.OrderNo, "5")
+
+		By("a second charge of the same order must be refused")
+		_, err = client.Load(ctx, cl, k, cardNo, cr.OrderNo, 1500, pay, string(cr.APDUList))
+		Expect(err).To(HaveOccurred(), "a completed order must not load the card again")
+		Expect(cardOnly(balances(t))).To(Equal(after), "no double credit")
+		audit()
+	})
+
+	It("recovers through card management when CREDIT is torn: credited once, the order adjusted", func(ctx SpecContext) {
+		virtualOnly(0)
+		t, k := session(ctx, 0)
+		before, ledgerBefore := balances(t)
+		pay := payOrder()
+		suite.lab.Slots[0].Card.TearNext(apdu.INSCreditForLoad)
+		_, err := client.Charge(ctx, cl, k, cardNo, 1200, pay)
+		var torn *client.TornError
+		Expect(errors.As(err, &torn)).To(BeTrue(), "a card torn during CREDIT must end the flow as torn, got %v", err)
+		Expect(torn.Step).To(Equal("CREDIT FOR LOAD"))
+		Expect(errors.Is(err, apdu.ErrTorn)).To(BeTrue())
+		orderState(torn.OrderNo, "4")
+
+		_ = k.Disconnect()
+		Expect(suite.lab.Reinsert(ctx, 0)).To(Succeed())
+		t, k = session(ctx, 0)
+		card, ledger := balances(t)
+		Expect(card).To(Equal(before+1200), "the torn CREDIT took effect on the card")
+		if centre != nil {
+			Expect(ledger).To(Equal(ledgerBefore), "the centre does not know yet")
+			Expect(centre.Audit()).To(Succeed(), "an order in doubt is allowed for by the audit")
+		}
+
+		m, err := client.Manage(ctx, cl, k, cardNo, torn.OrderNo, 1200, pay)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(m.Credited).To(BeTrue(), "the proof's MAC is the centre's MAC2 and its TAC verifies: credited")
+		orderState(torn.OrderNo, "8")
+		card, ledger = balances(t)
+		Expect(card).To(Equal(before + 1200))
+		if centre != nil {
+			Expect(ledger).To(Equal(ledgerBefore+1200), "management credits the centre's ledger once")
+		}
+
+		By("management again, and a reload of the order, must both leave the card alone")
+		m, err = client.Manage(ctx, cl, k, cardNo, torn.OrderNo, 1200, pay)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(m.Code).To(Equal(hzcard.CodeNoManageNeeded), "a resolved order needs no management (000154)")
+		Expect(cardOnly(balances(t))).To(Equal(before+1200), "no double credit")
+		audit()
+	})
+})
+
+// Compile-time: the reader's card is what the Huzhou client drives.
+var _ client.Transmitter = (*reader.Card)(nil)
