@@ -307,6 +307,7 @@ func Run(ctx context.Context, sc *Scenario, p Plan) (*Report, error) {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	began := time.Now()
+	prevN, prevT := uint64(0), began
 	done := ctx.Done()
 	var writeErr error
 loop:
@@ -334,11 +335,12 @@ loop:
 					stop()
 				}
 			}
-		case <-tick.C:
+		case now := <-tick.C:
 			if p.Progress != nil {
-				last, p99, n, bad := agg.Progress(name.Group())
-				fmt.Fprintf(p.Progress, "%5.0fs  %s  %d/s  p99 %s  requests %d  errors %d\n",
-					time.Since(began).Seconds(), name, last, round(p99), n, bad)
+				p99, n, bad := agg.Progress(name.Group())
+				fmt.Fprintf(p.Progress, "%5.0fs  %s  %.0f/s  p99 %s  requests %d  errors %d\n",
+					now.Sub(began).Seconds(), name, float64(n-prevN)/now.Sub(prevT).Seconds(), round(p99), n, bad)
+				prevN, prevT = n, now
 			}
 		case <-done:
 			rep.Interrupted = true

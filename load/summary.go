@@ -65,15 +65,12 @@ type Aggregator struct {
 }
 
 type agg struct {
-	name    Name
-	m       vegeta.Metrics
-	ok      uint64
-	max     time.Duration
-	errs    map[string]uint64
-	shards  map[Shard]bool
-	curSec  int64
-	curN    uint64
-	lastSec uint64
+	name   Name
+	m      vegeta.Metrics
+	ok     uint64
+	max    time.Duration
+	errs   map[string]uint64
+	shards map[Shard]bool
 }
 
 // NewAggregator returns an empty aggregator.
@@ -103,10 +100,6 @@ func (a *Aggregator) Add(r *vegeta.Result) {
 			g.errs["(other errors)"]++
 		}
 	}
-	if sec := r.Timestamp.Unix(); sec != g.curSec {
-		g.lastSec, g.curSec, g.curN = g.curN, sec, 0
-	}
-	g.curN++
 }
 
 // Groups lists the group keys in first-seen order.
@@ -150,14 +143,14 @@ func (a *Aggregator) All() []*Stats {
 	return out
 }
 
-// Progress is the live view for the progress line: last full second's
-// request count and the running p99 and failures of one group.
-func (a *Aggregator) Progress(group string) (lastSecond uint64, p99 time.Duration, requests, failures uint64) {
+// Progress is the live view for the progress line: the running p99,
+// requests and failures of one group.
+func (a *Aggregator) Progress(group string) (p99 time.Duration, requests, failures uint64) {
 	g := a.groups[group]
 	if g == nil {
-		return 0, 0, 0, 0
+		return 0, 0, 0
 	}
-	return g.lastSec, g.m.Latencies.Quantile(0.99), g.m.Requests, g.m.Requests - g.ok
+	return g.m.Latencies.Quantile(0.99), g.m.Requests, g.m.Requests - g.ok
 }
 
 // WriteText prints a table of stats, then the most frequent errors.

@@ -51,6 +51,19 @@ func iposVerifyRequest(stamp string, id uint64, voucher string, fen int64) ipos.
 	}
 }
 
+// iposTarget builds a complete MAC'd card_verify POST to url for id
+// (the fixture voucher, 1 fen).
+func iposTarget(url, stamp string, id uint64) (vegeta.Target, error) {
+	w := gbkxml.NewWriter(nil, gbkxml.GBK)
+	q := iposVerifyRequest(stamp, id, iposFixtureVoucher, 1)
+	x, err := q.AppendXML(w, nil)
+	if err != nil {
+		return vegeta.Target{}, err
+	}
+	return vegeta.Target{Method: "POST", URL: url, Body: ipos.FormBody(nil, []byte(iposFixtureKey), x),
+		Header: header("Content-Type", "application/x-www-form-urlencoded; charset=GBK")}, nil
+}
+
 func checkFormMAC(key, body []byte) error {
 	x, m, err := gbkxml.ParseFormBody(body)
 	if err != nil {

@@ -1,0 +1,146 @@
+package scenario
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"text/tabwriter"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"paycert/load"
+	"paycert/platforms/sim"
+)
+
+// BenchmarkLoad is "make bench-load": every figure of load/README.md in one
+// run, so the ratios compare measurements taken minutes apart on the same
+// machine. Each measurement drives its target through load.Run exactly as
+// "paycert load" does; "max rate" means a rate the generator cannot reach
+// (MaxRate) with a fixed pool of workers, so the run is closed-model and
+// measures capacity. Run it with:
+//
+//	go test ./load/scenario -run '^$' -bench BenchmarkLoad -benchtime 1x
+//
+// PAYCERT_BENCH_SECONDS sets each measurement's length (default 4).
+func BenchmarkLoad(b *testing.B) {
+	secs := 4.0
+	if s := os.Getenv("PAYCERT_BENCH_SECONDS"); s != "" {
+		if v, err := strconv.ParseFloat(s, 64); err == nil && v > 0 {
+			secs = v
+		}
+	}
+	dur := time.Duration(secs * float64(time.Second))
+	hello, err := sim.Listen(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("hello"))
+	}), sim.ListenOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer hello.Close()
+
+	type row struct{ name, value, target, note string }
+	var rows []row
+	measure := func(sc *load.Scenario, target string, rate float64, workers uint64) *load.Stats {
+		b.Helper()
+		p := load.Plan{Rate: rate, Duration: dur, KeepAlive: true, Target: target, Workers: workers}
+		if rate >= load.MaxRate {
+			p.MaxWorkers = workers
+		}
+		rep, err := load.Run(context.Background(), sc, p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.LedgerErr != nil || rep.CheckFailed > 0 {
+			b.Fatalf("%s: ledger %s; checks failed %d %v", sc.Name, rep.Ledger, rep.CheckFailed, rep.CheckErrors)
+		}
+		s := rep.ScenarioStats()
+		if s.Successes != s.Requests {
+			b.Fatalf("%s: %d of %d failed: %v", sc.Name, s.Requests-s.Successes, s.Requests, s.Errors)
+		}
+		return s
+	}
+	tput := func(s *load.Stats) float64 { return s.Rate } // every request succeeded (measure checks)
+	const workers = 32
+
+	// Baseline: a hello-world handler, static GET.
+	helloRate := tput(measure(staticScenario("hello", vegeta.Target{Method: "GET", URL: hello.URL}), hello.URL, load.MaxRate, workers))
+	rows = append(rows, row{"hello-world handler, static target", fmt.Sprintf("%.0f req/s", helloRate), "", "baseline"})
+
+	// Generator overhead: the same trivial handler, static vs signed dynamic targets.
+	h, err := newHZSigner()
+	if err != nil {
+		b.Fatal(err)
+	}
+	signed, err := h.orderCreate("261122050000", 1, time.Now())
+	if err != nil {
+		b.Fatal(err)
+	}
+	hdr := http.Header{"Content-Type": {"application/json"}}
+	static := tput(measure(staticScenario("static", vegeta.Target{Method: "POST", URL: hello.URL, Body: signed, Header: hdr}), hello.URL, load.MaxRate, workers))
+	dynSM2 := tput(measure(dynamicScenario("dyn-sm2", func(id uint64) (vegeta.Target, error) {
+		body, err := h.orderCreate("261122050000", id, time.Now())
+		return vegeta.Target{Method: "POST", URL: hello.URL, Body: body, Header: hdr}, err
+	}), hello.URL, load.MaxRate, workers))
+	dynMAC := tput(measure(dynamicScenario("dyn-mac", func(id uint64) (vegeta.Target, error) {
+		return iposTarget(hello.URL, "261122050000", id)
+	}), hello.URL, load.MaxRate, workers))
+	rows = append(rows,
+		row{"static signed target → trivial handler", fmt.Sprintf("%.0f req/s", static), "", ""},
+		row{"SM2-signed dynamic targets / static", fmt.Sprintf("%.2fx", dynSM2/static), "≥ 0.8x", fmt.Sprintf("%.0f req/s", dynSM2)},
+		row{"iPos MAC'd dynamic targets / static", fmt.Sprintf("%.2fx", dynMAC/static), "≥ 0.8x", fmt.Sprintf("%.0f req/s", dynMAC)},
+	)
+
+	// Simulator throughput vs hello, and p99 at half of each capacity.
+	for _, tc := range []struct {
+		name, target string
+		perFlow      float64 // HTTP round trips per iteration
+	}{
+		{"ipos-verify", "≥ 0.5x", 1},
+		{"hzcard-charge", "≥ 0.3x", 3},
+		{"kakatong-consume", "≥ 0.5x", 1},
+		{"bill99-purchase", "≥ 0.3x", 1},
+	} {
+		sc, err := Lookup(tc.name)
+		if err != nil || sc.Unavailable != "" {
+			rows = append(rows, row{tc.name, "not available", tc.target, ""})
+			continue
+		}
+		cap := tput(measure(sc, "", load.MaxRate, workers))
+		trips := cap * tc.perFlow
+		note := fmt.Sprintf("%.0f/s", cap)
+		if tc.perFlow > 1 {
+			note = fmt.Sprintf("%.0f flows/s = %.0f signed round trips/s", cap, trips)
+		}
+		rows = append(rows, row{tc.name + " / hello-world", fmt.Sprintf("%.2fx", trips/helloRate), tc.target, note})
+		half := measure(sc, "", cap/2, 10)
+		rows = append(rows, row{tc.name + " p99 at 50% capacity", half.P99.Round(10 * time.Microsecond).String(), "",
+			fmt.Sprintf("%.0f/s asked, %.0f/s achieved", cap/2, half.Rate)})
+		b.ReportMetric(trips/helloRate, tc.name+"-x-hello")
+	}
+	b.ReportMetric(dynSM2/static, "sm2-dynamic-x-static")
+	b.ReportMetric(dynMAC/static, "mac-dynamic-x-static")
+
+	var out strings.Builder
+	tw := tabwriter.NewWriter(&out, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "| measurement\t| figure\t| target\t| note\t|\n")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "| %s\t| %s\t| %s\t| %s\t|\n", r.name, r.value, r.target, r.note)
+	}
+	tw.Flush()
+	b.Logf("%s each, %d workers at max rate, date %s\n%s", dur, workers, time.Now().UTC().Format("2006-01-02 15:04 MST"), out.String())
+}
+
+func staticScenario(name string, t vegeta.Target) *load.Scenario {
+	return dynamicScenario(name, func(uint64) (vegeta.Target, error) { return t, nil })
+}
+
+func dynamicScenario(name string, next func(uint64) (vegeta.Target, error)) *load.Scenario {
+	return &load.Scenario{Name: name, Summary: name, Setup: func(context.Context, *load.Env) (*load.Workload, error) {
+		return &load.Workload{HTTP: &load.HTTPWork{Next: next}}, nil
+	}}
+}
