@@ -70,7 +70,7 @@ func TestCatalogue(t *testing.T) {
 	}
 }
 
-func readSample(t *testing.T, name string) []byte {
+func readSample(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", "seed", name+".xml"))
 	if err != nil {

@@ -1,0 +1,106 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"paycert/codecs/gbkxml"
+	"paycert/codecs/mac"
+	"paycert/platforms/ipos"
+	"paycert/platforms/ipos/client"
+	"paycert/platforms/ipos/simulator"
+	"paycert/platforms/sim"
+	"paycert/platforms/wire"
+)
+
+func verify(seq, amt string) ipos.CardVerifyRequest {
+	return ipos.CardVerifyRequest{Header: ipos.Header{ISSPID: simulator.FixtureISSPID, PosID: simulator.FixturePosID,
+		StoreID: simulator.FixtureStoreID, PosSeq: seq, SystemID: simulator.FixtureSystemID},
+		ValidInfo: simulator.VoucherAmount, EncodeType: "099", TxAmt: amt}
+}
+
+func TestErrorKinds(t *testing.T) {
+	s, err := simulator.New(sim.Options{Clock: sim.NewManualClock(time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := httptest.NewServer(s)
+	defer good.Close()
+	junk := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "<html>busy</html>") }))
+	defer junk.Close()
+	down := httptest.NewServer(http.NotFoundHandler())
+	down.Close()
+
+	var seen []wire.Exchange
+	obs := func(ex wire.Exchange) { seen = append(seen, ex) }
+	cases := []struct {
+		name string
+		url  string
+		amt  string
+		want any
+	}{
+		{"success", good.URL, "100", nil},
+		{"business", good.URL, "999999", &client.BusinessError{}},
+		{"protocol", junk.URL, "100", &client.ProtocolError{}},
+		{"transport", down.URL, "100", &client.TransportError{}},
+	}
+	for i, c := range cases {
+		cl, _ := client.New(client.Config{URL: c.url, Key: simulator.FixtureKey, Observe: obs, Timeout: 2 * time.Second})
+		r, err := cl.Do(context.Background(), verify("202603010000"+string(rune('1'+i)), c.amt).Request())
+		switch w := c.want.(type) {
+		case nil:
+			if err != nil || r == nil || !r.Result.OK() {
+				t.Errorf("%s: %v", c.name, err)
+			}
+		case *client.BusinessError:
+			if !errors.As(err, &w) || w.Code != ipos.CodeBalanceShort || r == nil {
+				t.Errorf("%s: %v", c.name, err)
+			}
+		case *client.ProtocolError:
+			if !errors.As(err, &w) {
+				t.Errorf("%s: %v", c.name, err)
+			}
+		case *client.TransportError:
+			if !errors.As(err, &w) {
+				t.Errorf("%s: %v", c.name, err)
+			}
+		}
+	}
+	if len(seen) != len(cases) || seen[0].Status != 200 || len(seen[0].Reply) == 0 || seen[3].Err == "" {
+		t.Errorf("observer saw %d exchanges: %+v", len(seen), seen)
+	}
+}
+
+// The load runner's request: exact body, MAC over the GBK XML, charset.
+func TestNewVerifyRequest(t *testing.T) {
+	q := verify("2026030100009", "250")
+	r, err := client.NewVerifyRequest("http://127.0.0.1:9/ipos", "k3y", q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Method != http.MethodPost || r.Header.Get("Content-Type") != client.ContentType {
+		t.Errorf("method/header: %s %v", r.Method, r.Header)
+	}
+	x, m, err := gbkxml.ParseFormBody(r.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := q.Request().AppendXML(nil)
+	if string(x) != string(want) || !mac.VerifyIPos([]byte("k3y"), x, m) {
+		t.Errorf("body xml %s mac %s", x, m)
+	}
+	var w gbkxml.Writer
+	b, err := client.AppendVerifyBody(nil, &w, nil, []byte("k3y"), &q)
+	if err != nil || string(b) != string(r.Body) {
+		t.Errorf("AppendVerifyBody differs: %v", err)
+	}
+	h, err := r.Build(context.Background())
+	if err != nil || h.URL.Host != "127.0.0.1:9" {
+		t.Errorf("Build: %v", err)
+	}
+}
