@@ -43,7 +43,9 @@ type Leaf struct {
 	CA   *CA
 }
 
-// NewCA creates a self-signed ECDSA P-256 CA valid from now-1h for ten years.
+// NewCA creates a self-signed ECDSA P-256 CA valid from five years before
+// now (so it covers the issuance of deliberately expired leaves) to ten years
+// after.
 func NewCA(cn string, now time.Time) (*CA, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -52,7 +54,7 @@ func NewCA(cn string, now time.Time) (*CA, error) {
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial(),
 		Subject:               pkix.Name{CommonName: cn, Organization: []string{"paycert test PKI"}},
-		NotBefore:             now.Add(-time.Hour),
+		NotBefore:             now.AddDate(-5, 0, 0),
 		NotAfter:              now.AddDate(10, 0, 0),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
 		BasicConstraintsValid: true,

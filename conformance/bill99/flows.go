@@ -210,6 +210,13 @@ func describeFlows(t conformance.Target, lazy *conformance.Lazy[*env], _ *catalo
 			Expect(code(purchase(e, cust, e.ref(), "1", ia.Get("token")))).NotTo(Equal("00"), "§4.13: token and payToken are unrelated")
 		})
 
+		It("a payToken works only with its own customerId", conformance.Code("T3"), func() {
+			e := lazy.Get()
+			needBinding(e)
+			Expect(code(purchase(e, "x-"+e.ref(), e.ref(), "1", e.payToken))).To(Equal("T3"),
+				"§4.13: customerId and payToken together select the card; another customer's payToken is T3")
+		})
+
 		It("one card per bank: a second card of the same bank is T3", conformance.SimOnly, conformance.Code("T3"), func() {
 			conformance.SkipUnlessEmbedded(t, "uses the fixture's bank records")
 			e := lazy.Get()

@@ -181,7 +181,12 @@ func tlsFrom(e *env, get func() ([]byte, string)) *tls.Config {
 	p, err := rsasig.ParsePFX(b, pw)
 	Expect(err).NotTo(HaveOccurred())
 	tc := e.tls.Clone()
-	tc.Certificates = []tls.Certificate{p.TLSCertificate()}
+	cert := p.TLSCertificate()
+	tc.Certificates = []tls.Certificate{cert}
+	// Send the certificate even when the server's CA list does not name its
+	// issuer (Go's default would then send none): the server itself must
+	// refuse it.
+	tc.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) { return &cert, nil }
 	return tc
 }
 

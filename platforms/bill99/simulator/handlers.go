@@ -391,16 +391,8 @@ func (s *Simulator) purchase(c *bill99.Node) *bill99.Node {
 		return s.errorReply(nil, bill99.ECDuplicateRef, "externalRefNumber "+ref+" already used")
 	}
 	bd := s.tokens[payToken]
-	if bd == nil && s.faults.Has(FaultTokenAsPayToken) {
-		for _, su := range s.signups {
-			if su.token == payToken && su.customer == cid {
-				for _, b := range s.customer(mid, cid).bindings {
-					if b.pan == su.pan && b.active {
-						bd = b
-					}
-				}
-			}
-		}
+	if bd != nil && s.faults.Has(FaultAnyCustomer) {
+		cid = bd.cust.id
 	}
 	if bd == nil || !bd.active || bd.suspended || bd.cust.merchant != mid || bd.cust.id != cid ||
 		(storable != "" && storable != bill99.StorablePan(bd.pan)) || (c.Get("bankId") != "" && c.Get("bankId") != bd.bankID) {

@@ -34,7 +34,7 @@ const (
 	FaultResendStops3    = "resend-stops-after-3"
 	FaultStorableLast6   = "storablepan-last6"
 	FaultDoubleCharge    = "duplicate-ref-double-charge"
-	FaultTokenAsPayToken = "token-as-paytoken"
+	FaultAnyCustomer     = "paytoken-any-customer"
 	FaultNeverSettles    = "pending-never-settles"
 	FaultNoHalfYear      = "query-ignores-half-year"
 	FaultTR4Any200       = "tr4-any-200"
@@ -56,7 +56,7 @@ var faultList = []sim.Fault{
 	{Name: FaultResendStops3, Description: "TR3 resending stops after 3 resends instead of 10"},
 	{Name: FaultStorableLast6, Description: "storablePan built from the first 4 and last 6 digits"},
 	{Name: FaultDoubleCharge, Description: "a replayed externalRefNumber creates a second order and debits again"},
-	{Name: FaultTokenAsPayToken, Description: "purchase accepts the ind_auth token in place of the payToken"},
+	{Name: FaultAnyCustomer, Description: "purchase matches the payToken alone, ignoring customerId (any customer can spend another's binding)"},
 	{Name: FaultNeverSettles, Description: "C0/68 orders stay pending forever (no settlement, no TR3)"},
 	{Name: FaultNoHalfYear, Description: "order query finds orders older than half a year"},
 	{Name: FaultTR4Any200, Description: "any HTTP 200 from tr3Url counts as a TR4 (no resend on a wrong ack)"},
@@ -264,6 +264,7 @@ func (s *Simulator) buildTLS() *tls.Config {
 	case s.faults.Has(FaultForeignCA):
 		// The broken server checks the dates but not who issued the certificate.
 		c.ClientAuth = tls.RequireAnyClientCert
+		c.ClientCAs = nil
 		c.VerifyPeerCertificate = func(raw [][]byte, _ [][]*x509.Certificate) error {
 			leaf, err := x509.ParseCertificate(raw[0])
 			if err != nil {
@@ -278,6 +279,7 @@ func (s *Simulator) buildTLS() *tls.Config {
 		// The broken server verifies the chain at the certificate's own start time.
 		c.ClientAuth = tls.RequireAnyClientCert
 		pool := s.kit.CA.Pool()
+		c.ClientCAs = pool
 		c.VerifyPeerCertificate = func(raw [][]byte, _ [][]*x509.Certificate) error {
 			leaf, err := x509.ParseCertificate(raw[0])
 			if err != nil {
