@@ -12,6 +12,8 @@ package client
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -101,7 +103,13 @@ func New(cfg Config) (*Client, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.SSNPrefix == "" {
-		cfg.SSNPrefix = strconv.FormatInt(cfg.Now().UnixNano()%1e12, 36)
+		// Random, not time-derived: clients created in the same instant (or
+		// under a manual clock) must still never share a serial.
+		var b [5]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return nil, fmt.Errorf("hzcard client: serial prefix: %w", err)
+		}
+		cfg.SSNPrefix = hex.EncodeToString(b[:])
 	}
 	return &Client{cfg: cfg, cat: hzcard.Catalogue()}, nil
 }

@@ -932,11 +932,15 @@ func (s *Simulator) returnConfirm(c *call) (any, *fail) {
 		}
 		mac2, err := s.scheme.PurchaseMAC2(ses, pu)
 		if err != nil || subtle.ConstantTimeCompare(mac2, dr.MAC2[:]) != 1 {
+			// The card may have been debited, but not provably: the order
+			// is in doubt (4) and the refund waits for a person.
+			o.state, o.txn, cd.returning = hzcard.StateCardUnknown, c.now, ""
 			s.violation(c.iface, "mac2", "purchase MAC2 %X does not verify", dr.MAC2)
 			return nil, s.failf(hzcard.CodeCardAuth, "purchase MAC2 does not verify")
 		}
 		tac, err := s.scheme.PurchaseTAC(cd.keys.DTK, pu)
 		if err != nil || subtle.ConstantTimeCompare(tac, dr.TAC[:]) != 1 {
+			o.state, o.txn, cd.returning = hzcard.StateCardUnknown, c.now, ""
 			s.violation(c.iface, "tac", "purchase TAC %X does not verify", dr.TAC)
 			return nil, s.failf(hzcard.CodeTAC, "")
 		}

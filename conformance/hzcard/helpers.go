@@ -1,0 +1,129 @@
+package hzcard
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	. "github.com/onsi/gomega" //nolint:revive // Gomega's DSL reads best unqualified
+
+	"paycert/codecs/apdu"
+	"paycert/platforms/cpucard"
+	"paycert/platforms/hzcard"
+	"paycert/platforms/hzcard/client"
+	"paycert/platforms/hzcard/simulator"
+)
+
+func ctx() context.Context { return context.Background() }
+
+// expectCode asserts the business result of a call, and that the reply was
+// delivered (signed by the centre, every field in order): a protocol or
+// transport error is never an acceptable answer to bad input.
+func expectCode(err error, code, why string) {
+	var pe *client.ProtocolError
+	var te *client.TransportError
+	ExpectWithOffset(1, errors.As(err, &te)).To(BeFalse(), "transport failure: %v", err)
+	ExpectWithOffset(1, errors.As(err, &pe)).To(BeFalse(), "the reply must be a signed, well-formed envelope: %v", err)
+	got := client.Code(err)
+	if err == nil {
+		got = hzcard.CodeOK
+	}
+	ExpectWithOffset(1, got).To(Equal(code), "%s (seed 003 appendix D): %v", why, err)
+}
+
+// expectDesc asserts the resultdesc of a business failure starts with text.
+func expectDesc(err error, text string) {
+	var re *client.ResultError
+	ExpectWithOffset(1, errors.As(err, &re)).To(BeTrue(), "want a business failure, got %v", err)
+	ExpectWithOffset(1, re.Desc).To(HavePrefix(text))
+}
+
+func createReq(cardno string, amt int64, pay string) hzcard.OrderCreateReq {
+	return hzcard.OrderCreateReq{CardNo: cardno, ChargeType: "01", PayType: "10", PayOrderNo: pay, TxnAmt: hzcard.Text(hzcard.Amount(amt))}
+}
+
+func chargeReq(cardno, orderno string, amt int64, pay string) hzcard.ChargeReq {
+	return hzcard.ChargeReq{CardNo: cardno, OrderNo: orderno, ChargeType: "01", PayType: "10", PayOrderNo: pay, TxnAmt: hzcard.Text(hzcard.Amount(amt))}
+}
+
+// order is a charge order the suite created.
+type order struct {
+	cardno, no, pay, list string
+	amt                   int64
+}
+
+func mustCreate(e *env, c *client.Client, cardno string, amt int64) order {
+	pay := e.pay()
+	cr, err := c.ChargeOrderCreate(ctx(), createReq(cardno, amt, pay))
+	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "chargeOrderCreate for card %s, %d fen", cardno, amt)
+	return order{cardno: cardno, no: cr.OrderNo, pay: pay, list: string(cr.APDUList), amt: amt}
+}
+
+// runList runs an APDU list on the card; the card must answer every command.
+func runList(c *client.Client, card client.Transmitter, list string) apdu.List {
+	resp, err := c.Run(card, list)
+	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "the card must answer %s", list)
+	return resp
+}
+
+func count(list string) hzcard.Text {
+	l, err := apdu.ParseList(list)
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	return hzcard.Text(strconv.Itoa(len(l)))
+}
+
+// request runs the order's load list on the card and sends the charge
+// request with the results (optionally altered).
+func request(c *client.Client, card client.Transmitter, o order, alter func(*hzcard.ChargeReq)) (hzcard.APDUReply, error) {
+	resp := runList(c, card, o.list)
+	r := chargeReq(o.cardno, o.no, o.amt, o.pay)
+	r.APDUNum, r.APDUList, r.APDUResp = count(o.list), hzcard.APDUs(o.list), hzcard.RespOf(resp.String())
+	if alter != nil {
+		alter(&r)
+	}
+	return c.CardChargeRequest(ctx(), r)
+}
+
+// confirmWith runs the credit list and sends the confirm (optionally altered).
+func confirmWith(c *client.Client, card client.Transmitter, o order, credit string, alter func(*hzcard.ChargeReq)) error {
+	resp := runList(c, card, credit)
+	r := chargeReq(o.cardno, o.no, o.amt, o.pay)
+	r.APDUNum, r.APDUList, r.APDUResp = count(credit), hzcard.APDUs(credit), hzcard.RespOf(resp.String())
+	if alter != nil {
+		alter(&r)
+	}
+	_, err := c.CardChargeConfirm(ctx(), r)
+	return err
+}
+
+// state queries an order's state and pay state through chargeOrderQuery.
+func state(c *client.Client, cardno, orderno string) (string, string) {
+	rep, err := c.ChargeOrderQuery(ctx(), hzcard.OrderQueryReq{CardNo: cardno, OrderNo: orderno, RecNumPerPage: "20", CurrPage: "1", OrderBy: "0"})
+	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "chargeOrderQuery %s", orderno)
+	ExpectWithOffset(1, rep.OrderList).To(HaveLen(1), "chargeOrderQuery by orderno %s", orderno)
+	return rep.OrderList[0].OrderState, rep.OrderList[0].PayState
+}
+
+// agree asserts the card, the centre's balance and the ledger agree.
+func agree(e *env, cardno string, card *cpucard.Card, want int64) {
+	ExpectWithOffset(1, int64(card.Snapshot().Balance)).To(Equal(want), "balance on the card %s", cardno)
+	b, ok := e.sim.CardBalance(cardno)
+	ExpectWithOffset(1, ok).To(BeTrue())
+	ExpectWithOffset(1, b).To(Equal(want), "balance of card %s at the centre", cardno)
+	ExpectWithOffset(1, e.sim.Audit()).To(Succeed(), "no money made or lost")
+}
+
+func fresh(e *env) (string, *cpucard.Card) { return e.card(simulator.CardSpec{}) }
+
+func cust() *hzcard.CustInfo {
+	return &hzcard.CustInfo{Name: "张三", IDType: "01", IDNo: "330501199001011234", Mobile: "13800000000"}
+}
+
+// staleRequest is a charge request carrying the order's list with results
+// that were never run: for provoking the order-state checks, which come
+// before the APDUs are judged.
+func staleRequest(o order) hzcard.ChargeReq {
+	r := chargeReq(o.cardno, o.no, o.amt, o.pay)
+	r.APDUNum, r.APDUList, r.APDUResp = "2", hzcard.APDUs(o.list), hzcard.RespOf("9000,9000")
+	return r
+}
