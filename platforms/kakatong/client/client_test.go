@@ -1,0 +1,123 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"paycert/platforms/kakatong"
+	"paycert/platforms/kakatong/simulator"
+	"paycert/platforms/sim"
+	"paycert/platforms/wire"
+)
+
+func start(t *testing.T) (*simulator.Simulator, *Client, *[]wire.Exchange) {
+	t.Helper()
+	s, err := simulator.New(sim.Options{Clock: sim.NewManualClock(time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := sim.Start(s, sim.ListenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	var seen []wire.Exchange
+	c, err := New(Config{URL: srv.URL, LicenceKey: simulator.LicenceKey, CopNo: simulator.CopNo, PosCode: simulator.PosCode,
+		Observe: func(ex wire.Exchange) { seen = append(seen, ex) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, c, &seen
+}
+
+func TestLoadPlanNeverRepeatsATriple(t *testing.T) {
+	p := LoadPlan{Cards: []string{"a", "b", "c"}, Terminals: []string{"t1", "t2"}, BaseAmount: 100}
+	seen := map[string]bool{}
+	for i := uint64(0); i < 10_000; i++ {
+		c, pos, amt := p.Purchase(i, "")
+		k := fmt.Sprint(c, "|", pos, "|", amt)
+		if seen[k] {
+			t.Fatalf("request %d repeats card %s terminal %s amount %d", i, c, pos, amt)
+		}
+		seen[k] = true
+	}
+}
+
+func TestConsumeRequestsAgainstSimulator(t *testing.T) {
+	s, c, _ := start(t)
+	cards, err := s.SeedLoad("16809999", 4, 1<<40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := LoadPlan{Cards: cards, Password: simulator.Password}
+	ctx := context.Background()
+	var want int64
+	for i := uint64(0); i < 40; i++ {
+		build := c.ConsumeRequest
+		if i%2 == 1 {
+			build = c.SOAPConsumeRequest
+		}
+		req, err := build(ctx, plan, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var o Outcome
+		if i%2 == 1 {
+			o, err = ClassifySOAP(kakatong.OpTrade, resp.Header.Get("Content-Type"), body)
+		} else {
+			o, err = Classify(kakatong.MethodTrade, body)
+		}
+		if err != nil || !o.Success || o.Code != "11" {
+			t.Fatalf("request %d: %+v %v\n%s", i, o, err, body)
+		}
+		_, _, amt := plan.Purchase(i, "")
+		want += amt
+	}
+	if tot := s.Totals(); tot.Consumed != want || tot.Trades != 40 {
+		t.Errorf("totals %+v, want consumed %d in 40 trades", tot, want)
+	}
+	if err := s.Audit(); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestErrorsSeparateTransportProtocolAndResult(t *testing.T) {
+	_, c, seen := start(t)
+	ctx := context.Background()
+	r, err := c.Trade(ctx, Trade{Type: "0022", Mode: "1", CardNo: simulator.CardFirst, Password: "000000", Amount: "100"})
+	if Code(err) != kakatong.CodeBadPassword || r == nil {
+		t.Errorf("wrong password: %v", err)
+	}
+	if _, err := c.TradeSOAP(ctx, Trade{Type: "0011", Mode: "0", CardNo: simulator.CardFirst, Password: simulator.Password}); err != nil {
+		t.Errorf("SOAP query: %v", err)
+	}
+	bad, _ := New(Config{URL: "http://127.0.0.1:1", Timeout: time.Second})
+	_, err = bad.Trade(ctx, Trade{Type: "0011", Mode: "0"})
+	var te *TransportError
+	if !asTransport(err, &te) {
+		t.Errorf("refused connection: %T %v, want *TransportError", err, err)
+	}
+	if len(*seen) != 2 || (*seen)[1].Charset != "GB2312" || len((*seen)[1].Request) == 0 {
+		t.Errorf("observer saw %d exchanges: %+v", len(*seen), *seen)
+	}
+	o, err := Classify(kakatong.MethodTrade, []byte("not xml"))
+	if err == nil {
+		t.Errorf("classify garbage: %+v", o)
+	}
+}
+
+func asTransport(err error, te **TransportError) bool {
+	t, ok := err.(*TransportError)
+	*te = t
+	return ok
+}
