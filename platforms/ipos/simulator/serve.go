@@ -354,7 +354,8 @@ func (s *Simulator) validate(c *call) *outcome {
 		}
 	}
 	// What no dedicated code covers: required elements and the tables' lengths.
-	for p, f := range fields {
+	for _, f := range it.FieldsFor(catalog.Request) { // table order: a deterministic first finding
+		p := strings.TrimPrefix(f.Path, ipos.Root+"/")
 		v, ok := c.get(p)
 		if f.Presence == catalog.Required && !ok {
 			return failf(ipos.CodeFailed, "交易失败: 缺少必填节点%s", p)
