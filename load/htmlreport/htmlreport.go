@@ -36,8 +36,10 @@ type Report struct {
 type Group struct {
 	Name   string
 	Stats  *load.Stats
-	Asked  float64 // asked rate (scenario level, from meta files), 0 if unknown
-	secs   map[int64]*bucket
+	Asked  float64           // asked rate (scenario level, from meta files), 0 if unknown
+	secs   map[int64]*bucket // by whole seconds since anchor
+	anchor time.Time         // the group's first result: buckets are whole seconds of the run, not of the clock
+	last   time.Time
 	hist   hist
 	report *Report
 }
@@ -102,7 +104,17 @@ func (r *Report) Add(res *vegeta.Result) {
 	if r.Start.IsZero() || res.Timestamp.Before(r.Start) {
 		r.Start = res.Timestamp
 	}
-	sec := res.Timestamp.Unix()
+	if g.anchor.IsZero() {
+		g.anchor = res.Timestamp
+	}
+	if res.Timestamp.After(g.last) {
+		g.last = res.Timestamp
+	}
+	off := res.Timestamp.Sub(g.anchor)
+	sec := int64(off / time.Second)
+	if off < 0 {
+		sec-- // floor: a result a little earlier than the anchor
+	}
 	b := g.secs[sec]
 	if b == nil {
 		b = &bucket{}
@@ -171,7 +183,8 @@ func (g *Group) series() []point {
 	sort.Slice(secs, func(i, j int) bool { return secs[i] < secs[j] })
 	first, last := secs[0], secs[len(secs)-1]
 	width := max((last-first+1+maxPoints-1)/maxPoints, 1)
-	start := g.report.Start.Unix()
+	shift := g.anchor.Sub(g.report.Start).Seconds()
+	end := g.last.Sub(g.anchor).Seconds() // the last bucket is only partly covered
 	var out []point
 	for t := first; t <= last; t += width {
 		var b bucket
@@ -185,8 +198,12 @@ func (g *Group) series() []point {
 			}
 		}
 		ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+		span := min(float64(width), end-float64(t))
+		if span < 0.2 {
+			span = float64(width) // a sliver: do not inflate its rate
+		}
 		out = append(out, point{
-			t: float64(t - start), rate: float64(b.n) / float64(width), errRate: float64(b.errs) / float64(width),
+			t: float64(t) + shift, rate: float64(b.n) / span, errRate: float64(b.errs) / span,
 			p50: ms(b.h.quantile(0.5)), p90: ms(b.h.quantile(0.9)), p99: ms(b.h.quantile(0.99)), mx: ms(b.h.quantile(1)),
 		})
 	}
@@ -298,12 +315,14 @@ func lineChart(title string, xs []float64, ss []series) template.HTML {
 func axes(b *strings.Builder, xmin, xmax, ymax float64, px, py func(float64) float64) {
 	fmt.Fprintf(b, `<line x1="%d" y1="%d" x2="%d" y2="%d" class="ax"/>`, padL, chartH-padB, chartW-padR, chartH-padB)
 	fmt.Fprintf(b, `<line x1="%d" y1="%d" x2="%d" y2="%d" class="ax"/>`, padL, padT, padL, chartH-padB)
-	for i := 0; i <= 4; i++ {
-		y := ymax * float64(i) / 4
+	for i := 0; i <= 5; i++ {
+		y := ymax * float64(i) / 5
 		fmt.Fprintf(b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" class="grid"/><text x="%d" y="%.1f" class="yl">%s</text>`,
 			padL, chartW-padR, py(y), py(y), padL-4, py(y)+4, fmtNum(y))
-		x := xmin + (xmax-xmin)*float64(i)/4
-		fmt.Fprintf(b, `<text x="%.1f" y="%d" class="xl">%ss</text>`, px(x), chartH-padB+16, fmtNum(x))
+		if i < 5 {
+			x := xmin + (xmax-xmin)*float64(i)/4
+			fmt.Fprintf(b, `<text x="%.1f" y="%d" class="xl">%ss</text>`, px(x), chartH-padB+16, fmtNum(x))
+		}
 	}
 }
 
