@@ -75,7 +75,9 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 	}
 	audit := func() {
 		GinkgoHelper()
-		if centre != nil {
+		// The audit also compares the centre's own software card with its
+		// ledger: meaningful when that card is the one in the reader.
+		if centre != nil && suite.lab.Slots[0].Virtual() {
 			Expect(centre.Audit()).To(Succeed(), "the centre's ledger must balance: no money made or lost")
 		}
 	}

@@ -60,6 +60,28 @@ func (c *Context) Readers() ([]string, error) {
 	return rs, nil
 }
 
+// Presence is what a reader reports without connecting.
+type Presence struct {
+	Card  bool   // a card is in the reader
+	InUse bool   // another application holds it exclusively
+	Mute  bool   // a card is present but did not answer reset
+	ATR   []byte // the card's ATR, when present
+}
+
+// Present asks the reader's state without waiting.
+func (c *Context) Present(reader string) (Presence, error) {
+	rs := []scard.ReaderState{{Reader: reader, CurrentState: scard.StateUnaware}}
+	if err := c.ctx.GetStatusChange(rs, 0); err != nil && !errors.Is(err, scard.ErrTimeout) {
+		return Presence{}, fmt.Errorf("state of %q: %w", reader, err)
+	}
+	e := rs[0].EventState
+	p := Presence{Card: e&scard.StatePresent != 0, InUse: e&scard.StateExclusive != 0, Mute: e&scard.StateMute != 0}
+	if p.Card {
+		p.ATR = append([]byte(nil), rs[0].Atr...)
+	}
+	return p, nil
+}
+
 // WaitForCard blocks until a card is present in reader, or ctx ends.
 func (c *Context) WaitForCard(ctx context.Context, reader string) error {
 	return c.waitFor(ctx, reader, scard.StatePresent, true)

@@ -1,0 +1,578 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"paycert/codecs/apdu"
+	"paycert/hwtests/lab"
+	"paycert/hwtests/pcscd"
+	"paycert/hwtests/reader"
+	"paycert/hwtests/terminal"
+	"paycert/hwtests/vpcd"
+	"paycert/platforms/cpucard"
+	"paycert/platforms/hzcard"
+	"paycert/platforms/hzcard/client"
+	"paycert/platforms/hzcard/simulator"
+	"paycert/platforms/sim"
+)
+
+// cardCommand is `paycert card`: the lab's tools for PC/SC readers and the
+// transit e-purse (hwtests/ is the suite; these are the same layers by hand).
+func cardCommand() *Command {
+	return &Command{
+		Name:    "card",
+		Summary: "Card-reader tools: list readers, scan a transit card, send APDUs, recharge, serve a virtual card",
+		Usage:   "card <list|scan|exec|recharge|virtual> [flags]",
+		Help: `Talks to PC/SC readers through pcscd (any CCID reader works: ACS, Identiv,
+Feitian, HID Omnikey...). A reader is named by its PC/SC name or any unique
+part of it ("ACR1252", "PCD 00 01"); with one reader attached, no name is needed.
+
+No reader at hand? 'paycert card virtual --start-pcscd' serves a software
+card through the vsmartcard virtual reader, so every command below works on it.
+
+Examples:
+  paycert card list
+  paycert card scan --wait 30s
+  paycert card exec --reader ACR1252 00A4040008A000000632010105 805C000204
+  paycert card recharge --reader ACR1252 --amount 2000
+  paycert card virtual --start-pcscd --card-no 2253000000000100 --balance 5000`,
+		Subs: []*Command{cardListCommand(), cardScanCommand(), cardExecCommand(), cardRechargeCommand(), cardVirtualCommand()},
+	}
+}
+
+func cardListCommand() *Command {
+	cmd := &Command{
+		Name:    "list",
+		Summary: "List PC/SC readers and whether a card is in each",
+		Usage:   "card list",
+		Help: `Prints every reader pcscd knows, with the card's ATR when one is present.
+Exit status 1 when pcscd is not running or knows no reader.
+
+Examples:
+  paycert card list`,
+	}
+	cmd.Run = func(ctx context.Context, io IO, args []string) error {
+		fs := NewFlagSet(cmd, io)
+		pos, err := ParseFlags(fs, args)
+		if err != nil {
+			return err
+		}
+		if len(pos) != 0 {
+			return Usagef("card list takes no arguments")
+		}
+		pc, err := reader.Establish()
+		if err != nil {
+			return err
+		}
+		defer pc.Release()
+		rs, err := pc.Readers()
+		if err != nil {
+			if errors.Is(err, reader.ErrNoReaders) {
+				return errors.New("no PC/SC readers: plug one in, or start a virtual one with 'paycert card virtual --start-pcscd'")
+			}
+			return err
+		}
+		for _, r := range rs {
+			p, err := pc.Present(r)
+			switch {
+			case err != nil:
+				fmt.Fprintf(io.Stdout, "%s\t(state unknown: %v)\n", r, err)
+			case p.Mute:
+				fmt.Fprintf(io.Stdout, "%s\tcard present but mute (no ATR): reseat it\n", r)
+			case p.Card:
+				inUse := ""
+				if p.InUse {
+					inUse = " (in use by another application)"
+				}
+				fmt.Fprintf(io.Stdout, "%s\tcard present, ATR %X%s\n", r, p.ATR, inUse)
+			default:
+				fmt.Fprintf(io.Stdout, "%s\tempty\n", r)
+			}
+		}
+		return nil
+	}
+	return cmd
+}
+
+// cardPickReader resolves --reader: a name or a unique part of one; with no
+// name, the only reader, or the only one holding a card.
+func cardPickReader(pc *reader.Context, name string) (string, error) {
+	rs, err := pc.Readers()
+	if err != nil {
+		if errors.Is(err, reader.ErrNoReaders) {
+			return "", errors.New("no PC/SC readers: plug one in, or start a virtual one with 'paycert card virtual --start-pcscd'")
+		}
+		return "", err
+	}
+	if name != "" {
+		return lab.Resolve(rs, name)
+	}
+	if len(rs) == 1 {
+		return rs[0], nil
+	}
+	var withCard []string
+	for _, r := range rs {
+		if p, err := pc.Present(r); err == nil && p.Card {
+			withCard = append(withCard, r)
+		}
+	}
+	if len(withCard) == 1 {
+		return withCard[0], nil
+	}
+	return "", Usagef("%d readers attached (%s): name one with --reader", len(rs), strings.Join(rs, "; "))
+}
+
+// cardConnect waits up to wait for a card in the reader and connects.
+func cardConnect(ctx context.Context, io IO, pc *reader.Context, name string, wait time.Duration) (*reader.Card, error) {
+	if p, err := pc.Present(name); err == nil && !p.Card {
+		fmt.Fprintf(io.Stderr, "waiting up to %s for a card in %s...\n", wait, name)
+	}
+	wctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	if err := pc.WaitForCard(wctx, name); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return nil, fmt.Errorf("no card in %s after %s", name, wait)
+		}
+		return nil, err
+	}
+	return pc.Connect(name)
+}
+
+func cardScanCommand() *Command {
+	cmd := &Command{
+		Name:    "scan",
+		Summary: "Wait for a card, then show its ATR, card number, balance and last transactions",
+		Usage:   "card scan [--reader R] [--wait 30s] [--trace]",
+		Help: `Waits for a card, prints its ATR, selects the PPSE and the transit purse
+(A000000632010105), and prints the card number (file 0x15), validity, balance
+and the last transactions (file 0x18; recharge and purchase details 0x07 and
+0x08 when the card has them). Only plain reads: nothing on the card changes.
+--trace prints every APDU exchanged.
+
+Exit status 1 when no card came, or the card has no transit purse.
+
+Examples:
+  paycert card scan
+  paycert card scan --reader "PCD 00 01" --wait 2m --trace`,
+	}
+	cmd.Run = func(ctx context.Context, io IO, args []string) error {
+		fs := NewFlagSet(cmd, io)
+		name := fs.String("reader", "", "reader name or a unique part of it (default: the only reader)")
+		wait := fs.Duration("wait", 30*time.Second, "how long to wait for a card")
+		trace := fs.Bool("trace", false, "print every APDU")
+		pos, err := ParseFlags(fs, args)
+		if err != nil {
+			return err
+		}
+		if len(pos) != 0 {
+			return Usagef("card scan takes no arguments")
+		}
+		pc, err := reader.Establish()
+		if err != nil {
+			return err
+		}
+		defer pc.Release()
+		r, err := cardPickReader(pc, *name)
+		if err != nil {
+			return err
+		}
+		k, err := cardConnect(ctx, io, pc, r, *wait)
+		if err != nil {
+			return err
+		}
+		defer k.Disconnect()
+		atr, err := k.ATR()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(io.Stdout, "Reader:        %s\nATR:           %X\n", r, atr)
+		t := terminal.New(k)
+		if *trace {
+			t.Trace = terminal.TraceTo(io.Stdout)
+		}
+		rep, err := terminal.Scan(t)
+		if err != nil {
+			return fmt.Errorf("%w (is this a transit card?)", err)
+		}
+		rep.Print(io.Stdout)
+		return nil
+	}
+	return cmd
+}
+
+// cardParseAPDUs reads the APDUs of `card exec`: hex (blanks allowed when
+// quoted), comma-separated lists, or appendix C indices ("IDX_0002").
+func cardParseAPDUs(args []string) ([]apdu.Command, error) {
+	var out []apdu.Command
+	for _, a := range args {
+		if ix, ok := apdu.LookupIndexed(a); ok {
+			out = append(out, ix.Command)
+			continue
+		}
+		l, err := apdu.ParseList(a)
+		if err != nil {
+			return nil, fmt.Errorf("%q: %w", a, err)
+		}
+		for _, e := range l {
+			c, err := apdu.ParseCommand(e.Bytes)
+			if err != nil {
+				return nil, fmt.Errorf("%q: %w", a, err)
+			}
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+func cardExecCommand() *Command {
+	cmd := &Command{
+		Name:    "exec",
+		Summary: "Send APDUs to the card in a reader and print each response with its status word",
+		Usage:   "card exec [--reader R] [--wait 10s] APDU...",
+		Help: `Sends each APDU, in order and in one session, and prints the command name, the
+response and what the status word means. APDUs are hex ("805C000204", or
+"80 5C 00 02 04" quoted), comma-separated lists as the Huzhou centre writes
+them, or seed 003 appendix C indices (IDX_0002 selects the purse).
+
+pcscd powers a card up afresh for each session: begin with the SELECT.
+Exit status 1 when any status word is not success (9000/61xx) or the card left.
+
+Examples:
+  paycert card exec --reader ACR1252 00A4040008A000000632010105 805C000204
+  paycert card exec IDX_0002 IDX_0003 00B0950000
+  paycert card exec "00A4040008A000000632010105,00B201C400"`,
+	}
+	cmd.Run = func(ctx context.Context, io IO, args []string) error {
+		fs := NewFlagSet(cmd, io)
+		name := fs.String("reader", "", "reader name or a unique part of it (default: the only reader)")
+		wait := fs.Duration("wait", 10*time.Second, "how long to wait for a card")
+		pos, err := ParseFlags(fs, args)
+		if err != nil {
+			return err
+		}
+		if len(pos) == 0 {
+			return Usagef("give at least one APDU")
+		}
+		cmds, err := cardParseAPDUs(pos)
+		if err != nil {
+			return Usagef("%v", err)
+		}
+		pc, err := reader.Establish()
+		if err != nil {
+			return err
+		}
+		defer pc.Release()
+		r, err := cardPickReader(pc, *name)
+		if err != nil {
+			return err
+		}
+		k, err := cardConnect(ctx, io, pc, r, *wait)
+		if err != nil {
+			return err
+		}
+		defer k.Disconnect()
+		t := terminal.New(k)
+		t.Trace = terminal.TraceTo(io.Stdout)
+		failed := 0
+		for _, c := range cmds {
+			resp, err := t.Do(c)
+			if err != nil {
+				return &ExitError{Code: 1, Err: fmt.Errorf("the card left or the reader failed: %w", err)}
+			}
+			if !resp.SW.Success() {
+				failed++
+			}
+		}
+		if failed > 0 {
+			return &ExitError{Code: 1, Err: fmt.Errorf("%d of %d commands did not succeed", failed, len(cmds))}
+		}
+		return nil
+	}
+	return cmd
+}
+
+func cardRechargeCommand() *Command {
+	cmd := &Command{
+		Name:    "recharge",
+		Summary: "Recharge the card in a reader through the Huzhou centre (embedded or real)",
+		Usage:   "card recharge [--reader R] --amount FEN [--target URL] [--pay-order N] [--wait 30s]",
+		Help: `Runs the whole Huzhou recharge (seed 003) through the reader: card information
+query, order, INITIALIZE FOR LOAD, the centre's MAC2, CREDIT FOR LOAD, confirm;
+then reads the balance back. Amounts are in fen (2000 = 20.00 yuan).
+
+Without --target the embedded reference centre is started for the run: a card
+it does not know is registered with the balance it holds and keys diversified
+from paycert's test master keys (so only test cards personalised with those
+keys verify). With --target the flow goes to that centre with the test
+institution's SM2 keys of the hzcard fixture.
+
+If the card leaves mid-way, put it back within --wait: the order is resolved
+through card management (GET TRANSACTION PROOF) and charged again only if the
+card was not credited, never twice.
+
+Examples:
+  paycert card recharge --amount 2000
+  paycert card recharge --reader ACR1252 --amount 5000 --target http://10.0.0.5:8080`,
+	}
+	cmd.Run = func(ctx context.Context, io IO, args []string) error {
+		fs := NewFlagSet(cmd, io)
+		name := fs.String("reader", "", "reader name or a unique part of it (default: the only reader)")
+		amountS := fs.String("amount", "", "amount in fen (required)")
+		target := fs.String("target", "", "centre base URL (default: the embedded centre)")
+		payOrder := fs.String("pay-order", "", "payment order number (default: generated, unique)")
+		wait := fs.Duration("wait", 30*time.Second, "how long to wait for the card (also after it left)")
+		pos, err := ParseFlags(fs, args)
+		if err != nil {
+			return err
+		}
+		if len(pos) != 0 {
+			return Usagef("card recharge takes no arguments")
+		}
+		amount, err := strconv.ParseInt(*amountS, 10, 64)
+		if err != nil || amount <= 0 {
+			return Usagef("--amount must be a positive number of fen, got %q", *amountS)
+		}
+		if *payOrder == "" {
+			*payOrder = fmt.Sprintf("PC%d", time.Now().UnixNano()/1e6)
+		}
+		pc, err := reader.Establish()
+		if err != nil {
+			return err
+		}
+		defer pc.Release()
+		r, err := cardPickReader(pc, *name)
+		if err != nil {
+			return err
+		}
+		k, err := cardConnect(ctx, io, pc, r, *wait)
+		if err != nil {
+			return err
+		}
+		defer func() { k.Disconnect() }()
+		t := terminal.New(k)
+		pub, err := t.SelectPurse()
+		if err != nil {
+			return fmt.Errorf("%w (is this a transit card?)", err)
+		}
+		cardNo := pub.ShortCardNumber()
+		bal, err := t.Balance()
+		if err != nil {
+			return err
+		}
+		url := *target
+		var centre *simulator.Simulator
+		if url == "" {
+			centre, err = simulator.New(sim.Options{})
+			if err != nil {
+				return err
+			}
+			srv, err := sim.Start(centre, sim.ListenOptions{})
+			if err != nil {
+				return err
+			}
+			defer srv.Close()
+			url = srv.URL
+			if _, known := centre.CardBalance(cardNo); !known {
+				if _, err := centre.AddCard(simulator.CardSpec{CardNo: cardNo, Balance: bal}); err != nil {
+					return fmt.Errorf("register card %s at the embedded centre: %w", cardNo, err)
+				}
+			}
+			fmt.Fprintf(io.Stdout, "Centre:        embedded reference centre at %s\n", url)
+		} else {
+			fmt.Fprintf(io.Stdout, "Centre:        %s\n", url)
+		}
+		cl, err := client.New(client.Config{URL: url})
+		if err != nil {
+			return err
+		}
+		info, err := client.ReadCard(ctx, cl, k)
+		if err != nil {
+			return fmt.Errorf("card information query: %w", err)
+		}
+		fmt.Fprintf(io.Stdout, "Card:          %s (type %s %s, status %s)\n", info.CardNo, info.CardType, info.CardTypeName, info.CardStatusDesc)
+		fmt.Fprintf(io.Stdout, "Balance:       %s yuan before\n", terminal.Yuan(int64(bal)))
+		cr, err := cl.ChargeOrderCreate(ctx, hzcard.OrderCreateReq{CardNo: cardNo, ChargeType: "01", PayType: "10",
+			PayOrderNo: *payOrder, TxnAmt: hzcard.Text(hzcard.Amount(amount))})
+		if err != nil {
+			return fmt.Errorf("order: %w", err)
+		}
+		fmt.Fprintf(io.Stdout, "Order:         %s (payment order %s), %s yuan\n", cr.OrderNo, *payOrder, terminal.Yuan(amount))
+		res, err := client.Load(ctx, cl, k, cardNo, cr.OrderNo, amount, *payOrder, string(cr.APDUList))
+		for attempt := 0; err != nil && attempt < 3; attempt++ {
+			var torn *client.TornError
+			if !errors.As(err, &torn) {
+				return fmt.Errorf("recharge: %w", err)
+			}
+			fmt.Fprintf(io.Stdout, "The card left during %s. Put it back (waiting up to %s)...\n", torn.Step, *wait)
+			k.Disconnect()
+			_ = pc.WaitForRemoval(ctx, r) // it may already be out
+			if k, err = cardConnect(ctx, io, pc, r, *wait); err != nil {
+				return fmt.Errorf("order %s is unresolved (%w): resolve it with card management", cr.OrderNo, err)
+			}
+			m, merr := client.Manage(ctx, cl, k, cardNo, cr.OrderNo, amount, *payOrder)
+			if merr != nil {
+				return fmt.Errorf("card management of order %s: %w", cr.OrderNo, merr)
+			}
+			if m.Credited {
+				fmt.Fprintf(io.Stdout, "Management:    the card was credited before it left (%s); not charging again\n", m.Code)
+				res, err = client.ChargeResult{OrderNo: cr.OrderNo}, nil
+				break
+			}
+			fmt.Fprintf(io.Stdout, "Management:    the card was not credited (%s); charging again\n", m.Code)
+			res, err = client.Load(ctx, cl, k, cardNo, cr.OrderNo, amount, *payOrder, string(cr.APDUList))
+		}
+		if err != nil {
+			return fmt.Errorf("recharge: %w", err)
+		}
+		t = terminal.New(k)
+		if _, err := t.SelectPurse(); err != nil {
+			return err
+		}
+		after, err := t.Balance()
+		if err != nil {
+			return err
+		}
+		if res.TAC != ([4]byte{}) {
+			fmt.Fprintf(io.Stdout, "TAC:           %X (checked by the centre)\n", res.TAC)
+		}
+		fmt.Fprintf(io.Stdout, "Balance:       %s yuan after\n", terminal.Yuan(int64(after)))
+		if int64(after) != int64(bal)+amount {
+			return fmt.Errorf("the card holds %s yuan, expected %s: report this card", terminal.Yuan(int64(after)), terminal.Yuan(int64(bal)+amount))
+		}
+		if centre != nil {
+			if led, _ := centre.CardBalance(cardNo); led != int64(after) {
+				fmt.Fprintf(io.Stdout, "Note:          the centre's ledger holds %s yuan for this card (it knew the card with another balance)\n", terminal.Yuan(led))
+			}
+		}
+		fmt.Fprintf(io.Stdout, "Recharged:     +%s yuan, order %s complete\n", terminal.Yuan(amount), cr.OrderNo)
+		return nil
+	}
+	return cmd
+}
+
+func cardVirtualCommand() *Command {
+	cmd := &Command{
+		Name:    "virtual",
+		Summary: "Serve a software transit card in the vsmartcard virtual reader until Ctrl-C",
+		Usage:   "card virtual [--slot 0|1] [--card-no N] [--balance FEN] [--start-pcscd] [--quiet]",
+		Help: `Puts a software CPU card (the transit e-purse, keys diversified from paycert's
+test master keys) into vpcd slot 0 or 1, so PC/SC applications see it in the
+reader "Virtual PCD 00 0<slot>", and prints every APDU it answers. Ctrl-C pulls
+the card out and prints its final balance.
+
+pcscd must run with the vpcd driver (apt-get install --no-install-recommends
+pcscd vsmartcard-vpcd). --start-pcscd starts pcscd as a child of this command
+(root, no other pcscd running) and stops it on exit.
+
+Examples:
+  paycert card virtual --start-pcscd
+  paycert card virtual --slot 1 --card-no 2253000000000002 --balance 5000
+  # in another terminal:
+  paycert card scan --reader "PCD 00 00"`,
+	}
+	cmd.Run = func(ctx context.Context, io IO, args []string) error {
+		fs := NewFlagSet(cmd, io)
+		slot := fs.Int("slot", 0, "vpcd slot: 0 (port 35963) or 1 (port 35964)")
+		cardNo := fs.String("card-no", "2253000000000100", "card number, 16 to 20 digits (file 0x15 serial)")
+		balance := fs.Uint("balance", 0, "initial balance in fen")
+		start := fs.Bool("start-pcscd", false, "start pcscd as a child and stop it on exit")
+		quiet := fs.Bool("quiet", false, "do not print APDUs")
+		pos, err := ParseFlags(fs, args)
+		if err != nil {
+			return err
+		}
+		if len(pos) != 0 {
+			return Usagef("card virtual takes no arguments")
+		}
+		if *slot != 0 && *slot != 1 {
+			return Usagef("--slot must be 0 or 1, got %d", *slot)
+		}
+		if *balance > 1<<31 {
+			return Usagef("--balance %d is out of range", *balance)
+		}
+		card, err := cpucard.New(cpucard.Profile{PAN: *cardNo, Balance: uint32(*balance)})
+		if err != nil {
+			return Usagef("%v", err)
+		}
+		if *start {
+			d, err := pcscd.Start(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Stop()
+			fmt.Fprintf(io.Stdout, "pcscd started (child process; stopped on exit)\n")
+		} else if _, err := os.Stat(pcscd.Socket); err != nil {
+			return fmt.Errorf("pcscd is not running (%s missing): start it, or pass --start-pcscd", pcscd.Socket)
+		}
+		var served vpcd.Card = card
+		if !*quiet {
+			served = lab.NewTraced(card, fmt.Sprintf("slot %d", *slot), io.Stdout)
+		}
+		b := vpcd.New(served, lab.VirtualAddrs[*slot])
+		if err := b.Insert(10 * time.Second); err != nil {
+			return err
+		}
+		defer b.Remove()
+		// Report the card only once PC/SC shows it (pcscd polls vpcd every
+		// ~400 ms), so a client started next finds it.
+		readerName, err := cardWaitVisible(ctx, *slot)
+		if err != nil {
+			return err
+		}
+		pub, _ := cpucard.ParsePublicInfo(card.Snapshot().Files[cpucard.SFIPublic])
+		fmt.Fprintf(io.Stdout, "card %s (number %s) inserted in vpcd slot %d, reader %q, balance %s yuan; Ctrl-C to remove\n",
+			*cardNo, pub.CardNumber(), *slot, readerName, terminal.Yuan(int64(*balance)))
+		for {
+			select {
+			case <-ctx.Done():
+				b.Remove()
+				fmt.Fprintf(io.Stdout, "card removed; final balance %s yuan\n", terminal.Yuan(int64(card.Snapshot().Balance)))
+				return nil
+			case <-time.After(200 * time.Millisecond):
+			}
+			if !b.Inserted() {
+				// A tear or pcscd going away drops the card: put it back, as
+				// a lab tech would, unless the driver is gone for good.
+				fmt.Fprintf(io.Stdout, "card dropped (%v); re-inserting\n", b.Err())
+				if err := b.Insert(5 * time.Second); err != nil {
+					return fmt.Errorf("vpcd went away: %w", err)
+				}
+			}
+		}
+	}
+	return cmd
+}
+
+// cardWaitVisible waits until PC/SC lists vpcd slot n with a card in it.
+func cardWaitVisible(ctx context.Context, n int) (string, error) {
+	pc, err := reader.Establish()
+	if err != nil {
+		return "", err
+	}
+	defer pc.Release()
+	wctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	for {
+		rs, err := pc.Readers()
+		if err != nil && !errors.Is(err, reader.ErrNoReaders) {
+			return "", err
+		}
+		if name, ok := lab.VirtualReaderName(rs, n); ok {
+			if err := pc.WaitForCard(wctx, name); err != nil {
+				return "", fmt.Errorf("pcscd does not see the card in %s: %w", name, err)
+			}
+			return name, nil
+		}
+		select {
+		case <-wctx.Done():
+			return "", fmt.Errorf("pcscd shows no vpcd reader for slot %d (readers %q): is the vsmartcard-vpcd driver installed?", n, rs)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
