@@ -309,3 +309,80 @@ func (k *Kit) WriteFiles(dir, clientPFXName, signerName, password string) (KitFi
 	}
 	return f, nil
 }
+
+// LoadKit reads a kit written by WriteFiles (same names and password), so a
+// simulator and its clients can share one PKI across processes.
+func LoadKit(dir, clientPFXName, signerName, password string) (*Kit, error) {
+	read := func(name string) ([]byte, error) {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return nil, fmt.Errorf("testpki: %w", err)
+		}
+		return b, nil
+	}
+	caFrom := func(certName string) (*CA, error) {
+		b, err := read(certName)
+		if err != nil {
+			return nil, err
+		}
+		c, err := rsasig.ParseCertificate(b)
+		if err != nil {
+			return nil, fmt.Errorf("testpki: %s: %w", certName, err)
+		}
+		return &CA{Cert: c}, nil // no key: a loaded CA cannot issue
+	}
+	pair := func(certName, keyName string, ca *CA) (*Leaf, error) {
+		cb, err := read(certName)
+		if err != nil {
+			return nil, err
+		}
+		kb, err := read(keyName)
+		if err != nil {
+			return nil, err
+		}
+		c, err := rsasig.ParseCertificate(cb)
+		if err != nil {
+			return nil, fmt.Errorf("testpki: %s: %w", certName, err)
+		}
+		k, err := rsasig.ParseAnyPrivateKey(kb)
+		if err != nil {
+			return nil, fmt.Errorf("testpki: %s: %w", keyName, err)
+		}
+		return &Leaf{Cert: c, Key: k, CA: ca}, nil
+	}
+	pfx := func(name string, ca *CA) (*Leaf, error) {
+		b, err := read(name)
+		if err != nil {
+			return nil, err
+		}
+		p, err := rsasig.ParsePFX(b, password)
+		if err != nil {
+			return nil, fmt.Errorf("testpki: %s: %w", name, err)
+		}
+		return &Leaf{Cert: p.Cert, Key: p.Key, CA: ca}, nil
+	}
+	k := &Kit{}
+	var err error
+	if k.CA, err = caFrom("ca.pem"); err != nil {
+		return nil, err
+	}
+	if k.OtherCA, err = caFrom("other-ca.pem"); err != nil {
+		return nil, err
+	}
+	if k.Server, err = pair("server.pem", "server-key.pem", k.CA); err != nil {
+		return nil, err
+	}
+	if k.Client, err = pfx(clientPFXName, k.CA); err != nil {
+		return nil, err
+	}
+	if k.Expired, err = pfx("client-expired.pfx", k.CA); err != nil {
+		return nil, err
+	}
+	if k.Foreign, err = pfx("client-other-ca.pfx", k.OtherCA); err != nil {
+		return nil, err
+	}
+	if k.Signer, err = pair(signerName+".pem", signerName+"-key.pem", k.CA); err != nil {
+		return nil, err
+	}
+	return k, nil
+}

@@ -92,3 +92,24 @@ func BenchmarkNewKit(b *testing.B) {
 		}
 	}
 }
+
+func TestLoadKitRoundTrip(t *testing.T) {
+	kit, err := testpki.NewKit(time.Now(), testpki.KitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := kit.WriteFiles(dir, "client.pfx", "mgw", "pw"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := testpki.LoadKit(dir, "client.pfx", "mgw", "pw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Client.Cert.Equal(kit.Client.Cert) || !got.Server.Cert.Equal(kit.Server.Cert) || !got.SignerKey().Equal(kit.SignerKey()) {
+		t.Fatal("loaded kit differs from the written one")
+	}
+	if _, err := testpki.LoadKit(dir, "client.pfx", "mgw", "wrong"); err == nil {
+		t.Fatal("kit loaded with the wrong password")
+	}
+}

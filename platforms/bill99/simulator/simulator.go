@@ -25,25 +25,25 @@ import (
 
 // Fault names (see Faults for what each breaks).
 const (
-	FaultNoClientCert    = "accept-no-client-cert"
-	FaultForeignCA       = "accept-foreign-ca"
-	FaultExpiredCert     = "accept-expired-cert"
-	FaultBothCodes       = "both-codes"
-	FaultReuseValidCode  = "reuse-validcode"
-	FaultTR3UTF8         = "tr3-signed-utf8"
-	FaultResendStops3    = "resend-stops-after-3"
-	FaultStorableLast6   = "storablepan-last6"
-	FaultDoubleCharge    = "duplicate-ref-double-charge"
-	FaultAnyCustomer     = "paytoken-any-customer"
-	FaultNeverSettles    = "pending-never-settles"
-	FaultNoHalfYear      = "query-ignores-half-year"
-	FaultTR4Any200       = "tr4-any-200"
-	FaultPciDelNoop      = "pci-del-keeps-binding"
-	FaultNoLengthCheck   = "no-length-check"
-	FaultRefMismatch     = "ref-mismatch-accepted"
-	FaultAnyNamespace    = "wrong-namespace-accepted"
-	FaultPhoneUnchecked  = "phone-not-checked"
-	FaultManyCardsBank   = "one-bank-many-cards"
+	FaultNoClientCert   = "accept-no-client-cert"
+	FaultForeignCA      = "accept-foreign-ca"
+	FaultExpiredCert    = "accept-expired-cert"
+	FaultBothCodes      = "both-codes"
+	FaultReuseValidCode = "reuse-validcode"
+	FaultTR3UTF8        = "tr3-signed-utf8"
+	FaultResendStops3   = "resend-stops-after-3"
+	FaultStorableLast6  = "storablepan-last6"
+	FaultDoubleCharge   = "duplicate-ref-double-charge"
+	FaultAnyCustomer    = "paytoken-any-customer"
+	FaultNeverSettles   = "pending-never-settles"
+	FaultNoHalfYear     = "query-ignores-half-year"
+	FaultTR4Any200      = "tr4-any-200"
+	FaultPciDelNoop     = "pci-del-keeps-binding"
+	FaultNoLengthCheck  = "no-length-check"
+	FaultRefMismatch    = "ref-mismatch-accepted"
+	FaultAnyNamespace   = "wrong-namespace-accepted"
+	FaultPhoneUnchecked = "phone-not-checked"
+	FaultManyCardsBank  = "one-bank-many-cards"
 )
 
 var faultList = []sim.Fault{
@@ -598,3 +598,15 @@ func readAll(r io.Reader) ([]byte, error) { return io.ReadAll(r) }
 // and returns how many attempts it made. Tests with a manual clock call it
 // after Advance; the background deliverer calls it too.
 func (s *Simulator) DeliverDue(ctx context.Context) int { return s.deliverDue(ctx) }
+
+// PKI file names, as the 99bill sandbox kit names them (§5.1).
+const (
+	ClientPFXName = "10411004511201290.pfx"
+	SignerName    = "mgw"
+)
+
+// WritePKI writes the simulator's PKI into dir so a client in another
+// process can connect (client .pfx, CA, mgw.cer...).
+func (s *Simulator) WritePKI(dir, password string) (testpki.KitFiles, error) {
+	return s.kit.WriteFiles(dir, ClientPFXName, SignerName, password)
+}
