@@ -196,6 +196,7 @@ func register(t conformance.Target) func() {
 		paritySpecs(get)
 		negativeSpecs(get)
 		wsdlSpecs(get)
+		strictSpecs(get)
 	})
 	return lazy.Close
 }
