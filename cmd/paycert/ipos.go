@@ -82,7 +82,7 @@ func iposLeaf(cat *catalog.Catalogue, it catalog.Interface) *Command {
 		target := fs.String("target", "", "iPos endpoint URL; empty: start the embedded simulator on loopback")
 		key := fs.String("key", "", "merchant MAC key (required with --target)")
 		timeout := fs.Duration("timeout", 15*time.Second, "time allowed for the exchange")
-		quiet := fs.Bool("quiet", false, "print only the decoded reply, not the exchange")
+		quiet := fs.Bool("quiet", false, "print only the result line, not the exchange")
 		vals := map[string]*string{}
 		for _, h := range iposHeaderFlags {
 			vals[h.path] = fs.String(h.flag, "", h.usage)

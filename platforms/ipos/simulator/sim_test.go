@@ -108,3 +108,53 @@ func TestVerifyCancelLedger(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// Audit is a real check: a simulator whose reversal forgets to restore the
+// voucher fails it, and a correct one passes the same sequence.
+func TestAuditDetectsLostMoney(t *testing.T) {
+	for _, fault := range []string{"", simulator.FaultReversalNoRestore, simulator.FaultCancelTwice} {
+		var faults []string
+		if fault != "" {
+			faults = []string{fault}
+		}
+		s, c := start(t, sim.Options{Faults: faults})
+		ctx := context.Background()
+		v := ipos.CardVerifyRequest{Header: header("2026030100011"), ValidInfo: simulator.VoucherAmount, TxAmt: "100"}.Request()
+		if _, err := c.Do(ctx, v); err != nil {
+			t.Fatal(err)
+		}
+		for i, seq := range []string{"2026030100012", "2026030100013"} {
+			iface := ipos.CardReversal
+			if i == 1 {
+				iface = ipos.CardCancel
+			}
+			_, _ = c.Do(ctx, ipos.CardUndoRequest{Interface: iface, Header: header(seq), ValidInfo: simulator.VoucherAmount,
+				OrgPosSeq: "2026030100011"}.Request())
+		}
+		err := s.Audit()
+		if (err != nil) != (fault != "") {
+			t.Errorf("fault %q: Audit() = %v", fault, err)
+		}
+	}
+}
+
+// Strict mode records what a client under test got wrong, and still answers.
+func TestStrictRecords(t *testing.T) {
+	s, c := start(t, sim.Options{Strict: true})
+	ctx := context.Background()
+	q := ipos.CardQueryRequest{Header: header("2026030100021"), ValidInfo: simulator.VoucherAmount}.Request()
+	if _, err := c.Do(ctx, q); err != nil || len(s.Violations()) != 0 {
+		t.Fatalf("conforming request: %v, violations %+v", err, s.Violations())
+	}
+	x, _ := q.With("pos_seq", "2026030100022").With("shop_extra", "1").AppendXML(nil)
+	if _, err := c.PostBody(ctx, ipos.CardQuery, ipos.FormBody(nil, []byte(simulator.FixtureKey), x), "text/plain"); err != nil {
+		t.Fatal(err)
+	}
+	rules := map[string]bool{}
+	for _, v := range s.Violations() {
+		rules[v.Rule] = true
+	}
+	if !rules["charset"] || !rules["unknown-element"] {
+		t.Errorf("violations %+v", s.Violations())
+	}
+}
