@@ -1,0 +1,126 @@
+package client_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"paycert/platforms/bill99"
+	"paycert/platforms/bill99/client"
+)
+
+func TestMerchantVerifiesBeforeAcknowledging(t *testing.T) {
+	k, _ := rsa.GenerateKey(rand.Reader, 2048)
+	other, _ := rsa.GenerateKey(rand.Reader, 2048)
+	m := client.NewMerchant(&k.PublicKey)
+	srv := httptest.NewServer(m)
+	defer srv.Close()
+	n := bill99.TxnResult{TxnType: "PUR", Amount: "1", MerchantID: "104110045112012", TerminalID: "00002012", EntryTime: "20260101000000",
+		ExternalRefNumber: "R", TransTime: "20260101000001", RefNumber: "000000000001", ResponseCode: "00", ResponseText: "交易成功"}
+	body, sig, _ := bill99.BuildTR3(k, n)
+	_, forged, _ := bill99.BuildTR3(other, n)
+	cases := []struct {
+		name   string
+		sig    string
+		status int
+	}{
+		{"platform signature", sig, 200},
+		{"other key", forged, 400},
+		{"no signature", "", 400},
+	}
+	for _, c := range cases {
+		status, reply, err := client.SendTR3(context.Background(), srv.Client(), srv.URL, body, c.sig, nil)
+		if err != nil || status != c.status {
+			t.Fatalf("%s: status %d err %v", c.name, status, err)
+		}
+		if c.status == 200 {
+			if err := bill99.CheckTR4(n, reply); err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+		}
+	}
+	if len(m.Notices()) != 1 || len(m.Rejected()) != 2 {
+		t.Fatalf("notices %d rejected %d", len(m.Notices()), len(m.Rejected()))
+	}
+}
+
+func TestDecodeSeparatesErrorClasses(t *testing.T) {
+	msg := bill99.NewMessage("1.0")
+	msg.AddNode(bill99.ElCardInfo).Add("responseCode", "00")
+	ok := bill99.Encode(msg)
+	cases := []struct {
+		name   string
+		status int
+		body   []byte
+		want   string
+	}{
+		{"500", 500, ok, "protocol"},
+		{"html", 200, []byte("<html/>"), "protocol"},
+		{"ok", 200, ok, ""},
+	}
+	for _, c := range cases {
+		_, err := client.Decode(bill99.IfCardInfo, c.status, c.body)
+		var pe *client.ProtocolError
+		switch {
+		case c.want == "" && err != nil, c.want == "protocol" && !errorsAs(err, &pe):
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+}
+
+func errorsAs(err error, pe **client.ProtocolError) bool {
+	p, ok := err.(*client.ProtocolError)
+	*pe = p
+	return ok
+}
+
+func TestRefGeneratorUnique(t *testing.T) {
+	g := client.NewRefGenerator("PREFIX-TOO-LONG-X")
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	var wg sync.WaitGroup
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 500; i++ {
+				r := g.Next()
+				mu.Lock()
+				if seen[r] || len(r) > 32 {
+					t.Errorf("duplicate or over-long ref %q", r)
+				}
+				seen[r] = true
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestPurchaseFactoryBuildsCompleteRequests(t *testing.T) {
+	var got []byte
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got, _ = io.ReadAll(r.Body) }))
+	defer srv.Close()
+	c := client.New(client.Config{URL: srv.URL, MerchantID: "104110045112012", TerminalID: "00002012"})
+	f := c.NewPurchaseFactory([]client.Payer{{"a", "8120000000000000001"}, {"b", "8120000000000000002"}}, "1.00", "L1")
+	req, body, ref, err := f.Next(context.Background())
+	if err != nil || req.URL.Path != bill99.PathPurchase || ref == "" {
+		t.Fatalf("%v %v %q", err, req.URL, ref)
+	}
+	if _, err := srv.Client().Do(req); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, body) || !bytes.Contains(body, []byte("<externalRefNumber>"+ref+"<")) {
+		t.Fatalf("sent body differs or lacks the ref: %s", got)
+	}
+	_, body2, ref2, _ := f.Next(context.Background())
+	if ref2 == ref || !bytes.Contains(body2, []byte("<customerId>b<")) {
+		t.Fatal("second request does not move on to the next payer with a new ref")
+	}
+}
