@@ -353,3 +353,28 @@ func TestReadResultsTruncated(t *testing.T) {
 		t.Fatal("missing file accepted")
 	}
 }
+
+// TestRunBoundedMemory: a target answering 1 MiB bodies costs the runner
+// at most DefaultMaxBody per request in flight and nothing per stored
+// result (successful results keep no body or headers).
+func TestRunBoundedMemory(t *testing.T) {
+	big := strings.Repeat("x", 1<<20)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Noise", strings.Repeat("h", 1000))
+		fmt.Fprintf(w, "ok %s", big)
+	}))
+	defer srv.Close()
+	out := filepath.Join(t.TempDir(), "big.bin")
+	if _, err := Run(context.Background(), echoScenario(srv.URL, 0, 0), Plan{Rate: 50, Duration: 500 * time.Millisecond, KeepAlive: true, Target: srv.URL, Output: out}); err != nil {
+		t.Fatal(err)
+	}
+	res := readAll(t, out)
+	for _, r := range res {
+		if r.BytesIn != DefaultMaxBody || len(r.Body) != 0 || r.Headers != nil {
+			t.Fatalf("result kept %d body bytes, %d headers; read %d bytes (cap %d)", len(r.Body), len(r.Headers), r.BytesIn, DefaultMaxBody)
+		}
+	}
+	if fi, _ := os.Stat(out); fi.Size() > int64(len(res))*400 {
+		t.Fatalf("results file %d bytes for %d results: bodies leaked into it", fi.Size(), len(res))
+	}
+}
