@@ -2,7 +2,9 @@ package simulator_test
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -106,5 +108,86 @@ func TestSignUpPurchaseQueryTR3(t *testing.T) {
 	tot := s.Totals()
 	if tot.Succeeded != 2 || tot.SucceededFen != 1334 || tot.DebitedFen != 1334 {
 		t.Fatalf("totals %+v", tot)
+	}
+}
+
+func TestStrictModeRecordsViolations(t *testing.T) {
+	for _, strict := range []bool{false, true} {
+		s, err := simulator.NewWithConfig(sim.Options{Strict: strict}, simulator.Config{NoNotifier: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := `<MasMessage xmlns="` + bill99.Namespace + `"><version>1.0</version><CardInfoContent><cardNo>6217003320034459100</cardNo><cardNo>1</cardNo><colour>red</colour></CardInfoContent></MasMessage>`
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequest("POST", bill99.PathQueryTxn, strings.NewReader(body)))
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), "<responseCode>00</responseCode>") {
+			t.Fatalf("lenient reply expected: %d %s", rec.Code, rec.Body)
+		}
+		rules := map[string]bool{}
+		for _, v := range s.Violations() {
+			rules[v.Rule] = true
+		}
+		want := strict
+		for _, r := range []string{"declaration", "field-duplicate", "field-unknown"} {
+			if rules[r] != want {
+				t.Errorf("strict=%v: rule %s recorded=%v", strict, r, rules[r])
+			}
+		}
+		s.Close()
+	}
+}
+
+func TestBackgroundNotifierDelivers(t *testing.T) {
+	s, err := simulator.New(sim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	m := client.NewMerchant(&s.PlatformKey().PublicKey)
+	hs := httptest.NewServer(m)
+	defer hs.Close()
+	s.SetMerchantTR3URL(simulator.DefaultMerchant, hs.URL)
+	msg := bill99.PurchaseRequest{MerchantID: simulator.DefaultMerchant, TerminalID: simulator.DefaultTerminal, CustomerID: "33150001",
+		ExternalRefNumber: "BG1", EntryTime: "20260301180000", Amount: "1", PayToken: "8120000002867710851"}.Message()
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest("POST", bill99.PathPurchase, strings.NewReader(string(bill99.Encode(msg)))))
+	r, err := bill99.DecodeReply(bill99.IfPurchase, rec.Body.Bytes())
+	if err != nil || !r.Result.OK() {
+		t.Fatalf("purchase: %v %s", err, rec.Body)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for len(m.NoticesFor(r.Get("refNumber"))) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if len(m.NoticesFor(r.Get("refNumber"))) != 1 {
+		t.Fatal("the configured tr3 address got no notice from the background deliverer")
+	}
+}
+
+func TestSeedBindingsAndAudit(t *testing.T) {
+	s, err := simulator.NewWithConfig(sim.Options{}, simulator.Config{NoNotifier: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	bs, err := s.SeedBindings(simulator.DefaultMerchant, 50)
+	if err != nil || len(bs) != 50 {
+		t.Fatal(err)
+	}
+	for i, b := range bs {
+		msg := bill99.PurchaseRequest{MerchantID: simulator.DefaultMerchant, TerminalID: simulator.DefaultTerminal, CustomerID: b.CustomerID,
+			ExternalRefNumber: fmt.Sprintf("S%d", i), EntryTime: "20260301180000", Amount: "2.50", PayToken: b.PayToken}.Message()
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequest("POST", bill99.PathPurchase, strings.NewReader(string(bill99.Encode(msg)))))
+		if c, code, _ := bill99.Classify(bill99.IfPurchase, rec.Body.Bytes()); c != bill99.ClassSuccess {
+			t.Fatalf("seeded purchase %d: %v %s", i, c, code)
+		}
+	}
+	tot := s.Totals()
+	if tot.Succeeded != 50 || tot.DebitedFen != 12500 || tot.CreditedFen != 12500 {
+		t.Fatalf("totals %+v", tot)
+	}
+	if err := s.Audit(); err != nil {
+		t.Fatal(err)
 	}
 }
