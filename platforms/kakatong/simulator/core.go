@@ -28,7 +28,7 @@ func (s *Simulator) result(method, lang, code string, raw map[string]string, fie
 	for _, k := range []string{"CARDNO", "IDNUM", "POSCODE"} {
 		p[k] = clean(raw[k])
 	}
-	text := kakatong.Text(kakatong.CodeOf(code), s.lang(lang), fields["IDNum"])
+	text := kakatong.Text(s.code(code), s.lang(lang), fields["IDNum"])
 	switch method {
 	case kakatong.MethodTrade, kakatong.MethodStream:
 		rec.Set("PayInForm", code)
@@ -68,6 +68,14 @@ func (s *Simulator) result(method, lang, code string, raw map[string]string, fie
 		}
 	}
 	return outcome{method: method, lang: lang, records: []kakatong.Record{rec}}
+}
+
+// code returns the catalogue entry of a code (cached: this is the hot path).
+func (s *Simulator) code(code string) kakatong.Code {
+	if c, ok := s.codes[code]; ok {
+		return c
+	}
+	return kakatong.CodeOf(code)
 }
 
 // clean keeps an echoed request value only when it is printable text of
@@ -330,26 +338,26 @@ func (s *Simulator) record(t *trade) *trade {
 	return t
 }
 
-// isDup applies the duplicate rule (E-KAKATONG-DUPLICATE).
+// dupKey is the duplicate rule's key (E-KAKATONG-DUPLICATE); pos "" for
+// the index that ignores the terminal (used only by a fault).
+func dupKey(card, pos string, row kakatong.Row, amount int64) string {
+	return card + "|" + pos + "|" + row.Type + "|" + row.Mode + "|" + strconv.FormatInt(amount, 10)
+}
+
+// isDup applies the duplicate rule. Only the latest trade of a key needs
+// looking at: an earlier one of the same key is at least 24 h older than
+// it (else the later one would have been a duplicate), so if the latest
+// was reversed the earlier one is out of the window too.
 func (s *Simulator) isDup(c *card, pos string, row kakatong.Row, amount int64, now time.Time) bool {
 	window := 24 * time.Hour
 	if s.faults.Has(FaultDupWindow23h) {
 		window = 23 * time.Hour
 	}
-	for i := len(c.trades) - 1; i >= 0; i-- {
-		t := c.trades[i]
-		age := now.Sub(t.Time)
-		if age >= 48*time.Hour {
-			break
-		}
-		if t.Reversed || t.Row.Type != row.Type || t.Row.Mode != row.Mode || t.Amount != amount {
-			continue
-		}
-		if (t.Pos == pos || s.faults.Has(FaultDupIgnoresTerm)) && age < window {
-			return true
-		}
+	t := s.dup[dupKey(c.No, pos, row, amount)]
+	if s.faults.Has(FaultDupIgnoresTerm) {
+		t = s.dupAnyPos[dupKey(c.No, "", row, amount)]
 	}
-	return false
+	return t != nil && !t.Reversed && now.Sub(t.Time) < window
 }
 
 func (s *Simulator) money(mer *merchant, t TerminalSpec, c *card, row kakatong.Row, amount int64, p, fields map[string]string) outcome {
@@ -451,6 +459,8 @@ func (s *Simulator) money(mer *merchant, t TerminalSpec, c *card, row kakatong.R
 	mer.Prepaid += tr.MerDelta
 	tr.BalAfter = c.Balance
 	s.record(tr)
+	s.dup[dupKey(c.No, t.PosCode, row, amount)] = tr
+	s.dupAnyPos[dupKey(c.No, "", row, amount)] = tr
 	if orig != nil {
 		tr.UndoOf = orig.Stance
 		orig.UndoneBy = tr.Stance

@@ -141,7 +141,7 @@ func (s *Simulator) renderREST(out outcome) []byte {
 		var rec kakatong.Record
 		rec.Set(kakatong.CodeField(out.method), out.licence)
 		if out.method == kakatong.MethodTrade || out.method == kakatong.MethodStream {
-			rec.Set("PayInResult", kakatong.Text(kakatong.CodeOf(out.licence), s.lang(out.lang), ""))
+			rec.Set("PayInResult", kakatong.Text(s.code(out.licence), s.lang(out.lang), ""))
 		}
 		recs = []kakatong.Record{rec}
 	}

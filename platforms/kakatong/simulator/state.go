@@ -138,6 +138,11 @@ type Simulator struct {
 	seq       int
 	termDay   map[string]*dayCount // pos|day
 	merchDay  map[string]int       // copno|day
+	// dup and dupAnyPos index the latest successful money trade per
+	// duplicate key (with and without the terminal), so the duplicate rule
+	// costs one lookup however many trades a load run leaves on a card.
+	dup, dupAnyPos map[string]*trade
+	codes          map[string]kakatong.Code
 }
 
 type dayCount struct {
@@ -163,6 +168,10 @@ func New(o sim.Options) (*Simulator, error) {
 		merchants: map[string]*merchant{}, terminals: map[string]TerminalSpec{}, licences: map[string]LicenceSpec{},
 		cards: map[string]*card{}, items: map[string]item{}, byStance: map[string]*trade{},
 		termDay: map[string]*dayCount{}, merchDay: map[string]int{},
+		dup: map[string]*trade{}, dupAnyPos: map[string]*trade{}, codes: map[string]kakatong.Code{},
+	}
+	for _, c := range kakatong.Catalogue().Codes {
+		s.codes[c.Code] = c
 	}
 	if s.logf == nil {
 		s.logf = func(string, ...any) {}
