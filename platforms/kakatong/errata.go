@@ -70,5 +70,14 @@ func errata() []catalog.Erratum {
 			Reading: "merchant 1155 (the seed's accounts) is not in test mode so a suite can run more than 100 trades; merchant 1160 is in test mode and provokes 68", Where: simp},
 		{ID: "E-KAKATONG-TEST-CARDS", Seed: "000 测试实例",
 			Issue: "the test cards are listed as 126-133 but the samples activate 125", Reading: "125 is in the fixture, not yet active; 126-133 are active with password 111111", Where: simp},
+		{ID: "E-KAKATONG-CTREQUEST-ROWS", Seed: "000 交易类型一览表 vs cTRequest parameters",
+			Issue:   "the table lists bind (2200), password (4400), activation (0001), stream (0012) and stream return (0002) rows, but cTRequest has no IDNUM, OLD_PWD or NEW_PWD and the outputs of 0002/0400 are \"无\"",
+			Reading: "cTRequest accepts IDNUM, OLD_PWD and NEW_PWD for those rows and answers them like bCRequest/rSCardPwd/aCRequest (in PayInForm); 0012/0 answers the card's stream; 0002/1 answers 11 and moves nothing", Where: simp},
+		{ID: "E-KAKATONG-PWD-RESET", Seed: "000 重置卡密码 sample",
+			Issue:   "one method serves change and reset; the sample resets with OLD_PWD empty",
+			Reading: "an empty OLD_PWD resets (47), a given one must match (45, else 46); NEW_PWD must be 6 digits, else 00", Where: simp},
+		{ID: "E-KAKATONG-ERROR-SHAPES", Seed: "000 (not specified)",
+			Issue:   "the seed shows no error reply for an unknown method, a malformed query or a bad SOAP envelope",
+			Reading: "an unknown method, a repeated parameter or bad %-encoding gets 非法操作 in a cTRequest-shaped record; tSRequest errors carry PayInForm and PayInResult; a SOAP 1.1 or malformed envelope gets a SOAP 1.2 fault with HTTP 400 (SOAP 1.2 asks 500 for VersionMismatch; paycert never answers bad input with a 5xx)", Where: simp},
 	}
 }
