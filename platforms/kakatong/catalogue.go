@@ -38,16 +38,16 @@ func Catalogue() *catalog.Catalogue {
 // CodeOf returns the catalogue entry for code (an unknown code gets the
 // catch-all 非法操作 text, as the seed's "其他" row says).
 func CodeOf(code string) Code {
-	for _, c := range codes() {
+	all := codes()
+	for _, c := range all {
 		if c.Code == code {
 			return c
 		}
 	}
-	c := codes()
-	for _, k := range c {
-		if k.Code == CodeIllegal {
-			k.Code = code
-			return k
+	for _, c := range all {
+		if c.Code == CodeIllegal {
+			c.Code = code
+			return c
 		}
 	}
 	return Code{Code: code}
