@@ -47,7 +47,7 @@ Examples:
 		}
 		root.Subs = append(root.Subs, bill99Leaf(it))
 	}
-	root.Subs = append(root.Subs, bill99PKICommand(), bill99TR3Command())
+	root.Subs = append(root.Subs, bill99ServeCommand(), bill99PKICommand(), bill99TR3Command())
 	return root
 }
 
@@ -206,10 +206,74 @@ func bill99Target(url, pfxPath, password, caPath string, io IO) (string, *tls.Co
 		s.Close()
 		return "", nil, nil, err
 	}
-	kit := s.Kit()
-	pfx := &rsasig.PFX{Key: kit.Client.Key, Cert: kit.Client.Cert}
 	fmt.Fprintf(io.Stderr, "embedded 99bill simulator at %s\n", srv.URL)
-	return srv.URL, b99client.TLSConfig(pfx, kit.CA.Pool()), func() { srv.Close(); s.Close() }, nil
+	return srv.URL, s.ClientTLS(), func() { srv.Close(); s.Close() }, nil
+}
+
+func bill99ServeCommand() *Command {
+	cmd := &Command{
+		Name:    "serve",
+		Summary: "Serve the 99bill simulator with a PKI a client in another process can load",
+		Usage:   "bill99 serve --pki DIR [--listen 127.0.0.1:8443] [--strict] [--fault NAME]...",
+		Help: `Like 'paycert sim bill99', but the PKI lives in DIR: loaded when DIR holds a kit
+(written by 'paycert bill99 pki' or an earlier serve), generated and written there
+otherwise. Point the client under test at 10411004511201290.pfx (password --password)
+and trust ca.pem; its TR3 endpoint verifies with mgw.cer. SMS codes are printed on
+stderr. TR3s are delivered by the wall clock. Strict mode prints the violations at
+the end and exits 1 when there were any.
+
+Examples:
+  paycert bill99 serve --pki ./pki --listen 127.0.0.1:8443
+  paycert bill99 serve --pki ./pki --strict --fault both-codes`,
+	}
+	cmd.Run = func(ctx context.Context, io IO, args []string) error {
+		fs := NewFlagSet(cmd, io)
+		dir := fs.String("pki", "", "directory holding (or receiving) the kit")
+		password := fs.String("password", "changeit", "password of the .pfx bundles")
+		listen := fs.String("listen", "127.0.0.1:0", "loopback address to serve on")
+		strict := fs.Bool("strict", false, "strict-mock mode: record every violation in incoming requests")
+		var faults multiFlag
+		fs.Var(&faults, "fault", "switch on a named fault (repeatable)")
+		pos, err := ParseFlags(fs, args)
+		if err != nil {
+			return err
+		}
+		if *dir == "" || len(pos) > 0 {
+			return Usagef("give --pki DIR and no arguments")
+		}
+		kit, err := testpki.LoadKit(*dir, b99sim.ClientPFXName, b99sim.SignerName, *password)
+		if err != nil {
+			if kit, err = testpki.NewKit(time.Now(), testpki.KitOptions{ClientCN: b99sim.DefaultMerchant, SignerCN: b99sim.SignerName}); err != nil {
+				return err
+			}
+			if _, err := kit.WriteFiles(*dir, b99sim.ClientPFXName, b99sim.SignerName, *password); err != nil {
+				return err
+			}
+			fmt.Fprintf(io.Stdout, "wrote a new PKI into %s\n", *dir)
+		}
+		s, err := b99sim.NewWithConfig(sim.Options{Faults: faults, Strict: *strict,
+			Logf: func(f string, a ...any) { fmt.Fprintf(io.Stderr, f+"\n", a...) }}, b99sim.Config{Kit: kit})
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		srv, err := sim.Start(s, sim.ListenOptions{Addr: *listen})
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		fmt.Fprintf(io.Stdout, "bill99 simulator serving at %s (PKI %s, strict=%v, faults=%s); Ctrl-C to stop\n", srv.URL, *dir, *strict, strings.Join(faults, ","))
+		<-ctx.Done()
+		if v := s.Violations(); len(v) > 0 {
+			for _, x := range v {
+				fmt.Fprintf(io.Stdout, "violation: %s %s: %s\n", x.Interface, x.Rule, x.Detail)
+			}
+			return &ExitError{Code: 1, Err: fmt.Errorf("%d violation(s) recorded", len(v))}
+		}
+		fmt.Fprintln(io.Stdout, "stopped; no violations recorded")
+		return nil
+	}
+	return cmd
 }
 
 func bill99PKICommand() *Command {

@@ -610,3 +610,10 @@ const (
 func (s *Simulator) WritePKI(dir, password string) (testpki.KitFiles, error) {
 	return s.kit.WriteFiles(dir, ClientPFXName, SignerName, password)
 }
+
+// ClientTLS is the merchant side of the mutual TLS for this simulator: the
+// kit's valid client certificate and its CA as the only trusted root (what a
+// load generator or an in-process client needs).
+func (s *Simulator) ClientTLS() *tls.Config {
+	return &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{s.kit.Client.TLS()}, RootCAs: s.kit.CA.Pool()}
+}
