@@ -49,15 +49,17 @@ Examples:
 	return root
 }
 
-// headerPaths are the request elements the flags fill.
-var iposHeaderFlags = []struct{ path, flag, usage string }{
-	{"isspid", "isspid", "merchant id (isspid)"},
-	{"system_id", "system-id", "system id (system_id)"},
-	{"store_id", "store-id", "store id (store_id)"},
-	{"pos_id", "pos-id", "terminal id (pos_id)"},
-	{"pos_seq", "pos-seq", "terminal serial number (pos_seq); default: generated from the clock, 17 digits"},
-	{"user_id", "user-id", "operator id (user_id)"},
-	{"transaction_id", "transaction-id", "request serial (transaction_id); default: like pos_seq"},
+// iposHeaderFlags are the request elements the flags fill.
+func iposHeaderFlags() []struct{ path, flag, usage string } {
+	return []struct{ path, flag, usage string }{
+		{"isspid", "isspid", "merchant id (isspid)"},
+		{"system_id", "system-id", "system id (system_id)"},
+		{"store_id", "store-id", "store id (store_id)"},
+		{"pos_id", "pos-id", "terminal id (pos_id)"},
+		{"pos_seq", "pos-seq", "terminal serial number (pos_seq); default: generated from the clock, 17 digits"},
+		{"user_id", "user-id", "operator id (user_id)"},
+		{"transaction_id", "transaction-id", "request serial (transaction_id); default: like pos_seq"},
+	}
 }
 
 func iposLeaf(cat *catalog.Catalogue, it catalog.Interface) *Command {
@@ -84,7 +86,7 @@ func iposLeaf(cat *catalog.Catalogue, it catalog.Interface) *Command {
 		timeout := fs.Duration("timeout", 15*time.Second, "time allowed for the exchange")
 		quiet := fs.Bool("quiet", false, "print only the result line, not the exchange")
 		vals := map[string]*string{}
-		for _, h := range iposHeaderFlags {
+		for _, h := range iposHeaderFlags() {
 			vals[h.path] = fs.String(h.flag, "", h.usage)
 		}
 		pos, err := ParseFlags(fs, args)
@@ -207,7 +209,7 @@ func iposRequest(it catalog.Interface, vals map[string]*string, args []string) (
 		leaf[l] = append(leaf[l], p)
 	}
 	req := ipos.Request{Interface: it.Name}
-	for _, h := range iposHeaderFlags {
+	for _, h := range iposHeaderFlags() {
 		if table[h.path] && *vals[h.path] != "" {
 			req = req.With(h.path, *vals[h.path])
 		}

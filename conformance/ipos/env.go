@@ -43,9 +43,9 @@ func Suite() conformance.Suite {
 	return conformance.Suite{Platform: proto.Platform, Register: register}
 }
 
-// start is the simulated time of the embedded simulator: a fixed instant,
-// so expiry and daily dates do not depend on when the suite runs.
-var simStart = time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC) // 10:00 in Beijing
+// simStart is the simulated time of the embedded simulator: a fixed
+// instant, so expiry and daily dates do not depend on when the suite runs.
+func simStart() time.Time { return time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC) } // 10:00 in Beijing
 
 type env struct {
 	target   conformance.Target
@@ -69,7 +69,7 @@ func newEnv(t conformance.Target) (*env, func() error, error) {
 	if !t.Embedded() {
 		return e, func() error { return nil }, nil
 	}
-	e.clock = sim.NewManualClock(simStart)
+	e.clock = sim.NewManualClock(simStart())
 	s, err := simulator.New(sim.Options{Clock: e.clock, Faults: t.Faults, Strict: t.Strict})
 	if err != nil {
 		return nil, nil, fmt.Errorf("ipos simulator: %w", err)
@@ -122,7 +122,7 @@ func (e *env) amountVoucher(balance int64) string {
 	}
 	code := fmt.Sprintf("6%015d", e.n.Add(1))
 	must(e.sim.AddVoucher(simulator.VoucherSpec{Code: code, Kind: simulator.KindAmount, Balance: balance, Price: balance,
-		Expires: simStart.AddDate(1, 0, 0)}))
+		Expires: simStart().AddDate(1, 0, 0)}))
 	return code
 }
 
@@ -132,7 +132,7 @@ func (e *env) timesVoucher(uses int64) string {
 	}
 	code := fmt.Sprintf("7%015d", e.n.Add(1))
 	must(e.sim.AddVoucher(simulator.VoucherSpec{Code: code, Kind: simulator.KindTimes, Balance: uses, Price: 1500,
-		Expires: simStart.AddDate(1, 0, 0)}))
+		Expires: simStart().AddDate(1, 0, 0)}))
 	return code
 }
 
@@ -142,7 +142,7 @@ func (e *env) giftCash(amount int64) string {
 	}
 	code := fmt.Sprintf("8%011d", e.n.Add(1))
 	must(e.sim.AddGiftCard(e.isspid, simulator.GiftCardSpec{Code: code, Type: 3, Amount: amount, Title: "测试储值礼品卡",
-		Begin: simStart.Add(-time.Hour), End: simStart.AddDate(1, 0, 0)}))
+		Begin: simStart().Add(-time.Hour), End: simStart().AddDate(1, 0, 0)}))
 	return code
 }
 

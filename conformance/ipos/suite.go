@@ -730,46 +730,52 @@ func baseRequest(e *env, iface string) proto.Request {
 
 // primary is a required element of each interface's own, and the code its
 // absence gets.
-var primaryField = map[string][2]string{
-	proto.BindPos:             {"store_info/store_name", proto.CodeStoreName},
-	proto.CardQuery:           {"card_query_request/valid_info", proto.CodeValidInfo},
-	proto.CardVerify:          {"card_verify_request/valid_info", proto.CodeValidInfo},
-	proto.CardCancel:          {"card_cancel_request/org_pos_seq", proto.CodeOrgPosSeq},
-	proto.CardReversal:        {"card_reversal_request/org_pos_seq", proto.CodeOrgPosSeq},
-	proto.CardDaily:           {"card_daily_request/daily_day", proto.CodeDailyDay},
-	proto.WecardGetCodeInfo:   {"code", proto.CodeFailed},
-	proto.WecardGetTraceList:  {"s_time", proto.CodeSTime}, // e_time alone: s_time is missing
-	proto.WecardPosCancelCard: {"code", proto.CodeFailed},
-	proto.WecardGetPosSeqInfo: {"pos_seq", proto.CodeFailed},
-	proto.WecardPosReturnd:    {"org_pos_seq", proto.CodeOrgPosSeq},
-	proto.WecardPosRevoke:     {"consume_source", proto.CodeFailed},
+func primaryField() map[string][2]string {
+	return map[string][2]string{
+		proto.BindPos:             {"store_info/store_name", proto.CodeStoreName},
+		proto.CardQuery:           {"card_query_request/valid_info", proto.CodeValidInfo},
+		proto.CardVerify:          {"card_verify_request/valid_info", proto.CodeValidInfo},
+		proto.CardCancel:          {"card_cancel_request/org_pos_seq", proto.CodeOrgPosSeq},
+		proto.CardReversal:        {"card_reversal_request/org_pos_seq", proto.CodeOrgPosSeq},
+		proto.CardDaily:           {"card_daily_request/daily_day", proto.CodeDailyDay},
+		proto.WecardGetCodeInfo:   {"code", proto.CodeFailed},
+		proto.WecardGetTraceList:  {"s_time", proto.CodeSTime}, // e_time alone: s_time is missing
+		proto.WecardPosCancelCard: {"code", proto.CodeFailed},
+		proto.WecardGetPosSeqInfo: {"pos_seq", proto.CodeFailed},
+		proto.WecardPosReturnd:    {"org_pos_seq", proto.CodeOrgPosSeq},
+		proto.WecardPosRevoke:     {"consume_source", proto.CodeFailed},
+	}
 }
 
 // overLong is a field of each interface sent one character past its table
 // length (past the code's limit too, erratum E-IPOS-LEN-LIMITS).
-var overLong = map[string][3]string{
-	proto.BindPos:             {"store_info/store_id", strings.Repeat("1", 21), proto.CodeStoreID},
-	proto.CardQuery:           {"pos_id", strings.Repeat("1", 21), proto.CodePosID},
-	proto.CardVerify:          {"card_verify_request/valid_info", strings.Repeat("1", 257), proto.CodeValidInfo},
-	proto.CardCancel:          {"card_cancel_request/org_pos_seq", strings.Repeat("1", 33), proto.CodeOrgPosSeq},
-	proto.CardReversal:        {"pos_seq", strings.Repeat("1", 33), proto.CodePosSeq},
-	proto.CardDaily:           {"card_daily_request/daily_day", "202603011", proto.CodeDailyDay},
-	proto.WecardGetCodeInfo:   {"system_id", "88888", proto.CodeSystemIDFormat},
-	proto.WecardGetTraceList:  {"e_time", "201902140", proto.CodeSTime},
-	proto.WecardPosCancelCard: {"pos_id", strings.Repeat("1", 21), proto.CodePosID},
-	proto.WecardGetPosSeqInfo: {"pos_seq", strings.Repeat("1", 33), proto.CodePosSeq},
-	proto.WecardPosReturnd:    {"store_id", strings.Repeat("1", 21), proto.CodeStoreID},
-	proto.WecardPosRevoke:     {"isspid", "394930021", proto.CodeISSPIDFormat},
+func overLong() map[string][3]string {
+	return map[string][3]string{
+		proto.BindPos:             {"store_info/store_id", strings.Repeat("1", 21), proto.CodeStoreID},
+		proto.CardQuery:           {"pos_id", strings.Repeat("1", 21), proto.CodePosID},
+		proto.CardVerify:          {"card_verify_request/valid_info", strings.Repeat("1", 257), proto.CodeValidInfo},
+		proto.CardCancel:          {"card_cancel_request/org_pos_seq", strings.Repeat("1", 33), proto.CodeOrgPosSeq},
+		proto.CardReversal:        {"pos_seq", strings.Repeat("1", 33), proto.CodePosSeq},
+		proto.CardDaily:           {"card_daily_request/daily_day", "202603011", proto.CodeDailyDay},
+		proto.WecardGetCodeInfo:   {"system_id", "88888", proto.CodeSystemIDFormat},
+		proto.WecardGetTraceList:  {"e_time", "201902140", proto.CodeSTime},
+		proto.WecardPosCancelCard: {"pos_id", strings.Repeat("1", 21), proto.CodePosID},
+		proto.WecardGetPosSeqInfo: {"pos_seq", strings.Repeat("1", 33), proto.CodePosSeq},
+		proto.WecardPosReturnd:    {"store_id", strings.Repeat("1", 21), proto.CodeStoreID},
+		proto.WecardPosRevoke:     {"isspid", "394930021", proto.CodeISSPIDFormat},
+	}
 }
 
 // utf8Field is a text field of each interface: a single CJK character in
 // UTF-8 (3 bytes) before '<' can never be valid GBK.
-var utf8Field = map[string]string{
-	proto.BindPos: "store_info/store_name", proto.CardQuery: "user_id", proto.CardVerify: "user_id",
-	proto.CardCancel: "user_id", proto.CardReversal: "user_id", proto.CardDaily: "user_id",
-	proto.WecardGetCodeInfo: "transaction_id", proto.WecardGetTraceList: "transaction_id",
-	proto.WecardPosCancelCard: "consume_source", proto.WecardGetPosSeqInfo: "transaction_id",
-	proto.WecardPosReturnd: "consume_source", proto.WecardPosRevoke: "consume_source",
+func utf8Field() map[string]string {
+	return map[string]string{
+		proto.BindPos: "store_info/store_name", proto.CardQuery: "user_id", proto.CardVerify: "user_id",
+		proto.CardCancel: "user_id", proto.CardReversal: "user_id", proto.CardDaily: "user_id",
+		proto.WecardGetCodeInfo: "transaction_id", proto.WecardGetTraceList: "transaction_id",
+		proto.WecardPosCancelCard: "consume_source", proto.WecardGetPosSeqInfo: "transaction_id",
+		proto.WecardPosReturnd: "consume_source", proto.WecardPosRevoke: "consume_source",
+	}
 }
 
 func xmlOf(r proto.Request) []byte {
@@ -787,21 +793,21 @@ func negativesFor(iface string) []negative {
 			return form(e, x[:len(x)-len("</business_trans>")+3])
 		}},
 		{"UTF-8 bytes declared GBK", proto.CodeBadXML, func(e *env, b proto.Request) []byte {
-			x := xmlOf(b.With(utf8Field[iface], "X"))
+			x := xmlOf(b.With(utf8Field()[iface], "X"))
 			x = bytes.Replace(x, []byte(">X<"), []byte(">店<"), 1)
 			return form(e, x)
 		}},
 		{"missing system_id", proto.CodeSystemIDEmpty, func(e *env, b proto.Request) []byte {
 			return form(e, xmlOf(b.Without("system_id")))
 		}},
-		{"missing " + primaryField[iface][0], primaryField[iface][1], func(e *env, b proto.Request) []byte {
+		{"missing " + primaryField()[iface][0], primaryField()[iface][1], func(e *env, b proto.Request) []byte {
 			if iface == proto.WecardGetTraceList {
 				return form(e, xmlOf(b.With("e_time", e.today())))
 			}
-			return form(e, xmlOf(b.Without(primaryField[iface][0])))
+			return form(e, xmlOf(b.Without(primaryField()[iface][0])))
 		}},
-		{"over-long " + overLong[iface][0], overLong[iface][2], func(e *env, b proto.Request) []byte {
-			r := b.With(overLong[iface][0], overLong[iface][1])
+		{"over-long " + overLong()[iface][0], overLong()[iface][2], func(e *env, b proto.Request) []byte {
+			r := b.With(overLong()[iface][0], overLong()[iface][1])
 			if iface == proto.WecardGetTraceList {
 				r = r.With("s_time", "201902140")
 			}
@@ -883,7 +889,7 @@ func strictMock(cat *catalog.Catalogue, ep **env) {
 		It("records the violations of a client under test, and none for a conforming one", func() {
 			e := *ep
 			conformance.SkipUnlessEmbedded(e.target, "strict mode is a simulator feature")
-			s, err := simulator.New(sim.Options{Clock: sim.NewManualClock(simStart), Strict: true})
+			s, err := simulator.New(sim.Options{Clock: sim.NewManualClock(simStart()), Strict: true})
 			Expect(err).NotTo(HaveOccurred())
 			srv, err := sim.Start(s, sim.ListenOptions{})
 			Expect(err).NotTo(HaveOccurred())

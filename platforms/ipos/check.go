@@ -19,9 +19,12 @@ const DayLayout = "20060102"
 
 // Length limits that errata replace (E-IPOS-REDEEM-POSSEQ-LEN,
 // E-IPOS-GOODS-NO-LEN): the table's figure contradicts its own sample.
-var erratumMaxLen = map[string]int{
-	Root + "/verify_info/redeem/pos_seq":            32,
-	Root + "/daily_info/goods_list/goods_custom_no": 32,
+func erratumMaxLen(path string) (int, bool) {
+	switch path {
+	case Root + "/verify_info/redeem/pos_seq", Root + "/daily_info/goods_list/goods_custom_no":
+		return 32, true
+	}
+	return 0, false
 }
 
 // CheckResult checks what every reply must carry whatever its outcome: the
@@ -94,7 +97,7 @@ func CheckReply(cat *catalog.Catalogue, req Request, r *Reply) error {
 			continue
 		}
 		max := f.MaxLen
-		if m, ok := erratumMaxLen[f.Path]; ok {
+		if m, ok := erratumMaxLen(f.Path); ok {
 			max = m
 		}
 		for _, n := range nodes {
