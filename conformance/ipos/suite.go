@@ -397,7 +397,7 @@ func provokers() map[string]provoker {
 			x := []byte(`<?xml version="1.0" encoding="GBK"?><business_trans><request_type>card_query_request</request_type><isspid>` + e.isspid + `</isspid>`)
 			return e.client().PostXML(context.Background(), proto.CardQuery, x)
 		}},
-		proto.CodeMethod: {"card_refund", "", func(e *env) (*client.Response, error) {
+		proto.CodeMethod: {proto.CardQuery, "", func(e *env) (*client.Response, error) {
 			return send(e, proto.Request{Interface: "card_refund", Values: queryReq(e, "1000000000000001").Values})
 		}},
 		proto.CodeSystemIDFormat: {proto.CardQuery, "", func(e *env) (*client.Response, error) {
@@ -510,7 +510,7 @@ func codeTable(cat *catalog.Catalogue, ep **env) {
 		Expect(resp.Reply).NotTo(BeNil(), "the reply must be an iPos reply: %q", resp.Body)
 		Expect(proto.CheckResult(resp.Reply)).To(Succeed())
 		Expect(resp.Reply.Result.ID).To(Equal(code), "result/id must be %s (%s, 002 §5); comment was %q", code, k.Text, resp.Reply.Result.Comment)
-		if p.iface != "card_refund" && resp.Reply.ResponseType != "" {
+		if code != proto.CodeMethod && resp.Reply.ResponseType != "" {
 			Expect(resp.Reply.ResponseType).To(Equal(proto.ResponseType(p.iface)))
 		}
 	}, entries)
@@ -758,7 +758,7 @@ func overLong() map[string][3]string {
 		proto.CardReversal:        {"pos_seq", strings.Repeat("1", 33), proto.CodePosSeq},
 		proto.CardDaily:           {"card_daily_request/daily_day", "202603011", proto.CodeDailyDay},
 		proto.WecardGetCodeInfo:   {"system_id", "88888", proto.CodeSystemIDFormat},
-		proto.WecardGetTraceList:  {"e_time", "201902140", proto.CodeSTime},
+		proto.WecardGetTraceList:  {"s_time", "201902140", proto.CodeSTime},
 		proto.WecardPosCancelCard: {"pos_id", strings.Repeat("1", 21), proto.CodePosID},
 		proto.WecardGetPosSeqInfo: {"pos_seq", strings.Repeat("1", 33), proto.CodePosSeq},
 		proto.WecardPosReturnd:    {"store_id", strings.Repeat("1", 21), proto.CodeStoreID},
@@ -809,7 +809,7 @@ func negativesFor(iface string) []negative {
 		{"over-long " + overLong()[iface][0], overLong()[iface][2], func(e *env, b proto.Request) []byte {
 			r := b.With(overLong()[iface][0], overLong()[iface][1])
 			if iface == proto.WecardGetTraceList {
-				r = r.With("s_time", "201902140")
+				r = r.With("e_time", e.today())
 			}
 			return form(e, xmlOf(r))
 		}},
