@@ -29,7 +29,7 @@ Examples:
   paycert sim ipos --listen 127.0.0.1:8081
   paycert sim bill99 --listen 127.0.0.1:8443 --strict
   paycert sim hzcard --list-faults
-  paycert sim kakatong --fault duplicate-window-23h`,
+  paycert sim kakatong --fault dup-window-23h`,
 	}
 	cmd.Run = func(ctx context.Context, io IO, args []string) error {
 		fs := NewFlagSet(cmd, io)
