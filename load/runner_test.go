@@ -90,7 +90,9 @@ func TestRunHTTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := rep.ScenarioStats()
-	if s == nil || s.Requests < 190 || s.Requests > 212 {
+	// ~200 asked; the bound is 1.05×rate×duration+10 = 220. The low end
+	// allows for a shared machine's stalls.
+	if s == nil || s.Requests < 150 || s.Requests > 220 {
 		t.Fatalf("requests = %+v, want ~200", s)
 	}
 	// Every tenth id is a business failure: about 90% success, named.
@@ -293,7 +295,8 @@ func TestRunFlow(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "flow.bin")
 	slo := &SLO{Scenarios: map[string]ScenarioSLO{"flowy": {Steps: map[string]Thresholds{"request": {MinSuccess: 0.99}}}}}
-	rep, err := Run(context.Background(), sc, Plan{Rate: 100, Duration: time.Second, Output: out, SLO: slo})
+	// The rate check is loosened: this test is about the step threshold, on a shared machine.
+	rep, err := Run(context.Background(), sc, Plan{Rate: 100, Duration: time.Second, Output: out, SLO: slo, Flags: Thresholds{MinRateRatio: 0.5}})
 	if err != nil {
 		t.Fatal(err)
 	}
