@@ -111,8 +111,8 @@ func describeFlows(t conformance.Target, lazy *conformance.Lazy[*env], _ *catalo
 			e := lazy.Get()
 			needTR3(e)
 			ref := e.ref()
-			e.merchant.Withhold = func(n bill99.TxnResult) bool { return n.ExternalRefNumber == ref }
-			defer func() { e.merchant.Withhold = nil }()
+			e.merchant.Withhold(func(n bill99.TxnResult) bool { return n.ExternalRefNumber == ref })
+			defer e.merchant.Withhold(nil)
 			p := purchase(e, e.customerID, ref, "0.05", e.payToken)
 			Expect(code(p)).To(Equal("00"))
 			rn := p.Get("refNumber")

@@ -337,19 +337,16 @@ func LoadPlatformKey(path string) (*rsa.PublicKey, error) {
 // resending and nobody ships goods for a forged payment).
 type Merchant struct {
 	Key *rsa.PublicKey
-	// Withhold, when it returns true for a notice, answers 200 without a
-	// TR4 (tests of the platform's resending).
-	Withhold func(bill99.TxnResult) bool
 
 	mu       sync.Mutex
+	withhold func(bill99.TxnResult) bool
 	notices  []bill99.TxnResult
 	rejected []string
-	signal   chan struct{}
 }
 
 // NewMerchant returns a merchant endpoint trusting key.
 func NewMerchant(key *rsa.PublicKey) *Merchant {
-	return &Merchant{Key: key, signal: make(chan struct{}, 1)}
+	return &Merchant{Key: key}
 }
 
 func (m *Merchant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -365,12 +362,8 @@ func (m *Merchant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		m.notices = append(m.notices, n)
 	}
-	withhold := err == nil && m.Withhold != nil && m.Withhold(n)
+	withhold := err == nil && m.withhold != nil && m.withhold(n)
 	m.mu.Unlock()
-	select {
-	case m.signal <- struct{}{}:
-	default:
-	}
 	if err != nil {
 		http.Error(w, "TR3 rejected: "+err.Error(), http.StatusBadRequest)
 		return
@@ -381,6 +374,14 @@ func (m *Merchant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Write(bill99.Encode(bill99.TR4(n))) //nolint:errcheck
+}
+
+// Withhold makes the endpoint answer 200 without a TR4 for every notice f
+// selects (tests of the platform's resending); nil restores normal service.
+func (m *Merchant) Withhold(f func(bill99.TxnResult) bool) {
+	m.mu.Lock()
+	m.withhold = f
+	m.mu.Unlock()
 }
 
 // Notices returns the verified notices received so far.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -189,5 +190,42 @@ func TestSeedBindingsAndAudit(t *testing.T) {
 	}
 	if err := s.Audit(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestConcurrentPurchasesKeepTheLedger hammers one binding set from many
+// goroutines, replays included: every externalRefNumber is debited once.
+func TestConcurrentPurchasesKeepTheLedger(t *testing.T) {
+	s, err := simulator.NewWithConfig(sim.Options{}, simulator.Config{NoNotifier: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	bs, _ := s.SeedBindings(simulator.DefaultMerchant, 8)
+	var wg sync.WaitGroup
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < 40; i++ {
+				b := bs[(w+i)%len(bs)]
+				ref := fmt.Sprintf("C%d-%d", w, i/2) // every ref sent twice: the replay must not debit
+				msg := bill99.PurchaseRequest{MerchantID: simulator.DefaultMerchant, TerminalID: simulator.DefaultTerminal, CustomerID: b.CustomerID,
+					ExternalRefNumber: ref, EntryTime: "20260301180000", Amount: "1", PayToken: bs[(w+i/2*2)%len(bs)].PayToken}.Message()
+				rec := httptest.NewRecorder()
+				s.ServeHTTP(rec, httptest.NewRequest("POST", bill99.PathPurchase, strings.NewReader(string(bill99.Encode(msg)))))
+				if rec.Code != 200 {
+					t.Errorf("HTTP %d", rec.Code)
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	if err := s.Audit(); err != nil {
+		t.Fatal(err)
+	}
+	tot := s.Totals()
+	if tot.DebitedFen != int64(tot.Succeeded)*100 || tot.Orders > 8*20 {
+		t.Fatalf("totals %+v", tot)
 	}
 }
