@@ -354,7 +354,11 @@ Examples:
 		if err != nil {
 			return err
 		}
-		defer func() { k.Disconnect() }()
+		defer func() {
+			if k != nil { // nil after a card that did not come back
+				k.Disconnect()
+			}
+		}()
 		t := terminal.New(k)
 		pub, err := t.SelectPurse()
 		if err != nil {
@@ -411,8 +415,8 @@ Examples:
 			}
 			fmt.Fprintf(io.Stdout, "The card left during %s. Put it back (waiting up to %s)...\n", torn.Step, *wait)
 			k.Disconnect()
-			_ = pc.WaitForRemoval(ctx, r) // it may already be out
-			if k, err = cardConnect(ctx, io, pc, r, *wait); err != nil {
+			if k, err = cardReconnect(ctx, pc, r, *wait); err != nil {
+				k = nil
 				return fmt.Errorf("order %s is unresolved (%w): resolve it with card management", cr.OrderNo, err)
 			}
 			m, merr := client.Manage(ctx, cl, k, cardNo, cr.OrderNo, amount, *payOrder)
@@ -539,7 +543,14 @@ Examples:
 			if !b.Inserted() {
 				// A tear or pcscd going away drops the card: put it back, as
 				// a lab tech would, unless the driver is gone for good.
-				fmt.Fprintf(io.Stdout, "card dropped (%v); re-inserting\n", b.Err())
+				// Wait past pcscd's ~400 ms poll first, so it sees a removal
+				// and powers the card up again, as for a real re-insertion.
+				fmt.Fprintf(io.Stdout, "card dropped (%v); re-inserting in 1s\n", b.Err())
+				select {
+				case <-ctx.Done():
+					continue
+				case <-time.After(time.Second):
+				}
 				if err := b.Insert(5 * time.Second); err != nil {
 					return fmt.Errorf("vpcd went away: %w", err)
 				}
@@ -573,6 +584,37 @@ func cardWaitVisible(ctx context.Context, n int) (string, error) {
 		case <-wctx.Done():
 			return "", fmt.Errorf("pcscd shows no vpcd reader for slot %d (readers %q): is the vsmartcard-vpcd driver installed?", n, rs)
 		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// cardReconnect waits for the card to be back after it left mid-command and
+// answer a SELECT of the purse. pcscd may not have noticed the removal yet
+// (the card can be back before its next poll), so a connection that fails
+// or a card that does not answer is retried until wait has passed.
+func cardReconnect(ctx context.Context, pc *reader.Context, name string, wait time.Duration) (*reader.Card, error) {
+	wctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	var last error
+	for {
+		if err := pc.WaitForCard(wctx, name); err != nil {
+			if last == nil {
+				last = err
+			}
+			return nil, fmt.Errorf("the card did not come back within %s: %w", wait, last)
+		}
+		k, err := pc.Connect(name)
+		if err == nil {
+			if _, err = terminal.New(k).SelectPurse(); err == nil {
+				return k, nil
+			}
+			k.Disconnect()
+		}
+		last = err
+		select {
+		case <-wctx.Done():
+			return nil, fmt.Errorf("the card did not come back within %s: %w", wait, last)
+		case <-time.After(200 * time.Millisecond):
 		}
 	}
 }

@@ -3,13 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"paycert/codecs/apdu"
+	"paycert/hwtests/lab"
 	"paycert/hwtests/pcscd"
+	"paycert/hwtests/vpcd"
+	"paycert/platforms/cpucard"
 )
 
 func cardTestRoot() *Command {
@@ -211,5 +217,72 @@ func TestCardVirtualStartsAndStopsPcscd(t *testing.T) {
 	}
 	if _, err := os.Stat(pcscd.Socket); err == nil {
 		t.Fatalf("pcscd's socket %s is still there: the child daemon was left running", pcscd.Socket)
+	}
+}
+
+// cardDropBefore pulls the card just before the first CREDIT FOR LOAD
+// reaches it: the bridge drops the connection and the card never sees it.
+type cardDropBefore struct {
+	*cpucard.Card
+	dropped atomic.Bool
+}
+
+func (c *cardDropBefore) Transmit(capdu []byte) ([]byte, error) {
+	if len(capdu) > 1 && capdu[1] == apdu.INSCreditForLoad && c.dropped.CompareAndSwap(false, true) {
+		return nil, errors.New("card pulled before CREDIT FOR LOAD")
+	}
+	return c.Card.Transmit(capdu)
+}
+
+// TestCardRechargeRecoversWhenTheCardLeaves: the card leaves during the
+// recharge and comes back; `card recharge` resolves the order through card
+// management and credits exactly once, whether or not the card had applied
+// CREDIT FOR LOAD.
+func TestCardRechargeRecoversWhenTheCardLeaves(t *testing.T) {
+	if _, err := pcscd.Path(); err != nil {
+		t.Skipf("no pcscd here: %v", err)
+	}
+	tests := []struct {
+		name string
+		arm  func(*cpucard.Card) vpcd.Card
+		want string
+	}{
+		{"torn during CREDIT: credited", func(c *cpucard.Card) vpcd.Card { c.TearNext(apdu.INSCreditForLoad); return c },
+			"the card was credited before it left"},
+		{"pulled before CREDIT: charged again", func(c *cpucard.Card) vpcd.Card { return &cardDropBefore{Card: c} },
+			"the card was not credited (000152); charging again"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			card := cpucard.MustNew(cpucard.Profile{PAN: "2253000000000200", Balance: 100})
+			l, err := lab.StartVirtual(ctx, []*cpucard.Card{card}, func(int, *cpucard.Card) vpcd.Card { return tt.arm(card) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer l.Close()
+			// The lab tech: puts the card back once the reader has seen it
+			// leave (no hand is faster than pcscd's 400 ms poll).
+			go func() {
+				for ctx.Err() == nil {
+					if !l.Slots[0].Bridge.Inserted() {
+						_ = l.Reinsert(ctx, 0)
+						return
+					}
+					time.Sleep(20 * time.Millisecond)
+				}
+			}()
+			code, out, errOut := runCard(t, ctx, "card", "recharge", "--reader", l.Slots[0].Reader, "--amount", "1000", "--wait", "15s")
+			t.Logf("card recharge:\n%s%s", out, errOut)
+			for _, w := range []string{"The card left during CREDIT FOR LOAD", tt.want, "Balance:       11.00 yuan after"} {
+				if code != 0 || !strings.Contains(out, w) {
+					t.Fatalf("exit %d, output lacks %q", code, w)
+				}
+			}
+			if got := card.Snapshot().Balance; got != 1100 {
+				t.Fatalf("the card holds %d fen, want 1100: credited %d times", got, (got-100)/1000)
+			}
+		})
 	}
 }
