@@ -436,14 +436,13 @@ func (s *Simulator) chargeRequest(c *call) (any, *fail) {
 	if _, f := s.cardFor(cd.no, true); f != nil {
 		return nil, f
 	}
-	cmds, rs, f := s.apdus(c, r.APDUNum, r.APDUList, r.Resp(), false)
+	_, rs, f := s.apdus(c, r.APDUNum, r.APDUList, r.Resp(), false)
 	if f != nil {
 		return nil, f
 	}
 	if mustList(string(r.APDUList)).String() != o.loadList {
 		return nil, s.failf(hzcard.CodeAPDUResult, "apdulist is not the list chargeOrderCreate issued")
 	}
-	_ = cmds
 	for i, resp := range rs {
 		if !resp.OK() {
 			o.state, o.txn = hzcard.StateCardFailed, c.now

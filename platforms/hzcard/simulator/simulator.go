@@ -36,7 +36,7 @@ type Simulator struct {
 	masters  cpucard.MasterKeys
 
 	mu        sync.Mutex
-	insts     map[string]*institution // by joininstid
+	insts     map[string]*institution // by joininstid; written only by New
 	merchants map[string]*merchant    // by mchntid
 	terminals map[string]*terminal    // by termid
 	types     map[string]cardType
@@ -229,8 +229,8 @@ func (s *Simulator) handle(r *http.Request) (any, *fail) {
 		return nil, s.failf(hzcard.CodeUnknown, "trailing data after the JSON envelope")
 	}
 
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	// Institutions are fixed at New, so the signature (the expensive part)
+	// is verified before taking the state lock: requests verify in parallel.
 	inst := s.insts[c.req.JoinInstID]
 	if inst == nil {
 		s.violation(name, "unknown-institution", "joininstid %q", c.req.JoinInstID)
@@ -270,6 +270,8 @@ func (s *Simulator) handle(r *http.Request) (any, *fail) {
 	if c.req.InstID != inst.instid {
 		return nil, s.failf(hzcard.CodeNoInstitution, "instid %q is not %s's", c.req.InstID, inst.id)
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	mch := s.merchants[c.req.MchntID]
 	if mch == nil || mch.inst != inst.id {
 		return nil, s.failf(hzcard.CodeNoMerchant, "mchntid %q", c.req.MchntID)
