@@ -41,6 +41,9 @@ func (n Name) Group() string {
 // tools (plain vegeta attacks) parse as a scenario with no step.
 func ParseName(s string) Name {
 	var n Name
+	if s == "" {
+		s = Unnamed
+	}
 	if i := strings.LastIndexByte(s, '@'); i >= 0 {
 		if sh, err := ParseShard(s[i+1:]); err == nil {
 			n.Shard = sh
@@ -50,6 +53,10 @@ func ParseName(s string) Name {
 	n.Scenario, n.Step, _ = strings.Cut(s, "/")
 	return n
 }
+
+// Unnamed is the group of results written without an attack name
+// ("vegeta attack" without -name).
+const Unnamed = "(unnamed)"
 
 // Shard is one slice of a distributed run: index Index (0-based) of Count.
 // The zero value (and 0/1) is an unsharded run.

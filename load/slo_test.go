@@ -85,6 +85,7 @@ func TestNames(t *testing.T) {
 		{"ipos-verify", Name{Scenario: "ipos-verify"}, "ipos-verify"},
 		{"hzcard-charge/confirm@2/4", Name{"hzcard-charge", "confirm", Shard{2, 4}}, "hzcard-charge/confirm"},
 		{"plain vegeta@night", Name{Scenario: "plain vegeta@night"}, "plain vegeta@night"},
+		{"", Name{Scenario: Unnamed}, Unnamed},
 	} {
 		got := ParseName(tc.in)
 		if got != tc.want || got.Group() != tc.group {
