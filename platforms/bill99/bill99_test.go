@@ -143,6 +143,9 @@ func TestValidateRequest(t *testing.T) {
 		{"short payToken", func(r *bill99.PurchaseRequest) { r.PayToken = "1300177" }, "too-short"},
 		{"missing payToken", func(r *bill99.PurchaseRequest) { r.PayToken = "" }, "missing"},
 		{"32 Chinese characters fit MAX(32)", func(r *bill99.PurchaseRequest) { r.Ext1 = strings.Repeat("今", 32) }, ""},
+		{"bankId outside 4.12", func(r *bill99.PurchaseRequest) { r.BankID = "XYZ" }, "format"},
+		{"bankId from 4.12", func(r *bill99.PurchaseRequest) { r.BankID = "CMB" }, ""},
+		{"txnType outside 4.9", func(r *bill99.PurchaseRequest) { r.TxnType = "ABC" }, "format"},
 	}
 	for _, x := range cases {
 		r := good

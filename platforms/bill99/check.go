@@ -70,7 +70,7 @@ func ValidateRequest(iface catalog.Interface, root *Node) []FieldError {
 			out = append(out, FieldError{f.Path, "too-short", fmt.Sprintf("Data length of element[%s] is incorrect!", name)})
 			continue
 		}
-		if !shapeOK(f.Type, v) {
+		if !shapeOK(f.Type, v) || !inDomain(name, v) {
 			out = append(out, FieldError{f.Path, "format", fmt.Sprintf("Data format of element[%s] is incorrect!", name)})
 		}
 	}
@@ -98,6 +98,30 @@ func contentOf(root *Node, fields []catalog.Field) *Node {
 		}
 	}
 	return nil
+}
+
+// inDomain checks the elements whose values come from a closed table of the
+// seed: idType (4.10), bankId (4.12), txnType (4.9), cardType and txnStatus
+// (4.4, 4.6), expiredDate as MMYY.
+func inDomain(name, v string) bool {
+	switch name {
+	case "idType":
+		_, ok := IDTypes()[v]
+		return ok
+	case "bankId":
+		_, ok := BankIDs()[v]
+		return ok
+	case "txnType":
+		_, ok := TxnTypes()[v]
+		return ok
+	case "cardType":
+		return v == "0001" || v == "0002"
+	case "txnStatus":
+		return v == "S" || v == "F" || v == "P"
+	case "expiredDate":
+		return len(v) == 4 && v[:2] >= "01" && v[:2] <= "12"
+	}
+	return true
 }
 
 func shapeOK(typ, v string) bool {
