@@ -13,6 +13,7 @@
 //	merchant_pfx, merchant_pfx_password  the merchant's client certificate (.pfx), required for a real endpoint
 //	server_ca                            PEM/DER CAs of the endpoint's server certificate (default: system roots)
 //	platform_cert                        mgw.cer, to verify TR3 notices (required for TR3 specs on a real endpoint)
+//	query_url                            base URL for query_txn, card info and pci_query when it differs (sandbox: port 9445)
 //	merchant_id, terminal_id             default the sandbox's 104110045112012 / 00002012
 //	customer_id, pay_token               a bound card for purchase/query/pci specs on a real endpoint
 //	expired_pfx, foreign_pfx             an expired client certificate and one from another CA (TLS matrix)
@@ -49,6 +50,7 @@ type env struct {
 	sim    *simulator.Simulator // nil against a real endpoint
 	clock  *sim.ManualClock
 	url    string
+	qurl   string      // query_url param ("" = url)
 	tls    *tls.Config // the valid merchant certificate
 	kit    *testpki.Kit
 	mid    string
@@ -65,12 +67,12 @@ type env struct {
 }
 
 func (e *env) client() *client.Client {
-	return client.New(client.Config{URL: e.url, TLS: e.tls, MerchantID: e.mid, TerminalID: e.tid, Observe: conformance.Transcript()})
+	return client.New(client.Config{URL: e.url, QueryURL: e.qurl, TLS: e.tls, MerchantID: e.mid, TerminalID: e.tid, Observe: conformance.Transcript()})
 }
 
 // clientWith uses another TLS configuration (TLS matrix).
 func (e *env) clientWith(tc *tls.Config) *client.Client {
-	return client.New(client.Config{URL: e.url, TLS: tc, MerchantID: e.mid, TerminalID: e.tid, Observe: conformance.Transcript(), Timeout: 10 * time.Second})
+	return client.New(client.Config{URL: e.url, QueryURL: e.qurl, TLS: tc, MerchantID: e.mid, TerminalID: e.tid, Observe: conformance.Transcript(), Timeout: 10 * time.Second})
 }
 
 func (e *env) ref() string { return e.refs.Next() }
@@ -133,6 +135,7 @@ func start(t conformance.Target) (*env, func() error, error) {
 		e.customerID, e.payToken = "33150001", "8120000002867710851"
 	} else {
 		e.url = t.URL
+		e.qurl = t.Param("query_url", "")
 		pfxPath := t.Param("merchant_pfx", "")
 		if pfxPath == "" {
 			return fail(errors.New("bill99: a real endpoint needs param merchant_pfx (the merchant's .pfx) for mutual TLS"))

@@ -32,7 +32,11 @@ import (
 
 // Config describes one endpoint and merchant.
 type Config struct {
-	URL        string      // base, e.g. https://sandbox.99bill.com or https://127.0.0.1:PORT
+	URL string // base, e.g. https://sandbox.99bill.com or https://127.0.0.1:PORT
+	// QueryURL is the base for query_txn, the card-info query and pci_query
+	// when it differs (the sandbox serves them on port 9445, §4.4, §4.6,
+	// §4.7); "" means URL.
+	QueryURL   string
 	TLS        *tls.Config // client certificate and server trust (see TLSConfig)
 	MerchantID string
 	TerminalID string
@@ -106,7 +110,11 @@ func (c *Client) NewRequest(ctx context.Context, iface string, body []byte) (*ht
 	if p == "" {
 		return nil, fmt.Errorf("bill99: unknown interface %q", iface)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(c.cfg.URL, "/")+p, bytes.NewReader(body))
+	base := c.cfg.URL
+	if c.cfg.QueryURL != "" && (iface == bill99.IfQueryTxn || iface == bill99.IfCardInfo || iface == bill99.IfPciQuery) {
+		base = c.cfg.QueryURL
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(base, "/")+p, bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("bill99: build request: %w", err)
 	}
