@@ -381,3 +381,31 @@ func TestRunBoundedMemory(t *testing.T) {
 		t.Fatalf("results file %d bytes for %d results: bodies leaked into it", fi.Size(), len(res))
 	}
 }
+
+// TestReadsVegetaAttackFiles: files written by the vegeta CLI itself are
+// read by merge and report (when a vegeta binary is available).
+func TestReadsVegetaAttackFiles(t *testing.T) {
+	bin := os.Getenv("VEGETA")
+	if bin == "" {
+		bin = "/tmp/vegeta"
+	}
+	if _, err := os.Stat(bin); err != nil {
+		t.Skip("vegeta CLI not available (set VEGETA=/path/to/vegeta)")
+	}
+	srv, _ := echoServer(t, 0, 0)
+	cmd := exec.Command(bin, "attack", "-rate", "50", "-duration", "1s", "-name", "cli")
+	cmd.Stdin = strings.NewReader("POST " + srv.URL + "\n@/dev/null\n")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("vegeta attack: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "cli.bin")
+	os.WriteFile(path, out, 0o644)
+	rep, err := Merge([]string{path}, nil, nil, Thresholds{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Stats) != 1 || rep.Stats[0].Group != "cli" || rep.Stats[0].Requests != 50 {
+		t.Fatalf("vegeta attack file: %+v", rep.Stats[0])
+	}
+}
