@@ -16,6 +16,8 @@
 //	query_url                            base URL for query_txn, card info and pci_query when it differs (sandbox: port 9445)
 //	merchant_id, terminal_id             default the sandbox's 104110045112012 / 00002012
 //	customer_id, pay_token               a bound card for purchase/query/pci specs on a real endpoint
+//	card_type                            that card's type for pci_query (default 0002, debit)
+//	pan, phone                           a card and its bank-reserved phone for the ind_auth happy path
 //	expired_pfx, foreign_pfx             an expired client certificate and one from another CA (TLS matrix)
 //	tr3_listen, tr3_url                  where the suite's own TR3 endpoint listens and the URL the platform reaches it by
 //	merchant_tr3_url, mgw_key            a merchant TR3 endpoint under test, and the platform private key it trusts
