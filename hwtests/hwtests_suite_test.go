@@ -107,7 +107,8 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 		e.lab, err = lab.StartVirtual(ctx, []*cpucard.Card{c0, c1}, nil)
 		// No reader named and no virtual lab: a hardware suite that passes
 		// empty would certify nothing, so this is a failure, not a skip.
-		Expect(err).NotTo(HaveOccurred(), "the virtual lab needs pcscd and vsmartcard-vpcd (apt-get install --no-install-recommends pcscd vsmartcard-vpcd libpcsclite-dev pkg-config) and root")
+		Expect(err).NotTo(HaveOccurred(), "no reader was named (-reader, PAYCERT_READER), and the virtual lab could not start; "+
+			"it needs root, no other pcscd running, and apt-get install --no-install-recommends pcscd vsmartcard-vpcd libpcsclite-dev pkg-config")
 		e.reader2 = true
 		By("testing the virtual lab: " + e.lab.Slots[0].Reader + " and " + e.lab.Slots[1].Reader)
 	}

@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"strconv"
@@ -67,6 +68,15 @@ func Start(ctx context.Context) (*Daemon, error) {
 	if pid, alive := livePID(); alive {
 		lock.Close()
 		return nil, fmt.Errorf("another pcscd (pid %d) owns /run/pcscd; stop it first (kill %d) or run against it with --reader", pid, pid)
+	}
+	// A pcscd in the foreground (a service started by hand, another tool)
+	// writes no pid file; a socket that accepts clients gives it away.
+	// Removing its socket would hide it from clients while it keeps the
+	// vpcd ports, so refuse.
+	if c, err := net.DialTimeout("unix", Socket, time.Second); err == nil {
+		c.Close()
+		lock.Close()
+		return nil, fmt.Errorf("another pcscd is serving %s (find it with: pgrep -a pcscd); stop it first, or run against it with --reader / PAYCERT_READER", Socket)
 	}
 	// A stale socket or pid file from a killed run makes pcscd refuse to start.
 	os.Remove(Socket)
