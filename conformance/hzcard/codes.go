@@ -18,6 +18,7 @@ import (
 // provocation makes the centre answer one code. anywhere: it needs no card
 // or fixture of the embedded simulator, so it runs against a real endpoint.
 type provocation struct {
+	iface    string // the interface that answers the code (the report's matrix)
 	anywhere bool
 	run      func(e *env)
 }
@@ -26,7 +27,11 @@ func describeCodes(t conformance.Target, lazy *conformance.Lazy[*env], cat *cata
 	provs := provocations()
 	var entries []TableEntry
 	for _, k := range cat.Codes {
-		entries = append(entries, Entry(k.Code+" "+k.Text, conformance.Code(k.Code), k))
+		labels := []any{conformance.Code(k.Code)}
+		if p, ok := provs[k.Code]; ok {
+			labels = append(labels, conformance.Interface(p.iface))
+		}
+		entries = append(entries, Entry(k.Code+" "+k.Text, append(labels, k)...))
 	}
 	DescribeTable("appendix D: one entry per result code", func(k catalog.Code) {
 		if k.Unprovokable != "" {
@@ -42,8 +47,10 @@ func describeCodes(t conformance.Target, lazy *conformance.Lazy[*env], cat *cata
 }
 
 func provocations() map[string]provocation {
-	anywhere := func(f func(e *env)) provocation { return provocation{anywhere: true, run: f} }
-	sim := func(f func(e *env)) provocation { return provocation{run: f} }
+	anywhere := func(iface string, f func(e *env)) provocation {
+		return provocation{iface: iface, anywhere: true, run: f}
+	}
+	sim := func(iface string, f func(e *env)) provocation { return provocation{iface: iface, run: f} }
 	createWith := func(e *env, cardno string, amt int64, mods ...func(*client.Config)) error {
 		_, err := e.client(mods...).ChargeOrderCreate(ctx(), createReq(cardno, amt, e.pay()))
 		return err
@@ -92,55 +99,55 @@ func provocations() map[string]provocation {
 	}
 
 	return map[string]provocation{
-		hzcard.CodeOK: anywhere(func(e *env) {
+		hzcard.CodeOK: anywhere(hzcard.ChargeOrderQuery, func(e *env) {
 			_, err := e.client().ChargeOrderQuery(ctx(), query)
 			if !e.target.Embedded() && client.Code(err) == hzcard.CodeCardNotFound {
 				Skip("the real centre does not know the fixture card 2253000000000001")
 			}
 			expectCode(err, hzcard.CodeOK, "a well-formed query")
 		}),
-		hzcard.CodeNoQuota: sim(func(e *env) {
+		hzcard.CodeNoQuota: sim(hzcard.ChargeOrderCreate, func(e *env) {
 			no, _ := fresh(e)
 			expectCode(createWith(e, no, 1000, merchant(simulator.MerchantNoQuota, simulator.TermNoQuota)), hzcard.CodeNoQuota, "merchant without an authorisation quota")
 		}),
-		hzcard.CodeNoTxnInfo: anywhere(func(e *env) {
+		hzcard.CodeNoTxnInfo: anywhere(hzcard.ChargeOrderQuery, func(e *env) {
 			c := e.client()
 			msg, err := hzcard.EncodeRequest(c.Envelope(), nil)
 			Expect(err).NotTo(HaveOccurred())
 			_, err = c.Send(ctx(), hzcard.ChargeOrderQuery, resign(e, msg, "sign-empty"), nil)
 			expectCode(err, hzcard.CodeNoTxnInfo, "a request without data")
 		}),
-		hzcard.CodeNoInstitution: anywhere(func(e *env) {
+		hzcard.CodeNoInstitution: anywhere(hzcard.ChargeOrderQuery, func(e *env) {
 			_, err := e.client(func(c *client.Config) { c.JoinInstID = "NOSUCHINST" }).ChargeOrderQuery(ctx(), query)
 			expectCode(err, hzcard.CodeNoInstitution, "unknown joininstid")
 		}),
-		hzcard.CodeNoMerchant: anywhere(func(e *env) {
+		hzcard.CodeNoMerchant: anywhere(hzcard.ChargeOrderQuery, func(e *env) {
 			_, err := e.client(func(c *client.Config) { c.MchntID = "330599999999999" }).ChargeOrderQuery(ctx(), query)
 			expectCode(err, hzcard.CodeNoMerchant, "unknown mchntid")
 		}),
-		hzcard.CodeNoTerminal: anywhere(func(e *env) {
+		hzcard.CodeNoTerminal: anywhere(hzcard.ChargeOrderQuery, func(e *env) {
 			_, err := e.client(func(c *client.Config) { c.TermID = "19999999" }).ChargeOrderQuery(ctx(), query)
 			expectCode(err, hzcard.CodeNoTerminal, "unknown termid")
 		}),
-		hzcard.CodeTerminalCheck: sim(func(e *env) {
+		hzcard.CodeTerminalCheck: sim(hzcard.ChargeOrderQuery, func(e *env) {
 			_, err := e.client(func(c *client.Config) { c.TermID = simulator.TermOtherMerchant }).ChargeOrderQuery(ctx(), query)
 			expectCode(err, hzcard.CodeTerminalCheck, "a terminal of another merchant")
 		}),
-		hzcard.CodeBadSign: anywhere(func(e *env) {
+		hzcard.CodeBadSign: anywhere(hzcard.ChargeOrderQuery, func(e *env) {
 			c := e.client()
 			body := rawBody(c, query)
 			_, err := c.Send(ctx(), hzcard.ChargeOrderQuery, []byte(strings.Replace(string(body), `"currpage":"1"`, `"currpage":"2"`, 1)), nil)
 			expectCode(err, hzcard.CodeBadSign, "a signed request altered after signing")
 		}),
-		hzcard.CodeNoCard: sim(func(e *env) {
+		hzcard.CodeNoCard: sim(hzcard.CardInfoQuery, func(e *env) {
 			card := cpucard.MustNew(cpucard.Profile{PAN: simulator.CardUnknown})
 			_, err := client.ReadCard(ctx(), e.client(), card)
 			expectCode(err, hzcard.CodeNoCard, "a card the centre never issued")
 		}),
-		hzcard.CodeCardNotFound: sim(func(e *env) {
+		hzcard.CodeCardNotFound: sim(hzcard.ChargeOrderCreate, func(e *env) {
 			expectCode(createWith(e, simulator.CardUnknown, 1000), hzcard.CodeCardNotFound, "an order for an unknown card number")
 		}),
-		hzcard.CodeAPDUCount: sim(func(e *env) {
+		hzcard.CodeAPDUCount: sim(hzcard.CardInfoQuery, func(e *env) {
 			_, card := fresh(e)
 			c := e.client()
 			list := client.ReadList()
@@ -148,7 +155,7 @@ func provocations() map[string]provocation {
 			_, err := c.CardInfoQuery(ctx(), hzcard.CardInfoQueryReq{APDUNum: count(list) + "0", APDUList: hzcard.APDUs(list), APDUResp: hzcard.APDUs(resp.String())})
 			expectCode(err, hzcard.CodeAPDUCount, "apdunum does not count the list")
 		}),
-		hzcard.CodeAPDUResult: sim(func(e *env) {
+		hzcard.CodeAPDUResult: sim(hzcard.CardChargeRequest, func(e *env) {
 			no, card := fresh(e)
 			c := e.client()
 			o := mustCreate(e, c, no, 1000)
@@ -159,7 +166,7 @@ func provocations() map[string]provocation {
 			})
 			expectCode(err, hzcard.CodeAPDUResult, "INITIALIZE FOR LOAD answered 6985")
 		}),
-		hzcard.CodeCardAuth: sim(func(e *env) {
+		hzcard.CodeCardAuth: sim(hzcard.CardReturnConfirm, func(e *env) {
 			no, card := e.card(simulator.CardSpec{Balance: 700})
 			c := e.client()
 			ap, err := returnApply(e, no, card, "")
@@ -169,7 +176,7 @@ func provocations() map[string]provocation {
 				APDUList: hzcard.APDUs(flipByte(resp.String(), 7)), CustInfo: cust()})
 			expectCode(err, hzcard.CodeCardAuth, "the card's purchase MAC2 forged")
 		}),
-		hzcard.CodeMAC1: sim(func(e *env) {
+		hzcard.CodeMAC1: sim(hzcard.CardChargeRequest, func(e *env) {
 			no, card := fresh(e)
 			c := e.client()
 			o := mustCreate(e, c, no, 1000)
@@ -180,12 +187,12 @@ func provocations() map[string]provocation {
 			})
 			expectCode(err, hzcard.CodeMAC1, "a forged MAC1")
 		}),
-		hzcard.CodeRandom: sim(func(e *env) {
+		hzcard.CodeRandom: sim(hzcard.CardSaleRequest, func(e *env) {
 			no, card := e.card(simulator.CardSpec{Unsold: true})
 			_, err := saleWith(e, no, card, "N", nil, "01020304050607089000")
 			expectCode(err, hzcard.CodeRandom, "a challenge of 8 bytes")
 		}),
-		hzcard.CodeCardKey: sim(func(e *env) {
+		hzcard.CodeCardKey: sim(hzcard.CardChargeRequest, func(e *env) {
 			no, card := fresh(e)
 			c := e.client()
 			o := mustCreate(e, c, no, 1000)
@@ -198,15 +205,15 @@ func provocations() map[string]provocation {
 			})
 			expectCode(err, hzcard.CodeCardKey, "a key version the centre does not hold")
 		}),
-		hzcard.CodeBlacklist: sim(func(e *env) {
+		hzcard.CodeBlacklist: sim(hzcard.ChargeOrderCreate, func(e *env) {
 			expectCode(createWith(e, simulator.CardBlacklisted, 1000), hzcard.CodeBlacklist, "a blacklisted card")
 		}),
-		hzcard.CodeNoOrder: anywhere(func(e *env) {
+		hzcard.CodeNoOrder: anywhere(hzcard.CardChargeRequest, func(e *env) {
 			_, err := e.client().CardChargeRequest(ctx(), hzcard.ChargeReq{CardNo: "2253000000000001", OrderNo: "NOSUCHORDER", ChargeType: "01",
 				PayType: "10", PayOrderNo: "X", TxnAmt: "1000", APDUNum: "1", APDUList: "805C000204", APDUResp: hzcard.RespOf("000000009000")})
 			expectCode(err, hzcard.CodeNoOrder, "an unknown order number")
 		}),
-		hzcard.CodeOrderState: sim(func(e *env) {
+		hzcard.CodeOrderState: sim(hzcard.ChargeOrderCancel, func(e *env) {
 			no, card := fresh(e)
 			c := e.client()
 			res, err := client.Charge(ctx(), c, card, no, 1000, e.pay())
@@ -219,11 +226,11 @@ func provocations() map[string]provocation {
 			_, err = c.CardChargeConfirm(ctx(), r)
 			expectCode(err, hzcard.CodeOrderState, "a confirm for an order in state 1")
 		}),
-		hzcard.CodeOverLimit: sim(func(e *env) {
+		hzcard.CodeOverLimit: sim(hzcard.ChargeOrderCreate, func(e *env) {
 			no, _ := e.card(simulator.CardSpec{Balance: 90000})
 			expectCode(createWith(e, no, 20000), hzcard.CodeOverLimit, "balance + amount over walletmaxbal")
 		}),
-		hzcard.CodeTAC: sim(func(e *env) {
+		hzcard.CodeTAC: sim(hzcard.CardChargeConfirm, func(e *env) {
 			no, card := fresh(e)
 			c := e.client()
 			o := mustCreate(e, c, no, 1000)
@@ -237,14 +244,14 @@ func provocations() map[string]provocation {
 			_, err = client.Manage(ctx(), c, card, no, o.no, o.amt, o.pay)
 			Expect(err).NotTo(HaveOccurred(), "management settles the order after a bad TAC")
 		}),
-		hzcard.CodeAmountMismatch: sim(func(e *env) {
+		hzcard.CodeAmountMismatch: sim(hzcard.CardChargeRequest, func(e *env) {
 			no, card := fresh(e)
 			c := e.client()
 			o := mustCreate(e, c, no, 1000)
 			_, err := request(c, card, o, func(r *hzcard.ChargeReq) { r.TxnAmt = "2000" })
 			expectCode(err, hzcard.CodeAmountMismatch, "txnamt differs from the order")
 		}),
-		hzcard.CodeAmount: sim(func(e *env) {
+		hzcard.CodeAmount: sim(hzcard.ChargeOrderCreate, func(e *env) {
 			no, _ := fresh(e)
 			err := createWith(e, no, 1050)
 			expectCode(err, hzcard.CodeAmount, "not a multiple of chargebase")
@@ -253,14 +260,14 @@ func provocations() map[string]provocation {
 			expectCode(err, hzcard.CodeAmount, "below minsvamt")
 			expectDesc(err, hzcard.TextBelowMinimum)
 		}),
-		hzcard.CodeNoFee: sim(func(e *env) {
+		hzcard.CodeNoFee: sim(hzcard.ChargeOrderCreate, func(e *env) {
 			no, _ := fresh(e)
 			expectCode(createWith(e, no, 1000, merchant(simulator.MerchantNoFee, simulator.TermNoFee)), hzcard.CodeNoFee, "merchant without a card service fee")
 		}),
-		hzcard.CodeCardState: sim(func(e *env) {
+		hzcard.CodeCardState: sim(hzcard.ChargeOrderCreate, func(e *env) {
 			expectCode(createWith(e, simulator.CardLocked, 1000), hzcard.CodeCardState, "a locked card")
 		}),
-		hzcard.CodeCharged: sim(func(e *env) {
+		hzcard.CodeCharged: sim(hzcard.CardChargeRequest, func(e *env) {
 			no, card := fresh(e)
 			c := e.client()
 			o := mustCreate(e, c, no, 1000)
@@ -269,7 +276,7 @@ func provocations() map[string]provocation {
 			_, err = c.CardChargeRequest(ctx(), staleRequest(o))
 			expectCode(err, hzcard.CodeCharged, "a charge request for a charged order")
 		}),
-		hzcard.CodeCardOpError: sim(func(e *env) {
+		hzcard.CodeCardOpError: sim(hzcard.CardSaleConfirm, func(e *env) {
 			no, card := e.card(simulator.CardSpec{Unsold: true})
 			sr, err := saleWith(e, no, card, "N", nil, "")
 			Expect(err).NotTo(HaveOccurred())
@@ -277,20 +284,20 @@ func provocations() map[string]provocation {
 				RealNameFlag: "N", PayType: "01", OrderNo: sr.OrderNo, RefNum: sr.RefNum})
 			expectCode(err, hzcard.CodeCardOpError, "the terminal reports the card operation failed")
 		}),
-		hzcard.CodeCardOpUnknown: sim(func(e *env) {
+		hzcard.CodeCardOpUnknown: sim(hzcard.CardSaleConfirm, func(e *env) {
 			no, card := e.card(simulator.CardSpec{Unsold: true})
 			_, err := client.Activate(ctx(), e.client(), &dropper{card: card, ins: apdu.INSUpdateBinary}, no, nil)
 			Expect(isTorn(err)).To(BeTrue())
 			expectCode(errorsUnwrapResult(err), hzcard.CodeCardOpUnknown, "no UPDATE BINARY result")
 		}),
-		hzcard.CodeDuplicateTxn: anywhere(func(e *env) {
+		hzcard.CodeDuplicateTxn: anywhere(hzcard.ChargeOrderQuery, func(e *env) {
 			c := e.client()
 			body := rawBody(c, query)
 			_, _ = c.Send(ctx(), hzcard.ChargeOrderQuery, body, nil)
 			_, err := c.Send(ctx(), hzcard.ChargeOrderQuery, body, nil)
 			expectCode(err, hzcard.CodeDuplicateTxn, "the same joininstssn twice")
 		}),
-		hzcard.CodeDuplicateOrder: sim(func(e *env) {
+		hzcard.CodeDuplicateOrder: sim(hzcard.ChargeOrderCreate, func(e *env) {
 			no, _ := fresh(e)
 			c := e.client()
 			pay := e.pay()
@@ -299,24 +306,24 @@ func provocations() map[string]provocation {
 			_, err = c.ChargeOrderCreate(ctx(), createReq(no, 1000, pay))
 			expectCode(err, hzcard.CodeDuplicateOrder, "payorderno used twice")
 		}),
-		hzcard.CodeRefundMismatch: sim(func(e *env) {
+		hzcard.CodeRefundMismatch: sim(hzcard.CardReturnApply, func(e *env) {
 			no, card := e.card(simulator.CardSpec{Balance: 700})
 			_, err := returnApply(e, no, card, "800")
 			expectCode(err, hzcard.CodeRefundMismatch, "cardbal differs from the card's balance")
 		}),
-		hzcard.CodeInsufficient: sim(func(e *env) {
+		hzcard.CodeInsufficient: sim(hzcard.ChargeOrderCreate, func(e *env) {
 			no, _ := fresh(e)
 			expectCode(createWith(e, no, 6000, merchant(simulator.MerchantLowQuota, simulator.TermLowQuota)), hzcard.CodeInsufficient, "merchant quota of 5000 fen")
 		}),
-		hzcard.CodeCardTypeBusiness: sim(func(e *env) {
+		hzcard.CodeCardTypeBusiness: sim(hzcard.CardReturnApply, func(e *env) {
 			card, _ := e.sim.Card(simulator.CardStudent)
 			_, err := returnApply(e, simulator.CardStudent, card, "")
 			expectCode(err, hzcard.CodeCardTypeBusiness, "a student card cannot be returned")
 		}),
-		hzcard.CodeReportedLost: sim(func(e *env) {
+		hzcard.CodeReportedLost: sim(hzcard.ChargeOrderCreate, func(e *env) {
 			expectCode(createWith(e, simulator.CardLost, 1000), hzcard.CodeReportedLost, "a card reported lost")
 		}),
-		hzcard.CodeAlreadyApplied: sim(func(e *env) {
+		hzcard.CodeAlreadyApplied: sim(hzcard.CardReturnApply, func(e *env) {
 			no, card := e.card(simulator.CardSpec{Balance: 700})
 			_, err := returnApply(e, no, card, "")
 			Expect(err).NotTo(HaveOccurred())
@@ -324,17 +331,17 @@ func provocations() map[string]provocation {
 			_, err = returnApply(e, no, card, "")
 			expectCode(err, hzcard.CodeAlreadyApplied, "a second return while one is pending")
 		}),
-		hzcard.CodeNoNamedRegistration: sim(func(e *env) {
+		hzcard.CodeNoNamedRegistration: sim(hzcard.CardSaleRequest, func(e *env) {
 			card, _ := e.sim.Card(simulator.CardSeniorNew)
 			_, err := saleWith(e, simulator.CardSeniorNew, card, "Y", cust(), "")
 			expectCode(err, hzcard.CodeNoNamedRegistration, "a senior card sold by name")
 		}),
-		hzcard.CodeNoRealName: sim(func(e *env) {
+		hzcard.CodeNoRealName: sim(hzcard.CardSaleRequest, func(e *env) {
 			no, card := e.card(simulator.CardSpec{Unsold: true})
 			_, err := saleWith(e, no, card, "Y", nil, "")
 			expectCode(err, hzcard.CodeNoRealName, "a real-name sale without custinfo")
 		}),
-		hzcard.CodeCardMismatch: sim(func(e *env) {
+		hzcard.CodeCardMismatch: sim(hzcard.CardChargeRequest, func(e *env) {
 			no, card := fresh(e)
 			other, _ := fresh(e)
 			c := e.client()
@@ -342,19 +349,19 @@ func provocations() map[string]provocation {
 			_, err := request(c, card, o, func(r *hzcard.ChargeReq) { r.CardNo = other })
 			expectCode(err, hzcard.CodeCardMismatch, "the order is for another card")
 		}),
-		hzcard.CodeNeedManage: sim(func(e *env) {
+		hzcard.CodeNeedManage: sim(hzcard.CardChargeRequest, func(e *env) {
 			_, _, o, c := tornCredit(e)
 			_, err := c.CardChargeRequest(ctx(), staleRequest(o))
 			expectCode(err, hzcard.CodeNeedManage, "charging an order in doubt (state 4)")
 		}),
-		hzcard.CodeChargeFailed: sim(func(e *env) {
+		hzcard.CodeChargeFailed: sim(hzcard.ChargeOrderManageRequest, func(e *env) {
 			no, _ := fresh(e)
 			c := e.client()
 			o := mustCreate(e, c, no, 1000)
 			_, err := c.ChargeOrderManageRequest(ctx(), chargeReq(no, o.no, o.amt, o.pay))
 			expectCode(err, hzcard.CodeChargeFailed, "managing an order never written (state 1)")
 		}),
-		hzcard.CodeManagePacket: sim(func(e *env) {
+		hzcard.CodeManagePacket: sim(hzcard.ChargeOrderManageConfirm, func(e *env) {
 			no, card, o, c := tornCredit(e)
 			_, resp := manageList(c, card, o)
 			r := chargeReq(no, o.no, o.amt, o.pay)
@@ -362,7 +369,7 @@ func provocations() map[string]provocation {
 			_, err := c.ChargeOrderManageConfirm(ctx(), r)
 			expectCode(err, hzcard.CodeManagePacket, "a manage confirm for another list")
 		}),
-		hzcard.CodeNoManageNeeded: sim(func(e *env) {
+		hzcard.CodeNoManageNeeded: sim(hzcard.ChargeOrderManageRequest, func(e *env) {
 			no, card := fresh(e)
 			c := e.client()
 			pay := e.pay()
@@ -371,7 +378,7 @@ func provocations() map[string]provocation {
 			_, err = c.ChargeOrderManageRequest(ctx(), chargeReq(no, res.OrderNo, 1000, pay))
 			expectCode(err, hzcard.CodeNoManageNeeded, "managing a confirmed order")
 		}),
-		hzcard.CodeManual: sim(func(e *env) {
+		hzcard.CodeManual: sim(hzcard.ChargeOrderManageConfirm, func(e *env) {
 			no, card, o, c := tornCredit(e)
 			list, resp := manageList(c, card, o)
 			resp[2].Bytes[5] ^= 0x01 // the proof's TAC
@@ -382,21 +389,21 @@ func provocations() map[string]provocation {
 			st, _ := state(c, no, o.no)
 			Expect(st).To(Equal(hzcard.StateAdjustFailed))
 		}),
-		hzcard.CodePayType: sim(func(e *env) {
+		hzcard.CodePayType: sim(hzcard.ChargeOrderCreate, func(e *env) {
 			no, _ := fresh(e)
 			r := createReq(no, 1000, e.pay())
 			r.PayType = "99"
 			_, err := e.client().ChargeOrderCreate(ctx(), r)
 			expectCode(err, hzcard.CodePayType, "paytype 99")
 		}),
-		hzcard.CodePayTypeNotAllowed: sim(func(e *env) {
+		hzcard.CodePayTypeNotAllowed: sim(hzcard.ChargeOrderCreate, func(e *env) {
 			no, _ := fresh(e)
 			r := createReq(no, 1000, "")
 			r.PayType = "01"
 			_, err := e.client().ChargeOrderCreate(ctx(), r)
 			expectCode(err, hzcard.CodePayTypeNotAllowed, "cash on an app channel")
 		}),
-		hzcard.CodeCancelled: sim(func(e *env) {
+		hzcard.CodeCancelled: sim(hzcard.ChargeOrderCancel, func(e *env) {
 			no, _ := fresh(e)
 			c := e.client()
 			o := mustCreate(e, c, no, 1000)
@@ -408,11 +415,11 @@ func provocations() map[string]provocation {
 			expectCode(err, hzcard.CodeCancelled, "a supplementary load for a senior card")
 			expectDesc(err, hzcard.TextNoSupplementary)
 		}),
-		hzcard.CodeCardStateHost: sim(func(e *env) {
+		hzcard.CodeCardStateHost: sim(hzcard.ChargeOrderCreate, func(e *env) {
 			no, _ := e.card(simulator.CardSpec{Unsold: true})
 			expectCode(createWith(e, no, 1000), hzcard.CodeCardStateHost, "charging a card not yet activated")
 		}),
-		hzcard.CodeUnknown: anywhere(func(e *env) {
+		hzcard.CodeUnknown: anywhere(hzcard.ChargeOrderQuery, func(e *env) {
 			_, err := e.client().Send(ctx(), hzcard.ChargeOrderQuery, []byte(`{"joininstid":"HZTEST0001",`), nil)
 			expectCode(err, hzcard.CodeUnknown, "malformed JSON")
 		}),

@@ -447,7 +447,7 @@ func describeNegative(t conformance.Target, lazy *conformance.Lazy[*env]) {
 		query := func(e *env) hzcard.OrderQueryReq {
 			return hzcard.OrderQueryReq{CardNo: "2253000000000001", RecNumPerPage: "20", CurrPage: "1", OrderBy: "0"}
 		}
-		It("a request signature that does not verify is 000020", conformance.Code(hzcard.CodeBadSign), func() {
+		It("a request signature that does not verify is 000020", conformance.Code(hzcard.CodeBadSign), conformance.Interface(hzcard.ChargeOrderQuery), func() {
 			e := lazy.Get()
 			c := e.client()
 			body := rawBody(c, query(e))
@@ -457,7 +457,7 @@ func describeNegative(t conformance.Target, lazy *conformance.Lazy[*env]) {
 			_, err = c.Send(ctx(), hzcard.ChargeOrderQuery, bad, nil)
 			expectCode(err, hzcard.CodeBadSign, "§2.3: the server rejects a request whose signature fails")
 		})
-		It("a signature over another sign-domain profile (sign member removed, sorted keys) is 000020", conformance.Code(hzcard.CodeBadSign), func() {
+		It("a signature over another sign-domain profile (sign member removed, sorted keys) is 000020", conformance.Code(hzcard.CodeBadSign), conformance.Interface(hzcard.ChargeOrderQuery), func() {
 			e := lazy.Get()
 			c := e.client()
 			for _, p := range []signdomain.Profile{signdomain.SignRemoved, signdomain.SortedSignEmpty} {
@@ -466,7 +466,7 @@ func describeNegative(t conformance.Target, lazy *conformance.Lazy[*env]) {
 				expectCode(err, hzcard.CodeBadSign, "the sign domain is the message with \"sign\":\"\" as sent (E-HZ-SIGN-DOMAIN), not "+string(p))
 			}
 		})
-		It("an unsigned request is 000020", conformance.Code(hzcard.CodeBadSign), func() {
+		It("an unsigned request is 000020", conformance.Code(hzcard.CodeBadSign), conformance.Interface(hzcard.ChargeOrderQuery), func() {
 			e := lazy.Get()
 			c := e.client()
 			msg, err := hzcard.EncodeRequest(c.Envelope(), query(e))
@@ -474,7 +474,7 @@ func describeNegative(t conformance.Target, lazy *conformance.Lazy[*env]) {
 			_, err = c.Send(ctx(), hzcard.ChargeOrderQuery, msg, nil)
 			expectCode(err, hzcard.CodeBadSign, "sign is required (§2.4)")
 		})
-		It("a body that is not JSON is 999999 (E-HZ-FORMAT-CODE)", conformance.Code(hzcard.CodeUnknown), func() {
+		It("a body that is not JSON is 999999 (E-HZ-FORMAT-CODE)", conformance.Code(hzcard.CodeUnknown), conformance.Interface(hzcard.ChargeOrderQuery), func() {
 			e := lazy.Get()
 			c := e.client()
 			for _, b := range []string{`{"joininstid":`, `not json`, ``, `[]`} {
@@ -482,7 +482,7 @@ func describeNegative(t conformance.Target, lazy *conformance.Lazy[*env]) {
 				expectCode(err, hzcard.CodeUnknown, "malformed JSON "+b)
 			}
 		})
-		It("a missing or over-long envelope field is 999999", conformance.Code(hzcard.CodeUnknown), func() {
+		It("a missing or over-long envelope field is 999999", conformance.Code(hzcard.CodeUnknown), conformance.Interface(hzcard.ChargeOrderQuery), func() {
 			e := lazy.Get()
 			c := e.client()
 			env := c.Envelope()
@@ -525,7 +525,7 @@ func describeNegative(t conformance.Target, lazy *conformance.Lazy[*env]) {
 			Expect(errors.As(err, &pe)).To(BeTrue(), "§2.3: a client that fails to verify drops the reply: %v", err)
 			Expect(errors.Is(err, hzcard.ErrBadSignature)).To(BeTrue())
 		})
-		It("a wrong APDU count is 000026 and the order stays 1", conformance.Code(hzcard.CodeAPDUCount), func() {
+		It("a wrong APDU count is 000026 and the order stays 1", conformance.Code(hzcard.CodeAPDUCount), conformance.Interface(hzcard.CardChargeRequest), func() {
 			conformance.SkipUnlessEmbedded(t, needCard)
 			e := lazy.Get()
 			no, card := fresh(e)
@@ -536,7 +536,7 @@ func describeNegative(t conformance.Target, lazy *conformance.Lazy[*env]) {
 			st, _ := state(c, no, o.no)
 			Expect(st).To(Equal(hzcard.StateInitial))
 		})
-		It("a forged MAC1 is 000031: state 3, nothing loaded, the order can be charged again", conformance.Code(hzcard.CodeMAC1), func() {
+		It("a forged MAC1 is 000031: state 3, nothing loaded, the order can be charged again", conformance.Code(hzcard.CodeMAC1), conformance.Interface(hzcard.CardChargeRequest), func() {
 			conformance.SkipUnlessEmbedded(t, needCard)
 			e := lazy.Get()
 			no, card := fresh(e)
@@ -555,7 +555,7 @@ func describeNegative(t conformance.Target, lazy *conformance.Lazy[*env]) {
 			Expect(err).NotTo(HaveOccurred(), "state 3 may be charged again (appendix G)")
 			agree(e, no, card, 1000)
 		})
-		It("a replayed request (same joininstssn) is 000082 and changes nothing", conformance.Code(hzcard.CodeDuplicateTxn), func() {
+		It("a replayed request (same joininstssn) is 000082 and changes nothing", conformance.Code(hzcard.CodeDuplicateTxn), conformance.Interface(hzcard.ChargeOrderCreate), func() {
 			conformance.SkipUnlessEmbedded(t, needCard)
 			e := lazy.Get()
 			no, _ := fresh(e)
@@ -569,7 +569,7 @@ func describeNegative(t conformance.Target, lazy *conformance.Lazy[*env]) {
 			Expect(err).NotTo(HaveOccurred())
 			Expect(rep.TotalNum).To(Equal(1), "one order, not two")
 		})
-		It("an amount over the per-charge maximum is 000041", conformance.Code(hzcard.CodeOverLimit), func() {
+		It("an amount over the per-charge maximum is 000041", conformance.Code(hzcard.CodeOverLimit), conformance.Interface(hzcard.ChargeOrderCreate), func() {
 			conformance.SkipUnlessEmbedded(t, needCard)
 			e := lazy.Get()
 			no, _ := fresh(e)

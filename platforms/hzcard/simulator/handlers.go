@@ -794,7 +794,7 @@ func (s *Simulator) saleConfirm(c *call) (any, *fail) {
 	cd.initflag, cd.saleDate = "01", tm.TxnDate
 	cd.valDate = fmt.Sprintf("%04d%s", c.now.Year()+saleValYears, tm.TxnDate[4:])
 	cd.cust = o.cust
-	cd.depositPaid = o.amount
+	cd.depositPaid, cd.depositIn = o.amount, true
 	s.ledger.deposits += o.amount
 	o.state, o.txn = hzcard.StateConfirmed, c.now
 	return hzcard.SaleConfirmRep{RefNum: s.nextNo("RF", c), CardPdpt: hzcard.Amount(o.amount),
@@ -950,7 +950,10 @@ func (s *Simulator) returnConfirm(c *call) (any, *fail) {
 	cd.returned += o.amount
 	s.ledger.balancesBack += o.amount
 	s.ledger.depositsBack += cd.depositPaid
-	cd.depositPaid = 0
+	if cd.depositIn {
+		s.ledger.depositsBackIn += cd.depositPaid
+	}
+	cd.depositPaid, cd.depositIn = 0, false
 	cd.status, cd.returning = hzcard.CardReturned, ""
 	cd.offCard = o.returnType == "1" // a bad card keeps whatever its chip holds
 	o.state, o.txn = hzcard.StateConfirmed, c.now

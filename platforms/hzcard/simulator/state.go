@@ -55,7 +55,8 @@ type card struct {
 	loaded      int64 // credited by confirmed/adjusted orders
 	returned    int64 // refunded at card return
 	keys        cpucard.Keys
-	depositPaid int64
+	depositPaid int64  // held by the centre for this card
+	depositIn   bool   // depositPaid was taken by cardSaleConfirm (in the ledger), not before the simulator began
 	returning   string // orderno of a pending return
 	cust        *hzcard.CustInfo
 	soft        *cpucard.Card // the software card, when the simulator made it
@@ -108,7 +109,8 @@ type ledger struct {
 	loaded          int64 // credited to cards
 	refunded        int64 // charge orders refunded (cancel)
 	deposits        int64 // card deposits taken at activation
-	depositsBack    int64 // deposits refunded at return
+	depositsBack    int64 // deposits refunded at return (all of them)
+	depositsBackIn  int64 // of which deposits the ledger took (depositIn)
 	balancesBack    int64 // purse balances refunded at return
 	ordersCreated   int
 	ordersConfirmed int
@@ -369,6 +371,15 @@ func (s *Simulator) Audit() error {
 		if m.hasQuota && m.initial-m.quota != quota[m.id] {
 			errs = append(errs, fmt.Errorf("merchant %s quota used %d, its unrefunded orders total %d", m.id, m.initial-m.quota, quota[m.id]))
 		}
+	}
+	var held int64
+	for _, c := range s.cards {
+		if c.depositIn {
+			held += c.depositPaid
+		}
+	}
+	if s.ledger.deposits-s.ledger.depositsBackIn != held {
+		errs = append(errs, fmt.Errorf("deposits taken %d - refunded %d, cards hold %d", s.ledger.deposits, s.ledger.depositsBackIn, held))
 	}
 	nos := make([]string, 0, len(s.cards))
 	for no := range s.cards {
