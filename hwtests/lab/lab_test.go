@@ -1,0 +1,43 @@
+package lab
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestResolve(t *testing.T) {
+	readers := []string{"ACS ACR1252 1S CL Reader [ACR1252 1S CL Reader PICC] 00 00", "ACS ACR1252 1S CL Reader [ACR1252 1S CL Reader SAM] 00 01", "Virtual PCD 00 00", "Virtual PCD 00 01"}
+	tests := []struct {
+		name, want, err string
+	}{
+		{"Virtual PCD 00 01", "Virtual PCD 00 01", ""},
+		{"pcd 00 00", "Virtual PCD 00 00", ""},
+		{"PICC", readers[0], ""},
+		{"ACR1252", "", "matches 2 readers"},
+		{"Omnikey", "", "no reader matches"},
+	}
+	for _, tt := range tests {
+		got, err := Resolve(readers, tt.name)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("Resolve(%q) = %q, %v; want error %q", tt.name, got, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("Resolve(%q) = %q, %v; want %q", tt.name, got, err, tt.want)
+		}
+	}
+}
+
+func TestVirtualReaderName(t *testing.T) {
+	readers := []string{"ACS ACR39U 00 00", "Virtual PCD 00 00", "Virtual PCD 00 01"}
+	for slot, want := range []string{"Virtual PCD 00 00", "Virtual PCD 00 01"} {
+		if got, ok := VirtualReaderName(readers, slot); !ok || got != want {
+			t.Errorf("slot %d: %q %v", slot, got, ok)
+		}
+	}
+	if _, ok := VirtualReaderName(readers[:1], 0); ok {
+		t.Error("a real reader named like a slot must not be taken for vpcd")
+	}
+}
