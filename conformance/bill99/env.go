@@ -21,6 +21,7 @@
 //	expired_pfx, foreign_pfx             an expired client certificate and one from another CA (TLS matrix)
 //	tr3_listen, tr3_url                  where the suite's own TR3 endpoint listens and the URL the platform reaches it by
 //	merchant_tr3_url, mgw_key            a merchant TR3 endpoint under test, and the platform private key it trusts
+//	pki_dir, pki_password                embedded only: serve the simulator with this kit (paycert bill99 pki) instead of a fresh one
 //
 // Against the embedded simulator the suite generates the whole PKI at start
 // (about 0.1 s), drives a manual clock instead of sleeping, and checks the
@@ -112,7 +113,15 @@ func start(t conformance.Target) (*env, func() error, error) {
 
 	if t.Embedded() {
 		e.clock = sim.NewManualClock(time.Now().Truncate(time.Second))
-		s, err := simulator.NewWithConfig(sim.Options{Clock: e.clock, Faults: t.Faults, Strict: t.Strict}, simulator.Config{NoNotifier: true})
+		cfg := simulator.Config{NoNotifier: true}
+		if dir := t.Param("pki_dir", ""); dir != "" {
+			kit, err := testpki.LoadKit(dir, simulator.ClientPFXName, simulator.SignerName, t.Param("pki_password", "changeit"))
+			if err != nil {
+				return fail(fmt.Errorf("pki_dir: %w", err))
+			}
+			cfg.Kit = kit
+		}
+		s, err := simulator.NewWithConfig(sim.Options{Clock: e.clock, Faults: t.Faults, Strict: t.Strict}, cfg)
 		if err != nil {
 			return fail(err)
 		}
@@ -123,15 +132,7 @@ func start(t conformance.Target) (*env, func() error, error) {
 		}
 		stops = append(stops, srv.Close)
 		e.sim, e.url, e.kit = s, srv.URL, s.Kit()
-		pfxBytes, err := e.kit.Client.PFX("suite")
-		if err != nil {
-			return fail(err)
-		}
-		pfx, err := rsasig.ParsePFX(pfxBytes, "suite")
-		if err != nil {
-			return fail(err)
-		}
-		e.tls = client.TLSConfig(pfx, e.kit.CA.Pool())
+		e.tls = s.ClientTLS()
 		e.platformKey = &s.PlatformKey().PublicKey
 		e.signKey = s.PlatformKey()
 		e.customerID, e.payToken = "33150001", "8120000002867710851"

@@ -617,3 +617,6 @@ func (s *Simulator) WritePKI(dir, password string) (testpki.KitFiles, error) {
 func (s *Simulator) ClientTLS() *tls.Config {
 	return &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{s.kit.Client.TLS()}, RootCAs: s.kit.CA.Pool()}
 }
+
+// The simulator is served over mutual TLS.
+var _ sim.TLSSimulator = (*Simulator)(nil)
