@@ -101,7 +101,9 @@
 //     credit (0001); no binding is 00 with an empty pciInfos.
 //   - Strict mode records: unparsable bodies, wrong charset, missing XML
 //     declaration, every field error, unknown and duplicated elements
-//     (which are otherwise ignored).
+//     (which are otherwise ignored), and a client certificate whose CN is
+//     not the request's merchantId (§6.1: use the merchant's own gateway
+//     certificate).
 //
 // # Faults
 //

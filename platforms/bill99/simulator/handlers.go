@@ -37,6 +37,18 @@ func (s *Simulator) serve(w http.ResponseWriter, r *http.Request) {
 		s.write(w, s.errorReply(nil, bill99.ECUnparsable, reason))
 		return
 	}
+	if s.opts.Strict && r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
+		// §6.1: "请使用交易商户对应的网关证书进行交易" — the certificate should be
+		// the merchant's own. Recorded in strict mode only (the fixture's
+		// other merchants share the kit's one client certificate).
+		if doc, err := bill99.Parse(body); err == nil {
+			if c := doc.Content(); c != nil {
+				if mid := c.Get("merchantId"); mid != "" && r.TLS.PeerCertificates[0].Subject.CommonName != mid {
+					s.violate(r.URL.Path, "cert-merchant", "client certificate "+r.TLS.PeerCertificates[0].Subject.CommonName+" used for merchantId "+mid)
+				}
+			}
+		}
+	}
 	s.write(w, s.handle(r.URL.Path, body))
 }
 
