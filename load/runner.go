@@ -76,7 +76,7 @@ func (r *Report) Failed() bool {
 	return len(r.Breaches) > 0 || r.LedgerErr != nil || r.CheckFailed > 0
 }
 
-// Scenario returns the scenario-level stats (nil when nothing ran).
+// ScenarioStats returns the scenario-level stats (nil when nothing ran).
 func (r *Report) ScenarioStats() *Stats {
 	for _, s := range r.Stats {
 		if s.Step == "" {
@@ -348,11 +348,15 @@ loop:
 			stop()
 		}
 	}
+	stopRun() // the signers: nothing more will be sent
 	if writeErr != nil {
 		return nil, writeErr
 	}
-	if signErr != nil {
-		return nil, fmt.Errorf("scenario %s: building requests: %w", sc.Name, signErr)
+	signMu.Lock()
+	serr := signErr
+	signMu.Unlock()
+	if serr != nil {
+		return nil, fmt.Errorf("scenario %s: building requests: %w", sc.Name, serr)
 	}
 	if sink != nil {
 		rep.Written = sink.Count()

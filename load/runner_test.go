@@ -409,3 +409,22 @@ func TestReadsVegetaAttackFiles(t *testing.T) {
 		t.Fatalf("vegeta attack file: %+v", rep.Stats[0])
 	}
 }
+
+// TestRunSigningErrorStops: a request that cannot be built (a bad key, a
+// field the codec refuses) stops the run and is reported, not sent.
+func TestRunSigningErrorStops(t *testing.T) {
+	srv, _ := echoServer(t, 0, 0)
+	sc := &Scenario{Name: "badkey", Setup: func(context.Context, *Env) (*Workload, error) {
+		return &Workload{HTTP: &HTTPWork{Next: func(id uint64) (vegeta.Target, error) {
+			if id > 5 {
+				return vegeta.Target{}, errors.New("sm2: private key out of range")
+			}
+			return vegeta.Target{Method: "GET", URL: srv.URL}, nil
+		}}}, nil
+	}}
+	start := time.Now()
+	_, err := Run(context.Background(), sc, Plan{Rate: 100, Duration: 10 * time.Second, Target: srv.URL})
+	if err == nil || !strings.Contains(err.Error(), "private key out of range") || time.Since(start) > 5*time.Second {
+		t.Fatalf("err = %v after %s", err, time.Since(start))
+	}
+}
