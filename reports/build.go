@@ -34,6 +34,9 @@ func Build(gr types.Report, in Input) Report {
 		if sr.LeafNodeType != types.NodeTypeIt {
 			continue // suite-level nodes (Report* hooks) are not specs
 		}
+		if sr.State == types.SpecStateSkipped && sr.Failure.Message == "" {
+			continue // filtered out by a label filter or focus: not part of this run
+		}
 		labels := sr.Labels()
 		s := Spec{
 			ID:      specID(sr.FullText()),
@@ -73,6 +76,12 @@ func Build(gr types.Report, in Input) Report {
 			if e.Name != conformance.TranscriptEntry {
 				continue
 			}
+			// In-process the entry holds the wire.Exchange itself; read back
+			// from a JSON report it holds its JSON form.
+			if ex, ok := e.Value.GetRawValue().(wire.Exchange); ok {
+				s.Exchanges = append(s.Exchanges, ex)
+				continue
+			}
 			var ex wire.Exchange
 			if err := json.Unmarshal([]byte(e.Value.AsJSON), &ex); err == nil {
 				s.Exchanges = append(s.Exchanges, ex)
@@ -95,7 +104,9 @@ func Build(gr types.Report, in Input) Report {
 		addCounts(&rep.Counts, p.Counts)
 	}
 	rep.Verdict = "PASS"
-	if rep.Counts.Failed > 0 || rep.Counts.Total == 0 {
+	// Nothing run is not a pass: a filter that selects no spec, or a run
+	// where every spec skipped, certifies nothing.
+	if rep.Counts.Failed > 0 || rep.Counts.Passed+rep.Counts.Waived == 0 {
 		rep.Verdict = "FAIL"
 	}
 	return rep

@@ -271,7 +271,8 @@ func failedSpecs(ref string) ([]string, error) {
 	for _, p := range rep.Platforms {
 		for _, s := range p.Specs {
 			if s.Status == reports.Failed {
-				out = append(out, "^"+regexp.QuoteMeta(s.Text)+"$")
+				// Ginkgo matches focus against "<suite description> <spec text>".
+				out = append(out, " "+regexp.QuoteMeta(s.Text)+"$")
 			}
 		}
 	}

@@ -33,7 +33,7 @@ prints the matrix. Exit status 0 only if every fault was killed.
 Examples:
   paycert mutate all
   paycert mutate ipos --jobs 2
-  paycert mutate hzcard --fault reply-not-signed`,
+  paycert mutate hzcard --fault reply-unsigned`,
 	}
 	cmd.Run = func(ctx context.Context, io IO, args []string) error {
 		fs := NewFlagSet(cmd, io)
