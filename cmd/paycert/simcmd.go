@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"paycert/codecs/testpki"
 	"paycert/platforms/sim"
 )
 
@@ -37,6 +38,8 @@ Examples:
 		strict := fs.Bool("strict", false, "strict-mock mode: record and report every violation in incoming requests")
 		allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback listen address")
 		listFaults := fs.Bool("list-faults", false, "list the simulator's named faults and exit")
+		pkiDir := fs.String("pki-dir", "sim-pki", "where a TLS simulator (bill99) writes its test PKI for the client: CA, client .pfx, mgw.cer")
+		pkiPass := fs.String("pki-password", "paycert", "password of the .pfx bundles written to --pki-dir")
 		var faults multiFlag
 		fs.Var(&faults, "fault", "switch on a named fault (repeatable)")
 		pos, err := ParseFlags(fs, args)
@@ -69,6 +72,15 @@ Examples:
 		if err != nil {
 			return err
 		}
+		if w, ok := s.(pkiWriter); ok {
+			files, err := w.WritePKI(*pkiDir, *pkiPass)
+			if err != nil {
+				srv.Close()
+				return fmt.Errorf("write the simulator's test PKI: %w", err)
+			}
+			fmt.Fprintf(io.Stdout, "mutual TLS: trust %s, present %s (password %q); notices are signed by %s\n",
+				files.CA, files.ClientPFX, *pkiPass, files.SignerCertDER)
+		}
 		fmt.Fprintf(io.Stdout, "%s simulator serving at %s (strict=%v faults=%s); Ctrl-C to stop\n",
 			p.name, srv.URL, *strict, strings.Join(faults, ","))
 		<-ctx.Done()
@@ -87,6 +99,12 @@ Examples:
 		return &ExitError{Code: 1}
 	}
 	return cmd
+}
+
+// pkiWriter is a simulator served over mutual TLS whose client needs the
+// generated test PKI on disk.
+type pkiWriter interface {
+	WritePKI(dir, password string) (testpki.KitFiles, error)
 }
 
 // multiFlag collects a repeatable string flag.

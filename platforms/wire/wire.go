@@ -3,7 +3,14 @@
 // them to the spec that made them, so a failure shows the exact bytes.
 package wire
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"paycert/codecs/gbk"
+)
 
 // Exchange is one request and its reply, byte for byte.
 type Exchange struct {
@@ -23,3 +30,36 @@ type Exchange struct {
 // Observer receives every exchange a client makes. It must be safe for
 // concurrent use when the client is.
 type Observer func(Exchange)
+
+// String renders the exchange for a person reading a test failure: the
+// request and the reply as text (GBK bodies decoded), each cut at 4 KiB.
+// Ginkgo uses it to print transcripts; the exact bytes stay in the report.
+func (e Exchange) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s (%s)\n> %s\n", e.Method, e.URL, e.Interface, e.text(e.Request))
+	if e.Err != "" {
+		fmt.Fprintf(&b, "! %s\n", e.Err)
+	}
+	if e.Status != 0 {
+		fmt.Fprintf(&b, "< HTTP %d\n< %s\n", e.Status, e.text(e.Reply))
+	}
+	return b.String()
+}
+
+func (e Exchange) text(p []byte) string {
+	const limit = 4 << 10
+	cut := ""
+	if len(p) > limit {
+		p, cut = p[:limit], fmt.Sprintf("… (%d more bytes)", len(p)-limit)
+	}
+	switch strings.ToUpper(e.Charset) {
+	case "GBK", "GB2312", "GB18030":
+		if s, err := gbk.DecodeString(p); err == nil {
+			return s + cut
+		}
+	}
+	if utf8.Valid(p) {
+		return string(p) + cut
+	}
+	return fmt.Sprintf("% X", p) + cut
+}
