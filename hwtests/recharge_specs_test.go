@@ -265,3 +265,59 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 
 // Compile-time: the reader's card is what the Huzhou client drives.
 var _ client.Transmitter = (*reader.Card)(nil)
+
+var _ = Describe("a centre that sends a wrong MAC2", Label("hw", "flow", "negative"), func() {
+	It("gets 9302 from the card through the reader, and neither card nor centre balance moves", func(ctx SpecContext) {
+		if os.Getenv("PAYCERT_TARGET_HZCARD") != "" {
+			Skip("needs the embedded centre: the wrong MAC2 is a fault switched on in it")
+		}
+		centre, err := simulator.New(sim.Options{Faults: []string{simulator.FaultMAC2WrongData}})
+		Expect(err).NotTo(HaveOccurred())
+		srv, err := sim.Start(centre, sim.ListenOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(srv.Close)
+		var sw []string
+		cl, err := client.New(client.Config{URL: srv.URL, ObserveAPDU: func(x client.APDUExchange) {
+			fmt.Fprintf(GinkgoWriter, "card> %X\ncard< %X %v\n", x.Command, x.Response, x.Err)
+			if len(x.Command) > 1 && x.Command[1] == apdu.INSCreditForLoad && len(x.Response) >= 2 {
+				sw = append(sw, fmt.Sprintf("%X", x.Response[len(x.Response)-2:]))
+			}
+		}})
+		Expect(err).NotTo(HaveOccurred())
+
+		slot := suite.lab.Slots[0]
+		if slot.Virtual() {
+			soft, err := centre.AddCard(simulator.CardSpec{CardNo: rechargeCardNo})
+			Expect(err).NotTo(HaveOccurred())
+			old := slot.Card
+			Expect(suite.lab.Swap(ctx, 0, soft, nil)).To(Succeed())
+			DeferCleanup(func(ctx SpecContext) { Expect(suite.lab.Swap(ctx, 0, old, nil)).To(Succeed()) })
+		}
+		t, k := session(ctx, 0)
+		pub, err := t.SelectPurse()
+		Expect(err).NotTo(HaveOccurred())
+		cardNo := pub.ShortCardNumber()
+		before, err := t.Balance()
+		Expect(err).NotTo(HaveOccurred())
+		if !slot.Virtual() {
+			_, err = centre.AddCard(simulator.CardSpec{CardNo: cardNo, Balance: before})
+			Expect(err).NotTo(HaveOccurred())
+		}
+		ledgerBefore, _ := centre.CardBalance(cardNo)
+
+		_, err = client.Charge(ctx, cl, k, cardNo, 1000, fmt.Sprintf("HWBAD%d", time.Now().UnixNano()))
+		Expect(err).To(HaveOccurred(), "a charge whose CREDIT the card refused must not be reported as done")
+		Expect(sw).To(Equal([]string{"9302"}), "the card must answer CREDIT FOR LOAD with 9302 (MAC2 invalid)")
+		var re *client.ResultError
+		Expect(errors.As(err, &re)).To(BeTrue(), "the centre reports a business failure after 9302, got %v", err)
+
+		_, err = t.SelectPurse()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(t.Balance()).To(Equal(before), "the card's balance must not move")
+		ledger, _ := centre.CardBalance(cardNo)
+		Expect(ledger).To(Equal(ledgerBefore), "the centre's ledger must not move")
+		if slot.Virtual() {
+			Expect(centre.Audit()).To(Succeed())
+		}
+	})
+})
