@@ -116,7 +116,7 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	DeferCleanup(func() {
 		Expect(suite.lab.Close()).To(Succeed(), "stopping the lab")
 	})
-}, NodeTimeout(60*time.Second))
+}, NodeTimeout(2*time.Minute)) // includes waiting for another test package's pcscd
 
 func newVirtualCard(pan string, balance uint32) *cpucard.Card {
 	c, err := cpucard.New(cpucard.Profile{PAN: pan, Balance: balance})
