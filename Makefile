@@ -47,7 +47,7 @@ fuzz:
 	@$(MAKE) --no-print-directory fuzz-short FUZZTIME=$(or $(FUZZ_LONG),30s)
 
 fuzz-short:
-	@set -e; for pkg in $$($(GO) list -f '{{if .TestGoFiles}}{{.ImportPath}}{{end}}' $(PKGS)) $$($(GO) list -f '{{if .XTestGoFiles}}{{.ImportPath}}{{end}}' $(PKGS)); do \
+	@set -e; for pkg in $$($(GO) list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' $(PKGS)); do \
 	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 	    echo "fuzz $$pkg $$t ($(FUZZTIME))"; \
 	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg > /tmp/paycert-fuzz.log 2>&1 || { cat /tmp/paycert-fuzz.log; exit 1; }; \
