@@ -61,3 +61,14 @@ waivers:
 		t.Fatal("a misspelt key must be an error, not silently ignored")
 	}
 }
+
+// The example config in the repository root must stay loadable.
+func TestExampleConfigLoads(t *testing.T) {
+	c, err := LoadConfig("../paycert.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Platforms(); strings.Join(got, ",") != "bill99,hzcard,ipos,kakatong" {
+		t.Fatalf("example config platforms: %v", got)
+	}
+}
