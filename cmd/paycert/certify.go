@@ -304,10 +304,13 @@ func findLoadReports(dir string) []reports.LoadReport {
 
 // redactArgs hides values that look like secrets in the echoed command.
 func redactArgs(args []string) []string {
+	secret := regexp.MustCompile(`(?i)key|secret|password|pwd`)
 	out := make([]string, len(args))
 	for i, a := range args {
 		out[i] = a
-		if i > 0 && regexp.MustCompile(`(?i)key|secret|password|pwd`).MatchString(args[i-1]) {
+		if name, _, ok := strings.Cut(a, "="); ok && strings.HasPrefix(a, "-") && secret.MatchString(name) {
+			out[i] = name + "=***"
+		} else if i > 0 && strings.HasPrefix(args[i-1], "-") && !strings.Contains(args[i-1], "=") && secret.MatchString(args[i-1]) {
 			out[i] = "***"
 		}
 	}

@@ -129,3 +129,10 @@ func TestCertifyUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestRedactArgsHidesSecrets(t *testing.T) {
+	got := strings.Join(redactArgs([]string{"ipos", "--key", "s3cret", "--mgw-key=abc", "--out", "dir"}), " ")
+	if strings.Contains(got, "s3cret") || strings.Contains(got, "abc") || !strings.Contains(got, "--out dir") {
+		t.Fatalf("redacted: %s", got)
+	}
+}
