@@ -281,6 +281,9 @@ func Run(ctx context.Context, sc *Scenario, p Plan) (*Report, error) {
 		if h.TLS != nil {
 			opts = append(opts, vegeta.TLSConfig(h.TLS))
 		}
+		if h.MaxConnections > 0 {
+			opts = append(opts, vegeta.MaxConnections(h.MaxConnections))
+		}
 		atk := vegeta.NewAttacker(opts...) // one per run: an Attacker cannot be reused
 		results = atk.Attack(tr, pacer, p.Duration, name.String())
 		stop = func() { atk.Stop() }

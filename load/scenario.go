@@ -75,6 +75,12 @@ type HTTPWork struct {
 	Check func(r *vegeta.Result) error
 	// TLS is the client configuration (99bill's mutual TLS).
 	TLS *tls.Config
+	// MaxConnections caps the connections to the target (0: no cap). An
+	// open-model attack on a TLS target otherwise opens a connection per
+	// new worker under a burst, and the handshakes starve the run (a
+	// handshake storm); with a cap, a request waits for a pooled
+	// connection, and that wait is in its latency.
+	MaxConnections int
 }
 
 // FlowWork is a multi-step scenario driven by load/flow.
