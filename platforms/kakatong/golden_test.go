@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"sort"
@@ -141,6 +142,7 @@ func TestGoldenRepliesAgainstChecks(t *testing.T) {
 	bindRow, _, _ := RowFor("2200", "1")
 	unbindRow, _, _ := RowFor("2200", "0")
 	rechargeRow, _, _ := RowFor("1102", "0")
+	buyRow, _, _ := RowFor("0022", "1")
 	tests := []struct {
 		file   string
 		expect Expect
@@ -148,6 +150,8 @@ func TestGoldenRepliesAgainstChecks(t *testing.T) {
 		// with the erratum that records the departure; none = passes.
 		findings map[string]string
 	}{
+		{"trade_first_sample_reply.xml", Expect{Method: MethodTrade, Row: &buyRow, Lang: "GB2312", CardNo: "1680107200000232", Code: "11"},
+			map[string]string{"wrapped in <Record>": "E-KAKATONG-RECORD-WRAPPER"}},
 		{"trade_recharge_reply.xml", Expect{Method: MethodTrade, Row: &rechargeRow, Lang: "GB2312", CardNo: "1680115500000125", Code: "11"}, nil},
 		// Expect.Code is the catalogue's success code for the outcome; the
 		// samples answer 11 instead.
@@ -179,6 +183,17 @@ func TestGoldenRepliesAgainstChecks(t *testing.T) {
 			}
 			if err == nil {
 				t.Fatalf("CheckReply passed; want findings %v", tc.findings)
+			}
+			// CheckReply joins one finding per line: every line must be
+			// one of the listed findings, so no other may hide behind them.
+			for _, line := range strings.Split(err.Error(), "\n") {
+				listed := false
+				for sub := range tc.findings {
+					listed = listed || strings.Contains(line, sub)
+				}
+				if !listed {
+					t.Errorf("unexpected CheckReply finding: %s", line)
+				}
 			}
 			for sub, id := range tc.findings {
 				if !strings.Contains(err.Error(), sub) {
@@ -287,6 +302,73 @@ func TestGoldenRequestURLs(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestGoldenSOAPSample sends the SOAP示范's soapCardTrade arguments through
+// the package's SOAP encoder and decoder (GB2312, as the sample's client
+// option says) and checks them against the operation's catalogue fields.
+func TestGoldenSOAPSample(t *testing.T) {
+	op, ok := OperationFor(OpTrade)
+	if !ok {
+		t.Fatal("no soapCardTrade operation")
+	}
+	var names []string
+	params := map[string]string{}
+	sc := bufio.NewScanner(bytes.NewReader(readSeed(t, "soap_card_trade_sample.txt")))
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, _ := strings.Cut(line, "=")
+		names = append(names, k)
+		params[k] = v
+	}
+	// The sample's positional arguments are the WSDL's parameters in
+	// order; only LANG, which the sample does not pass, follows them.
+	if !slices.Equal(names, op.Params[:len(op.Params)-1]) || op.Params[len(op.Params)-1] != "LANG" {
+		t.Errorf("sample arguments %q, operation parameters %q", names, op.Params)
+	}
+	body, err := BuildSOAPRequest(op, params, CharsetGB2312)
+	if err != nil {
+		t.Fatal(err)
+	}
+	call, err := ParseSOAPRequest(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if call.Op != OpTrade || call.Label != "GB2312" || !slices.Equal(call.Order, names) || !reflect.DeepEqual(call.Params, params) {
+		t.Errorf("decoded %+v, want the sample's %q", call, params)
+	}
+	ifc, ok := Catalogue().Interface(OpTrade)
+	if !ok {
+		t.Fatal("no soapCardTrade interface in the catalogue")
+	}
+	q := url.Values{}
+	for k, v := range call.Params {
+		q.Set(k, v)
+	}
+	got := departures(&ifc, q)
+	want := map[string]string{
+		"lickey:space":  "E-KAKATONG-LICENCE-MEANING", // " M1g0..."
+		"cd_pwd:length": "E-KAKATONG-PLAIN-PWD",       // cd_pwd="111111"
+		"cd_pwd:type":   "E-KAKATONG-PLAIN-PWD",
+	}
+	ids := erratumIDs()
+	for k, detail := range got {
+		id, listed := want[k]
+		switch {
+		case !listed:
+			t.Errorf("unexpected departure from the catalogue: %s (%s)", k, detail)
+		case !ids[id]:
+			t.Errorf("%s: erratum %s is not in Catalogue().Errata", k, id)
+		}
+	}
+	for k := range want {
+		if _, ok := got[k]; !ok {
+			t.Errorf("expected departure %s not found", k)
+		}
 	}
 }
 
