@@ -225,7 +225,7 @@ func TestGoldenRequestURLs(t *testing.T) {
 			"LICENSEKEY:space": "E-KAKATONG-LICENCE-MEANING",
 			// The PHP sample builds no COPNO although the parameter
 			// table requires it and the gateway checks the key against it.
-			"COPNO:missing": "",
+			"COPNO:missing": "E-KAKATONG-COPNO-OPTIONAL",
 		}},
 		{"activate", map[string]string{"CARDPWD:length": "E-KAKATONG-PLAIN-PWD", "CARDPWD:type": "E-KAKATONG-PLAIN-PWD"}},
 		{"trade_recharge", nil},
@@ -233,9 +233,9 @@ func TestGoldenRequestURLs(t *testing.T) {
 		{"stream", map[string]string{
 			// CARDNO= (empty) where the parameter table says "0 when not
 			// filtering by card"; the simulator treats "" as 0
-			// (simulator.isZero) but no erratum says so.
-			"CARDNO:length": "",
-			"CARDNO:type":   "",
+			// (simulator.isZero).
+			"CARDNO:length": "E-KAKATONG-STREAM-EMPTY-FILTER",
+			"CARDNO:type":   "E-KAKATONG-STREAM-EMPTY-FILTER",
 		}},
 		{"stream_param_table", map[string]string{
 			// The parameter table's CARDNO=00000010 copies STANCE_NO:
