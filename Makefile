@@ -40,6 +40,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./codecs/... ./platforms/ipos/ | tee reports/out/bench/latest.txt
 
 bench-load: build
+	@mkdir -p reports/out/bench
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 20m ./load/... | tee reports/out/bench/load-latest.txt
 
 # Every fuzz target for FUZZTIME (override: make fuzz FUZZTIME=1m).
