@@ -104,6 +104,7 @@ type Simulator struct {
 	orders    map[string]*order    // merchant/externalRefNumber
 	byRef     map[string]*order    // refNumber
 	orderList []*order
+	pending   pendingOrders // orders with status P, a min-heap by settleAt (see settleDueLocked)
 	notices   []*notice
 	debited   map[string]int64 // pan -> fen debited (ledger)
 	credited  map[string]int64 // merchant -> fen credited (ledger)
@@ -166,6 +167,7 @@ type order struct {
 	tr3URL                               string
 	bin                                  BIN
 	counted                              bool // debited into the ledger
+	index                                int  // position in orderList, so a batch of due orders settles in entry order
 }
 
 // New builds a simulator with the default fixture and a fresh PKI.
