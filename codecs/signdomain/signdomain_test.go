@@ -149,6 +149,48 @@ func TestSignFlow(t *testing.T) {
 	}
 }
 
+// TestMessage: one Parse serves a signer and a verifier exactly as the
+// package-level functions, which each scan again, do.
+func TestMessage(t *testing.T) {
+	tests := []struct{ name, msg string }{
+		{"built", `{"txncode":"charge","data":{"sign":"x"},"sign":""}`},
+		{"signed", `{"b":1, "sign" : "AB\u0043" ,"a":[2]}`},
+		{"invalid UTF-8 in sign", "{\"sign\":\"a\xffb\"}"},
+		{"no sign", `{"a":{"b":"c"}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := Parse([]byte(tt.msg))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range Profiles() {
+				got, err1 := m.Domain(p)
+				want, err2 := Domain(p, []byte(tt.msg))
+				if !bytes.Equal(got, want) || (err1 == nil) != (err2 == nil) {
+					t.Errorf("%s: Message.Domain = %q, %v; Domain = %q, %v", p, got, err1, want, err2)
+				}
+			}
+			v, ok, err := m.SignValue()
+			wv, wok, werr := SignValue([]byte(tt.msg))
+			if v != wv || ok != wok || (err == nil) != (werr == nil) || ok != m.HasSign() {
+				t.Errorf("SignValue = %q, %v, %v; want %q, %v, %v", v, ok, err, wv, wok, werr)
+			}
+			got, err1 := m.SetSign("C0FFEE")
+			want, err2 := SetSign([]byte(tt.msg), "C0FFEE")
+			if !bytes.Equal(got, want) || (err1 == nil) != (err2 == nil) || (err1 == nil) != m.HasSign() {
+				t.Errorf("Message.SetSign = %q, %v; SetSign = %q, %v", got, err1, want, err2)
+			}
+		})
+	}
+	if v, _, _ := SignValue([]byte("{\"sign\":\"a\xffb\"}")); v != "a\ufffdb" {
+		t.Errorf("SignValue with invalid UTF-8 = %q, want U+FFFD as encoding/json decodes it", v)
+	}
+	if _, err := Parse([]byte(`[1]`)); err == nil {
+		t.Error("Parse of an array: no error")
+	}
+}
+
 func TestParseProfile(t *testing.T) {
 	for _, p := range Profiles() {
 		if got, err := ParseProfile(string(p)); err != nil || got != p {
@@ -175,6 +217,15 @@ func FuzzDomain(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, msg []byte) {
+		// SignValue's no-escape shortcut must decode as encoding/json does
+		// (invalid UTF-8 included).
+		if v, has, err := SignValue(msg); err == nil && has {
+			var top map[string]json.RawMessage
+			var want string
+			if json.Unmarshal(msg, &top) != nil || json.Unmarshal(top[SignKey], &want) != nil || v != want {
+				t.Fatalf("SignValue(%q) = %q, encoding/json reads %q", msg, v, want)
+			}
+		}
 		for _, p := range Profiles() {
 			d, err := Domain(p, msg)
 			if err != nil {

@@ -63,11 +63,18 @@ func Marshal(v any) ([]byte, error) {
 // uppercase hex digits r‖s (erratum E-HZ-SIGN-DOMAIN). msg must carry a
 // "sign" member (its value is ignored).
 func SignMessage(k *sm2.PrivateKey, p signdomain.Profile, msg []byte) ([]byte, error) {
-	blank, err := signdomain.SetSign(msg, "")
+	// One scan serves both the domain and the splice: a load profile showed
+	// the three scans this used to make (blank, domain, fill in) at about
+	// 40 % of building and signing a request. Domain blanks the sign value
+	// itself under the sign-empty profiles, so no blanked copy is needed.
+	m, err := signdomain.Parse(msg)
 	if err != nil {
 		return nil, fmt.Errorf("hzcard: sign: %w", err)
 	}
-	dom, err := signdomain.Domain(p, blank)
+	if !m.HasSign() {
+		return nil, errors.New("hzcard: sign: message has no top-level \"sign\" member to fill in")
+	}
+	dom, err := m.Domain(p)
 	if err != nil {
 		return nil, fmt.Errorf("hzcard: sign domain: %w", err)
 	}
@@ -75,11 +82,22 @@ func SignMessage(k *sm2.PrivateKey, p signdomain.Profile, msg []byte) ([]byte, e
 	if err != nil {
 		return nil, fmt.Errorf("hzcard: sign: %w", err)
 	}
-	out, err := signdomain.SetSign(blank, strings.ToUpper(sig.Hex()))
+	out, err := m.SetSign(upperHex(sig))
 	if err != nil {
 		return nil, fmt.Errorf("hzcard: sign: %w", err)
 	}
 	return out, nil
+}
+
+// upperHex is strings.ToUpper(sig.Hex()) without the intermediate string.
+func upperHex(sig sm2.Signature) string {
+	const digits = "0123456789ABCDEF"
+	raw := sig.Raw()
+	b := make([]byte, 2*len(raw))
+	for i, c := range raw {
+		b[2*i], b[2*i+1] = digits[c>>4], digits[c&0x0f]
+	}
+	return string(b)
 }
 
 // ErrBadSignature is wrapped by VerifyMessage when the signature is absent,
@@ -88,7 +106,13 @@ var ErrBadSignature = errors.New("hzcard: signature does not verify")
 
 // VerifyMessage checks the "sign" member of msg under profile p.
 func VerifyMessage(pub *sm2.PublicKey, p signdomain.Profile, msg []byte) error {
-	v, ok, err := signdomain.SignValue(msg)
+	// One scan for the value and the domain (see SignMessage). Under the
+	// sign-empty profiles Domain blanks the received value itself.
+	m, err := signdomain.Parse(msg)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrBadSignature, err)
+	}
+	v, ok, err := m.SignValue()
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrBadSignature, err)
 	}
@@ -99,15 +123,7 @@ func VerifyMessage(pub *sm2.PublicKey, p signdomain.Profile, msg []byte) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrBadSignature, err)
 	}
-	var dom []byte
-	if p == signdomain.SignEmpty || p == signdomain.SortedSignEmpty {
-		blank, err := signdomain.SetSign(msg, "")
-		if err != nil {
-			return fmt.Errorf("%w: %v", ErrBadSignature, err)
-		}
-		msg = blank
-	}
-	dom, err = signdomain.Domain(p, msg)
+	dom, err := m.Domain(p)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrBadSignature, err)
 	}
