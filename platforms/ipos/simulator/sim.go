@@ -154,6 +154,7 @@ type Simulator struct {
 	rec     sim.Recorder
 	handler http.Handler
 	cat     *catalog.Catalogue
+	fields  map[string]requestFields // interface name -> its request table, built once (see requestFields)
 
 	mu        sync.Mutex
 	merchants map[string]*merchant
@@ -197,6 +198,7 @@ func New(o sim.Options) (*Simulator, error) {
 	if s.logf == nil {
 		s.logf = func(string, ...any) {}
 	}
+	s.fields = buildRequestFields(s.cat)
 	if err := s.loadFixture(); err != nil {
 		return nil, fmt.Errorf("ipos simulator: fixture: %w", err)
 	}
