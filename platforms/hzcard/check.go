@@ -45,7 +45,10 @@ func CheckFields(iface catalog.Interface, dir catalog.Direction, msg []byte) []P
 		}
 	}
 	var out []Problem
-	for _, f := range iface.FieldsFor(dir) {
+	for _, f := range iface.Fields { // FieldsFor(dir) without its per-call copy (this runs on every message)
+		if f.Dir != dir {
+			continue
+		}
 		switch {
 		case f.Path == "data":
 			continue

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"paycert/codecs/signdomain"
 	"paycert/codecs/sm2"
@@ -189,6 +190,12 @@ type Text string
 func (t *Text) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	switch {
+	case plainString(b):
+		// Most values are plain ASCII digits and letters: taking the bytes
+		// between the quotes is what json.Unmarshal returns for them, without
+		// its validation pass and reflection (a load profile of hzcard-charge
+		// showed Text decoding at ~3 % of the CPU).
+		*t = Text(b[1 : len(b)-1])
 	case len(b) > 0 && b[0] == '"':
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
@@ -205,6 +212,22 @@ func (t *Text) UnmarshalJSON(b []byte) error {
 		*t = Text(n.String())
 	}
 	return nil
+}
+
+// plainString reports whether b is a complete JSON string token without
+// escapes, control characters or invalid UTF-8, whose decoded value is then
+// exactly the bytes between its quotes.
+func plainString(b []byte) bool {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return false
+	}
+	in := b[1 : len(b)-1]
+	for _, c := range in {
+		if c < 0x20 || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return utf8.Valid(in)
 }
 
 // APDUs is an APDU list field: a comma-separated string on the wire, a JSON
