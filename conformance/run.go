@@ -21,6 +21,10 @@ type Suite struct {
 	// phase, before any spec. It returns a cleanup that stops whatever the
 	// specs started (the embedded simulator), called after the run.
 	Register func(t Target) (cleanup func())
+	// Profiles, when set, names the readings in force for target t (e.g.
+	// the sign-domain profile), so the report's manifest says which reading
+	// a verdict was reached under.
+	Profiles func(t Target) []string
 }
 
 // RunOptions control one in-process run of one or more suites.

@@ -155,6 +155,7 @@ pre{background:#f6f6f6;border:1px solid #e3e3e3;padding:6px;overflow:auto;max-he
 <tr><th>paycert</th><td>{{.Manifest.Version}} ({{.Manifest.Commit}})</td></tr>
 <tr><th>started / finished</th><td>{{.Started.Format "2006-01-02 15:04:05 MST"}} / {{.Finished.Format "15:04:05"}}</td></tr>
 <tr><th>targets</th><td>{{range .Manifest.Targets}}{{.}}<br>{{end}}</td></tr>
+{{with .Manifest.Profiles}}<tr><th>profiles</th><td>{{range .}}{{.}}<br>{{end}}</td></tr>{{end}}
 {{with .Manifest.LabelFilter}}<tr><th>label filter</th><td><code>{{.}}</code></td></tr>{{end}}
 <tr><th>machine</th><td>{{.Manifest.Host}} · {{.Manifest.OSArch}} · {{.Manifest.CPUs}} CPUs · {{.Manifest.GoVersion}}</td></tr>
 <tr><th>command</th><td><code>{{.Manifest.Command}}</code></td></tr>

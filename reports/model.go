@@ -51,7 +51,8 @@ type Manifest struct {
 	Host        string   `json:"host"`
 	OSArch      string   `json:"os_arch"`
 	CPUs        int      `json:"cpus"`
-	Targets     []string `json:"targets"` // "ipos: embedded simulator", never secrets
+	Targets     []string `json:"targets"`            // "ipos: embedded simulator", never secrets
+	Profiles    []string `json:"profiles,omitempty"` // readings in force, e.g. "hzcard sign domain: sign-empty"
 	LabelFilter string   `json:"label_filter,omitempty"`
 	Command     string   `json:"command"`
 }

@@ -134,9 +134,13 @@ Examples:
 		}
 		var suites []conformance.Suite
 		var cats []*catalog.Catalogue
-		var targetLines []string
+		var targetLines, profiles []string
 		for _, p := range ps {
-			suites = append(suites, p.suite())
+			st := p.suite()
+			if st.Profiles != nil {
+				profiles = append(profiles, st.Profiles(resolved[p.name])...)
+			}
+			suites = append(suites, st)
 			cats = append(cats, p.catalogue())
 			targetLines = append(targetLines, resolved[p.name].String())
 		}
@@ -166,7 +170,7 @@ Examples:
 			Manifest: reports.Manifest{
 				Version: version, Commit: commit, GoVersion: runtime.Version(), Host: hostname(),
 				OSArch: runtime.GOOS + "/" + runtime.GOARCH, CPUs: runtime.NumCPU(), Targets: targetLines,
-				LabelFilter: *labels, Command: "paycert certify " + strings.Join(redactArgs(args), " "),
+				Profiles: profiles, LabelFilter: *labels, Command: "paycert certify " + strings.Join(redactArgs(args), " "),
 			},
 			Catalogues: cats, Targets: resolved, Waivers: waivers, Now: time.Now(),
 		})

@@ -15,6 +15,9 @@
 //	joininstid, instid, mchntid, termid, chnlid   envelope identities (default: the simulator fixture's)
 //	inst_key     the joining institution's SM2 private key, hex or PEM (default hzcard.TestInstKeyHex)
 //	centre_pub   the centre's SM2 public key, hex or PEM (default hzcard.TestCentrePubHex)
+//	sign_profile the sign domain both sides sign (codecs/signdomain; default sign-empty, seed 003 §2.2's
+//	             literal reading); another profile only applies to a real endpoint, the simulator signs
+//	             with the default
 //
 // Specs that need a card whose keys the centre holds (every flow, most
 // codes) create cards in the embedded simulator with AddCard and run them
@@ -33,6 +36,7 @@ import (
 	"sync"
 	"time"
 
+	"paycert/codecs/signdomain"
 	"paycert/codecs/sm2"
 	"paycert/conformance"
 	"paycert/platforms/cpucard"
@@ -68,7 +72,12 @@ func start(t conformance.Target) (*env, func() error, error) {
 	if e.centrePub, err = sm2.ParsePublicKey([]byte(t.Param("centre_pub", hzcard.TestCentrePubHex))); err != nil {
 		return nil, nil, fmt.Errorf("centre_pub: %w", err)
 	}
+	profile, err := signProfile(t)
+	if err != nil {
+		return nil, nil, err
+	}
 	e.cfg = client.Config{
+		Profile:    profile,
 		JoinInstID: t.Param("joininstid", hzcard.TestJoinInstID), InstID: t.Param("instid", hzcard.TestInstID),
 		MchntID: t.Param("mchntid", hzcard.TestMchntID), TermID: t.Param("termid", hzcard.TestTermID),
 		ChnlID: t.Param("chnlid", hzcard.TestChnlID), Key: e.instKey, CentreKey: e.centrePub,
@@ -91,6 +100,18 @@ func start(t conformance.Target) (*env, func() error, error) {
 	}
 	e.cfg.URL = e.url
 	return e, stop, nil
+}
+
+// signProfile reads the sign_profile param.
+func signProfile(t conformance.Target) (signdomain.Profile, error) {
+	p, err := signdomain.ParseProfile(t.Param("sign_profile", string(signdomain.Default)))
+	if err != nil {
+		return "", fmt.Errorf("sign_profile: %w", err)
+	}
+	if t.Embedded() && p != signdomain.Default {
+		return "", fmt.Errorf("sign_profile %s: the embedded simulator signs with %s; other profiles are for real endpoints", p, signdomain.Default)
+	}
+	return p, nil
 }
 
 // client returns a client whose exchanges are attached to the running spec.

@@ -25,7 +25,13 @@ const platform = hzcard.Platform
 
 // Suite is the Huzhou transit-card conformance suite.
 func Suite() conformance.Suite {
-	return conformance.Suite{Platform: platform, Register: register}
+	return conformance.Suite{Platform: platform, Register: register, Profiles: func(t conformance.Target) []string {
+		p, err := signProfile(t)
+		if err != nil {
+			return []string{"hzcard sign domain: invalid (" + err.Error() + ")"}
+		}
+		return []string{"hzcard sign domain: " + string(p)}
+	}}
 }
 
 func register(t conformance.Target) func() {
