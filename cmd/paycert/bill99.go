@@ -25,7 +25,7 @@ func bill99Command() *Command {
 	cat := bill99.Catalogue()
 	root := &Command{
 		Name:    "bill99",
-		Summary: "Call a 99bill agreement-payment interface (seed 001), make a test PKI, sign/verify TR3.",
+		Summary: "Call a 99bill agreement-payment interface (seed 001), make a test PKI, sign/verify TR3",
 		Usage:   "bill99 <interface|pki|tr3> ...",
 		Help: `Interfaces are sent as UTF-8 MasMessage XML over mutual TLS; without --url the
 embedded reference simulator is started on loopback with its own PKI and fixture.

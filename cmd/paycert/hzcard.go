@@ -30,7 +30,7 @@ func hzcardCommand() *Command {
 	cat := hzcard.Catalogue()
 	root := &Command{
 		Name:    "hzcard",
-		Summary: "Call one Huzhou transit-card interface (seed 003), or run a whole charge with a software card.",
+		Summary: "Call one Huzhou transit-card interface (seed 003), or run a whole charge with a software card",
 		Usage:   "hzcard <interface|charge> [flags] [field=value...]",
 		Help: `Every request is JSON signed SM3withSM2 with the joining institution's key; every reply's
 signature is checked with the centre's public key, and a reply that fails is dropped (exit 1).
@@ -156,7 +156,7 @@ func hzCard(s *hzsim.Simulator, no string) (*cpucard.Card, error) {
 func hzChargeCommand() *Command {
 	cmd := &Command{
 		Name:    "charge",
-		Summary: "Run the whole charge flow with a software card and print every exchange and APDU.",
+		Summary: "Run the whole charge flow with a software card and print every exchange and APDU",
 		Usage:   "hzcard charge --amount FEN [--card N] [--tear init|credit] [flags]",
 		Help: `Runs the flow of the simulator's package doc: cardInfoQuery (the card's read commands),
 chargeOrderCreate, [SELECT, INITIALIZE FOR LOAD] on the card, cardChargeRequest,

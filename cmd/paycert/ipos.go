@@ -25,7 +25,7 @@ func iposCommand() *Command {
 	cat := ipos.Catalogue()
 	root := &Command{
 		Name:    "ipos",
-		Summary: "Call one iPos voucher interface (seed 002) and print the exchange.",
+		Summary: "Call one iPos voucher interface (seed 002) and print the exchange",
 		Usage:   "ipos <interface> [--target URL --key K --isspid ID] [field=value...]",
 		Help: `Sends one request (GBK XML, posted as xml=<urlencoded>&mac=md5(key+xml+key) with
 charset GBK) and prints the request, the reply and the result code. Without --target the
