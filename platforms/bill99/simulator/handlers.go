@@ -402,7 +402,7 @@ func (s *Simulator) purchase(c *bill99.Node) *bill99.Node {
 	reqKey := strings.Join([]string{tid, cid, payToken, amount, txnType}, "|")
 	if prev := s.orders[key]; prev != nil && !s.faults.Has(FaultDoubleCharge) {
 		if prev.reqKey == reqKey {
-			return cloneReply(prev.reply)
+			return cloneReply(bill99.Encode(prev.replyMsg))
 		}
 		return s.errorReply(nil, bill99.ECDuplicateRef, "externalRefNumber "+ref+" already used")
 	}
@@ -470,7 +470,11 @@ func (s *Simulator) purchase(c *bill99.Node) *bill99.Node {
 	if o.code == bill99.RCSuccess {
 		cont.Add("authorizationCode", o.authCode)
 	}
-	o.reply = bill99.Encode(out)
+	// Kept as the tree, not encoded here: a load profile showed every
+	// purchase reply encoded twice (here, under the lock, and again by
+	// write). Nothing modifies a reply after its handler returns, so a
+	// repeated request re-encodes this tree to the same bytes.
+	o.replyMsg = out
 	if o.status != "P" {
 		s.scheduleTR3(o)
 	}

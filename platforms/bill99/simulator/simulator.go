@@ -163,7 +163,7 @@ type order struct {
 	settleAt                             time.Time
 	authCode                             string
 	reqKey                               string
-	reply                                []byte
+	replyMsg                             *bill99.Node // the TR2 reply, read-only once stored
 	tr3URL                               string
 	bin                                  BIN
 	counted                              bool // debited into the ledger

@@ -82,6 +82,17 @@ func TestSignUpPurchaseQueryTR3(t *testing.T) {
 	if got := p.Get("storableCardNo"); got != "6217000022" {
 		t.Errorf("storableCardNo %q", got)
 	}
+	// A replay gets the stored reply (the reply is kept as a tree and
+	// re-encoded: it must not change).
+	p1again, err := c.Purchase(ctx, bill99.PurchaseRequest{CustomerID: "u1", ExternalRefNumber: "P1", EntryTime: "20260301180000", Amount: "12.34", PayToken: v.Get("payToken"), TR3URL: hs.URL})
+	if err != nil {
+		t.Fatalf("replayed purchase: %v", err)
+	}
+	for _, f := range []string{"refNumber", "authorizationCode", "transTime", "responseCode", "storableCardNo"} {
+		if p1again.Get(f) != p.Get(f) {
+			t.Errorf("replay %s = %q, first reply %q", f, p1again.Get(f), p.Get(f))
+		}
+	}
 	q, err := c.Query(ctx, bill99.QueryRequest{ExternalRefNumber: "P1"})
 	if err != nil || q.Get("txnStatus") != "S" {
 		t.Fatalf("query: %v %q", err, q.Get("txnStatus"))
@@ -99,9 +110,22 @@ func TestSignUpPurchaseQueryTR3(t *testing.T) {
 		t.Fatalf("timeout card: %v", err)
 	}
 	_ = pp
-	clk.Advance(3 * time.Minute)
+	// A second pending order a minute later: settling is driven by a heap of
+	// pending orders, so check each settles at its own time, not before.
+	clk.Advance(time.Minute)
+	if _, err := c.Purchase(ctx, bill99.PurchaseRequest{CustomerID: "c-timeout-68", ExternalRefNumber: "P3", EntryTime: "20260301180000", Amount: "2", PayToken: "8120000000000000102"}); client.Code(err) != "68" {
+		t.Fatalf("timeout-68 card: %v", err)
+	}
+	clk.Advance(2 * time.Minute)
 	if st := s.OrderStatus(simulator.DefaultMerchant, "P2"); st != "S" {
 		t.Fatalf("pending order status %q after 3 minutes", st)
+	}
+	if st := s.OrderStatus(simulator.DefaultMerchant, "P3"); st != "P" {
+		t.Fatalf("second pending order status %q after 2 minutes, want P", st)
+	}
+	clk.Advance(time.Minute)
+	if st := s.OrderStatus(simulator.DefaultMerchant, "P3"); st != "F" {
+		t.Fatalf("second pending order status %q after 3 minutes, want F", st)
 	}
 	if err := s.Audit(); err != nil {
 		t.Fatal(err)
