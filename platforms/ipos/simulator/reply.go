@@ -19,6 +19,19 @@ type body func(w *gbkxml.Writer)
 // extend. Elements the request did not carry are not echoed. Replies carry
 // no MAC (erratum E-IPOS-REPLY-MAC).
 func (s *Simulator) write(w http.ResponseWriter, c *call, o *outcome, b body) []byte {
+	out := s.render(c, o, b)
+	s.send(w, out)
+	return out
+}
+
+// send writes a rendered reply.
+func (s *Simulator) send(w http.ResponseWriter, out []byte) {
+	w.Header().Set("Content-Type", s.contentType())
+	_, _ = w.Write(out)
+}
+
+// render builds the reply to c (see write).
+func (s *Simulator) render(c *call, o *outcome, b body) []byte {
 	enc := gbkxml.GBK
 	if s.faults.Has(FaultReplyUTF8) {
 		enc = gbkxml.UTF8
@@ -83,8 +96,6 @@ func (s *Simulator) write(w http.ResponseWriter, c *call, o *outcome, b body) []
 		y.End(ipos.Root)
 		out = y.Bytes()
 	}
-	w.Header().Set("Content-Type", s.contentType())
-	_, _ = w.Write(out)
 	return out
 }
 

@@ -126,31 +126,39 @@ func (s *Simulator) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	// Only deciding and rendering the reply needs the state lock; the copy
+	// of the request kept for replays is made before it and the reply is
+	// written to the connection after it (a load profile of ipos-verify
+	// showed both inside the lock, serialising the handlers).
+	xmlKey := string(c.xml)
+	s.send(w, s.decide(c, xmlKey))
+}
+
+// decide runs the stateful part of a request under the lock and returns the
+// rendered reply.
+func (s *Simulator) decide(c *call, xmlKey string) []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if o := s.checkTerminal(c); o != nil {
-		s.write(w, c, o, nil)
-		return
+		return s.render(c, o, nil)
 	}
 	key := ""
 	if seq, ok := c.get("pos_seq"); ok && c.iface != ipos.BindPos && c.iface != ipos.WecardGetPosSeqInfo && !s.faults.Has(FaultDuplicatePosSeq) {
 		key = c.m.isspid + "/" + seq
 		if prev, dup := s.seqs[key]; dup {
-			if prev.iface == c.iface && prev.xml == string(c.xml) {
+			if prev.iface == c.iface && prev.xml == xmlKey {
 				s.logf("ipos sim: replaying the reply to %s pos_seq %s", c.iface, seq)
-				w.Header().Set("Content-Type", s.contentType())
-				_, _ = w.Write(prev.reply)
-				return
+				return prev.reply
 			}
-			s.write(w, c, failf(ipos.CodeFailed, "终端流水号重复"), nil)
-			return
+			return s.render(c, failf(ipos.CodeFailed, "终端流水号重复"), nil)
 		}
 	}
 	o, body2 := s.business(c)
-	reply := s.write(w, c, o, body2)
+	reply := s.render(c, o, body2)
 	if key != "" {
-		s.seqs[key] = &seqRecord{iface: c.iface, xml: string(c.xml), reply: reply}
+		s.seqs[key] = &seqRecord{iface: c.iface, xml: xmlKey, reply: reply}
 	}
+	return reply
 }
 
 func known(name string) bool {
