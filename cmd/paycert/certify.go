@@ -42,7 +42,10 @@ params; they are never printed or written into reports).
 Writes into --out (default reports/out/<run-id>/): junit.xml and ginkgo.json for CI
 systems, report.json (platform → interface → spec, with codes and the exact
 bytes of every exchange), index.html (open it from disk) and evidence.tar.gz
-(everything, with a SHA256SUMS manifest). Progress is printed per spec.
+(everything, with a SHA256SUMS manifest). Progress is printed per spec. Load
+reports written into <out>/load/ ('paycert report load --output <out>/load/x.html')
+before the report is written are linked from it, and the latest 'paycert mutate'
+kill matrix is included.
 
 Exit status: 0 only if every spec passed (failures accepted by an unexpired
 waiver in the config excepted); 1 if any failed; 2 for usage errors.

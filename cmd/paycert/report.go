@@ -16,7 +16,7 @@ func reportCommand() *Command {
 commands work on what runs left behind.
 
 Examples:
-  paycert report load results.bin --out load.html
+  paycert report load results.bin --output load.html
   paycert report verify reports/out/20261122T050102Z-1a2b/evidence.tar.gz`,
 		Subs: []*Command{reportLoadCommand(), reportVerifyCommand()},
 	}
