@@ -66,13 +66,17 @@ func (n *Node) Get(path string) string {
 // Lookup is Get that also reports presence.
 func (n *Node) Lookup(path string) (string, bool) {
 	cur := n
-	for _, p := range strings.Split(path, "/") {
+	for {
+		p, rest, more := strings.Cut(path, "/")
 		cur = cur.Child(p)
 		if cur == nil {
 			return "", false
 		}
+		if !more {
+			return cur.Text, true
+		}
+		path = rest
 	}
-	return cur.Text, true
 }
 
 // Leaf reports whether the element held no child elements.
