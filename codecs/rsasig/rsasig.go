@@ -114,6 +114,11 @@ func isHex(s string) bool {
 // the base64 decoding of a headerless base64 text (how mgw.cer is often
 // mailed). The PEM type is returned with each block ("" for DER).
 func blocks(data []byte) ([]*pem.Block, error) {
+	// Binary DER first, before any trimming: a DER value may end in a byte
+	// that looks like white space (0x09, 0x0A, 0x0D, 0x20).
+	if len(data) > 0 && data[0] == 0x30 {
+		return []*pem.Block{{Bytes: data}}, nil
+	}
 	data = bytes.TrimSpace(data)
 	if len(data) == 0 {
 		return nil, errors.New("empty input")
