@@ -48,12 +48,7 @@ fuzz:
 	@$(MAKE) --no-print-directory fuzz-short FUZZTIME=$(or $(FUZZ_LONG),30s)
 
 fuzz-short:
-	@set -e; for pkg in $$($(GO) list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' $(PKGS)); do \
-	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
-	    echo "fuzz $$pkg $$t ($(FUZZTIME))"; \
-	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg > /tmp/paycert-fuzz.log 2>&1 || { cat /tmp/paycert-fuzz.log; exit 1; }; \
-	  done; \
-	done
+	FUZZTIME=$(FUZZTIME) bash .ci/fuzz
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
