@@ -46,7 +46,9 @@ func ParseName(s string) Name {
 	}
 	if i := strings.LastIndexByte(s, '@'); i >= 0 {
 		if sh, err := ParseShard(s[i+1:]); err == nil {
-			n.Shard = sh
+			if sh.Count > 1 { // 0/1 is an unsharded run: the zero value, as String writes it
+				n.Shard = sh
+			}
 			s = s[:i]
 		}
 	}
