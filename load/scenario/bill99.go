@@ -125,17 +125,8 @@ func setupBill99(ctx context.Context, env *load.Env) (*load.Workload, error) {
 // = credits = sum of successful orders, one order per externalRefNumber),
 // one successful order per accepted purchase, and 1 yuan each.
 func auditBill99(s *bsim.Simulator, acc *load.Stats, before bsim.Totals) error {
-	var errs []error
-	if err := s.Audit(); err != nil {
-		errs = append(errs, fmt.Errorf("simulator audit: %w", err))
-	}
-	if err := violations(s); err != nil {
-		errs = append(errs, err)
-	}
-	var accepted int
-	if acc != nil {
-		accepted = int(acc.Successes)
-	}
+	errs := simulatorChecks(s)
+	accepted := int(acceptedCount(acc))
 	t := s.Totals()
 	if n := t.Succeeded - before.Succeeded; n != accepted {
 		errs = append(errs, fmt.Errorf("simulator holds %d successful orders, the run saw %d accepted", n, accepted))

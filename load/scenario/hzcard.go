@@ -184,17 +184,8 @@ func hzOutcome(err error) flow.Outcome {
 // confirmed order and one 10-yuan load per accepted flow, and every card's
 // centre balance equal to what the accepted flows loaded onto it.
 func auditHZ(s *hsim.Simulator, acc *load.Stats, before hsim.Totals, cards []string) error {
-	var errs []error
-	if err := s.Audit(); err != nil {
-		errs = append(errs, fmt.Errorf("simulator audit: %w", err))
-	}
-	if err := violations(s); err != nil {
-		errs = append(errs, err)
-	}
-	var accepted int
-	if acc != nil {
-		accepted = int(acc.Successes)
-	}
+	errs := simulatorChecks(s)
+	accepted := int(acceptedCount(acc))
 	t := s.Totals()
 	if n := t.Confirmed - before.Confirmed; n != accepted {
 		errs = append(errs, fmt.Errorf("centre confirmed %d orders, the run saw %d accepted flows", n, accepted))

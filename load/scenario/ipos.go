@@ -179,17 +179,8 @@ func replyComment(body []byte) string {
 // accepted verify counted once in its totals, and the money taken from the
 // seeded vouchers equal to the money the accepted verifies took.
 func auditIPos(s *iposim.Simulator, acc *load.Stats, vouchers []string, fen int64) error {
-	var errs []error
-	if err := s.Audit(); err != nil {
-		errs = append(errs, fmt.Errorf("simulator audit: %w", err))
-	}
-	if err := violations(s); err != nil {
-		errs = append(errs, err)
-	}
-	var accepted uint64
-	if acc != nil {
-		accepted = acc.Successes
-	}
+	errs := simulatorChecks(s)
+	accepted := acceptedCount(acc)
 	t := s.Totals()
 	if uint64(t.Verifications) != accepted {
 		errs = append(errs, fmt.Errorf("simulator counted %d verifications, the run saw %d accepted", t.Verifications, accepted))

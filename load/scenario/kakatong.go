@@ -156,17 +156,8 @@ func targetOf(req *http.Request) (vegeta.Target, error) {
 // accepted purchase, and the money the seeded cards lost equal to what the
 // simulator says purchases consumed.
 func auditKakatong(s *ksim.Simulator, acc *load.Stats, cards []string, before ksim.Totals) error {
-	var errs []error
-	if err := s.Audit(); err != nil {
-		errs = append(errs, fmt.Errorf("simulator audit: %w", err))
-	}
-	if err := violations(s); err != nil {
-		errs = append(errs, err)
-	}
-	var accepted int
-	if acc != nil {
-		accepted = int(acc.Successes)
-	}
+	errs := simulatorChecks(s)
+	accepted := int(acceptedCount(acc))
 	after := s.Totals()
 	if n := after.Trades - before.Trades; n != accepted {
 		errs = append(errs, fmt.Errorf("simulator recorded %d trades, the run saw %d accepted", n, accepted))

@@ -58,6 +58,34 @@ func (e *embedded) Close() error { return e.srv.Close() }
 
 // violations turns what a simulator recorded about itself (a panic) or
 // about the requests (strict mode) into a ledger error.
+// auditor is a simulator that can re-check its own ledger.
+type auditor interface {
+	sim.Simulator
+	Audit() error
+}
+
+// simulatorChecks is what every ledger check starts with: the simulator's
+// own invariants and no violation recorded during the run.
+func simulatorChecks(s auditor) []error {
+	var errs []error
+	if err := s.Audit(); err != nil {
+		errs = append(errs, fmt.Errorf("simulator audit: %w", err))
+	}
+	if err := violations(s); err != nil {
+		errs = append(errs, err)
+	}
+	return errs
+}
+
+// acceptedCount is how many requests (or flows) the run counted as
+// successful; nil stats mean none.
+func acceptedCount(acc *load.Stats) uint64 {
+	if acc == nil {
+		return 0
+	}
+	return acc.Successes
+}
+
 func violations(s sim.Simulator) error {
 	if v := s.Violations(); len(v) > 0 {
 		return fmt.Errorf("simulator recorded %d violations, first: %s %s: %s", len(v), v[0].Interface, v[0].Rule, v[0].Detail)
