@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -9,10 +8,7 @@ import (
 
 func runAPDU(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	root := &Command{Name: "paycert", Usage: "<command>", Subs: []*Command{apduCommand()}}
-	var out, errOut bytes.Buffer
-	code = Execute(context.Background(), root, IO{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut}, args)
-	return code, out.String(), errOut.String()
+	return runCLI(context.Background(), &Command{Name: "paycert", Usage: "<command>", Subs: []*Command{apduCommand()}}, []byte(stdin), args...)
 }
 
 func TestAPDUParseCLI(t *testing.T) {

@@ -16,10 +16,7 @@ import (
 
 func runBill99(t *testing.T, stdin []byte, args ...string) (int, string, string) {
 	t.Helper()
-	root := &Command{Name: "paycert", Usage: "<command>", Subs: []*Command{bill99Command()}}
-	var out, errb bytes.Buffer
-	code := Execute(context.Background(), root, IO{Stdin: bytes.NewReader(stdin), Stdout: &out, Stderr: &errb}, append([]string{"bill99"}, args...))
-	return code, out.String(), errb.String()
+	return runCLI(context.Background(), &Command{Name: "paycert", Usage: "<command>", Subs: []*Command{bill99Command()}}, stdin, append([]string{"bill99"}, args...)...)
 }
 
 func TestBill99CLI(t *testing.T) {

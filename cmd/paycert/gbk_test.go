@@ -17,9 +17,7 @@ func codecTestRoot() *Command {
 
 func runCodec(t *testing.T, stdin []byte, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	code = Execute(context.Background(), codecTestRoot(), IO{Stdin: bytes.NewReader(stdin), Stdout: &out, Stderr: &errOut}, args)
-	return code, out.String(), errOut.String()
+	return runCLI(context.Background(), codecTestRoot(), stdin, args...)
 }
 
 // "门店名称" in GBK.

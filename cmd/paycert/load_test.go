@@ -18,9 +18,7 @@ func loadRoot() *Command {
 
 func runLoadCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	code := Execute(context.Background(), loadRoot(), IO{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}, args)
-	return code, out.String(), errb.String()
+	return runCLI(context.Background(), loadRoot(), nil, args...)
 }
 
 func TestLoadCommand(t *testing.T) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -17,9 +16,7 @@ func sm2TestRoot() *Command {
 
 func runSM2(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	code = Execute(context.Background(), sm2TestRoot(), IO{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut}, args)
-	return code, out.String(), errOut.String()
+	return runCLI(context.Background(), sm2TestRoot(), []byte(stdin), args...)
 }
 
 // keygenHex runs keygen and returns the private and compressed public hex.

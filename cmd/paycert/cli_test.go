@@ -1,0 +1,55 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"testing"
+)
+
+// runCLI runs args through Execute on root with buffers for the terminal,
+// the way every command test drives the CLI.
+func runCLI(ctx context.Context, root *Command, stdin []byte, args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	code = Execute(ctx, root, IO{Stdin: bytes.NewReader(stdin), Stdout: &out, Stderr: &errOut}, args)
+	return code, out.String(), errOut.String()
+}
+
+func TestExecuteResolvesHelpAndUsageErrors(t *testing.T) {
+	leaf := &Command{Name: "leaf", Summary: "a leaf", Usage: "group leaf", Help: "Examples:\n  paycert group leaf"}
+	leaf.Run = func(_ context.Context, io IO, args []string) error {
+		fs := NewFlagSet(leaf, io)
+		n := fs.Int("n", 0, "a number")
+		pos, err := ParseFlags(fs, args)
+		if err != nil {
+			return err
+		}
+		if len(pos) != 1 {
+			return Usagef("want one argument")
+		}
+		if *n < 0 {
+			return &ExitError{Code: 3, Err: nil}
+		}
+		io.Stdout.Write([]byte(pos[0]))
+		return nil
+	}
+	root := &Command{Name: "paycert", Usage: "<command>", Subs: []*Command{{Name: "group", Usage: "group <command>", Subs: []*Command{leaf}}}}
+	for _, tc := range []struct {
+		args []string
+		code int
+		out  string
+	}{
+		{[]string{"--help"}, 0, "group"},
+		{[]string{"group"}, 2, "leaf"}, // a group without a command shows its help and fails
+		{[]string{"group", "leaf", "--help"}, 0, "Examples:"},
+		{[]string{"group", "leaf", "x", "--n", "1"}, 0, "x"}, // flags after positionals
+		{[]string{"group", "leaf"}, 2, ""},
+		{[]string{"group", "leaf", "x", "--n", "-1"}, 3, ""},
+		{[]string{"group", "leaf", "--bogus"}, 2, ""},
+		{[]string{"nosuch"}, 2, ""},
+	} {
+		code, out, _ := runCLI(context.Background(), root, nil, tc.args...)
+		if code != tc.code || !bytes.Contains([]byte(out), []byte(tc.out)) {
+			t.Errorf("%v: exit %d output %q, want exit %d containing %q", tc.args, code, out, tc.code, tc.out)
+		}
+	}
+}
