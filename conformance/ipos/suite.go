@@ -66,15 +66,15 @@ func ok(r *proto.Reply, err error) *proto.Reply {
 }
 
 func verifyReq(h proto.Header, code, amt string) proto.Request {
-	return proto.CardVerifyRequest{Header: h, ValidInfo: code, EncodeType: "099", TxAmt: amt}.Request()
+	return proto.CardVerifyRequest{Header: h, ValidInfo: code, EncodeType: proto.EncodeAux, TxAmt: amt}.Request()
 }
 
 func queryReq(e *env, code string) proto.Request {
-	return proto.CardQueryRequest{Header: e.header(), ValidInfo: code, EncodeType: "099"}.Request()
+	return proto.CardQueryRequest{Header: e.header(), ValidInfo: code, EncodeType: proto.EncodeAux}.Request()
 }
 
 func undoReq(iface string, h proto.Header, code, org string) proto.Request {
-	return proto.CardUndoRequest{Interface: iface, Header: h, ValidInfo: code, EncodeType: "099", OrgPosSeq: org}.Request()
+	return proto.CardUndoRequest{Interface: iface, Header: h, ValidInfo: code, EncodeType: proto.EncodeAux, OrgPosSeq: org}.Request()
 }
 
 func dailyReq(h proto.Header, day string) proto.Request {
@@ -110,7 +110,7 @@ func happyPaths(cat *catalog.Catalogue, ep **env) {
 			r := ok(e.do(req))
 			checked(cat, req, r)
 			By("the new terminal answers a card_query (not 7000)")
-			q := proto.CardQueryRequest{Header: h, ValidInfo: e.amountVoucher(10000), EncodeType: "099"}.Request()
+			q := proto.CardQueryRequest{Header: h, ValidInfo: e.amountVoucher(10000), EncodeType: proto.EncodeAux}.Request()
 			ok(e.do(q))
 		})
 
@@ -133,7 +133,7 @@ func happyPaths(cat *catalog.Catalogue, ep **env) {
 			e := *ep
 			conformance.SkipUnlessEmbedded(e.target, "the fixture's QR content")
 			for _, q := range []proto.CardQueryRequest{
-				{Header: e.header(), ValidInfo: simulator.VoucherQR, EncodeType: "098"},
+				{Header: e.header(), ValidInfo: simulator.VoucherQR, EncodeType: proto.EncodeQR},
 				{Header: e.header(), ValidInfo: simulator.VoucherQR},
 				{Header: e.header(), ValidInfo: simulator.VoucherTimes},
 			} {

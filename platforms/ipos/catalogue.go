@@ -38,6 +38,12 @@ const (
 	consumeSuccessCondtn   = "result/id is 0000 (核销成功必填)"
 )
 
+// encode_type values (002 §4.2): how valid_info names the voucher.
+const (
+	EncodeAux = "099" // auxiliary code, 12 or 16 digits
+	EncodeQR  = "098" // QR content
+)
+
 // Result codes, exactly as on the wire (002 §5).
 const (
 	CodeOK               = "0000"

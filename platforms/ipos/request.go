@@ -188,7 +188,7 @@ func (q BindPosRequest) Request() Request {
 type CardQueryRequest struct {
 	Header
 	ValidInfo  string
-	EncodeType string // optional: "099" auxiliary code, "098" QR
+	EncodeType string // optional: EncodeAux or EncodeQR
 }
 
 func (q CardQueryRequest) Request() Request {

@@ -65,12 +65,12 @@ func (s *Simulator) resolve(c *call) *voucher {
 	et, ok := c.get(g + "encode_type")
 	if !ok || et == "" {
 		if auxCode(vi) {
-			et = "099"
+			et = ipos.EncodeAux
 		} else {
-			et = "098"
+			et = ipos.EncodeQR
 		}
 	}
-	if et == "098" {
+	if et == ipos.EncodeQR {
 		vi = s.qr[vi]
 	}
 	return s.vouchers[vi]

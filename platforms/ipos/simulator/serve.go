@@ -285,10 +285,10 @@ func (s *Simulator) validate(c *call) *outcome {
 			return fail(ipos.CodeValidInfo)
 		}
 		et, etOK := c.get(g + "encode_type")
-		if etOK && et != "099" && et != "098" {
+		if etOK && et != ipos.EncodeAux && et != ipos.EncodeQR {
 			return fail(ipos.CodeEncodeType)
 		}
-		if et == "099" && !auxCode(vi) {
+		if et == ipos.EncodeAux && !auxCode(vi) {
 			return failf(ipos.CodeValidInfo, "验证数据格式不正确: 辅助码须为12或16位数字")
 		}
 		if v, ok := c.get(g + "tx_amt"); ok && c.iface == ipos.CardVerify {
