@@ -268,7 +268,7 @@ func rowSpecs(get func() *env) {
 			t.IDNum = e.idnum()
 			x.IDNum = t.IDNum
 			if row.Undo {
-				r := must(c.Trade(ctx, client.Trade{Type: "2200", Mode: "1", CardNo: card, Password: pwd, IDNum: t.IDNum}))
+				r := must(c.Trade(ctx, client.Trade{Type: kakatong.TypeBind, Mode: kakatong.ModeBind, CardNo: card, Password: pwd, IDNum: t.IDNum}))
 				Expect(r.Code()).To(Equal("40"), "setting up: the bind must succeed")
 			}
 		case kakatong.FamPassword:

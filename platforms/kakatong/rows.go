@@ -11,6 +11,14 @@ const (
 	FillNone    Fill = ""         // the code alone carries the result
 )
 
+// Trade type/mode pairs that code keys on outside the table (the rest are
+// only ever looked up through Rows and RowFor).
+const (
+	TypeStream, ModeStream     = "0012", "0" // the stream query, also sent by getTradeStream
+	TypeBind, ModeBind         = "2200", "1" // bind mobile/ID (mode 0 unbinds)
+	TypeActivate, ModeActivate = "0001", "1" // card activation
+)
+
 // Family groups rows by what they touch; the simulator's rules key on it.
 type Family string
 
@@ -60,12 +68,12 @@ func Rows() []Row {
 		{"0034", "0", "积分消费撤销", "Points purchase undo", FamPointsUse, true, FillPoints, CodeOK, true, true},
 		{"0011", "0", "储值查询", "Balance query", FamQuery, false, FillBalance, CodeOK, true, false},
 		{"0011", "1", "积分查询", "Points query", FamQuery, false, FillPoints, CodeOK, true, false},
-		{"0012", "0", "交易流水", "Transaction stream", FamStream, false, FillStream, CodeOK, false, false},
-		{"2200", "1", "手机/身份证绑定", "Bind mobile/ID", FamBind, false, FillIDNum, CodeBound, false, false},
-		{"2200", "0", "绑定撤销", "Unbind mobile/ID", FamBind, true, FillNone, CodeUnbound, false, false},
+		{TypeStream, ModeStream, "交易流水", "Transaction stream", FamStream, false, FillStream, CodeOK, false, false},
+		{TypeBind, ModeBind, "手机/身份证绑定", "Bind mobile/ID", FamBind, false, FillIDNum, CodeBound, false, false},
+		{TypeBind, "0", "绑定撤销", "Unbind mobile/ID", FamBind, true, FillNone, CodeUnbound, false, false},
 		{"4400", "0", "修改密码", "Change password", FamPassword, false, FillNone, CodePwdChanged, false, false},
 		{"4400", "1", "重置密码", "Reset password", FamPassword, false, FillNone, CodePwdReset, false, false},
-		{"0001", "1", "领卡激活", "Card activation", FamActivate, false, FillNone, CodeActivated, false, false},
+		{TypeActivate, ModeActivate, "领卡激活", "Card activation", FamActivate, false, FillNone, CodeActivated, false, false},
 		{"0002", "1", "交易流水返回", "Stream return", FamStreamRet, false, FillNone, CodeOK, false, false},
 		{"0400", "-", "交易冲正", "Reversal", FamReversal, false, FillNone, CodeReversed, false, false},
 	}

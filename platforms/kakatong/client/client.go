@@ -315,7 +315,7 @@ func StreamParams(q StreamQuery) Params {
 		}
 		return v
 	}
-	p := Params{"TRADETYPE": "0012", "TRADEMODE": "0", "CARDNO": z(q.CardNo), "POSCODE": z(q.PosCode),
+	p := Params{"TRADETYPE": kakatong.TypeStream, "TRADEMODE": kakatong.ModeStream, "CARDNO": z(q.CardNo), "POSCODE": z(q.PosCode),
 		"STANCE_NO": z(q.StanceNo), "START": z(q.Start), "END": z(q.End)}
 	if q.Password != "" {
 		p["CARDPWD"] = mac.CardPassword(q.Password)

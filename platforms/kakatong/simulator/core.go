@@ -158,10 +158,10 @@ func (s *Simulator) handle(method string, p map[string]string) outcome {
 	case kakatong.MethodTrade:
 		return s.trade(mer, p, fields)
 	case kakatong.MethodStream:
-		if p["TRADETYPE"] != "0012" {
+		if p["TRADETYPE"] != kakatong.TypeStream {
 			return fail(kakatong.CodeBadTradeType)
 		}
-		if p["TRADEMODE"] != "0" {
+		if p["TRADEMODE"] != kakatong.ModeStream {
 			return fail(kakatong.CodeBadTradeMode)
 		}
 		return s.stream(mer, p, lang)
@@ -572,7 +572,7 @@ func (s *Simulator) activate(mer *merchant, p, fields map[string]string, method 
 		c.activation = c.FaceValue
 	}
 	c.State = Active
-	row, _, _ := kakatong.RowFor("0001", "1")
+	row, _, _ := kakatong.RowFor(kakatong.TypeActivate, kakatong.ModeActivate)
 	// Recorded so the stream shows the activation; it moves nothing (the
 	// face value is booked as the card's activation load).
 	s.record(&trade{Row: row, Card: c.No, Pos: p["POSCODE"], CopNo: mer.CopNo, Amount: c.FaceValue, BalAfter: c.Balance})
@@ -648,7 +648,7 @@ func (s *Simulator) bind(mer *merchant, p, fields map[string]string, method, mod
 		}
 		c.bound = id
 		if method == kakatong.MethodTrade {
-			row, _, _ := kakatong.RowFor("2200", "1")
+			row, _, _ := kakatong.RowFor(kakatong.TypeBind, kakatong.ModeBind)
 			s.fill(row, c, fields, id)
 		}
 		return fail(kakatong.CodeBound)
