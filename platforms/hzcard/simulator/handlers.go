@@ -754,20 +754,30 @@ func (s *Simulator) publicInfo(cd *card, date string) cpucard.PublicInfo {
 
 // ---- 4.11 cardSaleConfirm ----
 
+// authorisedOrder finds the sale or return order a 4.11/4.13 confirm names
+// and checks it is still waiting for the terminal's card result.
+func (s *Simulator) authorisedOrder(kind, orderNo, refnum, cardNo string) (*order, *fail) {
+	o := s.orders[orderNo]
+	if o == nil || o.kind != kind || o.refnum != refnum {
+		return nil, s.failf(hzcard.CodeNoOrder, "orderno %q refnum %q", orderNo, refnum)
+	}
+	if o.cardno != cardNo {
+		return nil, s.failf(hzcard.CodeCardMismatch, "order %s is for card %s", o.no, o.cardno)
+	}
+	if o.state != hzcard.StateAuthorised {
+		return nil, s.failf(hzcard.CodeOrderState, "order %s is in state %s", o.no, o.state)
+	}
+	return o, nil
+}
+
 func (s *Simulator) saleConfirm(c *call) (any, *fail) {
 	var r hzcard.SaleConfirmReq
 	if f := s.decode(c, &r); f != nil {
 		return nil, f
 	}
-	o := s.orders[r.OrderNo]
-	if o == nil || o.kind != kindSale || o.refnum != r.RefNum {
-		return nil, s.failf(hzcard.CodeNoOrder, "orderno %q refnum %q", r.OrderNo, r.RefNum)
-	}
-	if o.cardno != r.CardNo {
-		return nil, s.failf(hzcard.CodeCardMismatch, "order %s is for card %s", o.no, o.cardno)
-	}
-	if o.state != hzcard.StateAuthorised {
-		return nil, s.failf(hzcard.CodeOrderState, "order %s is in state %s", o.no, o.state)
+	o, f := s.authorisedOrder(kindSale, r.OrderNo, r.RefNum, r.CardNo)
+	if f != nil {
+		return nil, f
 	}
 	switch r.CardResult {
 	case "00":
@@ -894,15 +904,9 @@ func (s *Simulator) returnConfirm(c *call) (any, *fail) {
 	if f := s.decode(c, &r); f != nil {
 		return nil, f
 	}
-	o := s.orders[r.OrderNo]
-	if o == nil || o.kind != kindReturn || o.refnum != r.RefNum {
-		return nil, s.failf(hzcard.CodeNoOrder, "orderno %q refnum %q", r.OrderNo, r.RefNum)
-	}
-	if o.cardno != r.CardNo {
-		return nil, s.failf(hzcard.CodeCardMismatch, "order %s is for card %s", o.no, o.cardno)
-	}
-	if o.state != hzcard.StateAuthorised {
-		return nil, s.failf(hzcard.CodeOrderState, "order %s is in state %s", o.no, o.state)
+	o, f := s.authorisedOrder(kindReturn, r.OrderNo, r.RefNum, r.CardNo)
+	if f != nil {
+		return nil, f
 	}
 	cd := s.cards[o.cardno]
 	if o.returnType == "0" {
