@@ -62,9 +62,7 @@ func provocations() map[string]provocation {
 
 	// tornCredit leaves an order in state 4 (CREDIT applied, reply lost).
 	tornCredit := func(e *env) (string, *cpucard.Card, order, *client.Client) {
-		no, card := fresh(e)
-		c := e.client()
-		o := mustCreate(e, c, no, 1000)
+		no, card, c, o := freshOrder(e, 1000)
 		card.TearNext(apdu.INSCreditForLoad)
 		_, err := client.Load(ctx(), c, card, no, o.no, o.amt, o.pay, o.list)
 		Expect(isTorn(err)).To(BeTrue())
@@ -156,9 +154,7 @@ func provocations() map[string]provocation {
 			expectCode(err, hzcard.CodeAPDUCount, "apdunum does not count the list")
 		}),
 		hzcard.CodeAPDUResult: sim(hzcard.CardChargeRequest, func(e *env) {
-			no, card := fresh(e)
-			c := e.client()
-			o := mustCreate(e, c, no, 1000)
+			_, card, c, o := freshOrder(e, 1000)
 			_, err := request(c, card, o, func(r *hzcard.ChargeReq) {
 				items := strings.Split(string(r.Resp()), ",")
 				items[1] = "6985"
@@ -177,9 +173,7 @@ func provocations() map[string]provocation {
 			expectCode(err, hzcard.CodeCardAuth, "the card's purchase MAC2 forged")
 		}),
 		hzcard.CodeMAC1: sim(hzcard.CardChargeRequest, func(e *env) {
-			no, card := fresh(e)
-			c := e.client()
-			o := mustCreate(e, c, no, 1000)
+			_, card, c, o := freshOrder(e, 1000)
 			_, err := request(c, card, o, func(r *hzcard.ChargeReq) {
 				items := strings.Split(string(r.Resp()), ",")
 				items[1] = flipByte(items[1], 12)
@@ -193,9 +187,7 @@ func provocations() map[string]provocation {
 			expectCode(err, hzcard.CodeRandom, "a challenge of 8 bytes")
 		}),
 		hzcard.CodeCardKey: sim(hzcard.CardChargeRequest, func(e *env) {
-			no, card := fresh(e)
-			c := e.client()
-			o := mustCreate(e, c, no, 1000)
+			_, card, c, o := freshOrder(e, 1000)
 			_, err := request(c, card, o, func(r *hzcard.ChargeReq) {
 				items := strings.Split(string(r.Resp()), ",")
 				b := []byte(items[1])
@@ -231,9 +223,7 @@ func provocations() map[string]provocation {
 			expectCode(createWith(e, no, 20000), hzcard.CodeOverLimit, "balance + amount over walletmaxbal")
 		}),
 		hzcard.CodeTAC: sim(hzcard.CardChargeConfirm, func(e *env) {
-			no, card := fresh(e)
-			c := e.client()
-			o := mustCreate(e, c, no, 1000)
+			no, card, c, o := freshOrder(e, 1000)
 			rep, err := request(c, card, o, nil)
 			Expect(err).NotTo(HaveOccurred())
 			err = confirmWith(c, card, o, string(rep.APDUList), func(r *hzcard.ChargeReq) {
@@ -245,9 +235,7 @@ func provocations() map[string]provocation {
 			Expect(err).NotTo(HaveOccurred(), "management settles the order after a bad TAC")
 		}),
 		hzcard.CodeAmountMismatch: sim(hzcard.CardChargeRequest, func(e *env) {
-			no, card := fresh(e)
-			c := e.client()
-			o := mustCreate(e, c, no, 1000)
+			_, card, c, o := freshOrder(e, 1000)
 			_, err := request(c, card, o, func(r *hzcard.ChargeReq) { r.TxnAmt = "2000" })
 			expectCode(err, hzcard.CodeAmountMismatch, "txnamt differs from the order")
 		}),
@@ -268,9 +256,7 @@ func provocations() map[string]provocation {
 			expectCode(createWith(e, simulator.CardLocked, 1000), hzcard.CodeCardState, "a locked card")
 		}),
 		hzcard.CodeCharged: sim(hzcard.CardChargeRequest, func(e *env) {
-			no, card := fresh(e)
-			c := e.client()
-			o := mustCreate(e, c, no, 1000)
+			no, card, c, o := freshOrder(e, 1000)
 			_, err := client.Load(ctx(), c, card, no, o.no, o.amt, o.pay, o.list)
 			Expect(err).NotTo(HaveOccurred())
 			_, err = c.CardChargeRequest(ctx(), staleRequest(o))

@@ -75,25 +75,25 @@ func count(list string) hzcard.Text {
 // request runs the order's load list on the card and sends the charge
 // request with the results (optionally altered).
 func request(c *client.Client, card client.Transmitter, o order, alter func(*hzcard.ChargeReq)) (hzcard.APDUReply, error) {
-	resp := runList(c, card, o.list)
-	r := chargeReq(o.cardno, o.no, o.amt, o.pay)
-	r.APDUNum, r.APDUList, r.APDUResp = count(o.list), hzcard.APDUs(o.list), hzcard.RespOf(resp.String())
-	if alter != nil {
-		alter(&r)
-	}
-	return c.CardChargeRequest(ctx(), r)
+	return c.CardChargeRequest(ctx(), ran(c, card, o, o.list, alter))
 }
 
 // confirmWith runs the credit list and sends the confirm (optionally altered).
 func confirmWith(c *client.Client, card client.Transmitter, o order, credit string, alter func(*hzcard.ChargeReq)) error {
-	resp := runList(c, card, credit)
+	_, err := c.CardChargeConfirm(ctx(), ran(c, card, o, credit, alter))
+	return err
+}
+
+// ran runs list on the card and builds the order's 4.5/4.6 request carrying
+// the list and its results, then lets alter change it.
+func ran(c *client.Client, card client.Transmitter, o order, list string, alter func(*hzcard.ChargeReq)) hzcard.ChargeReq {
+	resp := runList(c, card, list)
 	r := chargeReq(o.cardno, o.no, o.amt, o.pay)
-	r.APDUNum, r.APDUList, r.APDUResp = count(credit), hzcard.APDUs(credit), hzcard.RespOf(resp.String())
+	r.APDUNum, r.APDUList, r.APDUResp = count(list), hzcard.APDUs(list), hzcard.RespOf(resp.String())
 	if alter != nil {
 		alter(&r)
 	}
-	_, err := c.CardChargeConfirm(ctx(), r)
-	return err
+	return r
 }
 
 // state queries an order's state and pay state through chargeOrderQuery.
@@ -114,6 +114,13 @@ func agree(e *env, cardno string, card *cpucard.Card, want int64) {
 }
 
 func fresh(e *env) (string, *cpucard.Card) { return e.card(simulator.CardSpec{}) }
+
+// freshOrder makes a fresh card, a client and a charge order of amt fen for it.
+func freshOrder(e *env, amt int64) (string, *cpucard.Card, *client.Client, order) {
+	no, card := fresh(e)
+	c := e.client()
+	return no, card, c, mustCreate(e, c, no, amt)
+}
 
 func cust() *hzcard.CustInfo {
 	return &hzcard.CustInfo{Name: "张三", IDType: "01", IDNo: "330501199001011234", Mobile: "13800000000"}

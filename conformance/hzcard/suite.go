@@ -120,9 +120,7 @@ func describeHappy(t conformance.Target, lazy *conformance.Lazy[*env]) {
 		It("cardChargeRequest checks MAC1 and answers [CREDIT FOR LOAD(date, time, MAC2)]; the order is in state 2", conformance.Interface(hzcard.CardChargeRequest), func() {
 			conformance.SkipUnlessEmbedded(t, needCard)
 			e := lazy.Get()
-			no, card := fresh(e)
-			c := e.client()
-			o := mustCreate(e, c, no, 3000)
+			no, card, c, o := freshOrder(e, 3000)
 			rep, err := request(c, card, o, nil)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(rep.OrderNo).To(Equal(o.no))
@@ -319,9 +317,7 @@ func describeTears(t conformance.Target, lazy *conformance.Lazy[*env]) {
 		})
 		It("during INITIALIZE FOR LOAD: the order stays 1 and loads on the second try", func() {
 			e := lazy.Get()
-			no, card := fresh(e)
-			c := e.client()
-			o := mustCreate(e, c, no, 2000)
+			no, card, c, o := freshOrder(e, 2000)
 			card.TearNext(apdu.INSInitialize)
 			_, err := client.Load(ctx(), c, card, no, o.no, o.amt, o.pay, o.list)
 			Expect(isTorn(err)).To(BeTrue())
@@ -334,9 +330,7 @@ func describeTears(t conformance.Target, lazy *conformance.Lazy[*env]) {
 		})
 		It("CREDIT FOR LOAD applied, reply lost: confirm 000151 (state 4), management finds the load (8)", func() {
 			e := lazy.Get()
-			no, card := fresh(e)
-			c := e.client()
-			o := mustCreate(e, c, no, 2000)
+			no, card, c, o := freshOrder(e, 2000)
 			card.TearNext(apdu.INSCreditForLoad)
 			pay := o.pay
 			_, err := client.Load(ctx(), c, card, no, o.no, o.amt, o.pay, o.list)
@@ -361,9 +355,7 @@ func describeTears(t conformance.Target, lazy *conformance.Lazy[*env]) {
 		})
 		It("CREDIT FOR LOAD never reached the card: management says not credited (000152, state 3), charging again credits once", func() {
 			e := lazy.Get()
-			no, card := fresh(e)
-			c := e.client()
-			o := mustCreate(e, c, no, 3000)
+			no, card, c, o := freshOrder(e, 3000)
 			_, err := client.Load(ctx(), c, &dropper{card: card, ins: apdu.INSCreditForLoad}, no, o.no, o.amt, o.pay, o.list)
 			Expect(isTorn(err)).To(BeTrue())
 			card.PowerOn()
@@ -379,9 +371,7 @@ func describeTears(t conformance.Target, lazy *conformance.Lazy[*env]) {
 		})
 		It("CREDIT FOR LOAD never reached the card: after management the order can be refunded instead", func() {
 			e := lazy.Get()
-			no, card := fresh(e)
-			c := e.client()
-			o := mustCreate(e, c, no, 3000)
+			no, card, c, o := freshOrder(e, 3000)
 			_, err := client.Load(ctx(), c, &dropper{card: card, ins: apdu.INSCreditForLoad}, no, o.no, o.amt, o.pay, o.list)
 			Expect(isTorn(err)).To(BeTrue())
 			err = c.ChargeOrderCancel(ctx(), hzcard.OrderCancelReq{CardNo: no, OrderNo: o.no})
@@ -415,9 +405,7 @@ func describeTears(t conformance.Target, lazy *conformance.Lazy[*env]) {
 		})
 		It("the confirm's reply lost: confirming again is 000079 and credits nothing", func() {
 			e := lazy.Get()
-			no, card := fresh(e)
-			c := e.client()
-			o := mustCreate(e, c, no, 2000)
+			no, card, c, o := freshOrder(e, 2000)
 			rep, err := request(c, card, o, nil)
 			Expect(err).NotTo(HaveOccurred())
 			resp := runList(c, card, string(rep.APDUList))
@@ -534,9 +522,7 @@ func describeNegative(t conformance.Target, lazy *conformance.Lazy[*env]) {
 		It("a wrong APDU count is 000026 and the order stays 1", conformance.Code(hzcard.CodeAPDUCount), conformance.Interface(hzcard.CardChargeRequest), func() {
 			conformance.SkipUnlessEmbedded(t, needCard)
 			e := lazy.Get()
-			no, card := fresh(e)
-			c := e.client()
-			o := mustCreate(e, c, no, 1000)
+			no, card, c, o := freshOrder(e, 1000)
 			_, err := request(c, card, o, func(r *hzcard.ChargeReq) { r.APDUNum = "3" })
 			expectCode(err, hzcard.CodeAPDUCount, "apdunum must count the list")
 			st, _ := state(c, no, o.no)
@@ -545,9 +531,7 @@ func describeNegative(t conformance.Target, lazy *conformance.Lazy[*env]) {
 		It("a forged MAC1 is 000031: state 3, nothing loaded, the order can be charged again", conformance.Code(hzcard.CodeMAC1), conformance.Interface(hzcard.CardChargeRequest), func() {
 			conformance.SkipUnlessEmbedded(t, needCard)
 			e := lazy.Get()
-			no, card := fresh(e)
-			c := e.client()
-			o := mustCreate(e, c, no, 1000)
+			no, card, c, o := freshOrder(e, 1000)
 			_, err := request(c, card, o, func(r *hzcard.ChargeReq) {
 				items := strings.Split(string(r.Resp()), ",")
 				items[1] = flipByte(items[1], 15)
