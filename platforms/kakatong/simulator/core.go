@@ -184,6 +184,15 @@ func (s *Simulator) terminalOf(mer *merchant, pos string) (TerminalSpec, bool) {
 }
 
 // cardOf validates the card number format (01) and existence (05).
+// terminalCard checks POSCODE is the merchant's terminal, then finds CARDNO;
+// activation, password and bind all start this way (terminal before card).
+func (s *Simulator) terminalCard(mer *merchant, p map[string]string) (*card, string) {
+	if _, ok := s.terminalOf(mer, p["POSCODE"]); !ok {
+		return nil, kakatong.CodeBadTerminal
+	}
+	return s.cardOf(p["CARDNO"])
+}
+
 func (s *Simulator) cardOf(no string) (*card, string) {
 	if len(no) != 16 || !kakatong.IsDigits(no) {
 		return nil, kakatong.CodeBadCardNo
@@ -537,10 +546,7 @@ func (s *Simulator) reverse(mer *merchant, t TerminalSpec, c *card, p, fields ma
 // activate is aCRequest and 0001/1 (E-KAKATONG-ACTIVATION).
 func (s *Simulator) activate(mer *merchant, p, fields map[string]string, method string) outcome {
 	fail := func(code string) outcome { return s.result(method, p["LANG"], code, p, fields) }
-	if _, ok := s.terminalOf(mer, p["POSCODE"]); !ok {
-		return fail(kakatong.CodeBadTerminal)
-	}
-	c, code := s.cardOf(p["CARDNO"])
+	c, code := s.terminalCard(mer, p)
 	if code != "" {
 		return fail(code)
 	}
@@ -582,10 +588,7 @@ func (s *Simulator) activate(mer *merchant, p, fields map[string]string, method 
 // password is rSCardPwd and 4400: an empty OLD_PWD (or mode 1) resets.
 func (s *Simulator) password(mer *merchant, p, fields map[string]string, method, mode string) outcome {
 	fail := func(code string) outcome { return s.result(method, p["LANG"], code, p, fields) }
-	if _, ok := s.terminalOf(mer, p["POSCODE"]); !ok {
-		return fail(kakatong.CodeBadTerminal)
-	}
-	c, code := s.cardOf(p["CARDNO"])
+	c, code := s.terminalCard(mer, p)
 	if code != "" {
 		return fail(code)
 	}
@@ -624,10 +627,7 @@ func (s *Simulator) bind(mer *merchant, p, fields map[string]string, method, mod
 	if mode != "0" && mode != "1" {
 		return fail(kakatong.CodeBadTradeMode)
 	}
-	if _, ok := s.terminalOf(mer, p["POSCODE"]); !ok {
-		return fail(kakatong.CodeBadTerminal)
-	}
-	c, code := s.cardOf(p["CARDNO"])
+	c, code := s.terminalCard(mer, p)
 	if code != "" {
 		return fail(code)
 	}
