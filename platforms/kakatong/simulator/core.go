@@ -183,7 +183,6 @@ func (s *Simulator) terminalOf(mer *merchant, pos string) (TerminalSpec, bool) {
 	return t, ok && t.CopNo == mer.CopNo
 }
 
-// cardOf validates the card number format (01) and existence (05).
 // terminalCard checks POSCODE is the merchant's terminal, then finds CARDNO;
 // activation, password and bind all start this way (terminal before card).
 func (s *Simulator) terminalCard(mer *merchant, p map[string]string) (*card, string) {
@@ -193,6 +192,7 @@ func (s *Simulator) terminalCard(mer *merchant, p map[string]string) (*card, str
 	return s.cardOf(p["CARDNO"])
 }
 
+// cardOf validates the card number format (01) and existence (05).
 func (s *Simulator) cardOf(no string) (*card, string) {
 	if len(no) != 16 || !kakatong.IsDigits(no) {
 		return nil, kakatong.CodeBadCardNo
