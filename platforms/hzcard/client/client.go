@@ -285,23 +285,24 @@ func (c *Client) Do(ctx context.Context, iface string, req *http.Request, body [
 
 // CardInfoQuery is 4.1.
 func (c *Client) CardInfoQuery(ctx context.Context, d hzcard.CardInfoQueryReq) (hzcard.CardInfo, error) {
-	var out hzcard.CardInfo
-	_, err := c.Call(ctx, hzcard.CardInfoQuery, d, &out)
-	return out, err
+	return call[hzcard.CardInfo](ctx, c, hzcard.CardInfoQuery, d)
 }
 
 // ChargeOrderCreate is 4.2.
 func (c *Client) ChargeOrderCreate(ctx context.Context, d hzcard.OrderCreateReq) (hzcard.APDUReply, error) {
-	var out hzcard.APDUReply
-	_, err := c.Call(ctx, hzcard.ChargeOrderCreate, d, &out)
+	return call[hzcard.APDUReply](ctx, c, hzcard.ChargeOrderCreate, d)
+}
+
+// call is Call for the typed interface methods: it decodes the reply into a T.
+func call[T any](ctx context.Context, c *Client, iface string, d any) (T, error) {
+	var out T
+	_, err := c.Call(ctx, iface, d, &out)
 	return out, err
 }
 
 // ChargeOrderQuery is 4.3.
 func (c *Client) ChargeOrderQuery(ctx context.Context, d hzcard.OrderQueryReq) (hzcard.OrderQueryRep, error) {
-	var out hzcard.OrderQueryRep
-	_, err := c.Call(ctx, hzcard.ChargeOrderQuery, d, &out)
-	return out, err
+	return call[hzcard.OrderQueryRep](ctx, c, hzcard.ChargeOrderQuery, d)
 }
 
 // ChargeOrderCancel is 4.4.
@@ -312,56 +313,40 @@ func (c *Client) ChargeOrderCancel(ctx context.Context, d hzcard.OrderCancelReq)
 
 // CardChargeRequest is 4.5.
 func (c *Client) CardChargeRequest(ctx context.Context, d hzcard.ChargeReq) (hzcard.APDUReply, error) {
-	var out hzcard.APDUReply
-	_, err := c.Call(ctx, hzcard.CardChargeRequest, d, &out)
-	return out, err
+	return call[hzcard.APDUReply](ctx, c, hzcard.CardChargeRequest, d)
 }
 
 // CardChargeConfirm is 4.6.
 func (c *Client) CardChargeConfirm(ctx context.Context, d hzcard.ChargeReq) (hzcard.Times, error) {
-	var out hzcard.Times
-	_, err := c.Call(ctx, hzcard.CardChargeConfirm, d, &out)
-	return out, err
+	return call[hzcard.Times](ctx, c, hzcard.CardChargeConfirm, d)
 }
 
 // ChargeOrderManageRequest is 4.7.
 func (c *Client) ChargeOrderManageRequest(ctx context.Context, d hzcard.ChargeReq) (hzcard.APDUReply, error) {
-	var out hzcard.APDUReply
-	_, err := c.Call(ctx, hzcard.ChargeOrderManageRequest, d, &out)
-	return out, err
+	return call[hzcard.APDUReply](ctx, c, hzcard.ChargeOrderManageRequest, d)
 }
 
 // ChargeOrderManageConfirm is 4.8.
 func (c *Client) ChargeOrderManageConfirm(ctx context.Context, d hzcard.ChargeReq) (hzcard.Times, error) {
-	var out hzcard.Times
-	_, err := c.Call(ctx, hzcard.ChargeOrderManageConfirm, d, &out)
-	return out, err
+	return call[hzcard.Times](ctx, c, hzcard.ChargeOrderManageConfirm, d)
 }
 
 // CardSaleRequest is 4.10.
 func (c *Client) CardSaleRequest(ctx context.Context, d hzcard.SaleReq) (hzcard.SaleRep, error) {
-	var out hzcard.SaleRep
-	_, err := c.Call(ctx, hzcard.CardSaleRequest, d, &out)
-	return out, err
+	return call[hzcard.SaleRep](ctx, c, hzcard.CardSaleRequest, d)
 }
 
 // CardSaleConfirm is 4.11.
 func (c *Client) CardSaleConfirm(ctx context.Context, d hzcard.SaleConfirmReq) (hzcard.SaleConfirmRep, error) {
-	var out hzcard.SaleConfirmRep
-	_, err := c.Call(ctx, hzcard.CardSaleConfirm, d, &out)
-	return out, err
+	return call[hzcard.SaleConfirmRep](ctx, c, hzcard.CardSaleConfirm, d)
 }
 
 // CardReturnApply is 4.12.
 func (c *Client) CardReturnApply(ctx context.Context, d hzcard.ReturnApplyReq) (hzcard.ReturnApplyRep, error) {
-	var out hzcard.ReturnApplyRep
-	_, err := c.Call(ctx, hzcard.CardReturnApply, d, &out)
-	return out, err
+	return call[hzcard.ReturnApplyRep](ctx, c, hzcard.CardReturnApply, d)
 }
 
 // CardReturnConfirm is 4.13.
 func (c *Client) CardReturnConfirm(ctx context.Context, d hzcard.ReturnConfirmReq) (hzcard.ReturnConfirmRep, error) {
-	var out hzcard.ReturnConfirmRep
-	_, err := c.Call(ctx, hzcard.CardReturnConfirm, d, &out)
-	return out, err
+	return call[hzcard.ReturnConfirmRep](ctx, c, hzcard.CardReturnConfirm, d)
 }
