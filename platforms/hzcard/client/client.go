@@ -283,6 +283,13 @@ func (c *Client) Do(ctx context.Context, iface string, req *http.Request, body [
 
 // ---- typed calls, one per interface ----
 
+// call is Call for the typed interface methods: it decodes the reply into a T.
+func call[T any](ctx context.Context, c *Client, iface string, d any) (T, error) {
+	var out T
+	_, err := c.Call(ctx, iface, d, &out)
+	return out, err
+}
+
 // CardInfoQuery is 4.1.
 func (c *Client) CardInfoQuery(ctx context.Context, d hzcard.CardInfoQueryReq) (hzcard.CardInfo, error) {
 	return call[hzcard.CardInfo](ctx, c, hzcard.CardInfoQuery, d)
@@ -291,13 +298,6 @@ func (c *Client) CardInfoQuery(ctx context.Context, d hzcard.CardInfoQueryReq) (
 // ChargeOrderCreate is 4.2.
 func (c *Client) ChargeOrderCreate(ctx context.Context, d hzcard.OrderCreateReq) (hzcard.APDUReply, error) {
 	return call[hzcard.APDUReply](ctx, c, hzcard.ChargeOrderCreate, d)
-}
-
-// call is Call for the typed interface methods: it decodes the reply into a T.
-func call[T any](ctx context.Context, c *Client, iface string, d any) (T, error) {
-	var out T
-	_, err := c.Call(ctx, iface, d, &out)
-	return out, err
 }
 
 // ChargeOrderQuery is 4.3.
