@@ -109,7 +109,7 @@ func CheckReply(cat *catalog.Catalogue, req Request, r *Reply) error {
 					bad("%s is %d GBK bytes, over %s(%d) (%s): %q", rel, l, f.Type, max, it.Section, n.Text)
 				}
 			}
-			if f.Type == "Number" && n.Text != "" && !allDigits(n.Text) {
+			if f.Type == "Number" && n.Text != "" && !IsDigits(n.Text) {
 				bad("%s must be a Number (%s), got %q", rel, it.Section, n.Text)
 			}
 		}
@@ -212,7 +212,8 @@ func gbkLen(s string) int {
 	return len(b)
 }
 
-func allDigits(s string) bool {
+// IsDigits reports whether s is one or more ASCII decimal digits.
+func IsDigits(s string) bool {
 	if s == "" {
 		return false
 	}
@@ -225,7 +226,7 @@ func allDigits(s string) bool {
 }
 
 func atoi(s string) (int64, bool) {
-	if !allDigits(s) || len(s) > 18 {
+	if !IsDigits(s) || len(s) > 18 {
 		return 0, false
 	}
 	var n int64

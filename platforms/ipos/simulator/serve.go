@@ -173,7 +173,7 @@ func known(name string) bool {
 // admit decides who is calling: merchant id, MAC, IP, system, interface.
 func (s *Simulator) admit(c *call, macHex string, formErr error) *outcome {
 	isspid, _ := c.get("isspid")
-	if len(isspid) != 8 || !digits(isspid) {
+	if len(isspid) != 8 || !ipos.IsDigits(isspid) {
 		return fail(ipos.CodeISSPIDFormat)
 	}
 	s.mu.Lock()
@@ -202,7 +202,7 @@ func (s *Simulator) admit(c *call, macHex string, formErr error) *outcome {
 	switch {
 	case !ok || sys == "":
 		return fail(ipos.CodeSystemIDEmpty)
-	case len(sys) != 4 || !digits(sys):
+	case len(sys) != 4 || !ipos.IsDigits(sys):
 		return fail(ipos.CodeSystemIDFormat)
 	case sys != m.systemID:
 		return fail(ipos.CodeSystemIDWrong)
@@ -261,9 +261,9 @@ func (s *Simulator) validate(c *call) *outcome {
 	if has("pos_seq") {
 		v, ok := c.get("pos_seq")
 		switch {
-		case required("pos_seq") && (!ok || len(v) <= 12 || len(v) > 32 || !digits(v)):
+		case required("pos_seq") && (!ok || len(v) <= 12 || len(v) > 32 || !ipos.IsDigits(v)):
 			return fail(ipos.CodePosSeq)
-		case ok && v != "" && (len(v) > 32 || !digits(v)):
+		case ok && v != "" && (len(v) > 32 || !ipos.IsDigits(v)):
 			return fail(ipos.CodePosSeq)
 		}
 	}
@@ -297,7 +297,7 @@ func (s *Simulator) validate(c *call) *outcome {
 			}
 		}
 		if c.iface == ipos.CardCancel || c.iface == ipos.CardReversal {
-			if v, ok := c.get(g + "org_pos_seq"); !ok || len(v) <= 12 || len(v) > 32 || !digits(v) {
+			if v, ok := c.get(g + "org_pos_seq"); !ok || len(v) <= 12 || len(v) > 32 || !ipos.IsDigits(v) {
 				return fail(ipos.CodeOrgPosSeq)
 			}
 		}
@@ -332,7 +332,7 @@ func (s *Simulator) validate(c *call) *outcome {
 		if hasStore != hasPos {
 			return failf(ipos.CodeFailed, "交易失败: 门店号与终端号需同时传入")
 		}
-		if p, ok := c.get("page"); ok && (!digits(p) || p == "0" || len(p) > 6) {
+		if p, ok := c.get("page"); ok && (!ipos.IsDigits(p) || p == "0" || len(p) > 6) {
 			return failf(ipos.CodeFailed, "交易失败: page须为正整数")
 		}
 	case ipos.WecardGetPosSeqInfo:
@@ -353,7 +353,7 @@ func (s *Simulator) validate(c *call) *outcome {
 			}
 		}
 		if c.iface == ipos.WecardPosReturnd {
-			if v, ok := c.get("org_pos_seq"); !ok || len(v) <= 12 || len(v) > 32 || !digits(v) {
+			if v, ok := c.get("org_pos_seq"); !ok || len(v) <= 12 || len(v) > 32 || !ipos.IsDigits(v) {
 				return fail(ipos.CodeOrgPosSeq)
 			}
 		}
@@ -409,7 +409,7 @@ func walk(n *gbkxml.Node, prefix string, fn func(path string, leaf bool)) {
 	}
 }
 
-func auxCode(s string) bool { return (len(s) == 12 || len(s) == 16) && digits(s) }
+func auxCode(s string) bool { return (len(s) == 12 || len(s) == 16) && ipos.IsDigits(s) }
 
 func day(s string) bool {
 	if len(s) != 8 {

@@ -297,7 +297,7 @@ type VoucherSpec struct {
 // AddVoucher seeds a voucher (load runs create amount vouchers with enough
 // balance this way). A code already present is an error.
 func (s *Simulator) AddVoucher(v VoucherSpec) error {
-	if n := len(v.Code); (n != 12 && n != 16) || !digits(v.Code) {
+	if n := len(v.Code); (n != 12 && n != 16) || !ipos.IsDigits(v.Code) {
 		return fmt.Errorf("voucher code %q: want 12 or 16 digits", v.Code)
 	}
 	if v.Kind != KindAmount && v.Kind != KindTimes {
@@ -474,16 +474,4 @@ func (s *Simulator) Audit() error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-func digits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
