@@ -134,8 +134,8 @@ func (s *Simulator) chargeOrder(c *call, r *hzcard.ChargeReq) (*order, *card, *f
 	if o.cardno != r.CardNo {
 		return nil, nil, s.failf(hzcard.CodeCardMismatch, "order %s is for card %s", o.no, o.cardno)
 	}
-	if r.ChargeType != "01" {
-		return nil, nil, s.failf(hzcard.CodeUnknown, "chargetype %q is not 01", r.ChargeType)
+	if _, ok := hzcard.Desc(hzcard.ChargeTypes(), r.ChargeType); !ok {
+		return nil, nil, s.failf(hzcard.CodeUnknown, "chargetype %q is not in the §4.2 table", r.ChargeType)
 	}
 	if _, ok := hzcard.Desc(hzcard.PayTypes(), r.PayType); !ok {
 		return nil, nil, s.failf(hzcard.CodePayType, "paytype %q", r.PayType)
@@ -245,8 +245,8 @@ func (s *Simulator) orderCreate(c *call) (any, *fail) {
 	if f := s.decode(c, &r); f != nil {
 		return nil, f
 	}
-	if r.ChargeType != "01" {
-		return nil, s.failf(hzcard.CodeUnknown, "chargetype %q is not 01", r.ChargeType)
+	if _, ok := hzcard.Desc(hzcard.ChargeTypes(), r.ChargeType); !ok {
+		return nil, s.failf(hzcard.CodeUnknown, "chargetype %q is not in the §4.2 table", r.ChargeType)
 	}
 	if f := s.payCheck(c, r.PayType, r.PayOrderNo); f != nil {
 		return nil, f
