@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -26,8 +27,15 @@ import (
 //
 //	go test ./load/scenario -run '^$' -bench BenchmarkLoad -benchtime 1x
 //
-// PAYCERT_BENCH_SECONDS sets each measurement's length (default 4).
+// PAYCERT_BENCH_SECONDS sets each measurement's length (default 4);
+// PAYCERT_BENCH_ONLY, a regular expression, keeps the measurements whose name
+// matches ("generator", "ipos-verify", "hzcard-charge", ...) for profiling one
+// path; a ratio's baseline is always measured with its subject.
 func BenchmarkLoad(b *testing.B) {
+	only, err := regexp.Compile(os.Getenv("PAYCERT_BENCH_ONLY"))
+	if err != nil {
+		b.Fatalf("PAYCERT_BENCH_ONLY: %v", err)
+	}
 	secs := 4.0
 	if s := os.Getenv("PAYCERT_BENCH_SECONDS"); s != "" {
 		if v, err := strconv.ParseFloat(s, 64); err == nil && v > 0 {
@@ -74,29 +82,34 @@ func BenchmarkLoad(b *testing.B) {
 	helloRate := func() float64 { return tput(measure(helloSc, hello.URL, load.MaxRate, workers)) }
 
 	// Generator overhead: the same trivial handler, static vs signed dynamic targets.
-	h, err := newHZSigner()
-	if err != nil {
-		b.Fatal(err)
+	if only.MatchString("generator") {
+		h, err := newHZSigner()
+		if err != nil {
+			b.Fatal(err)
+		}
+		signed, err := h.orderCreate("261122050000", 1, time.Now())
+		if err != nil {
+			b.Fatal(err)
+		}
+		hdr := http.Header{"Content-Type": {"application/json"}}
+		staticSc := staticScenario("static", vegeta.Target{Method: "POST", URL: hello.URL, Body: signed, Header: hdr})
+		static1 := tput(measure(staticSc, hello.URL, load.MaxRate, workers))
+		dynSM2 := tput(measure(dynamicScenario("dyn-sm2", func(id uint64) (vegeta.Target, error) {
+			body, err := h.orderCreate("261122050000", id, time.Now())
+			return vegeta.Target{Method: "POST", URL: hello.URL, Body: body, Header: hdr}, err
+		}), hello.URL, load.MaxRate, workers))
+		static2 := tput(measure(staticSc, hello.URL, load.MaxRate, workers))
+		dynMAC := tput(measure(dynamicScenario("dyn-mac", func(id uint64) (vegeta.Target, error) {
+			return iposTarget(hello.URL, "261122050000", id)
+		}), hello.URL, load.MaxRate, workers))
+		rows = append(rows,
+			row{"SM2-signed dynamic targets / static", fmt.Sprintf("%.2fx", dynSM2/static1), "≥ 0.8x", fmt.Sprintf("%.0f vs %.0f req/s", dynSM2, static1)},
+			row{"iPos MAC'd dynamic targets / static", fmt.Sprintf("%.2fx", dynMAC/static2), "≥ 0.8x", fmt.Sprintf("%.0f vs %.0f req/s", dynMAC, static2)},
+		)
+
+		b.ReportMetric(dynSM2/static1, "sm2-dynamic-x-static")
+		b.ReportMetric(dynMAC/static2, "mac-dynamic-x-static")
 	}
-	signed, err := h.orderCreate("261122050000", 1, time.Now())
-	if err != nil {
-		b.Fatal(err)
-	}
-	hdr := http.Header{"Content-Type": {"application/json"}}
-	staticSc := staticScenario("static", vegeta.Target{Method: "POST", URL: hello.URL, Body: signed, Header: hdr})
-	static1 := tput(measure(staticSc, hello.URL, load.MaxRate, workers))
-	dynSM2 := tput(measure(dynamicScenario("dyn-sm2", func(id uint64) (vegeta.Target, error) {
-		body, err := h.orderCreate("261122050000", id, time.Now())
-		return vegeta.Target{Method: "POST", URL: hello.URL, Body: body, Header: hdr}, err
-	}), hello.URL, load.MaxRate, workers))
-	static2 := tput(measure(staticSc, hello.URL, load.MaxRate, workers))
-	dynMAC := tput(measure(dynamicScenario("dyn-mac", func(id uint64) (vegeta.Target, error) {
-		return iposTarget(hello.URL, "261122050000", id)
-	}), hello.URL, load.MaxRate, workers))
-	rows = append(rows,
-		row{"SM2-signed dynamic targets / static", fmt.Sprintf("%.2fx", dynSM2/static1), "≥ 0.8x", fmt.Sprintf("%.0f vs %.0f req/s", dynSM2, static1)},
-		row{"iPos MAC'd dynamic targets / static", fmt.Sprintf("%.2fx", dynMAC/static2), "≥ 0.8x", fmt.Sprintf("%.0f vs %.0f req/s", dynMAC, static2)},
-	)
 
 	// Simulator throughput vs hello, and p99 at half of each capacity.
 	for _, tc := range []struct {
@@ -108,6 +121,9 @@ func BenchmarkLoad(b *testing.B) {
 		{"kakatong-consume", "≥ 0.5x", 1},
 		{"bill99-purchase", "≥ 0.3x", 1},
 	} {
+		if !only.MatchString(tc.name) {
+			continue
+		}
 		sc, err := Lookup(tc.name)
 		if err != nil || sc.Unavailable != "" {
 			rows = append(rows, row{tc.name, "not available", tc.target, ""})
@@ -126,9 +142,6 @@ func BenchmarkLoad(b *testing.B) {
 			fmt.Sprintf("%.0f/s asked, %.0f/s achieved", cap/2, half.Rate)})
 		b.ReportMetric(trips/base, tc.name+"-x-hello")
 	}
-	b.ReportMetric(dynSM2/static1, "sm2-dynamic-x-static")
-	b.ReportMetric(dynMAC/static2, "mac-dynamic-x-static")
-
 	var out strings.Builder
 	tw := tabwriter.NewWriter(&out, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "| measurement\t| figure\t| target\t| note\t|\n")
