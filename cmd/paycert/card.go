@@ -71,11 +71,8 @@ Examples:
 			return err
 		}
 		defer pc.Release()
-		rs, err := pc.Readers()
+		rs, err := cardReaders(pc)
 		if err != nil {
-			if errors.Is(err, reader.ErrNoReaders) {
-				return errors.New("no PC/SC readers: plug one in, or start a virtual one with 'paycert card virtual --start-pcscd'")
-			}
 			return err
 		}
 		for _, r := range rs {
@@ -100,14 +97,21 @@ Examples:
 	return cmd
 }
 
+// cardReaders lists the readers pcscd knows; none is an error that says
+// what to do about it.
+func cardReaders(pc *reader.Context) ([]string, error) {
+	rs, err := pc.Readers()
+	if errors.Is(err, reader.ErrNoReaders) {
+		return nil, errors.New("no PC/SC readers: plug one in, or start a virtual one with 'paycert card virtual --start-pcscd'")
+	}
+	return rs, err
+}
+
 // cardPickReader resolves --reader: a name or a unique part of one; with no
 // name, the only reader, or the only one holding a card.
 func cardPickReader(pc *reader.Context, name string) (string, error) {
-	rs, err := pc.Readers()
+	rs, err := cardReaders(pc)
 	if err != nil {
-		if errors.Is(err, reader.ErrNoReaders) {
-			return "", errors.New("no PC/SC readers: plug one in, or start a virtual one with 'paycert card virtual --start-pcscd'")
-		}
 		return "", err
 	}
 	if name != "" {
@@ -126,6 +130,27 @@ func cardPickReader(pc *reader.Context, name string) (string, error) {
 		return withCard[0], nil
 	}
 	return "", Usagef("%d readers attached (%s): name one with --reader", len(rs), strings.Join(rs, "; "))
+}
+
+// cardOpen is the start of every command that talks to a card: a PC/SC
+// context, the reader --reader names (cardPickReader) and, within wait, a
+// connection to the card in it. On success the caller owns the context and
+// the card (Disconnect the card, then Release the context); on failure both
+// are already released.
+func cardOpen(ctx context.Context, io IO, name string, wait time.Duration) (*reader.Context, string, *reader.Card, error) {
+	pc, err := reader.Establish()
+	if err != nil {
+		return nil, "", nil, err
+	}
+	r, err := cardPickReader(pc, name)
+	if err == nil {
+		var k *reader.Card
+		if k, err = cardConnect(ctx, io, pc, r, wait); err == nil {
+			return pc, r, k, nil
+		}
+	}
+	pc.Release()
+	return nil, "", nil, err
 }
 
 // cardConnect waits up to wait for a card in the reader and connects.
@@ -173,19 +198,11 @@ Examples:
 		if len(pos) != 0 {
 			return Usagef("card scan takes no arguments")
 		}
-		pc, err := reader.Establish()
+		pc, r, k, err := cardOpen(ctx, io, *name, *wait)
 		if err != nil {
 			return err
 		}
 		defer pc.Release()
-		r, err := cardPickReader(pc, *name)
-		if err != nil {
-			return err
-		}
-		k, err := cardConnect(ctx, io, pc, r, *wait)
-		if err != nil {
-			return err
-		}
 		defer k.Disconnect()
 		atr, err := k.ATR()
 		if err != nil {
@@ -263,19 +280,11 @@ Examples:
 		if err != nil {
 			return Usagef("%v", err)
 		}
-		pc, err := reader.Establish()
+		pc, _, k, err := cardOpen(ctx, io, *name, *wait)
 		if err != nil {
 			return err
 		}
 		defer pc.Release()
-		r, err := cardPickReader(pc, *name)
-		if err != nil {
-			return err
-		}
-		k, err := cardConnect(ctx, io, pc, r, *wait)
-		if err != nil {
-			return err
-		}
 		defer k.Disconnect()
 		t := terminal.New(k)
 		t.Trace = terminal.TraceTo(io.Stdout)
@@ -341,19 +350,11 @@ Examples:
 		if *payOrder == "" {
 			*payOrder = fmt.Sprintf("PC%d", time.Now().UnixNano()/1e6)
 		}
-		pc, err := reader.Establish()
+		pc, r, k, err := cardOpen(ctx, io, *name, *wait)
 		if err != nil {
 			return err
 		}
 		defer pc.Release()
-		r, err := cardPickReader(pc, *name)
-		if err != nil {
-			return err
-		}
-		k, err := cardConnect(ctx, io, pc, r, *wait)
-		if err != nil {
-			return err
-		}
 		defer func() {
 			if k != nil { // nil after a card that did not come back
 				k.Disconnect()
