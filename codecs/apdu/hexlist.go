@@ -74,13 +74,23 @@ func (l List) Raw() [][]byte {
 // ParseList parses an APDU list in any of the forms List accepts.
 func ParseList(s string) (List, error) {
 	t := strings.TrimSpace(s)
+	if l, ok := parsePlain(t); ok {
+		return l, nil
+	}
+	return parseGeneral(t)
+}
+
+// parseGeneral is ParseList for every form (t trimmed).
+func parseGeneral(t string) (List, error) {
 	var items []string
 	if strings.HasPrefix(t, "[") {
 		if err := json.Unmarshal([]byte(t), &items); err != nil {
 			return nil, fmt.Errorf("%w: JSON array: %v", ErrHexList, err)
 		}
 	} else {
-		t = strings.NewReplacer("，", ",", ";", ",", "\r\n", ",", "\n", ",").Replace(t)
+		if strings.ContainsAny(t, "，;\n") { // building the Replacer costs more than the rest of a short list
+			t = strings.NewReplacer("，", ",", ";", ",", "\r\n", ",", "\n", ",").Replace(t)
+		}
 		items = strings.Split(t, ",")
 		if len(items) > 0 && strings.TrimSpace(items[len(items)-1]) == "" {
 			items = items[:len(items)-1]
@@ -95,6 +105,62 @@ func ParseList(s string) (List, error) {
 		l = append(l, e)
 	}
 	return l, nil
+}
+
+// parsePlain parses the form every list on the hot path has, canonical
+// untagged hex items joined by "," (the centre's apdulist, the client's
+// apduresp), without the per-item strings of the general parser: a load
+// profile of hzcard-charge showed ParseList at ~10 % of the flow's
+// allocations. It returns false for anything else (tags, blanks, other
+// separators, empty or odd items), which the general parser handles and
+// reports; for the inputs it accepts the result is the general parser's.
+func parsePlain(t string) (List, bool) {
+	if t == "" {
+		return nil, false
+	}
+	n := 1
+	for i := 0; i < len(t); i++ {
+		switch c := t[i]; {
+		case c == ',':
+			n++
+		case '0' <= c && c <= '9', 'a' <= c && c <= 'f', 'A' <= c && c <= 'F':
+		default:
+			return nil, false
+		}
+	}
+	if t[len(t)-1] == ',' { // a trailing separator is ignored
+		t = t[:len(t)-1]
+		n--
+	}
+	// One backing array for every item's bytes; each entry's capacity ends
+	// at its own bytes, so appending to one never writes into the next.
+	raw := make([]byte, 0, len(t)/2)
+	l := make(List, 0, n)
+	for range n {
+		item, rest, _ := strings.Cut(t, ",")
+		if item == "" || len(item)%2 != 0 {
+			return nil, false
+		}
+		from := len(raw)
+		for i := 0; i < len(item); i += 2 {
+			raw = append(raw, unhex(item[i])<<4|unhex(item[i+1]))
+		}
+		l = append(l, Entry{Bytes: raw[from:len(raw):len(raw)]})
+		t = rest
+	}
+	return l, true
+}
+
+// unhex is the value of a hex digit parsePlain has checked.
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	default:
+		return c - 'a' + 10
+	}
 }
 
 func parseItem(s string) (Entry, error) {

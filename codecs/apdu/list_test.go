@@ -249,3 +249,77 @@ func TestTLV(t *testing.T) {
 		}
 	}
 }
+
+// TestParsePlain: the fast path agrees with the general parser on every
+// input it accepts and declines everything else the general parser needs.
+func TestParsePlain(t *testing.T) {
+	for _, tt := range []struct {
+		in     string
+		accept bool
+	}{
+		{"00A4040008A000000632010105,805C000204", true},
+		{"805200000B20261122120000a1b2c3d4", true},
+		{"9000,", true},
+		{"00A40400", true},
+		{"", false},
+		{",", false},
+		{"9000,,", false},
+		{"900", false},
+		{"90 00", false},
+		{"IDX_0002:9000", false},
+		{"9000;9000", false},
+		{"0x9000", false},
+		{"00B2013C00(充值交易明细1)", false},
+		{`["9000"]`, false},
+	} {
+		got, ok := parsePlain(tt.in)
+		if ok != tt.accept {
+			t.Errorf("parsePlain(%q) accepted %v, want %v", tt.in, ok, tt.accept)
+			continue
+		}
+		if ok {
+			checkSameList(t, tt.in, got)
+		}
+	}
+}
+
+func checkSameList(t *testing.T, in string, got List) {
+	t.Helper()
+	want, err := parseGeneral(in)
+	if err != nil {
+		t.Fatalf("parsePlain accepted %q, the general parser says %v", in, err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%q: %d entries, general parser %d", in, len(got), len(want))
+	}
+	for i := range got {
+		if got[i].ID != want[i].ID || !bytes.Equal(got[i].Bytes, want[i].Bytes) || cap(got[i].Bytes) != len(got[i].Bytes) {
+			t.Fatalf("%q item %d: %q %X (cap %d), general parser %q %X", in, i, got[i].ID, got[i].Bytes, cap(got[i].Bytes), want[i].ID, want[i].Bytes)
+		}
+	}
+}
+
+func FuzzParsePlain(f *testing.F) {
+	for _, s := range []string{"00A4040008A000000632010105,805C000204", "9000,", ",", "9000,,", "abc", "0a0B,0C"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, ok := parsePlain(s); ok {
+			checkSameList(t, s, got)
+		}
+	})
+}
+
+// BenchmarkParseList is the centre's CREDIT FOR LOAD reply list and a
+// two-item response list, the forms hzcard-charge parses on every step.
+func BenchmarkParseList(b *testing.B) {
+	lists := []string{"00A4040008A000000632010105,805000020B0100000003E8112233445566", "805200000B20261122120000A1B2C3D4", "9000,000003E80001000000010203049000"}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, s := range lists {
+			if _, err := ParseList(s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
