@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"container/heap"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -31,7 +32,7 @@ func (s *Simulator) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "POST only (seed 001 §4)", http.StatusMethodNotAllowed)
 		return
 	}
-	body, err := readAll(r.Body)
+	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		reason := "request body unreadable"
 		if sim.IsBodyTooLarge(err) {
@@ -148,7 +149,7 @@ func (s *Simulator) handle(path string, body []byte) *bill99.Node {
 	s.settleDueLocked()
 	switch ifname {
 	case bill99.IfIndAuth:
-		return s.indAuth(content, body)
+		return s.indAuth(content)
 	case bill99.IfIndAuthVerify:
 		return s.verify(content)
 	case bill99.IfPurchase:
@@ -232,7 +233,7 @@ func (s *Simulator) business(el string, code string, fill func(c *bill99.Node)) 
 
 // ---- ind_auth (§4.1) ----
 
-func (s *Simulator) indAuth(c *bill99.Node, body []byte) *bill99.Node {
+func (s *Simulator) indAuth(c *bill99.Node) *bill99.Node {
 	mid, tid, cid, ref := c.Get("merchantId"), c.Get("terminalId"), c.Get("customerId"), c.Get("externalRefNumber")
 	pan, phone := c.Get("pan"), c.Get("phoneNO")
 	echo := func(extra ...string) func(*bill99.Node) {
@@ -252,8 +253,8 @@ func (s *Simulator) indAuth(c *bill99.Node, body []byte) *bill99.Node {
 	key := mid + "/" + ref
 	reqKey := strings.Join([]string{cid, pan, phone, c.Get("cardHolderName"), c.Get("cardHolderId"), c.Get("expiredDate"), c.Get("cvv2")}, "|")
 	if prev := s.signups[key]; prev != nil {
-		if prev.reqKey == reqKey && prev.reply != nil {
-			return cloneReply(prev.reply) // E-BILL99-DUPLICATE: the same request gets the same answer
+		if prev.reqKey == reqKey && prev.replyMsg != nil {
+			return prev.replyMsg // E-BILL99-DUPLICATE: the same request gets the same answer
 		}
 		return s.errorReply(nil, bill99.ECDuplicateRef, "externalRefNumber "+ref+" already used")
 	}
@@ -292,17 +293,8 @@ func (s *Simulator) indAuth(c *bill99.Node, body []byte) *bill99.Node {
 	s.smsLog = append(s.smsLog, SMS{MerchantID: mid, ExternalRefNumber: ref, Phone: phone, Code: su.code, Token: su.token, At: su.issued})
 	s.logf("bill99 sim: SMS to %s for %s/%s: code %s (token %s)", bill99.ShortPhone(phone), mid, ref, su.code, su.token)
 	out := s.business(bill99.ElIndAuth, bill99.RCSuccess, echo("token", su.token))
-	su.reply = bill99.Encode(out)
-	_ = body
+	su.replyMsg = out
 	return out
-}
-
-func cloneReply(b []byte) *bill99.Node {
-	doc, err := bill99.Parse(b)
-	if err != nil {
-		return nil
-	}
-	return doc.Root
 }
 
 // ---- ind_auth_verify (§4.2) ----
@@ -333,7 +325,7 @@ func (s *Simulator) verify(c *bill99.Node) *bill99.Node {
 	}
 	t6 := func() *bill99.Node { return s.business(bill99.ElVerify, bill99.RCBadCode, fill()) }
 	switch {
-	case su == nil, su.reply == nil: // no sign-up under this externalRefNumber (5.4.1: T6)
+	case su == nil, su.replyMsg == nil: // no sign-up under this externalRefNumber (5.4.1: T6)
 		return t6()
 	case su.customer != cid, su.pan != pan, su.phone != c.Get("phoneNO"), su.token != c.Get("token"):
 		return t6()
@@ -370,9 +362,6 @@ func (s *Simulator) purchase(c *bill99.Node) *bill99.Node {
 	if storable == "" {
 		storable = c.Get("storablePan") // E-BILL99-STORABLE-NAME
 	}
-	if _, ok := bill99.TxnTypes()[txnType]; !ok {
-		return s.errorReply(nil, bill99.ECField, "Data format of element[txnType] is incorrect!")
-	}
 	if c.Get("interactiveStatus") != "TR1" {
 		return s.errorReply(nil, bill99.ECField, "Data format of element[interactiveStatus] is incorrect!")
 	}
@@ -402,7 +391,7 @@ func (s *Simulator) purchase(c *bill99.Node) *bill99.Node {
 	reqKey := strings.Join([]string{tid, cid, payToken, amount, txnType}, "|")
 	if prev := s.orders[key]; prev != nil && !s.faults.Has(FaultDoubleCharge) {
 		if prev.reqKey == reqKey {
-			return cloneReply(bill99.Encode(prev.replyMsg))
+			return prev.replyMsg // E-BILL99-DUPLICATE: the original TR2 again
 		}
 		return s.errorReply(nil, bill99.ECDuplicateRef, "externalRefNumber "+ref+" already used")
 	}
@@ -450,12 +439,9 @@ func (s *Simulator) purchase(c *bill99.Node) *bill99.Node {
 		s.debit(o)
 	}
 	o.index = len(s.orderList)
-	if prev := s.orders[key]; prev != nil { // only reachable with FaultDoubleCharge
-		o.extRef = ref
-		s.orderList = append(s.orderList, o)
-	} else {
+	s.orderList = append(s.orderList, o)
+	if s.orders[key] == nil { // else FaultDoubleCharge: a second order under the same key
 		s.orders[key] = o
-		s.orderList = append(s.orderList, o)
 	}
 	if o.status == "P" {
 		heap.Push(&s.pending, o)
@@ -473,7 +459,7 @@ func (s *Simulator) purchase(c *bill99.Node) *bill99.Node {
 	// Kept as the tree, not encoded here: a load profile showed every
 	// purchase reply encoded twice (here, under the lock, and again by
 	// write). Nothing modifies a reply after its handler returns, so a
-	// repeated request re-encodes this tree to the same bytes.
+	// repeated request is sent this same tree again.
 	o.replyMsg = out
 	if o.status != "P" {
 		s.scheduleTR3(o)
@@ -596,7 +582,11 @@ func (s *Simulator) cardInfo(c *bill99.Node) *bill99.Node {
 		txnType = "PUR"
 	}
 	bin, ok := s.binOf(cardNo)
-	return s.business(bill99.ElCardInfo, map[bool]string{true: bill99.RCSuccess, false: bill99.RCNoRoute}[ok], func(n *bill99.Node) {
+	code := bill99.RCSuccess
+	if !ok {
+		code = bill99.RCNoRoute
+	}
+	return s.business(bill99.ElCardInfo, code, func(n *bill99.Node) {
 		n.Add("txnType", txnType).Add("cardNo", cardNo)
 		if !ok {
 			n.Add("validFlag", "2")
@@ -612,34 +602,27 @@ func (s *Simulator) cardInfo(c *bill99.Node) *bill99.Node {
 func (s *Simulator) pciDel(c *bill99.Node) *bill99.Node {
 	mid, cid := c.Get("merchantId"), c.Get("customerId")
 	tok, sp, bank, pan := c.Get("payToken"), c.Get("storablePan"), c.Get("bankId"), c.Get("pan")
-	var found *binding
-	if _, code := s.merchantCheck(mid, ""); code == bill99.ECBadMerchant {
+	_, code := s.merchantCheck(mid, "")
+	if code == bill99.ECBadMerchant {
 		return s.errorReply(nil, code, "错误的商户编号")
-	} else if code == "" {
+	}
+	if code == "" {
+		code = bill99.RCNotBound
 		for _, b := range s.customer(mid, cid).bindings {
 			if b.active && (tok == "" || b.payToken == tok) && (sp == "" || bill99.StorablePan(b.pan) == sp) &&
 				b.bankID == bank && (pan == "" || b.pan == pan) {
-				found = b
+				code, sp = bill99.RCSuccess, s.storable(b.pan)
+				if !s.faults.Has(FaultPciDelNoop) {
+					b.active = false
+					delete(s.tokens, b.payToken)
+				}
 				break
 			}
 		}
-		if found == nil {
-			code = bill99.RCNotBound
-		} else if !s.faults.Has(FaultPciDelNoop) {
-			found.active = false
-			delete(s.tokens, found.payToken)
-		}
-		if found != nil {
-			sp = s.storable(found.pan)
-		}
-		return s.business(bill99.ElPciDelete, map[bool]string{true: bill99.RCSuccess, false: code}[found != nil], func(n *bill99.Node) {
-			n.Add("merchantId", mid).Add("customerId", cid).Add("pan", pan).Add("storablePan", sp).Add("bankId", bank)
-		})
-	} else {
-		return s.business(bill99.ElPciDelete, code, func(n *bill99.Node) {
-			n.Add("merchantId", mid).Add("customerId", cid).Add("pan", pan).Add("storablePan", sp).Add("bankId", bank)
-		})
 	}
+	return s.business(bill99.ElPciDelete, code, func(n *bill99.Node) {
+		n.Add("merchantId", mid).Add("customerId", cid).Add("pan", pan).Add("storablePan", sp).Add("bankId", bank)
+	})
 }
 
 // ---- pci_query (§4.6) ----

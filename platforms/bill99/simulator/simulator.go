@@ -6,10 +6,9 @@ import (
 	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
-	"math/big"
 	"net/http"
 	"sort"
 	"strconv"
@@ -146,8 +145,7 @@ type signup struct {
 	issued                               time.Time
 	used                                 bool
 	reqKey                               string
-	reply                                []byte
-	ok                                   bool
+	replyMsg                             *bill99.Node // the 00 reply, read-only once stored
 }
 
 type order struct {
@@ -547,12 +545,16 @@ func (s *Simulator) newRefNumber() string { return fmt.Sprintf("%012d", 10_000_0
 
 func (s *Simulator) newToken() string { return strconv.FormatInt(1_300_000+s.next()%8_700_000, 10) }
 
+// randomDigits returns n (at most 19) random decimal digits: SMS and
+// authorisation codes.
 func randomDigits(n int) string {
-	v, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
-	if err != nil {
-		return strings.Repeat("1", n)
+	var b [8]byte
+	rand.Read(b[:]) // never fails (crypto/rand, Go 1.24)
+	mod := uint64(1)
+	for range n {
+		mod *= 10
 	}
-	return fmt.Sprintf("%0*d", n, v.Int64())
+	return fmt.Sprintf("%0*d", n, binary.BigEndian.Uint64(b[:])%mod)
 }
 
 func (s *Simulator) storable(pan string) string {
@@ -593,8 +595,6 @@ func parseFen(a string) (int64, error) {
 	}
 	return w*100 + f, nil
 }
-
-func readAll(r io.Reader) ([]byte, error) { return io.ReadAll(r) }
 
 // DeliverDue delivers every TR3 whose time has come on the simulator clock
 // and returns how many attempts it made. Tests with a manual clock call it
