@@ -46,7 +46,7 @@ func validMessage(e *env, iface string) *bill99.Node {
 	case bill99.IfPciDel:
 		return bill99.PciDeleteRequest{MerchantID: e.mid, CustomerID: "neg", PayToken: "8120000002867710851", BankID: "CCB"}.Message()
 	default:
-		return bill99.PciQueryRequest{MerchantID: e.mid, TerminalID: e.tid, CustomerID: "neg", CardType: "0002"}.Message()
+		return bill99.PciQueryRequest{MerchantID: e.mid, TerminalID: e.tid, CustomerID: "neg", CardType: bill99.CardDebit}.Message()
 	}
 }
 

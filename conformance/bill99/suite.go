@@ -105,7 +105,7 @@ func purchase(e *env, cust, ref, amount, payToken string, mods ...func(*bill99.P
 }
 
 func query(e *env, ref string) *bill99.Reply {
-	r := bill99.QueryRequest{MerchantID: e.mid, ExternalRefNumber: ref, TxnType: "PUR"}
+	r := bill99.QueryRequest{MerchantID: e.mid, ExternalRefNumber: ref, TxnType: bill99.TxnPurchase}
 	rep, _ := send(e, nil, bill99.IfQueryTxn, r.Message())
 	return rep
 }
@@ -227,7 +227,7 @@ func describeHappy(t conformance.Target, lazy *conformance.Lazy[*env], cat inter
 			ref := e.ref()
 			rep := purchase(e, e.customerID, ref, "0.01", e.payToken)
 			Expect(code(rep)).To(Equal("00"))
-			Expect(rep.Get("interactiveStatus")).To(Equal("TR2"))
+			Expect(rep.Get("interactiveStatus")).To(Equal(bill99.StatusTR2))
 			Expect(rep.Get("refNumber")).To(MatchRegexp(`^[0-9]{12}$`))
 			Expect(rep.Get("authorizationCode")).To(HaveLen(6))
 			if t.Embedded() {
@@ -244,26 +244,26 @@ func describeHappy(t conformance.Target, lazy *conformance.Lazy[*env], cat inter
 			Expect(code(p)).To(Equal("00"))
 			q := query(e, ref)
 			Expect(code(q)).To(Equal("00"))
-			Expect(q.Get("txnStatus")).To(Equal("S"))
+			Expect(q.Get("txnStatus")).To(Equal(bill99.TxnSucceeded))
 			Expect(q.Get("voidFlag")).To(Equal("0"))
 			Expect(q.Get("refNumber")).To(Equal(p.Get("refNumber")))
 			Expect(q.Get("amount")).To(Equal("0.02"))
 			Expect(q.Doc.Root.Child(bill99.ElQryTxn)).NotTo(BeNil(), "the reply echoes QryTxnMsgContent (§5.3.3 sample)")
-			byRef := bill99.QueryRequest{MerchantID: e.mid, RefNumber: p.Get("refNumber"), TxnType: "PUR"}
+			byRef := bill99.QueryRequest{MerchantID: e.mid, RefNumber: p.Get("refNumber"), TxnType: bill99.TxnPurchase}
 			q2, _ := send(e, nil, bill99.IfQueryTxn, byRef.Message())
 			Expect(q2.Get("externalRefNumber")).To(Equal(ref), "a query by refNumber finds the same order")
 		})
 		It("card_info (on the query_txn URL) identifies the card", conformance.Interface(bill99.IfCardInfo), conformance.Code("00"), conformance.Errata, func() {
 			e := lazy.Get()
-			rep, _ := send(e, nil, bill99.IfCardInfo, bill99.CardInfoRequest{TxnType: "PUR", CardNo: "6217003320034459100"}.Message())
+			rep, _ := send(e, nil, bill99.IfCardInfo, bill99.CardInfoRequest{TxnType: bill99.TxnPurchase, CardNo: "6217003320034459100"}.Message())
 			Expect(code(rep)).To(Equal("00"))
 			Expect(rep.Get("validFlag")).To(BeElementOf("1", "2"))
 			if t.Embedded() {
 				Expect(rep.Get("bankId")).To(Equal("CCB"))
-				Expect(rep.Get("cardType")).To(Equal("0002"))
+				Expect(rep.Get("cardType")).To(Equal(bill99.CardDebit))
 				Expect(rep.Get("cardOrg")).To(Equal("CU"))
 				credit, _ := send(e, nil, bill99.IfCardInfo, bill99.CardInfoRequest{CardNo: "6225757519832520"}.Message())
-				Expect(credit.Get("cardType")).To(Equal("0001"))
+				Expect(credit.Get("cardType")).To(Equal(bill99.CardCredit))
 				Expect(credit.Get("validateType")).To(Equal("111"))
 				notCNP, _ := send(e, nil, bill99.IfCardInfo, bill99.CardInfoRequest{CardNo: "6228480000000000044"}.Message())
 				Expect(notCNP.Get("validFlag")).To(Equal("2"), "ABC debit is not CNP-enabled in the fixture")
@@ -271,10 +271,10 @@ func describeHappy(t conformance.Target, lazy *conformance.Lazy[*env], cat inter
 		})
 		It("pci_query lists the bound cards with payToken and shortPhoneNo", conformance.Interface(bill99.IfPciQuery), conformance.Code("00"), func() {
 			e := lazy.Get()
-			cust, ctype := "33151000", "0002"
+			cust, ctype := "33151000", bill99.CardDebit
 			if !t.Embedded() {
 				needBinding(e)
-				cust, ctype = e.customerID, t.Param("card_type", "0002")
+				cust, ctype = e.customerID, t.Param("card_type", bill99.CardDebit)
 			}
 			rep, _ := send(e, nil, bill99.IfPciQuery, bill99.PciQueryRequest{MerchantID: e.mid, TerminalID: e.tid, CustomerID: cust, CardType: ctype, BindType: "0"}.Message())
 			Expect(code(rep)).To(Equal("00"))

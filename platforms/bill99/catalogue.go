@@ -68,11 +68,50 @@ const (
 // RSA-SHA1 over the exact GBK body bytes (erratum E-BILL99-TR3-SIGNATURE).
 const SignatureHeader = "X-99Bill-Signature"
 
+// Transaction types of table 4.9; agreement payment is PUR.
+const (
+	TxnPurchase      = "PUR" // 消费交易
+	TxnInstalment    = "INP" // 分期消费交易
+	TxnPreAuth       = "PRE" // 预授权交易
+	TxnPreAuthFinish = "CFM" // 预授权完成交易
+	TxnVoid          = "VTX" // 撤销交易
+	TxnRefund        = "RFD" // 退货交易
+	TxnCardCheck     = "CIV" // 卡信息验证交易
+	TxnRealName      = "RNA" // 实名验证交易
+)
+
 // TxnTypes is table 4.9.
 func TxnTypes() map[string]string {
-	return map[string]string{"PUR": "消费交易", "INP": "分期消费交易", "PRE": "预授权交易", "CFM": "预授权完成交易",
-		"VTX": "撤销交易", "RFD": "退货交易", "CIV": "卡信息验证交易", "RNA": "实名验证交易"}
+	return map[string]string{TxnPurchase: "消费交易", TxnInstalment: "分期消费交易", TxnPreAuth: "预授权交易",
+		TxnPreAuthFinish: "预授权完成交易", TxnVoid: "撤销交易", TxnRefund: "退货交易", TxnCardCheck: "卡信息验证交易",
+		TxnRealName: "实名验证交易"}
 }
+
+// interactiveStatus of a TxnMsgContent (§4.3, §5.3.2): the merchant's TR1,
+// the platform's TR2 reply, its TR3 notice and the merchant's TR4 ack.
+const (
+	StatusTR1 = "TR1"
+	StatusTR2 = "TR2"
+	StatusTR3 = "TR3"
+	StatusTR4 = "TR4"
+)
+
+// SpFlagAgreement is the spFlag of agreement payment (§4.13: QuickPay is
+// authenticated payment, which seed 001 does not cover).
+const SpFlagAgreement = "QPay02"
+
+// txnStatus of an order (§4.4).
+const (
+	TxnSucceeded = "S"
+	TxnFailed    = "F"
+	TxnPending   = "P"
+)
+
+// cardType (§4.6, §4.7).
+const (
+	CardCredit = "0001"
+	CardDebit  = "0002"
+)
 
 // IDTypes is table 4.10.
 func IDTypes() map[string]string {

@@ -146,14 +146,14 @@ func inDomain(name, v string) bool {
 		// and every purchase carries a txnType (TestTxnTypeDomain keeps
 		// the two equal).
 		switch v {
-		case "PUR", "INP", "PRE", "CFM", "VTX", "RFD", "CIV", "RNA":
+		case TxnPurchase, TxnInstalment, TxnPreAuth, TxnPreAuthFinish, TxnVoid, TxnRefund, TxnCardCheck, TxnRealName:
 			return true
 		}
 		return false
 	case "cardType":
-		return v == "0001" || v == "0002"
+		return v == CardCredit || v == CardDebit
 	case "txnStatus":
-		return v == "S" || v == "F" || v == "P"
+		return v == TxnSucceeded || v == TxnFailed || v == TxnPending
 	case "expiredDate":
 		return len(v) == 4 && v[:2] >= "01" && v[:2] <= "12"
 	}
@@ -322,7 +322,7 @@ func checkEchoes(iface string, request *Node, reply *Reply) []string {
 			}
 		}
 	}
-	if iface == IfPurchase && reply.Result.OK() && reply.Content.Get("interactiveStatus") != "TR2" {
+	if iface == IfPurchase && reply.Result.OK() && reply.Content.Get("interactiveStatus") != StatusTR2 {
 		probs = append(probs, fmt.Sprintf("interactiveStatus = %q, want TR2", reply.Content.Get("interactiveStatus")))
 	}
 	return probs
@@ -381,7 +381,7 @@ func Classify(iface string, body []byte) (Class, string, error) {
 func BuildTR3(key *rsa.PrivateKey, r TxnResult) (body []byte, signature string, err error) {
 	m := NewMessage(Version)
 	c := m.AddNode(ElTxn)
-	c.Add("txnType", r.TxnType).Add("interactiveStatus", "TR3").Add("amount", r.Amount).Add("merchantId", r.MerchantID).
+	c.Add("txnType", r.TxnType).Add("interactiveStatus", StatusTR3).Add("amount", r.Amount).Add("merchantId", r.MerchantID).
 		Add("terminalId", r.TerminalID).Add("entryTime", r.EntryTime).Add("externalRefNumber", r.ExternalRefNumber).
 		AddOpt("customerId", r.CustomerID).Add("transTime", r.TransTime).Add("refNumber", r.RefNumber).
 		Add("responseCode", r.ResponseCode).Add("responseTextMessage", r.ResponseText).AddOpt("cardOrg", r.CardOrg).
@@ -420,7 +420,7 @@ func VerifyTR3(pub *rsa.PublicKey, body []byte, signature string) (TxnResult, er
 		return TxnResult{}, errors.New("bill99: TR3 without TxnMsgContent")
 	}
 	r := TxnResultOf(c)
-	if r.InteractiveStatus != "TR3" || r.RefNumber == "" {
+	if r.InteractiveStatus != StatusTR3 || r.RefNumber == "" {
 		return TxnResult{}, fmt.Errorf("bill99: not a TR3 (interactiveStatus %q, refNumber %q)", r.InteractiveStatus, r.RefNumber)
 	}
 	return r, nil
@@ -438,7 +438,7 @@ func CheckTR4(tr3 TxnResult, body []byte) error {
 	if c == nil {
 		return errors.New("TR4 without TxnMsgContent")
 	}
-	if s := c.Get("interactiveStatus"); s != "TR4" {
+	if s := c.Get("interactiveStatus"); s != StatusTR4 {
 		return fmt.Errorf("TR4 interactiveStatus %q, want TR4", s)
 	}
 	if got := c.Get("refNumber"); got != tr3.RefNumber {

@@ -54,14 +54,14 @@ type PurchaseRequest struct {
 // Message renders the TR1.
 func (r PurchaseRequest) Message() *Node {
 	if r.TxnType == "" {
-		r.TxnType = "PUR"
+		r.TxnType = TxnPurchase
 	}
 	if r.SpFlag == "" {
-		r.SpFlag = "QPay02"
+		r.SpFlag = SpFlagAgreement
 	}
 	m := NewMessage(Version)
 	c := m.AddNode(ElTxn)
-	c.Add("interactiveStatus", "TR1").Add("spFlag", r.SpFlag).Add("txnType", r.TxnType).
+	c.Add("interactiveStatus", StatusTR1).Add("spFlag", r.SpFlag).Add("txnType", r.TxnType).
 		Add("merchantId", r.MerchantID).Add("terminalId", r.TerminalID).Add("externalRefNumber", r.ExternalRefNumber).
 		Add("entryTime", r.EntryTime).Add("amount", r.Amount).Add("customerId", r.CustomerID).
 		AddOpt("storableCardNo", r.StorableCardNo).Add("payToken", r.PayToken).AddOpt("settleMerchantId", r.SettleMerchantID).
@@ -77,7 +77,7 @@ type QueryRequest struct {
 // Message renders the query.
 func (r QueryRequest) Message() *Node {
 	if r.TxnType == "" {
-		r.TxnType = "PUR"
+		r.TxnType = TxnPurchase
 	}
 	m := NewMessage(Version)
 	c := m.AddNode(ElQryTxn)
@@ -249,7 +249,7 @@ func TxnResultOf(n *Node) TxnResult {
 // TR4 renders the merchant's acknowledgement of a TR3 (§5.3.2).
 func TR4(tr3 TxnResult) *Node {
 	m := NewMessage(Version)
-	m.AddNode(ElTxn).Add("txnType", tr3.TxnType).Add("interactiveStatus", "TR4").Add("merchantId", tr3.MerchantID).
+	m.AddNode(ElTxn).Add("txnType", tr3.TxnType).Add("interactiveStatus", StatusTR4).Add("merchantId", tr3.MerchantID).
 		Add("terminalId", tr3.TerminalID).Add("refNumber", tr3.RefNumber)
 	return m
 }

@@ -255,7 +255,7 @@ func (c *Client) PollQuery(ctx context.Context, r bill99.QueryRequest, tries int
 			return rep, err
 		}
 		last = rep
-		if rep.Get("txnStatus") != "P" {
+		if rep.Get("txnStatus") != bill99.TxnPending {
 			return rep, nil
 		}
 		if i+1 < tries {

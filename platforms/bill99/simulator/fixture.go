@@ -1,5 +1,7 @@
 package simulator
 
+import "paycert/platforms/bill99"
+
 // The default fixture: the seed's sandbox merchant and terminal (§5.1), the
 // sample customers and payTokens of §4.1..4.6, and a bank side (BIN table and
 // card records) rich enough to provoke every response code. doc.go lists it
@@ -51,15 +53,15 @@ type Binding struct {
 
 func defaultBINs() []BIN {
 	return []BIN{
-		{"621700", "CCB", "建设银行", "CU", "0002", "1", "000"},
-		{"436742", "CCB", "建设银行", "VI", "0001", "1", "001"},
-		{"622575", "CMB", "招商银行", "CU", "0001", "1", "111"},
-		{"621483", "CMB", "招商银行", "CU", "0002", "1", "000"},
-		{"622202", "ICBC", "工商银行", "CU", "0002", "1", "011"},
-		{"601382", "BOC", "中国银行", "CU", "0002", "1", "010"},
-		{"622848", "ABC", "农业银行", "CU", "0002", "2", "000"},
-		{"356833", "BOC", "中国银行", "JC", "0001", "2", "001"},
-		{"622588", "CMB", "招商银行", "MC", "0001", "1", "001"},
+		{"621700", "CCB", "建设银行", "CU", bill99.CardDebit, "1", "000"},
+		{"436742", "CCB", "建设银行", "VI", bill99.CardCredit, "1", "001"},
+		{"622575", "CMB", "招商银行", "CU", bill99.CardCredit, "1", "111"},
+		{"621483", "CMB", "招商银行", "CU", bill99.CardDebit, "1", "000"},
+		{"622202", "ICBC", "工商银行", "CU", bill99.CardDebit, "1", "011"},
+		{"601382", "BOC", "中国银行", "CU", bill99.CardDebit, "1", "010"},
+		{"622848", "ABC", "农业银行", "CU", bill99.CardDebit, "2", "000"},
+		{"356833", "BOC", "中国银行", "JC", bill99.CardCredit, "2", "001"},
+		{"622588", "CMB", "招商银行", "MC", bill99.CardCredit, "1", "001"},
 	}
 }
 

@@ -362,10 +362,10 @@ func (s *Simulator) purchase(c *bill99.Node) *bill99.Node {
 	if storable == "" {
 		storable = c.Get("storablePan") // E-BILL99-STORABLE-NAME
 	}
-	if c.Get("interactiveStatus") != "TR1" {
+	if c.Get("interactiveStatus") != bill99.StatusTR1 {
 		return s.errorReply(nil, bill99.ECField, "Data format of element[interactiveStatus] is incorrect!")
 	}
-	if c.Get("spFlag") != "QPay02" {
+	if c.Get("spFlag") != bill99.SpFlagAgreement {
 		return s.errorReply(nil, bill99.ECField, "Data format of element[spFlag] is incorrect!")
 	}
 	fen, err := parseFen(amount)
@@ -374,7 +374,7 @@ func (s *Simulator) purchase(c *bill99.Node) *bill99.Node {
 	}
 	transTime := s.nowStamp()
 	base := func(n *bill99.Node) {
-		n.Add("txnType", txnType).Add("interactiveStatus", "TR2").Add("amount", amount).Add("merchantId", mid).
+		n.Add("txnType", txnType).Add("interactiveStatus", bill99.StatusTR2).Add("amount", amount).Add("merchantId", mid).
 			Add("terminalId", tid).Add("entryTime", entry).Add("externalRefNumber", ref).Add("customerId", cid).
 			Add("transTime", transTime)
 	}
@@ -420,21 +420,21 @@ func (s *Simulator) purchase(c *bill99.Node) *bill99.Node {
 	}
 	switch {
 	case card.Behaviour == Revoked:
-		o.status, o.code = "F", bill99.RCResign
+		o.status, o.code = bill99.TxnFailed, bill99.RCResign
 	case fen > limit:
-		o.status, o.code = "F", bill99.RCLimit
+		o.status, o.code = bill99.TxnFailed, bill99.RCLimit
 	case card.Behaviour == TimeoutC0S:
-		o.status, o.code, o.finalStatus, o.finalCode = "P", bill99.RCTimeoutC0, "S", bill99.RCSuccess
+		o.status, o.code, o.finalStatus, o.finalCode = bill99.TxnPending, bill99.RCTimeoutC0, bill99.TxnSucceeded, bill99.RCSuccess
 	case card.Behaviour == Timeout68F:
-		o.status, o.code, o.finalStatus, o.finalCode = "P", bill99.RCTimeout68, "F", bill99.RCTimeout68
+		o.status, o.code, o.finalStatus, o.finalCode = bill99.TxnPending, bill99.RCTimeout68, bill99.TxnFailed, bill99.RCTimeout68
 	default:
-		o.status, o.code = "S", bill99.RCSuccess
+		o.status, o.code = bill99.TxnSucceeded, bill99.RCSuccess
 	}
 	o.text = s.text(o.code)
-	if o.status == "P" {
+	if o.status == bill99.TxnPending {
 		o.settleAt = o.entered.Add(3 * time.Minute) // E-BILL99-PENDING
 	}
-	if o.status == "S" {
+	if o.status == bill99.TxnSucceeded {
 		o.authCode = randomDigits(6)
 		s.debit(o)
 	}
@@ -443,7 +443,7 @@ func (s *Simulator) purchase(c *bill99.Node) *bill99.Node {
 	if s.orders[key] == nil { // else FaultDoubleCharge: a second order under the same key
 		s.orders[key] = o
 	}
-	if o.status == "P" {
+	if o.status == bill99.TxnPending {
 		heap.Push(&s.pending, o)
 	}
 	s.byRef[o.refNumber] = o
@@ -461,7 +461,7 @@ func (s *Simulator) purchase(c *bill99.Node) *bill99.Node {
 	// write). Nothing modifies a reply after its handler returns, so a
 	// repeated request is sent this same tree again.
 	o.replyMsg = out
-	if o.status != "P" {
+	if o.status != bill99.TxnPending {
 		s.scheduleTR3(o)
 	}
 	return out
@@ -501,7 +501,7 @@ func (s *Simulator) settleDueLocked() {
 		o.status, o.code = o.finalStatus, o.finalCode
 		o.text = s.text(o.code)
 		o.transTime = o.settleAt.In(cst).Format(layout)
-		if o.status == "S" {
+		if o.status == bill99.TxnSucceeded {
 			o.authCode = randomDigits(6)
 			s.debit(o)
 		}
@@ -546,7 +546,7 @@ func (s *Simulator) query(c *bill99.Node, echo *bill99.Node) *bill99.Node {
 	}
 	notFound := fmt.Sprintf("No transaction[externalRefNumber='%s', refNumber='%s'] exists!", nullable(ref), nullable(refNo))
 	switch {
-	case o == nil, o.merchant != mid, refNo != "" && o.refNumber != refNo, c.Get("txnType") != "PUR",
+	case o == nil, o.merchant != mid, refNo != "" && o.refNumber != refNo, c.Get("txnType") != bill99.TxnPurchase,
 		c.Get("terminalId") != "" && c.Get("terminalId") != o.terminal,
 		c.Get("txnStatus") != "" && c.Get("txnStatus") != o.status:
 		return s.errorReply(echo, bill99.ECNoTxn, notFound)
@@ -558,7 +558,7 @@ func (s *Simulator) query(c *bill99.Node, echo *bill99.Node) *bill99.Node {
 	m := bill99.NewMessage(bill99.Version)
 	m.Children = append(m.Children, echo)
 	n := m.AddNode(bill99.ElTxn)
-	n.Add("txnType", "PUR").Add("amount", o.amount).Add("merchantId", o.merchant).Add("terminalId", o.terminal).
+	n.Add("txnType", bill99.TxnPurchase).Add("amount", o.amount).Add("merchantId", o.merchant).Add("terminalId", o.terminal).
 		Add("entryTime", o.entryTime).Add("externalRefNumber", o.extRef).Add("customerId", o.customer).
 		Add("transTime", o.transTime).Add("voidFlag", "0").Add("refNumber", o.refNumber).
 		Add("responseCode", bill99.RCSuccess).Add("responseTextMessage", s.text(bill99.RCSuccess)).Add("cardOrg", o.bin.CardOrg).
@@ -579,7 +579,7 @@ func nullable(s string) string {
 func (s *Simulator) cardInfo(c *bill99.Node) *bill99.Node {
 	cardNo, txnType := c.Get("cardNo"), c.Get("txnType")
 	if txnType == "" {
-		txnType = "PUR"
+		txnType = bill99.TxnPurchase
 	}
 	bin, ok := s.binOf(cardNo)
 	code := bill99.RCSuccess
@@ -631,7 +631,7 @@ func (s *Simulator) pciQuery(c *bill99.Node) *bill99.Node {
 	mid, tid, cid := c.Get("merchantId"), c.Get("terminalId"), c.Get("customerId")
 	cardType := c.Get("cardType")
 	if cardType == "" {
-		cardType = "0001" // "不传默认信用卡" (E-BILL99-PCIQUERY-REQ)
+		cardType = bill99.CardCredit // "不传默认信用卡" (E-BILL99-PCIQUERY-REQ)
 	}
 	fill := func(n *bill99.Node) {
 		n.Add("merchantId", mid).AddOpt("terminalId", tid).Add("customerId", cid).Add("storablePan", c.Get("storablePan")).

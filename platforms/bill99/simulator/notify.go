@@ -47,7 +47,7 @@ func (s *Simulator) scheduleTR3(o *order) {
 	if o.tr3URL == "" {
 		return // "该功能需向销售申请开通,默认不开通": no address, no notice
 	}
-	r := bill99.TxnResult{TxnType: "PUR", Amount: o.amount, MerchantID: o.merchant, TerminalID: o.terminal,
+	r := bill99.TxnResult{TxnType: bill99.TxnPurchase, Amount: o.amount, MerchantID: o.merchant, TerminalID: o.terminal,
 		EntryTime: o.entryTime, ExternalRefNumber: o.extRef, CustomerID: o.customer, TransTime: o.transTime,
 		RefNumber: o.refNumber, ResponseCode: o.code, ResponseText: o.text, CardOrg: o.bin.CardOrg, Issuer: o.bin.Issuer,
 		StorableCardNo: s.storable(o.pan), AuthorizationCode: o.authCode}

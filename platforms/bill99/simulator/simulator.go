@@ -201,8 +201,8 @@ func NewWithConfig(opts sim.Options, cfg Config) (*Simulator, error) {
 	}
 	s.tlsConf = s.buildTLS()
 	s.merchants[DefaultMerchant] = &merchant{id: DefaultMerchant, opened: true,
-		terminals: map[string]map[string]bool{DefaultTerminal: {"PUR": true}, "00002013": {"PUR": true, "INP": true}}}
-	s.merchants[ClosedMerchant] = &merchant{id: ClosedMerchant, opened: false, terminals: map[string]map[string]bool{"00002099": {"PUR": true}}}
+		terminals: map[string]map[string]bool{DefaultTerminal: {bill99.TxnPurchase: true}, "00002013": {bill99.TxnPurchase: true, bill99.TxnInstalment: true}}}
+	s.merchants[ClosedMerchant] = &merchant{id: ClosedMerchant, opened: false, terminals: map[string]map[string]bool{"00002099": {bill99.TxnPurchase: true}}}
 	for _, b := range defaultBINs() {
 		s.bins[b.Prefix] = b
 	}
@@ -426,12 +426,12 @@ func (s *Simulator) Totals() Totals {
 	for _, o := range s.orderList {
 		t.Orders++
 		switch o.status {
-		case "S":
+		case bill99.TxnSucceeded:
 			t.Succeeded++
 			t.SucceededFen += o.amountFen
-		case "F":
+		case bill99.TxnFailed:
 			t.Failed++
-		case "P":
+		case bill99.TxnPending:
 			t.Pending++
 		}
 	}
@@ -477,7 +477,7 @@ func (s *Simulator) Audit() error {
 			}
 			seenRef[o.refNumber] = true
 		}
-		if o.status == "S" {
+		if o.status == bill99.TxnSucceeded {
 			sumS += o.amountFen
 			perPan[o.pan] += o.amountFen
 			if !o.counted {
@@ -486,7 +486,7 @@ func (s *Simulator) Audit() error {
 		} else if o.counted {
 			errs = append(errs, "order "+o.refNumber+" debited but status "+o.status)
 		}
-		if o.status == "P" && !s.faults.Has(FaultNeverSettles) && !s.clock.Now().Before(o.settleAt) {
+		if o.status == bill99.TxnPending && !s.faults.Has(FaultNeverSettles) && !s.clock.Now().Before(o.settleAt) {
 			errs = append(errs, "order "+o.refNumber+" still pending after its settlement time")
 		}
 	}
