@@ -275,3 +275,79 @@ func sameMeaning(t *testing.T, msg, domain []byte, empty bool) bool {
 	}
 	return reflect.DeepEqual(a, b)
 }
+
+// checkObject compares every key of o with what json.Unmarshal into a map
+// finds in raw (an object's bytes), one level down for object values.
+func checkObject(t *testing.T, raw []byte, o Object, depth int) {
+	t.Helper()
+	var want map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &want); err != nil {
+		t.Fatalf("Object of %q, which encoding/json rejects: %v", raw, err)
+	}
+	for k, v := range want {
+		got, ok := o.Value(k)
+		if !ok || !bytes.Equal(got, v) {
+			t.Fatalf("Value(%q) of %q = %q, %v; encoding/json reads %q", k, raw, got, ok, v)
+		}
+		sub, ok := o.Object(k)
+		if isObj := v[0] == '{'; ok != isObj {
+			t.Fatalf("Object(%q) of %q: %v, value %q", k, raw, ok, v)
+		}
+		if ok && depth < 2 {
+			checkObject(t, v, sub, depth+1)
+		}
+	}
+	if o.Len() < len(want) {
+		t.Fatalf("%q: %d members, encoding/json has %d keys", raw, o.Len(), len(want))
+	}
+	if _, ok := o.Value("no such key\x00"); ok {
+		t.Fatalf("%q: a key that is not there was found", raw)
+	}
+}
+
+func TestObject(t *testing.T) {
+	for _, msg := range []string{
+		`{"joininstid":"A","data":{"cardno":"2253","apdulist":"9000,9000"},"sign":""}`,
+		`{"a":1,"a":{"b":[1,2]},"\u0061":"last"}`,
+		` { "x" : { } , "y" : [ ] , "sign" : "s" } `,
+		`{"data":"{\"cardno\":\"1\"}","k\"ey":null,"sign":"\u0041"}`,
+		`{}`,
+	} {
+		m, err := Parse([]byte(msg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkObject(t, bytes.TrimSpace([]byte(msg)), m.Top(), 0)
+	}
+}
+
+// FuzzObject: Value and Object find what encoding/json finds.
+func FuzzObject(f *testing.F) {
+	for _, s := range []string{`{"a":1,"a":{"b":2}}`, `{"data":{"x":"\u0079"},"sign":""}`, `{"\u0073ign":"x","d":{"d":{"d":1}}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, msg []byte) {
+		m, err := Parse(msg)
+		if err != nil {
+			return
+		}
+		checkObject(t, bytes.TrimSpace(msg), m.Top(), 0)
+	})
+}
+
+// BenchmarkParse is the scan a signer or verifier of a Huzhou charge
+// request pays once per message.
+func BenchmarkParse(b *testing.B) {
+	msg := []byte(`{"joininstid":"00000001","joininstssn":"L0026112207300000000001","areaflag":"01","reqdate":"20261122","reqtime":"073000",` +
+		`"instid":"00000001","mchntid":"000000000000001","netid":"00000001","termid":"00000001","termseq":"1","oprid":"000001",` +
+		`"batchno":"000001","chnlid":"01","data":{"cardno":"3305000000000001","orderno":"CO202611220000000001","chargetype":"01",` +
+		`"paytype":"10","payorderno":"26112207300000000000001","txnamt":"1000","apdunum":"2","apdulist":"00A4040008A000000632010105,` +
+		`805000020B0100000003E8112233445566","apduresp":"9000,000003E80001000000010203049000"},"sign":""}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		m, err := Parse(msg)
+		if err != nil || !m.HasSign() {
+			b.Fatal(err)
+		}
+	}
+}
