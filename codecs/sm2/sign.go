@@ -216,9 +216,13 @@ func Verify(k *PublicKey, uid, msg []byte, sig Signature) bool {
 
 // VerifyDigest reports whether sig signs the precomputed digest e. With
 // e = SM3(msg) it checks the "no ZA" reading some SM2 code mistakenly uses.
+// After k.Precompute, a 32-byte digest is checked with k's tables.
 func VerifyDigest(k *PublicKey, e []byte, sig Signature) bool {
 	if k == nil {
 		return false
+	}
+	if t := k.precomputed(); t != nil && len(e) == 32 {
+		return sm2Curve().verify(t, (*[32]byte)(e), &sig)
 	}
 	return gmsm.VerifyASN1(k.k, e, sig.DER())
 }

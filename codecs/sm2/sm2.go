@@ -48,6 +48,9 @@ type PrivateKey struct {
 type PublicKey struct {
 	k         *ecdsa.PublicKey
 	zaDefault [32]byte
+	// fast holds the tables Precompute builds; a pointer so that copies of
+	// the key (PrivateKey embeds one) share them.
+	fast *fastVerify
 }
 
 // GenerateKey makes a fresh key pair from rand (normally crypto/rand.Reader).
@@ -78,7 +81,7 @@ func wrapPublic(k *ecdsa.PublicKey) (*PublicKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sm2: ZA: %w", err)
 	}
-	p := &PublicKey{k: k}
+	p := &PublicKey{k: k, fast: new(fastVerify)}
 	copy(p.zaDefault[:], za)
 	return p, nil
 }
