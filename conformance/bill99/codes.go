@@ -1,8 +1,6 @@
 package bill99
 
 import (
-	"os"
-
 	. "github.com/onsi/ginkgo/v2" //nolint:revive
 	. "github.com/onsi/gomega"    //nolint:revive
 
@@ -10,8 +8,6 @@ import (
 	"paycert/platforms/bill99"
 	"paycert/platforms/catalog"
 )
-
-func osReadFile(p string) ([]byte, error) { return os.ReadFile(p) }
 
 // provoker makes the target return one code; simOnly says why it needs the
 // simulator's fixture ("" = works against any endpoint).
@@ -26,7 +22,7 @@ func provokers() map[string]provoker {
 	fixture := "uses the simulator's fixture cards"
 	return map[string]provoker{
 		bill99.RCSuccess: {iface: bill99.IfCardInfo, exact: true, run: func(e *env) *bill99.Reply {
-			r, _ := send(e, nil, bill99.IfCardInfo, bill99.CardInfoRequest{CardNo: "6217003320034459100"}.Message())
+			r, _ := send(e, bill99.IfCardInfo, bill99.CardInfoRequest{CardNo: "6217003320034459100"}.Message())
 			return r
 		}},
 		bill99.RCTimeoutC0: {iface: bill99.IfPurchase, simOnly: fixture, run: func(e *env) *bill99.Reply {
@@ -51,11 +47,11 @@ func provokers() map[string]provoker {
 		bill99.RCBadMerchant: {iface: bill99.IfPurchase, simOnly: "needs a merchant known but not opened", run: func(e *env) *bill99.Reply {
 			r := bill99.PurchaseRequest{MerchantID: "104110045112099", TerminalID: "00002099", CustomerID: "x", ExternalRefNumber: e.ref(),
 				EntryTime: e.entryTime(), Amount: "1", PayToken: "8120000002867710851"}
-			rep, _ := send(e, nil, bill99.IfPurchase, r.Message())
+			rep, _ := send(e, bill99.IfPurchase, r.Message())
 			return rep
 		}},
 		bill99.RCTxnType: {iface: bill99.IfPurchase, simOnly: "needs a terminal without INP", run: func(e *env) *bill99.Reply {
-			return purchase(e, e.customerID, e.ref(), "1", e.payToken, func(r *bill99.PurchaseRequest) { r.TxnType = "INP" })
+			return purchase(e, e.customerID, e.ref(), "1", e.payToken, func(r *bill99.PurchaseRequest) { r.TxnType = bill99.TxnInstalment })
 		}},
 		bill99.RCNoRoute: {iface: bill99.IfIndAuth, simOnly: fixture, run: func(e *env) *bill99.Reply {
 			return indAuth(e, "l8-"+e.ref(), e.ref(), "6228480000000000044", "13700000044")
@@ -76,7 +72,7 @@ func provokers() map[string]provoker {
 		bill99.ECBadMerchant: {iface: bill99.IfPurchase, exact: true, run: func(e *env) *bill99.Reply {
 			r := bill99.PurchaseRequest{MerchantID: "999999999999999", TerminalID: e.tid, CustomerID: "x", ExternalRefNumber: e.ref(),
 				EntryTime: e.entryTime(), Amount: "1", PayToken: "8120000002867710851"}
-			rep, _ := send(e, nil, bill99.IfPurchase, r.Message())
+			rep, _ := send(e, bill99.IfPurchase, r.Message())
 			return rep
 		}},
 		bill99.ECUnparsable: {iface: bill99.IfPurchase, run: func(e *env) *bill99.Reply {
@@ -88,7 +84,7 @@ func provokers() map[string]provoker {
 		bill99.ECDuplicateRef: {iface: bill99.IfPurchase, run: func(e *env) *bill99.Reply {
 			ref := e.ref()
 			first := purchase(e, e.customerID, ref, "0.03", e.payToken)
-			Expect(code(first)).To(Equal("00"))
+			Expect(code(first)).To(Equal(bill99.RCSuccess))
 			return purchase(e, e.customerID, ref, "0.04", e.payToken)
 		}},
 		bill99.ECNoTxn: {iface: bill99.IfQueryTxn, exact: true, run: func(e *env) *bill99.Reply {
@@ -105,7 +101,7 @@ func raw(e *env, iface string, body []byte) *bill99.Reply {
 	Expect(status).To(Equal(200), "bad input gets a documented errorCode with HTTP 200, never a 5xx (got %d)", status)
 	rep, err := bill99.DecodeReply(iface, reply)
 	Expect(err).NotTo(HaveOccurred(), "the reply to bad input must itself be a MasMessage")
-	Expect(bill99.CheckReply(bill99.Catalogue(), iface, nil, rep)).To(BeEmpty())
+	Expect(bill99.CheckReply(e.cat, iface, nil, rep)).To(BeEmpty())
 	return rep
 }
 

@@ -42,8 +42,10 @@ import (
 	"paycert/codecs/rsasig"
 	"paycert/codecs/testpki"
 	"paycert/conformance"
+	"paycert/platforms/bill99"
 	"paycert/platforms/bill99/client"
 	"paycert/platforms/bill99/simulator"
+	"paycert/platforms/catalog"
 	"paycert/platforms/sim"
 )
 
@@ -56,6 +58,7 @@ type env struct {
 	qurl   string      // query_url param ("" = url)
 	tls    *tls.Config // the valid merchant certificate
 	kit    *testpki.Kit
+	cat    *catalog.Catalogue // seed 001's tables, which every reply is checked against
 	mid    string
 	tid    string
 
@@ -99,7 +102,7 @@ func (e *env) deliver() {
 }
 
 func start(t conformance.Target) (*env, func() error, error) {
-	e := &env{target: t, mid: t.Param("merchant_id", simulator.DefaultMerchant), tid: t.Param("terminal_id", simulator.DefaultTerminal)}
+	e := &env{target: t, cat: bill99.Catalogue(), mid: t.Param("merchant_id", simulator.DefaultMerchant), tid: t.Param("terminal_id", simulator.DefaultTerminal)}
 	e.refs = client.NewRefGenerator("PC" + strconv.FormatInt(time.Now().Unix()%1e8, 36))
 	var stops []func() error
 	stop := func() error {

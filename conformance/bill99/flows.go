@@ -10,7 +10,6 @@ import (
 	"paycert/conformance"
 	"paycert/platforms/bill99"
 	"paycert/platforms/bill99/client"
-	"paycert/platforms/catalog"
 )
 
 // waitNotice waits for the suite's merchant endpoint to hold a verified TR3
@@ -35,7 +34,7 @@ func needTR3(e *env) {
 	}
 }
 
-func describeFlows(t conformance.Target, lazy *conformance.Lazy[*env], _ *catalog.Catalogue) {
+func describeFlows(t conformance.Target, lazy *conformance.Lazy[*env]) {
 	Describe("flows (chapter 5)", conformance.Flow, func() {
 		It("sign-up → verify → purchase → query S → TR3 verified → TR4 accepted", conformance.SimOnly, conformance.Interface(bill99.IfTR3), func() {
 			conformance.SkipUnlessEmbedded(t, "the SMS code is read from the simulator")
@@ -43,18 +42,18 @@ func describeFlows(t conformance.Target, lazy *conformance.Lazy[*env], _ *catalo
 			needTR3(e)
 			cust, ref, pan, phone := "flow-"+e.ref(), e.ref(), "6217000000000000022", "13700000022"
 			ia := indAuth(e, cust, ref, pan, phone)
-			Expect(code(ia)).To(Equal("00"))
+			Expect(code(ia)).To(Equal(bill99.RCSuccess))
 			sms, _ := e.sim.SMSCode(e.mid, ref)
 			v := verify(e, cust, ref, pan, phone, sms, ia.Get("token"))
-			Expect(code(v)).To(Equal("00"))
+			Expect(code(v)).To(Equal(bill99.RCSuccess))
 			again := verify(e, cust, ref, pan, phone, sms, ia.Get("token"))
-			Expect(code(again)).To(Equal("T6"), "a verification code is single-use (§5.4.2): reuse is T6")
+			Expect(code(again)).To(Equal(bill99.RCBadCode), "a verification code is single-use (§5.4.2): reuse is T6")
 			buy := e.ref()
 			p := purchase(e, cust, buy, "88.80", v.Get("payToken"))
-			Expect(code(p)).To(Equal("00"))
+			Expect(code(p)).To(Equal(bill99.RCSuccess))
 			Expect(query(e, buy).Get("txnStatus")).To(Equal(bill99.TxnSucceeded))
 			n := waitNotice(e, p.Get("refNumber"))
-			Expect(n.ResponseCode).To(Equal("00"))
+			Expect(n.ResponseCode).To(Equal(bill99.RCSuccess))
 			Expect(n.Amount).To(Equal("88.80"))
 			Expect(n.ExternalRefNumber).To(Equal(buy))
 			Expect(n.StorableCardNo).To(Equal("6217000022"))
@@ -67,13 +66,13 @@ func describeFlows(t conformance.Target, lazy *conformance.Lazy[*env], _ *catalo
 			Expect(log).To(HaveLen(1), "no resend after a correct TR4")
 		})
 
-		It("purchase C0 → query P → settles → query S and TR3", conformance.SimOnly, conformance.Code("C0"), func() {
+		It("purchase C0 → query P → settles → query S and TR3", conformance.SimOnly, conformance.Code(bill99.RCTimeoutC0), func() {
 			conformance.SkipUnlessEmbedded(t, "the settlement time is driven by the simulator's clock")
 			e := lazy.Get()
 			needTR3(e)
 			ref := e.ref()
 			p := purchase(e, "c-timeout-c0", ref, "5.00", "8120000000000000101")
-			Expect(code(p)).To(Equal("C0"))
+			Expect(code(p)).To(Equal(bill99.RCTimeoutC0))
 			Expect(query(e, ref).Get("txnStatus")).To(Equal(bill99.TxnPending), "after C0 the order is pending (§5.3.1)")
 			e.deliver()
 			Expect(e.merchant.NoticesFor(p.Get("refNumber"))).To(BeEmpty(), "no TR3 while the order is pending")
@@ -87,23 +86,23 @@ func describeFlows(t conformance.Target, lazy *conformance.Lazy[*env], _ *catalo
 			})
 			Expect(err).NotTo(HaveOccurred(), "the order must settle within 10 polls a minute apart")
 			Expect(q.Get("txnStatus")).To(Equal(bill99.TxnSucceeded))
-			Expect(q.Get("responseCode")).To(Equal("00"))
+			Expect(q.Get("responseCode")).To(Equal(bill99.RCSuccess))
 			Expect(polls).To(BeNumerically(">=", 1))
 			n := waitNotice(e, p.Get("refNumber"))
-			Expect(n.ResponseCode).To(Equal("00"), "the TR3 carries the final result")
+			Expect(n.ResponseCode).To(Equal(bill99.RCSuccess), "the TR3 carries the final result")
 		})
 
-		It("purchase 68 → settles F, TR3 carries the failure", conformance.SimOnly, conformance.Code("68"), func() {
+		It("purchase 68 → settles F, TR3 carries the failure", conformance.SimOnly, conformance.Code(bill99.RCTimeout68), func() {
 			conformance.SkipUnlessEmbedded(t, "the settlement time is driven by the simulator's clock")
 			e := lazy.Get()
 			needTR3(e)
 			ref := e.ref()
 			p := purchase(e, "c-timeout-68", ref, "5.00", "8120000000000000102")
-			Expect(code(p)).To(Equal("68"))
+			Expect(code(p)).To(Equal(bill99.RCTimeout68))
 			e.clock.Advance(4 * time.Minute)
 			Expect(query(e, ref).Get("txnStatus")).To(Equal(bill99.TxnFailed))
 			n := waitNotice(e, p.Get("refNumber"))
-			Expect(n.ResponseCode).NotTo(Equal("00"))
+			Expect(n.ResponseCode).NotTo(Equal(bill99.RCSuccess))
 		})
 
 		It("TR4 withheld → 10 resends at growing intervals, then stop", conformance.SimOnly, conformance.Interface(bill99.IfTR3), conformance.Errata, func() {
@@ -114,7 +113,7 @@ func describeFlows(t conformance.Target, lazy *conformance.Lazy[*env], _ *catalo
 			e.merchant.Withhold(func(n bill99.TxnResult) bool { return n.ExternalRefNumber == ref })
 			defer e.merchant.Withhold(nil)
 			p := purchase(e, e.customerID, ref, "0.05", e.payToken)
-			Expect(code(p)).To(Equal("00"))
+			Expect(code(p)).To(Equal(bill99.RCSuccess))
 			rn := p.Get("refNumber")
 			var gaps []time.Duration
 			last := e.clock.Now()
@@ -142,21 +141,21 @@ func describeFlows(t conformance.Target, lazy *conformance.Lazy[*env], _ *catalo
 			Expect(e.merchant.NoticesFor(rn)).To(HaveLen(11))
 		})
 
-		It("pci_query → pci_del → purchase T3", conformance.SimOnly, conformance.Interface(bill99.IfPciDel), conformance.Code("T3"), func() {
+		It("pci_query → pci_del → purchase T3", conformance.SimOnly, conformance.Interface(bill99.IfPciDel), conformance.Code(bill99.RCNotBound), func() {
 			conformance.SkipUnlessEmbedded(t, "unbinds a card")
 			e := lazy.Get()
 			cust := "unbind-" + e.ref()
 			tok := bind(e, cust, "6225880000000000033", "13700000033")
-			list, _ := send(e, nil, bill99.IfPciQuery, bill99.PciQueryRequest{MerchantID: e.mid, TerminalID: e.tid, CustomerID: cust, CardType: bill99.CardCredit}.Message())
+			list, _ := send(e, bill99.IfPciQuery, bill99.PciQueryRequest{MerchantID: e.mid, TerminalID: e.tid, CustomerID: cust, CardType: bill99.CardCredit}.Message())
 			Expect(list.Content.Child("pciInfos").All("pciInfo")).To(HaveLen(1))
 			Expect(list.Content.Get("pciInfos/pciInfo/payToken")).To(Equal(tok))
-			del, _ := send(e, nil, bill99.IfPciDel, bill99.PciDeleteRequest{MerchantID: e.mid, CustomerID: cust, StorablePan: "6225880033", BankID: "CMB"}.Message())
-			Expect(code(del)).To(Equal("00"))
-			list, _ = send(e, nil, bill99.IfPciQuery, bill99.PciQueryRequest{MerchantID: e.mid, TerminalID: e.tid, CustomerID: cust, CardType: bill99.CardCredit}.Message())
+			del, _ := send(e, bill99.IfPciDel, bill99.PciDeleteRequest{MerchantID: e.mid, CustomerID: cust, StorablePan: "6225880033", BankID: "CMB"}.Message())
+			Expect(code(del)).To(Equal(bill99.RCSuccess))
+			list, _ = send(e, bill99.IfPciQuery, bill99.PciQueryRequest{MerchantID: e.mid, TerminalID: e.tid, CustomerID: cust, CardType: bill99.CardCredit}.Message())
 			Expect(list.Content.Child("pciInfos").All("pciInfo")).To(BeEmpty(), "an unbound card is no longer listed")
-			Expect(code(purchase(e, cust, e.ref(), "1", tok))).To(Equal("T3"), "purchase with a deleted binding is T3 (§4.14(1))")
-			again, _ := send(e, nil, bill99.IfPciDel, bill99.PciDeleteRequest{MerchantID: e.mid, CustomerID: cust, PayToken: tok, BankID: "CMB"}.Message())
-			Expect(code(again)).To(Equal("T3"), "deleting twice: nothing bound")
+			Expect(code(purchase(e, cust, e.ref(), "1", tok))).To(Equal(bill99.RCNotBound), "purchase with a deleted binding is T3 (§4.14(1))")
+			again, _ := send(e, bill99.IfPciDel, bill99.PciDeleteRequest{MerchantID: e.mid, CustomerID: cust, PayToken: tok, BankID: "CMB"}.Message())
+			Expect(code(again)).To(Equal(bill99.RCNotBound), "deleting twice: nothing bound")
 		})
 
 		It("a replayed externalRefNumber is answered once and debited once", conformance.Code(bill99.ECDuplicateRef), conformance.Errata, func() {
@@ -168,12 +167,12 @@ func describeFlows(t conformance.Target, lazy *conformance.Lazy[*env], _ *catalo
 				before = e.sim.Totals().DebitedFen
 			}
 			first := purchase(e, e.customerID, ref, "0.06", e.payToken)
-			Expect(code(first)).To(Equal("00"))
+			Expect(code(first)).To(Equal(bill99.RCSuccess))
 			second := purchase(e, e.customerID, ref, "0.06", e.payToken)
 			Expect(second.Get("refNumber")).To(Equal(first.Get("refNumber")), "the replay must not create a second order (§5.4.1)")
 			if e.sim != nil {
 				Expect(e.sim.Totals().DebitedFen-before).To(Equal(int64(6)), "money moves once per externalRefNumber")
-				Expect(code(second)).To(Equal("00"))
+				Expect(code(second)).To(Equal(bill99.RCSuccess))
 			}
 			different := purchase(e, e.customerID, ref, "0.07", e.payToken)
 			Expect(different.Result.OK()).To(BeFalse(), "reusing an externalRefNumber for another amount must fail")
@@ -183,45 +182,45 @@ func describeFlows(t conformance.Target, lazy *conformance.Lazy[*env], _ *catalo
 			conformance.SkipUnlessEmbedded(t, "moves an order's entry time")
 			e := lazy.Get()
 			ref := e.ref()
-			Expect(code(purchase(e, e.customerID, ref, "0.08", e.payToken))).To(Equal("00"))
+			Expect(code(purchase(e, e.customerID, ref, "0.08", e.payToken))).To(Equal(bill99.RCSuccess))
 			Expect(e.sim.BackdateOrder(e.mid, ref, 5*30*24*time.Hour)).To(BeTrue())
-			Expect(code(query(e, ref))).To(Equal("00"), "five months old is inside the window")
+			Expect(code(query(e, ref))).To(Equal(bill99.RCSuccess), "five months old is inside the window")
 			Expect(e.sim.BackdateOrder(e.mid, ref, 60*24*time.Hour)).To(BeTrue())
 			Expect(code(query(e, ref))).To(Equal(bill99.ECNoTxn), "seven months old is outside half a year (§4.4)")
 		})
 
-		It("ind_auth and ind_auth_verify must share the externalRefNumber (else T6)", conformance.SimOnly, conformance.Code("T6"), func() {
+		It("ind_auth and ind_auth_verify must share the externalRefNumber (else T6)", conformance.SimOnly, conformance.Code(bill99.RCBadCode), func() {
 			conformance.SkipUnlessEmbedded(t, "the SMS code is read from the simulator")
 			e := lazy.Get()
 			cust, ref, pan, phone := "ref-"+e.ref(), e.ref(), "6217000000000000022", "13700000022"
 			ia := indAuth(e, cust, ref, pan, phone)
 			sms, _ := e.sim.SMSCode(e.mid, ref)
-			Expect(code(verify(e, cust, e.ref(), pan, phone, sms, ia.Get("token")))).To(Equal("T6"), "§5.4.1: a different externalRefNumber is T6")
-			Expect(code(verify(e, cust, ref, pan, phone, sms, ia.Get("token")))).To(Equal("00"), "the right one still works")
+			Expect(code(verify(e, cust, e.ref(), pan, phone, sms, ia.Get("token")))).To(Equal(bill99.RCBadCode), "§5.4.1: a different externalRefNumber is T6")
+			Expect(code(verify(e, cust, ref, pan, phone, sms, ia.Get("token")))).To(Equal(bill99.RCSuccess), "the right one still works")
 		})
 
-		It("the token is not a payToken", conformance.SimOnly, conformance.Code("T3"), func() {
+		It("the token is not a payToken", conformance.SimOnly, conformance.Code(bill99.RCNotBound), func() {
 			conformance.SkipUnlessEmbedded(t, "needs a completed sign-up")
 			e := lazy.Get()
 			cust, ref, pan, phone := "tok-"+e.ref(), e.ref(), "6217000000000000022", "13700000022"
 			ia := indAuth(e, cust, ref, pan, phone)
 			sms, _ := e.sim.SMSCode(e.mid, ref)
-			Expect(code(verify(e, cust, ref, pan, phone, sms, ia.Get("token")))).To(Equal("00"))
-			Expect(code(purchase(e, cust, e.ref(), "1", ia.Get("token")))).NotTo(Equal("00"), "§4.13: token and payToken are unrelated")
+			Expect(code(verify(e, cust, ref, pan, phone, sms, ia.Get("token")))).To(Equal(bill99.RCSuccess))
+			Expect(code(purchase(e, cust, e.ref(), "1", ia.Get("token")))).NotTo(Equal(bill99.RCSuccess), "§4.13: token and payToken are unrelated")
 		})
 
-		It("a payToken works only with its own customerId", conformance.Code("T3"), func() {
+		It("a payToken works only with its own customerId", conformance.Code(bill99.RCNotBound), func() {
 			e := lazy.Get()
 			needBinding(e)
-			Expect(code(purchase(e, "x-"+e.ref(), e.ref(), "1", e.payToken))).To(Equal("T3"),
+			Expect(code(purchase(e, "x-"+e.ref(), e.ref(), "1", e.payToken))).To(Equal(bill99.RCNotBound),
 				"§4.13: customerId and payToken together select the card; another customer's payToken is T3")
 		})
 
-		It("one card per bank: a second card of the same bank is T3", conformance.SimOnly, conformance.Code("T3"), func() {
+		It("one card per bank: a second card of the same bank is T3", conformance.SimOnly, conformance.Code(bill99.RCNotBound), func() {
 			conformance.SkipUnlessEmbedded(t, "uses the fixture's bank records")
 			e := lazy.Get()
 			// 33150001 has a CCB card bound; 6217000000000000022 is another CCB card.
-			Expect(code(indAuth(e, "33150001", e.ref(), "6217000000000000022", "13700000022"))).To(Equal("T3"))
+			Expect(code(indAuth(e, "33150001", e.ref(), "6217000000000000022", "13700000022"))).To(Equal(bill99.RCNotBound))
 		})
 
 		It("a new sign-up of a bound card suspends the old payToken until verified", conformance.SimOnly, conformance.Errata, func() {
@@ -231,25 +230,24 @@ func describeFlows(t conformance.Target, lazy *conformance.Lazy[*env], _ *catalo
 			old := bind(e, cust, pan, phone)
 			ref := e.ref()
 			ia := indAuth(e, cust, ref, pan, phone)
-			Expect(code(purchase(e, cust, e.ref(), "1", old))).To(Equal("T3"), "E-BILL99-RESIGN: the pending re-sign voids the old binding")
+			Expect(code(purchase(e, cust, e.ref(), "1", old))).To(Equal(bill99.RCNotBound), "E-BILL99-RESIGN: the pending re-sign voids the old binding")
 			sms, _ := e.sim.SMSCode(e.mid, ref)
 			v := verify(e, cust, ref, pan, phone, sms, ia.Get("token"))
-			Expect(code(purchase(e, cust, e.ref(), "1", v.Get("payToken")))).To(Equal("00"))
+			Expect(code(purchase(e, cust, e.ref(), "1", v.Get("payToken")))).To(Equal(bill99.RCSuccess))
 		})
 
-		It("client PollQuery gives up after 10 pending answers", conformance.SimOnly, func() {
+		It("client PollQuery gives up after its tries, waiting between them", conformance.SimOnly, func() {
 			conformance.SkipUnlessEmbedded(t, "needs an order that stays pending")
 			e := lazy.Get()
 			ref := e.ref()
-			Expect(code(purchase(e, "c-timeout-c0", ref, "1", "8120000000000000101"))).To(Equal("C0"))
+			Expect(code(purchase(e, "c-timeout-c0", ref, "1", "8120000000000000101"))).To(Equal(bill99.RCTimeoutC0))
 			c := e.client()
 			defer c.Close()
 			n := 0
-			_, err := c.PollQuery(ctx(), bill99.QueryRequest{MerchantID: e.mid, ExternalRefNumber: ref}, 2, func(context.Context) error { n++; return nil })
-			Expect(err).To(HaveOccurred(), "without the clock moving the order stays P")
-			Expect(n).To(Equal(1))
-			var be *client.BusinessError
-			Expect(err).NotTo(BeAssignableToTypeOf(be))
+			last, err := c.PollQuery(ctx(), bill99.QueryRequest{MerchantID: e.mid, ExternalRefNumber: ref}, 2, func(context.Context) error { n++; return nil })
+			Expect(err).To(MatchError(client.ErrStillPending), "without the clock moving the order stays P")
+			Expect(last.Get("txnStatus")).To(Equal(bill99.TxnPending), "the last reply comes back with the error")
+			Expect(n).To(Equal(1), "two tries wait once, between them")
 		})
 	})
 }

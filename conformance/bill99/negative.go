@@ -50,8 +50,8 @@ func validMessage(e *env, iface string) *bill99.Node {
 	}
 }
 
-// lastLeaf returns the content element and its customerId-like string field
-// to lengthen, and the first required request field to drop.
+// fieldsOf returns a request String field of at most 32 characters to
+// lengthen (with its maximum), and the first required request field to drop.
 func fieldsOf(cat *catalog.Catalogue, iface string) (longField string, maxLen int, required string) {
 	in, _ := cat.Interface(iface)
 	for _, f := range in.FieldsFor(catalog.Request) {

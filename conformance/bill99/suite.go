@@ -4,11 +4,13 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"os"
 
 	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL reads best unqualified
 	. "github.com/onsi/gomega"    //nolint:revive
 
 	"paycert/codecs/rsasig"
+	"paycert/codecs/testpki"
 	"paycert/conformance"
 	"paycert/platforms/bill99"
 	"paycert/platforms/bill99/client"
@@ -33,9 +35,9 @@ func register(t conformance.Target) func() {
 			}
 		})
 		describeTLS(t, lazy)
-		describeHappy(t, lazy, cat)
+		describeHappy(t, lazy)
 		describeCodes(t, lazy, cat)
-		describeFlows(t, lazy, cat)
+		describeFlows(t, lazy)
 		describeTR3Merchant(t, lazy)
 		describeNegative(t, lazy, cat)
 	})
@@ -48,7 +50,7 @@ func ctx() context.Context { return context.Background() }
 
 // send posts m to iface and checks the reply with CheckReply whatever its
 // result; it returns the reply and the client's error class.
-func send(e *env, cat interface{}, iface string, m *bill99.Node) (*bill99.Reply, error) {
+func send(e *env, iface string, m *bill99.Node) (*bill99.Reply, error) {
 	c := e.client()
 	defer c.Close()
 	rep, err := c.Do(ctx(), iface, m)
@@ -57,7 +59,7 @@ func send(e *env, cat interface{}, iface string, m *bill99.Node) (*bill99.Reply,
 	Expect(errors.As(err, &te)).To(BeFalse(), "transport failure on %s: %v", iface, err)
 	Expect(errors.As(err, &pe)).To(BeFalse(), "protocol violation on %s: %v", iface, err)
 	Expect(rep).NotTo(BeNil())
-	probs := bill99.CheckReply(bill99.Catalogue(), iface, m, rep)
+	probs := bill99.CheckReply(e.cat, iface, m, rep)
 	Expect(probs).To(BeEmpty(), "reply to %s breaks seed 001's tables", iface)
 	return rep, err
 }
@@ -69,13 +71,13 @@ func indAuth(e *env, cust, ref, pan, phone string, mods ...func(*bill99.IndAuthR
 	for _, m := range mods {
 		m(&r)
 	}
-	rep, _ := send(e, nil, bill99.IfIndAuth, r.Message())
+	rep, _ := send(e, bill99.IfIndAuth, r.Message())
 	return rep
 }
 
 func verify(e *env, cust, ref, pan, phone, code, token string) *bill99.Reply {
 	r := bill99.VerifyRequest{MerchantID: e.mid, TerminalID: e.tid, CustomerID: cust, ExternalRefNumber: ref, Pan: pan, PhoneNO: phone, ValidCode: code, Token: token}
-	rep, _ := send(e, nil, bill99.IfIndAuthVerify, r.Message())
+	rep, _ := send(e, bill99.IfIndAuthVerify, r.Message())
 	return rep
 }
 
@@ -86,11 +88,11 @@ func bind(e *env, cust, pan, phone string) string {
 	// CVV2 and expiry satisfy a credit card's validateType; a debit card's
 	// bank ignores them.
 	ia := indAuth(e, cust, ref, pan, phone, func(r *bill99.IndAuthRequest) { r.CVV2, r.ExpiredDate = "123", "1230" })
-	Expect(code(ia)).To(Equal("00"), "ind_auth for a fresh customer")
+	Expect(code(ia)).To(Equal(bill99.RCSuccess), "ind_auth for a fresh customer")
 	sms, ok := e.sim.SMSCode(e.mid, ref)
 	Expect(ok).To(BeTrue())
 	v := verify(e, cust, ref, pan, phone, sms, ia.Get("token"))
-	Expect(code(v)).To(Equal("00"), "ind_auth_verify with the right code")
+	Expect(code(v)).To(Equal(bill99.RCSuccess), "ind_auth_verify with the right code")
 	return v.Get("payToken")
 }
 
@@ -100,13 +102,13 @@ func purchase(e *env, cust, ref, amount, payToken string, mods ...func(*bill99.P
 	for _, m := range mods {
 		m(&r)
 	}
-	rep, _ := send(e, nil, bill99.IfPurchase, r.Message())
+	rep, _ := send(e, bill99.IfPurchase, r.Message())
 	return rep
 }
 
 func query(e *env, ref string) *bill99.Reply {
 	r := bill99.QueryRequest{MerchantID: e.mid, ExternalRefNumber: ref, TxnType: bill99.TxnPurchase}
-	rep, _ := send(e, nil, bill99.IfQueryTxn, r.Message())
+	rep, _ := send(e, bill99.IfQueryTxn, r.Message())
 	return rep
 }
 
@@ -135,32 +137,29 @@ func describeTLS(t conformance.Target, lazy *conformance.Lazy[*env]) {
 			tc.Certificates = nil
 			handshakeRefused(e, tc)
 		})
-		It("refuses a client certificate issued by another CA", func() {
-			e := lazy.Get()
-			tc := tlsFrom(e, func() ([]byte, string) {
+		// refused: the kit's leaf on the embedded simulator, else the .pfx
+		// named by param, must not get through the handshake.
+		refused := func(leaf func(*testpki.Kit) *testpki.Leaf, param string) func() {
+			return func() {
+				e := lazy.Get()
+				var b []byte
+				pw := "x"
 				if e.kit != nil {
-					b, _ := e.kit.Foreign.PFX("x")
-					return b, "x"
+					var err error
+					b, err = leaf(e.kit).PFX(pw)
+					Expect(err).NotTo(HaveOccurred())
+				} else {
+					b, pw = paramPFX(t, param)
 				}
-				return paramPFX(t, "foreign_pfx")
-			})
-			handshakeRefused(e, tc)
-		})
-		It("refuses an expired client certificate", func() {
-			e := lazy.Get()
-			tc := tlsFrom(e, func() ([]byte, string) {
-				if e.kit != nil {
-					b, _ := e.kit.Expired.PFX("x")
-					return b, "x"
-				}
-				return paramPFX(t, "expired_pfx")
-			})
-			handshakeRefused(e, tc)
-		})
+				handshakeRefused(e, tlsFrom(e, b, pw))
+			}
+		}
+		It("refuses a client certificate issued by another CA", refused(func(k *testpki.Kit) *testpki.Leaf { return k.Foreign }, "foreign_pfx"))
+		It("refuses an expired client certificate", refused(func(k *testpki.Kit) *testpki.Leaf { return k.Expired }, "expired_pfx"))
 		It("accepts the merchant's valid certificate", func() {
 			e := lazy.Get()
 			r := bill99.CardInfoRequest{CardNo: "6217003320034459100"}
-			rep, _ := send(e, nil, bill99.IfCardInfo, r.Message())
+			rep, _ := send(e, bill99.IfCardInfo, r.Message())
 			Expect(rep.Result.HasErrorCode || rep.Result.HasRespCode).To(BeTrue())
 		})
 	})
@@ -171,13 +170,14 @@ func paramPFX(t conformance.Target, name string) ([]byte, string) {
 	if p == "" {
 		Skip("needs param " + name + " for a real endpoint")
 	}
-	b, err := osReadFile(p)
+	b, err := os.ReadFile(p)
 	Expect(err).NotTo(HaveOccurred())
 	return b, t.Param("merchant_pfx_password", "")
 }
 
-func tlsFrom(e *env, get func() ([]byte, string)) *tls.Config {
-	b, pw := get()
+// tlsFrom is the merchant's TLS configuration with the client certificate
+// of the .pfx b instead.
+func tlsFrom(e *env, b []byte, pw string) *tls.Config {
 	p, err := rsasig.ParsePFX(b, pw)
 	Expect(err).NotTo(HaveOccurred())
 	tc := e.tls.Clone()
@@ -192,9 +192,9 @@ func tlsFrom(e *env, get func() ([]byte, string)) *tls.Config {
 
 // ---- happy paths: every interface, every reply field ----
 
-func describeHappy(t conformance.Target, lazy *conformance.Lazy[*env], cat interface{}) {
+func describeHappy(t conformance.Target, lazy *conformance.Lazy[*env]) {
 	Describe("happy paths", func() {
-		It("ind_auth sends a code and returns a token and storablePan = first 6 + last 4", conformance.Interface(bill99.IfIndAuth), conformance.Code("00"), func() {
+		It("ind_auth sends a code and returns a token and storablePan = first 6 + last 4", conformance.Interface(bill99.IfIndAuth), conformance.Code(bill99.RCSuccess), func() {
 			e := lazy.Get()
 			pan, phone := "6217000000000000022", "13700000022"
 			if !t.Embedded() {
@@ -204,29 +204,29 @@ func describeHappy(t conformance.Target, lazy *conformance.Lazy[*env], cat inter
 				}
 			}
 			rep := indAuth(e, "u-"+e.ref(), e.ref(), pan, phone)
-			Expect(code(rep)).To(Equal("00"))
+			Expect(code(rep)).To(Equal(bill99.RCSuccess))
 			Expect(rep.Get("storablePan")).To(Equal(pan[:6]+pan[len(pan)-4:]), "storablePan is the first 6 and last 4 digits (§4.1)")
 			Expect(rep.Get("token")).NotTo(BeEmpty())
 			Expect(rep.Doc.Error()).To(BeNil(), "a business reply carries no ErrorMsgContent (§5.3.3)")
 		})
-		It("ind_auth_verify returns a 19-digit payToken that is not the token", conformance.Interface(bill99.IfIndAuthVerify), conformance.Code("00"), func() {
+		It("ind_auth_verify returns a 19-digit payToken that is not the token", conformance.Interface(bill99.IfIndAuthVerify), conformance.Code(bill99.RCSuccess), func() {
 			e := lazy.Get()
 			conformance.SkipUnlessEmbedded(t, "the SMS code is read from the simulator")
 			ref, cust, pan, phone := e.ref(), "u-"+e.ref(), "6217000000000000022", "13700000022"
 			ia := indAuth(e, cust, ref, pan, phone)
 			sms, _ := e.sim.SMSCode(e.mid, ref)
 			v := verify(e, cust, ref, pan, phone, sms, ia.Get("token"))
-			Expect(code(v)).To(Equal("00"))
+			Expect(code(v)).To(Equal(bill99.RCSuccess))
 			Expect(v.Get("payToken")).To(MatchRegexp(`^[0-9]{19}$`))
 			Expect(v.Get("payToken")).NotTo(Equal(ia.Get("token")), "token and payToken are unrelated (§4.13)")
 			Expect(v.Get("storablePan")).To(Equal("6217000022"))
 		})
-		It("purchase returns TR2 with refNumber, authorizationCode and the card's storableCardNo", conformance.Interface(bill99.IfPurchase), conformance.Code("00"), func() {
+		It("purchase returns TR2 with refNumber, authorizationCode and the card's storableCardNo", conformance.Interface(bill99.IfPurchase), conformance.Code(bill99.RCSuccess), func() {
 			e := lazy.Get()
 			needBinding(e)
 			ref := e.ref()
 			rep := purchase(e, e.customerID, ref, "0.01", e.payToken)
-			Expect(code(rep)).To(Equal("00"))
+			Expect(code(rep)).To(Equal(bill99.RCSuccess))
 			Expect(rep.Get("interactiveStatus")).To(Equal(bill99.StatusTR2))
 			Expect(rep.Get("refNumber")).To(MatchRegexp(`^[0-9]{12}$`))
 			Expect(rep.Get("authorizationCode")).To(HaveLen(6))
@@ -236,48 +236,48 @@ func describeHappy(t conformance.Target, lazy *conformance.Lazy[*env], cat inter
 				Expect(rep.Get("issuer")).To(Equal("建设银行"))
 			}
 		})
-		It("query_txn returns the order with txnStatus S and voidFlag 0", conformance.Interface(bill99.IfQueryTxn), conformance.Code("00"), func() {
+		It("query_txn returns the order with txnStatus S and voidFlag 0", conformance.Interface(bill99.IfQueryTxn), conformance.Code(bill99.RCSuccess), func() {
 			e := lazy.Get()
 			needBinding(e)
 			ref := e.ref()
 			p := purchase(e, e.customerID, ref, "0.02", e.payToken)
-			Expect(code(p)).To(Equal("00"))
+			Expect(code(p)).To(Equal(bill99.RCSuccess))
 			q := query(e, ref)
-			Expect(code(q)).To(Equal("00"))
+			Expect(code(q)).To(Equal(bill99.RCSuccess))
 			Expect(q.Get("txnStatus")).To(Equal(bill99.TxnSucceeded))
 			Expect(q.Get("voidFlag")).To(Equal("0"))
 			Expect(q.Get("refNumber")).To(Equal(p.Get("refNumber")))
 			Expect(q.Get("amount")).To(Equal("0.02"))
 			Expect(q.Doc.Root.Child(bill99.ElQryTxn)).NotTo(BeNil(), "the reply echoes QryTxnMsgContent (§5.3.3 sample)")
 			byRef := bill99.QueryRequest{MerchantID: e.mid, RefNumber: p.Get("refNumber"), TxnType: bill99.TxnPurchase}
-			q2, _ := send(e, nil, bill99.IfQueryTxn, byRef.Message())
+			q2, _ := send(e, bill99.IfQueryTxn, byRef.Message())
 			Expect(q2.Get("externalRefNumber")).To(Equal(ref), "a query by refNumber finds the same order")
 		})
-		It("card_info (on the query_txn URL) identifies the card", conformance.Interface(bill99.IfCardInfo), conformance.Code("00"), conformance.Errata, func() {
+		It("card_info (on the query_txn URL) identifies the card", conformance.Interface(bill99.IfCardInfo), conformance.Code(bill99.RCSuccess), conformance.Errata, func() {
 			e := lazy.Get()
-			rep, _ := send(e, nil, bill99.IfCardInfo, bill99.CardInfoRequest{TxnType: bill99.TxnPurchase, CardNo: "6217003320034459100"}.Message())
-			Expect(code(rep)).To(Equal("00"))
+			rep, _ := send(e, bill99.IfCardInfo, bill99.CardInfoRequest{TxnType: bill99.TxnPurchase, CardNo: "6217003320034459100"}.Message())
+			Expect(code(rep)).To(Equal(bill99.RCSuccess))
 			Expect(rep.Get("validFlag")).To(BeElementOf("1", "2"))
 			if t.Embedded() {
 				Expect(rep.Get("bankId")).To(Equal("CCB"))
 				Expect(rep.Get("cardType")).To(Equal(bill99.CardDebit))
 				Expect(rep.Get("cardOrg")).To(Equal("CU"))
-				credit, _ := send(e, nil, bill99.IfCardInfo, bill99.CardInfoRequest{CardNo: "6225757519832520"}.Message())
+				credit, _ := send(e, bill99.IfCardInfo, bill99.CardInfoRequest{CardNo: "6225757519832520"}.Message())
 				Expect(credit.Get("cardType")).To(Equal(bill99.CardCredit))
 				Expect(credit.Get("validateType")).To(Equal("111"))
-				notCNP, _ := send(e, nil, bill99.IfCardInfo, bill99.CardInfoRequest{CardNo: "6228480000000000044"}.Message())
+				notCNP, _ := send(e, bill99.IfCardInfo, bill99.CardInfoRequest{CardNo: "6228480000000000044"}.Message())
 				Expect(notCNP.Get("validFlag")).To(Equal("2"), "ABC debit is not CNP-enabled in the fixture")
 			}
 		})
-		It("pci_query lists the bound cards with payToken and shortPhoneNo", conformance.Interface(bill99.IfPciQuery), conformance.Code("00"), func() {
+		It("pci_query lists the bound cards with payToken and shortPhoneNo", conformance.Interface(bill99.IfPciQuery), conformance.Code(bill99.RCSuccess), func() {
 			e := lazy.Get()
 			cust, ctype := "33151000", bill99.CardDebit
 			if !t.Embedded() {
 				needBinding(e)
 				cust, ctype = e.customerID, t.Param("card_type", bill99.CardDebit)
 			}
-			rep, _ := send(e, nil, bill99.IfPciQuery, bill99.PciQueryRequest{MerchantID: e.mid, TerminalID: e.tid, CustomerID: cust, CardType: ctype, BindType: "0"}.Message())
-			Expect(code(rep)).To(Equal("00"))
+			rep, _ := send(e, bill99.IfPciQuery, bill99.PciQueryRequest{MerchantID: e.mid, TerminalID: e.tid, CustomerID: cust, CardType: ctype, BindType: "0"}.Message())
+			Expect(code(rep)).To(Equal(bill99.RCSuccess))
 			infos := rep.Content.Child("pciInfos").All("pciInfo")
 			Expect(infos).NotTo(BeEmpty())
 			if t.Embedded() {
@@ -287,14 +287,14 @@ func describeHappy(t conformance.Target, lazy *conformance.Lazy[*env], cat inter
 				Expect(infos[0].Get("bankId")).To(Equal("CMB"))
 			}
 		})
-		It("pci_del unbinds a card", conformance.Interface(bill99.IfPciDel), conformance.Code("00"), func() {
+		It("pci_del unbinds a card", conformance.Interface(bill99.IfPciDel), conformance.Code(bill99.RCSuccess), func() {
 			e := lazy.Get()
 			conformance.SkipUnlessEmbedded(t, "deleting a binding on a real endpoint destroys the operator's test data")
 			cust := "del-" + e.ref()
 			tok, err := e.sim.AddBinding(simulator.Binding{MerchantID: e.mid, CustomerID: cust, Pan: "6225880000000000033"})
 			Expect(err).NotTo(HaveOccurred())
-			rep, _ := send(e, nil, bill99.IfPciDel, bill99.PciDeleteRequest{MerchantID: e.mid, CustomerID: cust, PayToken: tok, BankID: "CMB"}.Message())
-			Expect(code(rep)).To(Equal("00"))
+			rep, _ := send(e, bill99.IfPciDel, bill99.PciDeleteRequest{MerchantID: e.mid, CustomerID: cust, PayToken: tok, BankID: "CMB"}.Message())
+			Expect(code(rep)).To(Equal(bill99.RCSuccess))
 			Expect(rep.Get("storablePan")).To(Equal("6225880033"))
 		})
 	})

@@ -22,7 +22,7 @@ func describeTR3Merchant(t conformance.Target, lazy *conformance.Lazy[*env]) {
 		notice := func(e *env) bill99.TxnResult {
 			return bill99.TxnResult{TxnType: bill99.TxnPurchase, Amount: "10", MerchantID: e.mid, TerminalID: e.tid, EntryTime: "20160126145908",
 				ExternalRefNumber: "CERT" + e.ref(), CustomerID: "33150003", TransTime: "20160126145942", RefNumber: "0000" + e.ref()[len(e.ref())-8:],
-				ResponseCode: "00", ResponseText: "交易成功", CardOrg: "CU", Issuer: "建设银行", StorableCardNo: "6217009100", AuthorizationCode: "584559"}
+				ResponseCode: bill99.RCSuccess, ResponseText: "交易成功", CardOrg: "CU", Issuer: "建设银行", StorableCardNo: "6217009100", AuthorizationCode: "584559"}
 		}
 		need := func(e *env) {
 			if e.signKey == nil || e.merchantURL == "" {

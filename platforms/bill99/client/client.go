@@ -244,9 +244,14 @@ func (c *Client) PciQuery(ctx context.Context, r bill99.PciQueryRequest) (*bill9
 	return c.Do(ctx, bill99.IfPciQuery, r.Message())
 }
 
+// ErrStillPending is what PollQuery's error wraps when the order was still
+// P after every try: operations must resolve it (§5.3.1).
+var ErrStillPending = errors.New("bill99: order still pending")
+
 // PollQuery queries until the order leaves P, the way §5.3.1 asks (every
 // interval, at most tries times). wait is called between tries (a test
-// advances its clock there; a CLI sleeps).
+// advances its clock there; a CLI sleeps). An order still P after the last
+// try is an error wrapping ErrStillPending, with the last reply.
 func (c *Client) PollQuery(ctx context.Context, r bill99.QueryRequest, tries int, wait func(context.Context) error) (*bill99.Reply, error) {
 	var last *bill99.Reply
 	for i := 0; i < tries; i++ {
@@ -264,7 +269,7 @@ func (c *Client) PollQuery(ctx context.Context, r bill99.QueryRequest, tries int
 			}
 		}
 	}
-	return last, fmt.Errorf("bill99: order still pending after %d queries: hand over to operations (§5.3.1)", tries)
+	return last, fmt.Errorf("%w after %d queries: hand over to operations (§5.3.1)", ErrStillPending, tries)
 }
 
 // RefGenerator makes unique externalRefNumbers (§5.4.1) for long runs: a
