@@ -32,6 +32,26 @@ func BenchmarkSM2Sign(b *testing.B) {
 			}
 		}
 	})
+	b.Run("precomputed-nonce", func(b *testing.B) {
+		pk, err := NewPrivateKeyFromGMSM(k.GMSM()) // its own pool
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if err := pk.PrecomputeNonces(nil, b.N); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		b.ReportAllocs()
+		for range b.N {
+			if _, err := Sign(rand.Reader, pk, uid, benchMessage); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if left, _ := pk.Nonces(); left != 0 {
+			b.Fatalf("%d nonces unused: the loop did not sign with them", left)
+		}
+	})
 	b.Run("tjfoc", func(b *testing.B) {
 		tk := tjPrivate(k)
 		b.ReportAllocs()

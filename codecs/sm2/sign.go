@@ -182,10 +182,22 @@ func Sign(rand io.Reader, k *PrivateKey, uid, msg []byte) (Signature, error) {
 }
 
 // SignDigest signs a precomputed digest e (normally Digest's result) with no
-// further hashing.
+// further hashing. While k has precomputed nonces (PrecomputeNonces), a
+// 32-byte digest is signed with one of them and random is not read.
 func SignDigest(random io.Reader, k *PrivateKey, e []byte) (Signature, error) {
 	if k == nil {
 		return Signature{}, errors.New("sm2: sign: nil private key")
+	}
+	if len(e) == 32 && k.nonces != nil {
+		for {
+			nc, dInv1, ok := k.nonces.pop()
+			if !ok {
+				break
+			}
+			if sig, ok := sm2Curve().signOnline(&nc, &dInv1, (*[32]byte)(e)); ok {
+				return sig, nil
+			}
+		}
 	}
 	if random == nil {
 		random = rand.Reader

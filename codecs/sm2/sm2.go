@@ -34,12 +34,14 @@ const DefaultUID = "1234567812345678"
 const maxUIDLen = 0x1fff
 
 // PrivateKey is an SM2 private key. It is a thin wrapper, not an alias: it
-// holds the gmsm key (whose cached (1+d)⁻¹ makes repeated signing cheap) and
-// the matching PublicKey with its precomputed default-ID ZA. A PrivateKey is
-// immutable after construction and safe for concurrent use.
+// holds the gmsm key (whose cached (1+d)⁻¹ makes repeated signing cheap), the
+// matching PublicKey with its precomputed default-ID ZA, and any nonces
+// PrecomputeNonces made. A PrivateKey is safe for concurrent use.
 type PrivateKey struct {
 	k   *gmsm.PrivateKey
 	pub PublicKey
+	// nonces holds what PrecomputeNonces made (nonce.go).
+	nonces *noncePool
 }
 
 // PublicKey is an SM2 public key: a thin wrapper around *ecdsa.PublicKey on
@@ -67,7 +69,7 @@ func wrapPrivate(k *gmsm.PrivateKey) (*PrivateKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &PrivateKey{k: k, pub: *pub}, nil
+	return &PrivateKey{k: k, pub: *pub, nonces: new(noncePool)}, nil
 }
 
 func wrapPublic(k *ecdsa.PublicKey) (*PublicKey, error) {
