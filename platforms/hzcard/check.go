@@ -28,18 +28,33 @@ func (p Problem) Error() string { return p.Path + ": " + p.Rule + " (" + p.Detai
 // list elements. Conditional fields are checked for form only; their
 // conditions are business rules the simulator applies.
 func CheckFields(iface catalog.Interface, dir catalog.Direction, msg []byte) []Problem {
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(msg, &top); err != nil {
+	return Scan(msg).CheckFields(iface, dir)
+}
+
+// CheckFields is the package-level CheckFields of the scanned message. The
+// members are looked up in the scan instead of a decoded map; a message
+// that did not scan (not a JSON object with one string "sign") and a data
+// member in string form are decoded into maps as before, so every result,
+// problems and their details included, is the one the maps give.
+func (r Received) CheckFields(iface catalog.Interface, dir catalog.Direction) []Problem {
+	var top, data members
+	if r.err == nil {
+		top = members{obj: r.m.Top(), scanned: true}
+	} else if err := json.Unmarshal(r.msg, &top.m); err != nil {
 		return []Problem{{Path: "", Rule: "not-json", Detail: err.Error()}}
 	}
-	var data map[string]json.RawMessage
-	if raw, ok := top["data"]; ok {
+	if raw, ok := top.get("data"); ok {
 		b, err := DataBytes(raw)
 		if err != nil {
 			return []Problem{{Path: "data", Rule: "not-object", Detail: err.Error()}}
 		}
-		if b != nil {
-			if err := json.Unmarshal(b, &data); err != nil {
+		switch {
+		case b == nil:
+		case top.scanned && raw[0] == '{': // b is raw: an object of the scanned message
+			data.obj, _ = top.obj.Object("data")
+			data.scanned = true
+		default:
+			if err := json.Unmarshal(b, &data.m); err != nil {
 				return []Problem{{Path: "data", Rule: "not-object", Detail: err.Error()}}
 			}
 		}
@@ -63,9 +78,25 @@ func CheckFields(iface catalog.Interface, dir catalog.Direction, msg []byte) []P
 	return out
 }
 
-func checkList(f catalog.Field, data map[string]json.RawMessage) []Problem {
+// members is an object's members: scanned (obj) or decoded (m).
+type members struct {
+	obj     signdomain.Object
+	scanned bool
+	m       map[string]json.RawMessage
+}
+
+// get is the value of key, as m[key] gives it.
+func (o members) get(key string) ([]byte, bool) {
+	if o.scanned {
+		return o.obj.Value(key)
+	}
+	v, ok := o.m[key]
+	return v, ok
+}
+
+func checkList(f catalog.Field, data members) []Problem {
 	list, member, _ := strings.Cut(strings.TrimPrefix(f.Path, "data."), "[].")
-	raw, ok := data[list]
+	raw, ok := data.get(list)
 	if !ok {
 		return nil // the list itself is its own field
 	}
@@ -75,13 +106,13 @@ func checkList(f catalog.Field, data map[string]json.RawMessage) []Problem {
 	}
 	var out []Problem
 	for i, it := range items {
-		out = append(out, checkValue(f, fmt.Sprintf("data.%s[%d].%s", list, i, member), it, member)...)
+		out = append(out, checkValue(f, fmt.Sprintf("data.%s[%d].%s", list, i, member), members{m: it}, member)...)
 	}
 	return out
 }
 
-func checkValue(f catalog.Field, path string, obj map[string]json.RawMessage, key string) []Problem {
-	raw, ok := obj[key]
+func checkValue(f catalog.Field, path string, obj members, key string) []Problem {
+	raw, ok := obj.get(key)
 	if !ok || string(bytes.TrimSpace(raw)) == "null" {
 		if f.Presence == catalog.Required {
 			return []Problem{{Path: path, Rule: "missing", Detail: "required by " + string(f.Dir) + " table"}}
@@ -176,8 +207,9 @@ func CheckReply(cat *catalog.Catalogue, name string, body []byte, pub *sm2.Publi
 		return r, fmt.Errorf("%w: %s: reply is not a JSON envelope: %v", ErrReplyRejected, name, err)
 	}
 	var errs []error
+	msg := Scan(body) // one scan for the signature and the field checks
 	if pub != nil {
-		if err := VerifyMessage(pub, p, body); err != nil {
+		if err := msg.Verify(pub, p); err != nil {
 			errs = append(errs, fmt.Errorf("%s: centre signature: %w", name, err))
 		}
 	}
@@ -188,7 +220,7 @@ func CheckReply(cat *catalog.Catalogue, name string, body []byte, pub *sm2.Publi
 		errs = append(errs, fmt.Errorf("%s: resultdesc is empty", name))
 	}
 	if r.OK() {
-		for _, pr := range CheckFields(iface, catalog.Reply, body) {
+		for _, pr := range msg.CheckFields(iface, catalog.Reply) {
 			errs = append(errs, fmt.Errorf("%s reply: %w", name, pr))
 		}
 	}

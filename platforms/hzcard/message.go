@@ -107,13 +107,35 @@ var ErrBadSignature = errors.New("hzcard: signature does not verify")
 
 // VerifyMessage checks the "sign" member of msg under profile p.
 func VerifyMessage(pub *sm2.PublicKey, p signdomain.Profile, msg []byte) error {
+	return Scan(msg).Verify(pub, p)
+}
+
+// Received is a received message scanned once for both checks a receiver
+// makes, its signature (Verify) and its fields (CheckFields): a load
+// profile of hzcard-charge showed the separate decodes of each check at
+// ~20 % of a flow apart from SM2. The caller must not modify the message
+// while it uses the Received.
+type Received struct {
+	msg []byte
+	m   signdomain.Message
+	err error // the scan's: not a JSON object with one string "sign"
+}
+
+// Scan scans msg; a message that does not scan still has its checks (they
+// report it), so Scan itself cannot fail.
+func Scan(msg []byte) Received {
+	m, err := signdomain.Parse(msg)
+	return Received{msg: msg, m: m, err: err}
+}
+
+// Verify is VerifyMessage of the scanned message.
+func (r Received) Verify(pub *sm2.PublicKey, p signdomain.Profile) error {
 	// One scan for the value and the domain (see SignMessage). Under the
 	// sign-empty profiles Domain blanks the received value itself.
-	m, err := signdomain.Parse(msg)
-	if err != nil {
-		return fmt.Errorf("%w: %v", ErrBadSignature, err)
+	if r.err != nil {
+		return fmt.Errorf("%w: %v", ErrBadSignature, r.err)
 	}
-	v, ok, err := m.SignValue()
+	v, ok, err := r.m.SignValue()
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrBadSignature, err)
 	}
@@ -124,7 +146,7 @@ func VerifyMessage(pub *sm2.PublicKey, p signdomain.Profile, msg []byte) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrBadSignature, err)
 	}
-	dom, err := m.Domain(p)
+	dom, err := r.m.Domain(p)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrBadSignature, err)
 	}

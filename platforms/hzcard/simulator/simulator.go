@@ -238,7 +238,8 @@ func (s *Simulator) handle(r *http.Request) (any, *fail) {
 		return nil, s.failf(hzcard.CodeNoInstitution, "joininstid %q", c.req.JoinInstID)
 	}
 	c.inst = inst
-	if err := hzcard.VerifyMessage(inst.pub, s.profile, body); err != nil {
+	msg := hzcard.Scan(body) // one scan for the signature and the field checks
+	if err := msg.Verify(inst.pub, s.profile); err != nil {
 		s.violation(name, "bad-signature", "%v", err)
 		if !s.faults.Has(FaultAcceptBadSignature) {
 			return nil, s.failf(hzcard.CodeBadSign, "request signature does not verify under %s's key", inst.id)
@@ -254,7 +255,7 @@ func (s *Simulator) handle(r *http.Request) (any, *fail) {
 	} else {
 		c.data = d
 	}
-	if ps := hzcard.CheckFields(iface, catalog.Request, body); len(ps) > 0 {
+	if ps := msg.CheckFields(iface, catalog.Request); len(ps) > 0 {
 		for _, p := range ps {
 			s.violation(name, "field-"+p.Rule, "%s", p.Error())
 		}
