@@ -519,7 +519,7 @@ Examples:
 		if !*quiet {
 			served = lab.NewTraced(card, fmt.Sprintf("slot %d", *slot), io.Stdout)
 		}
-		b := vpcd.New(served, lab.VirtualAddrs[*slot])
+		b := vpcd.New(served, lab.VirtualAddr(*slot))
 		if err := b.Insert(10 * time.Second); err != nil {
 			return err
 		}
@@ -570,23 +570,7 @@ func cardWaitVisible(ctx context.Context, n int) (string, error) {
 	defer pc.Release()
 	wctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	for {
-		rs, err := pc.Readers()
-		if err != nil && !errors.Is(err, reader.ErrNoReaders) {
-			return "", err
-		}
-		if name, ok := lab.VirtualReaderName(rs, n); ok {
-			if err := pc.WaitForCard(wctx, name); err != nil {
-				return "", fmt.Errorf("pcscd does not see the card in %s: %w", name, err)
-			}
-			return name, nil
-		}
-		select {
-		case <-wctx.Done():
-			return "", fmt.Errorf("pcscd shows no vpcd reader for slot %d (readers %q): is the vsmartcard-vpcd driver installed?", n, rs)
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
+	return lab.WaitVirtualReader(wctx, pc, n)
 }
 
 // cardReconnect waits for the card to be back after it left mid-command and

@@ -38,8 +38,13 @@ type Lab struct {
 	daemon *pcscd.Daemon
 }
 
-// VirtualAddrs are the vpcd ports of slot 0 and slot 1.
-var VirtualAddrs = [2]string{vpcd.Slot0, vpcd.Slot1}
+// VirtualAddr is the vpcd port of slot n (0 or 1).
+func VirtualAddr(n int) string {
+	if n == 1 {
+		return vpcd.Slot1
+	}
+	return vpcd.Slot0
+}
 
 // VirtualReaderName finds the PC/SC name of vpcd slot n among readers
 // (pcscd names them "Virtual PCD 00 00", "Virtual PCD 00 01").
@@ -64,7 +69,7 @@ func StartVirtual(ctx context.Context, cards []*cpucard.Card, wrap func(int, *cp
 	if err != nil {
 		return nil, fmt.Errorf("lab: start pcscd: %w", err)
 	}
-	l, err := attachVirtual(ctx, cards, wrap)
+	l, err := AttachVirtual(ctx, cards, wrap)
 	if err != nil {
 		d.Stop()
 		return nil, fmt.Errorf("%w\npcscd log (tail):\n%s", err, tail(d.Log(), 30))
@@ -75,17 +80,16 @@ func StartVirtual(ctx context.Context, cards []*cpucard.Card, wrap func(int, *cp
 
 // AttachVirtual serves cards over vpcd against an already running pcscd.
 func AttachVirtual(ctx context.Context, cards []*cpucard.Card, wrap func(int, *cpucard.Card) vpcd.Card) (*Lab, error) {
-	return attachVirtual(ctx, cards, wrap)
-}
-
-func attachVirtual(ctx context.Context, cards []*cpucard.Card, wrap func(int, *cpucard.Card) vpcd.Card) (*Lab, error) {
+	if len(cards) > 2 {
+		return nil, fmt.Errorf("lab: vpcd has two slots, %d cards given", len(cards))
+	}
 	l := &Lab{}
 	for i, c := range cards {
 		var served vpcd.Card = c
 		if wrap != nil {
 			served = wrap(i, c)
 		}
-		b := vpcd.New(served, VirtualAddrs[i])
+		b := vpcd.New(served, VirtualAddr(i))
 		if err := b.Insert(10 * time.Second); err != nil {
 			l.Close()
 			return nil, fmt.Errorf("lab: %w", err)
@@ -101,29 +105,35 @@ func attachVirtual(ctx context.Context, cards []*cpucard.Card, wrap func(int, *c
 	wctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	for i, s := range l.Slots {
-		for s.Reader == "" {
-			rs, err := pc.Readers()
-			if err != nil && !errors.Is(err, reader.ErrNoReaders) {
-				l.Close()
-				return nil, fmt.Errorf("lab: %w", err)
-			}
-			if name, ok := VirtualReaderName(rs, i); ok {
-				s.Reader = name
-				break
-			}
-			select {
-			case <-wctx.Done():
-				l.Close()
-				return nil, fmt.Errorf("lab: vpcd slot %d did not appear as a PC/SC reader (readers: %q): %w", i, rs, wctx.Err())
-			case <-time.After(100 * time.Millisecond):
-			}
-		}
-		if err := pc.WaitForCard(wctx, s.Reader); err != nil {
+		if s.Reader, err = WaitVirtualReader(wctx, pc, i); err != nil {
 			l.Close()
-			return nil, fmt.Errorf("lab: card in %s: %w", s.Reader, err)
+			return nil, fmt.Errorf("lab: %w", err)
 		}
 	}
 	return l, nil
+}
+
+// WaitVirtualReader waits, until ctx ends, for pcscd to list the reader of
+// vpcd slot n (it polls the driver every ~400 ms) and to see a card in it,
+// and returns the reader's name.
+func WaitVirtualReader(ctx context.Context, pc *reader.Context, n int) (string, error) {
+	for {
+		rs, err := pc.Readers()
+		if err != nil && !errors.Is(err, reader.ErrNoReaders) {
+			return "", err
+		}
+		if name, ok := VirtualReaderName(rs, n); ok {
+			if err := pc.WaitForCard(ctx, name); err != nil {
+				return "", fmt.Errorf("pcscd does not see the card in %s: %w", name, err)
+			}
+			return name, nil
+		}
+		select {
+		case <-ctx.Done():
+			return "", fmt.Errorf("pcscd shows no vpcd reader for slot %d (readers %q): is the vsmartcard-vpcd driver installed?", n, rs)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // Attach uses real readers by name (a unique substring is enough) against
@@ -321,7 +331,7 @@ func (l *Lab) Swap(ctx context.Context, i int, c *cpucard.Card, wrap func(int, *
 	if wrap != nil {
 		served = wrap(i, c)
 	}
-	s.Bridge, s.Card = vpcd.New(served, VirtualAddrs[i]), c
+	s.Bridge, s.Card = vpcd.New(served, VirtualAddr(i)), c
 	if err := s.Bridge.Insert(10 * time.Second); err != nil {
 		return err
 	}

@@ -84,26 +84,28 @@ func (c *Context) Present(reader string) (Presence, error) {
 
 // WaitForCard blocks until a card is present in reader, or ctx ends.
 func (c *Context) WaitForCard(ctx context.Context, reader string) error {
-	return c.waitFor(ctx, reader, scard.StatePresent, true)
+	return c.waitFor(ctx, reader, true)
 }
 
 // WaitForRemoval blocks until reader is empty, or ctx ends.
 func (c *Context) WaitForRemoval(ctx context.Context, reader string) error {
-	return c.waitFor(ctx, reader, scard.StatePresent, false)
+	return c.waitFor(ctx, reader, false)
 }
 
-func (c *Context) waitFor(ctx context.Context, reader string, flag scard.StateFlag, present bool) error {
+// waitFor polls the reader's state in 250 ms steps, so that ctx is
+// honoured, until a card is present (present) or absent (!present).
+func (c *Context) waitFor(ctx context.Context, reader string, present bool) error {
 	rs := []scard.ReaderState{{Reader: reader, CurrentState: scard.StateUnaware}}
 	for {
 		err := c.ctx.GetStatusChange(rs, 250*time.Millisecond)
 		switch {
 		case err == nil:
+			if (rs[0].EventState&scard.StatePresent != 0) == present {
+				return nil
+			}
 		case errors.Is(err, scard.ErrTimeout):
 		default:
 			return fmt.Errorf("wait on %q: %w", reader, err)
-		}
-		if (rs[0].EventState&flag != 0) == present && rs[0].EventState&scard.StateUnaware == 0 && err == nil {
-			return nil
 		}
 		rs[0].CurrentState = rs[0].EventState
 		if ctx.Err() != nil {

@@ -3,11 +3,11 @@ package reader_test
 import (
 	"context"
 	"errors"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"paycert/hwtests/lab"
 	"paycert/hwtests/pcscd"
 	"paycert/hwtests/reader"
 	"paycert/hwtests/vpcd"
@@ -56,24 +56,9 @@ func TestReaderAgainstVirtualReader(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pc.Release()
-	var name string
-	for name == "" && ctx.Err() == nil {
-		rs, err := pc.Readers()
-		if err != nil && !errors.Is(err, reader.ErrNoReaders) {
-			t.Fatal(err)
-		}
-		for _, r := range rs {
-			if strings.Contains(r, "Virtual PCD") && strings.HasSuffix(r, "00") {
-				name = r
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if name == "" {
-		t.Fatalf("no virtual reader appeared; pcscd log:\n%s", d.Log())
-	}
-	if err := pc.WaitForCard(ctx, name); err != nil {
-		t.Fatal(err)
+	name, err := lab.WaitVirtualReader(ctx, pc, 0)
+	if err != nil {
+		t.Fatalf("%v; pcscd log:\n%s", err, d.Log())
 	}
 	card, err := pc.Connect(name)
 	if err != nil {
