@@ -27,6 +27,55 @@ const rechargeCardNo = "2253000000000101"
 
 func cardOnly(card uint32, _ int64) uint32 { return card }
 
+// startCentre starts the embedded Huzhou centre (with faults) on loopback
+// for the current spec or container, and returns it and its URL.
+func startCentre(faults ...string) (*simulator.Simulator, string) {
+	GinkgoHelper()
+	centre, err := simulator.New(sim.Options{Faults: faults})
+	Expect(err).NotTo(HaveOccurred())
+	srv, err := sim.Start(centre, sim.ListenOptions{})
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(srv.Close)
+	return centre, srv.URL
+}
+
+// traceAPDU writes the card exchanges the Huzhou client makes to the spec's
+// output (shown on failure).
+func traceAPDU(x client.APDUExchange) {
+	fmt.Fprintf(GinkgoWriter, "card> %X\ncard< %X %v\n", x.Command, x.Response, x.Err)
+}
+
+// centreCard makes the card in slot 0 one the centre knows, for the current
+// spec or container: in the virtual lab a software card the embedded centre
+// issued is swapped in (the old one goes back at the end); a real test card
+// is registered at the embedded centre with the balance it holds (centre nil:
+// a real centre, which must know the card). It returns the card's file 0x15.
+func centreCard(ctx SpecContext, centre *simulator.Simulator) cpucard.PublicInfo {
+	GinkgoHelper()
+	slot := suite.lab.Slots[0]
+	if slot.Virtual() {
+		Expect(centre).NotTo(BeNil(), "the virtual card is known to the embedded centre only: unset PAYCERT_TARGET_HZCARD or name a reader with a card the real centre knows")
+		soft, err := centre.AddCard(simulator.CardSpec{CardNo: rechargeCardNo})
+		Expect(err).NotTo(HaveOccurred())
+		old := slot.Card
+		Expect(suite.lab.Swap(ctx, 0, soft, nil)).To(Succeed())
+		DeferCleanup(func(ctx SpecContext) { Expect(suite.lab.Swap(ctx, 0, old, nil)).To(Succeed()) })
+	}
+	t, k := session(ctx, 0)
+	// Leave the reader free for the specs (a cleanup registered in a
+	// BeforeAll runs only after the last spec).
+	defer k.Disconnect()
+	pub, err := t.SelectPurse()
+	Expect(err).NotTo(HaveOccurred())
+	if !slot.Virtual() && centre != nil {
+		bal, err := t.Balance()
+		Expect(err).NotTo(HaveOccurred())
+		_, err = centre.AddCard(simulator.CardSpec{CardNo: pub.ShortCardNumber(), Balance: bal})
+		Expect(err).NotTo(HaveOccurred())
+	}
+	return pub
+}
+
 // pullBefore is a Transmitter that pulls the card out of the reader just
 // before a command with instruction ins reaches it: the card never sees the
 // command and the reader reports it removed.
@@ -94,47 +143,14 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 	BeforeAll(func(ctx SpecContext) {
 		url := os.Getenv("PAYCERT_TARGET_HZCARD")
 		if url == "" {
-			var err error
-			centre, err = simulator.New(sim.Options{})
-			Expect(err).NotTo(HaveOccurred())
-			srv, err := sim.Start(centre, sim.ListenOptions{})
-			Expect(err).NotTo(HaveOccurred())
-			DeferCleanup(srv.Close)
-			url = srv.URL
+			centre, url = startCentre()
 		}
 		var err error
-		cl, err = client.New(client.Config{URL: url, ObserveAPDU: func(x client.APDUExchange) {
-			fmt.Fprintf(GinkgoWriter, "card> %X\ncard< %X %v\n", x.Command, x.Response, x.Err)
-		}})
+		cl, err = client.New(client.Config{URL: url, ObserveAPDU: traceAPDU})
 		Expect(err).NotTo(HaveOccurred())
-
-		slot := suite.lab.Slots[0]
-		if slot.Virtual() {
-			Expect(centre).NotTo(BeNil(), "the virtual card is known to the embedded centre only: unset PAYCERT_TARGET_HZCARD or name a reader with a card the real centre knows")
-			soft, err := centre.AddCard(simulator.CardSpec{CardNo: rechargeCardNo})
-			Expect(err).NotTo(HaveOccurred())
-			old := slot.Card
-			Expect(suite.lab.Swap(ctx, 0, soft, nil)).To(Succeed())
-			DeferCleanup(func(ctx SpecContext) {
-				Expect(suite.lab.Swap(ctx, 0, old, nil)).To(Succeed())
-			})
-		}
-		t, k := session(ctx, 0)
-		// A cleanup registered in BeforeAll runs after the last spec: leave
-		// the reader free for the specs now.
-		defer k.Disconnect()
-		pub, err := t.SelectPurse()
-		Expect(err).NotTo(HaveOccurred())
+		pub := centreCard(ctx, centre)
 		cardNo = pub.ShortCardNumber()
 		kh = keyHolder(pub)
-		if !slot.Virtual() && centre != nil {
-			// A real test card against the embedded centre: register it
-			// with the balance it holds, keys from the test master keys.
-			bal, err := t.Balance()
-			Expect(err).NotTo(HaveOccurred())
-			_, err = centre.AddCard(simulator.CardSpec{CardNo: cardNo, Balance: bal})
-			Expect(err).NotTo(HaveOccurred())
-		}
 	})
 
 	It("charges: INITIALIZE FOR LOAD, MAC2 from the centre, CREDIT; TAC checked; card and centre agree", func(ctx SpecContext) {
@@ -156,7 +172,7 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 			Expect(ledgerAfter).To(Equal(ledgerBefore+2000), "the centre's ledger moves with the card")
 			Expect(int64(after)).To(Equal(ledgerAfter))
 		}
-		orderState(res.OrderNo, "5")
+		orderState(res.OrderNo, hzcard.StateConfirmed)
 
 		By("checking the TAC independently: the log record and the proof, under the card's DTK")
 		recs, err := t.ReadRecords(cpucard.SFILog, 1)
@@ -190,7 +206,7 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 		Expect(errors.As(err, &torn)).To(BeTrue(), "a card pulled before CREDIT must end the flow as torn, got %v", err)
 		Expect(torn.Step).To(Equal("CREDIT FOR LOAD"))
 		Expect(errors.Is(err, reader.ErrRemoved) || errors.Is(err, apdu.ErrTorn)).To(BeTrue(), "the reader reports the card gone: %v", err)
-		orderState(cr.OrderNo, "4")
+		orderState(cr.OrderNo, hzcard.StateCardUnknown)
 
 		By("the card is put back; card management asks it for the proof")
 		_ = k.Disconnect()
@@ -200,7 +216,7 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 		Expect(err).NotTo(HaveOccurred())
 		Expect(m.Credited).To(BeFalse(), "GET TRANSACTION PROOF answers 9406: the card was not credited")
 		Expect(m.Code).To(Equal(hzcard.CodeChargeFailed), "management reports 000152 (not credited: charge again or refund)")
-		orderState(cr.OrderNo, "3")
+		orderState(cr.OrderNo, hzcard.StateCardFailed)
 		Expect(cardOnly(balances(t))).To(Equal(before), "nothing credited yet")
 
 		By("the order is charged again from a fresh INITIALIZE FOR LOAD")
@@ -212,7 +228,7 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 		if centre != nil {
 			Expect(ledgerAfter).To(Equal(ledgerBefore + 1500))
 		}
-		orderState(cr.OrderNo, "5")
+		orderState(cr.OrderNo, hzcard.StateConfirmed)
 
 		By("a second charge of the same order must be refused")
 		_, err = client.Load(ctx, cl, k, cardNo, cr.OrderNo, 1500, pay, string(cr.APDUList))
@@ -232,7 +248,7 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 		Expect(errors.As(err, &torn)).To(BeTrue(), "a card torn during CREDIT must end the flow as torn, got %v", err)
 		Expect(torn.Step).To(Equal("CREDIT FOR LOAD"))
 		Expect(errors.Is(err, apdu.ErrTorn)).To(BeTrue())
-		orderState(torn.OrderNo, "4")
+		orderState(torn.OrderNo, hzcard.StateCardUnknown)
 
 		_ = k.Disconnect()
 		Expect(suite.lab.Reinsert(ctx, 0)).To(Succeed())
@@ -247,7 +263,7 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 		m, err := client.Manage(ctx, cl, k, cardNo, torn.OrderNo, 1200, pay)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(m.Credited).To(BeTrue(), "the proof's MAC is the centre's MAC2 and its TAC verifies: credited")
-		orderState(torn.OrderNo, "8")
+		orderState(torn.OrderNo, hzcard.StateAdjusted)
 		card, ledger = balances(t)
 		Expect(card).To(Equal(before + 1200))
 		if centre != nil {
@@ -271,14 +287,10 @@ var _ = Describe("a centre that sends a wrong MAC2", Label("hw", "flow", "negati
 		if os.Getenv("PAYCERT_TARGET_HZCARD") != "" {
 			Skip("needs the embedded centre: the wrong MAC2 is a fault switched on in it")
 		}
-		centre, err := simulator.New(sim.Options{Faults: []string{simulator.FaultMAC2WrongData}})
-		Expect(err).NotTo(HaveOccurred())
-		srv, err := sim.Start(centre, sim.ListenOptions{})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(srv.Close)
+		centre, url := startCentre(simulator.FaultMAC2WrongData)
 		var sw []string
-		cl, err := client.New(client.Config{URL: srv.URL, ObserveAPDU: func(x client.APDUExchange) {
-			fmt.Fprintf(GinkgoWriter, "card> %X\ncard< %X %v\n", x.Command, x.Response, x.Err)
+		cl, err := client.New(client.Config{URL: url, ObserveAPDU: func(x client.APDUExchange) {
+			traceAPDU(x)
 			if len(x.Command) > 1 && x.Command[1] == apdu.INSCreditForLoad && len(x.Response) >= 2 {
 				sw = append(sw, fmt.Sprintf("%X", x.Response[len(x.Response)-2:]))
 			}
@@ -286,24 +298,14 @@ var _ = Describe("a centre that sends a wrong MAC2", Label("hw", "flow", "negati
 		Expect(err).NotTo(HaveOccurred())
 
 		slot := suite.lab.Slots[0]
-		if slot.Virtual() {
-			soft, err := centre.AddCard(simulator.CardSpec{CardNo: rechargeCardNo})
-			Expect(err).NotTo(HaveOccurred())
-			old := slot.Card
-			Expect(suite.lab.Swap(ctx, 0, soft, nil)).To(Succeed())
-			DeferCleanup(func(ctx SpecContext) { Expect(suite.lab.Swap(ctx, 0, old, nil)).To(Succeed()) })
-		}
+		cardNo := centreCard(ctx, centre).ShortCardNumber()
 		t, k := session(ctx, 0)
-		pub, err := t.SelectPurse()
+		_, err = t.SelectPurse()
 		Expect(err).NotTo(HaveOccurred())
-		cardNo := pub.ShortCardNumber()
 		before, err := t.Balance()
 		Expect(err).NotTo(HaveOccurred())
-		if !slot.Virtual() {
-			_, err = centre.AddCard(simulator.CardSpec{CardNo: cardNo, Balance: before})
-			Expect(err).NotTo(HaveOccurred())
-		}
-		ledgerBefore, _ := centre.CardBalance(cardNo)
+		ledgerBefore, known := centre.CardBalance(cardNo)
+		Expect(known).To(BeTrue(), "the centre must know card %s", cardNo)
 
 		_, err = client.Charge(ctx, cl, k, cardNo, 1000, fmt.Sprintf("HWBAD%d", time.Now().UnixNano()))
 		Expect(err).To(HaveOccurred(), "a charge whose CREDIT the card refused must not be reported as done")
