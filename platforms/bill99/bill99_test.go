@@ -50,6 +50,24 @@ func TestCatalogue(t *testing.T) {
 // TestSamples decodes the seed's sample replies (repaired where extraction
 // mangled them; each file says what) and checks them with CheckReply: the
 // catalogue and the samples must agree, or the disagreement is an erratum.
+// TestPathOfMatchesCatalogue: PathOf gives every interface the path of its
+// catalogue row (the TR3 notice, posted to the merchant's tr3Url, none), and
+// nothing to a name the catalogue does not have.
+func TestPathOfMatchesCatalogue(t *testing.T) {
+	for _, in := range bill99.Catalogue().Interfaces {
+		want := in.Path
+		if in.Name == bill99.IfTR3 {
+			want = ""
+		}
+		if got := bill99.PathOf(in.Name); got != want {
+			t.Errorf("PathOf(%q) = %q, the catalogue says %q", in.Name, got, in.Path)
+		}
+	}
+	if got := bill99.PathOf("no_such_interface"); got != "" {
+		t.Errorf("PathOf of an unknown interface = %q, want \"\"", got)
+	}
+}
+
 func TestSamples(t *testing.T) {
 	c := bill99.Catalogue()
 	cases := []struct {

@@ -31,6 +31,28 @@ const (
 	PathPciQuery      = "/cnp/pci_query"
 )
 
+// PathOf is the URL path of an interface's requests ("" for the TR3
+// notice, which goes to the merchant's tr3Url, and for an unknown name): the
+// Path column of Catalogue as a switch, since clients look it up on every
+// request (TestPathOfMatchesCatalogue keeps the two equal).
+func PathOf(iface string) string {
+	switch iface {
+	case IfIndAuth:
+		return PathIndAuth
+	case IfIndAuthVerify:
+		return PathIndAuthVerify
+	case IfPurchase:
+		return PathPurchase
+	case IfQueryTxn, IfCardInfo:
+		return PathQueryTxn
+	case IfPciDel:
+		return PathPciDel
+	case IfPciQuery:
+		return PathPciQuery
+	}
+	return ""
+}
+
 // Content element of each interface's request.
 const (
 	ElIndAuth   = "indAuthContent"

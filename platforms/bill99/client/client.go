@@ -96,17 +96,10 @@ func Code(err error) string {
 	return ""
 }
 
-// Interface path per interface name.
-func pathOf(iface string) string {
-	return map[string]string{bill99.IfIndAuth: bill99.PathIndAuth, bill99.IfIndAuthVerify: bill99.PathIndAuthVerify,
-		bill99.IfPurchase: bill99.PathPurchase, bill99.IfQueryTxn: bill99.PathQueryTxn, bill99.IfCardInfo: bill99.PathQueryTxn,
-		bill99.IfPciDel: bill99.PathPciDel, bill99.IfPciQuery: bill99.PathPciQuery}[iface]
-}
-
 // NewRequest builds the complete HTTP request for a message without sending
 // it (the load runner sends it with its own transport and TLSConfig).
 func (c *Client) NewRequest(ctx context.Context, iface string, body []byte) (*http.Request, error) {
-	p := pathOf(iface)
+	p := bill99.PathOf(iface)
 	if p == "" {
 		return nil, fmt.Errorf("bill99: unknown interface %q", iface)
 	}
