@@ -68,6 +68,54 @@ func TestPathOfMatchesCatalogue(t *testing.T) {
 	}
 }
 
+// TestCheckReplyEchoes: the §4.3 sample reply echoes the sample request;
+// a request that differs in an echoed field, or a pan whose first 6 + last
+// 4 are not the storableCardNo, is reported.
+func TestCheckReplyEchoes(t *testing.T) {
+	read := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	rep, err := bill99.DecodeReply(bill99.IfPurchase, read("purchase_reply.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, field, value string
+		want               string // in the problems; "" = none
+	}{
+		{"the sample request", "", "", ""},
+		{"another amount", "amount", "10.01", `amount echoed as "10"`},
+		{"another customer", "customerId", "33150002", `customerId echoed as "33150001"`},
+		{"another terminal", "terminalId", "00002013", `terminalId echoed as "00002012"`},
+		{"a pan that is not the storableCardNo's", "pan", "6217001234567890", "first 6 + last 4"},
+		{"an unechoed field", "tr3Url", "https://example.com/tr3", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := bill99.Parse(read("purchase_request.xml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.field != "" {
+				c := doc.Content()
+				if n := c.Child(tt.field); n != nil {
+					n.Text = tt.value
+				} else {
+					c.Add(tt.field, tt.value)
+				}
+			}
+			probs := strings.Join(bill99.CheckReply(bill99.Catalogue(), bill99.IfPurchase, doc.Root, rep), "; ")
+			if (tt.want == "") != (probs == "") || !strings.Contains(probs, tt.want) {
+				t.Fatalf("problems %q, want %q", probs, tt.want)
+			}
+		})
+	}
+}
+
 func TestSamples(t *testing.T) {
 	c := bill99.Catalogue()
 	cases := []struct {
