@@ -206,6 +206,16 @@ func (m Message) Top() Object { return Object{msg: m.msg, obj: m.obj} }
 // Len returns the number of members, duplicates included.
 func (o Object) Len() int { return len(o.obj.members) }
 
+// Member returns the i-th member in message order: the bytes of its key
+// between the quotes and whether they are its text (plain: ASCII without
+// escapes; otherwise Value and Object find it by its decoded text), and
+// its value's exact bytes. Both alias the message. It lets a receiver
+// decode a known envelope member by member without a string per key.
+func (o Object) Member(i int) (key []byte, plain bool, value []byte) {
+	m := o.obj.members[i]
+	return o.msg[m.keyStart+1 : m.keyEnd-1], !m.escaped, o.msg[m.valStart:m.valEnd]
+}
+
 // Value returns the exact bytes of the value of the member named key (its
 // decoded text), and whether there is one. Of duplicate keys the last wins,
 // as json.Unmarshal into a map decides. The bytes alias the message: the

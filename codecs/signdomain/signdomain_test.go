@@ -297,6 +297,18 @@ func checkObject(t *testing.T, raw []byte, o Object, depth int) {
 			checkObject(t, v, sub, depth+1)
 		}
 	}
+	for i := range o.Len() {
+		k, plain, v := o.Member(i)
+		if !plain {
+			continue
+		}
+		if last, ok := o.Value(string(k)); !ok || !bytes.Equal(last, want[string(k)]) {
+			t.Fatalf("Member(%d) of %q: key %q not found by Value", i, raw, k)
+		}
+		if !json.Valid(v) {
+			t.Fatalf("Member(%d) of %q: value %q", i, raw, v)
+		}
+	}
 	if o.Len() < len(want) {
 		t.Fatalf("%q: %d members, encoding/json has %d keys", raw, o.Len(), len(want))
 	}

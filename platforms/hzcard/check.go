@@ -203,11 +203,15 @@ func CheckReply(cat *catalog.Catalogue, name string, body []byte, pub *sm2.Publi
 	if !ok {
 		return r, fmt.Errorf("%w: unknown interface %q", ErrReplyRejected, name)
 	}
-	if err := json.Unmarshal(body, &r); err != nil {
-		return r, fmt.Errorf("%w: %s: reply is not a JSON envelope: %v", ErrReplyRejected, name, err)
+	msg := Scan(body) // one scan for the envelope, the signature and the field checks
+	r, ok = msg.Reply()
+	if !ok {
+		r = Reply{}
+		if err := json.Unmarshal(body, &r); err != nil {
+			return r, fmt.Errorf("%w: %s: reply is not a JSON envelope: %v", ErrReplyRejected, name, err)
+		}
 	}
 	var errs []error
-	msg := Scan(body) // one scan for the signature and the field checks
 	if pub != nil {
 		if err := msg.Verify(pub, p); err != nil {
 			errs = append(errs, fmt.Errorf("%s: centre signature: %w", name, err))

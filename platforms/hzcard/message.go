@@ -128,6 +128,102 @@ func Scan(msg []byte) Received {
 	return Received{msg: msg, m: m, err: err}
 }
 
+// Request returns the message decoded as a request envelope, exactly as
+// encoding/json decodes it, when every member is a plain string (no
+// escapes, as plainString) under its exact field name, data being any
+// value; false otherwise (an unscanned message, another member, a letter
+// case json would fold, an escape, a non-string), and the caller decodes
+// with encoding/json. A load profile of hzcard-charge showed the
+// simulator's envelope decode at ~5 % of a flow apart from SM2.
+func (r Received) Request() (Request, bool) {
+	var q Request
+	if r.err != nil {
+		return q, false
+	}
+	top := r.m.Top()
+	for i := range top.Len() {
+		k, plain, v := top.Member(i)
+		if !plain {
+			return q, false
+		}
+		var f *string
+		switch string(k) {
+		case "data":
+			q.Data = append(json.RawMessage(nil), v...)
+			continue
+		case "joininstid":
+			f = &q.JoinInstID
+		case "joininstssn":
+			f = &q.JoinInstSSN
+		case "areaflag":
+			f = &q.AreaFlag
+		case "reqdate":
+			f = &q.ReqDate
+		case "reqtime":
+			f = &q.ReqTime
+		case "instid":
+			f = &q.InstID
+		case "mchntid":
+			f = &q.MchntID
+		case "netid":
+			f = &q.NetID
+		case "termid":
+			f = &q.TermID
+		case "termseq":
+			f = &q.TermSeq
+		case "oprid":
+			f = &q.OprID
+		case "batchno":
+			f = &q.BatchNo
+		case "chnlid":
+			f = &q.ChnlID
+		case "sign":
+			f = &q.Sign
+		default:
+			return q, false
+		}
+		if !plainString(v) {
+			return q, false
+		}
+		*f = string(v[1 : len(v)-1])
+	}
+	return q, true
+}
+
+// Reply is Request for a reply envelope.
+func (r Received) Reply() (Reply, bool) {
+	var p Reply
+	if r.err != nil {
+		return p, false
+	}
+	top := r.m.Top()
+	for i := range top.Len() {
+		k, plain, v := top.Member(i)
+		if !plain {
+			return p, false
+		}
+		var f *string
+		switch string(k) {
+		case "data":
+			p.Data = append(json.RawMessage(nil), v...)
+			continue
+		case "result":
+			f = &p.Result
+		case "resultdesc":
+			f = &p.ResultDesc
+		case "sign":
+			f = &p.Sign
+		default:
+			return p, false
+		}
+		if !plainString(v) {
+			return p, false
+		}
+		*f = string(v[1 : len(v)-1])
+	}
+	return p, true
+}
+
 // Verify is VerifyMessage of the scanned message.
 func (r Received) Verify(pub *sm2.PublicKey, p signdomain.Profile) error {
 	// One scan for the value and the domain (see SignMessage). Under the
