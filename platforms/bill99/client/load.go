@@ -22,13 +22,14 @@ type PurchaseFactory struct {
 	payers []Payer
 	amount string
 	refs   *RefGenerator
+	cst    *time.Location // entryTime's zone, made once, not per request
 	i      atomic.Uint64
 }
 
 // NewPurchaseFactory returns a factory; refPrefix must be unique per run
 // (at most 12 characters, e.g. "L" + the start time in base 36).
 func (c *Client) NewPurchaseFactory(payers []Payer, amount, refPrefix string) *PurchaseFactory {
-	return &PurchaseFactory{c: c, payers: payers, amount: amount, refs: NewRefGenerator(refPrefix)}
+	return &PurchaseFactory{c: c, payers: payers, amount: amount, refs: NewRefGenerator(refPrefix), cst: time.FixedZone("CST", 8*3600)}
 }
 
 // Next returns the complete HTTP request (send it with a transport using
@@ -38,7 +39,7 @@ func (f *PurchaseFactory) Next(ctx context.Context) (*http.Request, []byte, stri
 	ref := f.refs.Next()
 	req, body, err := f.c.PurchaseRequest(ctx, bill99.PurchaseRequest{CustomerID: p.CustomerID, PayToken: p.PayToken,
 		ExternalRefNumber: ref, Amount: f.amount,
-		EntryTime: time.Now().In(time.FixedZone("CST", 8*3600)).Format("20060102150405")})
+		EntryTime: time.Now().In(f.cst).Format("20060102150405")})
 	return req, body, ref, err
 }
 
