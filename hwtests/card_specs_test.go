@@ -1,6 +1,7 @@
 package hwtests
 
 import (
+	"context"
 	"errors"
 	"sync"
 
@@ -55,12 +56,9 @@ var _ = Describe("the e-purse through a PC/SC reader", Label("hw"), func() {
 	})
 
 	It("reads every file of the purse: 0x15, 0x16, 0x17, the 0x18 log, 0x07 and 0x08", func(ctx SpecContext) {
-		t, _ := session(ctx, 0)
-		pub, err := t.SelectPurse()
-		Expect(err).NotTo(HaveOccurred())
-		kh := keyHolder(pub)
+		t, _, kh := purse(ctx, 0)
 		ensureBalance(t, kh, 300) // at least one load and one purchase on record
-		_, err = kh.Purchase(t, 1, suite.termID, nextTermSeq(), now())
+		_, err := kh.Purchase(t, 1, suite.termID, nextTermSeq(), now())
 		Expect(err).NotTo(HaveOccurred())
 
 		for _, f := range []struct {
@@ -71,7 +69,8 @@ var _ = Describe("the e-purse through a PC/SC reader", Label("hw"), func() {
 			Expect(err).NotTo(HaveOccurred(), "READ BINARY of file %02X", f.sfi)
 			Expect(b).To(HaveLen(f.size), "file %02X is %d bytes (cards.md)", f.sfi, f.size)
 		}
-		pub15, _ := t.ReadBinary(cpucard.SFIPublic)
+		pub15, err := t.ReadBinary(cpucard.SFIPublic)
+		Expect(err).NotTo(HaveOccurred())
 		p, err := cpucard.ParsePublicInfo(pub15)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(p.CardNumber()).To(MatchRegexp(`^[0-9]{19}$`), "the application serial must be BCD digits")
@@ -90,7 +89,9 @@ var _ = Describe("the e-purse through a PC/SC reader", Label("hw"), func() {
 		}
 		newest, err := t.ReadRecords(cpucard.SFILog, 1)
 		Expect(err).NotTo(HaveOccurred())
-		lr, _ := cpucard.ParseLogRecord(newest[0])
+		Expect(newest).To(HaveLen(1))
+		lr, err := cpucard.ParseLogRecord(newest[0])
+		Expect(err).NotTo(HaveOccurred())
 		Expect(lr.Type).To(Equal(epurse.TypePursePurchase), "record 1 of 0x18 is the newest: the purchase just made")
 		Expect(lr.Amount).To(BeEquivalentTo(1))
 
@@ -117,10 +118,7 @@ var _ = Describe("the e-purse through a PC/SC reader", Label("hw"), func() {
 	})
 
 	It("loads with the centre's MAC2 and returns a TAC that verifies (key holder as centre)", func(ctx SpecContext) {
-		t, _ := session(ctx, spare())
-		pub, err := t.SelectPurse()
-		Expect(err).NotTo(HaveOccurred())
-		kh := keyHolder(pub)
+		t, _, kh := purse(ctx, spare())
 		before, err := t.Balance()
 		Expect(err).NotTo(HaveOccurred())
 		p, tac, err := kh.Load(t, 1000, suite.termID, now())
@@ -142,10 +140,7 @@ var _ = Describe("the e-purse through a PC/SC reader", Label("hw"), func() {
 	})
 
 	It("purchases: MAC1 accepted, card MAC2 and TAC verify, balance and offline counter move once", func(ctx SpecContext) {
-		t, _ := session(ctx, spare())
-		pub, err := t.SelectPurse()
-		Expect(err).NotTo(HaveOccurred())
-		kh := keyHolder(pub)
+		t, _, kh := purse(ctx, spare())
 		before := ensureBalance(t, kh, 500)
 		res, err := kh.Purchase(t, 150, suite.termID, nextTermSeq(), now())
 		Expect(err).NotTo(HaveOccurred(), "DEBIT FOR PURCHASE: the card's MAC2 and TAC must verify under its DPK and DTK")
@@ -173,10 +168,7 @@ var _ = Describe("the e-purse through a PC/SC reader", Label("hw"), func() {
 	})
 
 	It("answers 9302 to a wrong MAC2 and changes neither balance nor counter", func(ctx SpecContext) {
-		t, _ := session(ctx, spare())
-		pub, err := t.SelectPurse()
-		Expect(err).NotTo(HaveOccurred())
-		kh := keyHolder(pub)
+		t, _, kh := purse(ctx, spare())
 		before, err := t.Balance()
 		Expect(err).NotTo(HaveOccurred())
 		p, err := kh.InitLoad(t, 2000, suite.termID)
@@ -242,10 +234,7 @@ var _ = Describe("the e-purse through a PC/SC reader", Label("hw"), func() {
 
 	It("recovers a load when the card leaves between INITIALIZE and CREDIT, without crediting twice", func(ctx SpecContext) {
 		virtualOnly(0)
-		t, k := session(ctx, 0)
-		pub, err := t.SelectPurse()
-		Expect(err).NotTo(HaveOccurred())
-		kh := keyHolder(pub)
+		t, k, kh := purse(ctx, 0)
 		before, err := t.Balance()
 		Expect(err).NotTo(HaveOccurred())
 
@@ -331,7 +320,8 @@ var _ = Describe("the e-purse through a PC/SC reader", Label("hw"), func() {
 			Expect(err).NotTo(HaveOccurred())
 			d, err := t.Debit(seq, dt, [4]byte(mac1))
 			Expect(err).NotTo(HaveOccurred(), "a pending purchase on one reader must survive traffic on the other")
-			tac, _ := kh.Scheme.PurchaseTAC(kh.Keys.DTK, pu)
+			tac, err := kh.Scheme.PurchaseTAC(kh.Keys.DTK, pu)
+			Expect(err).NotTo(HaveOccurred())
 			Expect(d.TAC[:]).To(Equal(tac), "each card signs its own purchase")
 		}
 		debit(ta, ka, ia, 11)
@@ -365,6 +355,16 @@ var _ = Describe("the e-purse through a PC/SC reader", Label("hw"), func() {
 		Expect(tb.Balance()).To(Equal(bb - 22 - 50))
 	})
 })
+
+// purse opens a session on slot i with the purse selected, and returns the
+// terminal, the connection and the key holder of the card in it.
+func purse(ctx context.Context, i int) (*terminal.Terminal, *reader.Card, *terminal.KeyHolder) {
+	GinkgoHelper()
+	t, k := session(ctx, i)
+	pub, err := t.SelectPurse()
+	Expect(err).NotTo(HaveOccurred())
+	return t, k, keyHolder(pub)
+}
 
 // spare is the slot for specs that move money: slot 1 in the virtual lab
 // (its card starts with a balance) or the second reader, else the only one.
