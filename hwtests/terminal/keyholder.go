@@ -151,15 +151,21 @@ type PurchaseResult struct {
 	Reply    apdu.DebitReply
 }
 
-// Purchase runs INITIALIZE FOR PURCHASE, computes MAC1 as the PSAM would,
-// sends DEBIT FOR PURCHASE and verifies the card's MAC2 and TAC.
+// Purchase runs INITIALIZE FOR PURCHASE, then Debit.
 func (k *KeyHolder) Purchase(t *Terminal, amount uint32, term [6]byte, termSeq uint32, dt [7]byte) (PurchaseResult, error) {
-	var res PurchaseResult
 	rep, err := t.InitPurchase(k.keyIdx(), amount, term)
 	if err != nil {
-		return res, err
+		return PurchaseResult{Init: rep}, err
 	}
-	res.Init = rep
+	return k.Debit(t, rep, amount, term, termSeq, dt)
+}
+
+// Debit completes a purchase the card initialised with rep (amount, term):
+// it computes MAC1 as the PSAM would, sends DEBIT FOR PURCHASE and verifies
+// the card's MAC2 and TAC. The card may serve other commands in between
+// (a test interleaves two readers).
+func (k *KeyHolder) Debit(t *Terminal, rep apdu.InitPurchaseReply, amount uint32, term [6]byte, termSeq uint32, dt [7]byte) (PurchaseResult, error) {
+	res := PurchaseResult{Init: rep}
 	p := epurse.Purchase{OldBalance: rep.Balance, Amount: amount, Type: epurse.TypePursePurchase, Terminal: term,
 		OfflineSeq: rep.OfflineSeq, TermSeq: termSeq, Random: rep.Random, DateTime: dt}
 	res.Purchase = p
