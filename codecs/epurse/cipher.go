@@ -76,15 +76,21 @@ func TDES(key, block []byte) ([]byte, error) {
 	if len(block) != 8 {
 		return nil, fmt.Errorf("epurse: TDES block is %d bytes, want 8", len(block))
 	}
-	k := make([]byte, 24)
-	copy(k, key)
-	copy(k[16:], key[:8])
-	c, err := des.NewTripleDESCipher(k)
+	// EDE with K3 = K1 by hand: des.NewTripleDESCipher would compute K1's
+	// key schedule twice, and the key schedules are most of a TDES here (a
+	// load profile of hzcard-charge: session keys on card and centre).
+	k1, err := des.NewCipher(key[:8])
+	if err != nil {
+		return nil, fmt.Errorf("epurse: TDES: %w", err)
+	}
+	k2, err := des.NewCipher(key[8:])
 	if err != nil {
 		return nil, fmt.Errorf("epurse: TDES: %w", err)
 	}
 	out := make([]byte, 8)
-	c.Encrypt(out, block)
+	k1.Encrypt(out, block)
+	k2.Decrypt(out, out)
+	k1.Encrypt(out, out)
 	return out, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/cipher"
 	"crypto/des"
+	"encoding/hex"
 	"errors"
 	"testing"
 )
@@ -153,6 +154,38 @@ func BenchmarkLoadMAC1(b *testing.B) {
 			b.Fatal(err)
 		}
 		if _, err := s.LoadMAC1(ses, l); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestTDESIsEDE: TDES is crypto/des's 3DES-EDE under K1‖K2‖K1.
+func TestTDESIsEDE(t *testing.T) {
+	for _, key := range []string{"000102030405060708090A0B0C0D0E0F", "0123456789ABCDEFFEDCBA9876543210", "11111111111111112222222222222222"} {
+		k, _ := hex.DecodeString(key)
+		block := []byte{0x88, 0x00, 0x01, 0x02, 0x03, 0x04, 0x80, 0x00}
+		got, err := TDES(k, block)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := des.NewTripleDESCipher(append(append([]byte(nil), k...), k[:8]...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := make([]byte, 8)
+		c.Encrypt(want, block)
+		if !bytes.Equal(got, want) {
+			t.Errorf("TDES(%s) = %X, crypto/des %X", key, got, want)
+		}
+	}
+}
+
+func BenchmarkTDES(b *testing.B) {
+	k, _ := hex.DecodeString("0123456789ABCDEFFEDCBA9876543210")
+	block := make([]byte, 8)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := TDES(k, block); err != nil {
 			b.Fatal(err)
 		}
 	}
