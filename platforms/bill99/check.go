@@ -22,6 +22,18 @@ type FieldError struct {
 
 func (e FieldError) Error() string { return e.Path + ": " + e.Message }
 
+// LengthMessage and FormatMessage are the platform's errorMessage for a
+// field that is missing or of the wrong length, and for one of the wrong
+// shape (B.MGW.0120, §5.3.3 sample).
+func LengthMessage(element string) string {
+	return "Data length of element[" + element + "] is incorrect!"
+}
+
+// FormatMessage: see LengthMessage.
+func FormatMessage(element string) string {
+	return "Data format of element[" + element + "] is incorrect!"
+}
+
 // reErrorCode is the shape of an errorCode (§5.3.3 samples). The numeric
 // and amount shapes are checked by hand (digits, amount): they run on every
 // field of every request the simulator validates.
@@ -56,21 +68,21 @@ func ValidateRequest(iface catalog.Interface, root *Node) []FieldError {
 				}
 			}
 			if missing {
-				out = append(out, FieldError{f.Path, "missing", fmt.Sprintf("Data length of element[%s] is incorrect!", name)})
+				out = append(out, FieldError{f.Path, "missing", LengthMessage(name)})
 			}
 			continue
 		}
 		n := utf8.RuneCountInString(v)
 		switch {
 		case f.MaxLen > 0 && n > f.MaxLen:
-			out = append(out, FieldError{f.Path, "too-long", fmt.Sprintf("Data length of element[%s] is incorrect!", name)})
+			out = append(out, FieldError{f.Path, "too-long", LengthMessage(name)})
 			continue
 		case n < f.MinLen:
-			out = append(out, FieldError{f.Path, "too-short", fmt.Sprintf("Data length of element[%s] is incorrect!", name)})
+			out = append(out, FieldError{f.Path, "too-short", LengthMessage(name)})
 			continue
 		}
 		if !shapeOK(f.Type, v) || !inDomain(name, v) {
-			out = append(out, FieldError{f.Path, "format", fmt.Sprintf("Data format of element[%s] is incorrect!", name)})
+			out = append(out, FieldError{f.Path, "format", FormatMessage(name)})
 		}
 	}
 	// Unknown and duplicated elements: only the content element's leaves.

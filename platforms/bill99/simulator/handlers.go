@@ -246,7 +246,7 @@ func (s *Simulator) indAuth(c *bill99.Node) *bill99.Node {
 		}
 	}
 	if _, code := s.merchantCheck(mid, tid); code == bill99.ECBadMerchant {
-		return s.errorReply(nil, code, "错误的商户编号")
+		return s.errorReply(nil, code, s.text(code))
 	} else if code != "" {
 		return s.business(bill99.ElIndAuth, code, echo())
 	}
@@ -311,7 +311,7 @@ func (s *Simulator) verify(c *bill99.Node) *bill99.Node {
 		}
 	}
 	if _, code := s.merchantCheck(mid, c.Get("terminalId")); code == bill99.ECBadMerchant {
-		return s.errorReply(nil, code, "错误的商户编号")
+		return s.errorReply(nil, code, s.text(code))
 	} else if code != "" {
 		return s.business(bill99.ElVerify, code, fill())
 	}
@@ -363,14 +363,14 @@ func (s *Simulator) purchase(c *bill99.Node) *bill99.Node {
 		storable = c.Get("storablePan") // E-BILL99-STORABLE-NAME
 	}
 	if c.Get("interactiveStatus") != bill99.StatusTR1 {
-		return s.errorReply(nil, bill99.ECField, "Data format of element[interactiveStatus] is incorrect!")
+		return s.errorReply(nil, bill99.ECField, bill99.FormatMessage("interactiveStatus"))
 	}
 	if c.Get("spFlag") != bill99.SpFlagAgreement {
-		return s.errorReply(nil, bill99.ECField, "Data format of element[spFlag] is incorrect!")
+		return s.errorReply(nil, bill99.ECField, bill99.FormatMessage("spFlag"))
 	}
 	fen, err := parseFen(amount)
 	if err != nil || fen <= 0 {
-		return s.errorReply(nil, bill99.ECField, "Data format of element[amount] is incorrect!")
+		return s.errorReply(nil, bill99.ECField, bill99.FormatMessage("amount"))
 	}
 	transTime := s.nowStamp()
 	base := func(n *bill99.Node) {
@@ -380,7 +380,7 @@ func (s *Simulator) purchase(c *bill99.Node) *bill99.Node {
 	}
 	m, code := s.merchantCheck(mid, tid)
 	if code == bill99.ECBadMerchant {
-		return s.errorReply(nil, code, "错误的商户编号")
+		return s.errorReply(nil, code, s.text(code))
 	} else if code != "" {
 		return s.business(bill99.ElTxn, code, base)
 	}
@@ -529,7 +529,7 @@ func (h *pendingOrders) Pop() any {
 func (s *Simulator) query(c *bill99.Node, echo *bill99.Node) *bill99.Node {
 	mid := c.Get("merchantId")
 	if _, code := s.merchantCheck(mid, ""); code == bill99.ECBadMerchant {
-		return s.errorReply(echo, code, "错误的商户编号")
+		return s.errorReply(echo, code, s.text(code))
 	} else if code != "" {
 		m := bill99.NewMessage(bill99.Version)
 		m.Children = append(m.Children, echo)
@@ -604,7 +604,7 @@ func (s *Simulator) pciDel(c *bill99.Node) *bill99.Node {
 	tok, sp, bank, pan := c.Get("payToken"), c.Get("storablePan"), c.Get("bankId"), c.Get("pan")
 	_, code := s.merchantCheck(mid, "")
 	if code == bill99.ECBadMerchant {
-		return s.errorReply(nil, code, "错误的商户编号")
+		return s.errorReply(nil, code, s.text(code))
 	}
 	if code == "" {
 		code = bill99.RCNotBound
@@ -638,7 +638,7 @@ func (s *Simulator) pciQuery(c *bill99.Node) *bill99.Node {
 			Add("bankId", c.Get("bankId")).Add("cardType", cardType)
 	}
 	if _, code := s.merchantCheck(mid, tid); code == bill99.ECBadMerchant {
-		return s.errorReply(nil, code, "错误的商户编号")
+		return s.errorReply(nil, code, s.text(code))
 	} else if code != "" {
 		return s.business(bill99.ElPciQuery, code, fill)
 	}
