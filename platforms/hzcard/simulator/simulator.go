@@ -34,6 +34,7 @@ type Simulator struct {
 	wrongKey *sm2.PrivateKey // FaultReplyWrongKey
 	profile  signdomain.Profile
 	scheme   epurse.Scheme
+	cst      *time.Location // China Standard Time, made once (see cst)
 	masters  cpucard.MasterKeys
 
 	mu        sync.Mutex
@@ -66,7 +67,7 @@ func New(opts sim.Options) (*Simulator, error) {
 	}
 	s := &Simulator{
 		cat: hzcard.Catalogue(), clock: opts.ClockOrSystem(), faults: fs, strict: opts.Strict,
-		rec: &sim.Recorder{}, logf: opts.Logf, key: key, wrongKey: other, profile: signdomain.Default,
+		rec: &sim.Recorder{}, logf: opts.Logf, key: key, wrongKey: other, profile: signdomain.Default, cst: cst(),
 		masters:   cpucard.TestMasterKeys(),
 		insts:     map[string]*institution{},
 		merchants: map[string]*merchant{},
@@ -219,7 +220,7 @@ func (s *Simulator) handle(r *http.Request) (any, *fail) {
 		}
 		return nil, s.failf(hzcard.CodeUnknown, "reading the body: %v", err)
 	}
-	c := &call{iface: name, body: body, now: s.clock.Now().In(cst())}
+	c := &call{iface: name, body: body, now: s.clock.Now().In(s.cst)}
 	msg := hzcard.Scan(body) // one scan for the envelope, the signature and the field checks
 	if req, ok := msg.Request(); ok {
 		c.req = req
@@ -314,7 +315,8 @@ func interfaceOf(path string) (string, bool) {
 	return name, true
 }
 
-// cst is China Standard Time: dates and times on the wire are local.
+// cst is China Standard Time: dates and times on the wire are local. New
+// makes it once: time.FixedZone allocates a Location per call.
 func cst() *time.Location { return time.FixedZone("CST", 8*3600) }
 
 func stamp(t time.Time) hzcard.Times {
