@@ -203,3 +203,35 @@ func loadavg() string {
 	}
 	return strings.Fields(string(b))[0]
 }
+
+// BenchmarkSignedTarget is the per-request cost of the generator-overhead
+// measurement's dynamic target (build and sign one orderCreate), with the
+// signature fully online and with a precomputed nonce: what the background
+// signers spend per request.
+func BenchmarkSignedTarget(b *testing.B) {
+	for _, pre := range []bool{false, true} {
+		name := "online"
+		if pre {
+			name = "precomputed-nonce"
+		}
+		b.Run(name, func(b *testing.B) {
+			h, err := newHZSigner()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if pre {
+				if err := h.key.PrecomputeNonces(nil, b.N); err != nil {
+					b.Fatal(err)
+				}
+			}
+			now := time.Now()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				if _, err := h.orderCreate("261122050000", uint64(i), now); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
