@@ -92,13 +92,16 @@ func SignMessage(k *sm2.PrivateKey, p signdomain.Profile, msg []byte) ([]byte, e
 
 // upperHex is strings.ToUpper(sig.Hex()) without the intermediate string.
 func upperHex(sig sm2.Signature) string {
+	return string(appendUpperHex(nil, sig))
+}
+
+// appendUpperHex appends the signature's r‖s in uppercase hex.
+func appendUpperHex(b []byte, sig sm2.Signature) []byte {
 	const digits = "0123456789ABCDEF"
-	raw := sig.Raw()
-	b := make([]byte, 2*len(raw))
-	for i, c := range raw {
-		b[2*i], b[2*i+1] = digits[c>>4], digits[c&0x0f]
+	for _, c := range sig.Raw() {
+		b = append(b, digits[c>>4], digits[c&0x0f])
 	}
-	return string(b)
+	return b
 }
 
 // ErrBadSignature is wrapped by VerifyMessage when the signature is absent,
@@ -277,6 +280,45 @@ func EncodeReply(result, desc string, d any) ([]byte, error) {
 		r.Data = b
 	}
 	return Marshal(r)
+}
+
+// SignedRequest is EncodeRequest then SignMessage. Under SignEmpty the
+// domain is the encoded message itself (its last member is "sign":"", as
+// Marshal writes Request), so the signature is spliced into that member
+// without SignMessage's validation and scan of JSON this package has just
+// written: ~6 µs and a copy of the message per signature on the load path.
+// Other profiles take SignMessage.
+func SignedRequest(k *sm2.PrivateKey, p signdomain.Profile, r Request, d any) ([]byte, error) {
+	msg, err := EncodeRequest(r, d)
+	if err != nil {
+		return nil, err
+	}
+	return signEncoded(k, p, msg)
+}
+
+// SignedReply is EncodeReply then SignMessage, as SignedRequest.
+func SignedReply(k *sm2.PrivateKey, p signdomain.Profile, result, desc string, d any) ([]byte, error) {
+	msg, err := EncodeReply(result, desc, d)
+	if err != nil {
+		return nil, err
+	}
+	return signEncoded(k, p, msg)
+}
+
+// signEncoded signs msg, which EncodeRequest or EncodeReply produced.
+func signEncoded(k *sm2.PrivateKey, p signdomain.Profile, msg []byte) ([]byte, error) {
+	const last = `,"sign":""}` // Sign is the last field of Request and Reply, never omitted
+	if p != signdomain.SignEmpty || !bytes.HasSuffix(msg, []byte(last)) {
+		return SignMessage(k, p, msg)
+	}
+	sig, err := sm2.Sign(rand.Reader, k, nil, msg)
+	if err != nil {
+		return nil, fmt.Errorf("hzcard: sign: %w", err)
+	}
+	out := make([]byte, 0, len(msg)+2*64)
+	out = append(out, msg[:len(msg)-2]...) // through the value's opening quote
+	out = appendUpperHex(out, sig)
+	return append(out, `"}`...), nil
 }
 
 // DataBytes returns the data member as a JSON object, unwrapping the string

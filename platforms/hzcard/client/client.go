@@ -179,11 +179,7 @@ func (c *Client) Envelope() hzcard.Request {
 
 // Body builds the signed body of a request to iface with data d.
 func (c *Client) Body(env hzcard.Request, d any) ([]byte, error) {
-	msg, err := hzcard.EncodeRequest(env, d)
-	if err != nil {
-		return nil, err
-	}
-	return hzcard.SignMessage(c.cfg.Key, c.cfg.Profile, msg)
+	return hzcard.SignedRequest(c.cfg.Key, c.cfg.Profile, env, d)
 }
 
 // NewRequest builds the full HTTP request of one call without sending it

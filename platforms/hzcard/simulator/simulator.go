@@ -189,17 +189,13 @@ func (s *Simulator) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Simulator) reply(code, desc string, data any) ([]byte, error) {
-	msg, err := hzcard.EncodeReply(code, desc, data)
-	if err != nil {
-		return nil, err
-	}
 	switch {
 	case s.faults.Has(FaultReplyUnsigned):
-		return msg, nil
+		return hzcard.EncodeReply(code, desc, data)
 	case s.faults.Has(FaultReplyWrongKey):
-		return hzcard.SignMessage(s.wrongKey, s.profile, msg)
+		return hzcard.SignedReply(s.wrongKey, s.profile, code, desc, data)
 	}
-	return hzcard.SignMessage(s.key, s.profile, msg)
+	return hzcard.SignedReply(s.key, s.profile, code, desc, data)
 }
 
 func (s *Simulator) handle(r *http.Request) (any, *fail) {
