@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -209,7 +208,7 @@ func (s *Simulator) handle(r *http.Request) (any, *fail) {
 		s.violation(name, "method", "%s instead of POST", r.Method)
 		return nil, s.failf(hzcard.CodeUnknown, "method %s: use POST", r.Method)
 	}
-	body, err := io.ReadAll(r.Body)
+	body, err := hzcard.ReadAll(r.Body, r.ContentLength, 1<<20)
 	if err != nil {
 		if sim.IsBodyTooLarge(err) {
 			return nil, s.failf(hzcard.CodeUnknown, "body over 1 MiB")
