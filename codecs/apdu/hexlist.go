@@ -46,20 +46,35 @@ func NewList(apdus ...[]byte) List {
 	return l
 }
 
-// String formats l canonically.
+// String formats l canonically. It writes uppercase hex straight into one
+// buffer: the hex-then-ToUpper of each entry was two strings per entry on
+// every step of a charge.
 func (l List) String() string {
-	var sb strings.Builder
+	n := 0
+	for _, e := range l {
+		n += len(e.ID) + 1 + 2*len(e.Bytes) + 1
+	}
+	b := make([]byte, 0, n)
 	for i, e := range l {
 		if i > 0 {
-			sb.WriteByte(',')
+			b = append(b, ',')
 		}
 		if e.ID != "" {
-			sb.WriteString(e.ID)
-			sb.WriteByte(':')
+			b = append(b, e.ID...)
+			b = append(b, ':')
 		}
-		sb.WriteString(strings.ToUpper(hex.EncodeToString(e.Bytes)))
+		b = appendUpperHex(b, e.Bytes)
 	}
-	return sb.String()
+	return string(b)
+}
+
+// appendUpperHex appends p in uppercase hex.
+func appendUpperHex(b, p []byte) []byte {
+	const digits = "0123456789ABCDEF"
+	for _, c := range p {
+		b = append(b, digits[c>>4], digits[c&0x0f])
+	}
+	return b
 }
 
 // Raw returns the bytes of each entry.

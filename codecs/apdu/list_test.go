@@ -323,3 +323,25 @@ func BenchmarkParseList(b *testing.B) {
 		}
 	}
 }
+
+// TestListString: String is the canonical form, uppercase hex.
+func TestListString(t *testing.T) {
+	l := List{{Bytes: []byte{0x00, 0xa4, 0x04, 0x00}}, {ID: "IDX_0003", Bytes: []byte{0x80, 0x5c, 0xff, 0x02, 0x04}}, {}, {Bytes: []byte{0x9a}}}
+	if got, want := l.String(), "00A40400,IDX_0003:805CFF0204,,9A"; got != want {
+		t.Errorf("String = %q, want %q", got, want)
+	}
+	if got := (List{}).String(); got != "" {
+		t.Errorf("empty list: %q", got)
+	}
+}
+
+func BenchmarkListString(b *testing.B) {
+	l, err := ParseList("00A4040008A000000632010105,805000020B0100000003E8112233445566")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = l.String()
+	}
+}
