@@ -259,14 +259,22 @@ func (r Received) Verify(pub *sm2.PublicKey, p signdomain.Profile) error {
 // EncodeRequest marshals r with data d (any JSON-marshalable value, or nil)
 // and "sign":"", ready for SignMessage.
 func EncodeRequest(r Request, d any) ([]byte, error) {
+	// The hand encoder (encode.go) embeds Data as it is, which Marshal does
+	// only for compact JSON: data encoded here, or none.
+	compact := d != nil || len(r.Data) == 0
 	if d != nil {
-		b, err := Marshal(d)
+		b, err := encodeData(d)
 		if err != nil {
 			return nil, fmt.Errorf("hzcard: encode data: %w", err)
 		}
 		r.Data = b
 	}
 	r.Sign = ""
+	if compact {
+		if b, ok := appendRequest(r); ok {
+			return b, nil
+		}
+	}
 	return Marshal(r)
 }
 
@@ -274,11 +282,14 @@ func EncodeRequest(r Request, d any) ([]byte, error) {
 func EncodeReply(result, desc string, d any) ([]byte, error) {
 	r := Reply{Result: result, ResultDesc: desc}
 	if d != nil {
-		b, err := Marshal(d)
+		b, err := encodeData(d)
 		if err != nil {
 			return nil, fmt.Errorf("hzcard: encode data: %w", err)
 		}
 		r.Data = b
+	}
+	if b, ok := appendReply(r); ok {
+		return b, nil
 	}
 	return Marshal(r)
 }
