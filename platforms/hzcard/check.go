@@ -50,9 +50,8 @@ func (r Received) CheckFields(iface catalog.Interface, dir catalog.Direction) []
 		}
 		switch {
 		case b == nil:
-		case top.scanned && raw[0] == '{': // b is raw: an object of the scanned message
-			data.obj, _ = top.obj.Object("data")
-			data.scanned = true
+		case top.scanned && raw[0] == '{': // b is raw: the object Scan found
+			data.obj, data.scanned = r.data, true
 		default:
 			if err := json.Unmarshal(b, &data.m); err != nil {
 				return []Problem{{Path: "data", Rule: "not-object", Detail: err.Error()}}
@@ -198,13 +197,19 @@ var ErrReplyRejected = errors.New("hzcard: reply rejected")
 // catalogue present and well formed. It returns the decoded envelope and
 // every problem joined; the envelope is usable even when err != nil.
 func CheckReply(cat *catalog.Catalogue, name string, body []byte, pub *sm2.PublicKey, p signdomain.Profile) (Reply, error) {
+	return CheckReceived(cat, name, Scan(body), pub, p)
+}
+
+// CheckReceived is CheckReply of a scanned reply body, for a caller that
+// goes on to decode the reply's data from the same scan (Received.Data).
+func CheckReceived(cat *catalog.Catalogue, name string, msg Received, pub *sm2.PublicKey, p signdomain.Profile) (Reply, error) {
 	var r Reply
 	iface, ok := cat.Interface(name)
 	if !ok {
 		return r, fmt.Errorf("%w: unknown interface %q", ErrReplyRejected, name)
 	}
-	msg := Scan(body) // one scan for the envelope, the signature and the field checks
-	r, ok = msg.Reply()
+	body := msg.msg
+	r, ok = msg.Reply() // one scan for the envelope, the signature and the field checks
 	if !ok {
 		r = Reply{}
 		if err := json.Unmarshal(body, &r); err != nil {

@@ -120,16 +120,22 @@ func VerifyMessage(pub *sm2.PublicKey, p signdomain.Profile, msg []byte) error {
 // ~20 % of a flow apart from SM2. The caller must not modify the message
 // while it uses the Received.
 type Received struct {
-	msg []byte
-	m   signdomain.Message
-	err error // the scan's: not a JSON object with one string "sign"
+	msg     []byte
+	m       signdomain.Message
+	err     error             // the scan's: not a JSON object with one string "sign"
+	data    signdomain.Object // the data member, when it is an object (hasData)
+	hasData bool
 }
 
 // Scan scans msg; a message that does not scan still has its checks (they
 // report it), so Scan itself cannot fail.
 func Scan(msg []byte) Received {
 	m, err := signdomain.Parse(msg)
-	return Received{msg: msg, m: m, err: err}
+	r := Received{msg: msg, m: m, err: err}
+	if err == nil {
+		r.data, r.hasData = m.Top().Object("data")
+	}
+	return r
 }
 
 // Request returns the message decoded as a request envelope, exactly as

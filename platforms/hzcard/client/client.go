@@ -201,11 +201,15 @@ func (c *Client) NewRequest(ctx context.Context, iface string, d any) (*http.Req
 // verified success, *ResultError for a verified business failure,
 // *ProtocolError for a reply that must be dropped.
 func (c *Client) Classify(iface string, body []byte) (hzcard.Reply, error) {
+	return c.classify(iface, hzcard.Scan(body))
+}
+
+func (c *Client) classify(iface string, msg hzcard.Received) (hzcard.Reply, error) {
 	pub := c.cfg.CentreKey
 	if c.cfg.NoVerify {
 		pub = nil
 	}
-	r, err := hzcard.CheckReply(c.cat, iface, body, pub, c.cfg.Profile)
+	r, err := hzcard.CheckReceived(c.cat, iface, msg, pub, c.cfg.Profile)
 	if err != nil {
 		return r, &ProtocolError{Interface: iface, Err: err}
 	}
@@ -262,11 +266,15 @@ func (c *Client) Do(ctx context.Context, iface string, req *http.Request, body [
 	if resp.StatusCode != http.StatusOK {
 		return hzcard.Reply{}, &TransportError{Interface: iface, Err: fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, rb)}
 	}
-	r, err := c.Classify(iface, rb)
+	msg := hzcard.Scan(rb) // one scan for the checks and the data
+	r, err := c.classify(iface, msg)
 	if err != nil {
 		return r, err
 	}
 	if out != nil && len(r.Data) > 0 {
+		if o, ok := msg.Data(); ok && hzcard.DecodeData(o, out) { // r.Data is that object
+			return r, nil
+		}
 		d, err := hzcard.DataBytes(r.Data)
 		if err == nil {
 			err = json.Unmarshal(d, out)
