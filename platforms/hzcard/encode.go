@@ -99,7 +99,7 @@ func appendData(d any) ([]byte, bool) {
 		w.omit("payorderno", v.PayOrderNo)
 		w.str("txnamt", string(v.TxnAmt))
 	case ChargeReq:
-		w = newWriter(make([]byte, 0, 128+len(v.APDUList)+len(v.Resp())))
+		w = newWriter(make([]byte, 0, 224+len(v.APDUList)+len(v.Resp())))
 		w.str("cardno", v.CardNo)
 		w.str("orderno", v.OrderNo)
 		w.str("chargetype", v.ChargeType)
@@ -112,7 +112,7 @@ func appendData(d any) ([]byte, bool) {
 		}
 		w.str("txnamt", string(v.TxnAmt))
 	case APDUReply:
-		w = newWriter(make([]byte, 0, 96+len(v.APDUList)))
+		w = newWriter(make([]byte, 0, 160+len(v.APDUList)))
 		w.str("orderno", v.OrderNo)
 		w.str("apdunum", string(v.APDUNum))
 		w.str("apdulist", string(v.APDUList))
@@ -138,10 +138,15 @@ func encodeData(d any) (json.RawMessage, error) {
 	return Marshal(d)
 }
 
+// signRoom is the capacity the envelope encoders leave after the message
+// for the signature SignedRequest and SignedReply write into it (128 hex
+// digits).
+const signRoom = 2 * 64
+
 // appendRequest encodes r, whose Data is empty or compact JSON Marshal
 // wrote (embedded as it is).
 func appendRequest(r Request) ([]byte, bool) {
-	w := newWriter(make([]byte, 0, 320+len(r.Data)+len(r.Sign)))
+	w := newWriter(make([]byte, 0, 320+len(r.Data)+len(r.Sign)+signRoom))
 	w.str("joininstid", r.JoinInstID)
 	w.str("joininstssn", r.JoinInstSSN)
 	w.str("areaflag", r.AreaFlag)
@@ -164,7 +169,7 @@ func appendRequest(r Request) ([]byte, bool) {
 
 // appendReply is appendRequest for a reply.
 func appendReply(r Reply) ([]byte, bool) {
-	w := newWriter(make([]byte, 0, 96+len(r.Data)+len(r.Sign)))
+	w := newWriter(make([]byte, 0, 96+len(r.ResultDesc)+len(r.Data)+len(r.Sign)+signRoom))
 	w.str("result", r.Result)
 	w.str("resultdesc", r.ResultDesc)
 	if len(r.Data) > 0 {

@@ -333,9 +333,10 @@ func signEncoded(k *sm2.PrivateKey, p signdomain.Profile, msg []byte) ([]byte, e
 	if err != nil {
 		return nil, fmt.Errorf("hzcard: sign: %w", err)
 	}
-	out := make([]byte, 0, len(msg)+2*64)
-	out = append(out, msg[:len(msg)-2]...) // through the value's opening quote
-	out = appendUpperHex(out, sig)
+	// msg is this package's fresh encoding, read by nobody after the
+	// signature: the value is written in place, into the room the encoders
+	// leave for it (signRoom), from the blank value's closing quote on.
+	out := appendUpperHex(msg[:len(msg)-2], sig)
 	return append(out, `"}`...), nil
 }
 
