@@ -13,6 +13,7 @@ package sm2
 
 import (
 	"crypto/ecdsa"
+	"crypto/rand"
 	"crypto/elliptic"
 	"encoding/hex"
 	"encoding/pem"
@@ -55,9 +56,13 @@ type PublicKey struct {
 	fast *fastVerify
 }
 
-// GenerateKey makes a fresh key pair from rand (normally crypto/rand.Reader).
-func GenerateKey(rand io.Reader) (*PrivateKey, error) {
-	k, err := gmsm.GenerateKey(rand)
+// GenerateKey makes a fresh key pair from random (normally crypto/rand.Reader;
+// nil means that, as in Sign).
+func GenerateKey(random io.Reader) (*PrivateKey, error) {
+	if random == nil {
+		random = rand.Reader
+	}
+	k, err := gmsm.GenerateKey(random)
 	if err != nil {
 		return nil, fmt.Errorf("sm2: generate key: %w", err)
 	}

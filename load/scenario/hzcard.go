@@ -29,8 +29,8 @@ const (
 	// hzAmount is each charge: the fixture's minimum (10 yuan).
 	hzAmount = hsim.MinCharge
 	// hzNonceCap bounds the nonces made before a run: 64 bytes each, ~25 µs
-	// of CPU each (262 144: 16 MiB, a few seconds on two cores).
-	hzNonceCap = 1 << 18
+	// of CPU each (131 072: 8 MiB, under two seconds on two cores).
+	hzNonceCap = 1 << 17
 )
 
 // HZCardCharge is the Huzhou charge flow with the software card in the loop.
