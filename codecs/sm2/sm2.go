@@ -13,8 +13,8 @@ package sm2
 
 import (
 	"crypto/ecdsa"
-	"crypto/rand"
 	"crypto/elliptic"
+	"crypto/rand"
 	"encoding/hex"
 	"encoding/pem"
 	"errors"
