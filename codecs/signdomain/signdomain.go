@@ -222,7 +222,7 @@ func (o Object) Member(i int) (key []byte, plain bool, value []byte) {
 // caller must not modify them.
 func (o Object) Value(key string) ([]byte, bool) {
 	for n := len(o.obj.members) - 1; n >= 0; n-- {
-		if m := o.obj.members[n]; m.keyIs(o.msg, key) {
+		if m := &o.obj.members[n]; m.keyIs(o.msg, key) {
 			return o.msg[m.valStart:m.valEnd], true
 		}
 	}
@@ -233,7 +233,7 @@ func (o Object) Value(key string) ([]byte, bool) {
 // object, and false when there is none or its value is not an object.
 func (o Object) Object(key string) (Object, bool) {
 	for n := len(o.obj.members) - 1; n >= 0; n-- {
-		if m := o.obj.members[n]; m.keyIs(o.msg, key) {
+		if m := &o.obj.members[n]; m.keyIs(o.msg, key) {
 			if o.msg[m.valStart] != '{' {
 				return Object{}, false
 			}
@@ -248,18 +248,18 @@ type member struct {
 	keyStart, keyEnd int // the key token, quotes included
 	valStart, valEnd int // the value token
 	// key is the decoded key when the token has escapes; a plain key is
-	// read from the message (keyIs, text) without a string per member,
+	// read from the message (keyIs) without a string per member,
 	// which a load profile showed among the scan's largest allocations.
 	key     string
 	escaped bool
 }
 
 // keyIs reports whether the member's decoded key is k.
-func (m member) keyIs(msg []byte, k string) bool {
+func (m *member) keyIs(msg []byte, k string) bool {
 	if m.escaped {
 		return m.key == k
 	}
-	return string(msg[m.keyStart+1:m.keyEnd-1]) == k
+	return m.keyEnd-m.keyStart-2 == len(k) && string(msg[m.keyStart+1:m.keyEnd-1]) == k
 }
 
 // object is a scanned JSON object: where its braces are, its members, and

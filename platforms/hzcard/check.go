@@ -138,6 +138,11 @@ func checkValue(f catalog.Field, path string, obj members, key string) []Problem
 			return []Problem{{Path: path, Rule: "not-int", Detail: string(raw)}}
 		}
 		return nil
+	case plainString(raw):
+		// What Text and APDUs decode a plain string to, without the string
+		// (a load profile: ~5 µs of field checks per message, a third of it
+		// converting values only to look at them).
+		return checkText(f, path, raw[1:len(raw)-1])
 	default:
 		var t Text
 		if strings.HasPrefix(f.Path, "data.apdu") {
@@ -153,13 +158,18 @@ func checkValue(f catalog.Field, path string, obj members, key string) []Problem
 			s = string(t)
 		}
 	}
-	if s == "" {
+	return checkText(f, path, []byte(s))
+}
+
+// checkText checks a string value v (decoded) against field f.
+func checkText(f catalog.Field, path string, v []byte) []Problem {
+	if len(v) == 0 {
 		if f.Presence == catalog.Required && !strings.HasPrefix(f.Path, "data.apdu") {
 			return []Problem{{Path: path, Rule: "missing", Detail: "empty"}}
 		}
 		return nil
 	}
-	n := utf8.RuneCountInString(s)
+	n := utf8.RuneCount(v)
 	if f.MaxLen > 0 && n > f.MaxLen {
 		return []Problem{{Path: path, Rule: "too-long", Detail: fmt.Sprintf("%d characters, at most %d", n, f.MaxLen)}}
 	}
@@ -168,24 +178,45 @@ func checkValue(f catalog.Field, path string, obj members, key string) []Problem
 	}
 	switch f.Type {
 	case "N":
-		if strings.Trim(s, "0123456789") != "" {
-			return []Problem{{Path: path, Rule: "not-digits", Detail: s}}
+		if !allBytes(v, isDigit) {
+			return []Problem{{Path: path, Rule: "not-digits", Detail: string(v)}}
 		}
 	case "YYYYMMDD":
-		if _, err := time.Parse("20060102", s); err != nil && s != "00000000" {
+		if s := string(v); !parses("20060102", s) && s != "00000000" {
 			return []Problem{{Path: path, Rule: "bad-date", Detail: s}}
 		}
 	case "HHMISS":
-		if _, err := time.Parse("150405", s); err != nil {
+		if s := string(v); !parses("150405", s) {
 			return []Problem{{Path: path, Rule: "bad-time", Detail: s}}
 		}
 	case "H":
-		if strings.Trim(strings.ToUpper(s), "0123456789ABCDEF") != "" {
-			return []Problem{{Path: path, Rule: "not-hex", Detail: s}}
+		// Every byte a hex digit in either case is what trimming the hex
+		// digits off strings.ToUpper(v) leaving nothing meant: no other
+		// character upper-cases to 0-9 or A-F.
+		if !allBytes(v, isHex) {
+			return []Problem{{Path: path, Rule: "not-hex", Detail: string(v)}}
 		}
 	}
 	return nil
 }
+
+func parses(layout, s string) bool {
+	_, err := time.Parse(layout, s)
+	return err == nil
+}
+
+func allBytes(v []byte, ok func(byte) bool) bool {
+	for _, c := range v {
+		if !ok(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func isHex(c byte) bool { return isDigit(c) || 'A' <= c && c <= 'F' || 'a' <= c && c <= 'f' }
 
 // ErrReplyRejected is wrapped by CheckReply for a reply a client must drop.
 var ErrReplyRejected = errors.New("hzcard: reply rejected")

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"paycert/codecs/signdomain"
 	"paycert/platforms/catalog"
 )
 
@@ -86,7 +87,41 @@ func TestCheckFieldsAsMaps(t *testing.T) {
 		`{"sign":"a","sign":"b","reqdate":"2026"}`,
 		`{"sign":1}`, `null`, `[]`, `{"data":[]}`, `{"data":" "}`, `{"d\u0061ta":{"c\u0061rdno":"x"}}`,
 		`{"data":{"orderlist":[{"orderno":1}]}}`,
+		// Hex, digits, dates and lengths in and out of form, as plain strings.
+		`{"sign":"abcdefABCDEF0123","reqdate":"20260230","reqtime":"246000","termseq":"１２","data":{"cardno":"33050000000000０1","txnamt":"10.0"}}`,
+		`{"sign":"ıI","reqdate":"00000000","reqtime":"235959","data":{"cardno":"3305000000000001","apdunum":"2","apdulist":"9000,ı"}}`,
+		`{"sign":"0xAB","result":"000000","resultdesc":"成功成功","data":{"orderno":"O","apdunum":"1","apdulist":""}}`,
+		`{"sign":"ABé","joininstid":"0000000100000000000000000000000000000000","data":{"txnamt":"1000","txnamt":"x"}}`,
 	} {
 		sameAsMaps(t, cat, []byte(msg))
+	}
+}
+
+// BenchmarkCheckFields is the centre's field check of a cardChargeRequest
+// request, the largest message of the charge flow.
+func BenchmarkCheckFields(b *testing.B) {
+	cat := Catalogue()
+	iface, _ := cat.Interface(CardChargeRequest)
+	env := Request{JoinInstID: TestJoinInstID, JoinInstSSN: "L0026112207300000000001", AreaFlag: TestAreaFlag,
+		ReqDate: "20261122", ReqTime: "073000", InstID: TestInstID, MchntID: TestMchntID, NetID: TestNetID,
+		TermID: TestTermID, TermSeq: "1", OprID: TestOprID, BatchNo: "000001", ChnlID: TestChnlID}
+	msg, err := EncodeRequest(env, ChargeReq{CardNo: "3305000000000001", OrderNo: "CO202611220000000001", ChargeType: "01",
+		PayType: "10", PayOrderNo: "26112207300000000000001", APDUNum: "2",
+		APDUList: "00A4040008A000000632010105,805000020B0100000003E8112233445566",
+		APDUResp: RespOf("9000,000003E80001000000010203049000"), TxnAmt: "1000"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	msg, err = signdomain.SetSign(msg, strings.Repeat("AB", 64)) // the checks look at the sign's form only
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := Scan(msg)
+	if ps := r.CheckFields(iface, catalog.Request); len(ps) > 0 {
+		b.Fatal(ps)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		r.CheckFields(iface, catalog.Request)
 	}
 }
