@@ -272,7 +272,7 @@ type object struct {
 
 // scanTop validates msg and scans its top-level object.
 func scanTop(msg []byte) (object, error) {
-	if !json.Valid(msg) {
+	if !valid(msg) {
 		return object{}, fmt.Errorf("signdomain: message is not valid JSON: %w", validErr(msg))
 	}
 	i := skipSpace(msg, 0)
@@ -358,8 +358,8 @@ func splice(msg []byte, from, to int, with string) []byte {
 	return append(out, msg[to:]...)
 }
 
-// The scanner below runs only on input json.Valid accepted, so it can skip
-// tokens without re-checking their grammar.
+// The scanner below runs only on input valid (json.Valid's decision)
+// accepted, so it can skip tokens without re-checking their grammar.
 
 func skipSpace(b []byte, i int) int {
 	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
