@@ -39,7 +39,7 @@ func HZCardCharge() *load.Scenario {
 		Name: "hzcard-charge",
 		Summary: "Huzhou transit-card charge, create → request → confirm, SM3withSM2 both ways, " +
 			"the software CPU card computing MAC1/TAC in the loop",
-		Measures: "the whole flow and each step: HTTP round trip + SM2 sign of the request + SM2 verify of the reply + the card's APDUs (signing is inside the step: a flow's requests depend on the previous reply)",
+		Measures: "the whole flow and each step: HTTP round trip + SM2 sign of the request (precomputed nonce) + decoding and field checks of the reply + the card's APDUs (signing is inside the step: a flow's requests depend on the previous reply); the centre's signature is verified on the sampled replies (first 20, then 1 in 20), with the other field checks",
 		Steps:    []string{"create", "request", "confirm"},
 		Setup:    setupHZCard,
 	}
@@ -100,6 +100,12 @@ func setupHZCard(ctx context.Context, env *load.Env) (*load.Workload, error) {
 	}
 	env.Logf("hzcard-charge: %d SM2 signing nonces precomputed in %s (the run's requests are signed with them)",
 		nonces, time.Since(began).Round(time.Millisecond))
+	// The client decodes, field-checks and classifies every reply but
+	// leaves the centre's signature to the sampled checks below (the first
+	// 20 replies, then 1 in 20, as the other scenarios' field checks): a
+	// verification is the largest cost of a round trip after the centre's
+	// own work, and the generator's share of the two cores is not the
+	// simulator's throughput. The conformance suite verifies every reply.
 	observe := func(ex wire.Exchange) {
 		if ex.Status == http.StatusOK && env.Checks.Sample() {
 			_, err := hzcard.CheckReply(cat, ex.Interface, ex.Reply, centre, signdomain.SignEmpty)
@@ -107,9 +113,12 @@ func setupHZCard(ctx context.Context, env *load.Env) (*load.Workload, error) {
 		}
 	}
 	c, err := hclient.New(hclient.Config{
-		URL: emb.URL(), Profile: signdomain.SignEmpty, Key: key, CentreKey: centre, Observe: observe,
+		URL: emb.URL(), Profile: signdomain.SignEmpty, Key: key, CentreKey: centre, Observe: observe, NoVerify: true,
 		SSNPrefix: fmt.Sprintf("L%02d%s", env.Shard.Index, env.Stamp[4:]),
-		HTTP:      &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 1024, IdleConnTimeout: 90 * time.Second}},
+		// No http.Client Timeout: every step runs under the flow runner's
+		// deadline (Plan.Timeout), and a client timeout would add a timer
+		// per request that never fires first.
+		HTTP: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024, IdleConnTimeout: 90 * time.Second}},
 	})
 	if err != nil {
 		emb.Close()

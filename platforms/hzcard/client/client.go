@@ -42,7 +42,8 @@ type Config struct {
 	CentreKey *sm2.PublicKey     // verifies replies; nil: hzcard.TestCentrePubHex
 	Profile   signdomain.Profile // sign domain; "": signdomain.Default
 	// NoVerify skips reply signature checks (for looking at a broken
-	// centre's replies from the CLI); never set it in a certification.
+	// centre's replies from the CLI, and for load runs that verify a sample
+	// through Observe); never set it in a certification.
 	NoVerify bool
 
 	HTTP    *http.Client // nil: a client with a 30 s timeout
