@@ -28,9 +28,10 @@ import (
 //	go test ./load/scenario -run '^$' -bench 'BenchmarkLoad$' -benchtime 1x
 //
 // The machine is shared and a baseline's own rate moves by ±20 % from one
-// run to the next, so a ratio is measured in PAYCERT_BENCH_ROUNDS (default 3)
-// rounds of baseline-then-subject, each pair back to back, and the median
-// of the rounds' ratios is the figure (the range is printed with it).
+// run to the next, so a ratio is measured in PAYCERT_BENCH_ROUNDS
+// (default 4) rounds of baseline and subject back to back, in ABBA order,
+// and the median of the rounds' ratios is the figure (the range is printed
+// with it).
 // PAYCERT_BENCH_SECONDS sets each measurement's length (default 4);
 // PAYCERT_BENCH_ONLY, a regular expression, keeps the measurements whose name
 // matches ("generator", "ipos-verify", "hzcard-charge", ...) for profiling one
@@ -41,7 +42,7 @@ func BenchmarkLoad(b *testing.B) {
 		b.Fatalf("PAYCERT_BENCH_ONLY: %v", err)
 	}
 	dur := benchSeconds()
-	rounds := 3
+	rounds := 4
 	if v, err := strconv.Atoi(os.Getenv("PAYCERT_BENCH_ROUNDS")); err == nil && v > 0 {
 		rounds = v
 	}
@@ -83,16 +84,24 @@ func BenchmarkLoad(b *testing.B) {
 	paired := func(base, subject func() float64) (med float64, note string, subj []float64) {
 		var ratios []float64
 		var parts []string
-		for range rounds {
-			x := base()
-			y := subject()
+		for i := range rounds {
+			// ABBA order: a drift in the machine's speed over the pair
+			// then favours neither side.
+			var x, y float64
+			if i%2 == 0 {
+				x = base()
+				y = subject()
+			} else {
+				y = subject()
+				x = base()
+			}
 			ratios = append(ratios, y/x)
 			subj = append(subj, y)
 			parts = append(parts, fmt.Sprintf("%.0f/%.0f", y, x))
 		}
 		sorted := slices.Clone(ratios)
 		slices.Sort(sorted)
-		med = sorted[len(sorted)/2]
+		med = median(sorted)
 		return med, fmt.Sprintf("range %.2f-%.2fx; subject/baseline per round: %s", sorted[0], sorted[len(sorted)-1],
 			strings.Join(parts, ", ")), subj
 	}
@@ -122,7 +131,8 @@ func BenchmarkLoad(b *testing.B) {
 		// does for SM2-signed requests: each request is still built and
 		// signed when it is sent, with one nonce. The pool is sized at twice
 		// what the static run just measured would use; a run that empties it
-		// signs on without, and the row says so.
+		// signs on without, and the row says so. (In ABBA order a round may
+		// run the subject first: it sizes from the previous round's static.)
 		var lastStatic float64
 		var prepTook time.Duration
 		var made, emptiedRuns int
@@ -196,7 +206,7 @@ func BenchmarkLoad(b *testing.B) {
 		rows = append(rows, row{tc.name + " / hello-world", fmt.Sprintf("%.2fx", med), tc.target, note})
 		sorted := slices.Clone(caps)
 		slices.Sort(sorted)
-		half := sorted[len(sorted)/2] / tc.perFlow / 2
+		half := median(sorted) / tc.perFlow / 2
 		hs := measure(sc, "", half, 10)
 		rows = append(rows, row{tc.name + " p99 at 50% capacity", hs.P99.Round(10 * time.Microsecond).String(), "",
 			fmt.Sprintf("%.0f/s asked (half the median capacity), %.0f/s achieved", half, hs.Rate)})
@@ -214,12 +224,13 @@ func BenchmarkLoad(b *testing.B) {
 		workers, time.Now().UTC().Format("2006-01-02 15:04 MST"), loadBefore, loadavg(), out.String())
 }
 
-// emptied flags a nonce pool that ran out during a measurement.
-func emptied(left int) string {
-	if left == 0 {
-		return " (pool emptied: later requests were signed online)"
+// median of sorted values: the middle one, or the mean of the middle two.
+func median(sorted []float64) float64 {
+	n := len(sorted)
+	if n%2 == 1 {
+		return sorted[n/2]
 	}
-	return ""
+	return (sorted[n/2-1] + sorted[n/2]) / 2
 }
 
 func staticScenario(name string, t vegeta.Target) *load.Scenario {
