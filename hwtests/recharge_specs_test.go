@@ -196,7 +196,7 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 		t, k := session(ctx, 0)
 		before, ledgerBefore := balances(t)
 		pay := payOrder()
-		cr, err := cl.ChargeOrderCreate(ctx, hzcard.OrderCreateReq{CardNo: cardNo, ChargeType: "01", PayType: "10",
+		cr, err := cl.ChargeOrderCreate(ctx, hzcard.OrderCreateReq{CardNo: cardNo, ChargeType: hzcard.ChargeTypeWallet, PayType: hzcard.PayTypeUnionPay,
 			PayOrderNo: pay, TxnAmt: hzcard.Text(hzcard.Amount(1500))})
 		Expect(err).NotTo(HaveOccurred())
 

@@ -402,7 +402,7 @@ Examples:
 		}
 		fmt.Fprintf(io.Stdout, "Card:          %s (type %s %s, status %s)\n", info.CardNo, info.CardType, info.CardTypeName, info.CardStatusDesc)
 		fmt.Fprintf(io.Stdout, "Balance:       %s yuan before\n", terminal.Yuan(int64(bal)))
-		cr, err := cl.ChargeOrderCreate(ctx, hzcard.OrderCreateReq{CardNo: cardNo, ChargeType: "01", PayType: "10",
+		cr, err := cl.ChargeOrderCreate(ctx, hzcard.OrderCreateReq{CardNo: cardNo, ChargeType: hzcard.ChargeTypeWallet, PayType: hzcard.PayTypeUnionPay,
 			PayOrderNo: *payOrder, TxnAmt: hzcard.Text(hzcard.Amount(amount))})
 		if err != nil {
 			return fmt.Errorf("order: %w", err)

@@ -82,7 +82,7 @@ func provocations() map[string]provocation {
 			chal = resp[1:].String()
 		}
 		return c.CardSaleRequest(ctx(), hzcard.SaleReq{CardNo: cardno, APDUNum: "1", APDUList: hzcard.APDUs(chal),
-			RealNameFlag: named, PayType: "01", CustInfo: ci})
+			RealNameFlag: named, PayType: hzcard.PayTypeCash, CustInfo: ci})
 	}
 	returnApply := func(e *env, cardno string, card *cpucard.Card, stated string) (hzcard.ReturnApplyRep, error) {
 		c := e.client()
@@ -201,8 +201,8 @@ func provocations() map[string]provocation {
 			expectCode(createWith(e, simulator.CardBlacklisted, 1000), hzcard.CodeBlacklist, "a blacklisted card")
 		}),
 		hzcard.CodeNoOrder: anywhere(hzcard.CardChargeRequest, func(e *env) {
-			_, err := e.client().CardChargeRequest(ctx(), hzcard.ChargeReq{CardNo: "2253000000000001", OrderNo: "NOSUCHORDER", ChargeType: "01",
-				PayType: "10", PayOrderNo: "X", TxnAmt: "1000", APDUNum: "1", APDUList: "805C000204", APDUResp: hzcard.RespOf("000000009000")})
+			_, err := e.client().CardChargeRequest(ctx(), hzcard.ChargeReq{CardNo: "2253000000000001", OrderNo: "NOSUCHORDER", ChargeType: hzcard.ChargeTypeWallet,
+				PayType: hzcard.PayTypeUnionPay, PayOrderNo: "X", TxnAmt: "1000", APDUNum: "1", APDUList: "805C000204", APDUResp: hzcard.RespOf("000000009000")})
 			expectCode(err, hzcard.CodeNoOrder, "an unknown order number")
 		}),
 		hzcard.CodeOrderState: sim(hzcard.ChargeOrderCancel, func(e *env) {
@@ -267,7 +267,7 @@ func provocations() map[string]provocation {
 			sr, err := saleWith(e, no, card, "N", nil, "")
 			Expect(err).NotTo(HaveOccurred())
 			_, err = e.client().CardSaleConfirm(ctx(), hzcard.SaleConfirmReq{CardNo: no, CardResult: "01", APDUNum: "1", APDUList: "6988",
-				RealNameFlag: "N", PayType: "01", OrderNo: sr.OrderNo, RefNum: sr.RefNum})
+				RealNameFlag: "N", PayType: hzcard.PayTypeCash, OrderNo: sr.OrderNo, RefNum: sr.RefNum})
 			expectCode(err, hzcard.CodeCardOpError, "the terminal reports the card operation failed")
 		}),
 		hzcard.CodeCardOpUnknown: sim(hzcard.CardSaleConfirm, func(e *env) {

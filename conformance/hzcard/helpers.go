@@ -39,11 +39,11 @@ func expectDesc(err error, text string) {
 }
 
 func createReq(cardno string, amt int64, pay string) hzcard.OrderCreateReq {
-	return hzcard.OrderCreateReq{CardNo: cardno, ChargeType: "01", PayType: "10", PayOrderNo: pay, TxnAmt: hzcard.Text(hzcard.Amount(amt))}
+	return hzcard.OrderCreateReq{CardNo: cardno, ChargeType: hzcard.ChargeTypeWallet, PayType: hzcard.PayTypeUnionPay, PayOrderNo: pay, TxnAmt: hzcard.Text(hzcard.Amount(amt))}
 }
 
 func chargeReq(cardno, orderno string, amt int64, pay string) hzcard.ChargeReq {
-	return hzcard.ChargeReq{CardNo: cardno, OrderNo: orderno, ChargeType: "01", PayType: "10", PayOrderNo: pay, TxnAmt: hzcard.Text(hzcard.Amount(amt))}
+	return hzcard.ChargeReq{CardNo: cardno, OrderNo: orderno, ChargeType: hzcard.ChargeTypeWallet, PayType: hzcard.PayTypeUnionPay, PayOrderNo: pay, TxnAmt: hzcard.Text(hzcard.Amount(amt))}
 }
 
 // order is a charge order the suite created.

@@ -101,7 +101,7 @@ func describeHappy(t conformance.Target, lazy *conformance.Lazy[*env]) {
 			Expect(it.OrderNo).To(Equal(a.no), "orderby 1 is ascending")
 			Expect(it).To(Equal(hzcard.OrderItem{OrderNo: a.no, CardNo: no, OrderState: "1", OrderStateDesc: "初始状态", OrderAmt: "1000",
 				OrderDate: "20260501", OrderTime: "180000", TxnDate: "20260501", TxnTime: "180000", OrderType: "40", OrderTypeDesc: "补登",
-				ChnlID: "10", ChnlIDDesc: "自有安卓 APP", PayType: "10", PayTypeDesc: "银联", PayState: "1", PayStateDesc: "已支付"}))
+				ChnlID: "10", ChnlIDDesc: "自有安卓 APP", PayType: hzcard.PayTypeUnionPay, PayTypeDesc: "银联", PayState: "1", PayStateDesc: "已支付"}))
 			rep, err = c.ChargeOrderQuery(ctx(), hzcard.OrderQueryReq{CardNo: no, RecNumPerPage: "20", CurrPage: "1", OrderBy: "0"})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(rep.OrderList).To(HaveLen(2))
@@ -185,7 +185,7 @@ func describeHappy(t conformance.Target, lazy *conformance.Lazy[*env]) {
 			c := e.client()
 			resp := runList(c, card, apdu.NewList(apdu.SelectByNameNoLe(apdu.PurseAID).Bytes(), apdu.GetChallenge(4).Bytes()).String())
 			rep, err := c.CardSaleRequest(ctx(), hzcard.SaleReq{CardNo: no, APDUNum: "1", APDUList: hzcard.APDUs(resp[1:].String()),
-				RealNameFlag: "Y", PayType: "01", CustInfo: cust()})
+				RealNameFlag: "Y", PayType: hzcard.PayTypeCash, CustInfo: cust()})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(rep.RefNum).NotTo(BeEmpty())
 			Expect(string(rep.APDUList)).To(HavePrefix("04D6950022"), "IDX_2001")

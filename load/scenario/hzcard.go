@@ -136,7 +136,7 @@ func setupHZCard(ctx context.Context, env *load.Env) (*load.Workload, error) {
 				return flow.Outcome{Err: fmt.Errorf("no free card: %w", ctx.Err())}
 			}
 			var err error
-			created, err = c.ChargeOrderCreate(ctx, hzcard.OrderCreateReq{CardNo: hc.no, ChargeType: "01", PayType: "10",
+			created, err = c.ChargeOrderCreate(ctx, hzcard.OrderCreateReq{CardNo: hc.no, ChargeType: hzcard.ChargeTypeWallet, PayType: hzcard.PayTypeUnionPay,
 				PayOrderNo: payOrder, TxnAmt: hzcard.Text(hzcard.Amount(hzAmount))})
 			return hzOutcome(err)
 		}) {
@@ -146,7 +146,7 @@ func setupHZCard(ctx context.Context, env *load.Env) (*load.Workload, error) {
 			return
 		}
 		defer func() { pool <- hc }()
-		base := hzcard.ChargeReq{CardNo: hc.no, OrderNo: created.OrderNo, ChargeType: "01", PayType: "10", PayOrderNo: payOrder,
+		base := hzcard.ChargeReq{CardNo: hc.no, OrderNo: created.OrderNo, ChargeType: hzcard.ChargeTypeWallet, PayType: hzcard.PayTypeUnionPay, PayOrderNo: payOrder,
 			TxnAmt: hzcard.Text(hzcard.Amount(hzAmount))}
 		var credit string
 		if !it.Step("request", func(ctx context.Context) flow.Outcome {

@@ -50,7 +50,7 @@ func (h *hzSigner) orderCreate(stamp string, id uint64, now time.Time) ([]byte, 
 		MchntID: hzcard.TestMchntID, NetID: hzcard.TestNetID, TermID: hzcard.TestTermID, TermSeq: fmt.Sprintf("%06d", id%1_000_000),
 		OprID: hzcard.TestOprID, BatchNo: "000001", ChnlID: hzcard.TestChnlID,
 	}
-	msg, err := hzcard.EncodeRequest(req, hzcard.OrderCreateReq{CardNo: "3100000000000001", ChargeType: "1", PayType: "1", TxnAmt: "100"})
+	msg, err := hzcard.EncodeRequest(req, hzcard.OrderCreateReq{CardNo: "3100000000000001", ChargeType: hzcard.ChargeTypeWallet, PayType: hzcard.PayTypeUnionPay, TxnAmt: "100"})
 	if err != nil {
 		return nil, err
 	}

@@ -116,10 +116,17 @@ func CashChannel(chnlid string) bool { return chnlid == "00" || chnlid == "51" |
 // tables give for UnionPay (erratum E-HZ-PAYTYPES).
 func PayTypes() []Entry {
 	return []Entry{
-		{"01", "现金"}, {"02", "银联"}, {"03", "支付宝"}, {"04", "微信"}, {"05", "易支付"}, {"06", "特定"},
-		{"10", "银联"},
+		{PayTypeCash, "现金"}, {"02", "银联"}, {"03", "支付宝"}, {"04", "微信"}, {"05", "易支付"}, {"06", "特定"},
+		{PayTypeUnionPay, "银联"},
 	}
 }
+
+// The pay types the flows use: cash, and UnionPay as the interface tables
+// of §4.2 write it ("10"; the appendix says "02": erratum E-HZ-PAYTYPES).
+const (
+	PayTypeCash     = "01"
+	PayTypeUnionPay = "10"
+)
 
 // AreaFlags is §2.4's areaflag.
 func AreaFlags() []Entry {
@@ -127,7 +134,10 @@ func AreaFlags() []Entry {
 }
 
 // ChargeTypes: the only charge type of §4.2.
-func ChargeTypes() []Entry { return []Entry{{"01", "钱包充值"}} }
+func ChargeTypes() []Entry { return []Entry{{ChargeTypeWallet, "钱包充值"}} }
+
+// ChargeTypeWallet is §4.2's only charge type, a purse load.
+const ChargeTypeWallet = "01"
 
 // Card states. The seed names cardstatus without a table (erratum
 // E-HZ-CARD-STATES).

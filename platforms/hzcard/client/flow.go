@@ -129,7 +129,7 @@ type ChargeResult struct {
 // and orders. A tear returns *TornError with the order left behind; resolve
 // it with Manage (after a tear during CREDIT FOR LOAD) or Load again.
 func Charge(ctx context.Context, c *Client, card Transmitter, cardNo string, amount int64, orderNo string) (ChargeResult, error) {
-	cr, err := c.ChargeOrderCreate(ctx, hzcard.OrderCreateReq{CardNo: cardNo, ChargeType: "01", PayType: "10",
+	cr, err := c.ChargeOrderCreate(ctx, hzcard.OrderCreateReq{CardNo: cardNo, ChargeType: hzcard.ChargeTypeWallet, PayType: hzcard.PayTypeUnionPay,
 		PayOrderNo: orderNo, TxnAmt: hzcard.Text(hzcard.Amount(amount))})
 	if err != nil {
 		return ChargeResult{}, err
@@ -142,7 +142,7 @@ func Charge(ctx context.Context, c *Client, card Transmitter, cardNo string, amo
 // state 1 or 3 can be loaded again with the same list.
 func Load(ctx context.Context, c *Client, card Transmitter, cardNo, orderNo string, amount int64, payOrderNo, loadList string) (ChargeResult, error) {
 	res := ChargeResult{OrderNo: orderNo}
-	base := hzcard.ChargeReq{CardNo: cardNo, OrderNo: orderNo, ChargeType: "01", PayType: "10", PayOrderNo: payOrderNo,
+	base := hzcard.ChargeReq{CardNo: cardNo, OrderNo: orderNo, ChargeType: hzcard.ChargeTypeWallet, PayType: hzcard.PayTypeUnionPay, PayOrderNo: payOrderNo,
 		TxnAmt: hzcard.Text(hzcard.Amount(amount))}
 	resp, err := c.Run(card, loadList)
 	if err != nil {
@@ -191,7 +191,7 @@ type ManageResult struct {
 // request → the card runs [SELECT, GET BALANCE, GET TRANSACTION PROOF] →
 // manage confirm. The card must be powered.
 func Manage(ctx context.Context, c *Client, card Transmitter, cardNo, orderNo string, amount int64, payOrderNo string) (ManageResult, error) {
-	base := hzcard.ChargeReq{CardNo: cardNo, OrderNo: orderNo, ChargeType: "01", PayType: "10", PayOrderNo: payOrderNo,
+	base := hzcard.ChargeReq{CardNo: cardNo, OrderNo: orderNo, ChargeType: hzcard.ChargeTypeWallet, PayType: hzcard.PayTypeUnionPay, PayOrderNo: payOrderNo,
 		TxnAmt: hzcard.Text(hzcard.Amount(amount))}
 	mr, err := c.ChargeOrderManageRequest(ctx, base)
 	if err != nil {
@@ -233,7 +233,7 @@ func Activate(ctx context.Context, c *Client, card Transmitter, cardNo string, c
 	}
 	ch := resp[len(resp)-1:]
 	sr, err := c.CardSaleRequest(ctx, hzcard.SaleReq{CardNo: cardNo, APDUNum: "1", APDUList: hzcard.APDUs(ch.String()),
-		RealNameFlag: named, PayType: "01", CustInfo: cust})
+		RealNameFlag: named, PayType: hzcard.PayTypeCash, CustInfo: cust})
 	if err != nil {
 		return hzcard.SaleConfirmRep{}, err
 	}
@@ -241,7 +241,7 @@ func Activate(ctx context.Context, c *Client, card Transmitter, cardNo string, c
 	// After a tear the outcome is unknown, not a failure: cardresult stays
 	// 00 and the missing result says so (000081).
 	conf := hzcard.SaleConfirmReq{CardNo: cardNo, CardResult: "00", APDUNum: sr.APDUNum, APDUList: hzcard.APDUs(uresp.String()),
-		RealNameFlag: named, PayType: "01", CustInfo: cust, OrderNo: sr.OrderNo, RefNum: sr.RefNum}
+		RealNameFlag: named, PayType: hzcard.PayTypeCash, CustInfo: cust, OrderNo: sr.OrderNo, RefNum: sr.RefNum}
 	out, err := c.CardSaleConfirm(ctx, conf)
 	if runErr != nil {
 		return out, &TornError{Step: "UPDATE BINARY", OrderNo: sr.OrderNo, Err: errors.Join(runErr, err)}
