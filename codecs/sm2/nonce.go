@@ -104,6 +104,7 @@ func (c *curve) makeNonces(random io.Reader, n int) ([]nonce, error) {
 		x, _ := ec.ScalarBaseMult(buf[:])
 		out = append(out, nonce{k: k, x1: limbs(bytes32(x))})
 	}
+	clear(buf[:]) // the last k drawn; the pool holds the only copies now
 	return out, nil
 }
 

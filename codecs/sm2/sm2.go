@@ -7,8 +7,12 @@
 // The elliptic-curve work is github.com/emmansun/gmsm, which has constant-time
 // assembly field arithmetic; this package adds the encodings, a per-key cache
 // of ZA for the default user ID (so a verify with the default ID hashes only
-// the message) and errors that say what was wrong with an input. Nothing here
-// panics on malformed input: every parser is fuzzed.
+// the message) and errors that say what was wrong with an input. Two paths
+// gmsm's API cannot give are hand-written on top (mont.go, curve.go):
+// PublicKey.Precompute (fixed-key verification tables, public data only) and
+// PrivateKey.PrecomputeNonces (k·G made ahead by gmsm, the online half of a
+// signature branch-free mod n). Nothing here panics on malformed input: every
+// parser is fuzzed.
 package sm2
 
 import (
