@@ -41,7 +41,7 @@ func HZCardCharge() *load.Scenario {
 			"the software CPU card computing MAC1/TAC in the loop",
 		Measures: "the whole flow and each step: HTTP round trip + SM2 sign of the request (precomputed nonce) + decoding and field checks of the reply + the card's APDUs (signing is inside the step: a flow's requests depend on the previous reply); the centre's signature is verified on the sampled replies (first 20, then 1 in 20), with the other field checks",
 		Steps:    []string{"create", "request", "confirm"},
-		Setup:    setupHZCard,
+		Setup:    hzcardSetup(sim.Options{}),
 	}
 }
 
@@ -50,13 +50,18 @@ type hzCard struct {
 	card *cpucard.Card
 }
 
-func setupHZCard(ctx context.Context, env *load.Env) (*load.Workload, error) {
+// hzcardSetup starts the embedded centre with opts (a test gives it faults).
+func hzcardSetup(opts sim.Options) func(context.Context, *load.Env) (*load.Workload, error) {
+	return func(ctx context.Context, env *load.Env) (*load.Workload, error) { return setupHZCard(ctx, env, opts) }
+}
+
+func setupHZCard(ctx context.Context, env *load.Env, opts sim.Options) (*load.Workload, error) {
 	if !env.Embedded() {
 		// The centre must know each card's diversified keys: the run adds
 		// its cards to the embedded centre, which a remote one cannot do.
 		return nil, errors.New("hzcard-charge runs against the embedded simulator only (its software cards are registered with the centre per run)")
 	}
-	s, err := hsim.New(sim.Options{})
+	s, err := hsim.New(opts)
 	if err != nil {
 		return nil, fmt.Errorf("hzcard simulator: %w", err)
 	}

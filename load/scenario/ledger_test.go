@@ -108,3 +108,25 @@ func TestShardMergeIPos(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestHZCardSampledSignatureCheckCanFail: the hzcard-charge client leaves
+// the centre's reply signature to the sampled field checks, so those checks
+// must catch a centre that signs wrongly (or not at all), and the run must
+// fail on it.
+func TestHZCardSampledSignatureCheckCanFail(t *testing.T) {
+	for _, fault := range []string{"reply-signed-wrong-key", "reply-unsigned"} {
+		t.Run(fault, func(t *testing.T) {
+			sc := HZCardCharge()
+			sc.Setup = hzcardSetup(sim.Options{Faults: []string{fault}})
+			rep, err := load.Run(context.Background(), sc, load.Plan{Rate: 40, Duration: time.Second, KeepAlive: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Checked == 0 || rep.CheckFailed == 0 {
+				t.Fatalf("centre with fault %s: %d replies checked, %d failed; the sampled checks must fail", fault,
+					rep.Checked, rep.CheckFailed)
+			}
+			t.Logf("%d of %d sampled replies failed, e.g. %s", rep.CheckFailed, rep.Checked, rep.CheckErrors[0])
+		})
+	}
+}
