@@ -64,7 +64,7 @@ var _ = Describe("the e-purse through a PC/SC reader", Label("hw"), func() {
 		for _, f := range []struct {
 			sfi  byte
 			size int
-		}{{cpucard.SFIPublic, 30}, {cpucard.SFIHolder, 55}, {cpucard.SFIManagement, 60}} {
+		}{{cpucard.SFIPublic, cpucard.PublicLen}, {cpucard.SFIHolder, cpucard.HolderLen}, {cpucard.SFIManagement, cpucard.ManagementLen}} {
 			b, err := t.ReadBinary(f.sfi)
 			Expect(err).NotTo(HaveOccurred(), "READ BINARY of file %02X", f.sfi)
 			Expect(b).To(HaveLen(f.size), "file %02X is %d bytes (cards.md)", f.sfi, f.size)
@@ -78,7 +78,8 @@ var _ = Describe("the e-purse through a PC/SC reader", Label("hw"), func() {
 		for _, f := range []struct {
 			sfi       byte
 			max, size int
-		}{{cpucard.SFILog, 10, cpucard.LogRecordLen}, {cpucard.SFILoads, 4, cpucard.DetailLen}, {cpucard.SFIPurchases, 8, cpucard.DetailLen}} {
+		}{{cpucard.SFILog, cpucard.LogRecords, cpucard.LogRecordLen}, {cpucard.SFILoads, cpucard.LoadRecords, cpucard.DetailLen},
+			{cpucard.SFIPurchases, cpucard.PurchaseRecords, cpucard.DetailLen}} {
 			recs, err := t.ReadRecords(f.sfi, f.max+1)
 			Expect(err).NotTo(HaveOccurred(), "READ RECORD of file %02X", f.sfi)
 			Expect(recs).NotTo(BeEmpty(), "file %02X must hold the transactions just made", f.sfi)

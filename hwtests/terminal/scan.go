@@ -58,7 +58,8 @@ func Scan(t *Terminal) (*Report, error) {
 		sfi byte
 		max int
 		dst *[][]byte
-	}{{cpucard.SFILog, 10, &r.Log}, {cpucard.SFILoads, 4, &r.Loads}, {cpucard.SFIPurchases, 8, &r.Purchases}} {
+	}{{cpucard.SFILog, cpucard.LogRecords, &r.Log}, {cpucard.SFILoads, cpucard.LoadRecords, &r.Loads},
+		{cpucard.SFIPurchases, cpucard.PurchaseRecords, &r.Purchases}} {
 		recs, err := t.ReadRecords(f.sfi, f.max)
 		*f.dst = recs
 		if err != nil {

@@ -228,24 +228,25 @@ func New(p Profile) (*Card, error) {
 	if mgmt == nil {
 		mgmt = defaultManagement()
 	}
-	if len(holder) != 55 || len(mgmt) != 60 {
-		return nil, fmt.Errorf("cpucard: holder file is %d bytes (want 55), management file %d (want 60)", len(holder), len(mgmt))
+	if len(holder) != HolderLen || len(mgmt) != ManagementLen {
+		return nil, fmt.Errorf("cpucard: holder file is %d bytes (want %d), management file %d (want %d)",
+			len(holder), HolderLen, len(mgmt), ManagementLen)
 	}
 	c.binaries = map[byte][]byte{
 		SFIPublic:     pub.Bytes(),
 		SFIHolder:     append([]byte(nil), holder...),
 		SFIManagement: append([]byte(nil), mgmt...),
-		SFIFile05:     make([]byte, 32),
-		SFIFile06:     make([]byte, 32),
+		SFIFile05:     make([]byte, File0506Len),
+		SFIFile06:     make([]byte, File0506Len),
 	}
-	composite := &recordFile{size: 48, max: 18}
-	for range 18 {
-		composite.recs = append(composite.recs, make([]byte, 48))
+	composite := &recordFile{size: CompositeLen, max: CompositeRecords}
+	for range CompositeRecords {
+		composite.recs = append(composite.recs, make([]byte, CompositeLen))
 	}
 	c.records = map[byte]*recordFile{
-		SFILog:       {size: LogRecordLen, max: 10, cyclic: true},
-		SFILoads:     {size: DetailLen, max: 4, cyclic: true},
-		SFIPurchases: {size: DetailLen, max: 8, cyclic: true},
+		SFILog:       {size: LogRecordLen, max: LogRecords, cyclic: true},
+		SFILoads:     {size: DetailLen, max: LoadRecords, cyclic: true},
+		SFIPurchases: {size: DetailLen, max: PurchaseRecords, cyclic: true},
 		SFIComposite: composite,
 	}
 	return c, nil
@@ -264,7 +265,7 @@ func MustNew(p Profile) *Card {
 // cards.md): holder type(1) staff flag(1) name(20, GBK, 00-padded) id
 // number(32, ASCII, 00-padded) id type(1). The default is an anonymous card.
 func defaultHolder() []byte {
-	b := make([]byte, 55)
+	b := make([]byte, HolderLen)
 	b[0] = 0x00 // ordinary holder
 	return b
 }
@@ -274,7 +275,7 @@ func defaultHolder() []byte {
 // as a stand-in, the seed gives no code), interoperability type 8-9, card
 // type 10; the rest 00.
 func defaultManagement() []byte {
-	b := make([]byte, 60)
+	b := make([]byte, ManagementLen)
 	copy(b, []byte{0x00, 0x00, 0x01, 0x56, 0x33, 0x00, 0x31, 0x30, 0x00, 0x01, 0x01})
 	return b
 }
@@ -481,6 +482,18 @@ func (c *Card) selectByName(cmd apdu.Command) apdu.Response {
 	return sw(apdu.SWFileNotFound)
 }
 
+// notThere answers a command that found no file of the structure it needs
+// at sfi: 6981 when sfi is a file of the other structure (READ RECORD of a
+// binary file, READ BINARY of a record file), 6A82 when there is no file.
+func (c *Card) notThere(sfi byte) apdu.Response {
+	_, isBin := c.binaries[sfi]
+	_, isRec := c.records[sfi]
+	if isBin || isRec {
+		return sw(swWrongFileType)
+	}
+	return sw(apdu.SWFileNotFound)
+}
+
 func (c *Card) readBinary(cmd apdu.Command) apdu.Response {
 	if cmd.P1&0x80 == 0 {
 		return sw(swNoCurrentEF) // only SFI addressing is supported
@@ -494,10 +507,7 @@ func (c *Card) readBinary(cmd apdu.Command) apdu.Response {
 	}
 	f, isBin := c.binaries[sfi]
 	if !isBin {
-		if _, isRec := c.records[sfi]; isRec {
-			return sw(swWrongFileType)
-		}
-		return sw(apdu.SWFileNotFound)
+		return c.notThere(sfi)
 	}
 	off := int(cmd.P2)
 	if off >= len(f) {
@@ -526,10 +536,7 @@ func (c *Card) readRecord(cmd apdu.Command) apdu.Response {
 	}
 	f, isRec := c.records[sfi]
 	if !isRec {
-		if _, isBin := c.binaries[sfi]; isBin {
-			return sw(swWrongFileType)
-		}
-		return sw(apdu.SWFileNotFound)
+		return c.notThere(sfi)
 	}
 	if cmd.P1 == 0 || int(cmd.P1) > len(f.recs) {
 		return sw(apdu.SWRecordNotFound)
@@ -761,10 +768,7 @@ func (c *Card) updateBinary(cmd apdu.Command) apdu.Response {
 	sfi := cmd.P1 & 0x1F
 	f, isBin := c.binaries[sfi]
 	if !isBin {
-		if _, isRec := c.records[sfi]; isRec {
-			return sw(swWrongFileType)
-		}
-		return sw(apdu.SWFileNotFound)
+		return c.notThere(sfi)
 	}
 	ch := c.challenge
 	c.challenge = nil // a challenge serves one secure-messaging command

@@ -19,10 +19,21 @@ const (
 	SFIPurchases  byte = 0x08 // purchase detail, cyclic, 8 × 32 (paycert's layout, see PurchaseDetail)
 )
 
-// Sizes of the files above.
+// Sizes of the files above (cards.md): record length and count of each
+// record file, length of each binary one. Readers of a real card and the
+// hardware specs use these rather than re-typing them.
 const (
-	LogRecordLen = 23
-	DetailLen    = 32
+	LogRecordLen     = 23 // file 0x18, LogRecords records
+	LogRecords       = 10
+	DetailLen        = 32 // files 0x07 (LoadRecords) and 0x08 (PurchaseRecords)
+	LoadRecords      = 4
+	PurchaseRecords  = 8
+	CompositeLen     = 48 // file 0x19, CompositeRecords records
+	CompositeRecords = 18
+	PublicLen        = 30 // file 0x15
+	HolderLen        = 55 // file 0x16
+	ManagementLen    = 60 // file 0x17
+	File0506Len      = 32 // files 0x05 and 0x06
 )
 
 // recordFile is a record EF. Cyclic files keep the newest record as
@@ -95,33 +106,58 @@ type LoadDetail struct {
 	MAC2       [4]byte
 }
 
+// detailHead is the first 28 bytes both detail files share:
+// seq(2) amount(4) type(1) terminal(6) date(4) time(3) newBalance(4) TAC(4).
+// The last 4 bytes are MAC2 for a load, the terminal sequence for a purchase.
+type detailHead struct {
+	seq        uint16
+	amount     uint32
+	typ        byte
+	terminal   [6]byte
+	dateTime   [7]byte
+	newBalance uint32
+	tac        [4]byte
+}
+
+// bytes encodes h followed by the detail's last 4 bytes.
+func (h detailHead) bytes(last [4]byte) []byte {
+	b := binary.BigEndian.AppendUint16(make([]byte, 0, DetailLen), h.seq)
+	b = binary.BigEndian.AppendUint32(b, h.amount)
+	b = append(b, h.typ)
+	b = append(b, h.terminal[:]...)
+	b = append(b, h.dateTime[:]...)
+	b = binary.BigEndian.AppendUint32(b, h.newBalance)
+	b = append(b, h.tac[:]...)
+	return append(b, last[:]...)
+}
+
+// parseDetail decodes a detail record into its head and last 4 bytes;
+// what names the record in the length error.
+func parseDetail(b []byte, what string) (h detailHead, last [4]byte, err error) {
+	if len(b) != DetailLen {
+		return h, last, fmt.Errorf("cpucard: %s is %d bytes, want %d", what, len(b), DetailLen)
+	}
+	h.seq = binary.BigEndian.Uint16(b)
+	h.amount = binary.BigEndian.Uint32(b[2:])
+	h.typ = b[6]
+	copy(h.terminal[:], b[7:13])
+	copy(h.dateTime[:], b[13:20])
+	h.newBalance = binary.BigEndian.Uint32(b[20:])
+	copy(h.tac[:], b[24:28])
+	copy(last[:], b[28:32])
+	return h, last, nil
+}
+
 // Bytes encodes d.
 func (d LoadDetail) Bytes() []byte {
-	b := binary.BigEndian.AppendUint16(make([]byte, 0, DetailLen), d.OnlineSeq)
-	b = binary.BigEndian.AppendUint32(b, d.Amount)
-	b = append(b, d.Type)
-	b = append(b, d.Terminal[:]...)
-	b = append(b, d.DateTime[:]...)
-	b = binary.BigEndian.AppendUint32(b, d.NewBalance)
-	b = append(b, d.TAC[:]...)
-	return append(b, d.MAC2[:]...)
+	return detailHead{d.OnlineSeq, d.Amount, d.Type, d.Terminal, d.DateTime, d.NewBalance, d.TAC}.bytes(d.MAC2)
 }
 
 // ParseLoadDetail decodes a file 0x07 record.
 func ParseLoadDetail(b []byte) (LoadDetail, error) {
-	var d LoadDetail
-	if len(b) != DetailLen {
-		return d, fmt.Errorf("cpucard: load detail is %d bytes, want %d", len(b), DetailLen)
-	}
-	d.OnlineSeq = binary.BigEndian.Uint16(b)
-	d.Amount = binary.BigEndian.Uint32(b[2:])
-	d.Type = b[6]
-	copy(d.Terminal[:], b[7:13])
-	copy(d.DateTime[:], b[13:20])
-	d.NewBalance = binary.BigEndian.Uint32(b[20:])
-	copy(d.TAC[:], b[24:28])
-	copy(d.MAC2[:], b[28:32])
-	return d, nil
+	h, mac2, err := parseDetail(b, "load detail")
+	return LoadDetail{OnlineSeq: h.seq, Amount: h.amount, Type: h.typ, Terminal: h.terminal, DateTime: h.dateTime,
+		NewBalance: h.newBalance, TAC: h.tac, MAC2: mac2}, err
 }
 
 // PurchaseDetail is paycert's layout of a file 0x08 record (the seed lists
@@ -140,31 +176,16 @@ type PurchaseDetail struct {
 
 // Bytes encodes d.
 func (d PurchaseDetail) Bytes() []byte {
-	b := binary.BigEndian.AppendUint16(make([]byte, 0, DetailLen), d.OfflineSeq)
-	b = binary.BigEndian.AppendUint32(b, d.Amount)
-	b = append(b, d.Type)
-	b = append(b, d.Terminal[:]...)
-	b = append(b, d.DateTime[:]...)
-	b = binary.BigEndian.AppendUint32(b, d.NewBalance)
-	b = append(b, d.TAC[:]...)
-	return binary.BigEndian.AppendUint32(b, d.TermSeq)
+	var termSeq [4]byte
+	binary.BigEndian.PutUint32(termSeq[:], d.TermSeq)
+	return detailHead{d.OfflineSeq, d.Amount, d.Type, d.Terminal, d.DateTime, d.NewBalance, d.TAC}.bytes(termSeq)
 }
 
 // ParsePurchaseDetail decodes a file 0x08 record.
 func ParsePurchaseDetail(b []byte) (PurchaseDetail, error) {
-	var d PurchaseDetail
-	if len(b) != DetailLen {
-		return d, fmt.Errorf("cpucard: purchase detail is %d bytes, want %d", len(b), DetailLen)
-	}
-	d.OfflineSeq = binary.BigEndian.Uint16(b)
-	d.Amount = binary.BigEndian.Uint32(b[2:])
-	d.Type = b[6]
-	copy(d.Terminal[:], b[7:13])
-	copy(d.DateTime[:], b[13:20])
-	d.NewBalance = binary.BigEndian.Uint32(b[20:])
-	copy(d.TAC[:], b[24:28])
-	d.TermSeq = binary.BigEndian.Uint32(b[28:])
-	return d, nil
+	h, termSeq, err := parseDetail(b, "purchase detail")
+	return PurchaseDetail{OfflineSeq: h.seq, Amount: h.amount, Type: h.typ, Terminal: h.terminal, DateTime: h.dateTime,
+		NewBalance: h.newBalance, TAC: h.tac, TermSeq: binary.BigEndian.Uint32(termSeq[:])}, err
 }
 
 // PublicInfo is file 0x15 (30 bytes): issuer id 0-7 (bytes 2-3 city
@@ -182,7 +203,7 @@ type PublicInfo struct {
 
 // Bytes encodes p.
 func (p PublicInfo) Bytes() []byte {
-	b := make([]byte, 0, 30)
+	b := make([]byte, 0, PublicLen)
 	b = append(b, p.IssuerID[:]...)
 	b = append(b, p.AppType, p.AppVersion)
 	b = append(b, p.Serial[:]...)
@@ -194,8 +215,8 @@ func (p PublicInfo) Bytes() []byte {
 // ParsePublicInfo decodes file 0x15 (or the 9F0C of the purse FCI).
 func ParsePublicInfo(b []byte) (PublicInfo, error) {
 	var p PublicInfo
-	if len(b) != 30 {
-		return p, fmt.Errorf("cpucard: file 0x15 is %d bytes, want 30", len(b))
+	if len(b) != PublicLen {
+		return p, fmt.Errorf("cpucard: file 0x15 is %d bytes, want %d", len(b), PublicLen)
 	}
 	copy(p.IssuerID[:], b[0:8])
 	p.AppType, p.AppVersion = b[8], b[9]
