@@ -80,58 +80,50 @@ func hzAddFlags(fs *flag.FlagSet) hzFlags {
 
 // hzSetup starts the embedded centre when no target is given and builds a
 // client that prints every exchange. The returned stop must be called.
+// The flags are checked before the centre starts, so a bad one leaves
+// nothing to stop.
 func hzSetup(io IO, f hzFlags) (*hzclient.Client, *hzsim.Simulator, func(), error) {
-	stop := func() {}
-	url := *f.target
-	var s *hzsim.Simulator
-	if url == "" {
-		var err error
-		s, err = hzsim.New(sim.Options{})
-		if err != nil {
-			return nil, nil, stop, err
-		}
-		srv, err := sim.Start(s, sim.ListenOptions{})
-		if err != nil {
-			return nil, nil, stop, err
-		}
-		stop = func() { _ = srv.Close() }
-		url = srv.URL
-		fmt.Fprintf(io.Stderr, "no --target: using the embedded Huzhou centre on %s\n", url)
-	}
-	cfg := hzclient.Config{URL: url, JoinInstID: *f.joininst, InstID: *f.instid, MchntID: *f.mchnt, TermID: *f.term,
+	noop := func() {}
+	cfg := hzclient.Config{URL: *f.target, JoinInstID: *f.joininst, InstID: *f.instid, MchntID: *f.mchnt, TermID: *f.term,
 		ChnlID: *f.chnl, NoVerify: *f.noVerify}
+	var err error
 	if *f.instKey != "" {
-		k, err := sm2LoadKey(*f.instKey, sm2.ParsePrivateKey)
-		if err != nil {
-			stop()
-			return nil, nil, func() {}, Usagef("--inst-key: %v", err)
+		if cfg.Key, err = sm2LoadKey(*f.instKey, sm2.ParsePrivateKey); err != nil {
+			return nil, nil, noop, Usagef("--inst-key: %v", err)
 		}
-		cfg.Key = k
 	}
 	if *f.centrePub != "" {
-		k, err := sm2LoadKey(*f.centrePub, sm2.ParsePublicKey)
-		if err != nil {
-			stop()
-			return nil, nil, func() {}, Usagef("--centre-pub: %v", err)
+		if cfg.CentreKey, err = sm2LoadKey(*f.centrePub, sm2.ParsePublicKey); err != nil {
+			return nil, nil, noop, Usagef("--centre-pub: %v", err)
 		}
-		cfg.CentreKey = k
 	}
 	if *f.profile != "" {
-		p, err := signdomain.ParseProfile(*f.profile)
-		if err != nil {
-			stop()
-			return nil, nil, func() {}, Usagef("--sign-profile: %v", err)
+		if cfg.Profile, err = signdomain.ParseProfile(*f.profile); err != nil {
+			return nil, nil, noop, Usagef("--sign-profile: %v", err)
 		}
-		cfg.Profile = p
 	}
 	if !*f.quiet {
 		cfg.Observe = func(ex wire.Exchange) { hzPrintExchange(io.Stdout, ex) }
 		cfg.ObserveAPDU = func(ex hzclient.APDUExchange) { hzPrintAPDU(io.Stdout, ex) }
 	}
+	stop := noop
+	var s *hzsim.Simulator
+	if cfg.URL == "" {
+		if s, err = hzsim.New(sim.Options{}); err != nil {
+			return nil, nil, noop, fmt.Errorf("embedded centre: %w", err)
+		}
+		srv, err := sim.Start(s, sim.ListenOptions{})
+		if err != nil {
+			return nil, nil, noop, fmt.Errorf("embedded centre: %w", err)
+		}
+		stop = func() { _ = srv.Close() }
+		cfg.URL = srv.URL
+		fmt.Fprintf(io.Stderr, "no --target: using the embedded Huzhou centre on %s\n", cfg.URL)
+	}
 	c, err := hzclient.New(cfg)
 	if err != nil {
 		stop()
-		return nil, nil, func() {}, err
+		return nil, nil, noop, err
 	}
 	return c, s, stop, nil
 }

@@ -28,6 +28,8 @@ func TestHzcardCommand(t *testing.T) {
 		{"business failure exits 1", []string{"hzcard", "chargeOrderCreate", "--quiet", "cardno=2253000000000010", "chargetype=01", "paytype=10", "payorderno=P1", "txnamt=2000"}, 1, []string{
 			"result: 000038"}},
 		{"bad argument", []string{"hzcard", "chargeOrderQuery", "cardno"}, 2, nil},
+		{"unreadable --inst-key is a usage error", []string{"hzcard", "cardInfoQuery", "--inst-key", "no/such/key.pem"}, 2, nil},
+		{"unknown --sign-profile is a usage error", []string{"hzcard", "cardInfoQuery", "--sign-profile", "bogus"}, 2, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
