@@ -13,6 +13,7 @@ package epurse
 import (
 	"crypto/cipher"
 	"crypto/des"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 
@@ -105,6 +106,21 @@ func Pad(data []byte, n int) []byte {
 	return out
 }
 
+// cbcMAC chains data, padded as Pad(data, len(x)) pads it, through b in
+// CBC mode starting from x, leaving the last block in x. The padded last
+// block is built in x itself, so the message is never copied: MACs run on
+// every load and purchase, on the card and at the centre.
+func cbcMAC(b cipher.Block, x, data []byte) {
+	n := len(x)
+	for ; len(data) >= n; data = data[n:] {
+		subtle.XORBytes(x, x, data[:n])
+		b.Encrypt(x, x)
+	}
+	subtle.XORBytes(x, x, data)
+	x[len(data)] ^= 0x80
+	b.Encrypt(x, x)
+}
+
 // MAC is the 3DES-family MAC of cards.md, leftmost 4 bytes: ISO 9797-1
 // algorithm 3 for a 16-byte key, algorithm 1 for an 8-byte key. iv is nil
 // (zero) except for secure messaging.
@@ -130,13 +146,7 @@ func retailMAC(key, iv, data []byte) ([]byte, error) {
 	}
 	var x [8]byte
 	copy(x[:], iv)
-	p := Pad(data, 8)
-	for i := 0; i < len(p); i += 8 {
-		for j := 0; j < 8; j++ {
-			x[j] ^= p[i+j]
-		}
-		k1.Encrypt(x[:], x[:])
-	}
+	cbcMAC(k1, x[:], data)
 	if len(key) == 16 {
 		k2, err := des.NewCipher(key[8:16])
 		if err != nil {
@@ -185,13 +195,7 @@ func (sm4Cipher) MAC(key, iv, data []byte) ([]byte, error) {
 		return nil, fmt.Errorf("epurse: SM4 MAC IV is %d bytes, want at most 16", len(iv))
 	}
 	copy(x[:], iv)
-	p := Pad(data, 16)
-	for i := 0; i < len(p); i += 16 {
-		for j := 0; j < 16; j++ {
-			x[j] ^= p[i+j]
-		}
-		c.Encrypt(x[:], x[:])
-	}
+	cbcMAC(c, x[:], data)
 	return x[:], nil
 }
 

@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"testing"
+
+	"github.com/emmansun/gmsm/sm4"
 )
 
 func TestPad(t *testing.T) {
@@ -56,6 +58,32 @@ func TestMACAlgorithm3(t *testing.T) {
 		want, _ := TDES(key, last)
 		if !bytes.Equal(got, want[:4]) {
 			t.Errorf("len %d: MAC = %X, want %X", n, got, want[:4])
+		}
+	}
+}
+
+// TestSM4MACIsCBC checks the SM4 MAC against crypto/cipher's CBC mode over
+// Pad(data, 16): the last ciphertext block, with and without an IV.
+func TestSM4MACIsCBC(t *testing.T) {
+	key := h(t, "0123456789ABCDEFFEDCBA9876543210")
+	blk, err := sm4.NewCipher(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, iv := range [][]byte{nil, h(t, "11223344000000000000000000000000")} {
+		for _, n := range []int{0, 1, 15, 16, 17, 40, 64} {
+			data := bytes.Repeat([]byte{0x5A}, n)
+			got, err := SM4().MAC(key, iv, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := Pad(data, 16)
+			x := make([]byte, len(p))
+			zeroExtended := append(append([]byte(nil), iv...), make([]byte, 16-len(iv))...)
+			cipher.NewCBCEncrypter(blk, zeroExtended).CryptBlocks(x, p)
+			if want := x[len(x)-16:]; !bytes.Equal(got, want) {
+				t.Errorf("iv %X len %d: SM4 MAC = %X, want %X", iv, n, got, want)
+			}
 		}
 	}
 }
