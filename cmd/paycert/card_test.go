@@ -24,9 +24,7 @@ func cardTestRoot() *Command {
 
 func runCard(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	code = Execute(ctx, cardTestRoot(), IO{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut}, args)
-	return code, out.String(), errOut.String()
+	return runCLI(ctx, cardTestRoot(), nil, args...)
 }
 
 // cardSyncBuf is a buffer a long-running command writes while the test reads.

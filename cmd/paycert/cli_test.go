@@ -53,3 +53,20 @@ func TestExecuteResolvesHelpAndUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestVersion(t *testing.T) {
+	root := &Command{Name: "paycert", Usage: "<command>", Subs: []*Command{versionCommand()}}
+	for _, tc := range []struct {
+		args []string
+		code int
+		out  string
+	}{
+		{[]string{"version"}, 0, "paycert " + version + " (" + commit + ")\n"},
+		{[]string{"version", "--help"}, 0, "Usage: paycert version\n\nPrint the paycert version and commit\n"},
+		{[]string{"version", "extra"}, 2, ""},
+	} {
+		if code, out, _ := runCLI(context.Background(), root, nil, tc.args...); code != tc.code || out != tc.out {
+			t.Errorf("%v: exit %d output %q, want exit %d output %q", tc.args, code, out, tc.code, tc.out)
+		}
+	}
+}

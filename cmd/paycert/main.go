@@ -54,13 +54,21 @@ Examples:
 }
 
 func versionCommand() *Command {
-	return &Command{
+	cmd := &Command{
 		Name:    "version",
 		Summary: "Print the paycert version and commit",
 		Usage:   "version",
-		Run: func(_ context.Context, io IO, _ []string) error {
-			_, err := fmt.Fprintf(io.Stdout, "paycert %s (%s)\n", version, commit)
-			return err
-		},
 	}
+	cmd.Run = func(_ context.Context, io IO, args []string) error {
+		pos, err := ParseFlags(NewFlagSet(cmd, io), args)
+		if err != nil {
+			return err
+		}
+		if len(pos) > 0 {
+			return Usagef("version takes no arguments")
+		}
+		_, err = fmt.Fprintf(io.Stdout, "paycert %s (%s)\n", version, commit)
+		return err
+	}
+	return cmd
 }
