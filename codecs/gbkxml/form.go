@@ -58,6 +58,9 @@ func appendFormByte(dst []byte, c byte) []byte {
 // parser might look at different messages.
 func ParseFormBody(b []byte) (xmlBytes []byte, mac string, err error) {
 	var haveXML, haveMAC bool
+	// Parameter names and the MAC are short: unescaped into these, on the
+	// stack, the only allocations are the xml bytes and the MAC string.
+	var nameBuf, macBuf [64]byte
 	for off := 0; off <= len(b); {
 		end := bytes.IndexByte(b[off:], '&')
 		if end < 0 {
@@ -67,7 +70,7 @@ func ParseFormBody(b []byte) (xmlBytes []byte, mac string, err error) {
 		}
 		pair := b[off:end]
 		key, val, _ := bytes.Cut(pair, []byte{'='})
-		name, err := formUnescape(nil, key, off)
+		name, err := formUnescape(nameBuf[:0], key, off)
 		if err != nil {
 			return nil, "", err
 		}
@@ -86,7 +89,7 @@ func ParseFormBody(b []byte) (xmlBytes []byte, mac string, err error) {
 				return nil, "", fmt.Errorf("gbkxml: form body: mac parameter given twice (second at offset %d)", off)
 			}
 			haveMAC = true
-			m, err := formUnescape(nil, val, valOff)
+			m, err := formUnescape(macBuf[:0], val, valOff)
 			if err != nil {
 				return nil, "", err
 			}
