@@ -5,9 +5,11 @@
 package conformance
 
 import (
+	"bytes"
 	"fmt"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -73,7 +75,7 @@ func LoadConfig(path string) (Config, error) {
 	if err != nil {
 		return c, fmt.Errorf("read config: %w", err)
 	}
-	dec := yaml.NewDecoder(strings.NewReader(string(b)))
+	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil {
 		return c, fmt.Errorf("parse config %s: %w", path, err)
@@ -97,20 +99,12 @@ func ParseTargetFlag(s string) (platform, url string, err error) {
 // Resolve returns the target for platform: the configured one, or the
 // embedded simulator.
 func (c Config) Resolve(platform string) Target {
-	t, ok := c.Targets[platform]
-	if !ok {
-		t = Target{}
-	}
+	t := c.Targets[platform] // the zero Target (embedded) when not configured
 	t.Platform = platform
 	return t
 }
 
 // Platforms lists the configured platform names, sorted.
 func (c Config) Platforms() []string {
-	var out []string
-	for p := range c.Targets {
-		out = append(out, p)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(c.Targets))
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
@@ -88,7 +89,7 @@ func Listen(h http.Handler, o ListenOptions) (*Server, error) {
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       90 * time.Second,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          log.New(discard{}, "", 0), // TLS handshake refusals are expected in suites
+		ErrorLog:          log.New(io.Discard, "", 0), // TLS handshake refusals are expected in suites
 	}
 	go srv.Serve(ln) //nolint:errcheck // returns ErrServerClosed on Close
 	a := ln.Addr().String()
@@ -106,10 +107,6 @@ func IsLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 // Start serves a simulator on loopback, over TLS when it asks for it. A
 // simulator's ServeHTTP is already wrapped in Harden by its constructor, so
