@@ -4,6 +4,7 @@
 package wire
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -50,12 +51,24 @@ func (e Exchange) text(p []byte) string {
 	const limit = 4 << 10
 	cut := ""
 	if len(p) > limit {
-		p, cut = p[:limit], fmt.Sprintf("… (%d more bytes)", len(p)-limit)
+		n := limit
+		for n > limit-utf8.UTFMax && !utf8.RuneStart(p[n]) {
+			n-- // a UTF-8 body is cut between characters
+		}
+		p, cut = p[:n], fmt.Sprintf("… (%d more bytes)", len(p)-n)
 	}
+	decode := gbk.Decode
 	switch strings.ToUpper(e.Charset) {
-	case "GBK", "GB2312", "GB18030":
-		if s, err := gbk.DecodeString(p); err == nil {
-			return s + cut
+	case "GB18030":
+		decode = gbk.DecodeGB18030
+		fallthrough
+	case "GBK", "GB2312":
+		s, err := decode(make([]byte, 0, len(p)+len(p)/2), p)
+		// A GBK body cut at the limit may end inside a character (its
+		// boundaries cannot be found backwards): show what precedes it.
+		var ge *gbk.Error
+		if err == nil || cut != "" && errors.As(err, &ge) && ge.Offset >= len(p)-3 {
+			return string(s) + cut
 		}
 	}
 	if utf8.Valid(p) {
