@@ -33,13 +33,13 @@ const fixtureOnly = "needs a card, merchant or key of the simulator's fixture in
 
 // consume returns the Expect of a purchase in English (the default).
 func consumeX(card, code string) kakatong.Expect {
-	return kakatong.Expect{Method: kakatong.MethodTrade, Row: rowOf("0022", "1"), CardNo: card, Code: code}
+	return kakatong.Expect{Method: kakatong.MethodTrade, Row: rowOf(kakatong.TypeConsume, kakatong.ModeConsume), CardNo: card, Code: code}
 }
 
 func provocations() map[string]provocation {
 	ctx := context.Background()
 	buy := func(e *env, c *client.Client, card, amount string) *kakatong.Reply {
-		return must(c.Trade(ctx, client.Trade{Type: "0022", Mode: "1", CardNo: card, Password: e.pwd, Amount: amount}))
+		return must(c.Trade(ctx, client.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: e.pwd, Amount: amount}))
 	}
 	buyOn := func(e *env, card string) (*kakatong.Reply, kakatong.Expect) {
 		return buy(e, e.client(), card, e.amount()), consumeX(card, "")
@@ -66,7 +66,7 @@ func provocations() map[string]provocation {
 	raw := func(p client.Params) func(e *env) (*kakatong.Reply, kakatong.Expect) {
 		return func(e *env) (*kakatong.Reply, kakatong.Expect) {
 			card := e.card()
-			full := client.Params{"TRADETYPE": "0022", "TRADEMODE": "1", "CARDNO": card, "CARDPWD": e.pwdHash(), "POSCODE": e.pos, "AMOUNT": e.amount()}
+			full := client.Params{"TRADETYPE": kakatong.TypeConsume, "TRADEMODE": kakatong.ModeConsume, "CARDNO": card, "CARDPWD": e.pwdHash(), "POSCODE": e.pos, "AMOUNT": e.amount()}
 			for k, v := range p {
 				full[k] = v
 			}
@@ -102,7 +102,7 @@ func provocations() map[string]provocation {
 		}},
 		"07": {iface: kakatong.MethodTrade, run: func(e *env) (*kakatong.Reply, kakatong.Expect) {
 			card := e.card()
-			return must(e.client().Trade(ctx, client.Trade{Type: "0022", Mode: "1", CardNo: card, Password: "000000", Amount: e.amount()})), consumeX(card, "")
+			return must(e.client().Trade(ctx, client.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: "000000", Amount: e.amount()})), consumeX(card, "")
 		}},
 		"08": {iface: kakatong.MethodTrade, run: func(e *env) (*kakatong.Reply, kakatong.Expect) {
 			c, card := e.client(), e.card()
@@ -117,7 +117,7 @@ func provocations() map[string]provocation {
 		"11": {iface: kakatong.MethodTrade, run: func(e *env) (*kakatong.Reply, kakatong.Expect) { return buyOn(e, e.card()) }},
 		"12": {iface: kakatong.MethodTrade, run: func(e *env) (*kakatong.Reply, kakatong.Expect) {
 			c, card, amt := e.client(), e.card(), e.amount()
-			Expect(buy(e, c, card, amt).Code()).To(Equal("11"))
+			Expect(buy(e, c, card, amt).Code()).To(Equal(kakatong.CodeOK))
 			return buy(e, c, card, amt), consumeX(card, "")
 		}},
 		"13": {iface: kakatong.MethodTrade, simOnly: fixtureOnly, run: func(e *env) (*kakatong.Reply, kakatong.Expect) { return buyOn(e, simulator.CardNotYet) }},
@@ -154,7 +154,7 @@ func provocations() map[string]provocation {
 		}},
 		"42": {iface: kakatong.MethodBind, run: func(e *env) (*kakatong.Reply, kakatong.Expect) {
 			c, card := e.client(), e.card()
-			Expect(must(c.Bind(ctx, card, e.pwd, e.idnum(), true, "")).Code()).To(Equal("40"))
+			Expect(must(c.Bind(ctx, card, e.pwd, e.idnum(), true, "")).Code()).To(Equal(kakatong.CodeBound))
 			return must(c.Bind(ctx, card, e.pwd, e.idnum(), true, "")), kakatong.Expect{Method: kakatong.MethodBind}
 		}},
 		"43": {iface: kakatong.MethodBind, run: func(e *env) (*kakatong.Reply, kakatong.Expect) {
@@ -162,7 +162,7 @@ func provocations() map[string]provocation {
 		}},
 		"44": {iface: kakatong.MethodBind, run: func(e *env) (*kakatong.Reply, kakatong.Expect) {
 			c, card, id := e.client(), e.card(), e.idnum()
-			Expect(must(c.Bind(ctx, card, e.pwd, id, true, "")).Code()).To(Equal("40"))
+			Expect(must(c.Bind(ctx, card, e.pwd, id, true, "")).Code()).To(Equal(kakatong.CodeBound))
 			return must(c.Bind(ctx, card, e.pwd, id, false, "")), kakatong.Expect{Method: kakatong.MethodBind, CardNo: card, IDNum: id}
 		}},
 		"45": {iface: kakatong.MethodPassword, run: func(e *env) (*kakatong.Reply, kakatong.Expect) {
@@ -194,7 +194,7 @@ func provocations() map[string]provocation {
 		"58": {iface: kakatong.MethodTrade, simOnly: fixtureOnly, run: func(e *env) (*kakatong.Reply, kakatong.Expect) {
 			c, card := e.client(), e.card()
 			r := must(c.Trade(ctx, client.Trade{Type: "1102", Mode: "0", CardNo: card, Password: e.pwd, Amount: "30000", PosCode: simulator.PosCapped}))
-			Expect(r.Code()).To(Equal("11"), "the first recharge is within the terminal's daily cap")
+			Expect(r.Code()).To(Equal(kakatong.CodeOK), "the first recharge is within the terminal's daily cap")
 			r = must(c.Trade(ctx, client.Trade{Type: "1102", Mode: "0", CardNo: card, Password: e.pwd, Amount: "30001", PosCode: simulator.PosCapped}))
 			return r, kakatong.Expect{Method: kakatong.MethodTrade, Row: rowOf("1102", "0")}
 		}},
@@ -217,14 +217,14 @@ func provocations() map[string]provocation {
 		"63": {iface: kakatong.MethodTrade, run: func(e *env) (*kakatong.Reply, kakatong.Expect) {
 			c, card := e.client(), e.card()
 			st := buy(e, c, card, e.amount()).First().V("Stance")
-			Expect(undo(e, c, card, st, "").Code()).To(Equal("11"))
+			Expect(undo(e, c, card, st, "").Code()).To(Equal(kakatong.CodeOK))
 			return undo(e, c, card, st, ""), undoX(card, "")
 		}},
 		"64": {iface: kakatong.MethodTrade, simOnly: fixtureOnly, run: func(e *env) (*kakatong.Reply, kakatong.Expect) {
 			other := e.client(merchantOf(simulator.OtherKey, simulator.OtherCopNo, simulator.OtherPos))
 			card := e.card()
 			r := buy(e, other, card, e.amount())
-			Expect(r.Code()).To(Equal("11"), "a purchase at merchant 1156 with a 1155 card")
+			Expect(r.Code()).To(Equal(kakatong.CodeOK), "a purchase at merchant 1156 with a 1155 card")
 			return undo(e, e.client(), card, r.First().V("Stance"), ""), undoX(card, "")
 		}},
 		"65": {iface: kakatong.MethodTrade, simOnly: fixtureOnly, run: func(e *env) (*kakatong.Reply, kakatong.Expect) {
@@ -242,14 +242,14 @@ func provocations() map[string]provocation {
 			c := e.client(func(cfg *client.Config) { cfg.PosCode = simulator.PosCounted })
 			card := e.card()
 			for i := 0; i < 5; i++ {
-				Expect(buy(e, c, card, e.amount()).Code()).To(Equal("11"), "trade %d of 5 allowed on terminal %s", i+1, simulator.PosCounted)
+				Expect(buy(e, c, card, e.amount()).Code()).To(Equal(kakatong.CodeOK), "trade %d of 5 allowed on terminal %s", i+1, simulator.PosCounted)
 			}
 			return buy(e, c, card, e.amount()), consumeX(card, "")
 		}},
 		"68": {iface: kakatong.MethodTrade, simOnly: fixtureOnly, run: func(e *env) (*kakatong.Reply, kakatong.Expect) {
 			c := e.client(merchantOf(simulator.TestKey, simulator.TestCopNo, simulator.TestPos))
 			for i := 0; i < 100; i++ {
-				Expect(buy(e, c, simulator.TestCard, e.amount()).Code()).To(Equal("11"), "trade %d of 100 allowed in test mode", i+1)
+				Expect(buy(e, c, simulator.TestCard, e.amount()).Code()).To(Equal(kakatong.CodeOK), "trade %d of 100 allowed in test mode", i+1)
 			}
 			return buy(e, c, simulator.TestCard, e.amount()), consumeX(simulator.TestCard, "")
 		}},

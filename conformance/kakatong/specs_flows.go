@@ -21,17 +21,17 @@ func flowSpecs(get func() *env) {
 			conformance.SkipUnlessEmbedded(e.target, "needs a card that is not yet active")
 			c := e.client(lang("GB2312"))
 			card := e.card(inactive)
-			Expect(must(c.Activate(ctx, card, e.pwd, "")).Code()).To(Equal("57"), "activation")
+			Expect(must(c.Activate(ctx, card, e.pwd, "")).Code()).To(Equal(kakatong.CodeActivated), "activation")
 			r := must(c.Trade(ctx, client.Trade{Type: "1102", Mode: "0", CardNo: card, Password: e.pwd, Amount: "20000"}))
-			Expect(r.Code()).To(Equal("11"), "recharge")
+			Expect(r.Code()).To(Equal(kakatong.CodeOK), "recharge")
 			Expect(r.First().V("Integral")).To(Equal("20000"))
 			recharge := r.First().V("Stance")
-			r = must(c.Trade(ctx, client.Trade{Type: "0022", Mode: "1", CardNo: card, Password: e.pwd, Amount: "7500"}))
-			Expect(r.Code()).To(Equal("11"), "purchase")
+			r = must(c.Trade(ctx, client.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: e.pwd, Amount: "7500"}))
+			Expect(r.Code()).To(Equal(kakatong.CodeOK), "purchase")
 			Expect(r.First().V("Integral")).To(Equal("12500"))
 			buy := r.First().V("Stance")
 			r = must(c.Trade(ctx, client.Trade{Type: "0022", Mode: "0", CardNo: card, Password: e.pwd, StanceRev: buy}))
-			Expect(r.Code()).To(Equal("11"), "undo")
+			Expect(r.Code()).To(Equal(kakatong.CodeOK), "undo")
 			Expect(r.First().V("Integral")).To(Equal("20000"))
 			undo := r.First().V("Stance")
 			s, err := c.Stream(ctx, client.StreamQuery{CardNo: card})
@@ -57,55 +57,55 @@ func flowSpecs(get func() *env) {
 			e := get()
 			c := e.client()
 			card, id := e.card(), e.idnum()
-			Expect(must(c.Bind(ctx, card, e.pwd, id, true, "")).Code()).To(Equal("40"))
-			Expect(must(c.Bind(ctx, card, e.pwd, e.idnum(), true, "")).Code()).To(Equal("42"), "a bound card refuses another number")
-			Expect(must(c.Bind(ctx, card, e.pwd, id, false, "")).Code()).To(Equal("44"))
-			Expect(must(c.Bind(ctx, card, e.pwd, id, false, "")).Code()).To(Equal("43"), "nothing is bound any more")
+			Expect(must(c.Bind(ctx, card, e.pwd, id, true, "")).Code()).To(Equal(kakatong.CodeBound))
+			Expect(must(c.Bind(ctx, card, e.pwd, e.idnum(), true, "")).Code()).To(Equal(kakatong.CodeBoundElsewhere), "a bound card refuses another number")
+			Expect(must(c.Bind(ctx, card, e.pwd, id, false, "")).Code()).To(Equal(kakatong.CodeUnbound))
+			Expect(must(c.Bind(ctx, card, e.pwd, id, false, "")).Code()).To(Equal(kakatong.CodeNotBound), "nothing is bound any more")
 		})
 		It("change password 45, the old one is then refused (46 on change, 07 on trade), reset 47 restores trading", func() {
 			e := get()
 			c := e.client()
 			card := e.card()
-			Expect(must(c.ChangePassword(ctx, card, e.pwd, "654321", "")).Code()).To(Equal("45"))
-			Expect(must(c.ChangePassword(ctx, card, e.pwd, "123123", "")).Code()).To(Equal("46"), "the old password no longer changes it")
+			Expect(must(c.ChangePassword(ctx, card, e.pwd, "654321", "")).Code()).To(Equal(kakatong.CodePwdChanged))
+			Expect(must(c.ChangePassword(ctx, card, e.pwd, "123123", "")).Code()).To(Equal(kakatong.CodeOldPwdWrong), "the old password no longer changes it")
 			r := must(c.Trade(ctx, client.Trade{Type: "0011", Mode: "0", CardNo: card, Password: e.pwd}))
-			Expect(r.Code()).To(Equal("07"), "the old password no longer trades")
+			Expect(r.Code()).To(Equal(kakatong.CodeBadPassword), "the old password no longer trades")
 			r = must(c.Trade(ctx, client.Trade{Type: "0011", Mode: "0", CardNo: card, Password: "654321"}))
-			Expect(r.Code()).To(Equal("11"), "the new password trades")
-			Expect(must(c.ChangePassword(ctx, card, "", e.pwd, "")).Code()).To(Equal("47"))
-			Expect(must(c.Trade(ctx, client.Trade{Type: "0011", Mode: "0", CardNo: card, Password: e.pwd})).Code()).To(Equal("11"), "the reset password trades")
+			Expect(r.Code()).To(Equal(kakatong.CodeOK), "the new password trades")
+			Expect(must(c.ChangePassword(ctx, card, "", e.pwd, "")).Code()).To(Equal(kakatong.CodePwdReset))
+			Expect(must(c.Trade(ctx, client.Trade{Type: "0011", Mode: "0", CardNo: card, Password: e.pwd})).Code()).To(Equal(kakatong.CodeOK), "the reset password trades")
 		})
 		It("duplicate rule: same card, terminal and amount is 12 for 24 h, allowed at 24 h; another terminal or amount is not a duplicate",
-			conformance.SimOnly, conformance.Code("12"), conformance.Errata, func() {
+			conformance.SimOnly, conformance.Code(kakatong.CodeDuplicate), conformance.Errata, func() {
 				e := get()
 				conformance.SkipUnlessEmbedded(e.target, "moves the simulator's clock")
 				c := e.client()
 				card, amt := e.card(), e.amount()
-				t := client.Trade{Type: "0022", Mode: "1", CardNo: card, Password: e.pwd, Amount: amt}
-				Expect(must(c.Trade(ctx, t)).Code()).To(Equal("11"))
+				t := client.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: e.pwd, Amount: amt}
+				Expect(must(c.Trade(ctx, t)).Code()).To(Equal(kakatong.CodeOK))
 				other := t
 				other.PosCode = "11552002"
-				Expect(must(c.Trade(ctx, other)).Code()).To(Equal("11"), "the same amount on another terminal is not a duplicate")
+				Expect(must(c.Trade(ctx, other)).Code()).To(Equal(kakatong.CodeOK), "the same amount on another terminal is not a duplicate")
 				undoRow := t
 				undoRow.Amount = amt + "0"
-				Expect(must(c.Trade(ctx, undoRow)).Code()).To(Equal("11"), "another amount is not a duplicate")
+				Expect(must(c.Trade(ctx, undoRow)).Code()).To(Equal(kakatong.CodeOK), "another amount is not a duplicate")
 				e.clock.Advance(23*time.Hour + 30*time.Minute)
-				Expect(must(c.Trade(ctx, t)).Code()).To(Equal("12"), "23 h 30 min later it is still a duplicate")
+				Expect(must(c.Trade(ctx, t)).Code()).To(Equal(kakatong.CodeDuplicate), "23 h 30 min later it is still a duplicate")
 				e.clock.Advance(30 * time.Minute)
-				Expect(must(c.Trade(ctx, t)).Code()).To(Equal("11"), "at 24 h it is no longer a duplicate")
+				Expect(must(c.Trade(ctx, t)).Code()).To(Equal(kakatong.CodeOK), "at 24 h it is no longer a duplicate")
 			})
-		It("duplicate rule applies to undos and to points", conformance.SimOnly, conformance.Code("12"), func() {
+		It("duplicate rule applies to undos and to points", conformance.SimOnly, conformance.Code(kakatong.CodeDuplicate), func() {
 			e := get()
 			conformance.SkipUnlessEmbedded(e.target, "uses fresh simulator cards")
 			c := e.client()
 			card := e.card()
 			add := client.Trade{Type: "0033", Mode: "0", CardNo: card, Password: e.pwd, Amount: "250"}
-			Expect(must(c.Trade(ctx, add)).Code()).To(Equal("11"))
-			Expect(must(c.Trade(ctx, add)).Code()).To(Equal("12"), "the same points accrual is a duplicate")
-			a := must(c.Trade(ctx, client.Trade{Type: "0022", Mode: "1", CardNo: card, Password: e.pwd, Amount: "333"})).First().V("Stance")
-			b := must(c.Trade(ctx, client.Trade{Type: "0022", Mode: "1", CardNo: card, Password: e.pwd, Amount: "333", PosCode: "11552002"})).First().V("Stance")
-			Expect(must(c.Trade(ctx, client.Trade{Type: "0022", Mode: "0", CardNo: card, Password: e.pwd, StanceRev: a})).Code()).To(Equal("11"))
-			Expect(must(c.Trade(ctx, client.Trade{Type: "0022", Mode: "0", CardNo: card, Password: e.pwd, StanceRev: b})).Code()).To(Equal("12"),
+			Expect(must(c.Trade(ctx, add)).Code()).To(Equal(kakatong.CodeOK))
+			Expect(must(c.Trade(ctx, add)).Code()).To(Equal(kakatong.CodeDuplicate), "the same points accrual is a duplicate")
+			a := must(c.Trade(ctx, client.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: e.pwd, Amount: "333"})).First().V("Stance")
+			b := must(c.Trade(ctx, client.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: e.pwd, Amount: "333", PosCode: "11552002"})).First().V("Stance")
+			Expect(must(c.Trade(ctx, client.Trade{Type: "0022", Mode: "0", CardNo: card, Password: e.pwd, StanceRev: a})).Code()).To(Equal(kakatong.CodeOK))
+			Expect(must(c.Trade(ctx, client.Trade{Type: "0022", Mode: "0", CardNo: card, Password: e.pwd, StanceRev: b})).Code()).To(Equal(kakatong.CodeDuplicate),
 				"a second undo of the same amount on the same terminal within 24 h is a duplicate")
 		})
 		It("points accrual with the fixture's points rule 200 doubles the points and names the service", conformance.SimOnly, func() {
@@ -115,21 +115,21 @@ func flowSpecs(get func() *env) {
 			card := e.card()
 			_, pts := e.balance(c, card)
 			r := must(c.Trade(ctx, client.Trade{Type: "0033", Mode: "0", CardNo: card, Password: e.pwd, Amount: "150", ItemCode: "200"}))
-			Expect(r.Code()).To(Equal("11"))
+			Expect(r.Code()).To(Equal(kakatong.CodeOK))
 			Expect(r.First().V("Points")).To(Equal(strconv.FormatInt(pts+300, 10)), "ITEMCODE 200 is the fixture's double-points rule")
 			Expect(r.First().V("TradeName")).To(Equal("双倍积分"), "TradeName is the service code's description (E-KAKATONG-TRADENAME)")
 		})
-		It("reversal 0400 is refused (00) from another terminal or on a later day", conformance.SimOnly, conformance.Code("00"), func() {
+		It("reversal 0400 is refused (00) from another terminal or on a later day", conformance.SimOnly, conformance.Code(kakatong.CodeFailed), func() {
 			e := get()
 			conformance.SkipUnlessEmbedded(e.target, "moves the simulator's clock")
 			c := e.client()
 			card := e.card()
-			st := must(c.Trade(ctx, client.Trade{Type: "0022", Mode: "1", CardNo: card, Password: e.pwd, Amount: e.amount()})).First().V("Stance")
+			st := must(c.Trade(ctx, client.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: e.pwd, Amount: e.amount()})).First().V("Stance")
 			r := must(c.Trade(ctx, client.Trade{Type: "0400", Mode: "-", CardNo: card, Password: e.pwd, StanceRev: st, PosCode: "11552002"}))
-			Expect(r.Code()).To(Equal("00"))
+			Expect(r.Code()).To(Equal(kakatong.CodeFailed))
 			e.clock.Advance(24 * time.Hour)
 			r = must(c.Trade(ctx, client.Trade{Type: "0400", Mode: "-", CardNo: card, Password: e.pwd, StanceRev: st}))
-			Expect(r.Code()).To(Equal("00"))
+			Expect(r.Code()).To(Equal(kakatong.CodeFailed))
 		})
 	})
 }
@@ -146,16 +146,16 @@ func paritySpecs(get func() *env) {
 				return client.Trade{Type: "0011", Mode: "0", CardNo: card, Password: e.pwd}
 			}},
 			{"purchase", func(e *env, card string) client.Trade {
-				return client.Trade{Type: "0022", Mode: "1", CardNo: card, Password: e.pwd, Amount: "4321"}
+				return client.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: e.pwd, Amount: "4321"}
 			}},
 			{"points accrual", func(e *env, card string) client.Trade {
 				return client.Trade{Type: "0033", Mode: "0", CardNo: card, Password: e.pwd, Amount: "77"}
 			}},
 			{"wrong password", func(e *env, card string) client.Trade {
-				return client.Trade{Type: "0022", Mode: "1", CardNo: card, Password: "999999", Amount: "100"}
+				return client.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: "999999", Amount: "100"}
 			}},
 			{"over the balance", func(e *env, card string) client.Trade {
-				return client.Trade{Type: "0022", Mode: "1", CardNo: card, Password: e.pwd, Amount: "100001"}
+				return client.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: e.pwd, Amount: "100001"}
 			}},
 		}
 		for _, cl := range calls {
@@ -208,7 +208,7 @@ func paritySpecs(get func() *env) {
 			r, err := c.TradeSOAP(ctx, client.Trade{Type: "0011", Mode: "1", CardNo: card, Password: e.pwd})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(r.Charset).To(Equal("UTF-8"))
-			expectReply(r, kakatong.Expect{Method: kakatong.MethodTrade, Row: rowOf("0011", "1"), Lang: "GB2312", CardNo: card, Code: "11", SOAP: true})
+			expectReply(r, kakatong.Expect{Method: kakatong.MethodTrade, Row: rowOf("0011", "1"), Lang: "GB2312", CardNo: card, Code: kakatong.CodeOK, SOAP: true})
 			Expect(r.First().V("PayInResult")).To(Equal("交易成功！"))
 		})
 	})

@@ -42,9 +42,9 @@ func happySpecs(get func() *env) {
 			card := e.card()
 			bal, _ := e.balance(c, card)
 			amt := e.amount()
-			r, err := c.Trade(ctx, client.Trade{Type: "0022", Mode: "1", CardNo: card, Password: e.pwd, Amount: amt})
+			r, err := c.Trade(ctx, client.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: e.pwd, Amount: amt})
 			Expect(err).NotTo(HaveOccurred())
-			expectReply(r, kakatong.Expect{Method: kakatong.MethodTrade, Row: rowOf("0022", "1"), Lang: "GB2312", CardNo: card, Code: "11"})
+			expectReply(r, kakatong.Expect{Method: kakatong.MethodTrade, Row: rowOf(kakatong.TypeConsume, kakatong.ModeConsume), Lang: "GB2312", CardNo: card, Code: kakatong.CodeOK})
 			a, _ := strconv.ParseInt(amt, 10, 64)
 			Expect(r.First().V("Integral")).To(Equal(strconv.FormatInt(bal-a, 10)), "Integral must be the balance after the purchase")
 			Expect(r.First().V("TradeName")).To(Equal("储值消费"))
@@ -55,10 +55,10 @@ func happySpecs(get func() *env) {
 			card := e.card()
 			r, err := c.ChangePassword(ctx, card, "", e.pwd, "")
 			Expect(err).NotTo(HaveOccurred())
-			expectReply(r, kakatong.Expect{Method: kakatong.MethodPassword, CardNo: card, Code: "47"})
+			expectReply(r, kakatong.Expect{Method: kakatong.MethodPassword, CardNo: card, Code: kakatong.CodePwdReset})
 			r, err = c.ChangePassword(ctx, card, e.pwd, e.pwd, "")
 			Expect(err).NotTo(HaveOccurred())
-			expectReply(r, kakatong.Expect{Method: kakatong.MethodPassword, CardNo: card, Code: "45"})
+			expectReply(r, kakatong.Expect{Method: kakatong.MethodPassword, CardNo: card, Code: kakatong.CodePwdChanged})
 		})
 		It("aCRequest: activating a new card answers 57 with the card", conformance.Interface(kakatong.MethodActivate), conformance.SimOnly, func() {
 			e := get()
@@ -66,14 +66,14 @@ func happySpecs(get func() *env) {
 			card := e.card(inactive)
 			r, err := e.client().Activate(ctx, card, e.pwd, "")
 			Expect(err).NotTo(HaveOccurred())
-			expectReply(r, kakatong.Expect{Method: kakatong.MethodActivate, CardNo: card, Code: "57"})
+			expectReply(r, kakatong.Expect{Method: kakatong.MethodActivate, CardNo: card, Code: kakatong.CodeActivated})
 		})
 		It("tSRequest: the stream of a card lists its purchase with stance, yuan amount, balance, time and terminal", conformance.Interface(kakatong.MethodStream), func() {
 			e := get()
 			c := e.client(lang("GB2312"))
 			card := e.card()
-			r := must(c.Trade(ctx, client.Trade{Type: "0022", Mode: "1", CardNo: card, Password: e.pwd, Amount: "12345"}))
-			Expect(r.Code()).To(Equal("11"))
+			r := must(c.Trade(ctx, client.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: e.pwd, Amount: "12345"}))
+			Expect(r.Code()).To(Equal(kakatong.CodeOK))
 			stance, after := r.First().V("Stance"), r.First().V("Integral")
 			s, err := c.Stream(ctx, client.StreamQuery{CardNo: card})
 			Expect(err).NotTo(HaveOccurred())
@@ -116,12 +116,12 @@ func happySpecs(get func() *env) {
 			card, id := e.card(), e.idnum()
 			r, err := c.Bind(ctx, card, e.pwd, id, true, "")
 			Expect(err).NotTo(HaveOccurred())
-			expectReply(r, kakatong.Expect{Method: kakatong.MethodBind, CardNo: card, IDNum: id, Code: "40"})
+			expectReply(r, kakatong.Expect{Method: kakatong.MethodBind, CardNo: card, IDNum: id, Code: kakatong.CodeBound})
 			Expect(r.First().V("TmnNo")).To(Equal(e.pos))
 			Expect(r.First().V("CopNo")).To(Equal(e.copno))
 			r, err = c.Bind(ctx, card, e.pwd, id, false, "")
 			Expect(err).NotTo(HaveOccurred())
-			expectReply(r, kakatong.Expect{Method: kakatong.MethodBind, CardNo: card, IDNum: id, Code: "44"})
+			expectReply(r, kakatong.Expect{Method: kakatong.MethodBind, CardNo: card, IDNum: id, Code: kakatong.CodeUnbound})
 		})
 	})
 
@@ -132,18 +132,18 @@ func happySpecs(get func() *env) {
 			card := e.card()
 			r, err := c.TradeSOAP(ctx, client.Trade{Type: "0011", Mode: "0", CardNo: card, Password: e.pwd})
 			Expect(err).NotTo(HaveOccurred())
-			expectReply(r, kakatong.Expect{Method: kakatong.MethodTrade, Row: rowOf("0011", "0"), CardNo: card, Code: "11", SOAP: true})
+			expectReply(r, kakatong.Expect{Method: kakatong.MethodTrade, Row: rowOf("0011", "0"), CardNo: card, Code: kakatong.CodeOK, SOAP: true})
 			Expect(r.Charset).To(Equal("GBK"), "a GB2312 request is answered in GB2312 (E-KAKATONG-SOAP-CHARSET)")
 			bal, _ := strconv.ParseInt(r.First().V("Integral"), 10, 64)
 			amt := e.amount()
-			r, err = c.TradeSOAP(ctx, client.Trade{Type: "0022", Mode: "1", CardNo: card, Password: e.pwd, Amount: amt, Lang: "GB2312"})
+			r, err = c.TradeSOAP(ctx, client.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: e.pwd, Amount: amt, Lang: "GB2312"})
 			Expect(err).NotTo(HaveOccurred())
-			expectReply(r, kakatong.Expect{Method: kakatong.MethodTrade, Row: rowOf("0022", "1"), CardNo: card, Code: "11", SOAP: true, Lang: "GB2312"})
+			expectReply(r, kakatong.Expect{Method: kakatong.MethodTrade, Row: rowOf(kakatong.TypeConsume, kakatong.ModeConsume), CardNo: card, Code: kakatong.CodeOK, SOAP: true, Lang: "GB2312"})
 			a, _ := strconv.ParseInt(amt, 10, 64)
 			Expect(r.First().V("Integral")).To(Equal(strconv.FormatInt(bal-a, 10)))
 			r, err = c.TradeSOAP(ctx, client.Trade{Type: "0022", Mode: "0", CardNo: card, Password: e.pwd, StanceRev: r.First().V("Stance")})
 			Expect(err).NotTo(HaveOccurred())
-			expectReply(r, kakatong.Expect{Method: kakatong.MethodTrade, Row: rowOf("0022", "0"), CardNo: card, Code: "11", SOAP: true})
+			expectReply(r, kakatong.Expect{Method: kakatong.MethodTrade, Row: rowOf("0022", "0"), CardNo: card, Code: kakatong.CodeOK, SOAP: true})
 			Expect(r.First().V("Integral")).To(Equal(strconv.FormatInt(bal, 10)), "the undo restores the balance")
 		})
 		It("soapChangeCardPwd: reset 47, change 45", conformance.Interface(kakatong.OpPassword), func() {
@@ -152,10 +152,10 @@ func happySpecs(get func() *env) {
 			card := e.card()
 			r, err := c.CallSOAP(ctx, kakatong.MethodPassword, client.Params{"CARDNO": card, "OLD_PWD": "", "NEW_PWD": e.pwd, "POSCODE": e.pos})
 			Expect(err).NotTo(HaveOccurred())
-			expectReply(r, kakatong.Expect{Method: kakatong.MethodPassword, CardNo: card, Code: "47", SOAP: true})
+			expectReply(r, kakatong.Expect{Method: kakatong.MethodPassword, CardNo: card, Code: kakatong.CodePwdReset, SOAP: true})
 			r, err = c.CallSOAP(ctx, kakatong.MethodPassword, client.Params{"CARDNO": card, "OLD_PWD": e.pwd, "NEW_PWD": e.pwd, "POSCODE": e.pos})
 			Expect(err).NotTo(HaveOccurred())
-			expectReply(r, kakatong.Expect{Method: kakatong.MethodPassword, CardNo: card, Code: "45", SOAP: true})
+			expectReply(r, kakatong.Expect{Method: kakatong.MethodPassword, CardNo: card, Code: kakatong.CodePwdChanged, SOAP: true})
 		})
 		It("soapActiveCard: activation answers 57", conformance.Interface(kakatong.OpActivate), conformance.SimOnly, func() {
 			e := get()
@@ -163,13 +163,13 @@ func happySpecs(get func() *env) {
 			card := e.card(inactive)
 			r, err := e.client().CallSOAP(ctx, kakatong.MethodActivate, client.Params{"CARDNO": card, "CARDPWD": e.pwd, "POSCODE": e.pos})
 			Expect(err).NotTo(HaveOccurred())
-			expectReply(r, kakatong.Expect{Method: kakatong.MethodActivate, CardNo: card, Code: "57", SOAP: true})
+			expectReply(r, kakatong.Expect{Method: kakatong.MethodActivate, CardNo: card, Code: kakatong.CodeActivated, SOAP: true})
 		})
 		It("soapTradeStream: lists the card's trades as <Record> elements", conformance.Interface(kakatong.OpStream), func() {
 			e := get()
 			c := e.client()
 			card := e.card()
-			must(c.Trade(ctx, client.Trade{Type: "0022", Mode: "1", CardNo: card, Password: e.pwd, Amount: e.amount()}))
+			must(c.Trade(ctx, client.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: e.pwd, Amount: e.amount()}))
 			r, err := c.CallSOAP(ctx, kakatong.MethodStream, client.StreamParams(client.StreamQuery{CardNo: card}))
 			Expect(err).NotTo(HaveOccurred())
 			expectReply(r, kakatong.Expect{Method: kakatong.MethodStream, SOAP: true})
@@ -194,11 +194,11 @@ func happySpecs(get func() *env) {
 			p := client.Params{"CARDNO": card, "CARDPWD": e.pwd, "IDNUM": id, "TRADEMODE": "1", "POSCODE": e.pos}
 			r, err := c.CallSOAP(ctx, kakatong.MethodBind, p)
 			Expect(err).NotTo(HaveOccurred())
-			expectReply(r, kakatong.Expect{Method: kakatong.MethodBind, CardNo: card, IDNum: id, Code: "40", SOAP: true})
+			expectReply(r, kakatong.Expect{Method: kakatong.MethodBind, CardNo: card, IDNum: id, Code: kakatong.CodeBound, SOAP: true})
 			p["TRADEMODE"] = "0"
 			r, err = c.CallSOAP(ctx, kakatong.MethodBind, p)
 			Expect(err).NotTo(HaveOccurred())
-			expectReply(r, kakatong.Expect{Method: kakatong.MethodBind, CardNo: card, IDNum: id, Code: "44", SOAP: true})
+			expectReply(r, kakatong.Expect{Method: kakatong.MethodBind, CardNo: card, IDNum: id, Code: kakatong.CodeUnbound, SOAP: true})
 		})
 	})
 }
@@ -239,7 +239,7 @@ func rowSpecs(get func() *env) {
 		x := kakatong.Expect{Method: kakatong.MethodTrade, Row: &row, Lang: "GB2312", CardNo: card, Code: row.OK}
 		forward := func(fwd kakatong.Row) string {
 			r := must(c.Trade(ctx, client.Trade{Type: fwd.Type, Mode: fwd.Mode, CardNo: card, Password: pwd, Amount: strconv.FormatInt(amt, 10)}))
-			Expect(r.Code()).To(Equal("11"), "setting up: %s/%s must succeed", fwd.Type, fwd.Mode)
+			Expect(r.Code()).To(Equal(kakatong.CodeOK), "setting up: %s/%s must succeed", fwd.Type, fwd.Mode)
 			return r.First().V("Stance")
 		}
 		switch row.Family {
@@ -262,14 +262,14 @@ func rowSpecs(get func() *env) {
 			}
 		case kakatong.FamStream:
 			amt = 100 + e.next.Add(1)%800
-			forward(*rowOf("0022", "1"))
+			forward(*rowOf(kakatong.TypeConsume, kakatong.ModeConsume))
 			x = kakatong.Expect{Method: kakatong.MethodStream, Lang: "GB2312"}
 		case kakatong.FamBind:
 			t.IDNum = e.idnum()
 			x.IDNum = t.IDNum
 			if row.Undo {
 				r := must(c.Trade(ctx, client.Trade{Type: kakatong.TypeBind, Mode: kakatong.ModeBind, CardNo: card, Password: pwd, IDNum: t.IDNum}))
-				Expect(r.Code()).To(Equal("40"), "setting up: the bind must succeed")
+				Expect(r.Code()).To(Equal(kakatong.CodeBound), "setting up: the bind must succeed")
 			}
 		case kakatong.FamPassword:
 			t.NewPwd = pwd
@@ -278,7 +278,7 @@ func rowSpecs(get func() *env) {
 			}
 		case kakatong.FamReversal:
 			amt = 100 + e.next.Add(1)%800
-			t.StanceRev = forward(*rowOf("0022", "1"))
+			t.StanceRev = forward(*rowOf(kakatong.TypeConsume, kakatong.ModeConsume))
 		}
 		r := must(c.Trade(ctx, t))
 		expectReply(r, x)

@@ -50,28 +50,28 @@ func negativeSpecs(get func() *env) {
 		}
 	}
 	cases := []restCase{
-		{"missing LICENSEKEY", repl("LICENSEKEY", "\x00drop"), "1"},
-		{"over-long LICENSEKEY (600 characters)", repl("LICENSEKEY", strings.Repeat("A", 600)), "3"},
-		{"LICENSEKEY with markup", repl("LICENSEKEY", "%3Cscript%3Ealert(1)%3C%2Fscript%3E"), "3"},
-		{"missing CARDNO", repl("CARDNO", "\x00drop"), "01"},
-		{"CARDNO with 17 digits", repl("CARDNO", "16801155000001250"), "01"},
-		{"CARDNO with a quote", repl("CARDNO", "168011550000012%27"), "01"},
-		{"CARDNO with an encoded NUL", repl("CARDNO", "168011550000%0012"), "01"},
-		{"missing AMOUNT", repl("AMOUNT", "\x00drop"), "02"},
-		{"non-numeric AMOUNT", repl("AMOUNT", "abc"), "02"},
-		{"AMOUNT with a decimal point", repl("AMOUNT", "1.00"), "02"},
-		{"negative AMOUNT", repl("AMOUNT", "-100"), "02"},
-		{"zero AMOUNT", repl("AMOUNT", "0"), "02"},
-		{"AMOUNT of 13 digits", repl("AMOUNT", "1234567890123"), "02"},
-		{"AMOUNT with a full-width digit", repl("AMOUNT", "%EF%BC%91"), "02"},
-		{"missing TRADETYPE", repl("TRADETYPE", "\x00drop"), "03"},
-		{"unknown TRADETYPE", repl("TRADETYPE", "0099"), "03"},
-		{"bad TRADEMODE", repl("TRADEMODE", "x"), "04"},
-		{"unknown POSCODE", repl("POSCODE", "99999999"), "70"},
-		{"over-long POSCODE", repl("POSCODE", strings.Repeat("1", 300)), "70"},
-		{"wrong CARDPWD", repl("CARDPWD", "00000000000000000000000000000000"), "07"},
-		{"missing CARDPWD", repl("CARDPWD", "\x00drop"), "07"},
-		{"COPNO of another merchant", repl("COPNO", "1156"), "4"},
+		{"missing LICENSEKEY", repl("LICENSEKEY", "\x00drop"), kakatong.LicenceInvalid},
+		{"over-long LICENSEKEY (600 characters)", repl("LICENSEKEY", strings.Repeat("A", 600)), kakatong.LicenceIllegal},
+		{"LICENSEKEY with markup", repl("LICENSEKEY", "%3Cscript%3Ealert(1)%3C%2Fscript%3E"), kakatong.LicenceIllegal},
+		{"missing CARDNO", repl("CARDNO", "\x00drop"), kakatong.CodeBadCardNo},
+		{"CARDNO with 17 digits", repl("CARDNO", "16801155000001250"), kakatong.CodeBadCardNo},
+		{"CARDNO with a quote", repl("CARDNO", "168011550000012%27"), kakatong.CodeBadCardNo},
+		{"CARDNO with an encoded NUL", repl("CARDNO", "168011550000%0012"), kakatong.CodeBadCardNo},
+		{"missing AMOUNT", repl("AMOUNT", "\x00drop"), kakatong.CodeBadAmount},
+		{"non-numeric AMOUNT", repl("AMOUNT", "abc"), kakatong.CodeBadAmount},
+		{"AMOUNT with a decimal point", repl("AMOUNT", "1.00"), kakatong.CodeBadAmount},
+		{"negative AMOUNT", repl("AMOUNT", "-100"), kakatong.CodeBadAmount},
+		{"zero AMOUNT", repl("AMOUNT", "0"), kakatong.CodeBadAmount},
+		{"AMOUNT of 13 digits", repl("AMOUNT", "1234567890123"), kakatong.CodeBadAmount},
+		{"AMOUNT with a full-width digit", repl("AMOUNT", "%EF%BC%91"), kakatong.CodeBadAmount},
+		{"missing TRADETYPE", repl("TRADETYPE", "\x00drop"), kakatong.CodeBadTradeType},
+		{"unknown TRADETYPE", repl("TRADETYPE", "0099"), kakatong.CodeBadTradeType},
+		{"bad TRADEMODE", repl("TRADEMODE", "x"), kakatong.CodeBadTradeMode},
+		{"unknown POSCODE", repl("POSCODE", "99999999"), kakatong.CodeBadTerminal},
+		{"over-long POSCODE", repl("POSCODE", strings.Repeat("1", 300)), kakatong.CodeBadTerminal},
+		{"wrong CARDPWD", repl("CARDPWD", "00000000000000000000000000000000"), kakatong.CodeBadPassword},
+		{"missing CARDPWD", repl("CARDPWD", "\x00drop"), kakatong.CodeBadPassword},
+		{"COPNO of another merchant", repl("COPNO", "1156"), kakatong.LicenceWrongWeb},
 		{"bad percent-encoding", func(q string, _ *env, _ string) string { return q + "&ITEMCODE=%zz" }, kakatong.CodeIllegal},
 		{"repeated AMOUNT", func(q string, _ *env, _ string) string { return q + "&AMOUNT=1" }, kakatong.CodeIllegal},
 		{"unknown method", func(q string, _ *env, _ string) string {
@@ -80,7 +80,7 @@ func negativeSpecs(get func() *env) {
 		{"no method", func(q string, _ *env, _ string) string { return strings.Replace(q, "method=cTRequest&", "", 1) }, kakatong.CodeIllegal},
 		{"undo with a malformed STANCE_REV", func(q string, _ *env, _ string) string {
 			return strings.Replace(repl("STANCE_REV", "1%27%3B--")(q, nil, ""), "TRADEMODE=1", "TRADEMODE=0", 1)
-		}, "61"},
+		}, kakatong.CodeNoStance},
 	}
 	var entries []TableEntry
 	for _, c := range cases {
@@ -90,7 +90,7 @@ func negativeSpecs(get func() *env) {
 		e := get()
 		c := e.client()
 		card := e.card()
-		u := c.RESTURL(kakatong.MethodTrade, c.TradeParams(client.Trade{Type: "0022", Mode: "1", CardNo: card, Password: e.pwd, Amount: e.amount()}))
+		u := c.RESTURL(kakatong.MethodTrade, c.TradeParams(client.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: e.pwd, Amount: e.amount()}))
 		base, q, _ := strings.Cut(u, "?")
 		var bal0, pts0 int64
 		if e.sim != nil {
@@ -156,11 +156,11 @@ func negativeSpecs(get func() *env) {
 		It("over-long SOAP parameters get the same codes as REST", func() {
 			e := get()
 			c := e.client()
-			r := must(c.SOAP(ctx, kakatong.OpTrade, client.Params{"lickey": e.key, "trade_code": "0022", "trade_mode": "1",
+			r := must(c.SOAP(ctx, kakatong.OpTrade, client.Params{"lickey": e.key, "trade_code": kakatong.TypeConsume, "trade_mode": kakatong.ModeConsume,
 				"cd_no": strings.Repeat("1", 5000), "cd_pwd": e.pwd, "tmn_no": e.pos, "trad_amount": "100"}))
-			Expect(r.Code()).To(Equal("01"))
+			Expect(r.Code()).To(Equal(kakatong.CodeBadCardNo))
 			r = must(c.SOAP(ctx, kakatong.OpTrade, client.Params{"lickey": strings.Repeat("K", 5000)}))
-			Expect(r.Licence).To(Equal("3"))
+			Expect(r.Licence).To(Equal(kakatong.LicenceIllegal))
 		})
 		It("wrong HTTP methods get 405, unknown paths 404, and a huge URL a 4xx", func() {
 			e := get()

@@ -32,7 +32,7 @@ func strictSpecs(get func() *env) {
 				PosCode: simulator.PosCode, Observe: conformance.Transcript()})
 			Expect(err).NotTo(HaveOccurred())
 			card := simulator.CardFirst
-			_, err = c.Trade(ctx, client.Trade{Type: "0022", Mode: "1", CardNo: card, Password: simulator.Password, Amount: "100"})
+			_, err = c.Trade(ctx, client.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: simulator.Password, Amount: "100"})
 			Expect(err).NotTo(HaveOccurred())
 			_, err = c.TradeSOAP(ctx, client.Trade{Type: "0011", Mode: "0", CardNo: card, Password: simulator.Password})
 			Expect(err).NotTo(HaveOccurred())
@@ -53,7 +53,7 @@ func strictSpecs(get func() *env) {
 					_, _ = c.Call(ctx, kakatong.MethodTrade, p)
 				}},
 				{"decimal-amount", func() {
-					_, _ = c.Trade(ctx, client.Trade{Type: "0022", Mode: "1", CardNo: card, Password: simulator.Password, Amount: "1.00"})
+					_, _ = c.Trade(ctx, client.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: simulator.Password, Amount: "1.00"})
 				}},
 				{"missing-parameter", func() {
 					p := c.TradeParams(client.Trade{Type: "0011", Mode: "0", CardNo: card, Password: simulator.Password})

@@ -14,6 +14,7 @@ const (
 // Trade type/mode pairs that code keys on outside the table (the rest are
 // only ever looked up through Rows and RowFor).
 const (
+	TypeConsume, ModeConsume   = "0022", "1" // stored-value purchase, the load runs' hot path
 	TypeStream, ModeStream     = "0012", "0" // the stream query, also sent by getTradeStream
 	TypeBind, ModeBind         = "2200", "1" // bind mobile/ID (mode 0 unbinds)
 	TypeActivate, ModeActivate = "0001", "1" // card activation
@@ -61,7 +62,7 @@ func Rows() []Row {
 // BenchmarkConsumeREST allocated).
 func rowTable() [24]Row {
 	return [24]Row{
-		{"0022", "1", "储值消费", "Stored-value purchase", FamConsume, false, FillBalance, CodeOK, true, true},
+		{TypeConsume, ModeConsume, "储值消费", "Stored-value purchase", FamConsume, false, FillBalance, CodeOK, true, true},
 		{"0022", "0", "消费撤销", "Purchase undo", FamConsume, true, FillBalance, CodeOK, true, true},
 		{"1100", "0", "网上储值充值", "Online recharge", FamRecharge, false, FillBalance, CodeOK, true, true},
 		{"1100", "1", "网上充值撤销", "Online recharge undo", FamRecharge, true, FillBalance, CodeOK, true, true},

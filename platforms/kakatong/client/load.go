@@ -49,7 +49,7 @@ func (c *Client) ConsumeRequest(ctx context.Context, plan LoadPlan, i uint64) (*
 		return nil, errors.New("kakatong client: load plan has no cards")
 	}
 	card, pos, amount := plan.Purchase(i, c.cfg.PosCode)
-	u := c.RESTURL(kakatong.MethodTrade, c.TradeParams(Trade{Type: "0022", Mode: "1", CardNo: card, Password: plan.Password,
+	u := c.RESTURL(kakatong.MethodTrade, c.TradeParams(Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: plan.Password,
 		Amount: strconv.FormatInt(amount, 10), PosCode: pos}))
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
@@ -65,7 +65,7 @@ func (c *Client) SOAPConsumeRequest(ctx context.Context, plan LoadPlan, i uint64
 		return nil, errors.New("kakatong client: load plan has no cards")
 	}
 	card, pos, amount := plan.Purchase(i, c.cfg.PosCode)
-	req, _, err := c.SOAPRequest(ctx, kakatong.OpTrade, Params{"lickey": c.cfg.LicenceKey, "trade_code": "0022", "trade_mode": "1",
+	req, _, err := c.SOAPRequest(ctx, kakatong.OpTrade, Params{"lickey": c.cfg.LicenceKey, "trade_code": kakatong.TypeConsume, "trade_mode": kakatong.ModeConsume,
 		"cd_no": card, "cd_pwd": plan.Password, "tmn_no": pos, "trad_amount": strconv.FormatInt(amount, 10), "item_code": "", "stance_rev": ""})
 	return req, err
 }
