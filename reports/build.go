@@ -1,10 +1,11 @@
 package reports
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -146,18 +147,15 @@ func findWaiver(ws []conformance.Waiver, s Spec, now time.Time) (conformance.Wai
 		if strings.Contains(s.Text, w.Spec) {
 			return w, true
 		}
-		for _, l := range s.Labels {
-			if l == w.Spec {
-				return w, true
-			}
+		if slices.Contains(s.Labels, w.Spec) {
+			return w, true
 		}
 	}
 	return conformance.Waiver{}, false
 }
 
 func sortFailuresFirst(specs []Spec) {
-	rank := map[Status]int{Failed: 0, WaivedPassed: 1, Waived: 2, Passed: 3, Pending: 4, Skipped: 5}
-	sort.SliceStable(specs, func(i, j int) bool { return rank[specs[i].Status] < rank[specs[j].Status] })
+	slices.SortStableFunc(specs, func(a, b Spec) int { return cmp.Compare(severity(b.Status), severity(a.Status)) })
 }
 
 func count(specs []Spec) Counts {
@@ -189,10 +187,29 @@ func addCounts(dst *Counts, c Counts) {
 	dst.WaivedPassed += c.WaivedPassed
 }
 
+// severity orders a spec's statuses for the matrix cells and the spec list:
+// a failure outweighs everything, no spec at all ("") nothing.
+func severity(s Status) int {
+	switch s {
+	case Failed:
+		return 6
+	case WaivedPassed:
+		return 5
+	case Waived:
+		return 4
+	case Passed:
+		return 3
+	case Pending:
+		return 2
+	case Skipped:
+		return 1
+	}
+	return 0
+}
+
 // worse combines statuses: one failure makes the cell failed.
 func worse(a, b Status) Status {
-	rank := map[Status]int{Failed: 6, WaivedPassed: 5, Waived: 4, Passed: 3, Pending: 2, Skipped: 1, "": 0}
-	if rank[b] > rank[a] {
+	if severity(b) > severity(a) {
 		return b
 	}
 	return a
@@ -203,7 +220,7 @@ func interfaceMatrix(cat *catalog.Catalogue, specs []Spec) []InterfaceResult {
 	for _, i := range cat.Interfaces {
 		ir := InterfaceResult{Name: i.Name, Title: i.Title, Section: i.Section, ByCode: map[string]Status{}}
 		for _, s := range specs {
-			if !contains(s.Interfaces, i.Name) {
+			if !slices.Contains(s.Interfaces, i.Name) {
 				continue
 			}
 			ir.Specs++
@@ -225,7 +242,7 @@ func codeMatrix(cat *catalog.Catalogue, specs []Spec) []CodeResult {
 	for _, c := range cat.Codes {
 		cr := CodeResult{Code: c.Code, Text: c.Text, TextEN: c.TextEN, Unprovokable: c.Unprovokable}
 		for _, s := range specs {
-			if contains(s.Codes, c.Code) {
+			if slices.Contains(s.Codes, c.Code) {
 				cr.Specs++
 				cr.Status = worse(cr.Status, s.Status)
 			}
@@ -239,13 +256,4 @@ func codeMatrix(cat *catalog.Catalogue, specs []Spec) []CodeResult {
 		out = append(out, cr)
 	}
 	return out
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

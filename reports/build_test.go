@@ -167,3 +167,19 @@ func TestEvidenceBundleVerifiesAndDetectsTampering(t *testing.T) {
 		t.Fatal("a truncated bundle verified")
 	}
 }
+
+// TestSortFailuresFirst: the spec list reads failures first, then what a
+// waiver changed, then the rest, keeping run order within a status.
+func TestSortFailuresFirst(t *testing.T) {
+	specs := []Spec{{ID: "s1", Status: Skipped}, {ID: "p1", Status: Passed}, {ID: "w", Status: Waived},
+		{ID: "f1", Status: Failed}, {ID: "n", Status: Pending}, {ID: "p2", Status: Passed}, {ID: "wp", Status: WaivedPassed},
+		{ID: "f2", Status: Failed}}
+	sortFailuresFirst(specs)
+	var got []string
+	for _, s := range specs {
+		got = append(got, s.ID)
+	}
+	if want := "f1 f2 wp w p1 p2 n s1"; strings.Join(got, " ") != want {
+		t.Errorf("order %v, want %s", got, want)
+	}
+}
