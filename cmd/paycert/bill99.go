@@ -51,15 +51,8 @@ Examples:
 	return root
 }
 
-// contentElement is each interface's request content element.
-func contentElement(iface string) string {
-	return map[string]string{bill99.IfIndAuth: bill99.ElIndAuth, bill99.IfIndAuthVerify: bill99.ElVerify,
-		bill99.IfPurchase: bill99.ElTxn, bill99.IfQueryTxn: bill99.ElQryTxn, bill99.IfCardInfo: bill99.ElCardInfo,
-		bill99.IfPciDel: bill99.ElPciDelete, bill99.IfPciQuery: bill99.ElPciQuery}[iface]
-}
-
 func bill99Leaf(it catalog.Interface) *Command {
-	el := contentElement(it.Name)
+	el := bill99.RequestContent(it.Name)
 	var rows []string
 	for _, f := range it.FieldsFor(catalog.Request) {
 		if f.Path == "version" {

@@ -68,6 +68,39 @@ func TestPathOfMatchesCatalogue(t *testing.T) {
 	}
 }
 
+// TestRequestContentMatchesCatalogue: every request field of an interface
+// in the catalogue (but the MasMessage version) sits under its
+// RequestContent element, and InterfaceAt finds each interface from its
+// path and element and nothing from a path with another's element.
+func TestRequestContentMatchesCatalogue(t *testing.T) {
+	for _, in := range bill99.Catalogue().Interfaces {
+		el := bill99.RequestContent(in.Name)
+		if el == "" {
+			t.Errorf("RequestContent(%q) is empty", in.Name)
+			continue
+		}
+		for _, f := range in.FieldsFor(catalog.Request) {
+			if f.Path != "version" && !strings.HasPrefix(f.Path, el+"/") {
+				t.Errorf("%s: request field %s is not under RequestContent %s", in.Name, f.Path, el)
+			}
+		}
+		if in.Name == bill99.IfTR3 {
+			continue // posted to the merchant, not to the platform
+		}
+		if got := bill99.InterfaceAt(in.Path, el); got != in.Name {
+			t.Errorf("InterfaceAt(%q, %q) = %q, want %q", in.Path, el, got, in.Name)
+		}
+	}
+	for _, tc := range [][2]string{{bill99.PathQueryTxn, bill99.ElTxn}, {bill99.PathPurchase, bill99.ElQryTxn}, {"/no/such", bill99.ElTxn}} {
+		if got := bill99.InterfaceAt(tc[0], tc[1]); got != "" {
+			t.Errorf("InterfaceAt(%q, %q) = %q, want \"\"", tc[0], tc[1], got)
+		}
+	}
+	if got := bill99.RequestContent("no_such_interface"); got != "" {
+		t.Errorf("RequestContent of an unknown interface = %q, want \"\"", got)
+	}
+}
+
 // TestCheckReplyEchoes: the §4.3 sample reply echoes the sample request;
 // a request that differs in an echoed field, or a pan whose first 6 + last
 // 4 are not the storableCardNo, is reported.

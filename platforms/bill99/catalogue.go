@@ -65,6 +65,41 @@ const (
 	ElError     = "ErrorMsgContent"
 )
 
+// RequestContent is the content element of iface's requests ("" for an
+// unknown name): the prefix of the interface's request fields in Catalogue
+// (TestRequestContentMatchesCatalogue keeps the two equal).
+func RequestContent(iface string) string {
+	switch iface {
+	case IfIndAuth:
+		return ElIndAuth
+	case IfIndAuthVerify:
+		return ElVerify
+	case IfPurchase, IfTR3:
+		return ElTxn
+	case IfQueryTxn:
+		return ElQryTxn
+	case IfCardInfo:
+		return ElCardInfo
+	case IfPciDel:
+		return ElPciDelete
+	case IfPciQuery:
+		return ElPciQuery
+	}
+	return ""
+}
+
+// InterfaceAt names the interface whose requests are posted to path with
+// content element el, "" when none is: query_txn and card_info share one
+// path (E-BILL99-CARDINFO-URL) and are told apart by the element.
+func InterfaceAt(path, el string) string {
+	for _, name := range [...]string{IfIndAuth, IfIndAuthVerify, IfPurchase, IfQueryTxn, IfCardInfo, IfPciDel, IfPciQuery} {
+		if PathOf(name) == path && RequestContent(name) == el {
+			return name
+		}
+	}
+	return ""
+}
+
 // Response codes (seed 001 §4.14 and §5.3.1).
 const (
 	RCSuccess      = "00"

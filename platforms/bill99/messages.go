@@ -184,24 +184,13 @@ func DecodeReply(iface string, body []byte) (*Reply, error) {
 }
 
 // replyContent is the content element of iface's replies ("" for an
-// unknown interface). A switch, not a map literal: the load runner decodes
-// every purchase reply.
+// unknown interface): its request's, but a query is answered with the
+// TxnMsgContent of the transaction it found (§4.4).
 func replyContent(iface string) string {
-	switch iface {
-	case IfIndAuth:
-		return ElIndAuth
-	case IfIndAuthVerify:
-		return ElVerify
-	case IfPurchase, IfQueryTxn, IfTR3:
+	if iface == IfQueryTxn {
 		return ElTxn
-	case IfCardInfo:
-		return ElCardInfo
-	case IfPciDel:
-		return ElPciDelete
-	case IfPciQuery:
-		return ElPciQuery
 	}
-	return ""
+	return RequestContent(iface)
 }
 
 func resultOf(doc *Doc) Result {

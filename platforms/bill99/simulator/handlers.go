@@ -115,24 +115,8 @@ func (s *Simulator) handle(path string, body []byte) *bill99.Node {
 		s.violate(path, "content", "no content element")
 		return s.errorReply(nil, bill99.ECUnparsable, "no content element")
 	}
-	var ifname string
-	switch {
-	case path == bill99.PathIndAuth && content.Name == bill99.ElIndAuth:
-		ifname = bill99.IfIndAuth
-	case path == bill99.PathIndAuthVerify && content.Name == bill99.ElVerify:
-		ifname = bill99.IfIndAuthVerify
-	case path == bill99.PathPurchase && content.Name == bill99.ElTxn:
-		ifname = bill99.IfPurchase
-	case path == bill99.PathQueryTxn && content.Name == bill99.ElQryTxn:
-		ifname = bill99.IfQueryTxn
-	case path == bill99.PathQueryTxn && content.Name == bill99.ElCardInfo:
-		// E-BILL99-CARDINFO-URL: one URL, told apart by the content element.
-		ifname = bill99.IfCardInfo
-	case path == bill99.PathPciDel && content.Name == bill99.ElPciDelete:
-		ifname = bill99.IfPciDel
-	case path == bill99.PathPciQuery && content.Name == bill99.ElPciQuery:
-		ifname = bill99.IfPciQuery
-	default:
+	ifname := bill99.InterfaceAt(path, content.Name)
+	if ifname == "" {
 		s.violate(path, "content", "content element <"+content.Name+"> does not belong to "+path)
 		return s.errorReply(nil, bill99.ECUnparsable, "content element <"+content.Name+"> is not accepted at "+path)
 	}
