@@ -183,3 +183,23 @@ func TestSortFailuresFirst(t *testing.T) {
 		t.Errorf("order %v, want %s", got, want)
 	}
 }
+
+func TestDecoded(t *testing.T) {
+	for _, tt := range []struct {
+		body    string
+		charset string
+		want    string
+	}{
+		{"", "GBK", "(empty)"},
+		{"\xd3\xe0\xb6\xee", "GBK", "余额"},
+		{"\xd3\xe0\xb6\xee", "gb2312", "余额"},
+		{"a\x81\x30\x81\x30", "GB18030", "a\u0080"},
+		{"a\x81\x30\x81\x30", "GBK", "(not valid GBK: see hex)"},
+		{"余额", "UTF-8", "余额"},
+		{"\xff\x00", "UTF-8", "(binary: see hex)"},
+	} {
+		if got := decoded([]byte(tt.body), tt.charset); got != tt.want {
+			t.Errorf("decoded(%q, %s) = %q, want %q", tt.body, tt.charset, got, tt.want)
+		}
+	}
+}

@@ -75,8 +75,10 @@ func addFile(tw *tar.Writer, name string, b []byte, t time.Time) error {
 	if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(b)), ModTime: t, Typeflag: tar.TypeReg}); err != nil {
 		return fmt.Errorf("evidence: %s: %w", name, err)
 	}
-	_, err := tw.Write(b)
-	return err
+	if _, err := tw.Write(b); err != nil {
+		return fmt.Errorf("evidence: %s: %w", name, err)
+	}
+	return nil
 }
 
 // VerifyEvidence re-reads a bundle and checks every file against the
@@ -104,7 +106,7 @@ func VerifyEvidence(path string) (int, error) {
 		}
 		b, err := io.ReadAll(tr)
 		if err != nil {
-			return 0, err
+			return 0, fmt.Errorf("evidence %s: %s: %w", path, h.Name, err)
 		}
 		if h.Name == ManifestName {
 			manifest = string(b)

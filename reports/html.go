@@ -34,16 +34,20 @@ func WriteHTML(w io.Writer, r Report) error {
 	return nil
 }
 
-// decoded shows bytes as a person reads them: GBK/GB2312 bodies decoded,
+// decoded shows bytes as a person reads them: GBK/GB2312/GB18030 bodies decoded,
 // UTF-8 as is, anything else as "(binary, see hex)".
 func decoded(b []byte, charset string) string {
 	if len(b) == 0 {
 		return "(empty)"
 	}
-	cs := strings.ToUpper(charset)
-	if cs == "GBK" || cs == "GB2312" || cs == "GB18030" {
-		if s, err := gbk.DecodeString(b); err == nil {
-			return s
+	decode := gbk.Decode
+	switch strings.ToUpper(charset) {
+	case "GB18030":
+		decode = gbk.DecodeGB18030 // its four-byte characters are not GBK
+		fallthrough
+	case "GBK", "GB2312":
+		if s, err := decode(nil, b); err == nil {
+			return string(s)
 		}
 		return "(not valid " + charset + ": see hex)"
 	}
