@@ -44,9 +44,9 @@ type Config struct {
 
 // Client is safe for concurrent use.
 type Client struct {
-	cfg  Config
-	base *url.URL
-	http *http.Client
+	cfg        Config
+	rest, soap string // the endpoints' URLs, rendered once
+	http       *http.Client
 }
 
 // New checks cfg and returns a client.
@@ -65,7 +65,8 @@ func New(cfg Config) (*Client, error) {
 	if hc == nil {
 		hc = &http.Client{Timeout: cfg.Timeout}
 	}
-	return &Client{cfg: cfg, base: u, http: hc}, nil
+	base := u.String()
+	return &Client{cfg: cfg, rest: base + kakatong.RESTPath, soap: base + kakatong.SOAPPath, http: hc}, nil
 }
 
 // Config returns the client's configuration.
@@ -116,17 +117,29 @@ type Params map[string]string
 // query keeps the order of names (method first, then sorted) so the same
 // call always produces the same URL.
 func (c *Client) RESTURL(method string, p Params) string {
-	q := "method=" + url.QueryEscape(method)
 	all := c.withDefaults(p)
 	keys := make([]string, 0, len(all))
-	for k := range all {
+	n := len(c.rest) + len("?method=") + len(method)
+	for k, v := range all {
 		keys = append(keys, k)
+		n += len(k) + len(v) + 2
 	}
 	sort.Strings(keys)
+	// One builder sized for the unescaped query: ConsumeRequest builds
+	// every request of a load run here, and += grew a new string per
+	// parameter.
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(c.rest)
+	b.WriteString("?method=")
+	b.WriteString(url.QueryEscape(method))
 	for _, k := range keys {
-		q += "&" + url.QueryEscape(k) + "=" + url.QueryEscape(all[k])
+		b.WriteByte('&')
+		b.WriteString(url.QueryEscape(k))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(all[k]))
 	}
-	return c.base.String() + kakatong.RESTPath + "?" + q
+	return b.String()
 }
 
 func (c *Client) withDefaults(p Params) Params {
@@ -395,7 +408,7 @@ func (c *Client) SOAPRequest(ctx context.Context, opName string, p Params) (*htt
 	if err != nil {
 		return nil, nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base.String()+kakatong.SOAPPath, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.soap, bytes.NewReader(body))
 	if err != nil {
 		return nil, nil, fmt.Errorf("kakatong client: %w", err)
 	}

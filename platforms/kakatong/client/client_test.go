@@ -121,3 +121,30 @@ func asTransport(err error, te **TransportError) bool {
 	*te = t
 	return ok
 }
+
+// TestRESTURL pins the GET the client sends: the method first, then the
+// parameters sorted and query-escaped, the defaults merged in, "\x00omit"
+// dropping one, under a base URL with a path prefix.
+func TestRESTURL(t *testing.T) {
+	c, err := New(Config{URL: "http://gw.example:8080/kkt/", LicenceKey: "K+1", CopNo: "1155", Lang: "GB2312"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		p    Params
+		want string
+	}{
+		{"defaults only", nil,
+			"http://gw.example:8080/kkt" + kakatong.RESTPath + "?method=cTRequest&COPNO=1155&LANG=GB2312&LICENSEKEY=K%2B1"},
+		{"escaped values, a default overridden, one omitted", Params{"CARDNO": "1 2", "LANG": "\x00omit", "COPNO": "9&9"},
+			"http://gw.example:8080/kkt" + kakatong.RESTPath + "?method=cTRequest&CARDNO=1+2&COPNO=9%269&LICENSEKEY=K%2B1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := c.RESTURL(kakatong.MethodTrade, tt.p); got != tt.want {
+				t.Errorf("RESTURL =\n%s\nwant\n%s", got, tt.want)
+			}
+		})
+	}
+}
