@@ -108,19 +108,19 @@ func bill99Leaf(it catalog.Interface) *Command {
 		}
 		for _, k := range order {
 			if !known[k] && k != "storablePan" {
-				return Usagef("%s has no request element %q (see --help)", it.Name, k)
+				return Usagef("%s has no request element %q", it.Name, k)
 			}
 		}
 		defaults := map[string]string{"merchantId": *mid, "terminalId": *tid}
 		if it.Name == bill99.IfPurchase {
-			defaults["txnType"], defaults["interactiveStatus"], defaults["spFlag"] = "PUR", "TR1", "QPay02"
+			defaults["txnType"], defaults["interactiveStatus"], defaults["spFlag"] = bill99.TxnPurchase, bill99.StatusTR1, bill99.SpFlagAgreement
 			defaults["entryTime"] = time.Now().In(time.FixedZone("CST", 8*3600)).Format("20060102150405")
 		}
 		if it.Name == bill99.IfPurchase || it.Name == bill99.IfIndAuth {
 			defaults["externalRefNumber"] = "CLI" + time.Now().Format("20060102150405")
 		}
 		if it.Name == bill99.IfQueryTxn {
-			defaults["txnType"] = "PUR"
+			defaults["txnType"] = bill99.TxnPurchase
 		}
 		m := bill99.NewMessage(bill99.Version)
 		c := m.AddNode(el)
