@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"paycert/platforms/sim"
 	"paycert/reports"
 )
 
@@ -54,18 +55,33 @@ Examples:
 		if err != nil {
 			return fmt.Errorf("find own executable: %w", err)
 		}
-		if err := os.MkdirAll(*out, 0o755); err != nil {
-			return err
-		}
 		type job struct {
 			platform, fault, desc string
 		}
-		var todo []job
-		for _, p := range ps {
-			fl, err := faultNames(p)
-			if err != nil {
+		// Every --fault must name a fault of a selected platform before any
+		// run: a misspelt one would otherwise leave an empty matrix that
+		// passes.
+		faults := make([][]sim.Fault, len(ps))
+		known := map[string]bool{}
+		for i, p := range ps {
+			if faults[i], err = faultNames(p); err != nil {
 				return err
 			}
+			for _, f := range faults[i] {
+				known[f.Name] = true
+			}
+		}
+		for _, f := range only {
+			if !known[f] {
+				return Usagef("--fault %s is not a fault of %s; 'paycert sim <platform> --list-faults' lists them", f, platformNames(ps))
+			}
+		}
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			return err
+		}
+		var todo []job
+		for i, p := range ps {
+			fl := faults[i]
 			// Baseline first: a suite that fails without faults kills everything.
 			res := runChild(ctx, self, *out, p.name, "", *timeout)
 			if res.Error != "" || !res.passed {
