@@ -6,10 +6,8 @@
 package apdu
 
 import (
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // MaxShortData and friends are the ISO 7816-4 length limits.
@@ -57,7 +55,7 @@ func (c Command) Bytes() []byte {
 }
 
 // String is the canonical uppercase hex of Bytes.
-func (c Command) String() string { return strings.ToUpper(hex.EncodeToString(c.Bytes())) }
+func (c Command) String() string { return upperHex(c.Bytes()) }
 
 // Encode encodes c with the given length form.
 func (c Command) Encode(form Form) ([]byte, error) {
@@ -200,7 +198,7 @@ func (r Response) Bytes() []byte {
 }
 
 // String is the canonical uppercase hex of Bytes.
-func (r Response) String() string { return strings.ToUpper(hex.EncodeToString(r.Bytes())) }
+func (r Response) String() string { return upperHex(r.Bytes()) }
 
 // OK reports SW 9000.
 func (r Response) OK() bool { return r.SW == SWOK }

@@ -124,6 +124,22 @@ func TestEncodeForms(t *testing.T) {
 	}
 }
 
+// TestStringIsUpperHex: commands and responses print as the uppercase hex
+// the seed's APDU lists use.
+func TestStringIsUpperHex(t *testing.T) {
+	c := Command{CLA: 0x80, INS: 0x5C, P1: 0x00, P2: 0x02, Le: 4}
+	if got := c.String(); got != "805C000204" {
+		t.Errorf("Command.String = %q", got)
+	}
+	c = Command{CLA: 0x00, INS: 0xA4, P1: 0x04, P2: 0x00, Data: []byte{0xA0, 0x00, 0xBC, 0xFE}, Le: NoLe}
+	if got := c.String(); got != "00A4040004A000BCFE" {
+		t.Errorf("Command.String = %q", got)
+	}
+	if got := (Response{Data: []byte{0xDE, 0xAD}, SW: 0x6A82}).String(); got != "DEAD6A82" {
+		t.Errorf("Response.String = %q", got)
+	}
+}
+
 func TestParseResponse(t *testing.T) {
 	r, err := ParseResponse(hx(t, "000010009000"))
 	if err != nil || r.SW != SWOK || !bytes.Equal(r.Data, hx(t, "00001000")) || !r.OK() {

@@ -68,6 +68,11 @@ func (l List) String() string {
 	return string(b)
 }
 
+// upperHex returns p in uppercase hex, the form APDUs are shown and sent in.
+func upperHex(p []byte) string {
+	return string(appendUpperHex(make([]byte, 0, 2*len(p)), p))
+}
+
 // appendUpperHex appends p in uppercase hex.
 func appendUpperHex(b, p []byte) []byte {
 	const digits = "0123456789ABCDEF"
