@@ -100,3 +100,14 @@ func TestManualClock(t *testing.T) {
 		t.Fatal("no clock must mean the system clock")
 	}
 }
+
+func TestIsLoopback(t *testing.T) {
+	for host, want := range map[string]bool{
+		"127.0.0.1": true, "127.0.0.2": true, "::1": true, "localhost": true,
+		"0.0.0.0": false, "": false, "::": false, "10.0.0.5": false, "example.com": false, "localhost.example.com": false,
+	} {
+		if got := IsLoopback(host); got != want {
+			t.Errorf("IsLoopback(%q) = %v, want %v", host, got, want)
+		}
+	}
+}
