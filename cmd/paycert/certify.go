@@ -85,6 +85,9 @@ Examples:
 		if len(ps) == 0 {
 			return errors.New("no platform suites are built into this binary")
 		}
+		if _, err := platformFaults(ps, faults); err != nil {
+			return err
+		}
 		cfg := conformance.Config{Targets: map[string]conformance.Target{}}
 		if *config != "" {
 			if cfg, err = conformance.LoadConfig(*config); err != nil {

@@ -12,7 +12,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"paycert/platforms/sim"
 	"paycert/reports"
 )
 
@@ -58,23 +57,9 @@ Examples:
 		type job struct {
 			platform, fault, desc string
 		}
-		// Every --fault must name a fault of a selected platform before any
-		// run: a misspelt one would otherwise leave an empty matrix that
-		// passes.
-		faults := make([][]sim.Fault, len(ps))
-		known := map[string]bool{}
-		for i, p := range ps {
-			if faults[i], err = faultNames(p); err != nil {
-				return err
-			}
-			for _, f := range faults[i] {
-				known[f.Name] = true
-			}
-		}
-		for _, f := range only {
-			if !known[f] {
-				return Usagef("--fault %s is not a fault of %s; 'paycert sim <platform> --list-faults' lists them", f, platformNames(ps))
-			}
+		faults, err := platformFaults(ps, only)
+		if err != nil {
+			return err
 		}
 		if err := os.MkdirAll(*out, 0o755); err != nil {
 			return err

@@ -8,17 +8,28 @@ import (
 	"testing"
 )
 
-// TestMutateRefusesUnknownFault: a --fault no selected simulator has is a
-// usage error found before any baseline run or output, not an empty kill
-// matrix that passes.
-func TestMutateRefusesUnknownFault(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "mutation")
-	root := &Command{Name: "paycert", Usage: "<command>", Subs: []*Command{mutateCommand()}}
-	code, _, stderr := runCLI(context.Background(), root, nil, "mutate", "ipos", "--fault", "no-such-fault", "--out", out)
-	if code != 2 || !strings.Contains(stderr, "--fault no-such-fault is not a fault of ipos") {
-		t.Fatalf("exit %d, stderr %q; want exit 2 naming the fault", code, stderr)
-	}
-	if _, err := os.Stat(out); !os.IsNotExist(err) {
-		t.Errorf("--out %s was created (stat: %v) for a run that never started", out, err)
+// TestUnknownFaultIsAUsageError: a --fault no selected simulator has is a
+// usage error found before any run or output (mutate ran its baseline and
+// wrote an empty kill matrix that passed; certify failed every spec; sim
+// exited 1).
+func TestUnknownFaultIsAUsageError(t *testing.T) {
+	root := &Command{Name: "paycert", Usage: "<command>", Subs: []*Command{mutateCommand(), certifyCommand(), simCommand()}}
+	for _, tc := range []struct {
+		cmd, platform string
+	}{{"mutate", "ipos"}, {"certify", "bill99"}, {"sim", "kakatong"}} {
+		t.Run(tc.cmd, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			args := []string{tc.cmd, tc.platform, "--fault", "no-such-fault"}
+			if tc.cmd != "sim" {
+				args = append(args, "--out", out)
+			}
+			code, _, stderr := runCLI(context.Background(), root, nil, args...)
+			if code != 2 || !strings.Contains(stderr, "--fault no-such-fault is not a fault of "+tc.platform) {
+				t.Fatalf("exit %d, stderr %q; want exit 2 naming the fault", code, stderr)
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("%s was created (stat: %v) for a run that never started", out, err)
+			}
+		})
 	}
 }

@@ -64,3 +64,27 @@ func faultNames(p platform) ([]sim.Fault, error) {
 	}
 	return s.Faults(), nil
 }
+
+// platformFaults returns the faults of each of ps, or a usage error when one
+// of names is a fault of none of them: found before anything runs, so a
+// misspelt --fault is not a mutate matrix with nothing in it, a certify run
+// failing every spec, or a simulator that will not start.
+func platformFaults(ps []platform, names []string) ([][]sim.Fault, error) {
+	faults := make([][]sim.Fault, len(ps))
+	known := map[string]bool{}
+	for i, p := range ps {
+		var err error
+		if faults[i], err = faultNames(p); err != nil {
+			return nil, err
+		}
+		for _, f := range faults[i] {
+			known[f.Name] = true
+		}
+	}
+	for _, n := range names {
+		if !known[n] {
+			return nil, Usagef("--fault %s is not a fault of %s; 'paycert sim <platform> --list-faults' lists them", n, platformNames(ps))
+		}
+	}
+	return faults, nil
+}

@@ -54,12 +54,12 @@ Examples:
 			return err
 		}
 		p := ps[0]
+		fl, err := platformFaults(ps, faults)
+		if err != nil {
+			return err
+		}
 		if *listFaults {
-			fl, err := faultNames(p)
-			if err != nil {
-				return err
-			}
-			for _, f := range fl {
+			for _, f := range fl[0] {
 				fmt.Fprintf(io.Stdout, "%-32s %s\n", f.Name, f.Description)
 			}
 			return nil
