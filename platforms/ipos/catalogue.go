@@ -38,6 +38,18 @@ const (
 	consumeSuccessCondtn   = "result/id is 0000 (核销成功必填)"
 )
 
+// Limits the access codes of 002 §5 set where the request tables say
+// otherwise or nothing (erratum E-IPOS-LEN-LIMITS): 5211 pos_id, 5210
+// store_id and 5209 user_id lengths, and 5212/5215's "longer than 12
+// digits" for pos_seq and org_pos_seq (whose maximum is the tables'
+// String(32)). The simulator enforces them.
+const (
+	MaxPosIDLen   = 10
+	MaxStoreIDLen = 10
+	MaxUserIDLen  = 12
+	MinPosSeqLen  = 13
+)
+
 // encode_type values (002 §4.2): how valid_info names the voucher.
 const (
 	EncodeAux = "099" // auxiliary code, 12 or 16 digits

@@ -223,9 +223,8 @@ func allowed(ps []netip.Prefix, a netip.Addr) bool {
 }
 
 // validate checks the fields of the request against the interface's table
-// and the codes of 002 §5. Field limits of the access codes (pos_id and
-// store_id at most 10, user_id at most 12) win over the tables' lengths
-// (erratum E-IPOS-LEN-LIMITS).
+// and the codes of 002 §5. Field limits of the access codes (ipos.MaxPosIDLen
+// and the rest) win over the tables' lengths (erratum E-IPOS-LEN-LIMITS).
 func (s *Simulator) validate(c *call) *outcome {
 	rf := s.fields[c.iface]
 	fields := rf.byPath
@@ -248,40 +247,40 @@ func (s *Simulator) validate(c *call) *outcome {
 
 	if has("pos_id") {
 		v, ok := c.get("pos_id")
-		if (required("pos_id") && (!ok || v == "")) || len(v) > 10 {
+		if (required("pos_id") && (!ok || v == "")) || len(v) > ipos.MaxPosIDLen {
 			return fail(ipos.CodePosID)
 		}
 	}
 	if has("store_id") {
 		v, ok := c.get("store_id")
-		if (required("store_id") && (!ok || v == "")) || len(v) > 10 {
+		if (required("store_id") && (!ok || v == "")) || len(v) > ipos.MaxStoreIDLen {
 			return fail(ipos.CodeStoreID)
 		}
 	}
 	if has("pos_seq") {
 		v, ok := c.get("pos_seq")
 		switch {
-		case required("pos_seq") && (!ok || len(v) <= 12 || len(v) > 32 || !ipos.IsDigits(v)):
+		case required("pos_seq") && (!ok || !posSeq(v, fields["pos_seq"])):
 			return fail(ipos.CodePosSeq)
-		case ok && v != "" && (len(v) > 32 || !ipos.IsDigits(v)):
+		case ok && v != "" && (len(v) > fields["pos_seq"].MaxLen || !ipos.IsDigits(v)):
 			return fail(ipos.CodePosSeq)
 		}
 	}
-	if v, _ := c.get("user_id"); len(v) > 12 {
+	if v, _ := c.get("user_id"); len(v) > ipos.MaxUserIDLen {
 		return fail(ipos.CodeUserID)
 	}
 	g := c.iface + "_request/"
 	switch c.iface {
 	case ipos.BindPos:
-		if v, ok := c.get("store_info/store_id"); !ok || v == "" || len(v) > 10 {
+		if v, ok := c.get("store_info/store_id"); !ok || v == "" || len(v) > ipos.MaxStoreIDLen {
 			return fail(ipos.CodeStoreID)
 		}
-		if v, ok := c.get("store_info/store_name"); !ok || strings.TrimSpace(v) == "" || gbkLen(v) > 100 {
+		if v, ok := c.get("store_info/store_name"); !ok || strings.TrimSpace(v) == "" || gbkLen(v) > fields["store_info/store_name"].MaxLen {
 			return fail(ipos.CodeStoreName)
 		}
 	case ipos.CardQuery, ipos.CardVerify, ipos.CardCancel, ipos.CardReversal:
 		vi, ok := c.get(g + "valid_info")
-		if !ok || vi == "" || len(vi) > 256 {
+		if !ok || vi == "" || len(vi) > fields[g+"valid_info"].MaxLen {
 			return fail(ipos.CodeValidInfo)
 		}
 		et, etOK := c.get(g + "encode_type")
@@ -297,7 +296,7 @@ func (s *Simulator) validate(c *call) *outcome {
 			}
 		}
 		if c.iface == ipos.CardCancel || c.iface == ipos.CardReversal {
-			if v, ok := c.get(g + "org_pos_seq"); !ok || len(v) <= 12 || len(v) > 32 || !ipos.IsDigits(v) {
+			if v, ok := c.get(g + "org_pos_seq"); !ok || !posSeq(v, fields[g+"org_pos_seq"]) {
 				return fail(ipos.CodeOrgPosSeq)
 			}
 		}
@@ -353,7 +352,7 @@ func (s *Simulator) validate(c *call) *outcome {
 			}
 		}
 		if c.iface == ipos.WecardPosReturnd {
-			if v, ok := c.get("org_pos_seq"); !ok || len(v) <= 12 || len(v) > 32 || !ipos.IsDigits(v) {
+			if v, ok := c.get("org_pos_seq"); !ok || !posSeq(v, fields["org_pos_seq"]) {
 				return fail(ipos.CodeOrgPosSeq)
 			}
 		}
@@ -407,6 +406,12 @@ func walk(n *gbkxml.Node, prefix string, fn func(path string, leaf bool)) {
 		fn(p, len(ch.Children) == 0)
 		walk(ch, p, fn)
 	}
+}
+
+// posSeq reports whether v is a pos_seq as 5212 and 5215 want it: digits,
+// longer than 12, within the table's length f.
+func posSeq(v string, f catalog.Field) bool {
+	return len(v) >= ipos.MinPosSeqLen && len(v) <= f.MaxLen && ipos.IsDigits(v)
 }
 
 func auxCode(s string) bool { return (len(s) == 12 || len(s) == 16) && ipos.IsDigits(s) }
