@@ -61,12 +61,31 @@ func Usagef(format string, a ...any) error {
 var errHelp = errors.New("help requested")
 
 // NewFlagSet returns a flag set for a leaf command whose -h/--help prints the
-// command's full help to io.Stdout. Parse errors become usage errors.
+// command's full help to io.Stdout. Parse errors become usage errors, which
+// Execute prints once: the flag package's own copy of the message is
+// dropped, and so is the help it would print after it (a bad flag is
+// answered with the error and a pointer to --help, not the whole page).
 func NewFlagSet(cmd *Command, io IO) *flag.FlagSet {
 	fs := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
-	fs.SetOutput(io.Stderr)
-	fs.Usage = func() { printHelp(io.Stdout, cmd, fs) }
+	failed := &flagFailure{}
+	fs.SetOutput(failed)
+	fs.Usage = func() {
+		// The flag package writes a parse error to the output before
+		// calling Usage, and nothing before the Usage of -h/--help.
+		if !failed.wrote {
+			printHelp(io.Stdout, cmd, fs)
+		}
+	}
 	return fs
+}
+
+// flagFailure is a flag set's output: it only notes that the flag package
+// reported an error.
+type flagFailure struct{ wrote bool }
+
+func (f *flagFailure) Write(p []byte) (int, error) {
+	f.wrote = true
+	return len(p), nil
 }
 
 // ParseFlags parses args with fs, interleaving flags and positional
@@ -79,7 +98,7 @@ func ParseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, errHelp
 			}
-			return nil, &ExitError{Code: 2, Err: err}
+			return nil, Usagef("%w", err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {

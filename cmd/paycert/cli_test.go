@@ -54,6 +54,32 @@ func TestExecuteResolvesHelpAndUsageErrors(t *testing.T) {
 	}
 }
 
+// TestBadFlagIsOneLine: a flag the command does not have, or a bad value,
+// is one line on stderr pointing at --help, exit 2, and no help page on
+// stdout (the flag package printed its message and the whole help too).
+func TestBadFlagIsOneLine(t *testing.T) {
+	leaf := &Command{Name: "leaf", Usage: "leaf", Help: "Examples:\n  paycert leaf"}
+	leaf.Run = func(_ context.Context, io IO, args []string) error {
+		fs := NewFlagSet(leaf, io)
+		fs.Int("n", 0, "a number")
+		_, err := ParseFlags(fs, args)
+		return err
+	}
+	root := &Command{Name: "paycert", Usage: "<command>", Subs: []*Command{leaf}}
+	for _, tc := range []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"leaf", "--bogus"}, "paycert leaf: flag provided but not defined: -bogus (see --help)\n"},
+		{[]string{"leaf", "--n", "x"}, `paycert leaf: invalid value "x" for flag -n: parse error (see --help)` + "\n"},
+	} {
+		code, out, errOut := runCLI(context.Background(), root, nil, tc.args...)
+		if code != 2 || out != "" || errOut != tc.stderr {
+			t.Errorf("%v: exit %d stdout %q stderr %q, want exit 2, no stdout, stderr %q", tc.args, code, out, errOut, tc.stderr)
+		}
+	}
+}
+
 func TestVersion(t *testing.T) {
 	root := &Command{Name: "paycert", Usage: "<command>", Subs: []*Command{versionCommand()}}
 	for _, tc := range []struct {
