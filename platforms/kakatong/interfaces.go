@@ -101,6 +101,14 @@ func rep(path, typ string, p catalog.Presence, meaning, sample string) catalog.F
 	return catalog.Field{Dir: catalog.Reply, Path: "TradeResult/Record/" + path, Type: typ, Presence: p, Meaning: meaning, Sample: sample}
 }
 
+// Field lengths the simulator checks as well as the tables state them.
+const (
+	CardNoLen                    = 16      // CARDNO (01)
+	PasswordLen                  = 6       // the plain card password, NEW_PWD
+	MaxAmountLen                 = 12      // AMOUNT, fen digits (02)
+	MinLicenceLen, MaxLicenceLen = 16, 512 // LICENSEKEY (licence code 3 outside)
+)
+
 const (
 	rq = catalog.Required
 	op = catalog.Optional
@@ -110,17 +118,17 @@ const (
 func commonReq() []catalog.Field {
 	return []catalog.Field{
 		req("LANG", "String", 0, 8, op, "reply language: GB2312 = simplified Chinese, absent = English", "GB2312"),
-		req("LICENSEKEY", "String", 16, 512, rq, "licence key (授权码)", "NV41VDlSNldhFTFeYw0z"),
+		req("LICENSEKEY", "String", MinLicenceLen, MaxLicenceLen, rq, "licence key (授权码)", "NV41VDlSNldhFTFeYw0z"),
 	}
 }
 
 func interfaces() []catalog.Interface {
-	card := req("CARDNO", "Digits", 16, 16, rq, "16-digit card number", "1680115500000125")
+	card := req("CARDNO", "Digits", CardNoLen, CardNoLen, rq, "16-digit card number", "1680115500000125")
 	pwd := req("CARDPWD", "Hex", 32, 32, rq, "md5 hex of the 6-digit password (a plain 6-digit value is accepted, see E-KAKATONG-PLAIN-PWD)", "96e79218965eb72c92a549dd5a330112")
 	copno := req("COPNO", "Digits", 1, 10, rq, "issuing merchant id (发卡商户ID)", "1155")
 	pos := req("POSCODE", "Digits", 1, 16, rq, "terminal id assigned by Kakatong", "11552001")
 	trade := append(commonReq(), card, pwd,
-		req("AMOUNT", "Fen", 1, 12, cd, "amount in fen, digits only", "200"),
+		req("AMOUNT", "Fen", 1, MaxAmountLen, cd, "amount in fen, digits only", "200"),
 		req("TRADETYPE", "Digits", 4, 4, rq, "trade type (交易类型及代码一览表)", "1102"),
 		req("TRADEMODE", "String", 0, 1, rq, "trade mode (交易类型及代码一览表)", "0"),
 		pos,
@@ -137,20 +145,20 @@ func interfaces() []catalog.Interface {
 	)
 	password := append(commonReq(), card,
 		req("OLD_PWD", "Digits", 0, 6, cd, "old 6-digit password; empty = reset", ""),
-		req("NEW_PWD", "Digits", 6, 6, rq, "new 6-digit password", "111111"),
+		req("NEW_PWD", "Digits", PasswordLen, PasswordLen, rq, "new 6-digit password", "111111"),
 		copno, pos,
 		rep("PayInForm", "Code", rq, "45 changed / 46 old password wrong / 47 reset", "47"),
 		rep("CardNo", "Digits", rq, "card number", "1680115500000125"),
 		rep("TradeName", "String", rq, "trade name", "修改/重置密码"),
 	)
 	activate := []catalog.Field{
-		req("LICENSEKEY", "String", 16, 512, rq, "licence key", "NV41VDlSNldhFTFeYw0z"),
+		req("LICENSEKEY", "String", MinLicenceLen, MaxLicenceLen, rq, "licence key", "NV41VDlSNldhFTFeYw0z"),
 		card, pwd, copno, pos,
 		rep("Result", "Code", rq, "57 on success", "57"),
 		rep("CardNo", "Digits", rq, "card number", "1680115500000125"),
 	}
 	stream := append(commonReq(),
-		req("CARDNO", "Digits", 1, 16, rq, "card filter, 0 = none", "0"),
+		req("CARDNO", "Digits", 1, CardNoLen, rq, "card filter, 0 = none", "0"),
 		req("CARDPWD", "Hex", 0, 32, cd, "password, when filtering by card", ""),
 		req("TRADETYPE", "Digits", 4, 4, rq, "fixed "+TypeStream, TypeStream),
 		req("TRADEMODE", "Digits", 1, 1, rq, "fixed "+ModeStream, ModeStream),

@@ -114,7 +114,7 @@ func (s *Simulator) licenceOf(rawKey, copno string) (*merchant, string) {
 	if key == "" {
 		return nil, kakatong.LicenceInvalid
 	}
-	if len(key) < 16 || len(key) > 512 {
+	if len(key) < kakatong.MinLicenceLen || len(key) > kakatong.MaxLicenceLen {
 		return nil, kakatong.LicenceIllegal
 	}
 	for i := 0; i < len(key); i++ {
@@ -194,7 +194,7 @@ func (s *Simulator) terminalCard(mer *merchant, p map[string]string) (*card, str
 
 // cardOf validates the card number format (01) and existence (05).
 func (s *Simulator) cardOf(no string) (*card, string) {
-	if len(no) != 16 || !kakatong.IsDigits(no) {
+	if len(no) != kakatong.CardNoLen || !kakatong.IsDigits(no) {
 		return nil, kakatong.CodeBadCardNo
 	}
 	c, ok := s.cards[no]
@@ -206,7 +206,7 @@ func (s *Simulator) cardOf(no string) (*card, string) {
 
 // pwdOK accepts md5 hex or a plain 6-digit password (E-KAKATONG-PLAIN-PWD).
 func pwdOK(c *card, given string) bool {
-	if len(given) == 6 && kakatong.IsDigits(given) {
+	if len(given) == kakatong.PasswordLen && kakatong.IsDigits(given) {
 		given = mac.CardPassword(given)
 	}
 	return strings.EqualFold(given, c.pwdHash)
@@ -241,7 +241,7 @@ func (s *Simulator) stateCode(c *card) string {
 
 // parseAmount reads AMOUNT: fen digits, 1-12 of them, above zero (02).
 func parseAmount(v string) (int64, bool) {
-	if len(v) == 0 || len(v) > 12 || !kakatong.IsDigits(v) {
+	if len(v) == 0 || len(v) > kakatong.MaxAmountLen || !kakatong.IsDigits(v) {
 		return 0, false
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
@@ -593,7 +593,7 @@ func (s *Simulator) password(mer *merchant, p, fields map[string]string, method,
 		return fail(code)
 	}
 	newPwd := p["NEW_PWD"]
-	if len(newPwd) != 6 || !kakatong.IsDigits(newPwd) {
+	if len(newPwd) != kakatong.PasswordLen || !kakatong.IsDigits(newPwd) {
 		return fail(kakatong.CodeFailed)
 	}
 	reset := mode == "1" || (mode == "" && p["OLD_PWD"] == "")
