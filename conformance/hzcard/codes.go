@@ -58,7 +58,7 @@ func provocations() map[string]provocation {
 	merchant := func(m, term string) func(*client.Config) {
 		return func(c *client.Config) { c.MchntID, c.TermID = m, term }
 	}
-	query := hzcard.OrderQueryReq{CardNo: "2253000000000001", RecNumPerPage: "20", CurrPage: "1", OrderBy: "0"}
+	query := hzcard.OrderQueryReq{CardNo: "2253000000000001", RecNumPerPage: "20", CurrPage: "1", OrderBy: hzcard.OrderByDesc}
 
 	// tornCredit leaves an order in state 4 (CREDIT applied, reply lost).
 	tornCredit := func(e *env) (string, *cpucard.Card, order, *client.Client) {
@@ -92,7 +92,7 @@ func provocations() map[string]provocation {
 		if stated == "" {
 			stated = hzcard.Amount(int64(bal))
 		}
-		return c.CardReturnApply(ctx(), hzcard.ReturnApplyReq{CardNo: cardno, ReturnType: "0", CardBal: hzcard.Text(stated),
+		return c.CardReturnApply(ctx(), hzcard.ReturnApplyReq{CardNo: cardno, ReturnType: hzcard.ReturnGoodCard, CardBal: hzcard.Text(stated),
 			APDUNum: "1", APDUList: hzcard.APDUs(resp[1:].String()), CustInfo: cust()})
 	}
 
@@ -266,7 +266,7 @@ func provocations() map[string]provocation {
 			no, card := e.card(simulator.CardSpec{Unsold: true})
 			sr, err := saleWith(e, no, card, "N", nil, "")
 			Expect(err).NotTo(HaveOccurred())
-			_, err = e.client().CardSaleConfirm(ctx(), hzcard.SaleConfirmReq{CardNo: no, CardResult: "01", APDUNum: "1", APDUList: "6988",
+			_, err = e.client().CardSaleConfirm(ctx(), hzcard.SaleConfirmReq{CardNo: no, CardResult: hzcard.CardResultFailed, APDUNum: "1", APDUList: "6988",
 				RealNameFlag: "N", PayType: hzcard.PayTypeCash, OrderNo: sr.OrderNo, RefNum: sr.RefNum})
 			expectCode(err, hzcard.CodeCardOpError, "the terminal reports the card operation failed")
 		}),
@@ -385,7 +385,7 @@ func provocations() map[string]provocation {
 		hzcard.CodePayTypeNotAllowed: sim(hzcard.ChargeOrderCreate, func(e *env) {
 			no, _ := fresh(e)
 			r := createReq(no, 1000, "")
-			r.PayType = "01"
+			r.PayType = hzcard.PayTypeCash
 			_, err := e.client().ChargeOrderCreate(ctx(), r)
 			expectCode(err, hzcard.CodePayTypeNotAllowed, "cash on an app channel")
 		}),

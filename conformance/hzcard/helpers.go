@@ -98,7 +98,7 @@ func ran(c *client.Client, card client.Transmitter, o order, list string, alter 
 
 // state queries an order's state and pay state through chargeOrderQuery.
 func state(c *client.Client, cardno, orderno string) (string, string) {
-	rep, err := c.ChargeOrderQuery(ctx(), hzcard.OrderQueryReq{CardNo: cardno, OrderNo: orderno, RecNumPerPage: "20", CurrPage: "1", OrderBy: "0"})
+	rep, err := c.ChargeOrderQuery(ctx(), hzcard.OrderQueryReq{CardNo: cardno, OrderNo: orderno, RecNumPerPage: "20", CurrPage: "1", OrderBy: hzcard.OrderByDesc})
 	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "chargeOrderQuery %s", orderno)
 	ExpectWithOffset(1, rep.OrderList).To(HaveLen(1), "chargeOrderQuery by orderno %s", orderno)
 	return rep.OrderList[0].OrderState, rep.OrderList[0].PayState

@@ -65,8 +65,8 @@ func describeHappy(t conformance.Target, lazy *conformance.Lazy[*env]) {
 			no, card := e.card(simulator.CardSpec{Balance: 1200})
 			info, err := client.ReadCard(ctx(), e.client(), card)
 			Expect(err).NotTo(HaveOccurred())
-			Expect(info).To(Equal(hzcard.CardInfo{CardNo: no, CardFaceNo: "HZ" + no[8:], CardStatus: "00", CardStatusDesc: "正常",
-				CardType: "01", CardTypeName: "普通卡", InitFlag: "01", InitFlagDesc: "启用", CardSaleDate: "20240101", CardValDate: "20401231",
+			Expect(info).To(Equal(hzcard.CardInfo{CardNo: no, CardFaceNo: "HZ" + no[8:], CardStatus: hzcard.CardNormal, CardStatusDesc: "正常",
+				CardType: hzcard.CardTypeOrdinary, CardTypeName: "普通卡", InitFlag: hzcard.InitFlagOn, InitFlagDesc: "启用", CardSaleDate: "20240101", CardValDate: "20401231",
 				ChargeBase: "100", MinSvAmt: "1000", MaxSvAmt: "50000", WalletMaxBal: "100000", CardBal: "1200"}))
 		})
 		It("chargeOrderCreate answers an order and [SELECT purse, INITIALIZE FOR LOAD(amount, terminal)]", conformance.Interface(hzcard.ChargeOrderCreate), func() {
@@ -91,7 +91,7 @@ func describeHappy(t conformance.Target, lazy *conformance.Lazy[*env]) {
 			c := e.client()
 			a := mustCreate(e, c, no, 1000)
 			b := mustCreate(e, c, no, 2000)
-			rep, err := c.ChargeOrderQuery(ctx(), hzcard.OrderQueryReq{CardNo: no, RecNumPerPage: "1", CurrPage: "1", OrderBy: "1"})
+			rep, err := c.ChargeOrderQuery(ctx(), hzcard.OrderQueryReq{CardNo: no, RecNumPerPage: "1", CurrPage: "1", OrderBy: hzcard.OrderByAsc})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(rep.TotalNum).To(Equal(2))
 			Expect(rep.TotalPage).To(Equal(2))
@@ -99,10 +99,10 @@ func describeHappy(t conformance.Target, lazy *conformance.Lazy[*env]) {
 			Expect(rep.OrderList).To(HaveLen(1))
 			it := rep.OrderList[0]
 			Expect(it.OrderNo).To(Equal(a.no), "orderby 1 is ascending")
-			Expect(it).To(Equal(hzcard.OrderItem{OrderNo: a.no, CardNo: no, OrderState: "1", OrderStateDesc: "初始状态", OrderAmt: "1000",
-				OrderDate: "20260501", OrderTime: "180000", TxnDate: "20260501", TxnTime: "180000", OrderType: "40", OrderTypeDesc: "补登",
-				ChnlID: "10", ChnlIDDesc: "自有安卓 APP", PayType: hzcard.PayTypeUnionPay, PayTypeDesc: "银联", PayState: "1", PayStateDesc: "已支付"}))
-			rep, err = c.ChargeOrderQuery(ctx(), hzcard.OrderQueryReq{CardNo: no, RecNumPerPage: "20", CurrPage: "1", OrderBy: "0"})
+			Expect(it).To(Equal(hzcard.OrderItem{OrderNo: a.no, CardNo: no, OrderState: hzcard.StateInitial, OrderStateDesc: "初始状态", OrderAmt: "1000",
+				OrderDate: "20260501", OrderTime: "180000", TxnDate: "20260501", TxnTime: "180000", OrderType: hzcard.OrderSupplementary, OrderTypeDesc: "补登",
+				ChnlID: "10", ChnlIDDesc: "自有安卓 APP", PayType: hzcard.PayTypeUnionPay, PayTypeDesc: "银联", PayState: hzcard.PayPaid, PayStateDesc: "已支付"}))
+			rep, err = c.ChargeOrderQuery(ctx(), hzcard.OrderQueryReq{CardNo: no, RecNumPerPage: "20", CurrPage: "1", OrderBy: hzcard.OrderByDesc})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(rep.OrderList).To(HaveLen(2))
 			Expect(rep.OrderList[0].OrderNo).To(Equal(b.no), "orderby 0 is descending")
@@ -204,7 +204,7 @@ func describeHappy(t conformance.Target, lazy *conformance.Lazy[*env]) {
 			card.PowerOn()
 			info, err := client.ReadCard(ctx(), c, card)
 			Expect(err).NotTo(HaveOccurred())
-			Expect(info.InitFlag).To(Equal("01"))
+			Expect(info.InitFlag).To(Equal(hzcard.InitFlagOn))
 			Expect(info.CardSaleDate).To(Equal("20260501"))
 		})
 		It("cardReturnApply answers the refundable balance and DEBIT FOR PURCHASE", conformance.Interface(hzcard.CardReturnApply), func() {
@@ -214,7 +214,7 @@ func describeHappy(t conformance.Target, lazy *conformance.Lazy[*env]) {
 			c := e.client()
 			resp := runList(c, card, apdu.NewList(apdu.SelectByNameNoLe(apdu.PurseAID).Bytes(),
 				apdu.InitializeForPurchase(1, 3300, hzcard.Terminal(hzcard.TestTermID)).Bytes()).String())
-			rep, err := c.CardReturnApply(ctx(), hzcard.ReturnApplyReq{CardNo: no, ReturnType: "0", CardBal: "3300", APDUNum: "1",
+			rep, err := c.CardReturnApply(ctx(), hzcard.ReturnApplyReq{CardNo: no, ReturnType: hzcard.ReturnGoodCard, CardBal: "3300", APDUNum: "1",
 				APDUList: hzcard.APDUs(resp[1:].String()), CustInfo: cust()})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(rep.ReturnAmt).To(Equal("3300"))
@@ -439,7 +439,7 @@ func resign(e *env, msg []byte, p signdomain.Profile) []byte {
 func describeNegative(t conformance.Target, lazy *conformance.Lazy[*env]) {
 	Describe("negatives: the documented code, never a 5xx, and nothing changes", conformance.Negative, func() {
 		query := func(e *env) hzcard.OrderQueryReq {
-			return hzcard.OrderQueryReq{CardNo: "2253000000000001", RecNumPerPage: "20", CurrPage: "1", OrderBy: "0"}
+			return hzcard.OrderQueryReq{CardNo: "2253000000000001", RecNumPerPage: "20", CurrPage: "1", OrderBy: hzcard.OrderByDesc}
 		}
 		It("a request signature that does not verify is 000020", conformance.Code(hzcard.CodeBadSign), conformance.Interface(hzcard.ChargeOrderQuery), func() {
 			e := lazy.Get()
@@ -555,7 +555,7 @@ func describeNegative(t conformance.Target, lazy *conformance.Lazy[*env]) {
 			Expect(err).NotTo(HaveOccurred())
 			_, err = c.Send(ctx(), hzcard.ChargeOrderCreate, body, nil)
 			expectCode(err, hzcard.CodeDuplicateTxn, "the same request twice")
-			rep, err := c.ChargeOrderQuery(ctx(), hzcard.OrderQueryReq{CardNo: no, RecNumPerPage: "20", CurrPage: "1", OrderBy: "0"})
+			rep, err := c.ChargeOrderQuery(ctx(), hzcard.OrderQueryReq{CardNo: no, RecNumPerPage: "20", CurrPage: "1", OrderBy: hzcard.OrderByDesc})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(rep.TotalNum).To(Equal(1), "one order, not two")
 		})
@@ -608,7 +608,7 @@ func describeErrata(t conformance.Target, lazy *conformance.Lazy[*env]) {
 			conformance.SkipUnlessEmbedded(t, needCard)
 			e := lazy.Get()
 			c := e.client()
-			d, err := hzcard.Marshal(hzcard.OrderQueryReq{CardNo: "2253000000000001", RecNumPerPage: "20", CurrPage: "1", OrderBy: "0"})
+			d, err := hzcard.Marshal(hzcard.OrderQueryReq{CardNo: "2253000000000001", RecNumPerPage: "20", CurrPage: "1", OrderBy: hzcard.OrderByDesc})
 			Expect(err).NotTo(HaveOccurred())
 			env := c.Envelope()
 			s, _ := json.Marshal(string(d))

@@ -166,5 +166,32 @@ func CardTypes() []Entry {
 	return []Entry{{CardTypeOrdinary, "普通卡"}, {CardTypeStudent, "学生卡"}, {CardTypeSenior, "老年卡"}}
 }
 
+// Card initflag values (§4.1): a card is sold (activated) by cardSaleConfirm.
+const (
+	InitFlagOff = "00" // 未启用
+	InitFlagOn  = "01" // 启用
+)
+
 // InitFlags is §4.1's initflag.
-func InitFlags() []Entry { return []Entry{{"00", "未启用"}, {"01", "启用"}} }
+func InitFlags() []Entry { return []Entry{{InitFlagOff, "未启用"}, {InitFlagOn, "启用"}} }
+
+// Order list sort orders (§4.3 orderby: "0-降序 1-升序").
+const (
+	OrderByDesc = "0"
+	OrderByAsc  = "1"
+)
+
+// Card operation results a terminal reports in cardSaleConfirm (§4.11
+// cardresult: "00-卡操作成功 01-卡操作失败").
+const (
+	CardResultOK     = "00"
+	CardResultFailed = "01"
+)
+
+// Return types of cardReturnApply (§4.12 returntype: "0: 好卡退卡 1: 坏卡退卡"):
+// a good card gives its purse balance back by a DEBIT FOR PURCHASE; a bad
+// card is refunded the centre's balance without any APDU.
+const (
+	ReturnGoodCard = "0"
+	ReturnBadCard  = "1"
+)

@@ -240,7 +240,7 @@ func Activate(ctx context.Context, c *Client, card Transmitter, cardNo string, c
 	uresp, runErr := c.Run(card, string(sr.APDUList))
 	// After a tear the outcome is unknown, not a failure: cardresult stays
 	// 00 and the missing result says so (000081).
-	conf := hzcard.SaleConfirmReq{CardNo: cardNo, CardResult: "00", APDUNum: sr.APDUNum, APDUList: hzcard.APDUs(uresp.String()),
+	conf := hzcard.SaleConfirmReq{CardNo: cardNo, CardResult: hzcard.CardResultOK, APDUNum: sr.APDUNum, APDUList: hzcard.APDUs(uresp.String()),
 		RealNameFlag: named, PayType: hzcard.PayTypeCash, CustInfo: cust, OrderNo: sr.OrderNo, RefNum: sr.RefNum}
 	out, err := c.CardSaleConfirm(ctx, conf)
 	if runErr != nil {
@@ -278,7 +278,7 @@ func Return(ctx context.Context, c *Client, card Transmitter, cardNo string, cus
 	if err != nil {
 		return ReturnResult{}, &TornError{Step: "INITIALIZE FOR PURCHASE", Err: err}
 	}
-	ap, err := c.CardReturnApply(ctx, hzcard.ReturnApplyReq{CardNo: cardNo, ReturnType: "0", CardBal: hzcard.Text(hzcard.Amount(int64(bal))),
+	ap, err := c.CardReturnApply(ctx, hzcard.ReturnApplyReq{CardNo: cardNo, ReturnType: hzcard.ReturnGoodCard, CardBal: hzcard.Text(hzcard.Amount(int64(bal))),
 		APDUNum: "1", APDUList: hzcard.APDUs(iresp.String()), CustInfo: &cust})
 	if err != nil {
 		return ReturnResult{}, err

@@ -99,7 +99,7 @@ func (s *Simulator) cardFor(no string, sold bool) (*card, *fail) {
 		d, _ := hzcard.Desc(hzcard.CardStates(), cd.status)
 		return nil, s.failf(hzcard.CodeCardState, "card %s", d)
 	}
-	if sold && cd.initflag != "01" {
+	if sold && cd.initflag != hzcard.InitFlagOn {
 		return nil, s.failf(hzcard.CodeCardStateHost, "card not activated (initflag 00)")
 	}
 	return cd, nil
@@ -114,10 +114,10 @@ func (s *Simulator) payCheck(c *call, paytype, payorderno string) *fail {
 	if _, ok := hzcard.Desc(hzcard.PayTypes(), paytype); !ok {
 		return s.failf(hzcard.CodePayType, "paytype %q", paytype)
 	}
-	if paytype == "01" && !hzcard.CashChannel(c.req.ChnlID) {
+	if paytype == hzcard.PayTypeCash && !hzcard.CashChannel(c.req.ChnlID) {
 		return s.failf(hzcard.CodePayTypeNotAllowed, "cash on channel %s", c.req.ChnlID)
 	}
-	if paytype != "01" && payorderno == "" {
+	if paytype != hzcard.PayTypeCash && payorderno == "" {
 		s.violation(c.iface, "field-conditional", "payorderno missing for paytype %s", paytype)
 		return s.failf(hzcard.CodeUnknown, "payorderno is required (C+) when paytype is not 01")
 	}
@@ -331,7 +331,7 @@ func (s *Simulator) orderQuery(c *call) (any, *fail) {
 		return nil, s.failf(hzcard.CodeUnknown, "currpage %q: from 1", r.CurrPage)
 	}
 	by := string(r.OrderBy)
-	if by != "0" && by != "1" {
+	if by != hzcard.OrderByDesc && by != hzcard.OrderByAsc {
 		return nil, s.failf(hzcard.CodeUnknown, "orderby %q: 0 or 1", r.OrderBy)
 	}
 	if r.OrderState != "" {
@@ -355,9 +355,9 @@ func (s *Simulator) orderQuery(c *call) (any, *fail) {
 	sort.Slice(list, func(i, j int) bool {
 		a, b := list[i], list[j]
 		if !a.created.Equal(b.created) {
-			return a.created.Before(b.created) == (by == "1")
+			return a.created.Before(b.created) == (by == hzcard.OrderByAsc)
 		}
-		return (a.no < b.no) == (by == "1")
+		return (a.no < b.no) == (by == hzcard.OrderByAsc)
 	})
 	rep := hzcard.OrderQueryRep{CurrPage: page, RecNumPerPage: per, TotalNum: len(list),
 		TotalPage: (len(list) + per - 1) / per, OrderList: []hzcard.OrderItem{}}
@@ -678,8 +678,8 @@ func (s *Simulator) saleRequest(c *call) (any, *fail) {
 	if _, ok := hzcard.Desc(hzcard.PayTypes(), r.PayType); !ok {
 		return nil, s.failf(hzcard.CodePayType, "paytype %q", r.PayType)
 	}
-	if r.PayType != "01" {
-		return nil, s.failf(hzcard.CodePayTypeNotAllowed, "activation is paid in cash (01)")
+	if r.PayType != hzcard.PayTypeCash {
+		return nil, s.failf(hzcard.CodePayTypeNotAllowed, "activation is paid in cash (%s)", hzcard.PayTypeCash)
 	}
 	cd := s.cards[r.CardNo]
 	if cd == nil {
@@ -688,7 +688,7 @@ func (s *Simulator) saleRequest(c *call) (any, *fail) {
 	if cd.blacklisted && !s.faults.Has(FaultBlacklistIgnored) {
 		return nil, s.failf(hzcard.CodeBlacklist, "")
 	}
-	if cd.initflag == "01" || cd.status != hzcard.CardNormal {
+	if cd.initflag == hzcard.InitFlagOn || cd.status != hzcard.CardNormal {
 		return nil, s.failf(hzcard.CodeCardStateHost, "card already activated or not normal")
 	}
 	t := s.types[cd.ctype]
@@ -780,8 +780,8 @@ func (s *Simulator) saleConfirm(c *call) (any, *fail) {
 		return nil, f
 	}
 	switch r.CardResult {
-	case "00":
-	case "01":
+	case hzcard.CardResultOK:
+	case hzcard.CardResultFailed:
 		o.state, o.txn = hzcard.StateCardFailed, c.now
 		return nil, s.failf(hzcard.CodeCardOpError, "the terminal reports the card operation failed")
 	default:
@@ -801,7 +801,7 @@ func (s *Simulator) saleConfirm(c *call) (any, *fail) {
 	}
 	cd := s.cards[o.cardno]
 	tm := stamp(c.now)
-	cd.initflag, cd.saleDate = "01", tm.TxnDate
+	cd.initflag, cd.saleDate = hzcard.InitFlagOn, tm.TxnDate
 	cd.valDate = fmt.Sprintf("%04d%s", c.now.Year()+saleValYears, tm.TxnDate[4:])
 	cd.cust = o.cust
 	cd.depositPaid, cd.depositIn = o.amount, true
@@ -818,7 +818,7 @@ func (s *Simulator) returnApply(c *call) (any, *fail) {
 	if f := s.decode(c, &r); f != nil {
 		return nil, f
 	}
-	if r.ReturnType != "0" && r.ReturnType != "1" {
+	if r.ReturnType != hzcard.ReturnGoodCard && r.ReturnType != hzcard.ReturnBadCard {
 		return nil, s.failf(hzcard.CodeUnknown, "returntype %q: 0 or 1", r.ReturnType)
 	}
 	if r.CustInfo == nil {
@@ -842,7 +842,7 @@ func (s *Simulator) returnApply(c *call) (any, *fail) {
 	o := &order{no: s.nextNo("RT", c), kind: kindReturn, cardno: cd.no, state: hzcard.StateAuthorised, payState: hzcard.PayPaid,
 		chnlid: c.req.ChnlID, merchant: c.mch.id, created: c.now, txn: c.now, refnum: s.nextNo("RF", c),
 		returnType: r.ReturnType, terminal: hzcard.Terminal(c.req.TermID), cust: r.CustInfo}
-	if r.ReturnType == "1" { // a bad card: no APDUs, refund the centre's balance
+	if r.ReturnType == hzcard.ReturnBadCard { // a bad card: no APDUs, refund the centre's balance
 		o.amount = cd.balance
 		s.orders[o.no] = o
 		cd.returning = o.no
@@ -909,7 +909,7 @@ func (s *Simulator) returnConfirm(c *call) (any, *fail) {
 		return nil, f
 	}
 	cd := s.cards[o.cardno]
-	if o.returnType == "0" {
+	if o.returnType == hzcard.ReturnGoodCard {
 		rs, torn, f := s.results(c, r.APDUNum, r.APDUList)
 		if f != nil {
 			return nil, f
@@ -959,7 +959,7 @@ func (s *Simulator) returnConfirm(c *call) (any, *fail) {
 	}
 	cd.depositPaid, cd.depositIn = 0, false
 	cd.status, cd.returning = hzcard.CardReturned, ""
-	cd.offCard = o.returnType == "1" // a bad card keeps whatever its chip holds
+	cd.offCard = o.returnType == hzcard.ReturnBadCard // a bad card keeps whatever its chip holds
 	o.state, o.txn = hzcard.StateConfirmed, c.now
 	return hzcard.ReturnConfirmRep{RefNum: s.nextNo("RF", c), OrderNo: o.no, Times: stamp(c.now)}, nil
 }

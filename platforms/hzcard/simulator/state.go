@@ -276,10 +276,10 @@ func (s *Simulator) addCardLocked(spec CardSpec) (*cpucard.Card, error) {
 		return nil, fmt.Errorf("card %s: software card: %w", spec.CardNo, err)
 	}
 	c := &card{no: spec.CardNo, face: "HZ" + spec.CardNo[len(spec.CardNo)-8:], ctype: spec.Type, status: spec.Status,
-		blacklisted: spec.Blacklisted, initflag: "01", saleDate: "20240101", valDate: "20401231",
+		blacklisted: spec.Blacklisted, initflag: hzcard.InitFlagOn, saleDate: "20240101", valDate: "20401231",
 		walletMax: int64(spec.WalletMax), balance: int64(spec.Balance), initial: int64(spec.Balance), keys: keys, soft: soft}
 	if spec.Unsold {
-		c.initflag, c.saleDate = "00", "00000000"
+		c.initflag, c.saleDate = hzcard.InitFlagOff, "00000000"
 	} else {
 		c.depositPaid = t.deposit // paid before the simulator's time began: not in the ledger
 	}
