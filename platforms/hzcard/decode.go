@@ -21,8 +21,8 @@ func DecodeData(o signdomain.Object, v any) bool {
 	switch p := v.(type) {
 	case *OrderCreateReq:
 		t := *p
-		if !decodePlain(o, func(k string) *string {
-			switch k {
+		if !decodePlain(o, func(k []byte) *string {
+			switch string(k) {
 			case "cardno":
 				return &t.CardNo
 			case "chargetype":
@@ -44,8 +44,8 @@ func DecodeData(o signdomain.Object, v any) bool {
 			return false // encoding/json would write through the pointer it holds
 		}
 		t := *p
-		if !decodePlain(o, func(k string) *string {
-			switch k {
+		if !decodePlain(o, func(k []byte) *string {
+			switch string(k) {
 			case "cardno":
 				return &t.CardNo
 			case "orderno":
@@ -73,8 +73,8 @@ func DecodeData(o signdomain.Object, v any) bool {
 		*p = t
 	case *APDUReply:
 		t := *p
-		if !decodePlain(o, func(k string) *string {
-			switch k {
+		if !decodePlain(o, func(k []byte) *string {
+			switch string(k) {
 			case "orderno":
 				return &t.OrderNo
 			case "apdunum":
@@ -95,8 +95,8 @@ func DecodeData(o signdomain.Object, v any) bool {
 		*p = t
 	case *Times:
 		t := *p
-		if !decodePlain(o, func(k string) *string {
-			switch k {
+		if !decodePlain(o, func(k []byte) *string {
+			switch string(k) {
 			case "txntime":
 				return &t.TxnTime
 			case "txndate":
@@ -118,13 +118,13 @@ func DecodeData(o signdomain.Object, v any) bool {
 // decodePlain sets every member of o through field, in order (so the last
 // of duplicate keys wins, as in encoding/json), when each member is a plain
 // string under a key field knows.
-func decodePlain(o signdomain.Object, field func(key string) *string) bool {
+func decodePlain(o signdomain.Object, field func(key []byte) *string) bool {
 	for i := range o.Len() {
 		k, plain, v := o.Member(i)
 		if !plain || !plainString(v) {
 			return false
 		}
-		f := field(string(k))
+		f := field(k) // []byte: a string key would be allocated for each member
 		if f == nil {
 			return false
 		}

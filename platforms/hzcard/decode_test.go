@@ -67,3 +67,20 @@ func FuzzDecodeData(f *testing.F) {
 	}
 	f.Fuzz(sameDecodes)
 }
+
+// BenchmarkDecodeData is the simulator's decode of a cardChargeRequest's
+// data object (allocs/op is the figure to watch: one per member value).
+func BenchmarkDecodeData(b *testing.B) {
+	o, ok := Scan([]byte(`{"data":{"cardno":"2253000000000001","orderno":"CO202605010000000001","chargetype":"01","paytype":"10",` +
+		`"payorderno":"X","txnamt":"1000","apdunum":"1","apdulist":"805200000B","apduresp":"9000"},"sign":""}`)).Data()
+	if !ok {
+		b.Fatal("no data object")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		var r ChargeReq
+		if !DecodeData(o, &r) {
+			b.Fatal("DecodeData declined a plain ChargeReq")
+		}
+	}
+}
