@@ -29,25 +29,29 @@ func TestLoadCommand(t *testing.T) {
 		args     []string
 		code     int
 		contains []string
+		stderr   string // a part of the error a failing row must give
 	}{
-		{"list", []string{"load", "list"}, 0, []string{"sm2-sign", "ipos-verify", "hzcard-charge", "STATUS"}},
-		{"help", []string{"load", "--help"}, 0, []string{"Examples:", "Exit status"}},
-		{"scenario help", []string{"load", "sm2-sign", "--help"}, 0, []string{"One latency measures", "--shard", "--p99", "Examples:"}},
-		{"run", []string{"load", "sm2-sign", "--rate", "50", "--duration", "1s", "--output", bin, "--quiet", "--rate-ratio", "0.5"}, 0, []string{"sm2-sign/sign", "ledger: not applicable"}},
-		{"breach", []string{"load", "sm2-sign", "--rate", "50", "--duration", "500ms", "--output", "none", "--quiet", "--p50", "1ns"}, 99, []string{"SLO breached: sm2-sign p50"}},
-		{"remote target", []string{"load", "ipos-verify", "--target", "http://192.0.2.1/", "--duration", "1s"}, 1, nil},
-		{"bad shard", []string{"load", "sm2-sign", "--shard", "4/4"}, 2, nil},
-		{"too long", []string{"load", "sm2-sign", "--duration", "2h"}, 1, nil},
-		{"merge", []string{"load", "merge", bin, "--success", "1", "--rate-ratio", "0.5"}, 0, []string{"merged", "sm2-sign/sign"}},
-		{"merge breach", []string{"load", "merge", bin, "--rate", "1000"}, 99, []string{"SLO breached: sm2-sign rate"}},
-		{"merge nothing", []string{"load", "merge"}, 2, nil},
-		{"report", []string{"report", "load", bin, "--output", filepath.Join(dir, "r.html")}, 0, []string{"wrote"}},
-		{"report nothing", []string{"report", "load"}, 2, nil},
+		{"list", []string{"load", "list"}, 0, []string{"sm2-sign", "ipos-verify", "hzcard-charge", "STATUS"}, ""},
+		{"help", []string{"load", "--help"}, 0, []string{"Examples:", "Exit status"}, ""},
+		{"scenario help", []string{"load", "sm2-sign", "--help"}, 0, []string{"One latency measures", "--shard", "--p99", "Examples:"}, ""},
+		{"run", []string{"load", "sm2-sign", "--rate", "50", "--duration", "1s", "--output", bin, "--quiet", "--rate-ratio", "0.5"}, 0, []string{"sm2-sign/sign", "ledger: not applicable"}, ""},
+		{"breach", []string{"load", "sm2-sign", "--rate", "50", "--duration", "500ms", "--output", "none", "--quiet", "--p50", "1ns"}, 99, []string{"SLO breached: sm2-sign p50"}, ""},
+		{"remote target", []string{"load", "ipos-verify", "--target", "http://192.0.2.1/", "--duration", "1s"}, 1, nil, "load runs target loopback addresses only"},
+		{"bad shard", []string{"load", "sm2-sign", "--shard", "4/4"}, 2, nil, "4/4"},
+		{"too long", []string{"load", "sm2-sign", "--duration", "2h"}, 1, nil, "duration 2h0m0s: want 0 < duration"},
+		{"merge", []string{"load", "merge", bin, "--success", "1", "--rate-ratio", "0.5"}, 0, []string{"merged", "sm2-sign/sign"}, ""},
+		{"merge breach", []string{"load", "merge", bin, "--rate", "1000"}, 99, []string{"SLO breached: sm2-sign rate"}, ""},
+		{"merge nothing", []string{"load", "merge"}, 2, nil, ""},
+		{"report", []string{"report", "load", bin, "--output", filepath.Join(dir, "r.html")}, 0, []string{"wrote"}, ""},
+		{"report nothing", []string{"report", "load"}, 2, nil, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errs := runLoadCLI(t, tc.args...)
 			if code != tc.code {
 				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errs)
+			}
+			if !strings.Contains(errs, tc.stderr) {
+				t.Errorf("stderr lacks %q:\n%s", tc.stderr, errs)
 			}
 			for _, c := range tc.contains {
 				if !strings.Contains(out, c) {
