@@ -21,7 +21,14 @@ func BenchmarkCharge(b *testing.B) {
 	}
 	srv := httptest.NewServer(s)
 	defer srv.Close()
-	c, err := New(Config{URL: srv.URL})
+	charges(b, s, Config{URL: srv.URL})
+}
+
+// charges runs one charge per op through a client of cfg against s, on a
+// card with room for every load, and audits the simulator's books after.
+func charges(b *testing.B, s *simulator.Simulator, cfg Config) {
+	b.Helper()
+	c, err := New(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -57,21 +64,5 @@ func BenchmarkChargeInMemory(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	c, err := New(Config{URL: "http://centre.invalid", HTTP: &http.Client{Transport: memTransport{s}}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	card, err := s.AddCard(simulator.CardSpec{CardNo: "2253800000000001", WalletMax: 1<<32 - 1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		if _, err := Charge(context.Background(), c, card, "2253800000000001", 1000, fmt.Sprintf("B%d", i)); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := s.Audit(); err != nil {
-		b.Fatal(err)
-	}
+	charges(b, s, Config{URL: "http://centre.invalid", HTTP: &http.Client{Transport: memTransport{s}}})
 }
