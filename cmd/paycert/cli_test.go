@@ -88,7 +88,7 @@ func TestVersion(t *testing.T) {
 		out  string
 	}{
 		{[]string{"version"}, 0, "paycert " + version + " (" + commit + ")\n"},
-		{[]string{"version", "--help"}, 0, "Usage: paycert version\n\nPrint the paycert version and commit\n"},
+		{[]string{"version", "--help"}, 0, "Usage: paycert version\n\nPrint the paycert version and commit\n\n" + versionCommand().Help + "\n"},
 		{[]string{"version", "extra"}, 2, ""},
 	} {
 		if code, out, _ := runCLI(context.Background(), root, nil, tc.args...); code != tc.code || out != tc.out {

@@ -58,6 +58,12 @@ func versionCommand() *Command {
 		Name:    "version",
 		Summary: "Print the paycert version and commit",
 		Usage:   "version",
+		Help: `Prints the version and the commit the binary was built from (set by the
+Makefile's -ldflags; "dev (unknown)" for a plain go build). Put it in a bug
+report or next to a certification run.
+
+Examples:
+  paycert version`,
 	}
 	cmd.Run = func(_ context.Context, io IO, args []string) error {
 		pos, err := ParseFlags(NewFlagSet(cmd, io), args)
