@@ -28,6 +28,11 @@ func Methods() []string {
 	return []string{MethodTrade, MethodPassword, MethodActivate, MethodStream, MethodInfo, MethodBind}
 }
 
+// TradeExtraParams are the parameters cTRequest accepts beyond its table,
+// for the bind (2200) and password (4400) rows (erratum
+// E-KAKATONG-CTREQUEST-ROWS).
+func TradeExtraParams() []string { return []string{"IDNUM", "OLD_PWD", "NEW_PWD"} }
+
 // Operation pairs a SOAP operation with the REST method it mirrors and its
 // parameters in WSDL order (soapCardTrade's are the positional names of the
 // seed's PHP sample; the others reuse the REST parameter names).

@@ -114,8 +114,13 @@ func (s *Simulator) strictREST(method string, p map[string]string) {
 			s.violate(method, "parameter-too-long", f.Path+"="+v)
 		}
 	}
+	if method == kakatong.MethodTrade {
+		for _, k := range kakatong.TradeExtraParams() {
+			allowed[k] = true
+		}
+	}
 	for k := range p {
-		if !allowed[k] && !(method == kakatong.MethodTrade && (k == "IDNUM" || k == "OLD_PWD" || k == "NEW_PWD")) {
+		if !allowed[k] {
 			s.violate(method, "unknown-parameter", k)
 		}
 	}
