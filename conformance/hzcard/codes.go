@@ -60,15 +60,6 @@ func provocations() map[string]provocation {
 	}
 	query := hzcard.OrderQueryReq{CardNo: "2253000000000001", RecNumPerPage: "20", CurrPage: "1", OrderBy: hzcard.OrderByDesc}
 
-	// tornCredit leaves an order in state 4 (CREDIT applied, reply lost).
-	tornCredit := func(e *env) (string, *cpucard.Card, order, *client.Client) {
-		no, card, c, o := freshOrder(e, 1000)
-		card.TearNext(apdu.INSCreditForLoad)
-		_, err := client.Load(ctx(), c, card, no, o.no, o.amt, o.pay, o.list)
-		Expect(isTorn(err)).To(BeTrue())
-		card.PowerOn()
-		return no, card, o, c
-	}
 	// manageList asks for management and runs the list on the card.
 	manageList := func(c *client.Client, card *cpucard.Card, o order) (string, apdu.List) {
 		mr, err := c.ChargeOrderManageRequest(ctx(), chargeReq(o.cardno, o.no, o.amt, o.pay))

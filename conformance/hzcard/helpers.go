@@ -122,6 +122,18 @@ func freshOrder(e *env, amt int64) (string, *cpucard.Card, *client.Client, order
 	return no, card, c, mustCreate(e, c, no, amt)
 }
 
+// tornCredit makes a fresh card and a 1000 fen order, and tears the card
+// during CREDIT FOR LOAD: the card is credited, the centre does not know
+// (state 4), and the card is powered on again for management.
+func tornCredit(e *env) (string, *cpucard.Card, order, *client.Client) {
+	no, card, c, o := freshOrder(e, 1000)
+	card.TearNext(apdu.INSCreditForLoad)
+	_, err := client.Load(ctx(), c, card, no, o.no, o.amt, o.pay, o.list)
+	ExpectWithOffset(1, isTorn(err)).To(BeTrue(), "the tear must reach the caller: %v", err)
+	card.PowerOn()
+	return no, card, o, c
+}
+
 func cust() *hzcard.CustInfo {
 	return &hzcard.CustInfo{Name: "张三", IDType: "01", IDNo: "330501199001011234", Mobile: "13800000000"}
 }
