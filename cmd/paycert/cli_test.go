@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -95,4 +96,27 @@ func TestVersion(t *testing.T) {
 			t.Errorf("%v: exit %d output %q, want exit %d output %q", tc.args, code, out, tc.code, tc.out)
 		}
 	}
+}
+
+// TestEveryLeafTeaches walks the real command tree: every command has a
+// summary for its parent's list and a usage line, and every leaf's help
+// ends in examples that start with "paycert <its path>".
+func TestEveryLeafTeaches(t *testing.T) {
+	var walk func(c *Command, path string)
+	walk = func(c *Command, path string) {
+		if c.Summary == "" || c.Usage == "" {
+			t.Errorf("%q: summary %q, usage %q; both are needed", path, c.Summary, c.Usage)
+		}
+		if c.Run == nil {
+			for _, s := range c.Subs {
+				walk(s, path+" "+s.Name)
+			}
+			return
+		}
+		_, ex, found := strings.Cut(c.Help, "Examples:\n")
+		if !found || !strings.Contains(ex, "  "+path) {
+			t.Errorf("%q: help has no example of %q", path, path)
+		}
+	}
+	walk(rootCommand(), "paycert")
 }
