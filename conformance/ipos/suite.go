@@ -660,9 +660,9 @@ func flows(cat *catalog.Catalogue, ep **env) {
 				l.Code, l.PosID, l.StoreID = code, "", ""
 				rows := ok(e.do(l.Request())).Rows
 				Expect(rows).To(HaveLen(2))
-				Expect(rows).To(ContainElement(SatisfyAll(HaveField("ReqSeq", c.PosSeq), HaveField("UseType", "1"), HaveField("Status", "2"))),
+				Expect(rows).To(ContainElement(SatisfyAll(HaveField("ReqSeq", c.PosSeq), HaveField("UseType", proto.UseConsume), HaveField("Status", proto.RowRefunded))),
 					"the consume row is marked refunded (status 2)")
-				Expect(rows).To(ContainElement(SatisfyAll(HaveField("UseType", "2"), HaveField("OrgPosSeq", c.PosSeq), HaveField("Amount", "400"))),
+				Expect(rows).To(ContainElement(SatisfyAll(HaveField("UseType", proto.UseRefund), HaveField("OrgPosSeq", c.PosSeq), HaveField("Amount", "400"))),
 					"a refund row points at its consume")
 				By("a second refund of the same consume")
 				rf2 := e.wecard(proto.WecardPosReturnd)

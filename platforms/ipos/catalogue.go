@@ -50,6 +50,12 @@ const (
 	MinPosSeqLen  = 13
 )
 
+// A gift-card trace row's use_type and status (002 §4.9, §4.10).
+const (
+	UseConsume, UseRefund, UseRevoke = "1", "2", "3"
+	RowNormal, RowRefunded           = "1", "2"
+)
+
 // encode_type values (002 §4.2): how valid_info names the voucher.
 const (
 	EncodeAux = "099" // auxiliary code, 12 or 16 digits

@@ -340,7 +340,7 @@ func writeRow(x *gbkxml.Writer, r *giftRow) {
 	x.Element("return_code", "ok")
 	x.Element("return_msg", "ok")
 	x.Element("amount", itoa(r.amount))
-	x.Element("use_type", strconv.Itoa(r.useType))
+	x.Element("use_type", r.useType)
 	x.Element("overplus", itoa(r.overplus))
 	x.Element("location_name", r.location)
 	x.Element("store_id", r.storeID)
@@ -349,7 +349,7 @@ func writeRow(x *gbkxml.Writer, r *giftRow) {
 	x.Element("create_time", itoa(r.at.Unix()))
 	x.Element("batch_num", "")
 	x.Element("memo", "")
-	x.Element("status", strconv.Itoa(r.status))
+	x.Element("status", r.status)
 	x.Element("org_pos_seq", r.orgPosSeq)
 	x.End("row")
 }
@@ -433,9 +433,9 @@ func (s *Simulator) giftPosSeqInfo(c *call) (*outcome, body) {
 	}
 }
 
-func (s *Simulator) newRow(c *call, g *giftCard, useType int, amount int64) *giftRow {
+func (s *Simulator) newRow(c *call, g *giftCard, useType string, amount int64) *giftRow {
 	r := &giftRow{id: len(s.giftRows) + 1, isspid: c.m.isspid, code: g.code, reqSeq: c.val("pos_seq"),
-		posID: c.val("pos_id"), storeID: c.val("store_id"), typ: g.typ, useType: useType, status: 1,
+		posID: c.val("pos_id"), storeID: c.val("store_id"), typ: g.typ, useType: useType, status: ipos.RowNormal,
 		amount: amount, overplus: g.overplus, source: c.val("consume_source"), orgPosSeq: c.val("org_pos_seq"), at: c.now}
 	if st := s.stores[c.m.isspid+"/"+r.storeID]; st != nil {
 		r.location = st.name
@@ -477,7 +477,7 @@ func (s *Simulator) giftConsume(c *call) (*outcome, body) {
 		g.useFlag = 7
 		before = 0
 	}
-	r := s.newRow(c, g, 1, amt)
+	r := s.newRow(c, g, ipos.UseConsume, amt)
 	g.lastConsume = r
 	return &outcome{code: ipos.CodeOK, comment: "核销成功"}, s.giftInfoBody(c, g, r, amt, before)
 }
@@ -514,7 +514,7 @@ func (s *Simulator) giftRefund(c *call) (*outcome, body) {
 	org := c.val("org_pos_seq")
 	var consume *giftRow
 	for _, r := range s.giftRows {
-		if r.isspid == c.m.isspid && r.reqSeq == org && r.useType == 1 {
+		if r.isspid == c.m.isspid && r.reqSeq == org && r.useType == ipos.UseConsume {
 			consume = r
 		}
 	}
@@ -525,7 +525,7 @@ func (s *Simulator) giftRefund(c *call) (*outcome, body) {
 	if g.useFlag == 8 {
 		return fail(ipos.CodeCancelled), nil
 	}
-	if consume.status == 2 {
+	if consume.status == ipos.RowRefunded {
 		return failf(ipos.CodeFailed, "交易失败: 原交易已退款"), nil
 	}
 	amt := consume.amount
@@ -547,10 +547,10 @@ func (s *Simulator) giftRefund(c *call) (*outcome, body) {
 	}
 	consume.refunded += amt
 	if !s.faults.Has(FaultTraceStatusStale) {
-		consume.status = 2
+		consume.status = ipos.RowRefunded
 	}
 	s.stats.GiftRefunded += amt
-	s.newRow(c, g, 2, amt)
+	s.newRow(c, g, ipos.UseRefund, amt)
 	return &outcome{code: ipos.CodeOK, comment: "退款成功"}, nil
 }
 
@@ -568,6 +568,6 @@ func (s *Simulator) giftRevoke(c *call) (*outcome, body) {
 	g.overplus = 0
 	g.useFlag = 8
 	s.stats.GiftRevoked += amt
-	r := s.newRow(c, g, 3, amt)
+	r := s.newRow(c, g, ipos.UseRevoke, amt)
 	return &outcome{code: ipos.CodeOK, comment: "注销成功"}, s.giftInfoBody(c, g, r, amt, before)
 }

@@ -138,7 +138,8 @@ type giftCard struct {
 type giftRow struct {
 	id                                   int
 	isspid, code, reqSeq, posID, storeID string
-	typ, useType, status                 int
+	typ                                  int
+	useType, status                      string // ipos.UseConsume..., ipos.RowNormal...
 	amount, overplus                     int64
 	location, source, orgPosSeq          string
 	at                                   time.Time
@@ -459,12 +460,12 @@ func (s *Simulator) Audit() error {
 				continue
 			}
 			switch r.useType {
-			case 1:
+			case ipos.UseConsume:
 				consumed += r.amount
 				if r.refunded > r.amount {
 					errs = append(errs, fmt.Errorf("gift card %s: consume %s refunded %d of %d", code, r.reqSeq, r.refunded, r.amount))
 				}
-			case 2:
+			case ipos.UseRefund:
 				refunded += r.amount
 			}
 		}
