@@ -217,7 +217,7 @@ func describeHappy(t conformance.Target, lazy *conformance.Lazy[*env]) {
 			sms, _ := e.sim.SMSCode(e.mid, ref)
 			v := verify(e, cust, ref, pan, phone, sms, ia.Get("token"))
 			Expect(code(v)).To(Equal(bill99.RCSuccess))
-			Expect(v.Get("payToken")).To(MatchRegexp(`^[0-9]{19}$`))
+			// send checked payToken's presence and shape against the catalogue.
 			Expect(v.Get("payToken")).NotTo(Equal(ia.Get("token")), "token and payToken are unrelated (§4.13)")
 			Expect(v.Get("storablePan")).To(Equal("6217000022"))
 		})
@@ -228,8 +228,7 @@ func describeHappy(t conformance.Target, lazy *conformance.Lazy[*env]) {
 			rep := purchase(e, e.customerID, ref, "0.01", e.payToken)
 			Expect(code(rep)).To(Equal(bill99.RCSuccess))
 			Expect(rep.Get("interactiveStatus")).To(Equal(bill99.StatusTR2))
-			Expect(rep.Get("refNumber")).To(MatchRegexp(`^[0-9]{12}$`))
-			Expect(rep.Get("authorizationCode")).To(HaveLen(6))
+			// send checked refNumber and authorizationCode against the catalogue.
 			if t.Embedded() {
 				Expect(rep.Get("storableCardNo")).To(Equal("6217009100"), "storableCardNo of 6217003320034459100 is first 6 + last 4")
 				Expect(rep.Get("cardOrg")).To(Equal("CU"))
