@@ -258,7 +258,7 @@ func provocations() map[string]provocation {
 			sr, err := saleWith(e, no, card, "N", nil, "")
 			Expect(err).NotTo(HaveOccurred())
 			_, err = e.client().CardSaleConfirm(ctx(), hzcard.SaleConfirmReq{CardNo: no, CardResult: hzcard.CardResultFailed, APDUNum: "1", APDUList: "6988",
-				RealNameFlag: "N", PayType: hzcard.PayTypeCash, OrderNo: sr.OrderNo, RefNum: sr.RefNum})
+				RealNameFlag: hzcard.RealNameNo, PayType: hzcard.PayTypeCash, OrderNo: sr.OrderNo, RefNum: sr.RefNum})
 			expectCode(err, hzcard.CodeCardOpError, "the terminal reports the card operation failed")
 		}),
 		hzcard.CodeCardOpUnknown: sim(hzcard.CardSaleConfirm, func(e *env) {

@@ -173,7 +173,7 @@ func describeHappy(t conformance.Target, lazy *conformance.Lazy[*env]) {
 			c := e.client()
 			resp := runList(c, card, apdu.NewList(apdu.SelectByNameNoLe(apdu.PurseAID).Bytes(), apdu.GetChallenge(4).Bytes()).String())
 			rep, err := c.CardSaleRequest(ctx(), hzcard.SaleReq{CardNo: no, APDUNum: "1", APDUList: hzcard.APDUs(resp[1:].String()),
-				RealNameFlag: "Y", PayType: hzcard.PayTypeCash, CustInfo: cust()})
+				RealNameFlag: hzcard.RealNameYes, PayType: hzcard.PayTypeCash, CustInfo: cust()})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(rep.RefNum).NotTo(BeEmpty())
 			Expect(string(rep.APDUList)).To(HavePrefix("04D6950022"), "IDX_2001")

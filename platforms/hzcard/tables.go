@@ -188,6 +188,13 @@ const (
 	CardResultFailed = "01"
 )
 
+// Sale registration flags (§4.10/4.11 realnameflag: "Y 实名 N 非实名"):
+// a named sale carries custinfo.
+const (
+	RealNameYes = "Y"
+	RealNameNo  = "N"
+)
+
 // Return types of cardReturnApply (§4.12 returntype: "0: 好卡退卡 1: 坏卡退卡"):
 // a good card gives its purse balance back by a DEBIT FOR PURCHASE; a bad
 // card is refunded the centre's balance without any APDU.

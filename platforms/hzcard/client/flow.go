@@ -227,9 +227,9 @@ func Activate(ctx context.Context, c *Client, card Transmitter, cardNo string, c
 	if err != nil {
 		return hzcard.SaleConfirmRep{}, &TornError{Step: "GET CHALLENGE", Err: err}
 	}
-	named := "N"
+	named := hzcard.RealNameNo
 	if cust != nil {
-		named = "Y"
+		named = hzcard.RealNameYes
 	}
 	ch := resp[len(resp)-1:]
 	sr, err := c.CardSaleRequest(ctx, hzcard.SaleReq{CardNo: cardNo, APDUNum: "1", APDUList: hzcard.APDUs(ch.String()),

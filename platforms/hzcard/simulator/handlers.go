@@ -119,14 +119,17 @@ func (s *Simulator) payCheck(c *call, paytype, payorderno string) *fail {
 	}
 	if paytype != hzcard.PayTypeCash && payorderno == "" {
 		s.violation(c.iface, "field-conditional", "payorderno missing for paytype %s", paytype)
-		return s.failf(hzcard.CodeUnknown, "payorderno is required (C+) when paytype is not 01")
+		return s.failf(hzcard.CodeUnknown, "payorderno is required (C+) when paytype is not %s", hzcard.PayTypeCash)
 	}
 	return nil
 }
 
-// chargeOrder finds the charge order of a 4.5-4.8 request and checks what
-// all four share.
+// chargeOrder decodes a 4.5-4.8 request into r, finds its charge order and
+// checks what all four share.
 func (s *Simulator) chargeOrder(c *call, r *hzcard.ChargeReq) (*order, *card, *fail) {
+	if f := s.decode(c, r); f != nil {
+		return nil, nil, f
+	}
 	o := s.orders[r.OrderNo]
 	if o == nil || o.kind != kindCharge {
 		return nil, nil, s.failf(hzcard.CodeNoOrder, "orderno %q", r.OrderNo)
@@ -418,9 +421,6 @@ func (s *Simulator) orderCancel(c *call) (any, *fail) {
 
 func (s *Simulator) chargeRequest(c *call) (any, *fail) {
 	var r hzcard.ChargeReq
-	if f := s.decode(c, &r); f != nil {
-		return nil, f
-	}
 	o, cd, f := s.chargeOrder(c, &r)
 	if f != nil {
 		return nil, f
@@ -521,9 +521,6 @@ func (s *Simulator) credit(o *order, cd *card, state string) {
 
 func (s *Simulator) chargeConfirm(c *call) (any, *fail) {
 	var r hzcard.ChargeReq
-	if f := s.decode(c, &r); f != nil {
-		return nil, f
-	}
 	o, cd, f := s.chargeOrder(c, &r)
 	if f != nil {
 		return nil, f
@@ -592,9 +589,6 @@ func (s *Simulator) manageState(o *order) *fail {
 
 func (s *Simulator) manageRequest(c *call) (any, *fail) {
 	var r hzcard.ChargeReq
-	if f := s.decode(c, &r); f != nil {
-		return nil, f
-	}
 	o, _, f := s.chargeOrder(c, &r)
 	if f != nil {
 		return nil, f
@@ -615,9 +609,6 @@ func (s *Simulator) manageRequest(c *call) (any, *fail) {
 
 func (s *Simulator) manageConfirm(c *call) (any, *fail) {
 	var r hzcard.ChargeReq
-	if f := s.decode(c, &r); f != nil {
-		return nil, f
-	}
 	o, cd, f := s.chargeOrder(c, &r)
 	if f != nil {
 		return nil, f
@@ -672,7 +663,7 @@ func (s *Simulator) saleRequest(c *call) (any, *fail) {
 	if f := s.decode(c, &r); f != nil {
 		return nil, f
 	}
-	if r.RealNameFlag != "Y" && r.RealNameFlag != "N" {
+	if r.RealNameFlag != hzcard.RealNameYes && r.RealNameFlag != hzcard.RealNameNo {
 		return nil, s.failf(hzcard.CodeUnknown, "realnameflag %q: Y or N", r.RealNameFlag)
 	}
 	if _, ok := hzcard.Desc(hzcard.PayTypes(), r.PayType); !ok {
@@ -692,7 +683,7 @@ func (s *Simulator) saleRequest(c *call) (any, *fail) {
 		return nil, s.failf(hzcard.CodeCardStateHost, "card already activated or not normal")
 	}
 	t := s.types[cd.ctype]
-	if r.RealNameFlag == "Y" {
+	if r.RealNameFlag == hzcard.RealNameYes {
 		if !t.namedAllowed {
 			return nil, s.failf(hzcard.CodeNoNamedRegistration, "card type %s", t.name)
 		}
