@@ -122,7 +122,7 @@ func happyPaths(cat *catalog.Catalogue, ep **env) {
 			checked(cat, req, r)
 			Expect(r.Query).NotTo(BeNil(), "query_info is required on success (002 §4.2)")
 			Expect(r.Query.UseType).To(Equal("0"), "use_type of an amount voucher is 0")
-			Expect(r.Query.VaStatus).To(Equal("0"), "an unused voucher has va_status 0")
+			Expect(r.Query.VaStatus).To(Equal(strconv.Itoa(proto.VaNormal)), "an unused voucher has va_status 0")
 			if e.sim != nil {
 				Expect(r.Query.RemainAmt).To(Equal("10000"), "remain_amt is the unused balance")
 				Expect(r.Verify).To(BeNil(), "verify_info is only returned for vouchers in use or used")
@@ -151,7 +151,7 @@ func happyPaths(cat *catalog.Catalogue, ep **env) {
 			req := queryReq(e, simulator.VoucherTimesInUse)
 			r := ok(e.do(req))
 			checked(cat, req, r)
-			Expect(r.Query.VaStatus).To(Equal("2"))
+			Expect(r.Query.VaStatus).To(Equal(strconv.Itoa(proto.VaInUse)))
 			Expect(r.Query.RemainTimes).To(Equal("1"))
 			Expect(r.Verify).NotTo(BeNil(), "verify_info is returned when va_status is 2 or 3 (002 §4.2)")
 			Expect(r.Verify.Redeems).To(HaveLen(2))
@@ -166,7 +166,7 @@ func happyPaths(cat *catalog.Catalogue, ep **env) {
 			checked(cat, req, r)
 			Expect(r.Query).NotTo(BeNil(), "query_info is returned after a successful verification (002 §4.3)")
 			Expect(fen(r.Query.RemainAmt)).To(Equal(before-300), "remain_amt after = before - tx_amt")
-			Expect(r.Query.VaStatus).To(Equal("2"), "a partly used voucher is in use (2)")
+			Expect(r.Query.VaStatus).To(Equal(strconv.Itoa(proto.VaInUse)), "a partly used voucher is in use (2)")
 			if r.Addition != nil && r.Addition.TxAmt != "" {
 				Expect(r.Addition.TxAmt).To(Equal("300"))
 			}
@@ -230,7 +230,7 @@ func happyPaths(cat *catalog.Catalogue, ep **env) {
 			Expect(r.Trace).NotTo(BeNil())
 			Expect(r.Trace.UserCardCode).To(Equal(code))
 			if e.sim != nil {
-				Expect(r.Base.CardType).To(Equal("3"))
+				Expect(r.Base.CardType).To(Equal(strconv.Itoa(proto.GiftTypeCash)))
 				Expect(r.Trace.Overplus).To(Equal("1000"))
 			}
 		})
@@ -531,7 +531,7 @@ func flows(cat *catalog.Catalogue, ep **env) {
 				vseq := h.PosSeq
 
 				q := ok(e.do(queryReq(e, code)))
-				Expect(q.Query.VaStatus).To(Equal("2"))
+				Expect(q.Query.VaStatus).To(Equal(strconv.Itoa(proto.VaInUse)))
 				Expect(q.Verify).NotTo(BeNil(), "a voucher in use lists its verifications")
 				Expect(q.Verify.Redeems).To(ContainElement(HaveField("PosSeq", vseq)))
 
@@ -539,7 +539,7 @@ func flows(cat *catalog.Catalogue, ep **env) {
 				ok(e.do(undoReq(proto.CardCancel, h, code, vseq)))
 				q = ok(e.do(queryReq(e, code)))
 				Expect(q.Query.RemainAmt).To(Equal("5000"), "the cancel restores the amount (erratum E-IPOS-CANCEL-RESTORES)")
-				Expect(q.Query.VaStatus).To(Equal("0"), "nothing verified remains")
+				Expect(q.Query.VaStatus).To(Equal(strconv.Itoa(proto.VaNormal)), "nothing verified remains")
 				if q.Verify != nil {
 					Expect(q.Verify.Redeems).NotTo(ContainElement(HaveField("PosSeq", vseq)), "a cancelled verification is no longer a redeem")
 				}

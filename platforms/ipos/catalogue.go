@@ -50,6 +50,15 @@ const (
 	MinPosSeqLen  = 13
 )
 
+// Numbers of the reply tables: a voucher's use_type and va_status (002
+// §4.2), a gift card's type and use_flag (§4.7).
+const (
+	UseTypeAmount, UseTypeTimes             = 0, 1
+	VaNormal, VaVoided, VaInUse, VaUsed     = 0, 1, 2, 3
+	GiftTypeItem, GiftTypeCash              = 2, 3
+	FlagReceived, FlagConsumed, FlagInvalid = 4, 7, 8
+)
+
 // A gift-card trace row's use_type and status (002 §4.9, §4.10).
 const (
 	UseConsume, UseRefund, UseRevoke = "1", "2", "3"

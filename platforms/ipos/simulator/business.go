@@ -88,7 +88,7 @@ func (s *Simulator) cardQuery(c *call) (*outcome, body) {
 	}
 	return nil, func(x *gbkxml.Writer) {
 		s.writeQueryInfo(x, v, v.remain)
-		if st := v.status(); st == 2 || st == 3 {
+		if st := v.status(); st == ipos.VaInUse || st == ipos.VaUsed {
 			x.Start("verify_info")
 			x.Element("count", strconv.Itoa(len(v.live)))
 			for _, vf := range v.live {
@@ -449,14 +449,14 @@ func (s *Simulator) giftConsume(c *call) (*outcome, body) {
 	switch {
 	case g == nil:
 		return giftMissing(), nil
-	case g.useFlag == 8:
+	case g.useFlag == ipos.FlagInvalid:
 		return fail(ipos.CodeCancelled), nil
 	case c.now.After(g.end) || c.now.Before(g.begin):
 		return fail(ipos.CodeExpired), nil
 	}
 	before := g.overplus
 	var amt int64
-	if g.typ == 3 {
+	if g.typ == ipos.GiftTypeCash {
 		text, ok := c.get("amount")
 		if !ok || text == "" {
 			return fail(ipos.CodeAmountNeeded), nil
@@ -467,14 +467,14 @@ func (s *Simulator) giftConsume(c *call) (*outcome, body) {
 		}
 		g.overplus -= amt
 		if g.overplus == 0 {
-			g.useFlag = 7
+			g.useFlag = ipos.FlagConsumed
 		}
 		s.stats.GiftConsumed += amt
 	} else {
-		if g.useFlag == 7 {
+		if g.useFlag == ipos.FlagConsumed {
 			return fail(ipos.CodeAlreadyVerified), nil
 		}
-		g.useFlag = 7
+		g.useFlag = ipos.FlagConsumed
 		before = 0
 	}
 	r := s.newRow(c, g, ipos.UseConsume, amt)
@@ -484,7 +484,7 @@ func (s *Simulator) giftConsume(c *call) (*outcome, body) {
 
 func (s *Simulator) giftInfoBody(c *call, g *giftCard, r *giftRow, amt, before int64) body {
 	after := g.overplus
-	if g.typ == 2 {
+	if g.typ == ipos.GiftTypeItem {
 		amt, before, after = 0, 0, 0
 	}
 	return func(x *gbkxml.Writer) {
@@ -522,7 +522,7 @@ func (s *Simulator) giftRefund(c *call) (*outcome, body) {
 		return fail(ipos.CodeNoOriginal), nil
 	}
 	g := s.gifts[consume.code]
-	if g.useFlag == 8 {
+	if g.useFlag == ipos.FlagInvalid {
 		return fail(ipos.CodeCancelled), nil
 	}
 	if consume.status == ipos.RowRefunded {
@@ -535,14 +535,14 @@ func (s *Simulator) giftRefund(c *call) (*outcome, body) {
 			return failf(ipos.CodeFailed, "交易失败: 退款金额超过核销金额"), nil
 		}
 	}
-	if g.typ == 2 {
+	if g.typ == ipos.GiftTypeItem {
 		amt = 0
-		g.useFlag = 4
+		g.useFlag = ipos.FlagReceived
 	}
 	if !s.faults.Has(FaultRefundNoRestore) {
 		g.overplus += amt
-		if g.typ == 3 && g.useFlag == 7 && g.overplus > 0 {
-			g.useFlag = 4
+		if g.typ == ipos.GiftTypeCash && g.useFlag == ipos.FlagConsumed && g.overplus > 0 {
+			g.useFlag = ipos.FlagReceived
 		}
 	}
 	consume.refunded += amt
@@ -559,14 +559,14 @@ func (s *Simulator) giftRevoke(c *call) (*outcome, body) {
 	switch {
 	case g == nil:
 		return giftMissing(), nil
-	case g.useFlag == 8:
+	case g.useFlag == ipos.FlagInvalid:
 		return fail(ipos.CodeCancelled), nil
 	}
 	before := g.overplus
 	amt := g.overplus
 	g.revokedAmt += amt
 	g.overplus = 0
-	g.useFlag = 8
+	g.useFlag = ipos.FlagInvalid
 	s.stats.GiftRevoked += amt
 	r := s.newRow(c, g, ipos.UseRevoke, amt)
 	return &outcome{code: ipos.CodeOK, comment: "注销成功"}, s.giftInfoBody(c, g, r, amt, before)

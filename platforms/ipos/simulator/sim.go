@@ -81,8 +81,8 @@ type dailyEvent struct {
 
 // Voucher kinds (query_info/use_type).
 const (
-	KindAmount = 0
-	KindTimes  = 1
+	KindAmount = ipos.UseTypeAmount
+	KindTimes  = ipos.UseTypeTimes
 )
 
 type voucher struct {
@@ -99,13 +99,13 @@ type voucher struct {
 func (v *voucher) status() int {
 	switch {
 	case v.voided:
-		return 1
+		return ipos.VaVoided
 	case v.remain == 0:
-		return 3
+		return ipos.VaUsed
 	case len(v.live) > 0 || v.remain < v.initial:
-		return 2
+		return ipos.VaInUse
 	}
-	return 0
+	return ipos.VaNormal
 }
 
 type verification struct {
@@ -270,10 +270,10 @@ func (s *Simulator) loadFixture() error {
 	hist(VoucherTimesUsed, "1511300000905", 1, 3000)
 
 	for _, g := range []GiftCardSpec{
-		{Code: GiftCash, EncryptCode: GiftCashEncrypt, Type: 3, Amount: 1000, Title: "翼码储值礼品卡", Begin: now.Add(-24 * time.Hour), End: year},
-		{Code: GiftItem, Type: 2, Amount: 500, Title: "翼码兑换礼品卡", Begin: now.Add(-24 * time.Hour), End: year},
-		{Code: GiftRevoked, Type: 3, Amount: 500, Title: "已注销礼品卡", Begin: now.Add(-24 * time.Hour), End: year, Revoked: true},
-		{Code: GiftExpired, Type: 3, Amount: 500, Title: "过期礼品卡", Begin: now.AddDate(0, -2, 0), End: now.Add(-time.Hour)},
+		{Code: GiftCash, EncryptCode: GiftCashEncrypt, Type: ipos.GiftTypeCash, Amount: 1000, Title: "翼码储值礼品卡", Begin: now.Add(-24 * time.Hour), End: year},
+		{Code: GiftItem, Type: ipos.GiftTypeItem, Amount: 500, Title: "翼码兑换礼品卡", Begin: now.Add(-24 * time.Hour), End: year},
+		{Code: GiftRevoked, Type: ipos.GiftTypeCash, Amount: 500, Title: "已注销礼品卡", Begin: now.Add(-24 * time.Hour), End: year, Revoked: true},
+		{Code: GiftExpired, Type: ipos.GiftTypeCash, Amount: 500, Title: "过期礼品卡", Begin: now.AddDate(0, -2, 0), End: now.Add(-time.Hour)},
 	} {
 		if err := s.AddGiftCard(FixtureISSPID, g); err != nil {
 			return err
@@ -341,7 +341,7 @@ type GiftCardSpec struct {
 
 // AddGiftCard seeds a gift card for merchant isspid.
 func (s *Simulator) AddGiftCard(isspid string, g GiftCardSpec) error {
-	if g.Code == "" || (g.Type != 2 && g.Type != 3) || g.Amount < 0 {
+	if g.Code == "" || (g.Type != ipos.GiftTypeItem && g.Type != ipos.GiftTypeCash) || g.Amount < 0 {
 		return fmt.Errorf("gift card %q: want a code, type 2 or 3 and a non-negative amount", g.Code)
 	}
 	s.mu.Lock()
@@ -350,10 +350,10 @@ func (s *Simulator) AddGiftCard(isspid string, g GiftCardSpec) error {
 		return fmt.Errorf("gift card %s already exists", g.Code)
 	}
 	gc := &giftCard{code: g.Code, encrypt: g.EncryptCode, cardID: "pBznZj" + g.Code, title: g.Title, brand: "翼码测试",
-		nodeID: "00055818", orderID: "AQAA" + g.Code, typ: g.Type, total: g.Amount, overplus: g.Amount, useFlag: 4,
+		nodeID: "00055818", orderID: "AQAA" + g.Code, typ: g.Type, total: g.Amount, overplus: g.Amount, useFlag: ipos.FlagReceived,
 		begin: g.Begin, end: g.End, isspid: isspid}
 	if g.Revoked {
-		gc.useFlag, gc.revokedAmt, gc.overplus = 8, g.Amount, 0
+		gc.useFlag, gc.revokedAmt, gc.overplus = ipos.FlagInvalid, g.Amount, 0
 	}
 	s.gifts[g.Code] = gc
 	return nil
