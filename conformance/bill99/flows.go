@@ -129,7 +129,7 @@ func describeFlows(t conformance.Target, lazy *conformance.Lazy[*env]) {
 			}
 			log, acked, gaveUp := e.sim.Deliveries(rn)
 			Expect(acked).To(BeFalse(), "a 200 without a TR4 is not an acknowledgement")
-			Expect(log).To(HaveLen(11), "the first delivery plus 10 resends (§5.3.2)")
+			Expect(log).To(HaveLen(bill99.TR3Deliveries), "the first delivery plus 10 resends (§5.3.2)")
 			Expect(gaveUp).To(BeTrue())
 			for i := 1; i < len(gaps); i++ {
 				Expect(gaps[i]).To(BeNumerically(">", gaps[i-1]), "resend intervals grow (§5.3.2): %v", gaps)
@@ -137,8 +137,8 @@ func describeFlows(t conformance.Target, lazy *conformance.Lazy[*env]) {
 			e.clock.Advance(48 * time.Hour)
 			e.deliver()
 			log, _, _ = e.sim.Deliveries(rn)
-			Expect(log).To(HaveLen(11), "no attempt after the 10th resend")
-			Expect(e.merchant.NoticesFor(rn)).To(HaveLen(11))
+			Expect(log).To(HaveLen(bill99.TR3Deliveries), "no attempt after the 10th resend")
+			Expect(e.merchant.NoticesFor(rn)).To(HaveLen(bill99.TR3Deliveries))
 		})
 
 		It("pci_query → pci_del → purchase T3", conformance.SimOnly, conformance.Interface(bill99.IfPciDel), conformance.Code(bill99.RCNotBound), func() {

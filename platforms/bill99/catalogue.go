@@ -153,6 +153,11 @@ const (
 	StatusTR4 = "TR4"
 )
 
+// TR3Deliveries is how many times the platform sends a TR3 notice that
+// gets no correct TR4: the first delivery and 10 resends (§5.3.2,
+// E-BILL99-TR3-RESEND).
+const TR3Deliveries = 11
+
 // SpFlagAgreement is the spFlag of agreement payment (§4.13: QuickPay is
 // authenticated payment, which seed 001 does not cover).
 const SpFlagAgreement = "QPay02"

@@ -38,8 +38,7 @@ type Delivery struct {
 }
 
 // Resend schedule (E-BILL99-TR3-RESEND): the wait after attempt k is
-// 2^(k-1) minutes; 1 first delivery + 10 resends.
-const maxAttempts = 11
+// 2^(k-1) minutes, for bill99.TR3Deliveries attempts.
 
 func backoff(attempt int) time.Duration { return time.Duration(1<<(attempt-1)) * time.Minute }
 
@@ -113,7 +112,7 @@ func (s *Simulator) deliverDue(ctx context.Context) int {
 		d.Attempt = n.attempts
 		d.At = now
 		n.log = append(n.log, d)
-		limit := maxAttempts
+		limit := bill99.TR3Deliveries
 		if s.faults.Has(FaultResendStops3) {
 			limit = 4
 		}

@@ -504,8 +504,8 @@ func (s *Simulator) Audit() error {
 		errs = append(errs, fmt.Sprintf("ledger: S orders %d fen, debited %d, credited %d", sumS, deb, cred))
 	}
 	for _, n := range s.notices {
-		if n.attempts > 11 {
-			errs = append(errs, fmt.Sprintf("TR3 for %s sent %d times (max 11)", n.ref, n.attempts))
+		if n.attempts > bill99.TR3Deliveries {
+			errs = append(errs, fmt.Sprintf("TR3 for %s sent %d times (max %d)", n.ref, n.attempts, bill99.TR3Deliveries))
 		}
 	}
 	if len(errs) > 0 {
