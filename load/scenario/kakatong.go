@@ -81,7 +81,7 @@ func setupKakatong(ctx context.Context, env *load.Env, soap bool) (*load.Workloa
 	if err != nil {
 		return nil, fmt.Errorf("kakatong client: %w", err)
 	}
-	row, _, _ := kakatong.RowFor("0022", "1")
+	row, _, _ := kakatong.RowFor(kakatong.TypeConsume, kakatong.ModeConsume)
 	op, _ := kakatong.OperationFor(kakatong.MethodTrade)
 	base := uint64(env.Shard.Index) * load.IDStride
 	wl := &load.Workload{

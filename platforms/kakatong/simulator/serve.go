@@ -11,6 +11,7 @@ import (
 
 	"paycert/codecs/gbk"
 	"paycert/codecs/gbkxml"
+	"paycert/platforms/catalog"
 	"paycert/platforms/kakatong"
 	"paycert/platforms/sim"
 )
@@ -102,12 +103,12 @@ func (s *Simulator) strictREST(method string, p map[string]string) {
 	if !s.strict {
 		return
 	}
-	iface, _ := kakatong.Catalogue().Interface(method)
+	iface, _ := s.cat.Interface(method)
 	allowed := map[string]bool{}
-	for _, f := range iface.FieldsFor("request") {
+	for _, f := range iface.FieldsFor(catalog.Request) {
 		allowed[f.Path] = true
 		v, ok := p[f.Path]
-		if f.Presence == "required" && !ok {
+		if f.Presence == catalog.Required && !ok {
 			s.violate(method, "missing-parameter", f.Path)
 		}
 		if f.MaxLen > 0 && len(v) > f.MaxLen {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"paycert/codecs/mac"
+	"paycert/platforms/catalog"
 	"paycert/platforms/kakatong"
 	"paycert/platforms/sim"
 )
@@ -122,6 +123,7 @@ type Simulator struct {
 	clock  sim.Clock
 	faults sim.FaultSet
 	strict bool
+	cat    *catalog.Catalogue // read once in New: the strict checks consult it per request
 	rec    *sim.Recorder
 	logf   func(string, ...any)
 	h      http.Handler
@@ -170,7 +172,8 @@ func New(o sim.Options) (*Simulator, error) {
 		termDay: map[string]*dayCount{}, merchDay: map[string]int{},
 		dup: map[string]*trade{}, dupAnyPos: map[string]*trade{}, codes: map[string]kakatong.Code{},
 	}
-	for _, c := range kakatong.Catalogue().Codes {
+	s.cat = kakatong.Catalogue()
+	for _, c := range s.cat.Codes {
 		s.codes[c.Code] = c
 	}
 	if s.logf == nil {
