@@ -10,6 +10,7 @@ package sim
 
 import (
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -161,4 +162,33 @@ func (r *Recorder) Violations() []Violation {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return slices.Clone(r.v)
+}
+
+// MinFaults is how many named faults a simulator must offer the mutation
+// run (the brief's "≥ 10 faults").
+const MinFaults = 10
+
+// CheckFaults is the one check every simulator package runs on its fault
+// list: at least MinFaults, each with a unique name and a unique
+// description, each accepted by build (the package's New), and an unknown
+// name refused. It returns every problem found, joined.
+func CheckFaults(list []Fault, build func(Options) error) error {
+	var errs []error
+	if len(list) < MinFaults {
+		errs = append(errs, fmt.Errorf("%d faults, want at least %d", len(list), MinFaults))
+	}
+	names, descs := map[string]bool{}, map[string]bool{}
+	for _, f := range list {
+		if f.Name == "" || f.Description == "" || names[f.Name] || descs[f.Description] {
+			errs = append(errs, fmt.Errorf("fault %+v: empty or duplicated name or description", f))
+		}
+		names[f.Name], descs[f.Description] = true, true
+		if err := build(Options{Faults: []string{f.Name}}); err != nil {
+			errs = append(errs, fmt.Errorf("fault %s: %w", f.Name, err))
+		}
+	}
+	if err := build(Options{Faults: []string{"no-such-fault"}}); err == nil {
+		errs = append(errs, errors.New("an unknown fault name was accepted"))
+	}
+	return errors.Join(errs...)
 }

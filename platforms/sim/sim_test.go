@@ -2,9 +2,11 @@ package sim
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -109,5 +111,45 @@ func TestIsLoopback(t *testing.T) {
 		if got := IsLoopback(host); got != want {
 			t.Errorf("IsLoopback(%q) = %v, want %v", host, got, want)
 		}
+	}
+}
+
+func TestCheckFaults(t *testing.T) {
+	ten := make([]Fault, MinFaults)
+	for i := range ten {
+		ten[i] = Fault{Name: fmt.Sprintf("f%d", i), Description: fmt.Sprintf("fault number %d", i)}
+	}
+	known := func(fs []Fault) func(Options) error {
+		return func(o Options) error {
+			for _, f := range fs {
+				if f.Name == o.Faults[0] {
+					return nil
+				}
+			}
+			return fmt.Errorf("unknown fault %q", o.Faults[0])
+		}
+	}
+	dupName := append(slices.Clone(ten), Fault{Name: "f0", Description: "another"})
+	dupDesc := append(slices.Clone(ten), Fault{Name: "f10", Description: "fault number 0"})
+	for _, tc := range []struct {
+		name  string
+		list  []Fault
+		build func(Options) error
+		ok    bool
+	}{
+		{"ten distinct", ten, known(ten), true},
+		{"too few", ten[:MinFaults-1], known(ten), false},
+		{"duplicate name", dupName, known(dupName), false},
+		{"duplicate description", dupDesc, known(dupDesc), false},
+		{"empty description", append(slices.Clone(ten), Fault{Name: "x"}), known(append(slices.Clone(ten), Fault{Name: "x"})), false},
+		{"New refuses a listed fault", ten, known(ten[1:]), false},
+		{"New accepts anything", ten, func(Options) error { return nil }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := CheckFaults(tc.list, tc.build)
+			if (err == nil) != tc.ok {
+				t.Fatalf("CheckFaults = %v, want ok %v", err, tc.ok)
+			}
+		})
 	}
 }

@@ -12,19 +12,8 @@ import (
 )
 
 func TestFaultsAreNamedAndDescribed(t *testing.T) {
-	fs := faults()
-	if len(fs) < 10 {
-		t.Fatalf("%d faults, want at least 10", len(fs))
-	}
-	names, descs := map[string]bool{}, map[string]bool{}
-	for _, f := range fs {
-		if f.Name == "" || f.Description == "" || names[f.Name] || descs[f.Description] {
-			t.Errorf("fault %+v: empty or duplicated name/description", f)
-		}
-		names[f.Name], descs[f.Description] = true, true
-	}
-	if _, err := New(sim.Options{Faults: []string{"no-such-fault"}}); err == nil {
-		t.Error("an unknown fault must be refused")
+	if err := sim.CheckFaults(faults(), func(o sim.Options) error { _, err := New(o); return err }); err != nil {
+		t.Error(err)
 	}
 }
 
