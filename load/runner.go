@@ -120,7 +120,11 @@ func (r *Report) WriteText(w io.Writer) error {
 	return nil
 }
 
-func (p *Plan) validate(sc *Scenario) error {
+// Validate reports a plan Run would refuse (the scenario unavailable, rate or
+// duration out of bounds, a target off loopback, a start time too far
+// ahead), so a caller can tell a usage error from a failed run before
+// starting anything.
+func (p *Plan) Validate(sc *Scenario) error {
 	switch {
 	case sc.Unavailable != "":
 		return fmt.Errorf("scenario %s is not available yet: %s", sc.Name, sc.Unavailable)
@@ -149,7 +153,7 @@ func (p *Plan) ShardRate() float64 { return p.Rate / float64(max(p.Shard.Count, 
 // against the embedded simulator, its ledger. Cancelling ctx stops sending
 // early; what was measured is kept, checked and written.
 func Run(ctx context.Context, sc *Scenario, p Plan) (*Report, error) {
-	if err := p.validate(sc); err != nil {
+	if err := p.Validate(sc); err != nil {
 		return nil, err
 	}
 	if p.Timeout <= 0 {

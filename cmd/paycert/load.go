@@ -39,7 +39,8 @@ loopback addresses. Business failures (a non-success code in the body) count
 as failures.
 
 Exit status: 0 all passed; 99 an SLO threshold was breached (each breach is
-named); 1 the ledger or a sampled field check failed, or the run could not start.
+named); 1 the ledger or a sampled field check failed, or the run could not start;
+2 usage (a bad flag, a rate or duration out of bounds, a target off loopback).
 
 Examples:
   paycert load list
@@ -226,6 +227,9 @@ Examples:
 		}
 		if !*quiet {
 			p.Progress = tio.Stderr
+		}
+		if err := p.Validate(sc); err != nil {
+			return Usagef("%v", err)
 		}
 		fmt.Fprintf(tio.Stderr, "paycert load %s: %.1f/s for %s (this shard %.1f/s), target %s\n", sc.Name, p.Rate, p.Duration, p.ShardRate(), targetName(p.Target))
 		rep, err := load.Run(ctx, sc, p)
