@@ -16,19 +16,8 @@ import (
 )
 
 func TestFaultsListed(t *testing.T) {
-	fs := simulator.Faults()
-	if len(fs) < 10 {
-		t.Fatalf("%d faults, want at least 10", len(fs))
-	}
-	names, descs := map[string]bool{}, map[string]bool{}
-	for _, f := range fs {
-		if f.Name == "" || f.Description == "" || names[f.Name] || descs[f.Description] {
-			t.Errorf("fault %+v: empty or duplicated name/description", f)
-		}
-		names[f.Name], descs[f.Description] = true, true
-	}
-	if _, err := simulator.New(sim.Options{Faults: []string{"no-such-fault"}}); err == nil {
-		t.Error("unknown fault accepted")
+	if err := sim.CheckFaults(simulator.Faults(), func(o sim.Options) error { _, err := simulator.New(o); return err }); err != nil {
+		t.Error(err)
 	}
 }
 
