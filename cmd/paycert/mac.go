@@ -73,6 +73,9 @@ Examples:
 		if *form && *check != "" {
 			return Usagef("--form and --check both give the expected MAC; use one")
 		}
+		if c := *check; c != "" && !isHexMAC(c) {
+			return Usagef("--check %q: want the 32 hex digits of an MD5", c)
+		}
 		msg, err := codecReadInput(tio, pos)
 		if err != nil {
 			return err
@@ -111,6 +114,20 @@ Examples:
 		return nil
 	}
 	return cmd
+}
+
+// isHexMAC reports whether s is 32 hex digits (either case), the form of an
+// iPos MAC.
+func isHexMAC(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 // warnIfNotGBK warns when the bytes are evidently UTF-8 text, the commonest

@@ -42,6 +42,8 @@ func TestMACCLI(t *testing.T) {
 		{name: "trailing newline noted", stdin: []byte("<a>123</a>\n"), args: []string{"mac", "ipos", "--key", "654321"}, stderrHas: "ends with a newline"},
 		{name: "check ok upper case", stdin: []byte("<a>123</a>"), args: []string{"mac", "ipos", "--key", "654321", "--check", strings.ToUpper(macA123)},
 			stdout: macA123 + "\n", stderrHas: "MAC matches"},
+		{name: "check not hex", stdin: []byte("<a>123</a>"), args: []string{"mac", "ipos", "--key", "654321", "--check", "xyz"},
+			code: 2, stderrHas: "want the 32 hex digits"},
 		{name: "check mismatch", stdin: []byte("<a>124</a>"), args: []string{"mac", "ipos", "--key", "654321", "--check", macA123},
 			code: 1, stderrHas: "MAC mismatch"},
 		{name: "form ok", stdin: gbkxml.FormBody(nil, []byte("<a>123</a>"), macA123), args: []string{"mac", "ipos", "--key", "654321", "--form"},
