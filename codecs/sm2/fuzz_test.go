@@ -62,13 +62,16 @@ func FuzzParseSignature(f *testing.F) {
 	f.Add([]byte("3006020101020101"))
 	f.Add([]byte{0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01})
 	f.Add(bytes.Repeat([]byte{0x30}, 64))
+	f.Add(append([]byte{0x30}, bytes.Repeat([]byte{0xa5}, 63)...)) // raw r‖s that begins like DER
 	f.Fuzz(func(t *testing.T, b []byte) {
 		sig, err := ParseSignature(b)
 		if err != nil {
 			return
 		}
 		encs := [][]byte{sig.DER(), []byte(sig.Hex())}
-		if !allHexOrSpace(sig.Raw()) { // raw bytes that are all hex digits read as text, by design
+		// Raw bytes that are all hex digits read as text, and raw bytes that
+		// are themselves well-formed DER read as DER, by design.
+		if _, derErr := parseDER(sig.Raw()); !allHexOrSpace(sig.Raw()) && derErr != nil {
 			encs = append(encs, sig.Raw())
 		}
 		for _, enc := range encs {

@@ -66,12 +66,20 @@ func ParseSignature(b []byte) (Signature, error) {
 	// Binary forms first, untrimmed: raw and DER bytes may begin or end with
 	// bytes that look like whitespace. Text is hex digits and whitespace only,
 	// which a random 64-byte r‖s is with probability below 2⁻²⁰⁰.
-	if len(b) > 0 && b[0] == 0x30 && !allHexOrSpace(b) {
-		return parseDER(b)
-	}
-	if len(b) == 64 && !allHexOrSpace(b) {
-		copy(sig[:], b)
-		return sig, nil
+	// A raw r‖s begins with 0x30 one time in 256, so a 64-byte value that
+	// is not a well-formed DER SEQUENCE is r‖s, not a DER error; one that
+	// is both (r beginning 30 3E 02, and the rest fitting) reads as DER.
+	if len(b) > 0 && !allHexOrSpace(b) {
+		if b[0] == 0x30 {
+			sig, err := parseDER(b)
+			if err == nil || len(b) != 64 {
+				return sig, err
+			}
+		}
+		if len(b) == 64 {
+			copy(sig[:], b)
+			return sig, nil
+		}
 	}
 	raw, err := decodeHex(trimSpace(b))
 	if err != nil {

@@ -360,7 +360,11 @@ func TestParseSignatureForms(t *testing.T) {
 		spacey[i] = 0x5a
 	}
 	spacey[0], spacey[31], spacey[32], spacey[63] = 0x20, 0x0a, 0x0d, 0x09
-	for _, s := range []Signature{sig, edge, spacey} {
+	// Raw r‖s beginning with 0x30, the DER SEQUENCE tag (one signature in
+	// 256): binary input of it once read as malformed DER.
+	seq := sig
+	seq[0] = 0x30
+	for _, s := range []Signature{sig, edge, spacey, seq} {
 		forms := []struct {
 			name string
 			in   []byte
