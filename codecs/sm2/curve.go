@@ -15,17 +15,17 @@ import (
 // verified); nothing secret may reach it.
 
 // curve holds the SM2 constants in the forms the arithmetic uses. One value,
-// built on first use and read-only after (sm2Curve), because the base point's
-// table costs a few milliseconds and half a megabyte.
+// built on first use and read-only after (sm2Curve). The base point's table
+// costs a few milliseconds and half a megabyte, so it is built on the first
+// verification that needs it, not for a signer.
 type curve struct {
-	p, n     *modulus // the field prime and the group order
-	gTable   *table   // multiples of the base point G
-	pMinusN  elem     // p − n as an integer: an x-coordinate ≥ n is below p only if x − n < p − n
-	threeMon elem     // 3 in Montgomery form mod p
+	p, n     *modulus      // the field prime and the group order
+	gTable   func() *table // multiples of the base point G, built once on first call
+	pMinusN  elem          // p − n as an integer: an x-coordinate ≥ n is below p only if x − n < p − n
+	threeMon elem          // 3 in Montgomery form mod p
 }
 
-// sm2Curve returns the shared read-only constants; the base-point table is
-// built on the first call.
+// sm2Curve returns the shared read-only constants.
 var sm2Curve = sync.OnceValue(newCurve)
 
 func newCurve() *curve {
@@ -37,7 +37,7 @@ func newCurve() *curve {
 	c.p.add(&three, &three, &c.p.one)
 	c.threeMon = three
 	g := affinePoint{x: c.p.toMont(bytes32(params.Gx)), y: c.p.toMont(bytes32(params.Gy))}
-	c.gTable = c.newTable(&g)
+	c.gTable = sync.OnceValue(func() *table { return c.newTable(&g) })
 	return c
 }
 

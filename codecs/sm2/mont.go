@@ -132,10 +132,20 @@ func (md *modulus) sub(z, x, y *elem) {
 	z[3], _ = bits.Add64(d3, md.m[3]&mask, c)
 }
 
-// mul sets z = x·y·2⁻²⁵⁶ mod m (CIOS Montgomery multiplication, one row per
-// limb of y; the limb steps are written out because the compiler does not
-// unroll loops).
+// mul sets z = x·y·2⁻²⁵⁶ mod m (x, y < m). For the SM2 prime on a CPU with
+// MULX and ADX it is mulSM2P's assembly, else mulGo.
 func (md *modulus) mul(z, x, y *elem) {
+	if haveMulSM2P && md.sm2p {
+		mulSM2P(z, x, y)
+		return
+	}
+	md.mulGo(z, x, y)
+}
+
+// mulGo is mul in Go: CIOS Montgomery multiplication, one row per limb of
+// y; the limb steps are written out because the compiler does not unroll
+// loops.
+func (md *modulus) mulGo(z, x, y *elem) {
 	var t0, t1, t2, t3, t4 uint64
 	for i := 0; i < 4; i++ {
 		yi := y[i]

@@ -60,7 +60,7 @@ func (c *curve) verify(pt *table, e *[32]byte, sig *Signature) bool {
 	}
 	var acc jacobianPoint
 	sb, tb := [32]byte(sig[32:]), t.bytes()
-	c.addMultiple(&acc, c.gTable, &sb)
+	c.addMultiple(&acc, c.gTable(), &sb)
 	c.addMultiple(&acc, pt, &tb)
 	if acc.z.isZero() {
 		return false

@@ -104,7 +104,7 @@ func TestTableMultiplesMatchGMSM(t *testing.T) {
 			wx, wy *big.Int
 		}{
 			{"P", tab, nil, nil},
-			{"G", c.gTable, nil, nil},
+			{"G", c.gTable(), nil, nil},
 		} {
 			if tc.name == "P" {
 				tc.wx, tc.wy = ec.ScalarMult(pub.X, pub.Y, s.Bytes())
@@ -135,7 +135,7 @@ func TestTableMultiplesMatchGMSM(t *testing.T) {
 func TestAddAffineSpecialCases(t *testing.T) {
 	c := sm2Curve()
 	ec := gmsm.P256()
-	g := c.gTable[0][0]
+	g := c.gTable()[0][0]
 	gj := jacobianPoint{x: g.x, y: g.y, z: c.p.one}
 	// G + G takes the doubling branch.
 	var r jacobianPoint

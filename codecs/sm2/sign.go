@@ -191,20 +191,15 @@ func Sign(rand io.Reader, k *PrivateKey, uid, msg []byte) (Signature, error) {
 
 // SignDigest signs a precomputed digest e (normally Digest's result) with no
 // further hashing. While k has precomputed nonces (PrecomputeNonces), a
-// 32-byte digest is signed with one of them and random is not read.
+// 32-byte digest is signed with one of them and random is not read; after
+// that, gmsm signs, drawing its nonce from random (nil: crypto/rand).
 func SignDigest(random io.Reader, k *PrivateKey, e []byte) (Signature, error) {
 	if k == nil {
 		return Signature{}, errors.New("sm2: sign: nil private key")
 	}
 	if len(e) == 32 && k.nonces != nil {
-		for {
-			nc, dInv1, ok := k.nonces.pop()
-			if !ok {
-				break
-			}
-			if sig, ok := sm2Curve().signOnline(&nc, &dInv1, (*[32]byte)(e)); ok {
-				return sig, nil
-			}
+		if sig, ok := k.signPrecomputed((*[32]byte)(e)); ok {
+			return sig, nil
 		}
 	}
 	if random == nil {
