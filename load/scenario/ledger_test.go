@@ -130,3 +130,28 @@ func TestHZCardSampledSignatureCheckCanFail(t *testing.T) {
 		})
 	}
 }
+
+// TestHZCardBadSignatureIsDiagnosed: when the centre refuses request
+// signatures (here: it verifies under the wrong key), every such reply is a
+// failed check that says what the client's own verification of the bytes it
+// sent concludes, and carries those bytes.
+func TestHZCardBadSignatureIsDiagnosed(t *testing.T) {
+	sc := HZCardCharge()
+	sc.Setup = hzcardSetup(sim.Options{Faults: []string{"verify-wrong-key"}})
+	rep, err := load.Run(context.Background(), sc, load.Plan{Rate: 20, Duration: time.Second, KeepAlive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.CheckFailed == 0 || len(rep.CheckErrors) == 0 {
+		t.Fatalf("centre refusing every signature: %d checks failed; want each refusal diagnosed", rep.CheckFailed)
+	}
+	for _, e := range rep.CheckErrors {
+		if strings.Contains(e, "rejected the request signature") {
+			if !strings.Contains(e, "the client's own verification accepts it") || !strings.Contains(e, `"joininstid"`) {
+				t.Fatalf("diagnosis without the client's verdict or the request: %s", e)
+			}
+			return
+		}
+	}
+	t.Fatalf("no check failure names the refused signature: %v", rep.CheckErrors)
+}

@@ -97,7 +97,7 @@
 //
 // # Faults
 //
-// reply-unsigned, reply-signed-wrong-key, accept-bad-signature,
+// reply-unsigned, reply-signed-wrong-key, accept-bad-signature, verify-wrong-key,
 // mac1-not-checked, mac2-wrong-data, tac-not-checked,
 // proof-counter-not-advanced, credit-twice-on-replay, order-state-skipped,
 // balance-limit-off-by-one, duplicate-payorder-accepted, apdu-count-ignored,

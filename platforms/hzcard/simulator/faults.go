@@ -8,6 +8,7 @@ const (
 	FaultReplyUnsigned       = "reply-unsigned"
 	FaultReplyWrongKey       = "reply-signed-wrong-key"
 	FaultAcceptBadSignature  = "accept-bad-signature"
+	FaultVerifyWrongKey      = "verify-wrong-key"
 	FaultMAC1NotChecked      = "mac1-not-checked"
 	FaultMAC2WrongData       = "mac2-wrong-data"
 	FaultTACNotChecked       = "tac-not-checked"
@@ -29,6 +30,7 @@ func faults() []sim.Fault {
 		{Name: FaultReplyUnsigned, Description: "replies carry an empty sign: the centre forgot to sign"},
 		{Name: FaultReplyWrongKey, Description: "replies are signed with a key other than the centre's published one"},
 		{Name: FaultAcceptBadSignature, Description: "requests are not verified: a bad or missing signature is served as if valid"},
+		{Name: FaultVerifyWrongKey, Description: "requests are verified under the centre's own key instead of the institution's: every correctly signed request is refused with 000020"},
 		{Name: FaultMAC1NotChecked, Description: "the charge request does not verify the card's MAC1 and issues MAC2 for a forged INITIALIZE FOR LOAD reply"},
 		{Name: FaultMAC2WrongData, Description: "MAC2 is computed over transaction type 01 (deposit) instead of 02 (purse): every card refuses CREDIT FOR LOAD"},
 		{Name: FaultTACNotChecked, Description: "the charge confirm accepts any TAC"},

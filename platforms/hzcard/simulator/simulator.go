@@ -241,7 +241,11 @@ func (s *Simulator) handle(r *http.Request) (any, *fail) {
 		return nil, s.failf(hzcard.CodeNoInstitution, "joininstid %q", c.req.JoinInstID)
 	}
 	c.inst = inst
-	if err := msg.Verify(inst.pub, s.profile); err != nil {
+	pub := inst.pub
+	if s.faults.Has(FaultVerifyWrongKey) {
+		pub = s.key.Public()
+	}
+	if err := msg.Verify(pub, s.profile); err != nil {
 		s.violation(name, "bad-signature", "%v", err)
 		if !s.faults.Has(FaultAcceptBadSignature) {
 			return nil, s.failf(hzcard.CodeBadSign, "request signature does not verify under %s's key", inst.id)
