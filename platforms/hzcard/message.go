@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -658,30 +657,4 @@ type ReturnConfirmRep struct {
 	RefNum  string `json:"refnum"`
 	OrderNo string `json:"orderno"`
 	Times
-}
-
-// ReadAll is io.ReadAll with its buffer sized from the length the peer
-// declared (an HTTP Content-Length; -1 when unknown): io.ReadAll starts at
-// 512 bytes and grows, so a charge message (~700 bytes) cost two or three
-// buffers. The declared length only sizes the buffer, up to maxHint: the
-// bytes and the error are io.ReadAll's (after a read error, the prefix read
-// before it, whose length depends on the read sizes, as with io.ReadAll).
-func ReadAll(r io.Reader, declared, maxHint int64) ([]byte, error) {
-	if declared <= 0 || declared > maxHint {
-		return io.ReadAll(r)
-	}
-	b := make([]byte, 0, declared+1) // +1: the read that meets EOF needs no growth
-	for {
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err != nil {
-			if err == io.EOF {
-				err = nil
-			}
-			return b, err
-		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)] // let append pick the growth
-		}
-	}
 }

@@ -6,6 +6,7 @@ package wire
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -75,4 +76,30 @@ func (e Exchange) text(p []byte) string {
 		return string(p) + cut
 	}
 	return fmt.Sprintf("% X", p) + cut
+}
+
+// ReadBody is io.ReadAll with its buffer sized from the length the peer
+// declared (an HTTP Content-Length; -1 when unknown): io.ReadAll starts at
+// 512 bytes and grows, so a Huzhou charge message (~700 bytes) cost two or
+// three buffers. The declared length only sizes the buffer, up to maxHint: the
+// bytes and the error are io.ReadAll's (after a read error, the prefix read
+// before it, whose length depends on the read sizes, as with io.ReadAll).
+func ReadBody(r io.Reader, declared, maxHint int64) ([]byte, error) {
+	if declared <= 0 || declared > maxHint {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, declared+1) // +1: the read that meets EOF needs no growth
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // let append pick the growth
+		}
+	}
 }

@@ -258,7 +258,7 @@ func (c *Client) Do(ctx context.Context, iface string, req *http.Request, body [
 	}
 	defer resp.Body.Close()
 	ex.Status = resp.StatusCode
-	rb, err := hzcard.ReadAll(io.LimitReader(resp.Body, 1<<20+1), resp.ContentLength, 1<<20)
+	rb, err := wire.ReadBody(io.LimitReader(resp.Body, 1<<20+1), resp.ContentLength, 1<<20)
 	ex.Reply = rb
 	if err != nil {
 		ex.Err = err.Error()

@@ -16,6 +16,7 @@ import (
 	"paycert/platforms/cpucard"
 	"paycert/platforms/hzcard"
 	"paycert/platforms/sim"
+	"paycert/platforms/wire"
 )
 
 // Simulator is the Huzhou recharge centre ("市民卡接入前置"): an
@@ -209,7 +210,7 @@ func (s *Simulator) handle(r *http.Request) (any, *fail) {
 		s.violation(name, "method", "%s instead of POST", r.Method)
 		return nil, s.failf(hzcard.CodeUnknown, "method %s: use POST", r.Method)
 	}
-	body, err := hzcard.ReadAll(r.Body, r.ContentLength, 1<<20)
+	body, err := wire.ReadBody(r.Body, r.ContentLength, 1<<20)
 	if err != nil {
 		if sim.IsBodyTooLarge(err) {
 			return nil, s.failf(hzcard.CodeUnknown, "body over 1 MiB")

@@ -3,7 +3,6 @@ package simulator
 import (
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net"
 	"net/http"
@@ -17,6 +16,7 @@ import (
 	"paycert/platforms/catalog"
 	"paycert/platforms/ipos"
 	"paycert/platforms/sim"
+	"paycert/platforms/wire"
 )
 
 // call is one request on its way through the simulator.
@@ -65,7 +65,7 @@ func (s *Simulator) serve(w http.ResponseWriter, r *http.Request) {
 		s.write(w, c, fail(ipos.CodeMethod), nil)
 		return
 	}
-	body, err := io.ReadAll(r.Body)
+	body, err := wire.ReadBody(r.Body, r.ContentLength, sim.MaxBody)
 	if err != nil {
 		if sim.IsBodyTooLarge(err) {
 			// No iPos code fits a body over the cap: a clean 413.

@@ -1,4 +1,4 @@
-package hzcard
+package wire
 
 import (
 	"bytes"
@@ -9,9 +9,9 @@ import (
 	"testing/iotest"
 )
 
-// TestReadAll: whatever length is declared, ReadAll returns io.ReadAll's
+// TestReadBody: whatever length is declared, ReadBody returns io.ReadAll's
 // bytes and error (after an error, a prefix of the stream, as io.ReadAll).
-func TestReadAll(t *testing.T) {
+func TestReadBody(t *testing.T) {
 	body := strings.Repeat("0123456789abcdef", 50) // 800 bytes
 	boom := errors.New("boom")
 	readers := map[string]func() io.Reader{
@@ -29,7 +29,7 @@ func TestReadAll(t *testing.T) {
 	for name, r := range readers {
 		want, werr := io.ReadAll(r())
 		for _, declared := range []int64{-1, 0, 1, 10, 799, 800, 801, 5000, 1 << 30} {
-			got, err := ReadAll(r(), declared, 1<<20)
+			got, err := ReadBody(r(), declared, 1<<20)
 			if werr != nil && err == werr && strings.HasPrefix(body, string(got)) {
 				continue // how much came before the error depends on the read sizes
 			}
