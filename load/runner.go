@@ -69,6 +69,12 @@ type Report struct {
 	Output      string
 	Interrupted bool
 	Note        string
+	// CPU is the process's CPU time (user+system) from the start of the
+	// attack to its last result: the generator and, against an embedded
+	// simulator, the simulator too; setup and the ledger audit are outside
+	// it. Wall is that span. CPU/Wall near GOMAXPROCS means the run was
+	// CPU-bound on this machine. Both are 0 where the OS does not report it.
+	CPU, Wall time.Duration
 }
 
 // Failed reports whether the run must exit non-zero.
@@ -105,6 +111,10 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	if r.Starved > 0 {
 		fmt.Fprintf(w, "signers fell behind: the attack waited for %d signed requests\n", r.Starved)
+	}
+	if r.CPU > 0 && r.Wall > 0 {
+		fmt.Fprintf(w, "process CPU during the attack: %s in %s (%.1f cores busy of %d)\n", round(r.CPU), round(r.Wall),
+			r.CPU.Seconds()/r.Wall.Seconds(), runtime.GOMAXPROCS(0))
 	}
 	fmt.Fprintf(w, "field checks: %d replies checked, %d failed\n", r.Checked, r.CheckFailed)
 	for _, e := range r.CheckErrors {
@@ -214,6 +224,7 @@ func Run(ctx context.Context, sc *Scenario, p Plan) (*Report, error) {
 		}
 	}
 
+	cpu0, wall0 := processCPU(), time.Now()
 	pacer := &boundedPacer{p: NewPacer(rate), max: maxReq, rate: rate}
 	runCtx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
@@ -356,6 +367,9 @@ loop:
 		}
 	}
 	stopRun() // the signers: nothing more will be sent
+	if c := processCPU(); c > 0 {
+		rep.CPU, rep.Wall = c-cpu0, time.Since(wall0)
+	}
 	if writeErr != nil {
 		return nil, writeErr
 	}
