@@ -16,6 +16,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"paycert/load"
+	"paycert/platforms/ipos"
 	"paycert/platforms/sim"
 )
 
@@ -189,10 +190,11 @@ func BenchmarkLoad(b *testing.B) {
 			return vegeta.Target{Method: "POST", URL: hello.URL, Body: body, Header: hdr}, err
 		})
 		onMed, onNote, _, onCPU := paired(static, func() capa { return capacity(onlineSc, hello.URL) })
+		macTargets := iposTargets(hello.URL, []byte(iposFixtureKey), func(id uint64) ipos.CardVerifyRequest {
+			return iposVerifyRequest("261122050000", id, iposFixtureVoucher, 1)
+		})
 		macMed, macNote, _, macCPU := paired(static, func() capa {
-			return capacity(dynamicScenario("dyn-mac", func(id uint64) (vegeta.Target, error) {
-				return iposTarget(hello.URL, "261122050000", id)
-			}), hello.URL)
+			return capacity(dynamicScenario("dyn-mac", macTargets), hello.URL)
 		})
 		poolNote := fmt.Sprintf("; %d nonces made in %s in all, before the runs", made, prepTook.Round(time.Millisecond))
 		if emptiedRuns > 0 {
