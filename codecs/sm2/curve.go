@@ -216,3 +216,18 @@ func (c *curve) addMultiple(acc *jacobianPoint, t *table, scalar *[32]byte) {
 		}
 	}
 }
+
+// mulVarTime returns scalar·q by double-and-add from the top bit: variable
+// time, for public scalars only (verification's t).
+func (c *curve) mulVarTime(q *affinePoint, scalar [32]byte) jacobianPoint {
+	var acc jacobianPoint // ∞: doubling keeps Z = 0
+	for _, b := range scalar {
+		for bit := 7; bit >= 0; bit-- {
+			c.double(&acc, &acc)
+			if b>>bit&1 == 1 {
+				c.addAffine(&acc, &acc, q)
+			}
+		}
+	}
+	return acc
+}

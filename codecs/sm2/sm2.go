@@ -28,6 +28,7 @@ import (
 	"strings"
 
 	gmsm "github.com/emmansun/gmsm/sm2"
+	"github.com/emmansun/gmsm/sm2/sm2ec"
 	"github.com/emmansun/gmsm/smx509"
 )
 
@@ -66,14 +67,43 @@ func GenerateKey(random io.Reader) (*PrivateKey, error) {
 	if random == nil {
 		random = rand.Reader
 	}
-	k, err := gmsm.GenerateKey(random)
-	if err != nil {
-		return nil, fmt.Errorf("sm2: generate key: %w", err)
+	var err error
+	for range maxSignAttempts { // a d whose public point gmsm gets wrong is drawn again
+		var k *gmsm.PrivateKey
+		if k, err = gmsm.GenerateKey(random); err != nil {
+			return nil, fmt.Errorf("sm2: generate key: %w", err)
+		}
+		var w *PrivateKey
+		if w, err = wrapPrivate(k); err == nil {
+			return w, nil
+		}
 	}
-	return wrapPrivate(k)
+	return nil, fmt.Errorf("sm2: generate key: %w", err)
 }
 
 func wrapPrivate(k *gmsm.PrivateKey) (*PrivateKey, error) {
+	// gmsm derives the public point with its fixed-base multiplication,
+	// which is wrong for rare scalars on amd64 (F-GMSM-BASEMULT). It is
+	// checked against the variable-base one; where they disagree (about one
+	// key in a million) this package's own table arithmetic decides, and
+	// the key gets the right point. (That tie-break is variable-time in d,
+	// once, for those keys only.)
+	if k == nil || k.D == nil || k.D.Sign() <= 0 || k.D.BitLen() > 256 {
+		return nil, errors.New("sm2: private scalar missing or out of range")
+	}
+	ec, d := sm2ec.P256(), bytes32(k.D)
+	x, y := ec.ScalarMult(ec.Params().Gx, ec.Params().Gy, d[:])
+	if k.PublicKey.X == nil || x.Cmp(k.PublicKey.X) != 0 || y.Cmp(k.PublicKey.Y) != 0 {
+		c := sm2Curve()
+		var acc jacobianPoint
+		c.addMultiple(&acc, c.gTable(), &d)
+		a := c.toAffine(&acc)
+		tx, ty := c.p.fromMont(&a.x), c.p.fromMont(&a.y)
+		if x.Cmp(new(big.Int).SetBytes(tx[:])) != 0 || y.Cmp(new(big.Int).SetBytes(ty[:])) != 0 {
+			return nil, errors.New("sm2: cannot establish the public point d·G: gmsm's two multiplications and this package's disagree")
+		}
+		k = &gmsm.PrivateKey{PrivateKey: ecdsa.PrivateKey{PublicKey: ecdsa.PublicKey{Curve: gmsm.P256(), X: x, Y: y}, D: k.D}}
+	}
 	pub, err := wrapPublic(&k.PublicKey)
 	if err != nil {
 		return nil, err
