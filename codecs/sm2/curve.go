@@ -23,6 +23,7 @@ type curve struct {
 	gTable   func() *table // multiples of the base point G, built once on first call
 	pMinusN  elem          // p − n as an integer: an x-coordinate ≥ n is below p only if x − n < p − n
 	threeMon elem          // 3 in Montgomery form mod p
+	bMon     elem          // the curve's b in Montgomery form mod p
 }
 
 // sm2Curve returns the shared read-only constants.
@@ -36,6 +37,7 @@ func newCurve() *curve {
 	c.p.add(&three, &c.p.one, &c.p.one)
 	c.p.add(&three, &three, &c.p.one)
 	c.threeMon = three
+	c.bMon = c.p.toMont(bytes32(params.B))
 	g := affinePoint{x: c.p.toMont(bytes32(params.Gx)), y: c.p.toMont(bytes32(params.Gy))}
 	c.gTable = sync.OnceValue(func() *table { return c.newTable(&g) })
 	return c
@@ -230,4 +232,25 @@ func (c *curve) mulVarTime(q *affinePoint, scalar [32]byte) jacobianPoint {
 		}
 	}
 	return acc
+}
+
+// onCurve reports whether the affine point (x, y), plain integers as 32
+// big-endian bytes, satisfies y² = x³ − 3x + b with x, y < p. It is the
+// check on gmsm's k·G in makeNonce (F-GMSM-BASEMULT: the wrong point seen
+// is off the curve). Branch-free in x and y apart from the range test.
+func (c *curve) onCurve(xb, yb [32]byte) bool {
+	x, y := limbs(xb), limbs(yb)
+	if !x.less(&c.p.m) || !y.less(&c.p.m) {
+		return false
+	}
+	f := c.p
+	xm, ym := f.toMont(xb), f.toMont(yb)
+	var rhs, t, lhs elem
+	f.mul(&rhs, &xm, &xm)
+	f.mul(&rhs, &rhs, &xm) // x³
+	f.mul(&t, &xm, &c.threeMon)
+	f.sub(&rhs, &rhs, &t) // − 3x
+	f.add(&rhs, &rhs, &c.bMon)
+	f.mul(&lhs, &ym, &ym)
+	return lhs == rhs
 }

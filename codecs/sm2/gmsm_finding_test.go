@@ -180,3 +180,31 @@ func TestKeyWithBadBaseScalar(t *testing.T) {
 		t.Fatal("a signature by the key does not verify under d·G")
 	}
 }
+
+// TestOnCurve: makeNonce's check accepts multiples of G and refuses a
+// point moved off the curve, gmsm's wrong answer for badBaseScalar, and
+// coordinates out of range.
+func TestOnCurve(t *testing.T) {
+	c := sm2Curve()
+	params := gmsm.P256().Params()
+	gx, gy := bytes32(params.Gx), bytes32(params.Gy)
+	if !c.onCurve(gx, gy) {
+		t.Fatal("G is not on the curve")
+	}
+	k, _ := hex.DecodeString(badBaseScalar)
+	x, y := rightBaseMult(t, k)
+	if !c.onCurve(bytes32(x), bytes32(y)) {
+		t.Fatal("k·G is not on the curve")
+	}
+	if bx, by := sm2ec.P256().ScalarBaseMult(k); bx.Cmp(x) != 0 && c.onCurve(bytes32(bx), bytes32(by)) {
+		t.Fatalf("gmsm's wrong k·G %x passes the check", bx)
+	}
+	off := gy
+	off[31] ^= 1
+	if c.onCurve(gx, off) {
+		t.Fatal("(Gx, Gy^1) passes")
+	}
+	if c.onCurve(c.p.m.bytes(), gy) {
+		t.Fatal("x = p passes")
+	}
+}

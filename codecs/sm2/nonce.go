@@ -110,18 +110,16 @@ func (c *curve) makeNonces(random io.Reader, n int) ([]nonce, error) {
 }
 
 // makeNonce draws one nonce k uniformly from [1, n−1] and computes k·G with
-// gmsm's constant-time fixed-base multiplication, checked against gmsm's
-// constant-time variable-base multiplication of G by k: the fixed-base one
-// returns a wrong point for rare k on amd64 (F-GMSM-BASEMULT, one in ~10⁶;
-// a signature with it verifies nowhere). A k on which the two disagree is
-// dropped and another drawn; dropping a set of about 2²³⁶ values from 2²⁵⁶
-// leaves k uniform for every practical purpose. The check triples the
-// offline cost (~15 → ~60 µs a nonce) and nothing of the online one.
+// gmsm's constant-time fixed-base multiplication, whose answer must lie on
+// the curve: on amd64 it returns a wrong point, off the curve, for rare k
+// (F-GMSM-BASEMULT, about one k in 10⁶; a signature with it verifies
+// nowhere). Such a k is dropped and another drawn — dropping a tiny set of
+// values leaves k uniform for every practical purpose. The check is a few
+// field products (~1 µs) against ~15 µs for the multiplication.
 func (c *curve) makeNonce(random io.Reader) (nonce, error) {
 	var buf [32]byte
 	defer clear(buf[:]) // k: the returned nonce holds the only copy
 	ec := sm2ec.P256()
-	gx, gy := ec.Params().Gx, ec.Params().Gy
 	for {
 		if _, err := io.ReadFull(random, buf[:]); err != nil {
 			return nonce{}, fmt.Errorf("reading randomness: %w", err)
@@ -132,11 +130,12 @@ func (c *curve) makeNonce(random io.Reader) (nonce, error) {
 		if k.isZero() || !k.less(&c.n.m) {
 			continue
 		}
-		x, _ := ec.ScalarBaseMult(buf[:])
-		if x2, _ := ec.ScalarMult(gx, gy, buf[:]); x.Cmp(x2) != 0 {
+		x, y := ec.ScalarBaseMult(buf[:])
+		xb, yb := bytes32(x), bytes32(y)
+		if !c.onCurve(xb, yb) {
 			continue
 		}
-		return nonce{k: k, x1: limbs(bytes32(x))}, nil
+		return nonce{k: k, x1: limbs(xb)}, nil
 	}
 }
 
@@ -166,21 +165,25 @@ func (p *noncePool) pop() (nonce, bool) {
 	return nc, true
 }
 
-// signPrecomputed signs a 32-byte digest with one of k's precomputed
-// nonces, or reports that none is left. (Without a pool gmsm signs: its
-// assembly k·G and inversion beat gmsm's exported big.Int point API, which
-// is all a nonce made here could use, by ~20 %: BenchmarkSM2Sign.)
-func (k *PrivateKey) signPrecomputed(e *[32]byte) (Signature, bool) {
+// signDigest32 signs a 32-byte digest with one of k's precomputed nonces
+// while it has any, else with a nonce made now from random: either way
+// signOnline finishes it, so every signature of a 32-byte digest is made by
+// this package around gmsm's k·G, with makeNonce's check on that point.
+// (Without a pool this costs what gmsm's own Sign does: BenchmarkSM2Sign.)
+func (k *PrivateKey) signDigest32(random io.Reader, e *[32]byte) (Signature, error) {
 	c := sm2Curve()
 	for {
 		nc, ok := k.nonces.pop()
 		if !ok {
-			return Signature{}, false
+			var err error
+			if nc, err = c.makeNonce(random); err != nil {
+				return Signature{}, fmt.Errorf("sm2: sign: %w", err)
+			}
 		}
 		sig, ok := c.signOnline(&nc, k.keyInv(c), e)
 		nc = nonce{}
 		if ok {
-			return sig, true
+			return sig, nil
 		}
 	}
 }

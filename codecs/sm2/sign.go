@@ -192,25 +192,21 @@ func Sign(rand io.Reader, k *PrivateKey, uid, msg []byte) (Signature, error) {
 // SignDigest signs a precomputed digest e (normally Digest's result) with no
 // further hashing. While k has precomputed nonces (PrecomputeNonces), a
 // 32-byte digest is signed with one of them and random is not read; after
-// that, gmsm signs, drawing its nonce from random (nil: crypto/rand).
+// that, its nonce is drawn from random (nil: crypto/rand) as it is signed.
 func SignDigest(random io.Reader, k *PrivateKey, e []byte) (Signature, error) {
 	if k == nil {
 		return Signature{}, errors.New("sm2: sign: nil private key")
 	}
-	if len(e) == 32 && k.nonces != nil {
-		if sig, ok := k.signPrecomputed((*[32]byte)(e)); ok {
-			return sig, nil
-		}
-	}
 	if random == nil {
 		random = rand.Reader
 	}
-	// Every gmsm signature is verified before it is returned, and made
-	// again with a fresh nonce if it does not verify: gmsm's fixed-base
-	// multiplication computes k·G wrongly for rare k (F-GMSM-BASEMULT), and
-	// such a signature verifies nowhere. The check costs one verification
-	// (~20 µs for a key with Precompute's tables, ~60 µs without) and is the
-	// usual guard of a signer against faults in its own arithmetic.
+	if len(e) == 32 && k.nonces != nil {
+		return k.signDigest32(random, (*[32]byte)(e))
+	}
+	// Other digest lengths (rare: gmsm reduces them its own way) are signed
+	// by gmsm, whose k·G cannot be checked from outside (F-GMSM-BASEMULT):
+	// the signature is verified before it is returned, and made again with
+	// a fresh nonce if it does not verify.
 	for range maxSignAttempts {
 		der, err := gmsm.SignASN1(random, k.k, e, nil)
 		if err != nil {

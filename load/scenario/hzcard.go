@@ -98,9 +98,6 @@ func setupHZCard(ctx context.Context, env *load.Env, opts sim.Options) (*load.Wo
 		emb.Close()
 		return nil, fmt.Errorf("hzcard test key: %w", err)
 	}
-	// Past the nonces, sm2.Sign checks each signature with the key's own
-	// public key (F-GMSM-BASEMULT): its tables make that check cheap.
-	key.Public().Precompute()
 	nonces := int(min(3*env.MaxRequests, hzNonceCap))
 	began := time.Now()
 	if err := key.PrecomputeNonces(nil, nonces); err != nil {

@@ -61,9 +61,6 @@ func New(opts sim.Options) (*Simulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	// sm2.Sign verifies each signature before returning it (F-GMSM-BASEMULT):
-	// with the centre's own tables that check is ~20 µs a reply, not ~60.
-	key.Public().Precompute()
 	other, err := hzcard.TestKey(hzcard.TestOtherKeyHex)
 	if err != nil {
 		return nil, err
