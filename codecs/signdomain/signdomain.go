@@ -543,11 +543,17 @@ func writeValue(buf *bytes.Buffer, msg []byte, i, depth int) error {
 	}
 }
 
+// truncate shortens a key for an error message, at a character boundary
+// (keys are UTF-8 text; a cut character would print as escapes).
 func truncate(s string) string {
 	if len(s) <= 40 {
 		return s
 	}
-	return s[:40] + "…"
+	cut := 40
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // quote encodes s as a JSON string: only '"', '\\' and control characters

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 	"testing"
 )
 
@@ -361,5 +362,16 @@ func BenchmarkParse(b *testing.B) {
 		if err != nil || !m.HasSign() {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestTruncateKeepsCharacters(t *testing.T) {
+	key := strings.Repeat("a", 39) + "充值金额" // the cut at 40 bytes falls inside 充
+	got := truncate(key)
+	if !utf8.ValidString(got) || got != strings.Repeat("a", 39)+"…" {
+		t.Fatalf("truncate(%q) = %q", key, got)
+	}
+	if truncate("short") != "short" {
+		t.Fatal("a short key changed")
 	}
 }
