@@ -4,6 +4,8 @@ package sm2
 
 import "golang.org/x/sys/cpu"
 
+//go:generate go run gen_mont.go
+
 // haveMulSM2P: the CPU has the MULX (BMI2) and ADCX/ADOX (ADX) instructions
 // mulSM2P is written with (every x86-64 CPU since about 2014).
 var haveMulSM2P = cpu.X86.HasBMI2 && cpu.X86.HasADX

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"crypto/rand"
 	"math/big"
+	"os"
+
+	"paycert/codecs/sm2/internal/montgen"
 	"testing"
 )
 
@@ -84,4 +87,16 @@ func FuzzMulSM2P(f *testing.F) {
 func reduceP(c *curve, p *big.Int, b [32]byte) elem {
 	v := new(big.Int).SetBytes(b[:])
 	return limbs(bytes32(v.Mod(v, p)))
+}
+
+// TestMontAsmGenerated: mont_amd64.s is what its generator writes, so a
+// hand edit cannot drift from the register rotation montgen keeps.
+func TestMontAsmGenerated(t *testing.T) {
+	got, err := os.ReadFile("mont_amd64.s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != montgen.Source() {
+		t.Fatal("mont_amd64.s differs from internal/montgen's output: run go generate ./codecs/sm2")
+	}
 }
