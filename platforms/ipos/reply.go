@@ -249,6 +249,14 @@ func decodeRow(n *gbkxml.Node) TraceRow {
 // result/id, and whether it is a success. A body that is not an iPos reply
 // is an error.
 func Classify(body []byte) (code string, ok bool, err error) {
+	if code, ok, handled := classifyFast(body); handled {
+		return code, ok, nil
+	}
+	return classifyFull(body)
+}
+
+// classifyFull is Classify by the full parse.
+func classifyFull(body []byte) (code string, ok bool, err error) {
 	r, err := DecodeReply(body)
 	if err != nil {
 		return "", false, err
