@@ -40,7 +40,7 @@ func classifyFast(b []byte) (code string, ok, handled bool) {
 			i += j
 			continue
 		}
-		end := i + 1 < len(b) && b[i+1] == '/'
+		end := i+1 < len(b) && b[i+1] == '/'
 		start := i + 1
 		if end {
 			start++
