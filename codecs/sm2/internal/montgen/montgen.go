@@ -73,10 +73,10 @@ func Source() string {
 	w("")
 	w("\t// acc < 2p: subtract p unless that borrows (p's limbs 0 and 2 are")
 	w("\t// all ones, sign-extended from $-1).")
-	w("\tMOVQ %s, AX", a[0])
-	w("\tMOVQ %s, BX", a[1])
-	w("\tMOVQ %s, CX", a[2])
-	w("\tMOVQ %s, DX", a[3])
+	out := []string{"AX", "BX", "CX", "DX"} // the result's limbs
+	for j, r := range out {
+		w("\tMOVQ %s, %s", a[j], r)
+	}
 	w("\tMOVQ $0xffffffff00000000, SI")
 	w("\tMOVQ $0xfffffffeffffffff, DI")
 	w("\tSUBQ $-1, AX")
@@ -84,15 +84,13 @@ func Source() string {
 	w("\tSBBQ $-1, CX")
 	w("\tSBBQ DI, DX")
 	w("\tSBBQ $0, %s", a[4])
-	w("\tCMOVQCS %s, AX", a[0])
-	w("\tCMOVQCS %s, BX", a[1])
-	w("\tCMOVQCS %s, CX", a[2])
-	w("\tCMOVQCS %s, DX", a[3])
+	for j, r := range out {
+		w("\tCMOVQCS %s, %s", a[j], r)
+	}
 	w("\tMOVQ z+0(FP), DI")
-	w("\tMOVQ AX, 0(DI)")
-	w("\tMOVQ BX, 8(DI)")
-	w("\tMOVQ CX, 16(DI)")
-	w("\tMOVQ DX, 24(DI)")
+	for j, r := range out {
+		w("\tMOVQ %s, %d(DI)", r, 8*j)
+	}
 	w("\tRET")
 	return b.String()
 }
