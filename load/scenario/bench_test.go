@@ -71,10 +71,11 @@ func BenchmarkLoad(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if rep.LedgerErr != nil || rep.CheckFailed > 0 {
-			b.Fatalf("%s: ledger %s; checks failed %d %v", sc.Name, rep.Ledger, rep.CheckFailed, rep.CheckErrors)
-		}
 		s := rep.ScenarioStats()
+		if rep.LedgerErr != nil || rep.CheckFailed > 0 {
+			b.Fatalf("%s: ledger %s; checks failed %d %v; %d of %d requests failed: %v", sc.Name, rep.Ledger,
+				rep.CheckFailed, rep.CheckErrors, s.Requests-s.Successes, s.Requests, s.Errors)
+		}
 		if s.Successes != s.Requests {
 			b.Fatalf("%s: %d of %d failed: %v", sc.Name, s.Requests-s.Successes, s.Requests, s.Errors)
 		}

@@ -243,13 +243,13 @@ func hzOutcome(err error) flow.Outcome {
 // centre balance equal to what the accepted flows loaded onto it.
 func auditHZ(s *hsim.Simulator, acc *load.Stats, before hsim.Totals, cards []string) error {
 	errs := simulatorChecks(s)
-	accepted := int(acceptedCount(acc))
 	t := s.Totals()
-	if n := t.Confirmed - before.Confirmed; n != accepted {
-		errs = append(errs, fmt.Errorf("centre confirmed %d orders, the run saw %d accepted flows", n, accepted))
+	n := t.Confirmed - before.Confirmed
+	if err := countMatches(int64(n), acc, "confirmed orders"); err != nil {
+		errs = append(errs, err)
 	}
-	if fen := t.Loaded - before.Loaded; fen != int64(accepted)*hzAmount {
-		errs = append(errs, fmt.Errorf("centre loaded %d fen, %d accepted flows of %d fen make %d", fen, accepted, hzAmount, int64(accepted)*hzAmount))
+	if fen := t.Loaded - before.Loaded; fen != int64(n)*hzAmount {
+		errs = append(errs, fmt.Errorf("centre loaded %d fen, %d confirmed orders of %d fen make %d", fen, n, hzAmount, int64(n)*hzAmount))
 	}
 	if paid := t.PaidIn - before.PaidIn; paid != (t.Loaded-before.Loaded)+(t.Refunded-before.Refunded)+(t.Outstanding-before.Outstanding) {
 		errs = append(errs, fmt.Errorf("money in != money out: paid in %d fen, loaded %d + refunded %d + outstanding %d",
@@ -264,8 +264,8 @@ func auditHZ(s *hsim.Simulator, acc *load.Stats, before hsim.Totals, cards []str
 		}
 		onCards += b
 	}
-	if onCards != int64(accepted)*hzAmount {
-		errs = append(errs, fmt.Errorf("the run's cards hold %d fen at the centre, accepted flows loaded %d", onCards, int64(accepted)*hzAmount))
+	if onCards != int64(n)*hzAmount {
+		errs = append(errs, fmt.Errorf("the run's cards hold %d fen at the centre, %d confirmed orders loaded %d", onCards, n, int64(n)*hzAmount))
 	}
 	return errors.Join(errs...)
 }

@@ -175,13 +175,12 @@ func replyComment(body []byte) string {
 // seeded vouchers equal to the money the accepted verifies took.
 func auditIPos(s *iposim.Simulator, acc *load.Stats, vouchers []string, fen int64) error {
 	errs := simulatorChecks(s)
-	accepted := acceptedCount(acc)
 	t := s.Totals()
-	if uint64(t.Verifications) != accepted {
-		errs = append(errs, fmt.Errorf("simulator counted %d verifications, the run saw %d accepted", t.Verifications, accepted))
+	if err := countMatches(int64(t.Verifications), acc, "verifications"); err != nil {
+		errs = append(errs, err)
 	}
-	if t.VerifiedFen != int64(accepted)*fen {
-		errs = append(errs, fmt.Errorf("simulator took %d fen, %d accepted verifies of %d fen make %d", t.VerifiedFen, accepted, fen, int64(accepted)*fen))
+	if t.VerifiedFen != int64(t.Verifications)*fen {
+		errs = append(errs, fmt.Errorf("simulator took %d fen, %d verifications of %d fen make %d", t.VerifiedFen, t.Verifications, fen, int64(t.Verifications)*fen))
 	}
 	var taken int64
 	var live int
@@ -197,8 +196,8 @@ func auditIPos(s *iposim.Simulator, acc *load.Stats, vouchers []string, fen int6
 	if taken != t.VerifiedFen-t.UndoneFen {
 		errs = append(errs, fmt.Errorf("money in != money out: vouchers lost %d fen, verifications took %d (undone %d)", taken, t.VerifiedFen, t.UndoneFen))
 	}
-	if uint64(live) != accepted {
-		errs = append(errs, fmt.Errorf("vouchers hold %d live verifications, the run saw %d accepted", live, accepted))
+	if int64(live) != int64(t.Verifications) {
+		errs = append(errs, fmt.Errorf("vouchers hold %d live verifications, the simulator counted %d", live, t.Verifications))
 	}
 	return errors.Join(errs...)
 }

@@ -155,3 +155,22 @@ func TestHZCardBadSignatureIsDiagnosed(t *testing.T) {
 	}
 	t.Fatalf("no check failure names the refused signature: %v", rep.CheckErrors)
 }
+
+// TestCountMatches: a simulator's count is right between the accepted
+// requests and those plus the unanswered ones (status 0), and exactly the
+// accepted ones when every request was answered.
+func TestCountMatches(t *testing.T) {
+	acc := &load.Stats{Requests: 15, Successes: 10, Codes: map[string]int{"200": 12, "0": 3}} // 2 business failures
+	for _, tc := range []struct {
+		n  int64
+		ok bool
+	}{{9, false}, {10, true}, {12, true}, {13, true}, {14, false}} {
+		if err := countMatches(tc.n, acc, "verifications"); (err == nil) != tc.ok {
+			t.Errorf("n=%d: %v, want ok=%v", tc.n, err, tc.ok)
+		}
+	}
+	answered := &load.Stats{Requests: 10, Successes: 10, Codes: map[string]int{"200": 10}}
+	if countMatches(10, answered, "x") != nil || countMatches(11, answered, "x") == nil {
+		t.Error("with every request answered the count must equal the accepted ones")
+	}
+}
