@@ -1,6 +1,7 @@
 package hzcard
 
 import (
+	"encoding/json"
 	"reflect"
 	"strings"
 	"sync"
@@ -28,9 +29,9 @@ func DecodeData(o signdomain.Object, v any) bool {
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return false
 	}
-	fields, ok := plainTypes()[rv.Type().Elem()]
-	if !ok {
-		return false
+	p, ok := plans()[rv.Type().Elem()]
+	if !ok || p.hasRaw {
+		return false // an envelope, or a type the hand codecs do not know
 	}
 	// Every member is checked before any is set, so a decline leaves v as
 	// it was.
@@ -40,7 +41,7 @@ func DecodeData(o signdomain.Object, v any) bool {
 		if !plain || !plainString(val) {
 			return false
 		}
-		f, ok := fields[string(k)] // no allocation: a map lookup by string(bytes)
+		f, ok := p.byName[string(k)] // no allocation: a map lookup by string(bytes)
 		if !ok {
 			return false
 		}
@@ -52,7 +53,7 @@ func DecodeData(o signdomain.Object, v any) bool {
 	}
 	for i := range n {
 		k, _, val := o.Member(i)
-		f := fields[string(k)]
+		f := p.byName[string(k)]
 		fv := rv.Elem().FieldByIndex(f.index)
 		if f.pointer {
 			fv.Set(reflect.New(fv.Type().Elem()))
@@ -63,37 +64,70 @@ func DecodeData(o signdomain.Object, v any) bool {
 	return true
 }
 
-// plainField is where a json name of a data type lands.
-type plainField struct {
-	index   []int
-	pointer bool // *APDUs: set through a new pointer
+// field is one field of a message type: its json name, where it is, and
+// how it is written and read.
+type field struct {
+	name      string
+	index     []int
+	omitempty bool
+	pointer   bool // *APDUs: written when set, read into a fresh value
+	raw       bool // json.RawMessage: embedded as it is; DecodeData declines
 }
 
-// plainTypes maps each data type DecodeData handles to its fields by json
-// name, read from the struct tags (the one place the names are written).
-// Only string-kinded fields qualify — string, Text and APDUs, whose
-// UnmarshalJSON takes a plain string's bytes as they are — and *APDUs; a
-// type with any other field is left to encoding/json.
-var plainTypes = sync.OnceValue(func() map[reflect.Type]map[string]plainField {
-	out := map[reflect.Type]map[string]plainField{}
-	for _, v := range []any{OrderCreateReq{}, ChargeReq{}, APDUReply{}, Times{}} {
+// len is the encoded length of f's value in v, for sizing a buffer.
+func (f field) len(v reflect.Value) int {
+	fv := v.FieldByIndex(f.index)
+	switch {
+	case f.pointer:
+		if fv.IsNil() {
+			return 0
+		}
+		return fv.Elem().Len()
+	default:
+		return fv.Len()
+	}
+}
+
+// plan is a message type's fields, in declaration order and by json name.
+type plan struct {
+	list   []field
+	byName map[string]field
+	hasRaw bool
+}
+
+// plans maps each message type the hand codecs handle (the envelopes and
+// the charge flow's data types) to its fields in declaration order, read
+// from the struct tags: the json names are written there and nowhere else.
+// A field is a string kind (string, Text, APDUs, whose UnmarshalJSON takes a
+// plain string's bytes as they are), *APDUs or json.RawMessage; the tests
+// fail on a type with any other (the table is built on first use).
+var plans = sync.OnceValue(func() map[reflect.Type]plan {
+	raw := reflect.TypeOf(json.RawMessage(nil))
+	out := map[reflect.Type]plan{}
+	for _, v := range []any{Request{}, Reply{}, OrderCreateReq{}, ChargeReq{}, APDUReply{}, Times{}} {
 		t := reflect.TypeOf(v)
-		fields := map[string]plainField{}
-		for _, f := range reflect.VisibleFields(t) {
-			if f.Anonymous {
+		p := plan{byName: map[string]field{}}
+		for _, sf := range reflect.VisibleFields(t) {
+			if sf.Anonymous {
 				continue // an embedded struct's fields are listed themselves
 			}
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			ft, ptr := f.Type, false
-			if ft.Kind() == reflect.Pointer {
-				ft, ptr = ft.Elem(), true
+			name, opts, _ := strings.Cut(sf.Tag.Get("json"), ",")
+			f := field{name: name, index: sf.Index, omitempty: opts == "omitempty"}
+			switch ft := sf.Type; {
+			case ft == raw:
+				f.raw, p.hasRaw = true, true
+			case ft.Kind() == reflect.Pointer && ft.Elem() == reflect.TypeOf(APDUs("")):
+				f.pointer = true
+			case ft.Kind() != reflect.String:
+				panic("hzcard: the hand codecs cannot take " + t.Name() + "." + sf.Name)
 			}
-			if name == "" || name == "-" || ft.Kind() != reflect.String || ptr && ft != reflect.TypeOf(APDUs("")) {
-				panic("hzcard: DecodeData cannot take " + t.Name() + "." + f.Name)
+			if name == "" || name == "-" || opts != "" && opts != "omitempty" {
+				panic("hzcard: the hand codecs cannot take the tag of " + t.Name() + "." + sf.Name)
 			}
-			fields[name] = plainField{index: f.Index, pointer: ptr}
+			p.list = append(p.list, f)
+			p.byName[name] = f
 		}
-		out[t] = fields
+		out[t] = p
 	}
 	return out
 })

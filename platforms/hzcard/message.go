@@ -276,7 +276,7 @@ func EncodeRequest(r Request, d any) ([]byte, error) {
 	}
 	r.Sign = ""
 	if compact {
-		if b, ok := appendRequest(r); ok {
+		if b, ok := appendPlain(r, signRoom); ok {
 			return b, nil
 		}
 	}
@@ -293,7 +293,7 @@ func EncodeReply(result, desc string, d any) ([]byte, error) {
 		}
 		r.Data = b
 	}
-	if b, ok := appendReply(r); ok {
+	if b, ok := appendPlain(r, signRoom); ok {
 		return b, nil
 	}
 	return Marshal(r)
