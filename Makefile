@@ -58,7 +58,7 @@ lint:
 	$(GO) vet $(PKGS)
 
 hwtests:
-	$(GO) test -count=1 -v ./hwtests/...
+	$(GO) test -count=1 -v ./hwtests/... ./platforms/pcsc/... ./platforms/cpucard/terminal/
 
 clean:
 	rm -rf bin reports/out

@@ -10,8 +10,8 @@ import (
 
 	"paycert/codecs/apdu"
 	"paycert/codecs/epurse"
-	"paycert/hwtests/reader"
-	"paycert/hwtests/terminal"
+	"paycert/platforms/pcsc/reader"
+	"paycert/platforms/cpucard/terminal"
 	"paycert/platforms/cpucard"
 )
 

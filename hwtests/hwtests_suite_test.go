@@ -15,9 +15,9 @@ import (
 	. "github.com/onsi/gomega"
 
 	"paycert/codecs/epurse"
-	"paycert/hwtests/lab"
-	"paycert/hwtests/reader"
-	"paycert/hwtests/terminal"
+	"paycert/platforms/pcsc/lab"
+	"paycert/platforms/pcsc/reader"
+	"paycert/platforms/cpucard/terminal"
 	"paycert/platforms/cpucard"
 )
 

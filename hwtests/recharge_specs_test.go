@@ -12,8 +12,8 @@ import (
 
 	"paycert/codecs/apdu"
 	"paycert/codecs/epurse"
-	"paycert/hwtests/reader"
-	"paycert/hwtests/terminal"
+	"paycert/platforms/pcsc/reader"
+	"paycert/platforms/cpucard/terminal"
 	"paycert/platforms/cpucard"
 	"paycert/platforms/hzcard"
 	"paycert/platforms/hzcard/client"

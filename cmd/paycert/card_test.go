@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"paycert/codecs/apdu"
-	"paycert/hwtests/lab"
-	"paycert/hwtests/pcscd"
-	"paycert/hwtests/vpcd"
+	"paycert/platforms/pcsc/lab"
+	"paycert/platforms/pcsc/pcscd"
+	"paycert/platforms/pcsc/vpcd"
 	"paycert/platforms/cpucard"
 )
 

@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"paycert/codecs/apdu"
-	"paycert/hwtests/pcscd"
-	"paycert/hwtests/reader"
-	"paycert/hwtests/vpcd"
+	"paycert/platforms/pcsc/pcscd"
+	"paycert/platforms/pcsc/reader"
+	"paycert/platforms/pcsc/vpcd"
 	"paycert/platforms/cpucard"
 )
 

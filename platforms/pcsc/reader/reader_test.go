@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"paycert/hwtests/lab"
-	"paycert/hwtests/pcscd"
-	"paycert/hwtests/reader"
-	"paycert/hwtests/vpcd"
+	"paycert/platforms/pcsc/lab"
+	"paycert/platforms/pcsc/pcscd"
+	"paycert/platforms/pcsc/reader"
+	"paycert/platforms/pcsc/vpcd"
 )
 
 // tinyCard answers SELECT with 9000 and anything else with 6D00; INS 0x52
