@@ -13,11 +13,12 @@ import (
 type Lazy[T any] struct {
 	start func() (T, func() error, error)
 
-	once  sync.Once
-	val   T
-	stop  func() error
-	err   error
-	close sync.Once
+	mu      sync.Mutex
+	started bool // start ran (whatever it returned)
+	val     T
+	stop    func() error
+	err     error
+	closed  bool
 }
 
 // NewLazy wraps a start function returning the value and its stop function.
@@ -28,18 +29,36 @@ func NewLazy[T any](start func() (T, func() error, error)) *Lazy[T] {
 // Get returns the environment, starting it on first use. Called from a spec,
 // a start failure fails that spec (and every later one) with the cause.
 func (l *Lazy[T]) Get() T {
-	l.once.Do(func() { l.val, l.stop, l.err = l.start() })
-	if l.err != nil {
-		ginkgo.Fail("environment did not start: " + l.err.Error())
+	l.mu.Lock()
+	if !l.started {
+		l.started = true
+		l.val, l.stop, l.err = l.start()
 	}
-	return l.val
+	v, err := l.val, l.err
+	l.mu.Unlock()
+	if err != nil {
+		ginkgo.Fail("environment did not start: " + err.Error())
+	}
+	return v
+}
+
+// Started returns the environment without starting it: ok is false when no
+// spec asked for it yet or it failed to start.
+func (l *Lazy[T]) Started() (val T, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.val, l.started && l.err == nil
 }
 
 // Close stops the environment if it was started.
 func (l *Lazy[T]) Close() {
-	l.close.Do(func() {
-		if l.stop != nil {
-			_ = l.stop()
-		}
-	})
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return
+	}
+	l.closed = true
+	if l.stop != nil {
+		_ = l.stop()
+	}
 }

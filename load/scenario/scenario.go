@@ -56,17 +56,9 @@ func serve(s sim.Simulator) (*embedded, error) {
 func (e *embedded) URL() string  { return e.srv.URL }
 func (e *embedded) Close() error { return e.srv.Close() }
 
-// violations turns what a simulator recorded about itself (a panic) or
-// about the requests (strict mode) into a ledger error.
-// auditor is a simulator that can re-check its own ledger.
-type auditor interface {
-	sim.Simulator
-	Audit() error
-}
-
 // simulatorChecks is what every ledger check starts with: the simulator's
 // own invariants and no violation recorded during the run.
-func simulatorChecks(s auditor) []error {
+func simulatorChecks(s sim.Simulator) []error {
 	var errs []error
 	if err := s.Audit(); err != nil {
 		errs = append(errs, fmt.Errorf("simulator audit: %w", err))

@@ -30,8 +30,13 @@ type Simulator interface {
 	http.Handler
 	// Faults lists every fault the simulator can inject, enabled or not.
 	Faults() []Fault
-	// Violations returns what strict-mock mode recorded so far.
+	// Violations returns what strict-mock mode recorded so far (and any
+	// panic of the simulator itself, rule "simulator-panic").
 	Violations() []Violation
+	// Audit re-checks the ledger invariants over the whole state: money is
+	// never created or lost, no order or trade is counted twice. The suites
+	// call it after every spec and the load runner after every run.
+	Audit() error
 }
 
 // TLSSimulator is implemented by simulators that must be served over TLS

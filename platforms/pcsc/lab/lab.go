@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"paycert/codecs/apdu"
+	"paycert/platforms/cpucard"
 	"paycert/platforms/pcsc/pcscd"
 	"paycert/platforms/pcsc/reader"
 	"paycert/platforms/pcsc/vpcd"
-	"paycert/platforms/cpucard"
 )
 
 // Slot is one reader of the lab. Bridge and Card are set for a virtual
