@@ -107,6 +107,8 @@ func countMatches(n int64, acc *load.Stats, what string) error {
 	return nil
 }
 
+// violations turns what a simulator recorded about itself (a panic) or
+// about the requests (strict mode) into a ledger error.
 func violations(s sim.Simulator) error {
 	if v := s.Violations(); len(v) > 0 {
 		return fmt.Errorf("simulator recorded %d violations, first: %s %s: %s", len(v), v[0].Interface, v[0].Rule, v[0].Detail)
