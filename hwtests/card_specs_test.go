@@ -10,9 +10,9 @@ import (
 
 	"paycert/codecs/apdu"
 	"paycert/codecs/epurse"
-	"paycert/platforms/pcsc/reader"
-	"paycert/platforms/cpucard/terminal"
 	"paycert/platforms/cpucard"
+	"paycert/platforms/cpucard/terminal"
+	"paycert/platforms/pcsc/reader"
 )
 
 // ensureBalance loads the card (key holder as centre) until it holds at

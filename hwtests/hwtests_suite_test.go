@@ -15,10 +15,10 @@ import (
 	. "github.com/onsi/gomega"
 
 	"paycert/codecs/epurse"
+	"paycert/platforms/cpucard"
+	"paycert/platforms/cpucard/terminal"
 	"paycert/platforms/pcsc/lab"
 	"paycert/platforms/pcsc/reader"
-	"paycert/platforms/cpucard/terminal"
-	"paycert/platforms/cpucard"
 )
 
 // Test flags: the environment variables of the package doc take effect when

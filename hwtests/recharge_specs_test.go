@@ -12,12 +12,12 @@ import (
 
 	"paycert/codecs/apdu"
 	"paycert/codecs/epurse"
-	"paycert/platforms/pcsc/reader"
-	"paycert/platforms/cpucard/terminal"
 	"paycert/platforms/cpucard"
+	"paycert/platforms/cpucard/terminal"
 	"paycert/platforms/hzcard"
 	"paycert/platforms/hzcard/client"
 	"paycert/platforms/hzcard/simulator"
+	"paycert/platforms/pcsc/reader"
 	"paycert/platforms/sim"
 )
 

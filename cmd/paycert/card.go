@@ -10,15 +10,15 @@ import (
 	"time"
 
 	"paycert/codecs/apdu"
-	"paycert/platforms/pcsc/lab"
-	"paycert/platforms/pcsc/pcscd"
-	"paycert/platforms/pcsc/reader"
-	"paycert/platforms/cpucard/terminal"
-	"paycert/platforms/pcsc/vpcd"
 	"paycert/platforms/cpucard"
+	"paycert/platforms/cpucard/terminal"
 	"paycert/platforms/hzcard"
 	"paycert/platforms/hzcard/client"
 	"paycert/platforms/hzcard/simulator"
+	"paycert/platforms/pcsc/lab"
+	"paycert/platforms/pcsc/pcscd"
+	"paycert/platforms/pcsc/reader"
+	"paycert/platforms/pcsc/vpcd"
 	"paycert/platforms/sim"
 )
 

@@ -89,11 +89,20 @@ const (
 	selNone selection = iota
 	selPPSE
 	selPurse
+	selMF
 )
 
 func (s selection) String() string {
-	return [...]string{"", "PPSE", "purse"}[s]
+	return [...]string{"", "PPSE", "purse", "MF"}[s]
 }
+
+// File identifiers SELECT by FID (P1=00) knows. JT/T 978 and PBOC cards
+// put the master file at 3F00 and, by common issuer practice (the seeds
+// name no FID), the purse ADF at 1001; a COS answers any other FID 6A82.
+const (
+	fidMF    = 0x3F00
+	fidPurse = 0x1001
+)
 
 // pending is the transaction between INITIALIZE and CREDIT/DEBIT.
 type pending struct {
@@ -422,7 +431,7 @@ func (c *Card) process(capdu []byte) apdu.Response {
 	var h handler
 	switch cmd.INS {
 	case apdu.INSSelect:
-		h = handler{0x00, c.selectByName}
+		h = handler{0x00, c.selectFile}
 	case apdu.INSReadBinary:
 		h = handler{0x00, c.readBinary}
 	case apdu.INSReadRecord:
@@ -457,10 +466,54 @@ func (c *Card) process(capdu []byte) apdu.Response {
 	return h.fn(cmd)
 }
 
-func (c *Card) selectByName(cmd apdu.Command) apdu.Response {
-	if cmd.P1 != 0x04 || cmd.P2 != 0x00 {
-		return sw(apdu.SWWrongP1P2)
+// selectFile is SELECT as a PBOC / JT/T 978 COS answers it: by DF name
+// (P1=04) or by file identifier (P1=00), returning the FCI (P2=00) or
+// nothing (P2=0C, ISO 7816-4 "no response data"). Unsupported P1/P2
+// combinations get 6A86 (incorrect P1-P2), an unknown file 6A82.
+func (c *Card) selectFile(cmd apdu.Command) apdu.Response {
+	if cmd.P2 != 0x00 && cmd.P2 != 0x0C {
+		return sw(apdu.SWIncorrectP1P2)
 	}
+	var r apdu.Response
+	switch cmd.P1 {
+	case 0x04:
+		r = c.selectByName(cmd)
+	case 0x00:
+		r = c.selectByFID(cmd)
+	default:
+		return sw(apdu.SWIncorrectP1P2)
+	}
+	if cmd.P2 == 0x0C && r.SW == apdu.SWOK {
+		r.Data = nil
+	}
+	return r
+}
+
+func (c *Card) selectByFID(cmd apdu.Command) apdu.Response {
+	if len(cmd.Data) != 2 {
+		return sw(apdu.SWWrongLength)
+	}
+	switch int(cmd.Data[0])<<8 | int(cmd.Data[1]) {
+	case fidMF:
+		c.challenge, c.pend = nil, nil
+		c.selected = selMF
+		return reply(cmd, apdu.TLV(0x6F, apdu.TLV(0x84, apdu.PPSE)))
+	case fidPurse:
+		c.challenge, c.pend = nil, nil
+		c.selected = selPurse
+		return reply(cmd, c.purseFCI())
+	}
+	return sw(apdu.SWFileNotFound)
+}
+
+// purseFCI is the purse ADF's FCI: its AID, a label and the public
+// information file (0x15) as issuer discretionary data.
+func (c *Card) purseFCI() []byte {
+	prop := append(apdu.TLV(0x50, []byte("TRANSIT PURSE")), apdu.TLV(0x9F0C, c.binaries[SFIPublic])...)
+	return apdu.TLV(0x6F, append(apdu.TLV(0x84, apdu.PurseAID), apdu.TLV(0xA5, prop)...))
+}
+
+func (c *Card) selectByName(cmd apdu.Command) apdu.Response {
 	if len(cmd.Data) == 0 {
 		return sw(apdu.SWWrongLength)
 	}
@@ -475,9 +528,7 @@ func (c *Card) selectByName(cmd apdu.Command) apdu.Response {
 		return reply(cmd, fci)
 	case string(cmd.Data) == string(apdu.PurseAID):
 		c.selected = selPurse
-		prop := append(apdu.TLV(0x50, []byte("TRANSIT PURSE")), apdu.TLV(0x9F0C, c.binaries[SFIPublic])...)
-		fci := apdu.TLV(0x6F, append(apdu.TLV(0x84, apdu.PurseAID), apdu.TLV(0xA5, prop)...))
-		return reply(cmd, fci)
+		return reply(cmd, c.purseFCI())
 	}
 	return sw(apdu.SWFileNotFound)
 }

@@ -2,6 +2,7 @@ package cpucard
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"strings"
 	"sync"
@@ -98,7 +99,15 @@ func TestStatusWords(t *testing.T) {
 		{"select PPSE", Profile{}, fresh, apdu.SelectByName(apdu.PPSE).String(), 0x9000},
 		{"select purse (seed form, no Le)", Profile{}, fresh, "00A4040008A000000632010105", 0x9000},
 		{"select unknown AID", Profile{}, fresh, "00A4040008A000000632010199", 0x6A82},
-		{"select P1 02", Profile{}, fresh, "00A4020008A000000632010105", 0x6B00},
+		{"select P1 02", Profile{}, fresh, "00A4020008A000000632010105", 0x6A86},
+		{"select P2 02 (next occurrence)", Profile{}, fresh, "00A4040208A000000632010105", 0x6A86},
+		{"select purse, no response data (P2 0C)", Profile{}, fresh, "00A4040C08A000000632010105", 0x9000},
+		{"select MF by FID", Profile{}, fresh, "00A40000023F00", 0x9000},
+		{"select MF by FID, Le 00", Profile{}, fresh, "00A40000023F0000", 0x9000},
+		{"select MF by FID, P2 0C", Profile{}, fresh, "00A4000C023F00", 0x9000},
+		{"select purse ADF by FID", Profile{}, fresh, "00A40000021001", 0x9000},
+		{"select unknown FID", Profile{}, fresh, "00A40000020015", 0x6A82},
+		{"select FID of 3 bytes", Profile{}, fresh, "00A40000033F0000", 0x6700},
 		{"select without name", Profile{}, fresh, "00A40400", 0x6700},
 		{"select with CLA 80", Profile{}, fresh, "80A4040008A000000632010105", 0x6E00},
 		{"malformed APDU", Profile{}, fresh, "00A4", 0x6700},
@@ -512,4 +521,46 @@ func TestSM4Card(t *testing.T) {
 	if b := r.card.Snapshot().Balance; b != 6 {
 		t.Fatalf("balance %d", b)
 	}
+}
+
+// TestSelectAsACOS: SELECT by file identifier and with P2=0C behave as a
+// PBOC / JT/T 978 COS answers them: the purse ADF by FID 1001 is the purse
+// (GET BALANCE works after it), P2=0C answers 9000 with no data, and the
+// MF leaves no purse selected.
+func TestSelectAsACOS(t *testing.T) {
+	r := newRig(t, Profile{Balance: 1234})
+	for _, tc := range []struct {
+		name    string
+		sel     string
+		data    bool    // the SELECT answers an FCI
+		balance apdu.SW // GET BALANCE after it
+	}{
+		{"purse by FID", "00A40000021001", true, apdu.SWOK},
+		{"purse by FID, no response data", "00A4000C021001", false, apdu.SWOK},
+		{"purse by name, no response data", "00A4040C08A000000632010105", false, apdu.SWOK},
+		{"MF by FID", "00A40000023F00", true, apdu.SWConditionsNotSatisfied},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := r.tx(mustCommand(t, tc.sel))
+			if resp.SW != apdu.SWOK || (len(resp.Data) > 0) != tc.data {
+				t.Fatalf("SELECT %s: %s with %d data bytes, want 9000 with data=%v", tc.sel, resp.SW, len(resp.Data), tc.data)
+			}
+			if got := r.tx(apdu.GetBalance()).SW; got != tc.balance {
+				t.Fatalf("GET BALANCE after SELECT %s: %s, want %s", tc.sel, got, tc.balance)
+			}
+		})
+	}
+}
+
+func mustCommand(t *testing.T, hexAPDU string) apdu.Command {
+	t.Helper()
+	b, err := hex.DecodeString(hexAPDU)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := apdu.ParseCommand(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

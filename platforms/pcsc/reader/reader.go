@@ -118,6 +118,7 @@ func (c *Context) waitFor(ctx context.Context, reader string, present bool) erro
 type Card struct {
 	reader string
 	card   *scard.Card
+	torn   bool // a command was torn: the card is gone or unpowered
 }
 
 // Connect connects exclusively with any protocol. pcscd may power-cycle an
@@ -146,9 +147,12 @@ func (k *Card) ATR() ([]byte, error) {
 func (k *Card) Transmit(capdu []byte) ([]byte, error) {
 	r, err := k.card.Transmit(capdu)
 	if err != nil {
-		return nil, wrap(fmt.Sprintf("transmit % X", capdu), err)
+		err = wrap(fmt.Sprintf("transmit % X", capdu), err)
+		k.torn = k.torn || errors.Is(err, ErrTorn)
+		return nil, err
 	}
 	if len(r) < 2 {
+		k.torn = true
 		return nil, fmt.Errorf("transmit % X: %d-byte response: %w", capdu, len(r), ErrTorn)
 	}
 	return r, nil
@@ -164,9 +168,18 @@ func (k *Card) Reconnect(reset bool) error {
 	return wrap("reconnect", k.card.Reconnect(scard.ShareExclusive, scard.ProtocolAny, d))
 }
 
-// Disconnect leaves the card powered as pcscd sees fit.
+// Disconnect ends the session and resets the card, so the next session
+// starts from the state a terminal expects after a reset: nothing
+// selected, no pending transaction. (With LeaveCard pcscd keeps the card
+// powered for a while, and a session started within that time found the
+// last one's selection.) After a torn command the card is gone or
+// unpowered and is left alone: asking pcscd to reset it then blocks.
 func (k *Card) Disconnect() error {
-	return wrap("disconnect", k.card.Disconnect(scard.LeaveCard))
+	d := scard.ResetCard
+	if k.torn {
+		d = scard.LeaveCard
+	}
+	return wrap("disconnect", k.card.Disconnect(d))
 }
 
 // wrap maps PC/SC errors to the typed errors of this package.

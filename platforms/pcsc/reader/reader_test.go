@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"paycert/codecs/apdu"
+	"paycert/platforms/cpucard"
 	"paycert/platforms/pcsc/lab"
 	"paycert/platforms/pcsc/pcscd"
 	"paycert/platforms/pcsc/reader"
@@ -78,5 +80,56 @@ func TestReaderAgainstVirtualReader(t *testing.T) {
 	card.Disconnect()
 	if err := pc.WaitForRemoval(ctx, name); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestNewSessionStartsUnselected: a session's selection must not leak into
+// the next one, however quickly it starts (pcscd keeps a card powered for
+// a while after a LeaveCard disconnect, so the purse stayed selected).
+func TestNewSessionStartsUnselected(t *testing.T) {
+	if _, err := pcscd.Path(); err != nil {
+		t.Skipf("no pcscd here: %v (make test on CI installs it)", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	d, err := pcscd.Start(ctx)
+	if err != nil {
+		t.Fatalf("pcscd: %v", err)
+	}
+	defer d.Stop()
+	sc, err := cpucard.New(cpucard.Profile{PAN: "2253000000000009", Balance: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := vpcd.New(sc, vpcd.Slot0)
+	if err := b.Insert(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	defer b.Remove()
+	pc, err := reader.Establish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Release()
+	name, err := lab.WaitVirtualReader(ctx, pc, 0)
+	if err != nil {
+		t.Fatalf("%v; pcscd log:\n%s", err, d.Log())
+	}
+	balance := apdu.GetBalance().Bytes()
+	for session := 1; session <= 2; session++ {
+		card, err := pc.Connect(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := card.Transmit(balance)
+		if err != nil || len(r) < 2 || r[len(r)-2] != 0x69 || r[len(r)-1] != 0x85 {
+			t.Fatalf("session %d: GET BALANCE before any SELECT answered % X (%v), want 6985: a selection survived the last session", session, r, err)
+		}
+		if r, err := card.Transmit(apdu.SelectByName(apdu.PurseAID).Bytes()); err != nil || r[len(r)-2] != 0x90 {
+			t.Fatalf("session %d: SELECT purse: % X %v", session, r, err)
+		}
+		if err := card.Disconnect(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
