@@ -2,17 +2,12 @@ package load
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"runtime"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
-
-	"paycert/load/flow"
 )
 
 // Limits every run obeys whatever the flags say.
@@ -162,7 +157,67 @@ func (p *Plan) ShardRate() float64 { return p.Rate / float64(max(p.Shard.Count, 
 // Run runs one scenario (or one shard of it) and checks its thresholds and,
 // against the embedded simulator, its ledger. Cancelling ctx stops sending
 // early; what was measured is kept, checked and written.
+//
+// The two kinds of workload differ only in how requests are sent (an HTTP
+// attack by vegeta, runner_http.go, or multi-step flows, runner_flow.go);
+// setup, collection and the report are shared.
 func Run(ctx context.Context, sc *Scenario, p Plan) (*Report, error) {
+	r, err := prepare(ctx, sc, p)
+	if err != nil {
+		return nil, err
+	}
+	defer r.close()
+	cpu0, wall0 := processCPU(), time.Now()
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	var a attack
+	if r.wl.HTTP != nil {
+		a = r.startHTTP(runCtx, stopRun)
+	} else {
+		a = r.startFlow(runCtx, stopRun)
+	}
+	writeErr := r.collect(ctx, a)
+	stopRun() // the signers: nothing more will be sent
+	if c := processCPU(); c > 0 {
+		r.rep.CPU, r.rep.Wall = c-cpu0, time.Since(wall0)
+	}
+	if writeErr != nil {
+		return nil, writeErr
+	}
+	if err := a.done(r.rep); err != nil {
+		return nil, fmt.Errorf("scenario %s: building requests: %w", sc.Name, err)
+	}
+	return r.finish()
+}
+
+// run is one Run's state once its workload is set up.
+type run struct {
+	sc    *Scenario
+	p     Plan // with defaults filled in
+	rate  float64
+	env   *Env
+	wl    *Workload
+	name  Name
+	rep   *Report
+	sink  *Sink // nil without an output file
+	pacer *boundedPacer
+}
+
+// attack is a started run of either kind, as the shared collection loop
+// sees it.
+type attack struct {
+	results <-chan *vegeta.Result
+	stop    func()               // stops sending early: interrupt, deadline, write error
+	each    func(*vegeta.Result) // work on each result before it is counted (nil: none)
+	// done runs after the last result: it records the kind's own counters
+	// in the report and says why requests could not be built, if they
+	// could not.
+	done func(*Report) error
+}
+
+// prepare validates the plan, sets the scenario up, opens the results file
+// and waits for a shared start time. On success the caller must call close.
+func prepare(ctx context.Context, sc *Scenario, p Plan) (_ *run, err error) {
 	if err := p.Validate(sc); err != nil {
 		return nil, err
 	}
@@ -189,21 +244,24 @@ func Run(ctx context.Context, sc *Scenario, p Plan) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scenario %s: setup: %w", sc.Name, err)
 	}
-	if wl.Close != nil {
-		defer wl.Close()
+	name := Name{Scenario: sc.Name, Shard: p.Shard}
+	r := &run{
+		sc: sc, p: p, rate: rate, env: env, wl: wl, name: name,
+		rep:   &Report{Scenario: sc.Name, Name: name.String(), AskedRate: rate, Output: p.Output, MaxWorkers: p.MaxWorkers, Note: wl.Note},
+		pacer: &boundedPacer{p: NewPacer(rate), max: maxReq, rate: rate},
 	}
+	defer func() {
+		if err != nil {
+			r.close()
+		}
+	}()
 	if (wl.HTTP == nil) == (wl.Flow == nil) {
 		return nil, fmt.Errorf("scenario %s: workload must be exactly one of HTTP and Flow", sc.Name)
 	}
-	name := Name{Scenario: sc.Name, Shard: p.Shard}
-	rep := &Report{Scenario: sc.Name, Name: name.String(), AskedRate: rate, Output: p.Output, MaxWorkers: p.MaxWorkers, Note: wl.Note}
-
-	var sink *Sink
 	if p.Output != "" {
-		if sink, err = CreateSink(p.Output); err != nil {
+		if r.sink, err = CreateSink(p.Output); err != nil {
 			return nil, err
 		}
-		defer sink.Close()
 		target := p.Target
 		if target == "" {
 			target = "embedded"
@@ -223,102 +281,28 @@ func Run(ctx context.Context, sc *Scenario, p Plan) (*Report, error) {
 			}
 		}
 	}
+	return r, nil
+}
 
-	cpu0, wall0 := processCPU(), time.Now()
-	pacer := &boundedPacer{p: NewPacer(rate), max: maxReq, rate: rate}
-	runCtx, stopRun := context.WithCancel(ctx)
-	defer stopRun()
-	var (
-		results <-chan *vegeta.Result
-		stop    func()
-		starved atomic.Uint64
-		fstats  *flow.Stats
-		signErr error
-		signMu  sync.Mutex
-	)
-	if wl.HTTP != nil {
-		h := wl.HTTP
-		buf := make(chan vegeta.Target, min(max(int(rate/20), 8), 256)) // ~50ms of requests: timestamps stay fresh
-		var sw sync.WaitGroup
-		for range runtime.GOMAXPROCS(0) {
-			sw.Add(1)
-			go func() {
-				defer sw.Done()
-				for runCtx.Err() == nil {
-					t, err := h.Next(env.IDs.Next())
-					if err != nil {
-						signMu.Lock()
-						signErr = errors.Join(signErr, err)
-						signMu.Unlock()
-						stopRun()
-						return
-					}
-					select {
-					case buf <- t:
-					case <-runCtx.Done():
-						return
-					}
-				}
-			}()
-		}
-		go func() { sw.Wait(); close(buf) }()
-		tr := func(t *vegeta.Target) error {
-			select {
-			case x, ok := <-buf:
-				if !ok {
-					return vegeta.ErrNoTargets
-				}
-				*t = x
-				return nil
-			default:
-			}
-			starved.Add(1)
-			x, ok := <-buf
-			if !ok {
-				return vegeta.ErrNoTargets
-			}
-			*t = x
-			return nil
-		}
-		opts := []func(*vegeta.Attacker){
-			vegeta.KeepAlive(p.KeepAlive), vegeta.MaxBody(DefaultMaxBody), vegeta.Timeout(p.Timeout),
-			vegeta.HTTP2(false), vegeta.Redirects(vegeta.NoFollow),
-		}
-		if p.Workers > 0 {
-			opts = append(opts, vegeta.Workers(p.Workers))
-		}
-		if p.MaxWorkers > 0 {
-			opts = append(opts, vegeta.MaxWorkers(p.MaxWorkers))
-		}
-		if p.Connections > 0 {
-			opts = append(opts, vegeta.Connections(p.Connections))
-		}
-		if h.TLS != nil {
-			opts = append(opts, vegeta.TLSConfig(h.TLS))
-		}
-		if h.MaxConnections > 0 {
-			opts = append(opts, vegeta.MaxConnections(h.MaxConnections))
-		}
-		atk := vegeta.NewAttacker(opts...) // one per run: an Attacker cannot be reused
-		results = atk.Attack(tr, pacer, p.Duration, name.String())
-		stop = func() { atk.Stop() }
-	} else {
-		f := flow.Flow{
-			Name:     name.String(),
-			Steps:    sc.Steps,
-			StepName: func(s string) string { n := name; n.Step = s; return n.String() },
-			Do: func(ctx context.Context, it *flow.Iteration) {
-				wl.Flow.Do(ctx, env.IDs.Next(), it)
-			},
-		}
-		results, fstats = flow.Run(runCtx, f, pacer, p.Duration, flow.Options{
-			Workers: p.Workers, MaxWorkers: p.MaxWorkers, Timeout: p.Timeout, MaxBody: keptBody,
-		})
-		stop = stopRun
+// close releases the results file and then the workload (the embedded
+// simulator stops last).
+func (r *run) close() {
+	if r.sink != nil {
+		r.sink.Close()
 	}
+	if r.wl.Close != nil {
+		r.wl.Close()
+	}
+}
+
+// collect counts every result of a into the aggregator and the results
+// file, prints progress, and stops the attack on ctx's cancellation, on a
+// failed write or at a hard deadline. It returns once the attack's results
+// end, with the first write error.
+func (r *run) collect(ctx context.Context, a attack) error {
 	// A hard deadline whatever happens: the asked duration plus one request
 	// timeout plus a grace period.
-	deadline := time.AfterFunc(p.Duration+p.Timeout+10*time.Second, stop)
+	deadline := time.AfterFunc(r.p.Duration+r.p.Timeout+10*time.Second, a.stop)
 	defer deadline.Stop()
 
 	agg := NewAggregator()
@@ -328,77 +312,68 @@ func Run(ctx context.Context, sc *Scenario, p Plan) (*Report, error) {
 	prevN, prevT := uint64(0), began
 	done := ctx.Done()
 	var writeErr error
-loop:
 	for {
 		select {
-		case r, ok := <-results:
+		case res, ok := <-a.results:
 			if !ok {
-				break loop
+				r.rep.Stats = agg.All()
+				return writeErr
 			}
-			if r.Method == "" && r.Error == vegeta.ErrNoTargets.Error() {
+			if res.Method == "" && res.Error == vegeta.ErrNoTargets.Error() {
 				continue // the attack's own stop marker, not a request
 			}
-			if wl.HTTP != nil {
-				finishHTTP(r, wl.HTTP, env.Checks)
+			if a.each != nil {
+				a.each(res)
 			}
-			if !Succeeded(r) {
-				r.Body = truncBody(r.Body)
+			if !Succeeded(res) {
+				res.Body = truncBody(res.Body)
 			} else {
-				r.Body = nil
+				res.Body = nil
 			}
-			r.Headers = nil
-			agg.Add(r)
-			if sink != nil && writeErr == nil {
-				if writeErr = sink.Write(r); writeErr != nil {
-					stop()
+			res.Headers = nil
+			agg.Add(res)
+			if r.sink != nil && writeErr == nil {
+				if writeErr = r.sink.Write(res); writeErr != nil {
+					a.stop()
 				}
 			}
 		case now := <-tick.C:
-			if p.Progress != nil {
-				p99, n, bad := agg.Progress(name.Group())
-				fmt.Fprintf(p.Progress, "%5.0fs  %s  %.0f/s  p99 %s  requests %d  errors %d\n",
-					now.Sub(began).Seconds(), name, float64(n-prevN)/now.Sub(prevT).Seconds(), round(p99), n, bad)
+			if r.p.Progress != nil {
+				p99, n, bad := agg.Progress(r.name.Group())
+				fmt.Fprintf(r.p.Progress, "%5.0fs  %s  %.0f/s  p99 %s  requests %d  errors %d\n",
+					now.Sub(began).Seconds(), r.name, float64(n-prevN)/now.Sub(prevT).Seconds(), round(p99), n, bad)
 				prevN, prevT = n, now
 			}
 		case <-done:
-			rep.Interrupted = true
+			r.rep.Interrupted = true
 			done = nil
-			stop()
+			a.stop()
 		}
 	}
-	stopRun() // the signers: nothing more will be sent
-	if c := processCPU(); c > 0 {
-		rep.CPU, rep.Wall = c-cpu0, time.Since(wall0)
-	}
-	if writeErr != nil {
-		return nil, writeErr
-	}
-	signMu.Lock()
-	serr := signErr
-	signMu.Unlock()
-	if serr != nil {
-		return nil, fmt.Errorf("scenario %s: building requests: %w", sc.Name, serr)
-	}
-	if sink != nil {
-		rep.Written = sink.Count()
-		if err := sink.Close(); err != nil {
+}
+
+// finish closes the results file and completes the report: thresholds,
+// field checks, pacing and the ledger audit.
+func (r *run) finish() (*Report, error) {
+	rep := r.rep
+	if r.sink != nil {
+		rep.Written = r.sink.Count()
+		err := r.sink.Close()
+		r.sink = nil // closed: close must not close it again
+		if err != nil {
 			return nil, err
 		}
 	}
-	rep.Stats = agg.All()
-	rep.Breaches = CheckAll(rep.Stats, p.SLO, p.Flags, map[string]float64{sc.Name: rate})
-	rep.Checked, rep.CheckFailed, rep.CheckErrors = env.Checks.Result()
-	rep.LateHits, rep.MaxLag, rep.Starved = pacer.late.Load(), time.Duration(pacer.maxLag.Load()), starved.Load()
-	if fstats != nil {
-		rep.CapHits = fstats.CapHits.Load()
-	}
+	rep.Breaches = CheckAll(rep.Stats, r.p.SLO, r.p.Flags, map[string]float64{r.sc.Name: r.rate})
+	rep.Checked, rep.CheckFailed, rep.CheckErrors = r.env.Checks.Result()
+	rep.LateHits, rep.MaxLag = r.pacer.late.Load(), time.Duration(r.pacer.maxLag.Load())
 	switch {
-	case !env.Embedded():
+	case !r.env.Embedded():
 		rep.Ledger = "not checked: external target (the ledger is checked against the embedded simulator)"
-	case wl.Audit == nil:
+	case r.wl.Audit == nil:
 		rep.Ledger = "not applicable: this scenario moves no money"
 	default:
-		if err := wl.Audit(rep.ScenarioStats()); err != nil {
+		if err := r.wl.Audit(rep.ScenarioStats()); err != nil {
 			rep.LedgerErr = err
 			rep.Ledger = "FAILED: " + err.Error()
 		} else {
@@ -406,19 +381,6 @@ loop:
 		}
 	}
 	return rep, nil
-}
-
-func finishHTTP(r *vegeta.Result, h *HTTPWork, c *Checks) {
-	if !Succeeded(r) || h.Classify == nil {
-		return
-	}
-	if err := h.Classify(r); err != nil {
-		r.Error = err.Error()
-		return
-	}
-	if h.Check != nil && c.Sample() {
-		c.Record(h.Check(r))
-	}
 }
 
 func truncBody(b []byte) []byte {

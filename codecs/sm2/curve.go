@@ -8,11 +8,16 @@ import (
 	gmsm "github.com/emmansun/gmsm/sm2"
 )
 
-// This file is the point arithmetic behind PublicKey.Precompute: sums of
-// precomputed multiples of a fixed point, in Jacobian coordinates over the
-// SM2 field. It is variable-time, which is sound only because it runs on
-// public data (public keys, the base point, signatures and digests being
-// verified); nothing secret may reach it.
+// This file is the point arithmetic behind verification (precompute.go):
+// sums of precomputed multiples of a fixed point, in Jacobian coordinates
+// over the SM2 field. The point operations are variable-time, which is
+// sound because verification runs on public data (public keys, the base
+// point, signatures and digests being verified). Two other callers, both for
+// F-GMSM-BASEMULT: makeNonce checks gmsm's k·G with onCurve, which is
+// branch-free apart from its range test and its verdict (see there), and
+// wrapPrivate recomputes d·G with addMultiple, variable-time in the secret
+// d, once, only for the rare key whose point gmsm's two multiplications
+// disagree on (see there).
 
 // curve holds the SM2 constants in the forms the arithmetic uses. One value,
 // built on first use and read-only after (sm2Curve). The base point's table
@@ -237,7 +242,10 @@ func (c *curve) mulVarTime(q *affinePoint, scalar [32]byte) jacobianPoint {
 // onCurve reports whether the affine point (x, y), plain integers as 32
 // big-endian bytes, satisfies y² = x³ − 3x + b with x, y < p. It is the
 // check on gmsm's k·G in makeNonce (F-GMSM-BASEMULT: the wrong point seen
-// is off the curve). Branch-free in x and y apart from the range test.
+// is off the curve). Branch-free in x and y apart from the range test and
+// the final comparison: on a point that passes, both compare in full; the
+// early exits are taken only for a point that is refused and dropped. x
+// becomes public anyway as r − e mod n once the nonce signs.
 func (c *curve) onCurve(xb, yb [32]byte) bool {
 	x, y := limbs(xb), limbs(yb)
 	if !x.less(&c.p.m) || !y.less(&c.p.m) {

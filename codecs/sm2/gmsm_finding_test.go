@@ -7,6 +7,10 @@ import (
 	"encoding/hex"
 	"io"
 	"math/big"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
 	"testing"
 
 	gmsm "github.com/emmansun/gmsm/sm2"
@@ -16,9 +20,12 @@ import (
 // badBaseScalar is a scalar k for which gmsm v0.30.1 on amd64 answers a
 // wrong point to sm2ec.P256().ScalarBaseMult(k), while gmsm's ScalarMult(G,
 // k), gmsm's pure-Go build (-tags purego), tjfoc/gmsm, the generic big.Int
-// arithmetic and this package's tables agree on another. Whether the fault
-// is in the fixed-base multiplication or in its conversion to affine
-// coordinates (p256Inverse) was not isolated. gmsm's Sign makes its k·G by
+// arithmetic and this package's tables agree on another. The wrong answer
+// needs gmsm's BMI2/ADX code (TestGMSMBaseMultVariants), and the projective
+// point the fixed-base multiplication makes is right: CombinedMult(G, k, 1),
+// which adds G to it before the one conversion to affine, gives (k+1)·G. So
+// the fault is in that conversion (p256Inverse and the products after it)
+// for this point's Z, not further isolated. gmsm's Sign makes its k·G by
 // the same two calls (randomPoint, then BytesX). Found in a hzcard-charge
 // load run on 2026-11-22: the nonce of a request signature that the centre,
 // and then the client's own gmsm check, refused (finding F-GMSM-BASEMULT).
@@ -38,7 +45,9 @@ func rightBaseMult(t *testing.T, k []byte) (x, y *big.Int) {
 // TestGMSMBaseMultFinding records what gmsm's fixed-base multiplication
 // answers for badBaseScalar (a finding, logged, not asserted: the test must
 // keep passing when gmsm is fixed) and asserts that the two independent
-// multiplications this package trusts agree on the right point.
+// multiplications this package trusts agree on the right point, and that a
+// wrong answer from gmsm, if any, is one makeNonce's on-curve check refuses.
+// Its last log line (variantPrefix) is read by TestGMSMBaseMultVariants.
 func TestGMSMBaseMultFinding(t *testing.T) {
 	k, _ := hex.DecodeString(badBaseScalar)
 	wantX, wantY := rightBaseMult(t, k)
@@ -47,11 +56,85 @@ func TestGMSMBaseMultFinding(t *testing.T) {
 	if mx.Cmp(wantX) != 0 || my.Cmp(wantY) != 0 {
 		t.Fatalf("k·G: gmsm ScalarMult %x, this package's table %x: the cross-check of makeNonce is no longer sound", mx, wantX)
 	}
-	if gx, _ := ec.ScalarBaseMult(k); gx.Cmp(wantX) != 0 {
+	verdict := "right"
+	if gx, gy := ec.ScalarBaseMult(k); gx.Cmp(wantX) != 0 || gy.Cmp(wantY) != 0 {
+		verdict = "wrong-on-curve"
+		if !sm2Curve().onCurve(bytes32(gx), bytes32(gy)) {
+			verdict = "off-curve"
+		}
 		t.Logf("F-GMSM-BASEMULT still present: gmsm ScalarBaseMult(%s) x = %x, right x = %x", badBaseScalar, gx, wantX)
+		if verdict != "off-curve" {
+			t.Errorf("gmsm's wrong k·G (%x, %x) is on the curve: makeNonce's check would not catch it", gx, gy)
+		}
 	} else {
 		t.Logf("F-GMSM-BASEMULT not reproduced here (pure-Go gmsm, another CPU, or fixed upstream): x = %x", gx)
 	}
+	// Where the fault is: the same projective k·G plus G, converted once.
+	type combined interface {
+		CombinedMult(Px, Py *big.Int, s1, s2 []byte) (x, y *big.Int)
+	}
+	if cm, ok := ec.(combined); ok {
+		k1 := new(big.Int).SetBytes(k)
+		k1b := bytes32(k1.Add(k1, big.NewInt(1))) // k + 1 < n
+		wx, _ := rightBaseMult(t, k1b[:])
+		cx, _ := cm.CombinedMult(ec.Params().Gx, ec.Params().Gy, k, []byte{1})
+		t.Logf("gmsm CombinedMult(G, k, 1) = (k+1)·G: %v", cx.Cmp(wx) == 0)
+	}
+	t.Logf("%s%s (GODEBUG=%q, this package's MULX/ADX product in use: %v)", variantPrefix, verdict, os.Getenv("GODEBUG"), haveMulSM2P)
+}
+
+// variantPrefix starts TestGMSMBaseMultFinding's verdict line: right,
+// off-curve or wrong-on-curve for gmsm's ScalarBaseMult(badBaseScalar).
+const variantPrefix = "gmsm ScalarBaseMult: "
+
+// TestGMSMBaseMultVariants re-runs TestGMSMBaseMultFinding in a child
+// process under GODEBUG settings that switch gmsm's amd64 code paths (gmsm
+// reads cpu.adx, cpu.bmi2 and cpu.avx2 like golang.org/x/sys/cpu, and so
+// does this package's choice of mulSM2P). Each child asserts what must hold
+// in every variant (gmsm's ScalarMult and this package's tables agree; a
+// wrong ScalarBaseMult is off the curve); this test logs where gmsm's
+// ScalarBaseMult is wrong and compares that with the pattern measured on
+// 2026-12-04 (F-GMSM-BASEMULT.md), without failing when it differs: a fix
+// upstream must not break the build.
+func TestGMSMBaseMultVariants(t *testing.T) {
+	if runtime.GOARCH != "amd64" {
+		t.Skip("the variants switch gmsm's amd64 assembly paths")
+	}
+	// Measured: wrong only while gmsm's BMI2/ADX field arithmetic is on.
+	for _, v := range []struct{ godebug, measured string }{
+		{"", "off-curve"},
+		{"cpu.adx=off", "right"},
+		{"cpu.bmi2=off", "right"},
+		{"cpu.avx2=off", "off-curve"},
+	} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestGMSMBaseMultFinding$", "-test.v", "-test.count=1")
+		cmd.Env = append(withoutEnv(os.Environ(), "GODEBUG"), "GODEBUG="+v.godebug)
+		out, err := cmd.CombinedOutput()
+		if err != nil || !bytes.Contains(out, []byte("--- PASS: TestGMSMBaseMultFinding")) {
+			t.Errorf("GODEBUG=%q: TestGMSMBaseMultFinding did not pass in the child (%v):\n%s", v.godebug, err, out)
+			continue
+		}
+		got := "(no verdict line)"
+		if _, after, ok := bytes.Cut(out, []byte(variantPrefix)); ok {
+			got = string(bytes.Fields(after)[0])
+		}
+		note := "as measured"
+		if got != v.measured {
+			note = "differs from the " + v.measured + " measured (gmsm fixed, another CPU, or -tags purego)"
+		}
+		t.Logf("GODEBUG=%-14q gmsm ScalarBaseMult(badBaseScalar): %s; %s", v.godebug, got, note)
+	}
+}
+
+// withoutEnv drops the variable key from env.
+func withoutEnv(env []string, key string) []string {
+	out := env[:0:0]
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, key+"=") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // TestMakeNonceDropsWrongBaseMult feeds makeNonce badBaseScalar first: the

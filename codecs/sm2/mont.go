@@ -6,15 +6,25 @@ import (
 )
 
 // This file is Montgomery arithmetic modulo a 256-bit odd number: the SM2
-// field prime p (for the verifier's point arithmetic, verifier.go) and the
-// group order n (for the online half of a signature with a precomputed
-// nonce, nonce.go). gmsm has the same arithmetic in assembly but keeps it
-// internal; only its big.Int elliptic.Curve API is exported, which pays an
-// inversion and big.Int conversions per operation. The two uses here need
-// what that API cannot give: points added into a running sum without leaving
-// projective coordinates, and a handful of modular products on 32-byte
-// values. Every function is branch-free on its operands (the final
-// subtraction is a masked select), so it is safe on the secret nonce too.
+// field prime p (for the point arithmetic in curve.go, which verification in
+// precompute.go and the on-curve check of makeNonce's k·G use) and the group
+// order n (for the online half of a signature with a precomputed nonce,
+// nonce.go, and the scalar steps of verification). gmsm has the same
+// arithmetic in assembly but keeps it internal; only its big.Int
+// elliptic.Curve API is exported, which pays an inversion and big.Int
+// conversions per operation. The two uses here need what that API cannot
+// give: points added into a running sum without leaving projective
+// coordinates, and a handful of modular products on 32-byte values.
+//
+// Timing contract, which nonce.go relies on for the secret nonce k and the
+// key's (1 + d)⁻¹: reduceOnce, add, sub, mul (Go and assembly), toMont,
+// fromMont and addInt are branch-free on their operands (the final
+// subtraction is a masked select; math/bits.Add64, Sub64 and Mul64 take
+// time independent of their inputs). mul branches only on which modulus
+// and CPU it runs on, both public. isZero and less compute their answer
+// branch-free too, but return it as a bool, which the caller branches on:
+// that one bit is what they reveal. inv is variable-time in its exponent
+// m − 2, which is public, and not in x.
 
 // elem is a residue in Montgomery form, x·2²⁵⁶ mod m, as four little-endian
 // 64-bit limbs, always fully reduced (< m), so equal residues are equal
@@ -80,10 +90,16 @@ func (x *elem) bytes() [32]byte {
 	return be
 }
 
-// isZero reports x == 0 (variable time: used on public values only).
+// isZero reports x == 0. The OR of the limbs is constant-time; only the
+// answer is a branchable bit. On a secret (makeNonce's k, signOnline's
+// k + r) it reveals just "this value is zero", a rejection event of
+// probability about 2⁻²⁵⁶ after which the value is discarded.
 func (x *elem) isZero() bool { return x[0]|x[1]|x[2]|x[3] == 0 }
 
-// less reports x < y as integers (variable time: public values only).
+// less reports x < y as integers: the borrow out of x − y, by a Sub64
+// chain with no branch on limb values, so like isZero it reveals only its
+// answer. On makeNonce's k (less than n?) that is "k is in range", true of
+// every nonce kept, or that the draw was out of range and thrown away.
 func (x *elem) less(y *elem) bool {
 	_, b := bits.Sub64(x[0], y[0], 0)
 	_, b = bits.Sub64(x[1], y[1], b)
@@ -247,7 +263,8 @@ func (md *modulus) fromMont(x *elem) [32]byte {
 }
 
 // inv sets z = x⁻¹ mod m by Fermat (x^(m−2)), for prime m. Variable time in
-// the exponent, which is public; x = 0 gives 0.
+// the exponent, which is public, and constant-time in x (keyInv inverts the
+// secret 1 + d); x = 0 gives 0.
 func (md *modulus) inv(z, x *elem) {
 	e := md.m
 	e[0] -= 2 // m is odd and > 2: no borrow

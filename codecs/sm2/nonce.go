@@ -192,7 +192,8 @@ func (k *PrivateKey) signDigest32(random io.Reader, e *[32]byte) (Signature, err
 // nonce (§6.1 A5-A7): r = (e + x1) mod n; s = (1 + d)⁻¹·(k + r) − r mod n,
 // which equals (1 + d)⁻¹·(k − r·d). ok is false in the cases where the
 // standard draws another k (r = 0, r + k = n, s = 0), each of probability
-// about 2⁻²⁵⁶. Constant-time in k and d.
+// about 2⁻²⁵⁶. Constant-time in k and d apart from those tests, each of
+// which reveals only that its rare case happened (see isZero).
 func (c *curve) signOnline(nc *nonce, dInv1 *elem, e *[32]byte) (sig Signature, ok bool) {
 	n := c.n
 	ev, x1 := limbs(*e), nc.x1

@@ -12,8 +12,9 @@ import (
 
 // The precomputed path (curve.go, mont.go) is hand-written arithmetic: every
 // test here compares it with an independent implementation — math/big for
-// the modular arithmetic, gmsm's elliptic.Curve for points, gmsm and tjfoc
-// for verification verdicts.
+// the modular arithmetic, gmsm's elliptic.Curve for points, gmsm for
+// verification verdicts (tjfoc signs in TestPrecomputedVerifyAgrees; it is
+// no verdict oracle on the edge cases, see TestVerifyDoublingAndInfinity).
 
 func TestModulusAgainstBig(t *testing.T) {
 	c := sm2Curve()
@@ -301,6 +302,78 @@ func TestPrecomputedVerifyEdges(t *testing.T) {
 				t.Fatalf("digest e+n: precomputed %v, gmsm %v", got, want)
 			}
 		}
+	}
+}
+
+// TestVerifyDoublingAndInfinity: the two signatures whose verification sum
+// s·G + t·P is not an ordinary addition. With s = t·d the sum is a doubling,
+// 2s·G, and a signature built on it is valid; with s = −t·d the sum is the
+// point at infinity, which has no x, and no digest makes it valid (not even
+// e = r, which an implementation reading ∞ as (0, 0) accepts). Every path of
+// VerifyDigest must get both right. tjfoc/gmsm v1.4.1 gets both wrong (its
+// point addition falls through to the general formula after doubling, and
+// converts ∞ to (0, 0)), so it is not an oracle here: its verdicts are
+// logged only, and the other tests ask it only about random signatures,
+// where either case has probability about 2⁻²⁵⁶.
+func TestVerifyDoublingAndInfinity(t *testing.T) {
+	k, err := GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ec := gmsm.P256()
+	n := ec.Params().N
+	d := k.GMSM().D
+	dInv := new(big.Int).ModInverse(d, n)
+	slow := *k.Public()
+	slow.fast = new(fastVerify)
+	fast := k.Public()
+	fast.Precompute()
+	c := sm2Curve()
+	pub := k.Public().ECDSA()
+	q := affinePoint{x: c.p.toMont(bytes32(pub.X)), y: c.p.toMont(bytes32(pub.Y))}
+	tj := tjPublic(k.Public())
+
+	// build returns (r, s, e) for t = sign·s·d⁻¹: s·G + t·P = (1 + sign)·s·G.
+	build := func(sign int64) (Signature, [32]byte) {
+		for {
+			s, _ := rand.Int(rand.Reader, n)
+			tt := new(big.Int).Mul(s, dInv)
+			tt.Mul(tt, big.NewInt(sign)).Mod(tt, n)
+			r := new(big.Int).Sub(tt, s)
+			r.Mod(r, n)
+			if s.Sign() == 0 || r.Sign() == 0 {
+				continue
+			}
+			e := new(big.Int).Set(r) // the infinity case: e = r
+			if sign == 1 {
+				s2 := new(big.Int).Lsh(s, 1)
+				x1, _ := ec.ScalarMult(ec.Params().Gx, ec.Params().Gy, s2.Mod(s2, n).Bytes())
+				e.Sub(r, x1).Mod(e, n) // valid: (e + x1) mod n = r
+			}
+			var sig Signature
+			r.FillBytes(sig[:32])
+			s.FillBytes(sig[32:])
+			return sig, bytes32(e)
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		sign  int64
+		valid bool
+	}{{"doubling s·G = t·P", 1, true}, {"infinity s·G = −t·P, e = r", -1, false}} {
+		sig, e := build(tc.sign)
+		got := map[string]bool{
+			"VerifyDigest precomputed": VerifyDigest(fast, e[:], sig),
+			"VerifyDigest (gmsm+ours)": VerifyDigest(&slow, e[:], sig),
+			"verifyVarBase":            c.verifyVarBase(&q, &e, &sig), // what confirms gmsm's "no"
+		}
+		for path, ok := range got {
+			if ok != tc.valid {
+				t.Errorf("%s: %s says %v, want %v", tc.name, path, ok, tc.valid)
+			}
+		}
+		t.Logf("%s: gmsm VerifyASN1 %v, tjfoc Verify %v (not asserted; valid: %v)", tc.name,
+			gmsm.VerifyASN1(pub, e[:], sig.DER()), tjsm2.Verify(tj, e[:], sig.R(), sig.S()), tc.valid)
 	}
 }
 
