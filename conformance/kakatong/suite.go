@@ -30,10 +30,12 @@ import (
 	. "github.com/onsi/gomega"
 
 	"paycert/conformance"
+	"paycert/platforms/catalog"
 	"paycert/platforms/kakatong"
 	"paycert/platforms/kakatong/client"
 	"paycert/platforms/kakatong/simulator"
 	"paycert/platforms/sim"
+	"paycert/platforms/wire"
 )
 
 // Suite returns the Kakatong suite.
@@ -154,7 +156,7 @@ func (e *env) balance(c *client.Client, card string) (int64, int64) {
 // expectReply runs CheckReply and fails the spec with every finding.
 func expectReply(r *kakatong.Reply, x kakatong.Expect) {
 	Expect(r).NotTo(BeNil(), "a reply must be decoded")
-	Expect(kakatong.CheckReply(r, x)).To(Succeed())
+	Expect(catalog.FindingsError(kakatong.CheckReply(kakatong.Catalogue(), x, r))).To(Succeed())
 }
 
 func rowOf(typ, mode string) *kakatong.Row {
@@ -166,7 +168,7 @@ func rowOf(typ, mode string) *kakatong.Row {
 // must returns the reply of a call whose code the spec checks itself:
 // only transport and protocol errors fail here.
 func must(r *kakatong.Reply, err error) *kakatong.Reply {
-	if err != nil && client.Code(err) == "" {
+	if err != nil && wire.Code(err) == "" {
 		Fail("call failed before a result code: " + err.Error())
 	}
 	return r

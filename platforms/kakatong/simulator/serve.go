@@ -125,7 +125,7 @@ func (s *Simulator) strictREST(method string, p map[string]string) {
 			s.violate(method, "unknown-parameter", k)
 		}
 	}
-	if pw := p["CARDPWD"]; method == kakatong.MethodTrade && len(pw) == kakatong.PasswordLen && kakatong.IsDigits(pw) {
+	if pw := p["CARDPWD"]; method == kakatong.MethodTrade && len(pw) == kakatong.PasswordLen && catalog.IsDigits(pw) {
 		s.violate(method, "plain-password", "CARDPWD must be md5 of the password, not the password itself")
 	}
 	if strings.Contains(p["AMOUNT"], ".") {
