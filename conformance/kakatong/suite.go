@@ -16,6 +16,13 @@
 // Specs that need the simulator's fixture (cards in given states, other
 // merchants, the clock, fault-free state inspection) are labelled sim-only
 // and skipped with the reason against a real endpoint.
+//
+// The suite is written on conformance.Framework: the framework starts the
+// environment lazily, audits the simulator's ledger and looks for simulator
+// panics after every spec, builds the code table from the provokers, and
+// hands every spec its context, which each call of the target receives (a
+// spec timeout or Ctrl-C cancels the call in flight). Kakatong adds one
+// check after each spec: card balances equal seed - purchases + recharges.
 package kakatong
 
 import (
