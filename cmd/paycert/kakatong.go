@@ -103,7 +103,7 @@ func printKakatongReply(w io.Writer, r *kakatong.Reply, err error) error {
 	if r.Method == kakatong.MethodStream && r.IsStreamList() {
 		fmt.Fprintf(w, "%d trade(s)\n", len(r.Records))
 	}
-	var re *client.ResultError
+	var re *wire.ResultError
 	if errors.As(err, &re) {
 		return &ExitError{Code: 1, Err: fmt.Errorf("result %s: %s", re.Code, kakatong.CodeOf(re.Code).TextEN)}
 	}

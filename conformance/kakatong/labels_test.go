@@ -7,19 +7,22 @@ import (
 	"paycert/platforms/kakatong"
 )
 
-// TestProvocationsNameTheirInterface keeps the interface × code matrix
-// whole: every provocation files its code under a REST method of the
+// TestProvokersNameTheirInterface keeps the interface × code matrix
+// whole: every provoker files its code under a REST method of the
 // catalogue, and every code without one is unprovokable.
-func TestProvocationsNameTheirInterface(t *testing.T) {
-	prov := provocations()
+func TestProvokersNameTheirInterface(t *testing.T) {
+	prov := provokers()
 	for code, p := range prov {
-		if !slices.Contains(kakatong.Methods(), p.iface) {
-			t.Errorf("provocation of %s names interface %q, not a REST method of the catalogue", code, p.iface)
+		if !slices.Contains(kakatong.Methods(), p.Interface) {
+			t.Errorf("provoker of %s names interface %q, not a REST method of the catalogue", code, p.Interface)
+		}
+		if p.Check == nil {
+			t.Errorf("provoker of %s has no check", code)
 		}
 	}
 	for _, c := range kakatong.Catalogue().Codes {
 		if _, ok := prov[c.Code]; !ok && c.Unprovokable == "" {
-			t.Errorf("code %s has neither a provocation nor an Unprovokable reason", c.Code)
+			t.Errorf("code %s has neither a provoker nor an Unprovokable reason", c.Code)
 		}
 	}
 }

@@ -28,7 +28,7 @@ func TestWSDLWithNodeSOAP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "soap", "package.json")); err != nil {
 		cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund")

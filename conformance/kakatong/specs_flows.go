@@ -1,7 +1,6 @@
 package kakatong
 
 import (
-	"context"
 	"strconv"
 	"time"
 
@@ -13,12 +12,11 @@ import (
 	"paycert/platforms/kakatong/client"
 )
 
-func flowSpecs(get func() *env) {
-	ctx := context.Background()
+func flowSpecs(f *framework) {
 	Describe("flows", conformance.Flow, func() {
-		It("activate -> recharge -> purchase -> undo: the stream shows all four with the right balances", conformance.SimOnly, func() {
-			e := get()
-			conformance.SkipUnlessEmbedded(e.target, "needs a card that is not yet active")
+		f.It("activate -> recharge -> purchase -> undo: the stream shows all four with the right balances", conformance.SimOnly, func(ctx SpecContext) {
+			e := f.Env()
+			f.SkipUnlessEmbedded("needs a card that is not yet active")
 			c := e.client(lang("GB2312"))
 			card := e.card(inactive)
 			Expect(must(c.Activate(ctx, card, e.pwd, "")).Code()).To(Equal(kakatong.CodeActivated), "activation")
@@ -36,7 +34,7 @@ func flowSpecs(get func() *env) {
 			undo := r.First().V("Stance")
 			s, err := c.Stream(ctx, client.StreamQuery{CardNo: card})
 			Expect(err).NotTo(HaveOccurred())
-			expectReply(s, kakatong.Expect{Method: kakatong.MethodStream, Lang: "GB2312"})
+			e.expectReply(s, kakatong.Expect{Method: kakatong.MethodStream, Lang: "GB2312"})
 			Expect(s.Records).To(HaveLen(4), "activation, recharge, purchase and undo")
 			type line struct{ name, amount, balance string }
 			var got []line
@@ -53,8 +51,8 @@ func flowSpecs(get func() *env) {
 			Expect(s.Records[1].V("stanceNo")).To(Equal(buy))
 			Expect(s.Records[2].V("stanceNo")).To(Equal(recharge))
 		})
-		It("bind -> bind again 42 -> unbind 44 -> unbind again 43", func() {
-			e := get()
+		f.It("bind -> bind again 42 -> unbind 44 -> unbind again 43", func(ctx SpecContext) {
+			e := f.Env()
 			c := e.client()
 			card, id := e.card(), e.idnum()
 			Expect(must(c.Bind(ctx, card, e.pwd, id, true, "")).Code()).To(Equal(kakatong.CodeBound))
@@ -62,8 +60,8 @@ func flowSpecs(get func() *env) {
 			Expect(must(c.Bind(ctx, card, e.pwd, id, false, "")).Code()).To(Equal(kakatong.CodeUnbound))
 			Expect(must(c.Bind(ctx, card, e.pwd, id, false, "")).Code()).To(Equal(kakatong.CodeNotBound), "nothing is bound any more")
 		})
-		It("change password 45, the old one is then refused (46 on change, 07 on trade), reset 47 restores trading", func() {
-			e := get()
+		f.It("change password 45, the old one is then refused (46 on change, 07 on trade), reset 47 restores trading", func(ctx SpecContext) {
+			e := f.Env()
 			c := e.client()
 			card := e.card()
 			Expect(must(c.ChangePassword(ctx, card, e.pwd, "654321", "")).Code()).To(Equal(kakatong.CodePwdChanged))
@@ -75,10 +73,10 @@ func flowSpecs(get func() *env) {
 			Expect(must(c.ChangePassword(ctx, card, "", e.pwd, "")).Code()).To(Equal(kakatong.CodePwdReset))
 			Expect(must(c.Trade(ctx, client.Trade{Type: "0011", Mode: "0", CardNo: card, Password: e.pwd})).Code()).To(Equal(kakatong.CodeOK), "the reset password trades")
 		})
-		It("duplicate rule: same card, terminal and amount is 12 for 24 h, allowed at 24 h; another terminal or amount is not a duplicate",
-			conformance.SimOnly, conformance.Code(kakatong.CodeDuplicate), conformance.Errata, func() {
-				e := get()
-				conformance.SkipUnlessEmbedded(e.target, "moves the simulator's clock")
+		f.It("duplicate rule: same card, terminal and amount is 12 for 24 h, allowed at 24 h; another terminal or amount is not a duplicate",
+			conformance.SimOnly, conformance.Code(kakatong.CodeDuplicate), conformance.Errata, func(ctx SpecContext) {
+				e := f.Env()
+				f.SkipUnlessEmbedded("moves the simulator's clock")
 				c := e.client()
 				card, amt := e.card(), e.amount()
 				t := client.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: e.pwd, Amount: amt}
@@ -94,9 +92,9 @@ func flowSpecs(get func() *env) {
 				e.clock.Advance(30 * time.Minute)
 				Expect(must(c.Trade(ctx, t)).Code()).To(Equal(kakatong.CodeOK), "at 24 h it is no longer a duplicate")
 			})
-		It("duplicate rule applies to undos and to points", conformance.SimOnly, conformance.Code(kakatong.CodeDuplicate), func() {
-			e := get()
-			conformance.SkipUnlessEmbedded(e.target, "uses fresh simulator cards")
+		f.It("duplicate rule applies to undos and to points", conformance.SimOnly, conformance.Code(kakatong.CodeDuplicate), func(ctx SpecContext) {
+			e := f.Env()
+			f.SkipUnlessEmbedded("uses fresh simulator cards")
 			c := e.client()
 			card := e.card()
 			add := client.Trade{Type: "0033", Mode: "0", CardNo: card, Password: e.pwd, Amount: "250"}
@@ -108,20 +106,20 @@ func flowSpecs(get func() *env) {
 			Expect(must(c.Trade(ctx, client.Trade{Type: "0022", Mode: "0", CardNo: card, Password: e.pwd, StanceRev: b})).Code()).To(Equal(kakatong.CodeDuplicate),
 				"a second undo of the same amount on the same terminal within 24 h is a duplicate")
 		})
-		It("points accrual with the fixture's points rule 200 doubles the points and names the service", conformance.SimOnly, func() {
-			e := get()
-			conformance.SkipUnlessEmbedded(e.target, "ITEMCODE 200 is a service code of the simulator's fixture")
+		f.It("points accrual with the fixture's points rule 200 doubles the points and names the service", conformance.SimOnly, func(ctx SpecContext) {
+			e := f.Env()
+			f.SkipUnlessEmbedded("ITEMCODE 200 is a service code of the simulator's fixture")
 			c := e.client()
 			card := e.card()
-			_, pts := e.balance(c, card)
+			_, pts := e.balance(ctx, c, card)
 			r := must(c.Trade(ctx, client.Trade{Type: "0033", Mode: "0", CardNo: card, Password: e.pwd, Amount: "150", ItemCode: "200"}))
 			Expect(r.Code()).To(Equal(kakatong.CodeOK))
 			Expect(r.First().V("Points")).To(Equal(strconv.FormatInt(pts+300, 10)), "ITEMCODE 200 is the fixture's double-points rule")
 			Expect(r.First().V("TradeName")).To(Equal("双倍积分"), "TradeName is the service code's description (E-KAKATONG-TRADENAME)")
 		})
-		It("reversal 0400 is refused (00) from another terminal or on a later day", conformance.SimOnly, conformance.Code(kakatong.CodeFailed), func() {
-			e := get()
-			conformance.SkipUnlessEmbedded(e.target, "moves the simulator's clock")
+		f.It("reversal 0400 is refused (00) from another terminal or on a later day", conformance.SimOnly, conformance.Code(kakatong.CodeFailed), func(ctx SpecContext) {
+			e := f.Env()
+			f.SkipUnlessEmbedded("moves the simulator's clock")
 			c := e.client()
 			card := e.card()
 			st := must(c.Trade(ctx, client.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: e.pwd, Amount: e.amount()})).First().V("Stance")
@@ -134,8 +132,7 @@ func flowSpecs(get func() *env) {
 	})
 }
 
-func paritySpecs(get func() *env) {
-	ctx := context.Background()
+func paritySpecs(f *framework) {
 	Describe("REST and SOAP give the same answers", func() {
 		type call struct {
 			name string
@@ -159,9 +156,9 @@ func paritySpecs(get func() *env) {
 			}},
 		}
 		for _, cl := range calls {
-			It(cl.name+": same code, text, balance, points and trade name", conformance.SimOnly, func() {
-				e := get()
-				conformance.SkipUnlessEmbedded(e.target, "needs two cards in the same state")
+			f.It(cl.name+": same code, text, balance, points and trade name", conformance.SimOnly, func(ctx SpecContext) {
+				e := f.Env()
+				f.SkipUnlessEmbedded("needs two cards in the same state")
 				for _, l := range []string{"", "GB2312"} {
 					c := e.client(lang(l))
 					a, b := e.card(), e.card()
@@ -174,8 +171,8 @@ func paritySpecs(get func() *env) {
 				}
 			})
 		}
-		It("a licence error is the digit in REST's PayInForm and the bare number from SOAP, for keys 1-4", conformance.Errata, func() {
-			e := get()
+		f.It("a licence error is the digit in REST's PayInForm and the bare number from SOAP, for keys 1-4", conformance.Errata, func(ctx SpecContext) {
+			e := f.Env()
 			cases := []struct{ key, copno, code string }{
 				{"", "", "1"}, {"NoSuchKeyNoSuchKey", "", "1"}, {"bad", "", "3"}, {e.key, "9" + e.copno, "4"},
 			}
@@ -191,7 +188,7 @@ func paritySpecs(get func() *env) {
 				}
 				rr := must(c.Call(ctx, kakatong.MethodTrade, p))
 				Expect(rr.Code()).To(Equal(tc.code), "REST licence result for key %q", tc.key)
-				expectReply(rr, kakatong.Expect{Method: kakatong.MethodTrade, Code: tc.code})
+				e.expectReply(rr, kakatong.Expect{Method: kakatong.MethodTrade, Code: tc.code})
 				sp := c.SOAPParams(kakatong.Operations()[0], p)
 				if tc.copno != "" {
 					// soapCardTrade has no COPNO: a wrong merchant is a REST-only case.
@@ -201,14 +198,14 @@ func paritySpecs(get func() *env) {
 				Expect(sr.Licence).To(Equal(tc.code), "SOAP must return the bare number %s for key %q, not an array", tc.code, tc.key)
 			}
 		})
-		It("a UTF-8 SOAP request is answered in UTF-8 with the same result", func() {
-			e := get()
+		f.It("a UTF-8 SOAP request is answered in UTF-8 with the same result", func(ctx SpecContext) {
+			e := f.Env()
 			c := e.client(func(cfg *client.Config) { cfg.SOAPCharset = "UTF-8"; cfg.Lang = "GB2312" })
 			card := e.card()
 			r, err := c.TradeSOAP(ctx, client.Trade{Type: "0011", Mode: "1", CardNo: card, Password: e.pwd})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(r.Charset).To(Equal("UTF-8"))
-			expectReply(r, kakatong.Expect{Method: kakatong.MethodTrade, Row: rowOf("0011", "1"), Lang: "GB2312", CardNo: card, Code: kakatong.CodeOK, SOAP: true})
+			e.expectReply(r, kakatong.Expect{Method: kakatong.MethodTrade, Row: rowOf("0011", "1"), Lang: "GB2312", CardNo: card, Code: kakatong.CodeOK, SOAP: true})
 			Expect(r.First().V("PayInResult")).To(Equal("交易成功！"))
 		})
 	})

@@ -2,7 +2,6 @@ package kakatong
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -27,8 +26,7 @@ func httpDo(req *http.Request) (int, string, []byte) {
 	return resp.StatusCode, resp.Header.Get("Content-Type"), b
 }
 
-func negativeSpecs(get func() *env) {
-	ctx := context.Background()
+func negativeSpecs(f *framework) {
 	type restCase struct {
 		name string
 		mut  func(q string, e *env, card string) string // the query after "method=cTRequest&" is q
@@ -86,8 +84,8 @@ func negativeSpecs(get func() *env) {
 	for _, c := range cases {
 		entries = append(entries, Entry(c.name, conformance.Code(c.code), c))
 	}
-	DescribeTable("negative matrix (REST cTRequest): the documented code, no 5xx, nothing moves", conformance.Negative, func(tc restCase) {
-		e := get()
+	f.DescribeTable("negative matrix (REST cTRequest): the documented code, no 5xx, nothing moves", conformance.Negative, func(ctx SpecContext, tc restCase) {
+		e := f.Env()
 		c := e.client()
 		card := e.card()
 		u := c.RESTURL(kakatong.MethodTrade, c.TradeParams(client.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: e.pwd, Amount: e.amount()}))
@@ -105,7 +103,7 @@ func negativeSpecs(get func() *env) {
 		r, err := kakatong.ParseReply(kakatong.MethodTrade, body)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(r.Code()).To(Equal(tc.code), "%s must be answered %s (%s)", tc.name, tc.code, kakatong.CodeOf(tc.code).TextEN)
-		expectReply(r, kakatong.Expect{Method: kakatong.MethodTrade, Code: tc.code})
+		e.expectReply(r, kakatong.Expect{Method: kakatong.MethodTrade, Code: tc.code})
 		if e.sim != nil {
 			bal, pts, _ := e.sim.CardBalance(card)
 			Expect([]int64{bal, pts}).To(Equal([]int64{bal0, pts0}), "a refused request must not move the card")
@@ -114,7 +112,7 @@ func negativeSpecs(get func() *env) {
 
 	Describe("negative SOAP and HTTP", conformance.Negative, func() {
 		soapPost := func(e *env, ct string, body []byte) (int, string, []byte) {
-			req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.url+kakatong.SOAPPath, bytes.NewReader(body))
+			req, err := http.NewRequestWithContext(f.Ctx(), http.MethodPost, e.url+kakatong.SOAPPath, bytes.NewReader(body))
 			Expect(err).NotTo(HaveOccurred())
 			req.Header.Set("Content-Type", ct)
 			return httpDo(req)
@@ -126,8 +124,8 @@ func negativeSpecs(get func() *env) {
 			Expect(ok).To(BeTrue(), "want a SOAP 1.2 fault, got %s", body)
 			return v
 		}
-		It("a SOAP 1.1 call gets a VersionMismatch fault, not a 5xx", func() {
-			e := get()
+		f.It("a SOAP 1.1 call gets a VersionMismatch fault, not a 5xx", func() {
+			e := f.Env()
 			body := []byte(`<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><k:soapCardTrade xmlns:k="urn:kakatong:gateway"/></s:Body></s:Envelope>`)
 			status, _, b := soapPost(e, "text/xml; charset=UTF-8", body)
 			Expect(status).To(BeNumerically("<", 500))
@@ -136,8 +134,8 @@ func negativeSpecs(get func() *env) {
 			Expect(status).To(BeNumerically("<", 500))
 			Expect(faultOf(b)).To(HaveSuffix("VersionMismatch"))
 		})
-		It("malformed XML, an unknown operation and GB2312 bytes declared UTF-8 get a Sender fault", func() {
-			e := get()
+		f.It("malformed XML, an unknown operation and GB2312 bytes declared UTF-8 get a Sender fault", func() {
+			e := f.Env()
 			for _, body := range [][]byte{
 				[]byte(`<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Body><k:soapCardTrade>`),
 				[]byte(`<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Body><k:dropTables xmlns:k="urn:kakatong:gateway"/></env:Body></env:Envelope>`),
@@ -148,13 +146,13 @@ func negativeSpecs(get func() *env) {
 				Expect(faultOf(b)).To(HaveSuffix("Sender"))
 			}
 		})
-		It("a SOAP body over 1 MiB is refused with 413", func() {
-			e := get()
+		f.It("a SOAP body over 1 MiB is refused with 413", func() {
+			e := f.Env()
 			status, _, _ := soapPost(e, "application/soap+xml; charset=UTF-8", bytes.Repeat([]byte("A"), 1<<20+10))
 			Expect(status).To(Equal(http.StatusRequestEntityTooLarge))
 		})
-		It("over-long SOAP parameters get the same codes as REST", func() {
-			e := get()
+		f.It("over-long SOAP parameters get the same codes as REST", func(ctx SpecContext) {
+			e := f.Env()
 			c := e.client()
 			r := must(c.SOAP(ctx, kakatong.OpTrade, client.Params{"lickey": e.key, "trade_code": kakatong.TypeConsume, "trade_mode": kakatong.ModeConsume,
 				"cd_no": strings.Repeat("1", 5000), "cd_pwd": e.pwd, "tmn_no": e.pos, "trad_amount": "100"}))
@@ -162,8 +160,8 @@ func negativeSpecs(get func() *env) {
 			r = must(c.SOAP(ctx, kakatong.OpTrade, client.Params{"lickey": strings.Repeat("K", 5000)}))
 			Expect(r.Licence).To(Equal(kakatong.LicenceIllegal))
 		})
-		It("wrong HTTP methods get 405, unknown paths 404, and a huge URL a 4xx", func() {
-			e := get()
+		f.It("wrong HTTP methods get 405, unknown paths 404, and a huge URL a 4xx", func(ctx SpecContext) {
+			e := f.Env()
 			for _, tc := range []struct {
 				method, path string
 				want         int
@@ -184,8 +182,8 @@ func negativeSpecs(get func() *env) {
 			Expect(status).To(BeNumerically(">=", 400))
 			Expect(status).To(BeNumerically("<", 500))
 		})
-		It("every reply is UTF-8 XML that says so, also with LANG=GB2312 (E-KAKATONG-SOAP-CHARSET)", conformance.Errata, func() {
-			e := get()
+		f.It("every reply is UTF-8 XML that says so, also with LANG=GB2312 (E-KAKATONG-SOAP-CHARSET)", conformance.Errata, func(ctx SpecContext) {
+			e := f.Env()
 			c := e.client(lang("GB2312"))
 			u := c.RESTURL(kakatong.MethodTrade, c.TradeParams(client.Trade{Type: "0011", Mode: "0", CardNo: e.card(), Password: e.pwd}))
 			req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
@@ -198,12 +196,11 @@ func negativeSpecs(get func() *env) {
 	})
 }
 
-func wsdlSpecs(get func() *env) {
-	ctx := context.Background()
+func wsdlSpecs(f *framework) {
 	Describe("WSDL", conformance.Interface(kakatong.OpTrade), func() {
 		for _, path := range []string{kakatong.SOAPPath + "?wsdl", kakatong.WSDLPath} {
-			It("GET "+path+" describes every operation with a SOAP 1.2 binding at "+kakatong.SOAPPath, func() {
-				e := get()
+			f.It("GET "+path+" describes every operation with a SOAP 1.2 binding at "+kakatong.SOAPPath, func(ctx SpecContext) {
+				e := f.Env()
 				req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.url+path, nil)
 				Expect(err).NotTo(HaveOccurred())
 				status, _, body := httpDo(req)

@@ -1,7 +1,6 @@
 package kakatong
 
 import (
-	"context"
 	"net/http"
 	"strings"
 
@@ -17,12 +16,10 @@ import (
 
 // strictSpecs check the simulator's strict-mock mode, which certifies a
 // client: a conforming client leaves no violation, each kind of slip one.
-func strictSpecs(get func() *env) {
-	ctx := context.Background()
+func strictSpecs(f *framework) {
 	Describe("strict mock", conformance.SimOnly, func() {
-		It("records nothing for the paycert client and each slip of a careless one", func() {
-			e := get()
-			conformance.SkipUnlessEmbedded(e.target, "starts its own strict simulator")
+		f.It("records nothing for the paycert client and each slip of a careless one", func(ctx SpecContext) {
+			f.SkipUnlessEmbedded("starts its own strict simulator")
 			s, err := simulator.New(sim.Options{Clock: sim.NewManualClock(epoch), Strict: true})
 			Expect(err).NotTo(HaveOccurred())
 			srv, err := sim.Start(s, sim.ListenOptions{})

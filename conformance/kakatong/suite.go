@@ -16,6 +16,13 @@
 // Specs that need the simulator's fixture (cards in given states, other
 // merchants, the clock, fault-free state inspection) are labelled sim-only
 // and skipped with the reason against a real endpoint.
+//
+// The suite is written on conformance.Framework: the framework starts the
+// environment lazily, audits the simulator's ledger and looks for simulator
+// panics after every spec, builds the code table from the provokers, and
+// hands every spec its context, which each call of the target receives (a
+// spec timeout or Ctrl-C cancels the call in flight). Kakatong adds one
+// check after each spec: card balances equal seed - purchases + recharges.
 package kakatong
 
 import (
@@ -30,10 +37,12 @@ import (
 	. "github.com/onsi/gomega"
 
 	"paycert/conformance"
+	"paycert/platforms/catalog"
 	"paycert/platforms/kakatong"
 	"paycert/platforms/kakatong/client"
 	"paycert/platforms/kakatong/simulator"
 	"paycert/platforms/sim"
+	"paycert/platforms/wire"
 )
 
 // Suite returns the Kakatong suite.
@@ -41,13 +50,19 @@ func Suite() conformance.Suite {
 	return conformance.Suite{Platform: "kakatong", Register: register}
 }
 
-// env is what the specs share: the target, and for the embedded simulator
-// the simulator itself and its manual clock.
+// framework is the suite's conformance framework: specs reach the
+// environment with f.Env() and give f.Ctx() (or their SpecContext) to every
+// call of the target.
+type framework = conformance.Framework[*env]
+
+// env is what the specs share: the target's URL and accounts, the
+// catalogue, and for the embedded simulator the simulator itself and its
+// manual clock.
 type env struct {
-	target conformance.Target
-	url    string
-	sim    *simulator.Simulator
-	clock  *sim.ManualClock
+	cat   *catalog.Catalogue
+	url   string
+	sim   *simulator.Simulator
+	clock *sim.ManualClock
 
 	key, copno, pos, pwd string
 	cards                []string
@@ -61,7 +76,7 @@ type env struct {
 var epoch = time.Date(2026, 1, 5, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
 
 func start(t conformance.Target) (*env, func() error, error) {
-	e := &env{target: t,
+	e := &env{cat: kakatong.Catalogue(),
 		key:   t.Param("licence_key", simulator.LicenceKey),
 		copno: t.Param("copno", simulator.CopNo),
 		pos:   t.Param("poscode", simulator.PosCode),
@@ -95,6 +110,15 @@ func start(t conformance.Target) (*env, func() error, error) {
 	}
 	e.sim, e.url = s, srv.URL
 	return e, srv.Close, nil
+}
+
+// Simulator is the embedded simulator, or nil (a nil interface, not a
+// typed nil pointer) against a real endpoint.
+func (e *env) Simulator() sim.Simulator {
+	if e.sim == nil {
+		return nil
+	}
+	return e.sim
 }
 
 // client returns a client for the env's merchant; mod adjusts the config.
@@ -138,8 +162,7 @@ func inactive(c *simulator.CardSpec) { c.State, c.Balance, c.Points = simulator.
 func (e *env) idnum() string { return fmt.Sprintf("139%08d", (e.base+e.next.Add(1))%100_000_000) }
 
 // balance reads a card's balance and points with queries 0011/0 and 0011/1.
-func (e *env) balance(c *client.Client, card string) (int64, int64) {
-	ctx := context.Background()
+func (e *env) balance(ctx context.Context, c *client.Client, card string) (int64, int64) {
 	r, err := c.Trade(ctx, client.Trade{Type: "0011", Mode: "0", CardNo: card, Password: e.pwd})
 	Expect(err).NotTo(HaveOccurred(), "balance query 0011/0")
 	bal, err := strconv.ParseInt(r.First().V("Integral"), 10, 64)
@@ -152,9 +175,9 @@ func (e *env) balance(c *client.Client, card string) (int64, int64) {
 }
 
 // expectReply runs CheckReply and fails the spec with every finding.
-func expectReply(r *kakatong.Reply, x kakatong.Expect) {
+func (e *env) expectReply(r *kakatong.Reply, x kakatong.Expect) {
 	Expect(r).NotTo(BeNil(), "a reply must be decoded")
-	Expect(kakatong.CheckReply(r, x)).To(Succeed())
+	Expect(catalog.FindingsError(kakatong.CheckReply(e.cat, x, r))).To(Succeed())
 }
 
 func rowOf(typ, mode string) *kakatong.Row {
@@ -166,37 +189,43 @@ func rowOf(typ, mode string) *kakatong.Row {
 // must returns the reply of a call whose code the spec checks itself:
 // only transport and protocol errors fail here.
 func must(r *kakatong.Reply, err error) *kakatong.Reply {
-	if err != nil && client.Code(err) == "" {
+	if err != nil && wire.Code(err) == "" {
 		Fail("call failed before a result code: " + err.Error())
 	}
 	return r
 }
 
 func register(t conformance.Target) func() {
-	lazy := conformance.NewLazy(func() (*env, func() error, error) { return start(t) })
-	get := lazy.Get
-	Describe("Kakatong card gateway (seed 000)", conformance.Platform("kakatong"), func() {
+	// started is the environment once a spec started it: the totals check
+	// after each spec must not start one for a spec that needed none.
+	var started atomic.Pointer[env]
+	f := conformance.NewFramework(t, kakatong.Catalogue(), func(t conformance.Target) (*env, func() error, error) {
+		e, stop, err := start(t)
+		if err == nil {
+			started.Store(e)
+		}
+		return e, stop, err
+	})
+	f.Describe("Kakatong card gateway (seed 000)", func() {
+		// The framework audits the ledger and looks for simulator panics
+		// after every spec; Kakatong adds the money totals.
 		AfterEach(func() {
-			e := get()
-			if e.sim == nil {
+			e := started.Load()
+			if e == nil || e.sim == nil {
 				return
 			}
-			Expect(e.sim.Audit()).To(Succeed(), "the simulator's ledger must balance after every spec")
 			tot := e.sim.Totals()
 			Expect(tot.Balances).To(Equal(tot.Seeded-tot.Consumed+tot.Recharged), "card balances must equal seed - purchases + recharges")
-			for _, v := range e.sim.Violations() {
-				Expect(v.Rule).NotTo(Equal("simulator-panic"), v.Detail)
-			}
 		})
-		catalogueSpecs()
-		happySpecs(get)
-		rowSpecs(get)
-		codeSpecs(get)
-		flowSpecs(get)
-		paritySpecs(get)
-		negativeSpecs(get)
-		wsdlSpecs(get)
-		strictSpecs(get)
+		catalogueSpecs(f)
+		happySpecs(f)
+		rowSpecs(f)
+		codeSpecs(f)
+		flowSpecs(f)
+		paritySpecs(f)
+		negativeSpecs(f)
+		wsdlSpecs(f)
+		strictSpecs(f)
 	})
-	return lazy.Close
+	return f.Close
 }

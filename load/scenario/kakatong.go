@@ -10,6 +10,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"paycert/load"
+	"paycert/platforms/catalog"
 	"paycert/platforms/kakatong"
 	kclient "paycert/platforms/kakatong/client"
 	ksim "paycert/platforms/kakatong/simulator"
@@ -81,6 +82,7 @@ func setupKakatong(ctx context.Context, env *load.Env, soap bool) (*load.Workloa
 	if err != nil {
 		return nil, fmt.Errorf("kakatong client: %w", err)
 	}
+	cat := kakatong.Catalogue()
 	row, _, _ := kakatong.RowFor(kakatong.TypeConsume, kakatong.ModeConsume)
 	op, _ := kakatong.OperationFor(kakatong.MethodTrade)
 	base := uint64(env.Shard.Index) * load.IDStride
@@ -128,7 +130,7 @@ func setupKakatong(ctx context.Context, env *load.Env, soap bool) (*load.Workloa
 				if err != nil {
 					return err
 				}
-				return kakatong.CheckReply(rep, kakatong.Expect{Method: kakatong.MethodTrade, Row: &row, SOAP: soap})
+				return catalog.FindingsError(kakatong.CheckReply(cat, kakatong.Expect{Method: kakatong.MethodTrade, Row: &row, SOAP: soap}, rep))
 			},
 		},
 	}

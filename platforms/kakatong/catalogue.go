@@ -1,8 +1,12 @@
 // Package kakatong is the Kakatong (卡卡通) stored-value/points card gateway,
 // Web Service spec 2.3 (seed 000): the catalogue (REST methods, SOAP 1.2
 // operations, the 24 trade type/mode rows, licence and return codes, errata),
-// the reply model shared by client and simulator, and CheckReply, the field
-// checks the conformance suite and the load runner share.
+// the reply model shared by client and simulator with its decoders
+// (ParseReply, ParseSOAPReply), and CheckReply, the field checks the
+// conformance suite and the load runner share: catalogue and Expect (what
+// the caller sent) in, []catalog.Finding out, each with the element path
+// (TradeResult/Record/<field>), a rule and the seed section. CheckReply only
+// judges fields; decoding errors are the decoders'.
 //
 // Wire summary (the readings are errata in Catalogue().Errata):
 //   - REST: GET /s/get?method=<m>&PARAM=...; reply UTF-8 XML <TradeResult>

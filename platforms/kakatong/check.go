@@ -1,12 +1,16 @@
 package kakatong
 
 import (
-	"errors"
 	"fmt"
+	"strconv"
 	"time"
+
+	"paycert/platforms/catalog"
 )
 
-// Expect is what a caller knows about the request a reply answers.
+// Expect is what a caller knows about the request a reply answers: the
+// request side of CheckReply (the suite and the load runner know the
+// method, row, card and language they sent, not a request struct).
 type Expect struct {
 	Method string // REST method (SOAP replies are checked as their method's)
 	Row    *Row   // the trade row, for cTRequest
@@ -20,106 +24,152 @@ type Expect struct {
 	SOAP           bool // the reply came from a SOAP call (no wrapper rule)
 }
 
-// CheckReply checks every documented field of a reply against the
+// Paths of the reply elements findings name. Fields are written as the
+// catalogue writes them: TradeResult/Record/<name>.
+const (
+	recordPath = "TradeResult/Record"
+	codesSec   = "000 接口返回值规范"
+)
+
+func fieldPath(name string) string { return recordPath + "/" + name }
+
+// CheckReply judges every documented field of a decoded reply against the
 // catalogue: the code is documented, its text is the catalogue's in the
 // requested language, and a success fills exactly the fields its row or
-// method fills, in the documented format. It returns every finding joined,
-// worded as what the spec requires.
-func CheckReply(r *Reply, e Expect) error {
-	var errs []error
-	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+// method fills, in the documented format. Parsing (ParseReply,
+// ParseSOAPReply) is separate: CheckReply only judges fields. Each finding
+// names the element path, a stable rule and, where known, the seed section;
+// the details are worded as what the spec requires.
+func CheckReply(cat *catalog.Catalogue, x Expect, r *Reply) []catalog.Finding {
+	c := checker{cat: cat, x: x}
+	if r == nil {
+		c.add("", "missing", "", "no reply was decoded")
+		return c.fs
+	}
+	if i, ok := cat.Interface(x.Method); ok {
+		c.sec = i.Section
+	}
+	c.check(r)
+	return c.fs
+}
+
+// checker collects the findings of one CheckReply.
+type checker struct {
+	cat *catalog.Catalogue
+	x   Expect
+	sec string // the method's seed section
+	fs  []catalog.Finding
+}
+
+func (c *checker) add(path, rule, section, format string, a ...any) {
+	c.fs = append(c.fs, catalog.Finding{Path: path, Rule: rule, Detail: fmt.Sprintf(format, a...), Section: section})
+}
+
+// field records a finding about one element of the record, in the method's section.
+func (c *checker) field(name, rule, format string, a ...any) {
+	c.add(fieldPath(name), rule, c.sec, format, a...)
+}
+
+func (c *checker) check(r *Reply) {
+	x := c.x
 	code := r.Code()
-	if e.Code != "" && code != e.Code {
-		bad("result code must be %q, got %q (%s)", e.Code, code, CodeOf(code).TextEN)
+	codeEl := fieldPath(CodeField(x.Method))
+	if x.Code != "" && code != x.Code {
+		c.add(codeEl, "mismatch", codesSec, "result code must be %q, got %q (%s)", x.Code, code, c.codeOf(code).TextEN)
 	}
 	if r.Licence != "" {
 		if !IsLicenceCode(r.Licence) {
-			bad("a SOAP number reply must be a licence code 1-4, got %q", r.Licence)
+			c.add("return", "unknown-code", "000 授权码返回错误值", "a SOAP number reply must be a licence code 1-4, got %q", r.Licence)
 		}
-		return errors.Join(errs...)
+		return
 	}
-	if !e.SOAP && !e.AllowUnwrapped && len(r.Records) > 0 && !r.Wrapped {
-		bad("REST reply fields must be wrapped in <Record> (the default form, E-KAKATONG-RECORD-WRAPPER)")
+	if !x.SOAP && !x.AllowUnwrapped && len(r.Records) > 0 && !r.Wrapped {
+		c.add(recordPath, "wrapper", c.sec, "REST reply fields must be wrapped in <Record> (the default form, E-KAKATONG-RECORD-WRAPPER)")
 	}
-	if e.Method == MethodStream && r.IsStreamList() {
+	if x.Method == MethodStream && r.IsStreamList() {
 		for i, rec := range r.Records {
-			checkStreamRecord(rec, i, bad)
+			c.streamRecord(rec, i)
 		}
-		return errors.Join(errs...)
+		return
 	}
 	if len(r.Records) != 1 {
-		bad("%s reply must hold exactly one record, got %d", e.Method, len(r.Records))
-		return errors.Join(errs...)
+		c.add(recordPath, "count", c.sec, "%s reply must hold exactly one record, got %d", x.Method, len(r.Records))
+		return
 	}
 	rec := r.Records[0]
-	if _, ok := rec.Get(CodeField(e.Method)); !ok && !(e.Method == MethodInfo) {
-		bad("%s reply must carry <%s>", e.Method, CodeField(e.Method))
+	if _, ok := rec.Get(CodeField(x.Method)); !ok && x.Method != MethodInfo {
+		c.add(codeEl, "missing", c.sec, "%s reply must carry <%s>", x.Method, CodeField(x.Method))
 	}
-	known := false
-	for _, c := range codes() {
-		if c.Code == code {
-			known = true
-		}
-	}
+	_, known := c.cat.Code(code)
 	success := false
 	switch {
-	case e.Method == MethodInfo && code == "":
+	case x.Method == MethodInfo && code == "":
 		success = true
 	case !known:
-		bad("code %q is not documented in 000 接口返回值规范", code)
-	case e.Row != nil:
-		success = code == e.Row.OK
+		c.add(codeEl, "unknown-code", codesSec, "code %q is not documented in 000 接口返回值规范", code)
+	case x.Row != nil:
+		success = code == x.Row.OK
 	default:
-		success = code == successOf(e.Method, rec)
+		success = code == successOf(x.Method, rec)
 	}
-	if e.Method == MethodTrade || (e.Method == MethodStream && !success) {
+	if x.Method == MethodTrade || (x.Method == MethodStream && !success) {
 		txt, ok := rec.Get("PayInResult")
-		want := Text(CodeOf(code), e.Lang, e.IDNum)
+		want := Text(c.codeOf(code), x.Lang, x.IDNum)
 		if !ok {
-			bad("a %s reply must carry <PayInResult>", e.Method)
+			c.field("PayInResult", "missing", "a %s reply must carry <PayInResult>", x.Method)
 		} else if StripCodePrefix(txt) != want {
-			bad("PayInResult for %s in LANG=%q must be %q, got %q", code, e.Lang, want, txt)
+			c.add(fieldPath("PayInResult"), "mismatch", codesSec, "PayInResult for %s in LANG=%q must be %q, got %q", code, x.Lang, want, txt)
 		}
 	}
 	if !success {
 		if v := rec.V("Stance"); v != "" {
-			bad("Stance is sent only on success, got %q with code %s", v, code)
+			c.field("Stance", "unexpected", "Stance is sent only on success, got %q with code %s", v, code)
 		}
-		return errors.Join(errs...)
+		return
 	}
-	for _, f := range ReplyFields(e.Method) {
+	for _, f := range ReplyFields(x.Method) {
 		if _, ok := rec.Get(f); !ok {
-			bad("%s success reply must carry <%s>", e.Method, f)
+			c.field(f, "missing", "%s success reply must carry <%s>", x.Method, f)
 		}
 	}
-	if e.CardNo != "" && rec.V("CardNo") != e.CardNo {
-		bad("CardNo must echo the card %s, got %q", e.CardNo, rec.V("CardNo"))
+	if x.CardNo != "" && rec.V("CardNo") != x.CardNo {
+		c.field("CardNo", "mismatch", "CardNo must echo the card %s, got %q", x.CardNo, rec.V("CardNo"))
 	}
-	switch e.Method {
+	switch x.Method {
 	case MethodTrade:
-		checkTradeFill(rec, e, bad)
+		c.tradeFill(rec)
 	case MethodPassword:
 		if rec.V("TradeName") == "" {
-			bad("TradeName must name the password trade")
+			c.field("TradeName", "missing", "TradeName must name the password trade")
 		}
 	case MethodBind:
-		if e.IDNum != "" && rec.V("IDNum") != e.IDNum {
-			bad("IDNum must echo %s, got %q", e.IDNum, rec.V("IDNum"))
+		if x.IDNum != "" && rec.V("IDNum") != x.IDNum {
+			c.field("IDNum", "mismatch", "IDNum must echo %s, got %q", x.IDNum, rec.V("IDNum"))
 		}
-		if !IsDigits(rec.V("CopNo")) || !IsDigits(rec.V("TmnNo")) {
-			bad("CopNo and TmnNo must be digits, got %q, %q", rec.V("CopNo"), rec.V("TmnNo"))
+		for _, f := range []string{"CopNo", "TmnNo"} {
+			if !catalog.IsDigits(rec.V(f)) {
+				c.field(f, "format", "%s must be digits, got %q", f, rec.V(f))
+			}
 		}
 	case MethodInfo:
 		if b := rec.V("UsrBirthday"); b != "0000-00-00" {
 			if _, err := time.Parse("2006-01-02", b); err != nil {
-				bad("UsrBirthday must be YYYY-MM-DD or 0000-00-00, got %q", b)
+				c.field("UsrBirthday", "format", "UsrBirthday must be YYYY-MM-DD or 0000-00-00, got %q", b)
 			}
 		}
-		if !IsDigits(rec.V("CopNo")) {
-			bad("CopNo must be digits, got %q", rec.V("CopNo"))
+		if !catalog.IsDigits(rec.V("CopNo")) {
+			c.field("CopNo", "format", "CopNo must be digits, got %q", rec.V("CopNo"))
 		}
 	}
-	return errors.Join(errs...)
+}
+
+// codeOf is the catalogue's entry for code; an unknown code gets the
+// catch-all 非法操作 text, as the seed's "其他" row says (CodeOf).
+func (c *checker) codeOf(code string) Code {
+	if k, ok := c.cat.Code(code); ok {
+		return k
+	}
+	return CodeOf(code)
 }
 
 // successOf is the success code of a method whose row the caller did not
@@ -143,70 +193,80 @@ func successOf(method string, rec Record) string {
 	return CodeOK
 }
 
-func checkTradeFill(rec Record, e Expect, bad func(string, ...any)) {
-	row := e.Row
+func (c *checker) tradeFill(rec Record) {
+	row := c.x.Row
 	if row == nil {
 		return
 	}
 	st := rec.V("Stance")
-	if row.Stance && (len(st) != 8 || !IsDigits(st)) {
-		bad("%s/%s success must carry an 8-digit Stance (E-KAKATONG-STANCE-DIGITS), got %q", row.Type, row.Mode, st)
+	if row.Stance && (len(st) != 8 || !catalog.IsDigits(st)) {
+		c.field("Stance", "format", "%s/%s success must carry an 8-digit Stance (E-KAKATONG-STANCE-DIGITS), got %q", row.Type, row.Mode, st)
 	}
 	if !row.Stance && st != "" {
-		bad("%s/%s carries no Stance, got %q", row.Type, row.Mode, st)
+		c.field("Stance", "unexpected", "%s/%s carries no Stance, got %q", row.Type, row.Mode, st)
 	}
 	in, pt := rec.V("Integral"), rec.V("Points")
 	switch row.Fill {
 	case FillBalance:
-		if !IsDigits(in) {
-			bad("%s/%s must return the stored-value balance in Integral as fen digits, got %q", row.Type, row.Mode, in)
+		if !catalog.IsDigits(in) {
+			c.field("Integral", "format", "%s/%s must return the stored-value balance in Integral as fen digits, got %q", row.Type, row.Mode, in)
 		}
 		if pt != "" {
-			bad("%s/%s fills Integral only (E-KAKATONG-INTEGRAL-POINTS); Points must be empty, got %q", row.Type, row.Mode, pt)
+			c.field("Points", "unexpected", "%s/%s fills Integral only (E-KAKATONG-INTEGRAL-POINTS); Points must be empty, got %q", row.Type, row.Mode, pt)
 		}
 	case FillPoints:
-		if !IsDigits(pt) {
-			bad("%s/%s must return the points balance in Points as digits, got %q", row.Type, row.Mode, pt)
+		if !catalog.IsDigits(pt) {
+			c.field("Points", "format", "%s/%s must return the points balance in Points as digits, got %q", row.Type, row.Mode, pt)
 		}
 		if in != "" {
-			bad("%s/%s fills Points only (E-KAKATONG-INTEGRAL-POINTS); Integral must be empty, got %q", row.Type, row.Mode, in)
+			c.field("Integral", "unexpected", "%s/%s fills Points only (E-KAKATONG-INTEGRAL-POINTS); Integral must be empty, got %q", row.Type, row.Mode, in)
 		}
 	case FillIDNum:
-		if in == "" || (e.IDNum != "" && in != e.IDNum) {
-			bad("%s/%s must return the bound number %q in Integral, got %q", row.Type, row.Mode, e.IDNum, in)
+		if in == "" || (c.x.IDNum != "" && in != c.x.IDNum) {
+			c.field("Integral", "mismatch", "%s/%s must return the bound number %q in Integral, got %q", row.Type, row.Mode, c.x.IDNum, in)
 		}
 	default:
 		if in != "" || pt != "" {
-			bad("%s/%s fills neither Integral nor Points, got %q / %q", row.Type, row.Mode, in, pt)
+			c.field("Integral", "unexpected", "%s/%s fills neither Integral nor Points, got %q / %q", row.Type, row.Mode, in, pt)
 		}
 	}
 	if rec.V("TradeName") == "" {
-		bad("TradeName must be the service description or the trade's name")
+		c.field("TradeName", "missing", "TradeName must be the service description or the trade's name")
 	}
 }
 
-func checkStreamRecord(rec Record, i int, bad func(string, ...any)) {
+func (c *checker) streamRecord(rec Record, i int) {
+	at := func(name string) string { return recordPath + "[" + strconv.Itoa(i) + "]/" + name }
+	bad := func(name, rule, format string, a ...any) {
+		c.add(at(name), rule, c.sec, "stream record %d: "+format, append([]any{i}, a...)...)
+	}
 	for _, f := range ReplyFields(MethodStream) {
 		if _, ok := rec.Get(f); !ok {
-			bad("stream record %d must carry <%s>", i, f)
+			c.add(at(f), "missing", c.sec, "stream record %d must carry <%s>", i, f)
 		}
 	}
-	if s := rec.V("stanceNo"); len(s) != 8 || !IsDigits(s) {
-		bad("stream record %d: stanceNo must be 8 digits, got %q", i, s)
+	if s := rec.V("stanceNo"); len(s) != 8 || !catalog.IsDigits(s) {
+		bad("stanceNo", "format", "stanceNo must be 8 digits, got %q", s)
 	}
-	if _, err := ParseAmount(rec.V("Amount")); err != nil || len(rec.V("Amount")) < 4 || rec.V("Amount")[len(rec.V("Amount"))-3] != '.' {
-		bad("stream record %d: Amount must be yuan with two decimals (E-KAKATONG-STREAM-AMOUNT), got %q", i, rec.V("Amount"))
+	if a := rec.V("Amount"); !isYuan(a) {
+		bad("Amount", "format", "Amount must be yuan with two decimals (E-KAKATONG-STREAM-AMOUNT), got %q", a)
 	}
 	if _, err := ParseAmount(rec.V("Points")); err != nil {
-		bad("stream record %d: Points must be a decimal, got %q", i, rec.V("Points"))
+		bad("Points", "format", "Points must be a decimal, got %q", rec.V("Points"))
 	}
 	if _, err := time.Parse("2006-01-02 15:04:05", rec.V("TradeTime")); err != nil {
-		bad("stream record %d: TradeTime must be YYYY-MM-DD HH:MM:SS, got %q", i, rec.V("TradeTime"))
+		bad("TradeTime", "format", "TradeTime must be YYYY-MM-DD HH:MM:SS, got %q", rec.V("TradeTime"))
 	}
-	if !IsDigits(rec.V("Integral")) {
-		bad("stream record %d: Integral must be the balance after the trade in fen, got %q", i, rec.V("Integral"))
+	if !catalog.IsDigits(rec.V("Integral")) {
+		bad("Integral", "format", "Integral must be the balance after the trade in fen, got %q", rec.V("Integral"))
 	}
-	if !IsDigits(rec.V("TmnNo")) || !IsDigits(rec.V("CardNo")) || rec.V("TradeName") == "" {
-		bad("stream record %d: TmnNo/CardNo digits and TradeName required, got %q/%q/%q", i, rec.V("TmnNo"), rec.V("CardNo"), rec.V("TradeName"))
+	if !catalog.IsDigits(rec.V("TmnNo")) || !catalog.IsDigits(rec.V("CardNo")) || rec.V("TradeName") == "" {
+		bad("TmnNo", "format", "TmnNo/CardNo digits and TradeName required, got %q/%q/%q", rec.V("TmnNo"), rec.V("CardNo"), rec.V("TradeName"))
 	}
+}
+
+// isYuan reports whether s is a stream amount: yuan with exactly two decimals.
+func isYuan(s string) bool {
+	_, err := ParseAmount(s)
+	return err == nil && len(s) >= 4 && s[len(s)-3] == '.'
 }

@@ -174,7 +174,7 @@ func TestGoldenRepliesAgainstChecks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = CheckReply(r, tc.expect)
+			err = catalog.FindingsError(CheckReply(Catalogue(), tc.expect, r))
 			if len(tc.findings) == 0 {
 				if err != nil {
 					t.Errorf("CheckReply: %v", err)

@@ -3,6 +3,8 @@ package kakatong
 import (
 	"strings"
 	"testing"
+
+	"paycert/platforms/catalog"
 )
 
 func TestCatalogue(t *testing.T) {
@@ -112,9 +114,15 @@ func TestCheckReplyFindsSwappedFields(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
-		err = CheckReply(r, Expect{Method: MethodTrade, Row: &row, CardNo: "1680115500000126", Code: "11"})
-		if (err == nil) != tc.ok {
-			t.Errorf("%s: CheckReply = %v, want ok %v", tc.name, err, tc.ok)
+		fs := CheckReply(Catalogue(), Expect{Method: MethodTrade, Row: &row, CardNo: "1680115500000126", Code: "11"}, r)
+		if (len(fs) == 0) != tc.ok {
+			t.Errorf("%s: CheckReply = %v, want ok %v", tc.name, catalog.FindingsError(fs), tc.ok)
+		}
+		// A finding says where and which rule, so a report can file it.
+		for _, f := range fs {
+			if f.Path == "" || f.Rule == "" || f.Section == "" {
+				t.Errorf("%s: finding %+v lacks a path, rule or section", tc.name, f)
+			}
 		}
 	}
 }
@@ -161,7 +169,7 @@ func FuzzParseReply(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := ParseReply(MethodTrade, b)
 		if err == nil {
-			_ = CheckReply(r, Expect{Method: r.Method})
+			_ = CheckReply(Catalogue(), Expect{Method: r.Method}, r)
 		}
 	})
 }

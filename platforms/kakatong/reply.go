@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"paycert/codecs/gbkxml"
+	"paycert/platforms/catalog"
 )
 
 // Record is one <Record> of a reply: its elements in order, with their texts.
@@ -169,7 +170,7 @@ func StripCodePrefix(s string) string {
 // E-KAKATONG-STREAM-AMOUNT).
 func ParseAmount(s string) (int64, error) {
 	if whole, frac, ok := strings.Cut(s, "."); ok {
-		if len(frac) != 2 || !IsDigits(whole) || !IsDigits(frac) {
+		if len(frac) != 2 || !catalog.IsDigits(whole) || !catalog.IsDigits(frac) {
 			return 0, fmt.Errorf("amount %q: want yuan with two decimals", s)
 		}
 		y, err := strconv.ParseInt(whole, 10, 64)
@@ -179,7 +180,7 @@ func ParseAmount(s string) (int64, error) {
 		f, _ := strconv.ParseInt(frac, 10, 64)
 		return y*100 + f, nil
 	}
-	if !IsDigits(s) || len(s) > 15 {
+	if !catalog.IsDigits(s) || len(s) > 15 {
 		return 0, fmt.Errorf("amount %q: want fen digits", s)
 	}
 	return strconv.ParseInt(s, 10, 64)
@@ -192,17 +193,4 @@ func FormatYuan(fen int64) string {
 		sign, fen = "-", -fen
 	}
 	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
-}
-
-// IsDigits reports whether s is a non-empty run of ASCII digits.
-func IsDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

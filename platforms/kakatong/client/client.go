@@ -3,17 +3,19 @@
 // /s/sp.php, GB2312 by default as in the seed's PHP client). Every exchange
 // is reported to Config.Observe byte for byte.
 //
-// Each call returns the decoded reply and an error that separates the three
-// ways a call can go wrong: a *TransportError (no reply), an error wrapping
-// kakatong.ErrProtocol (a reply that is not a gateway reply), and a
-// *ResultError (a well-formed reply whose code is not a success). The reply
-// is returned with a ResultError, so callers can check its fields.
+// Each call returns the decoded reply and an error of the shared wire
+// types, so callers tell the three ways a call can go wrong apart as for
+// every platform: a *wire.TransportError (no HTTP reply), a
+// *wire.ProtocolError (a reply that is not a gateway reply: an HTTP status
+// other than 200 with Status set, a SOAP fault, an unparsable body, a
+// record without its result element) and a *wire.ResultError (a
+// well-formed reply whose code is not a success; wire.Code(err) reads it).
+// The reply is returned with a ResultError, so callers can check its fields.
 package client
 
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -72,41 +74,15 @@ func New(cfg Config) (*Client, error) {
 // Config returns the client's configuration.
 func (c *Client) Config() Config { return c.cfg }
 
-// TransportError is a call that got no HTTP reply, or a non-200 one.
-type TransportError struct {
-	Op     string
-	Status int // 0 when no reply arrived
-	Err    error
+// platform is the Platform of every error the client returns.
+const platform = "kakatong"
+
+func transportErr(iface string, err error) error {
+	return &wire.TransportError{Platform: platform, Interface: iface, Err: err}
 }
 
-func (e *TransportError) Error() string {
-	if e.Status != 0 {
-		return fmt.Sprintf("kakatong %s: HTTP %d: %v", e.Op, e.Status, e.Err)
-	}
-	return fmt.Sprintf("kakatong %s: %v", e.Op, e.Err)
-}
-
-func (e *TransportError) Unwrap() error { return e.Err }
-
-// ResultError is a well-formed reply whose code is not a success.
-type ResultError struct {
-	Op   string
-	Code string
-	Text string
-}
-
-func (e *ResultError) Error() string {
-	return fmt.Sprintf("kakatong %s: result %s (%s)", e.Op, e.Code, e.Text)
-}
-
-// Code returns the business code carried by err ("" when err is not a
-// *ResultError).
-func Code(err error) string {
-	var re *ResultError
-	if errors.As(err, &re) {
-		return re.Code
-	}
-	return ""
+func protocolErr(iface string, status int, err error) error {
+	return &wire.ProtocolError{Platform: platform, Interface: iface, Status: status, Err: err}
 }
 
 // Params are request parameters by their REST names.
@@ -177,25 +153,33 @@ func (c *Client) Call(ctx context.Context, method string, p Params) (*kakatong.R
 func (c *Client) CallURL(ctx context.Context, method, rawURL string) (*kakatong.Reply, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return nil, &TransportError{Op: method, Err: err}
+		return nil, transportErr(method, err)
 	}
 	status, _, body, err := c.do(method, req, nil, "UTF-8")
 	if err != nil {
 		return nil, err
 	}
 	if status != http.StatusOK {
-		return nil, &TransportError{Op: method, Status: status, Err: fmt.Errorf("reply %q", trim(body))}
+		return nil, protocolErr(method, status, fmt.Errorf("reply %q", trim(body)))
 	}
 	r, err := kakatong.ParseReply(method, body)
 	if err != nil {
-		return nil, err
+		return nil, protocolErr(method, status, err)
 	}
 	return r, resultErr(method, r)
 }
 
+// resultErr is nil for a success, a *wire.ResultError for a documented
+// failure, and a *wire.ProtocolError for a reply without its result
+// element: such a reply carries no code to act on.
 func resultErr(op string, r *kakatong.Reply) error {
 	if r.Method == kakatong.MethodStream && r.IsStreamList() {
 		return nil
+	}
+	field := kakatong.CodeField(r.Method)
+	if _, ok := r.First().Get(field); !ok && r.Method != kakatong.MethodInfo {
+		// cIRequest answers a success without a Result element.
+		return protocolErr(op, http.StatusOK, fmt.Errorf("%s reply has no <%s> result element", r.Method, field))
 	}
 	code := r.Code()
 	if kakatong.IsSuccess(r.Method, code) {
@@ -205,7 +189,7 @@ func resultErr(op string, r *kakatong.Reply) error {
 	if text == "" {
 		text = kakatong.CodeOf(code).TextEN
 	}
-	return &ResultError{Op: op, Code: code, Text: text}
+	return &wire.ResultError{Platform: platform, Interface: op, Code: code, Text: text}
 }
 
 func (c *Client) do(op string, req *http.Request, reqBody []byte, charset string) (int, string, []byte, error) {
@@ -215,7 +199,7 @@ func (c *Client) do(op string, req *http.Request, reqBody []byte, charset string
 	if err != nil {
 		ex.Err, ex.Duration = err.Error(), time.Since(start)
 		c.observe(ex)
-		return 0, "", nil, &TransportError{Op: op, Err: err}
+		return 0, "", nil, transportErr(op, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
@@ -224,7 +208,8 @@ func (c *Client) do(op string, req *http.Request, reqBody []byte, charset string
 	if err != nil {
 		ex.Err = err.Error()
 		c.observe(ex)
-		return 0, "", nil, &TransportError{Op: op, Status: resp.StatusCode, Err: err}
+		// The reply broke off: no complete reply arrived.
+		return 0, "", nil, transportErr(op, fmt.Errorf("HTTP %d, reading the body: %w", resp.StatusCode, err))
 	}
 	c.observe(ex)
 	return resp.StatusCode, resp.Header.Get("Content-Type"), body, nil
@@ -427,19 +412,17 @@ func (c *Client) SOAP(ctx context.Context, opName string, p Params) (*kakatong.R
 	if err != nil {
 		return nil, err
 	}
+	// A SOAP fault (parsed as an error), an unparsable envelope and a
+	// non-200 status are all replies that break the protocol.
 	r, perr := kakatong.ParseSOAPReply(op, ct, reply)
-	var fault *kakatong.SOAPFault
-	if errors.As(perr, &fault) {
-		return nil, &TransportError{Op: opName, Status: status, Err: fault}
-	}
 	if perr != nil {
-		return nil, perr
+		return nil, protocolErr(opName, status, perr)
 	}
 	if status != http.StatusOK {
-		return nil, &TransportError{Op: opName, Status: status, Err: fmt.Errorf("reply %q", trim(reply))}
+		return nil, protocolErr(opName, status, fmt.Errorf("reply %q", trim(reply)))
 	}
 	if r.Licence != "" {
-		return r, &ResultError{Op: opName, Code: r.Licence, Text: kakatong.CodeOf(r.Licence).TextEN}
+		return r, &wire.ResultError{Platform: platform, Interface: opName, Code: r.Licence, Text: kakatong.CodeOf(r.Licence).TextEN}
 	}
 	return r, resultErr(opName, r)
 }

@@ -2,9 +2,11 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -95,17 +97,17 @@ func TestErrorsSeparateTransportProtocolAndResult(t *testing.T) {
 	_, c, seen := start(t)
 	ctx := context.Background()
 	r, err := c.Trade(ctx, Trade{Type: "0022", Mode: "1", CardNo: simulator.CardFirst, Password: "000000", Amount: "100"})
-	if Code(err) != kakatong.CodeBadPassword || r == nil {
-		t.Errorf("wrong password: %v", err)
+	var re *wire.ResultError
+	if wire.Code(err) != kakatong.CodeBadPassword || r == nil || !errors.As(err, &re) || re.Platform != "kakatong" || re.Interface != kakatong.MethodTrade {
+		t.Errorf("wrong password: %v, want a kakatong cTRequest *wire.ResultError 07 with the reply", err)
 	}
 	if _, err := c.TradeSOAP(ctx, Trade{Type: "0011", Mode: "0", CardNo: simulator.CardFirst, Password: simulator.Password}); err != nil {
 		t.Errorf("SOAP query: %v", err)
 	}
 	bad, _ := New(Config{URL: "http://127.0.0.1:1", Timeout: time.Second})
 	_, err = bad.Trade(ctx, Trade{Type: "0011", Mode: "0"})
-	var te *TransportError
-	if !asTransport(err, &te) {
-		t.Errorf("refused connection: %T %v, want *TransportError", err, err)
+	if !wire.IsTransport(err) || wire.IsProtocol(err) {
+		t.Errorf("refused connection: %T %v, want *wire.TransportError", err, err)
 	}
 	if len(*seen) != 2 || (*seen)[1].Charset != "GB2312" || len((*seen)[1].Request) == 0 {
 		t.Errorf("observer saw %d exchanges: %+v", len(*seen), *seen)
@@ -116,10 +118,53 @@ func TestErrorsSeparateTransportProtocolAndResult(t *testing.T) {
 	}
 }
 
-func asTransport(err error, te **TransportError) bool {
-	t, ok := err.(*TransportError)
-	*te = t
-	return ok
+// TestProtocolErrors: every reply that is not a gateway reply is a
+// *wire.ProtocolError (never a transport error, never a result code), with
+// the HTTP status when it was not 200.
+func TestProtocolErrors(t *testing.T) {
+	const fault = `<?xml version="1.0" encoding="UTF-8"?><env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Body><env:Fault><env:Code><env:Value>env:Sender</env:Value></env:Code><env:Reason><env:Text xml:lang="en">bad</env:Text></env:Reason></env:Fault></env:Body></env:Envelope>`
+	tests := []struct {
+		name   string
+		status int
+		ct     string
+		body   string
+		soap   bool
+	}{
+		{"HTTP 500", http.StatusInternalServerError, "text/plain", "oops", false},
+		{"HTTP 404 with a well-formed reply", http.StatusNotFound, "text/xml", `<TradeResult><Record><PayInForm>11</PayInForm></Record></TradeResult>`, false},
+		{"not XML", http.StatusOK, "text/xml", "not xml", false},
+		{"another root", http.StatusOK, "text/xml", `<Other/>`, false},
+		{"no result element", http.StatusOK, "text/xml", `<TradeResult><Record><CardNo>1680115500000126</CardNo></Record></TradeResult>`, false},
+		{"SOAP fault", http.StatusBadRequest, "application/soap+xml; charset=UTF-8", fault, true},
+		{"SOAP garbage", http.StatusOK, "application/soap+xml; charset=UTF-8", "<x/>", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", tc.ct)
+				w.WriteHeader(tc.status)
+				_, _ = io.WriteString(w, tc.body)
+			}))
+			defer srv.Close()
+			c, err := New(Config{URL: srv.URL, LicenceKey: simulator.LicenceKey})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tr := Trade{Type: "0011", Mode: "0", CardNo: simulator.CardFirst, Password: simulator.Password}
+			if tc.soap {
+				_, err = c.TradeSOAP(context.Background(), tr)
+			} else {
+				_, err = c.Trade(context.Background(), tr)
+			}
+			var pe *wire.ProtocolError
+			if !errors.As(err, &pe) || wire.IsTransport(err) || wire.Code(err) != "" {
+				t.Fatalf("err = %T %v, want only a *wire.ProtocolError", err, err)
+			}
+			if pe.Platform != "kakatong" || pe.Status != tc.status {
+				t.Errorf("ProtocolError %+v, want platform kakatong and status %d", pe, tc.status)
+			}
+		})
+	}
 }
 
 // TestRESTURL pins the GET the client sends: the method first, then the

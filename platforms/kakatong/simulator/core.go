@@ -9,6 +9,7 @@ import (
 
 	"paycert/codecs/gbk"
 	"paycert/codecs/mac"
+	"paycert/platforms/catalog"
 	"paycert/platforms/kakatong"
 )
 
@@ -194,7 +195,7 @@ func (s *Simulator) terminalCard(mer *merchant, p map[string]string) (*card, str
 
 // cardOf validates the card number format (01) and existence (05).
 func (s *Simulator) cardOf(no string) (*card, string) {
-	if len(no) != kakatong.CardNoLen || !kakatong.IsDigits(no) {
+	if len(no) != kakatong.CardNoLen || !catalog.IsDigits(no) {
 		return nil, kakatong.CodeBadCardNo
 	}
 	c, ok := s.cards[no]
@@ -206,7 +207,7 @@ func (s *Simulator) cardOf(no string) (*card, string) {
 
 // pwdOK accepts md5 hex or a plain 6-digit password (E-KAKATONG-PLAIN-PWD).
 func pwdOK(c *card, given string) bool {
-	if len(given) == kakatong.PasswordLen && kakatong.IsDigits(given) {
+	if len(given) == kakatong.PasswordLen && catalog.IsDigits(given) {
 		given = mac.CardPassword(given)
 	}
 	return strings.EqualFold(given, c.pwdHash)
@@ -241,7 +242,7 @@ func (s *Simulator) stateCode(c *card) string {
 
 // parseAmount reads AMOUNT: fen digits, 1-12 of them, above zero (02).
 func parseAmount(v string) (int64, bool) {
-	if len(v) == 0 || len(v) > kakatong.MaxAmountLen || !kakatong.IsDigits(v) {
+	if len(v) == 0 || len(v) > kakatong.MaxAmountLen || !catalog.IsDigits(v) {
 		return 0, false
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
@@ -593,7 +594,7 @@ func (s *Simulator) password(mer *merchant, p, fields map[string]string, method,
 		return fail(code)
 	}
 	newPwd := p["NEW_PWD"]
-	if len(newPwd) != kakatong.PasswordLen || !kakatong.IsDigits(newPwd) {
+	if len(newPwd) != kakatong.PasswordLen || !catalog.IsDigits(newPwd) {
 		return fail(kakatong.CodeFailed)
 	}
 	reset := mode == "1" || (mode == "" && p["OLD_PWD"] == "")
@@ -611,11 +612,11 @@ func (s *Simulator) password(mer *merchant, p, fields map[string]string, method,
 
 func validIDNum(v string) bool {
 	switch {
-	case len(v) == 11 && v[0] == '1' && kakatong.IsDigits(v):
+	case len(v) == 11 && v[0] == '1' && catalog.IsDigits(v):
 		return true
-	case len(v) == 15 && kakatong.IsDigits(v):
+	case len(v) == 15 && catalog.IsDigits(v):
 		return true
-	case len(v) == 18 && kakatong.IsDigits(v[:17]) && (v[17] == 'X' || v[17] == 'x' || (v[17] >= '0' && v[17] <= '9')):
+	case len(v) == 18 && catalog.IsDigits(v[:17]) && (v[17] == 'X' || v[17] == 'x' || (v[17] >= '0' && v[17] <= '9')):
 		return true
 	}
 	return false
@@ -688,7 +689,7 @@ func (s *Simulator) info(mer *merchant, p, fields map[string]string) outcome {
 			if _, err := time.Parse("2006-01-02", v); err != nil {
 				return fail(kakatong.CodeFailed)
 			}
-		case name == "USR_MOBILE_NO" && !kakatong.IsDigits(v):
+		case name == "USR_MOBILE_NO" && !catalog.IsDigits(v):
 			return fail(kakatong.CodeFailed)
 		}
 	}
@@ -755,7 +756,7 @@ func (s *Simulator) stream(mer *merchant, p map[string]string, lang string) outc
 			return fail(kakatong.CodeBadTerminal)
 		}
 	}
-	if !isZero(st) && (len(st) > 8 || !kakatong.IsDigits(st)) {
+	if !isZero(st) && (len(st) > 8 || !catalog.IsDigits(st)) {
 		return fail(kakatong.CodeNoStance)
 	}
 	out := outcome{method: m, lang: lang, records: []kakatong.Record{}}

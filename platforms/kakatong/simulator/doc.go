@@ -84,7 +84,9 @@
 // recorded as violations: unknown or repeated parameters, missing required
 // ones, over-long values, a plain CARDPWD on REST cTRequest, a decimal
 // AMOUNT, GB2312 bytes in a REST URL, a non-SOAP-1.2 call, an operation
-// outside the target namespace.
+// outside the target namespace. The REST parameter checks are judged as
+// catalog.Findings against the catalogue (the shape kakatong.CheckReply
+// gives replies) and recorded with the parameter at the head of the Detail.
 //
 // # Load runs
 //

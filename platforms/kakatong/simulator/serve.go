@@ -2,10 +2,12 @@ package simulator
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -98,21 +100,35 @@ func (s *Simulator) serveREST(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(body)
 }
 
-// strictREST records what a conforming client would not send.
+// strictREST records what a conforming client would not send, one
+// violation per finding, the parameter named in the Detail.
 func (s *Simulator) strictREST(method string, p map[string]string) {
 	if !s.strict {
 		return
 	}
-	iface, _ := s.cat.Interface(method)
+	for _, f := range requestFindings(s.cat, method, p) {
+		s.violate(method, f.Rule, f.Path+": "+f.Detail)
+	}
+}
+
+// requestFindings judges the parameters of a REST request against the
+// catalogue, in the shape CheckReply judges replies: the parameter as the
+// path, a stable rule, the seed section.
+func requestFindings(cat *catalog.Catalogue, method string, p map[string]string) []catalog.Finding {
+	iface, _ := cat.Interface(method)
+	var fs []catalog.Finding
+	add := func(path, rule, detail string) {
+		fs = append(fs, catalog.Finding{Path: path, Rule: rule, Detail: detail, Section: iface.Section})
+	}
 	allowed := map[string]bool{}
 	for _, f := range iface.FieldsFor(catalog.Request) {
 		allowed[f.Path] = true
 		v, ok := p[f.Path]
 		if f.Presence == catalog.Required && !ok {
-			s.violate(method, "missing-parameter", f.Path)
+			add(f.Path, "missing-parameter", "required by the parameter table")
 		}
 		if f.MaxLen > 0 && len(v) > f.MaxLen {
-			s.violate(method, "parameter-too-long", f.Path+"="+v)
+			add(f.Path, "parameter-too-long", fmt.Sprintf("at most %d characters, got %d: %q", f.MaxLen, len(v), v))
 		}
 	}
 	if method == kakatong.MethodTrade {
@@ -120,17 +136,23 @@ func (s *Simulator) strictREST(method string, p map[string]string) {
 			allowed[k] = true
 		}
 	}
+	var unknown []string
 	for k := range p {
 		if !allowed[k] {
-			s.violate(method, "unknown-parameter", k)
+			unknown = append(unknown, k)
 		}
 	}
-	if pw := p["CARDPWD"]; method == kakatong.MethodTrade && len(pw) == kakatong.PasswordLen && kakatong.IsDigits(pw) {
-		s.violate(method, "plain-password", "CARDPWD must be md5 of the password, not the password itself")
+	sort.Strings(unknown) // a stable order for the report
+	for _, k := range unknown {
+		add(k, "unknown-parameter", "not a parameter of "+method)
+	}
+	if pw := p["CARDPWD"]; method == kakatong.MethodTrade && len(pw) == kakatong.PasswordLen && catalog.IsDigits(pw) {
+		add("CARDPWD", "plain-password", "CARDPWD must be md5 of the password, not the password itself")
 	}
 	if strings.Contains(p["AMOUNT"], ".") {
-		s.violate(method, "decimal-amount", "AMOUNT is fen without a decimal point: "+p["AMOUNT"])
+		add("AMOUNT", "decimal-amount", "AMOUNT is fen without a decimal point: "+p["AMOUNT"])
 	}
+	return fs
 }
 
 // renderREST writes the XML reply: UTF-8, fields wrapped in <Record>.

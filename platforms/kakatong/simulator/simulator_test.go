@@ -146,3 +146,29 @@ func TestTestModeCap(t *testing.T) {
 		t.Errorf("trade 101 in test mode: %s, want 68", c)
 	}
 }
+
+// TestRequestFindings: strict mode judges a request as CheckReply judges a
+// reply, one finding per slip with the parameter, the rule and the section.
+func TestRequestFindings(t *testing.T) {
+	cat := kakatong.Catalogue()
+	p := map[string]string{"LICENSEKEY": LicenceKey, "COPNO": CopNo, "TRADETYPE": "0022", "TRADEMODE": "1", "CARDNO": CardFirst,
+		"CARDPWD": Password, "POSCODE": PosCode, "AMOUNT": "1.00", "CARD_NO": CardFirst}
+	got := map[string]string{}
+	for _, f := range requestFindings(cat, kakatong.MethodTrade, p) {
+		if f.Section == "" || f.Detail == "" {
+			t.Errorf("finding %+v lacks a section or detail", f)
+		}
+		got[f.Path] = f.Rule
+	}
+	want := map[string]string{"CARDPWD": "plain-password", "AMOUNT": "decimal-amount", "CARD_NO": "unknown-parameter"}
+	for path, rule := range want {
+		if got[path] != rule {
+			t.Errorf("finding on %s: rule %q, want %q (all: %v)", path, got[path], rule, got)
+		}
+	}
+	p["CARDPWD"], p["AMOUNT"] = mac.CardPassword(Password), "100"
+	delete(p, "CARD_NO")
+	if fs := requestFindings(cat, kakatong.MethodTrade, p); len(fs) != 0 {
+		t.Errorf("a conforming request has findings: %v", fs)
+	}
+}

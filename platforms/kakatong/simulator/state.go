@@ -207,7 +207,7 @@ func (s *Simulator) violate(iface, rule, detail string) {
 
 // AddMerchant seeds a merchant.
 func (s *Simulator) AddMerchant(m MerchantSpec) error {
-	if !kakatong.IsDigits(m.CopNo) || m.Prepaid < 0 {
+	if !catalog.IsDigits(m.CopNo) || m.Prepaid < 0 {
 		return fmt.Errorf("kakatong simulator: merchant %q: COPNO must be digits and Prepaid >= 0", m.CopNo)
 	}
 	s.mu.Lock()
@@ -223,7 +223,7 @@ func (s *Simulator) AddMerchant(m MerchantSpec) error {
 func (s *Simulator) AddTerminal(t TerminalSpec) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.merchants[t.CopNo]; !ok || !kakatong.IsDigits(t.PosCode) {
+	if _, ok := s.merchants[t.CopNo]; !ok || !catalog.IsDigits(t.PosCode) {
 		return fmt.Errorf("kakatong simulator: terminal %q: needs a digit POSCODE and an existing merchant %q", t.PosCode, t.CopNo)
 	}
 	if _, dup := s.terminals[t.PosCode]; dup {
@@ -247,10 +247,10 @@ func (s *Simulator) AddLicence(l LicenceSpec) error {
 // AddCard seeds a card (load tests seed one card per worker with a large
 // balance and no single-trade limit).
 func (s *Simulator) AddCard(c CardSpec) error {
-	if len(c.No) != 16 || !kakatong.IsDigits(c.No) {
+	if len(c.No) != 16 || !catalog.IsDigits(c.No) {
 		return fmt.Errorf("kakatong simulator: card %q: need 16 digits", c.No)
 	}
-	if len(c.Password) != 6 || !kakatong.IsDigits(c.Password) {
+	if len(c.Password) != 6 || !catalog.IsDigits(c.Password) {
 		return fmt.Errorf("kakatong simulator: card %s: password must be 6 digits", c.No)
 	}
 	if c.Balance < 0 || c.Points < 0 || c.FaceValue < 0 {
