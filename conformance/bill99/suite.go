@@ -59,7 +59,7 @@ func send(e *env, iface string, m *bill99.Node) (*bill99.Reply, error) {
 	Expect(errors.As(err, &te)).To(BeFalse(), "transport failure on %s: %v", iface, err)
 	Expect(errors.As(err, &pe)).To(BeFalse(), "protocol violation on %s: %v", iface, err)
 	Expect(rep).NotTo(BeNil())
-	probs := bill99.CheckReply(e.cat, iface, m, rep)
+	probs := bill99.CheckReply(e.cat, m, rep)
 	Expect(probs).To(BeEmpty(), "reply to %s breaks seed 001's tables", iface)
 	return rep, err
 }
