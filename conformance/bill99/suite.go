@@ -3,7 +3,6 @@ package bill99
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"os"
 
 	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL reads best unqualified
@@ -13,8 +12,8 @@ import (
 	"paycert/codecs/testpki"
 	"paycert/conformance"
 	"paycert/platforms/bill99"
-	"paycert/platforms/bill99/client"
 	"paycert/platforms/bill99/simulator"
+	"paycert/platforms/wire"
 )
 
 const platform = "bill99"
@@ -54,10 +53,8 @@ func send(e *env, iface string, m *bill99.Node) (*bill99.Reply, error) {
 	c := e.client()
 	defer c.Close()
 	rep, err := c.Do(ctx(), iface, m)
-	var pe *client.ProtocolError
-	var te *client.TransportError
-	Expect(errors.As(err, &te)).To(BeFalse(), "transport failure on %s: %v", iface, err)
-	Expect(errors.As(err, &pe)).To(BeFalse(), "protocol violation on %s: %v", iface, err)
+	Expect(wire.IsTransport(err)).To(BeFalse(), "transport failure on %s: %v", iface, err)
+	Expect(wire.IsProtocol(err)).To(BeFalse(), "protocol violation on %s: %v", iface, err)
 	Expect(rep).NotTo(BeNil())
 	probs := bill99.CheckReply(e.cat, m, rep)
 	Expect(probs).To(BeEmpty(), "reply to %s breaks seed 001's tables", iface)
@@ -127,8 +124,7 @@ func describeTLS(t conformance.Target, lazy *conformance.Lazy[*env]) {
 			defer c.Close()
 			body := bill99.Encode(bill99.CardInfoRequest{CardNo: "6217003320034459100"}.Message())
 			status, _, err := c.Post(ctx(), bill99.IfCardInfo, body)
-			var te *client.TransportError
-			Expect(errors.As(err, &te)).To(BeTrue(), "the server must refuse the TLS handshake (got HTTP %d, err %v)", status, err)
+			Expect(wire.IsTransport(err)).To(BeTrue(), "the server must refuse the TLS handshake (got HTTP %d, err %v)", status, err)
 			Expect(status).To(Equal(0), "no HTTP reply may come back over a refused handshake")
 		}
 		It("refuses a client that presents no certificate", func() {
