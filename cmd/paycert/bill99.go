@@ -155,7 +155,7 @@ func bill99Leaf(it catalog.Interface) *Command {
 		class, code, _ := bill99.Classify(it.Name, reply)
 		fmt.Fprintf(io.Stdout, "result: %s %s\n", class, code)
 		if rep != nil {
-			for _, p := range bill99.CheckReply(bill99.Catalogue(), it.Name, m, rep) {
+			for _, p := range bill99.CheckReply(bill99.Catalogue(), m, rep) {
 				fmt.Fprintf(io.Stdout, "reply check: %s\n", p)
 			}
 		}

@@ -23,9 +23,13 @@
 //	merchant_tr3_url, mgw_key            a merchant TR3 endpoint under test, and the platform private key it trusts
 //	pki_dir, pki_password                embedded only: serve the simulator with this kit (paycert bill99 pki) instead of a fresh one
 //
-// Against the embedded simulator the suite generates the whole PKI at start
-// (about 0.1 s), drives a manual clock instead of sleeping, and checks the
-// simulator's ledger (Audit) after every spec.
+// The specs are declared on conformance.Framework[*env]: the environment
+// starts on the first spec that needs it, every call to the target gets the
+// spec's context (cancelled on timeout or Ctrl-C), and the result-code
+// table is one f.CodeTable entry per catalogue code. Against the embedded
+// simulator the suite generates the whole PKI at start (about 0.1 s),
+// drives a manual clock instead of sleeping, and the framework checks the
+// simulator's ledger (Audit) and panics after every spec.
 package bill99
 
 import (
@@ -94,11 +98,22 @@ func (e *env) entryTime() string {
 }
 
 // deliver makes the embedded simulator deliver what is due (it runs without
-// a background deliverer so that the clock alone decides).
-func (e *env) deliver() {
+// a background deliverer so that the clock alone decides); ctx is the
+// spec's, so a spec that times out stops the TR3 posts too.
+func (e *env) deliver(ctx context.Context) {
 	if e.sim != nil {
-		e.sim.DeliverDue(context.Background())
+		e.sim.DeliverDue(ctx)
 	}
+}
+
+// Simulator is the embedded simulator for the framework's after-each
+// checks, or nil against a real endpoint: a nil interface, not a typed nil
+// *simulator.Simulator.
+func (e *env) Simulator() sim.Simulator {
+	if e.sim == nil {
+		return nil
+	}
+	return e.sim
 }
 
 func start(t conformance.Target) (*env, func() error, error) {

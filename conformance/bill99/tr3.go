@@ -17,7 +17,7 @@ import (
 // under test (param merchant_tr3_url, else the suite's own reference
 // merchant) must answer a correctly signed TR3 with a TR4 for its refNumber,
 // and must not acknowledge a forged one.
-func describeTR3Merchant(t conformance.Target, lazy *conformance.Lazy[*env]) {
+func describeTR3Merchant(f *conformance.Framework[*env]) {
 	Describe("merchant TR3 endpoint (§5.3.2, E-BILL99-TR3-SIGNATURE)", conformance.Interface(bill99.IfTR3), func() {
 		notice := func(e *env) bill99.TxnResult {
 			return bill99.TxnResult{TxnType: bill99.TxnPurchase, Amount: "10", MerchantID: e.mid, TerminalID: e.tid, EntryTime: "20160126145908",
@@ -35,13 +35,13 @@ func describeTR3Merchant(t conformance.Target, lazy *conformance.Lazy[*env]) {
 			}
 			return bill99.CheckTR4(n, body)
 		}
-		It("answers a correctly signed TR3 with a TR4 carrying its refNumber", func() {
-			e := lazy.Get()
+		f.It("answers a correctly signed TR3 with a TR4 carrying its refNumber", func(ctx SpecContext) {
+			e := f.Env()
 			need(e)
 			n := notice(e)
 			body, sig, err := bill99.BuildTR3(e.signKey, n)
 			Expect(err).NotTo(HaveOccurred())
-			status, reply, err := client.SendTR3(ctx(), tr3HTTP(), e.merchantURL, body, sig, conformance.Transcript())
+			status, reply, err := client.SendTR3(ctx, tr3HTTP(), e.merchantURL, body, sig, conformance.Transcript())
 			Expect(err).NotTo(HaveOccurred())
 			Expect(isTR4(n, status, reply)).To(Succeed(), "a verified TR3 must be acknowledged with TR4 (§5.3.2)")
 		})
@@ -62,14 +62,14 @@ func describeTR3Merchant(t conformance.Target, lazy *conformance.Lazy[*env]) {
 			"no signature at all": func(e *env, body []byte, _ string) ([]byte, string) { return body, "" },
 		}
 		for name, mutate := range forged {
-			It("does not acknowledge a TR3 with "+name, conformance.Negative, func() {
-				e := lazy.Get()
+			f.It("does not acknowledge a TR3 with "+name, conformance.Negative, func(ctx SpecContext) {
+				e := f.Env()
 				need(e)
 				n := notice(e)
 				body, sig, err := bill99.BuildTR3(e.signKey, n)
 				Expect(err).NotTo(HaveOccurred())
 				body, sig = mutate(e, body, sig)
-				status, reply, err := client.SendTR3(ctx(), tr3HTTP(), e.merchantURL, body, sig, conformance.Transcript())
+				status, reply, err := client.SendTR3(ctx, tr3HTTP(), e.merchantURL, body, sig, conformance.Transcript())
 				Expect(err).NotTo(HaveOccurred())
 				Expect(isTR4(n, status, reply)).NotTo(Succeed(), "a merchant must verify mgw.cer's signature over the exact bytes before acknowledging")
 			})

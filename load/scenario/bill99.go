@@ -14,6 +14,7 @@ import (
 	"paycert/platforms/bill99"
 	bclient "paycert/platforms/bill99/client"
 	bsim "paycert/platforms/bill99/simulator"
+	"paycert/platforms/catalog"
 	"paycert/platforms/sim"
 )
 
@@ -109,10 +110,7 @@ func setupBill99(ctx context.Context, env *load.Env) (*load.Workload, error) {
 				if !ok {
 					return fmt.Errorf("reply externalRefNumber %q is not the number of any request sent", rep.Get("externalRefNumber"))
 				}
-				if probs := bill99.CheckReply(cat, bill99.IfPurchase, build(id).Message(), rep); len(probs) > 0 {
-					return errors.New(strings.Join(probs, "; "))
-				}
-				return nil
+				return catalog.FindingsError(bill99.CheckReply(cat, build(id).Message(), rep))
 			},
 		},
 		Close: func() error { err := emb.Close(); s.Close(); return err },

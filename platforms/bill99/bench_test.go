@@ -73,7 +73,7 @@ func BenchmarkCheckReply(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if p := bill99.CheckReply(cat, bill99.IfPurchase, nil, r); len(p) > 0 {
+		if p := bill99.CheckReply(cat, nil, r); len(p) > 0 {
 			b.Fatal(p)
 		}
 	}

@@ -141,9 +141,13 @@ func TestCheckReplyEchoes(t *testing.T) {
 					c.Add(tt.field, tt.value)
 				}
 			}
-			probs := strings.Join(bill99.CheckReply(bill99.Catalogue(), bill99.IfPurchase, doc.Root, rep), "; ")
-			if (tt.want == "") != (probs == "") || !strings.Contains(probs, tt.want) {
-				t.Fatalf("problems %q, want %q", probs, tt.want)
+			probs := catalog.FindingsError(bill99.CheckReply(bill99.Catalogue(), doc.Root, rep))
+			got := ""
+			if probs != nil {
+				got = probs.Error()
+			}
+			if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+				t.Fatalf("findings %q, want %q", got, tt.want)
 			}
 		})
 	}
@@ -176,7 +180,7 @@ func TestSamples(t *testing.T) {
 			if r.Result.Code() != x.code {
 				t.Fatalf("code %q, want %q", r.Result.Code(), x.code)
 			}
-			if p := bill99.CheckReply(c, x.iface, nil, r); len(p) > 0 {
+			if p := bill99.CheckReply(c, nil, r); len(p) > 0 {
 				t.Fatalf("sample breaks the catalogue: %v", p)
 			}
 			// Re-encoding keeps every element and value.
@@ -340,7 +344,7 @@ func FuzzDecodeReply(f *testing.F) {
 		if err != nil {
 			return
 		}
-		_ = bill99.CheckReply(c, bill99.IfQueryTxn, r.Doc.Root, r)
+		_ = bill99.CheckReply(c, r.Doc.Root, r)
 		_ = bill99.ValidateRequest(in, r.Doc.Root)
 		_, _, _ = bill99.Classify(bill99.IfPurchase, b)
 		if _, err := bill99.Parse(bill99.Encode(r.Doc.Root)); err != nil {

@@ -13,18 +13,10 @@ import (
 	"paycert/platforms/catalog"
 )
 
-// FieldError is one field that breaks its table row.
-type FieldError struct {
-	Path    string // "TxnMsgContent/amount"
-	Rule    string // "missing", "too-long", "too-short", "format", "unknown", "duplicate"
-	Message string // as the platform words it: "Data length of element[amount] is incorrect!"
-}
-
-func (e FieldError) Error() string { return e.Path + ": " + e.Message }
-
 // LengthMessage and FormatMessage are the platform's errorMessage for a
 // field that is missing or of the wrong length, and for one of the wrong
-// shape (B.MGW.0120, §5.3.3 sample).
+// shape (B.MGW.0120, §5.3.3 sample). ValidateRequest puts them in the
+// findings' Detail, so the simulator answers with them word for word.
 func LengthMessage(element string) string {
 	return "Data length of element[" + element + "] is incorrect!"
 }
@@ -35,20 +27,26 @@ func FormatMessage(element string) string {
 }
 
 // reErrorCode is the shape of an errorCode (§5.3.3 samples). The numeric
-// and amount shapes are checked by hand (digits, amount): they run on every
+// and amount shapes are checked by hand (catalog.IsDigits, amount): they run on every
 // field of every request the simulator validates.
 var reErrorCode = regexp.MustCompile(`^B\.MGW\.[0-9]{4}$`)
 
 // ValidateRequest checks a request's fields against its table in the
 // catalogue: presence (conditional "one of" pairs included), length in
 // characters, numeric/amount/date shapes, and (for strict mode) unknown or
-// duplicated elements. Errors come in table order, so the first one is what
-// the platform reports.
-func ValidateRequest(iface catalog.Interface, root *Node) []FieldError {
+// duplicated elements. Findings come in table order, so the first one is
+// what the platform reports; each one's Rule is "missing", "too-long",
+// "too-short", "format", "unknown" or "duplicate", and its Detail is the
+// errorMessage the platform words it with ("Data length of
+// element[amount] is incorrect!").
+func ValidateRequest(iface catalog.Interface, root *Node) []catalog.Finding {
 	// The simulator runs this on every request: it scans the field table
 	// in place instead of building maps of it, and formats messages only
 	// for the errors it returns.
-	var out []FieldError
+	var out []catalog.Finding
+	add := func(path, rule, msg string) {
+		out = append(out, catalog.Finding{Path: path, Rule: rule, Detail: msg, Section: iface.Section})
+	}
 	fields := iface.Fields
 	for _, f := range fields {
 		if f.Dir != catalog.Request {
@@ -68,21 +66,21 @@ func ValidateRequest(iface catalog.Interface, root *Node) []FieldError {
 				}
 			}
 			if missing {
-				out = append(out, FieldError{f.Path, "missing", LengthMessage(name)})
+				add(f.Path, "missing", LengthMessage(name))
 			}
 			continue
 		}
 		n := utf8.RuneCountInString(v)
 		switch {
 		case f.MaxLen > 0 && n > f.MaxLen:
-			out = append(out, FieldError{f.Path, "too-long", LengthMessage(name)})
+			add(f.Path, "too-long", LengthMessage(name))
 			continue
 		case n < f.MinLen:
-			out = append(out, FieldError{f.Path, "too-short", LengthMessage(name)})
+			add(f.Path, "too-short", LengthMessage(name))
 			continue
 		}
 		if !shapeOK(f.Type, v) || !inDomain(name, v) {
-			out = append(out, FieldError{f.Path, "format", FormatMessage(name)})
+			add(f.Path, "format", FormatMessage(name))
 		}
 	}
 	// Unknown and duplicated elements: only the content element's leaves.
@@ -108,10 +106,10 @@ func ValidateRequest(iface catalog.Interface, root *Node) []FieldError {
 			}
 		}
 		if dup {
-			out = append(out, FieldError{content.Name + "/" + c.Name, "duplicate", fmt.Sprintf("Element[%s] appears more than once!", c.Name)})
+			add(content.Name+"/"+c.Name, "duplicate", fmt.Sprintf("Element[%s] appears more than once!", c.Name))
 		}
 		if !knownRequestField(fields, content.Name, c.Name) && c.Name != "extMap" && c.Name != "storablePan" {
-			out = append(out, FieldError{content.Name + "/" + c.Name, "unknown", fmt.Sprintf("Element[%s] is not defined for this interface", c.Name)})
+			add(content.Name+"/"+c.Name, "unknown", fmt.Sprintf("Element[%s] is not defined for this interface", c.Name))
 		}
 	}
 	return out
@@ -175,7 +173,7 @@ func inDomain(name, v string) bool {
 func shapeOK(typ, v string) bool {
 	switch typ {
 	case tN:
-		return digits(v)
+		return catalog.IsDigits(v)
 	case tAmt:
 		return amount(v) && strings.Trim(v, "0.") != ""
 	case tDT:
@@ -185,150 +183,159 @@ func shapeOK(typ, v string) bool {
 	return true
 }
 
-// digits reports whether v matches ^[0-9]+$.
-func digits(v string) bool {
-	if v == "" {
-		return false
-	}
-	for i := 0; i < len(v); i++ {
-		if v[i] < '0' || v[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // amount reports whether v matches ^(0|[1-9][0-9]*)(\.[0-9]{1,2})?$: yuan
 // without leading zeros, at most two decimals.
 func amount(v string) bool {
 	whole, frac, dot := strings.Cut(v, ".")
-	if !digits(whole) || (len(whole) > 1 && whole[0] == '0') {
+	if !catalog.IsDigits(whole) || (len(whole) > 1 && whole[0] == '0') {
 		return false
 	}
-	return !dot || (len(frac) >= 1 && len(frac) <= 2 && digits(frac))
+	return !dot || (len(frac) >= 1 && len(frac) <= 2 && catalog.IsDigits(frac))
 }
 
-// CheckReply checks a reply against the catalogue and the request that
-// caused it; the suites and the load runner share it. It returns every
-// problem found (nil when the reply conforms):
+// Sections of seed 001 the reply rules come from.
+const (
+	secResult = "001 §5.3.3" // errorCode xor responseCode
+	secMsg    = "001 §4"     // the MasMessage envelope of every interface
+)
+
+// CheckReply judges a reply's fields against the catalogue and the request
+// that caused it (nil when the request was not a well-formed message, e.g.
+// a negative spec's raw bytes); the suites, the load runner's sampled
+// checks and the CLI share it. The interface is the one the reply was
+// decoded for (Reply.Interface). It returns every finding, nil when the
+// reply conforms:
 //   - errorCode and responseCode never both (§5.3.3), and one of them present;
 //   - every reply field within its table's length and shape;
 //   - on 00, every required reply field present (E-BILL99-REPLY-REQUIRED);
 //   - echoes equal the request (merchantId, customerId, externalRefNumber,
 //     amount, entryTime...), storablePan = first 6 + last 4 of the pan.
-func CheckReply(cat *catalog.Catalogue, iface string, request *Node, reply *Reply) []string {
-	var probs []string
-	add := func(f string, a ...any) { probs = append(probs, fmt.Sprintf(f, a...)) }
-	res := reply.Result
+//
+// It only judges fields: parsing is DecodeReply's job, and the TR3
+// signature is VerifyTR3's.
+func CheckReply(cat *catalog.Catalogue, req *Node, rep *Reply) []catalog.Finding {
+	var out []catalog.Finding
+	add := func(path, rule, section, format string, a ...any) {
+		out = append(out, catalog.Finding{Path: path, Rule: rule, Detail: fmt.Sprintf(format, a...), Section: section})
+	}
+	res := rep.Result
 	if res.HasErrorCode && res.HasRespCode {
-		add("both errorCode (%s) and responseCode (%s) present: §5.3.3 says never both", res.ErrorCode, res.ResponseCode)
+		add("", "both-codes", secResult, "both errorCode (%s) and responseCode (%s) present: §5.3.3 says never both", res.ErrorCode, res.ResponseCode)
 	}
 	if !res.HasErrorCode && !res.HasRespCode {
-		add("neither errorCode nor responseCode present")
+		add("", "no-code", secResult, "neither errorCode nor responseCode present")
 	}
 	if res.HasErrorCode && !reErrorCode.MatchString(res.ErrorCode) {
-		add("errorCode %q is not of the form B.MGW.NNNN", res.ErrorCode)
+		add(ElError+"/errorCode", "format", secResult, "errorCode %q is not of the form B.MGW.NNNN", res.ErrorCode)
 	}
-	if v := reply.Doc.Root.Get("version"); v == "" {
-		add("version missing")
+	if v := rep.Doc.Root.Get("version"); v == "" {
+		add("version", "missing", secMsg, "version missing")
 	}
-	in, ok := cat.Interface(iface)
+	in, ok := cat.Interface(rep.Interface)
 	if !ok {
-		add("unknown interface %q", iface)
-		return probs
+		add("", "unknown-interface", "", "unknown interface %q", rep.Interface)
+		return out
 	}
 	for _, f := range in.FieldsFor(catalog.Reply) {
 		if i := strings.Index(f.Path, "/pciInfos/pciInfo/"); i > 0 {
-			probs = append(probs, checkList(reply.Doc.Root, f, f.Path[:i+len("/pciInfos")], f.Path[i+len("/pciInfos/pciInfo/"):])...)
+			out = append(out, checkList(rep.Doc.Root, f, in.Section, f.Path[:i+len("/pciInfos")], f.Path[i+len("/pciInfos/pciInfo/"):])...)
 			continue
 		}
-		v, present := reply.Doc.Root.Lookup(f.Path)
+		v, present := rep.Doc.Root.Lookup(f.Path)
 		if res.HasErrorCode && strings.HasPrefix(f.Path, ElQryTxn+"/") {
 			continue // the query's echo repeats the request, bad values included (§5.3.3 sample)
 		}
 		if strings.HasPrefix(f.Path, ElError+"/") || strings.HasSuffix(f.Path, "/responseCode") || strings.HasSuffix(f.Path, "/responseTextMessage") || f.Path == "version" {
 			if present && f.MaxLen > 0 && utf8.RuneCountInString(v) > f.MaxLen {
-				add("%s: %d characters, table allows %d", f.Path, utf8.RuneCountInString(v), f.MaxLen)
+				add(f.Path, "too-long", in.Section, "%d characters, table allows %d", utf8.RuneCountInString(v), f.MaxLen)
 			}
 			continue
 		}
 		if !present || v == "" {
 			if res.OK() && (f.Presence == catalog.Required || (f.Presence == catalog.Conditional && strings.Contains(f.Condition, "00"))) {
-				if strings.HasSuffix(f.Path, "/storableCardNo") && reply.Doc.Root.Get(strings.Replace(f.Path, "storableCardNo", "storablePan", 1)) != "" {
+				if strings.HasSuffix(f.Path, "/storableCardNo") && rep.Doc.Root.Get(strings.Replace(f.Path, "storableCardNo", "storablePan", 1)) != "" {
 					continue // E-BILL99-STORABLE-NAME
 				}
-				add("%s: required on responseCode 00 but absent", f.Path)
+				add(f.Path, "missing", in.Section, "required on responseCode 00 but absent")
 			}
 			continue
 		}
 		n := utf8.RuneCountInString(v)
-		if (f.MaxLen > 0 && n > f.MaxLen) || n < f.MinLen {
-			add("%s = %q: length %d outside the table's %d..%d", f.Path, v, n, f.MinLen, f.MaxLen)
+		if f.MaxLen > 0 && n > f.MaxLen {
+			add(f.Path, "too-long", in.Section, "%q: length %d outside the table's %d..%d", v, n, f.MinLen, f.MaxLen)
+		} else if n < f.MinLen {
+			add(f.Path, "too-short", in.Section, "%q: length %d outside the table's %d..%d", v, n, f.MinLen, f.MaxLen)
 		} else if !shapeOK(f.Type, v) {
-			add("%s = %q: not a %s", f.Path, v, f.Type)
+			add(f.Path, "format", in.Section, "%q: not a %s", v, f.Type)
 		}
 	}
-	if request != nil {
-		probs = append(probs, checkEchoes(iface, request, reply)...)
+	if req != nil {
+		out = append(out, checkEchoes(in, req, rep)...)
 	}
-	return probs
+	return out
 }
 
 // checkList checks one field in every item of a list (pci_query's
 // pciInfos); an empty list has nothing to check (E-BILL99-PCIQUERY-EMPTY).
-func checkList(root *Node, f catalog.Field, listPath, name string) []string {
-	var probs []string
+func checkList(root *Node, f catalog.Field, section, listPath, name string) []catalog.Finding {
+	var out []catalog.Finding
 	list := root
 	for _, p := range strings.Split(listPath, "/") {
 		list = list.Child(p)
 	}
 	for i, item := range list.All("pciInfo") {
+		path := fmt.Sprintf("%s/pciInfo[%d]/%s", listPath, i, name)
 		v, ok := item.Lookup(name)
 		if !ok || v == "" {
 			if f.Presence == catalog.Required {
-				probs = append(probs, fmt.Sprintf("%s[%d]: required but absent", f.Path, i))
+				out = append(out, catalog.Finding{Path: path, Rule: "missing", Detail: "required but absent", Section: section})
 			}
 			continue
 		}
 		n := utf8.RuneCountInString(v)
 		if (f.MaxLen > 0 && n > f.MaxLen) || n < f.MinLen || !shapeOK(f.Type, v) {
-			probs = append(probs, fmt.Sprintf("%s[%d] = %q: outside the table (%s, %d..%d)", f.Path, i, v, f.Type, f.MinLen, f.MaxLen))
+			out = append(out, catalog.Finding{Path: path, Rule: "format", Section: section,
+				Detail: fmt.Sprintf("%q: outside the table (%s, %d..%d)", v, f.Type, f.MinLen, f.MaxLen)})
 		}
 	}
-	return probs
+	return out
 }
 
-func checkEchoes(iface string, request *Node, reply *Reply) []string {
-	var probs []string
-	rc := requestContent(request)
-	if rc == nil || reply.Content == nil {
+// checkEchoes compares what a reply repeats with the request.
+func checkEchoes(in catalog.Interface, req *Node, rep *Reply) []catalog.Finding {
+	var out []catalog.Finding
+	rc := requestContent(req)
+	if rc == nil || rep.Content == nil {
 		return nil
 	}
-	for _, name := range echoed(iface) {
+	add := func(name, format string, a ...any) {
+		out = append(out, catalog.Finding{Path: rep.Content.Name + "/" + name, Rule: "mismatch", Detail: fmt.Sprintf(format, a...), Section: in.Section})
+	}
+	for _, name := range echoed(in.Name) {
 		want := rc.Get(name)
-		got, ok := reply.Content.Lookup(name)
+		got, ok := rep.Content.Lookup(name)
 		if ok && want != "" && got != want {
-			probs = append(probs, fmt.Sprintf("%s echoed as %q, request had %q", name, got, want))
+			add(name, "%s echoed as %q, request had %q", name, got, want)
 		}
 	}
-	if iface == IfQueryTxn {
+	if in.Name == IfQueryTxn {
 		for _, name := range []string{"externalRefNumber", "refNumber"} {
-			if want := rc.Get(name); want != "" && reply.Result.OK() && reply.Content.Get(name) != want {
-				probs = append(probs, fmt.Sprintf("query result %s = %q, asked for %q", name, reply.Content.Get(name), want))
+			if want := rc.Get(name); want != "" && rep.Result.OK() && rep.Content.Get(name) != want {
+				add(name, "query result %s = %q, asked for %q", name, rep.Content.Get(name), want)
 			}
 		}
 	}
-	if pan := rc.Get("pan"); pan != "" && reply.Result.OK() {
+	if pan := rc.Get("pan"); pan != "" && rep.Result.OK() {
 		for _, name := range []string{"storablePan", "storableCardNo"} {
-			if sp := reply.Content.Get(name); sp != "" && sp != StorablePan(pan) {
-				probs = append(probs, fmt.Sprintf("%s = %q, want first 6 + last 4 of the pan = %q", name, sp, StorablePan(pan)))
+			if sp := rep.Content.Get(name); sp != "" && sp != StorablePan(pan) {
+				add(name, "%s = %q, want first 6 + last 4 of the pan = %q", name, sp, StorablePan(pan))
 			}
 		}
 	}
-	if iface == IfPurchase && reply.Result.OK() && reply.Content.Get("interactiveStatus") != StatusTR2 {
-		probs = append(probs, fmt.Sprintf("interactiveStatus = %q, want TR2", reply.Content.Get("interactiveStatus")))
+	if in.Name == IfPurchase && rep.Result.OK() && rep.Content.Get("interactiveStatus") != StatusTR2 {
+		add("interactiveStatus", "interactiveStatus = %q, want TR2", rep.Content.Get("interactiveStatus"))
 	}
-	return probs
+	return out
 }
 
 // echoed lists the request fields a reply to iface repeats. A switch, not

@@ -159,9 +159,10 @@ func (r Result) String() string {
 // Reply is a decoded reply: the document, its content element and the
 // result found anywhere in it.
 type Reply struct {
-	Doc     *Doc
-	Content *Node // the business content element (TxnMsgContent for a query result), nil on a pure error reply
-	Result  Result
+	Interface string // the interface the reply answers (what DecodeReply was given)
+	Doc       *Doc
+	Content   *Node // the business content element (TxnMsgContent for a query result), nil on a pure error reply
+	Result    Result
 }
 
 // Get returns a field of the content element.
@@ -180,7 +181,7 @@ func DecodeReply(iface string, body []byte) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Reply{Doc: doc, Content: doc.Root.Child(replyContent(iface)), Result: resultOf(doc)}, nil
+	return &Reply{Interface: iface, Doc: doc, Content: doc.Root.Child(replyContent(iface)), Result: resultOf(doc)}, nil
 }
 
 // replyContent is the content element of iface's replies ("" for an

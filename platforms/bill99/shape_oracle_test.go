@@ -3,10 +3,12 @@ package bill99
 import (
 	"regexp"
 	"testing"
+
+	"paycert/platforms/catalog"
 )
 
-// The regular expressions digits and amount replaced (they ran on every
-// field the simulator validates); kept here as their oracle.
+// The regular expressions catalog.IsDigits and amount replaced (they ran on
+// every field the simulator validates); kept here as their oracle.
 var (
 	oracleDigits = regexp.MustCompile(`^[0-9]+$`)
 	oracleAmount = regexp.MustCompile(`^(0|[1-9][0-9]*)(\.[0-9]{1,2})?$`)
@@ -17,8 +19,8 @@ var shapeSamples = []string{"", "0", "00", "01", "1", "10", "1.", "1.0", "1.00",
 
 func TestShapesMatchRegexps(t *testing.T) {
 	for _, v := range shapeSamples {
-		if got, want := digits(v), oracleDigits.MatchString(v); got != want {
-			t.Errorf("digits(%q) = %v, regexp %v", v, got, want)
+		if got, want := catalog.IsDigits(v), oracleDigits.MatchString(v); got != want {
+			t.Errorf("catalog.IsDigits(%q) = %v, regexp %v", v, got, want)
 		}
 		if got, want := amount(v), oracleAmount.MatchString(v); got != want {
 			t.Errorf("amount(%q) = %v, regexp %v", v, got, want)
@@ -31,8 +33,8 @@ func FuzzShapesMatchRegexps(f *testing.F) {
 		f.Add(v)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
-		if got, want := digits(v), oracleDigits.MatchString(v); got != want {
-			t.Fatalf("digits(%q) = %v, regexp %v", v, got, want)
+		if got, want := catalog.IsDigits(v), oracleDigits.MatchString(v); got != want {
+			t.Fatalf("catalog.IsDigits(%q) = %v, regexp %v", v, got, want)
 		}
 		if got, want := amount(v), oracleAmount.MatchString(v); got != want {
 			t.Fatalf("amount(%q) = %v, regexp %v", v, got, want)

@@ -4,9 +4,13 @@
 // RSA-SHA1 signature over the exact GBK bytes and answers TR4.
 //
 // Every call reports its exchange, byte for byte, to Config.Observe. Errors
-// separate three things: *TransportError (no reply), *ProtocolError (a
-// reply that is not a conforming MasMessage), and *BusinessError (a
-// conforming reply whose code is not 00: an errorCode or a responseCode).
+// are the shared classes of package wire, with Platform "bill99":
+// *wire.TransportError (no HTTP reply: refused handshake, reset, timeout),
+// *wire.ProtocolError (a reply that is not a conforming MasMessage, an HTTP
+// status other than 200 included), and *wire.ResultError (a conforming
+// reply whose code is not 00: an errorCode or a responseCode; wire.Code
+// returns it). A call returns the decoded reply alongside a ResultError,
+// so reply.Result says which of the two codes it was.
 package client
 
 import (
@@ -64,36 +68,15 @@ func New(cfg Config) *Client {
 // Close drops idle connections.
 func (c *Client) Close() { c.http.CloseIdleConnections() }
 
-// TransportError is a request that got no HTTP reply (refused handshake,
-// timeout, connection reset).
-type TransportError struct{ Err error }
+// platform names this client's errors (wire.TransportError and friends).
+const platform = "bill99"
 
-func (e *TransportError) Error() string { return "bill99 transport: " + e.Err.Error() }
-func (e *TransportError) Unwrap() error { return e.Err }
-
-// ProtocolError is a reply that breaks the protocol: not HTTP 200, not a
-// MasMessage, or carrying both errorCode and responseCode.
-type ProtocolError struct {
-	Status int
-	Reason string
+func transportError(iface string, err error) error {
+	return &wire.TransportError{Platform: platform, Interface: iface, Err: err}
 }
 
-func (e *ProtocolError) Error() string {
-	return fmt.Sprintf("bill99 protocol violation (HTTP %d): %s", e.Status, e.Reason)
-}
-
-// BusinessError is a conforming reply whose result is not 00.
-type BusinessError struct{ Result bill99.Result }
-
-func (e *BusinessError) Error() string { return "bill99: " + e.Result.String() }
-
-// Code returns the errorCode or responseCode carried by err, or "".
-func Code(err error) string {
-	var be *BusinessError
-	if errors.As(err, &be) {
-		return be.Result.Code()
-	}
-	return ""
+func protocolError(iface string, status int, err error) error {
+	return &wire.ProtocolError{Platform: platform, Interface: iface, Status: status, Err: err}
 }
 
 // NewRequest builds the complete HTTP request for a message without sending
@@ -136,7 +119,7 @@ func (c *Client) Post(ctx context.Context, iface string, body []byte) (int, []by
 	if err != nil {
 		ex.Err, ex.Duration = err.Error(), time.Since(ex.Start)
 		c.observe(ex)
-		return 0, nil, &TransportError{Err: err}
+		return 0, nil, transportError(iface, err)
 	}
 	defer resp.Body.Close()
 	reply, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
@@ -146,7 +129,7 @@ func (c *Client) Post(ctx context.Context, iface string, body []byte) (int, []by
 	}
 	c.observe(ex)
 	if err != nil {
-		return resp.StatusCode, reply, &TransportError{Err: err}
+		return resp.StatusCode, reply, transportError(iface, err)
 	}
 	return resp.StatusCode, reply, nil
 }
@@ -166,23 +149,34 @@ func (c *Client) Do(ctx context.Context, iface string, m *bill99.Node) (*bill99.
 	return Decode(iface, status, body)
 }
 
-// Decode turns an HTTP status and body into a reply and the error class.
+// Decode turns an HTTP status and body into a reply and the error class:
+// a *wire.ProtocolError for a status other than 200 (every reply of seed
+// 001, errors included, is a MasMessage with 200), an unparsable body, or a
+// result that is both or neither errorCode and responseCode; a
+// *wire.ResultError for a conforming reply whose code is not 00 (Code is
+// the errorCode or the responseCode, Text its message). The reply comes
+// back with every error but the first two, so a caller that needs to know
+// which of the two codes it was reads reply.Result.
 func Decode(iface string, status int, body []byte) (*bill99.Reply, error) {
 	if status != http.StatusOK {
-		return nil, &ProtocolError{Status: status, Reason: "HTTP status is not 200"}
+		return nil, protocolError(iface, status, errors.New("seed 001 answers every request, errors included, with HTTP 200"))
 	}
 	r, err := bill99.DecodeReply(iface, body)
 	if err != nil {
-		return nil, &ProtocolError{Status: status, Reason: err.Error()}
+		return nil, protocolError(iface, status, fmt.Errorf("reply is not a MasMessage: %w", err))
 	}
 	if r.Result.HasErrorCode && r.Result.HasRespCode {
-		return r, &ProtocolError{Status: status, Reason: "both errorCode and responseCode (§5.3.3)"}
+		return r, protocolError(iface, status, errors.New("both errorCode and responseCode (§5.3.3)"))
 	}
 	if !r.Result.HasErrorCode && !r.Result.HasRespCode {
-		return r, &ProtocolError{Status: status, Reason: "neither errorCode nor responseCode"}
+		return r, protocolError(iface, status, errors.New("neither errorCode nor responseCode"))
 	}
 	if !r.Result.OK() {
-		return r, &BusinessError{Result: r.Result}
+		text := r.Result.ResponseText
+		if r.Result.HasErrorCode {
+			text = r.Result.ErrorMessage
+		}
+		return r, &wire.ResultError{Platform: platform, Interface: iface, Code: r.Result.Code(), Text: text}
 	}
 	return r, nil
 }
@@ -434,7 +428,7 @@ func SendTR3(ctx context.Context, hc *http.Client, url string, body []byte, sign
 		if observe != nil {
 			observe(ex)
 		}
-		return 0, nil, &TransportError{Err: err}
+		return 0, nil, transportError(bill99.IfTR3, err)
 	}
 	defer resp.Body.Close()
 	reply, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))

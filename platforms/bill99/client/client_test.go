@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 
 	"paycert/platforms/bill99"
 	"paycert/platforms/bill99/client"
+	"paycert/platforms/wire"
 )
 
 func TestMerchantVerifiesBeforeAcknowledging(t *testing.T) {
@@ -54,30 +56,62 @@ func TestDecodeSeparatesErrorClasses(t *testing.T) {
 	msg := bill99.NewMessage("1.0")
 	msg.AddNode(bill99.ElCardInfo).Add("responseCode", "00")
 	ok := bill99.Encode(msg)
+	t3 := bill99.NewMessage("1.0")
+	t3.AddNode(bill99.ElCardInfo).Add("responseCode", "T3").Add("responseTextMessage", "未绑定")
+	both := bill99.NewMessage("1.0")
+	both.AddNode(bill99.ElError).Add("errorCode", "B.MGW.0120").Add("errorMessage", "x")
+	both.AddNode(bill99.ElCardInfo).Add("responseCode", "00")
+	format := bill99.NewMessage("1.0")
+	format.AddNode(bill99.ElError).Add("errorCode", "B.MGW.0120").Add("errorMessage", "Data length of element[cardNo] is incorrect!")
 	cases := []struct {
 		name   string
 		status int
 		body   []byte
-		want   string
+		want   string // "", "protocol" or the result code
 	}{
 		{"500", 500, ok, "protocol"},
 		{"html", 200, []byte("<html/>"), "protocol"},
+		{"both codes", 200, bill99.Encode(both), "protocol"},
+		{"business failure", 200, bill99.Encode(t3), "T3"},
+		{"format error", 200, bill99.Encode(format), "B.MGW.0120"},
 		{"ok", 200, ok, ""},
 	}
 	for _, c := range cases {
-		_, err := client.Decode(bill99.IfCardInfo, c.status, c.body)
-		var pe *client.ProtocolError
-		switch {
-		case c.want == "" && err != nil, c.want == "protocol" && !errorsAs(err, &pe):
-			t.Errorf("%s: %v", c.name, err)
+		rep, err := client.Decode(bill99.IfCardInfo, c.status, c.body)
+		switch c.want {
+		case "":
+			if err != nil {
+				t.Errorf("%s: %v", c.name, err)
+			}
+		case "protocol":
+			var pe *wire.ProtocolError
+			if !errors.As(err, &pe) || pe.Platform != "bill99" || pe.Interface != bill99.IfCardInfo || pe.Status != c.status {
+				t.Errorf("%s: want a bill99 protocol error with status %d, got %#v", c.name, c.status, err)
+			}
+		default:
+			if got := wire.Code(err); got != c.want || wire.IsProtocol(err) || rep == nil || rep.Result.Code() != c.want {
+				t.Errorf("%s: code %q (err %v), want %q with the reply", c.name, got, err, c.want)
+			}
 		}
 	}
 }
 
-func errorsAs(err error, pe **client.ProtocolError) bool {
-	p, ok := err.(*client.ProtocolError)
-	*pe = p
-	return ok
+// TestNoReplyIsATransportError: a refused connection is a
+// *wire.TransportError naming the platform and the interface, with no status.
+func TestNoReplyIsATransportError(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close() // nothing listens there any more
+	c := client.New(client.Config{URL: url})
+	defer c.Close()
+	status, _, err := c.Post(context.Background(), bill99.IfCardInfo, []byte("<x/>"))
+	var te *wire.TransportError
+	if !errors.As(err, &te) || te.Platform != "bill99" || te.Interface != bill99.IfCardInfo || status != 0 {
+		t.Fatalf("status %d, err %#v: want a bill99 card_info transport error", status, err)
+	}
+	if _, _, err := client.SendTR3(context.Background(), http.DefaultClient, url, []byte("<x/>"), "", nil); !wire.IsTransport(err) {
+		t.Fatalf("SendTR3 to nowhere: %v, want a transport error", err)
+	}
 }
 
 func TestRefGeneratorUnique(t *testing.T) {

@@ -100,9 +100,11 @@
 //   - pci_query: terminalId and bindType optional; absent cardType means
 //     credit (0001); no binding is 00 with an empty pciInfos.
 //   - Strict mode records: unparsable bodies, wrong charset, missing XML
-//     declaration, every field error, unknown and duplicated elements
-//     (which are otherwise ignored), and a client certificate whose CN is
-//     not the request's merchantId (§6.1: use the merchant's own gateway
+//     declaration, every finding of bill99.ValidateRequest (as a
+//     sim.Violation with Rule "field-<rule>" and Detail "<path>: <the
+//     platform's errorMessage>"), unknown and duplicated elements (which
+//     are otherwise ignored), and a client certificate whose CN is not the
+//     request's merchantId (§6.1: use the merchant's own gateway
 //     certificate).
 //
 // # Faults

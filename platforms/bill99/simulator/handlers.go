@@ -126,7 +126,7 @@ func (s *Simulator) handle(path string, body []byte) *bill99.Node {
 		echo = queryEcho(content)
 	}
 	if ferr := s.validate(iface, doc.Root); ferr != nil {
-		return s.errorReply(echo, bill99.ECField, ferr.Message)
+		return s.errorReply(echo, bill99.ECField, ferr.Detail) // the platform's own wording (LengthMessage/FormatMessage)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -160,12 +160,12 @@ func parseAnyNamespace(body []byte) (*bill99.Doc, error) {
 	return bill99.Parse(fixed)
 }
 
-// validate checks the table; it returns the first error to report and
-// records every problem in strict mode.
-func (s *Simulator) validate(iface catalog.Interface, root *bill99.Node) *bill99.FieldError {
-	var first *bill99.FieldError
+// validate checks the table; it returns the first finding to report and
+// records every finding in strict mode.
+func (s *Simulator) validate(iface catalog.Interface, root *bill99.Node) *catalog.Finding {
+	var first *catalog.Finding
 	for _, fe := range bill99.ValidateRequest(iface, root) {
-		s.violate(iface.Name, "field-"+fe.Rule, fe.Path+": "+fe.Message)
+		s.violate(iface.Name, "field-"+fe.Rule, fe.Path+": "+fe.Detail)
 		if fe.Rule == "unknown" || fe.Rule == "duplicate" {
 			continue // lenient: replies and requests gain elements (strict mode records them)
 		}

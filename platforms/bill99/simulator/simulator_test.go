@@ -13,6 +13,7 @@ import (
 	"paycert/platforms/bill99/client"
 	"paycert/platforms/bill99/simulator"
 	"paycert/platforms/sim"
+	"paycert/platforms/wire"
 )
 
 func TestFaultsListed(t *testing.T) {
@@ -56,7 +57,7 @@ func TestSignUpPurchaseQueryTR3(t *testing.T) {
 	if err != nil {
 		t.Fatalf("verify: %v", err)
 	}
-	if _, err := c.Verify(ctx, vr); client.Code(err) != "T6" {
+	if _, err := c.Verify(ctx, vr); wire.Code(err) != "T6" {
 		t.Fatalf("reused code: %v, want T6", err)
 	}
 	p, err := c.Purchase(ctx, bill99.PurchaseRequest{CustomerID: "u1", ExternalRefNumber: "P1", EntryTime: "20260301180000", Amount: "12.34", PayToken: v.Get("payToken"), TR3URL: hs.URL})
@@ -89,13 +90,13 @@ func TestSignUpPurchaseQueryTR3(t *testing.T) {
 		t.Fatalf("TR3 not acked: %+v rejected=%v", log, m.Rejected())
 	}
 	// Pending then settle.
-	if _, err := c.Purchase(ctx, bill99.PurchaseRequest{CustomerID: "c-timeout-c0", ExternalRefNumber: "P2", EntryTime: "20260301180000", Amount: "1", PayToken: "8120000000000000101"}); client.Code(err) != "C0" {
+	if _, err := c.Purchase(ctx, bill99.PurchaseRequest{CustomerID: "c-timeout-c0", ExternalRefNumber: "P2", EntryTime: "20260301180000", Amount: "1", PayToken: "8120000000000000101"}); wire.Code(err) != "C0" {
 		t.Fatalf("timeout card: %v", err)
 	}
 	// A second pending order a minute later: settling is driven by a heap of
 	// pending orders, so check each settles at its own time, not before.
 	clk.Advance(time.Minute)
-	if _, err := c.Purchase(ctx, bill99.PurchaseRequest{CustomerID: "c-timeout-68", ExternalRefNumber: "P3", EntryTime: "20260301180000", Amount: "2", PayToken: "8120000000000000102"}); client.Code(err) != "68" {
+	if _, err := c.Purchase(ctx, bill99.PurchaseRequest{CustomerID: "c-timeout-68", ExternalRefNumber: "P3", EntryTime: "20260301180000", Amount: "2", PayToken: "8120000000000000102"}); wire.Code(err) != "68" {
 		t.Fatalf("timeout-68 card: %v", err)
 	}
 	clk.Advance(2 * time.Minute)
