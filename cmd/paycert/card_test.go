@@ -12,10 +12,10 @@ import (
 	"time"
 
 	"paycert/codecs/apdu"
+	"paycert/platforms/cpucard"
 	"paycert/platforms/pcsc/lab"
 	"paycert/platforms/pcsc/pcscd"
 	"paycert/platforms/pcsc/vpcd"
-	"paycert/platforms/cpucard"
 )
 
 func cardTestRoot() *Command {
