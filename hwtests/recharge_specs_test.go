@@ -1,6 +1,7 @@
 package hwtests
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -76,25 +77,6 @@ func centreCard(ctx SpecContext, centre *simulator.Simulator) cpucard.PublicInfo
 	return pub
 }
 
-// pullBefore is a Transmitter that pulls the card out of the reader just
-// before a command with instruction ins reaches it: the card never sees the
-// command and the reader reports it removed.
-type pullBefore struct {
-	inner client.Transmitter
-	ins   byte
-	pull  func() error
-	done  atomic.Bool
-}
-
-func (p *pullBefore) Transmit(capdu []byte) ([]byte, error) {
-	if len(capdu) > 1 && capdu[1] == p.ins && p.done.CompareAndSwap(false, true) {
-		if err := p.pull(); err != nil {
-			return nil, fmt.Errorf("pulling the card: %w", err)
-		}
-	}
-	return p.inner.Transmit(capdu)
-}
-
 var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Ordered, func() {
 	var (
 		centre *simulator.Simulator // nil against a real centre
@@ -161,8 +143,10 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 		before, ledgerBefore := balances(t)
 		Expect(info.CardBal).To(Equal(hzcard.Amount(int64(before))), "cardbal is the GET BALANCE the card returned")
 
-		res, err := client.Charge(ctx, cl, k, cardNo, 2000, payOrder())
+		res, err := cl.Recharge(ctx, k, client.RechargeOptions{CardNo: cardNo, Amount: 2000, PayOrderNo: payOrder(), Recover: true})
 		Expect(err).NotTo(HaveOccurred())
+		Expect(res.Credited).To(BeTrue())
+		Expect(res.Tears).To(BeZero(), "nothing tore: no management")
 		Expect(res.Before).To(Equal(before))
 		Expect(res.After).To(Equal(before + 2000))
 
@@ -172,7 +156,7 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 			Expect(ledgerAfter).To(Equal(ledgerBefore+2000), "the centre's ledger moves with the card")
 			Expect(int64(after)).To(Equal(ledgerAfter))
 		}
-		orderState(res.OrderNo, hzcard.StateConfirmed)
+		orderState(res.Order.OrderNo, hzcard.StateConfirmed)
 
 		By("checking the TAC independently: the log record and the proof, under the card's DTK")
 		recs, err := t.ReadRecords(cpucard.SFILog, 1)
@@ -195,43 +179,59 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 		virtualOnly(0)
 		t, k := session(ctx, 0)
 		before, ledgerBefore := balances(t)
-		pay := payOrder()
-		cr, err := cl.ChargeOrderCreate(ctx, hzcard.OrderCreateReq{CardNo: cardNo, ChargeType: hzcard.ChargeTypeWallet, PayType: hzcard.PayTypeUnionPay,
-			PayOrderNo: pay, TxnAmt: hzcard.Text(hzcard.Amount(1500))})
+		pulled := false
+		var managed []client.ManageResult
+		res, err := cl.Recharge(ctx, k, client.RechargeOptions{CardNo: cardNo, Amount: 1500, PayOrderNo: payOrder(), Recover: true,
+			// The lab tech pulls the card just before CREDIT reaches it: the
+			// card never sees the command and the reader reports it removed.
+			Before: func(step string) error {
+				if step == client.StepCredit && !pulled {
+					pulled = true
+					return suite.lab.Remove(ctx, 0)
+				}
+				return nil
+			},
+			Observe: func(ev client.RechargeEvent) {
+				switch ev.Kind {
+				case client.EventTorn:
+					Expect(ev.Torn.Step).To(Equal(client.StepCredit), "a card pulled before CREDIT must end the load as torn")
+					Expect(ev.Torn.Command).NotTo(BeNil(), "the tear happened while sending a command")
+					Expect(ev.Torn.Command[1]).To(Equal(apdu.INSCreditForLoad), "the command being sent was CREDIT FOR LOAD")
+					Expect(errors.Is(ev.Torn, reader.ErrRemoved) || errors.Is(ev.Torn, apdu.ErrTorn)).To(BeTrue(), "the reader reports the card gone: %v", ev.Torn)
+					orderState(ev.Order.OrderNo, hzcard.StateCardUnknown)
+				case client.EventManaged:
+					managed = append(managed, ev.Manage)
+					Expect(ev.Manage.Credited).To(BeFalse(), "GET TRANSACTION PROOF answers 9406: the card was not credited")
+					Expect(ev.Manage.Code).To(Equal(hzcard.CodeChargeFailed), "management reports 000152 (not credited: charge again or refund)")
+					orderState(ev.Order.OrderNo, hzcard.StateCardFailed)
+					Expect(cardOnly(balances(t))).To(Equal(before), "nothing credited yet")
+				}
+			},
+			Reconnect: func(ctx context.Context, _ *client.TornError) (client.Transmitter, error) {
+				By("the card is put back; card management asks it for the proof")
+				_ = k.Disconnect()
+				Expect(suite.lab.Reinsert(ctx, 0)).To(Succeed())
+				t, k = session(ctx, 0)
+				return k, nil
+			}})
 		Expect(err).NotTo(HaveOccurred())
+		Expect(managed).To(HaveLen(1), "management ran once")
 
-		pull := &pullBefore{inner: k, ins: apdu.INSCreditForLoad, pull: func() error { return suite.lab.Remove(ctx, 0) }}
-		_, err = client.Load(ctx, cl, pull, cardNo, cr.OrderNo, 1500, pay, string(cr.APDUList))
-		var torn *client.TornError
-		Expect(errors.As(err, &torn)).To(BeTrue(), "a card pulled before CREDIT must end the flow as torn, got %v", err)
-		Expect(torn.Step).To(Equal("CREDIT FOR LOAD"))
-		Expect(errors.Is(err, reader.ErrRemoved) || errors.Is(err, apdu.ErrTorn)).To(BeTrue(), "the reader reports the card gone: %v", err)
-		orderState(cr.OrderNo, hzcard.StateCardUnknown)
-
-		By("the card is put back; card management asks it for the proof")
-		_ = k.Disconnect()
-		Expect(suite.lab.Reinsert(ctx, 0)).To(Succeed())
-		t, k = session(ctx, 0)
-		m, err := client.Manage(ctx, cl, k, cardNo, cr.OrderNo, 1500, pay)
-		Expect(err).NotTo(HaveOccurred())
-		Expect(m.Credited).To(BeFalse(), "GET TRANSACTION PROOF answers 9406: the card was not credited")
-		Expect(m.Code).To(Equal(hzcard.CodeChargeFailed), "management reports 000152 (not credited: charge again or refund)")
-		orderState(cr.OrderNo, hzcard.StateCardFailed)
-		Expect(cardOnly(balances(t))).To(Equal(before), "nothing credited yet")
-
-		By("the order is charged again from a fresh INITIALIZE FOR LOAD")
-		res, err := client.Load(ctx, cl, k, cardNo, cr.OrderNo, 1500, pay, string(cr.APDUList))
-		Expect(err).NotTo(HaveOccurred())
+		By("the order was charged again from a fresh INITIALIZE FOR LOAD")
+		Expect(res.Recovered).To(BeTrue())
+		Expect(res.TornStep).To(Equal(client.StepCredit))
+		Expect(res.Loads).To(Equal(2))
+		Expect(res.Credited).To(BeTrue())
 		Expect(res.After).To(Equal(before + 1500))
 		after, ledgerAfter := balances(t)
 		Expect(after).To(Equal(before+1500), "credited exactly once")
 		if centre != nil {
 			Expect(ledgerAfter).To(Equal(ledgerBefore + 1500))
 		}
-		orderState(cr.OrderNo, hzcard.StateConfirmed)
+		orderState(res.Order.OrderNo, hzcard.StateConfirmed)
 
 		By("a second charge of the same order must be refused")
-		_, err = client.Load(ctx, cl, k, cardNo, cr.OrderNo, 1500, pay, string(cr.APDUList))
+		_, err = cl.Load(ctx, k, res.Order)
 		Expect(err).To(HaveOccurred(), "a completed order must not load the card again")
 		Expect(cardOnly(balances(t))).To(Equal(after), "no double credit")
 		audit()
@@ -241,39 +241,49 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 		virtualOnly(0)
 		t, k := session(ctx, 0)
 		before, ledgerBefore := balances(t)
-		pay := payOrder()
 		suite.lab.Slots[0].Card.TearNext(apdu.INSCreditForLoad)
-		_, err := client.Charge(ctx, cl, k, cardNo, 1200, pay)
-		var torn *client.TornError
-		Expect(errors.As(err, &torn)).To(BeTrue(), "a card torn during CREDIT must end the flow as torn, got %v", err)
-		Expect(torn.Step).To(Equal("CREDIT FOR LOAD"))
-		Expect(errors.Is(err, apdu.ErrTorn)).To(BeTrue())
-		orderState(torn.OrderNo, hzcard.StateCardUnknown)
-
-		_ = k.Disconnect()
-		Expect(suite.lab.Reinsert(ctx, 0)).To(Succeed())
-		t, k = session(ctx, 0)
-		card, ledger := balances(t)
-		Expect(card).To(Equal(before+1200), "the torn CREDIT took effect on the card")
-		if centre != nil {
-			Expect(ledger).To(Equal(ledgerBefore), "the centre does not know yet")
-			Expect(centre.Audit()).To(Succeed(), "an order in doubt is allowed for by the audit")
-		}
-
-		m, err := client.Manage(ctx, cl, k, cardNo, torn.OrderNo, 1200, pay)
+		res, err := cl.Recharge(ctx, k, client.RechargeOptions{CardNo: cardNo, Amount: 1200, PayOrderNo: payOrder(), Recover: true,
+			Observe: func(ev client.RechargeEvent) {
+				switch ev.Kind {
+				case client.EventTorn:
+					Expect(ev.Torn.Step).To(Equal(client.StepCredit), "a card torn during CREDIT must end the load as torn")
+					Expect(errors.Is(ev.Torn, apdu.ErrTorn) || errors.Is(ev.Torn, reader.ErrRemoved)).To(BeTrue(), "%v", ev.Torn)
+					orderState(ev.Order.OrderNo, hzcard.StateCardUnknown)
+				case client.EventManaged:
+					Expect(ev.Manage.Credited).To(BeTrue(), "the proof's MAC is the centre's MAC2 and its TAC verifies: credited")
+					orderState(ev.Order.OrderNo, hzcard.StateAdjusted)
+				}
+			},
+			Reconnect: func(ctx context.Context, _ *client.TornError) (client.Transmitter, error) {
+				_ = k.Disconnect()
+				Expect(suite.lab.Reinsert(ctx, 0)).To(Succeed())
+				t, k = session(ctx, 0)
+				card, ledger := balances(t)
+				Expect(card).To(Equal(before+1200), "the torn CREDIT took effect on the card")
+				if centre != nil {
+					Expect(ledger).To(Equal(ledgerBefore), "the centre does not know yet")
+					Expect(centre.Audit()).To(Succeed(), "an order in doubt is allowed for by the audit")
+				}
+				return k, nil
+			}})
 		Expect(err).NotTo(HaveOccurred())
-		Expect(m.Credited).To(BeTrue(), "the proof's MAC is the centre's MAC2 and its TAC verifies: credited")
-		orderState(torn.OrderNo, hzcard.StateAdjusted)
-		card, ledger = balances(t)
+		Expect(res.Recovered).To(BeTrue())
+		Expect(res.TornStep).To(Equal(client.StepCredit))
+		Expect(res.Credited).To(BeTrue())
+		Expect(res.Manage.Code).To(Equal(hzcard.CodeOK))
+		Expect(res.Loads).To(Equal(1), "a credited card is not loaded again")
+		card, ledger := balances(t)
 		Expect(card).To(Equal(before + 1200))
 		if centre != nil {
 			Expect(ledger).To(Equal(ledgerBefore+1200), "management credits the centre's ledger once")
 		}
 
 		By("management again, and a reload of the order, must both leave the card alone")
-		m, err = client.Manage(ctx, cl, k, cardNo, torn.OrderNo, 1200, pay)
+		m, err := cl.Manage(ctx, k, res.Order)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(m.Code).To(Equal(hzcard.CodeNoManageNeeded), "a resolved order needs no management (000154)")
+		_, err = cl.Load(ctx, k, res.Order)
+		Expect(err).To(HaveOccurred(), "an adjusted order must not load the card again")
 		Expect(cardOnly(balances(t))).To(Equal(before+1200), "no double credit")
 		audit()
 	})
@@ -307,11 +317,12 @@ var _ = Describe("a centre that sends a wrong MAC2", Label("hw", "flow", "negati
 		ledgerBefore, known := centre.CardBalance(cardNo)
 		Expect(known).To(BeTrue(), "the centre must know card %s", cardNo)
 
-		_, err = client.Charge(ctx, cl, k, cardNo, 1000, fmt.Sprintf("HWBAD%d", time.Now().UnixNano()))
+		res, err := cl.Recharge(ctx, k, client.RechargeOptions{CardNo: cardNo, Amount: 1000, PayOrderNo: fmt.Sprintf("HWBAD%d", time.Now().UnixNano()), Recover: true})
 		Expect(err).To(HaveOccurred(), "a charge whose CREDIT the card refused must not be reported as done")
 		Expect(sw).To(Equal([]string{"9302"}), "the card must answer CREDIT FOR LOAD with 9302 (MAC2 invalid)")
-		var re *client.ResultError
-		Expect(errors.As(err, &re)).To(BeTrue(), "the centre reports a business failure after 9302, got %v", err)
+		Expect(client.Code(err)).NotTo(BeEmpty(), "the centre reports a business failure after 9302, got %v", err)
+		Expect(res.Credited).To(BeFalse())
+		Expect(res.Tears).To(BeZero(), "a refused CREDIT is not a tear: no management")
 
 		_, err = t.SelectPurse()
 		Expect(err).NotTo(HaveOccurred())

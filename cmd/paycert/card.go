@@ -12,7 +12,6 @@ import (
 	"paycert/codecs/apdu"
 	"paycert/platforms/cpucard"
 	"paycert/platforms/cpucard/terminal"
-	"paycert/platforms/hzcard"
 	"paycert/platforms/hzcard/client"
 	"paycert/platforms/hzcard/simulator"
 	"paycert/platforms/pcsc/lab"
@@ -402,37 +401,39 @@ Examples:
 		}
 		fmt.Fprintf(io.Stdout, "Card:          %s (type %s %s, status %s)\n", info.CardNo, info.CardType, info.CardTypeName, info.CardStatusDesc)
 		fmt.Fprintf(io.Stdout, "Balance:       %s yuan before\n", terminal.Yuan(int64(bal)))
-		cr, err := cl.ChargeOrderCreate(ctx, hzcard.OrderCreateReq{CardNo: cardNo, ChargeType: hzcard.ChargeTypeWallet, PayType: hzcard.PayTypeUnionPay,
-			PayOrderNo: *payOrder, TxnAmt: hzcard.Text(hzcard.Amount(amount))})
-		if err != nil {
+		var unresolved error // the card did not come back
+		res, err := cl.Recharge(ctx, k, client.RechargeOptions{CardNo: cardNo, Amount: amount, PayOrderNo: *payOrder,
+			Recover: true, MaxTears: 3,
+			Observe: func(ev client.RechargeEvent) {
+				switch {
+				case ev.Kind == client.EventOrdered:
+					fmt.Fprintf(io.Stdout, "Order:         %s (payment order %s), %s yuan\n", ev.Order.OrderNo, *payOrder, terminal.Yuan(amount))
+				case ev.Kind == client.EventManaged && ev.Manage.Credited:
+					fmt.Fprintf(io.Stdout, "Management:    the card was credited before it left (%s); not charging again\n", ev.Manage.Code)
+				case ev.Kind == client.EventManaged:
+					fmt.Fprintf(io.Stdout, "Management:    the card was not credited (%s); charging again\n", ev.Manage.Code)
+				}
+			},
+			// The card left: wait for it to be put back.
+			Reconnect: func(ctx context.Context, torn *client.TornError) (client.Transmitter, error) {
+				fmt.Fprintf(io.Stdout, "The card left during %s. Put it back (waiting up to %s)...\n", torn.Step, *wait)
+				k.Disconnect()
+				nk, err := cardReconnect(ctx, pc, r, *wait)
+				if err != nil {
+					k = nil
+					unresolved = fmt.Errorf("order %s is unresolved (%w): resolve it with card management", torn.OrderNo, err)
+					return nil, unresolved
+				}
+				k = nk
+				return k, nil
+			}})
+		switch {
+		case err == nil:
+		case res.Order.OrderNo == "":
 			return fmt.Errorf("order: %w", err)
-		}
-		fmt.Fprintf(io.Stdout, "Order:         %s (payment order %s), %s yuan\n", cr.OrderNo, *payOrder, terminal.Yuan(amount))
-		res, err := client.Load(ctx, cl, k, cardNo, cr.OrderNo, amount, *payOrder, string(cr.APDUList))
-		for attempt := 0; err != nil && attempt < 3; attempt++ {
-			var torn *client.TornError
-			if !errors.As(err, &torn) {
-				return fmt.Errorf("recharge: %w", err)
-			}
-			fmt.Fprintf(io.Stdout, "The card left during %s. Put it back (waiting up to %s)...\n", torn.Step, *wait)
-			k.Disconnect()
-			if k, err = cardReconnect(ctx, pc, r, *wait); err != nil {
-				k = nil
-				return fmt.Errorf("order %s is unresolved (%w): resolve it with card management", cr.OrderNo, err)
-			}
-			m, merr := client.Manage(ctx, cl, k, cardNo, cr.OrderNo, amount, *payOrder)
-			if merr != nil {
-				return fmt.Errorf("card management of order %s: %w", cr.OrderNo, merr)
-			}
-			if m.Credited {
-				fmt.Fprintf(io.Stdout, "Management:    the card was credited before it left (%s); not charging again\n", m.Code)
-				res, err = client.ChargeResult{OrderNo: cr.OrderNo}, nil
-				break
-			}
-			fmt.Fprintf(io.Stdout, "Management:    the card was not credited (%s); charging again\n", m.Code)
-			res, err = client.Load(ctx, cl, k, cardNo, cr.OrderNo, amount, *payOrder, string(cr.APDUList))
-		}
-		if err != nil {
+		case unresolved != nil && err == unresolved:
+			return err
+		default:
 			return fmt.Errorf("recharge: %w", err)
 		}
 		t = terminal.New(k)
@@ -455,7 +456,7 @@ Examples:
 				fmt.Fprintf(io.Stdout, "Note:          the centre's ledger holds %s yuan for this card (it knew the card with another balance)\n", terminal.Yuan(led))
 			}
 		}
-		fmt.Fprintf(io.Stdout, "Recharged:     +%s yuan, order %s complete\n", terminal.Yuan(amount), cr.OrderNo)
+		fmt.Fprintf(io.Stdout, "Recharged:     +%s yuan, order %s complete\n", terminal.Yuan(amount), res.Order.OrderNo)
 		return nil
 	}
 	return cmd

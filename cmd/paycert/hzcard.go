@@ -210,26 +210,31 @@ Examples:
 		case "credit":
 			card.TearNext(apdu.INSCreditForLoad)
 		}
-		res, err := hzclient.Charge(ctx, c, card, info.CardNo, *amount, *pay)
+		res, err := c.Recharge(ctx, card, hzclient.RechargeOptions{CardNo: info.CardNo, Amount: *amount, PayOrderNo: *pay,
+			Recover: true, MaxTears: 1,
+			Reconnect: func(_ context.Context, te *hzclient.TornError) (hzclient.Transmitter, error) {
+				if te.Step != hzclient.StepCredit {
+					return nil, te // nothing was written: the order stays chargeable, reported below
+				}
+				fmt.Fprintf(io.Stdout, "card torn during %s; order %s left in doubt: powering on and managing\n", te.Step, te.OrderNo)
+				card.PowerOn()
+				return card, nil
+			},
+			Observe: func(ev hzclient.RechargeEvent) {
+				if ev.Kind == hzclient.EventManaged {
+					fmt.Fprintf(io.Stdout, "management: %s (credited: %v)\n", ev.Manage.Code, ev.Manage.Credited)
+				}
+			}})
 		var te *hzclient.TornError
 		switch {
-		case errors.As(err, &te) && te.Step == "CREDIT FOR LOAD":
-			fmt.Fprintf(io.Stdout, "card torn during CREDIT FOR LOAD; order %s left in doubt: powering on and managing\n", te.OrderNo)
-			card.PowerOn()
-			mr, err := hzclient.Manage(ctx, c, card, info.CardNo, te.OrderNo, *amount, *pay)
-			if err != nil {
-				return &ExitError{Code: 1, Err: fmt.Errorf("management: %w", err)}
-			}
-			fmt.Fprintf(io.Stdout, "management: %s (credited: %v)\n", mr.Code, mr.Credited)
-			res.OrderNo = te.OrderNo
-		case errors.As(err, &te):
+		case errors.As(err, &te) && !res.Recovered:
 			fmt.Fprintf(io.Stdout, "card torn during %s; order %s stays chargeable\n", te.Step, te.OrderNo)
 			return &ExitError{Code: 1}
 		case err != nil:
 			return &ExitError{Code: 1, Err: err}
-		default:
+		case !res.Recovered:
 			fmt.Fprintf(io.Stdout, "charged %d fen: order %s, card balance %d -> %d, TAC %X, %s %s\n",
-				*amount, res.OrderNo, res.Before, res.After, res.TAC, res.Times.TxnDate, res.Times.TxnTime)
+				*amount, res.Order.OrderNo, res.Before, res.After, res.TAC, res.Times.TxnDate, res.Times.TxnTime)
 		}
 		onCard := int64(card.Snapshot().Balance)
 		fmt.Fprintf(io.Stdout, "balance on the card: %d fen\n", onCard)

@@ -26,12 +26,17 @@ type APDUExchange struct {
 }
 
 // TornError reports that the card went away during a flow. Step names the
-// command ("INITIALIZE FOR LOAD", "CREDIT FOR LOAD", ...); OrderNo is the
-// order left behind, whose state the centre knows (1 after a tear before
-// the load was initialised, 4 after a tear during CREDIT FOR LOAD).
+// part of the flow the code was in (StepInitialize, StepCredit, ... for a
+// recharge; "GET CHALLENGE", "UPDATE BINARY", ... for the others);
+// Command is the APDU that was being sent when the card left (nil when it
+// left between commands, e.g. a tear a RechargeOptions.Before hook
+// injected). OrderNo is the order left behind, whose state the centre knows
+// (1 after a tear before the load was initialised, 4 after a tear during
+// CREDIT FOR LOAD).
 type TornError struct {
 	Step    string
 	OrderNo string
+	Command []byte
 	Err     error
 }
 
@@ -40,18 +45,48 @@ func (e *TornError) Error() string {
 }
 func (e *TornError) Unwrap() error { return e.Err }
 
+// torn makes the TornError of a card failure in step: the command that was
+// being sent comes from Run's *CardError.
+func torn(step, orderNo string, err error) *TornError {
+	te := &TornError{Step: step, OrderNo: orderNo, Err: err}
+	var ce *CardError
+	if errors.As(err, &ce) {
+		te.Command = ce.Command
+	}
+	return te
+}
+
+// CardError is a command of a list Run sent that the card did not answer:
+// it tore (errors.Is(err, apdu.ErrTorn)) or the reader failed.
+type CardError struct {
+	Index   int    // position of the command in the list, from 0
+	Command []byte // the command
+	Err     error
+}
+
+// Name is the command's name ("CREDIT FOR LOAD"), or its hex.
+func (e *CardError) Name() string { return commandName(e.Command) }
+
+func (e *CardError) Error() string {
+	if errors.Is(e.Err, apdu.ErrTorn) {
+		return fmt.Sprintf("%s: %v", e.Name(), e.Err)
+	}
+	return fmt.Sprintf("%s: card: %v", e.Name(), e.Err)
+}
+func (e *CardError) Unwrap() error { return e.Err }
+
 // Run executes an APDU list on the card, in order, and returns the responses
 // in the form apduresp carries. It stops at a torn command: the responses
-// so far are returned with an error wrapping apdu.ErrTorn and naming the
-// command. A status word other than 9000 is not an error here: the centre
-// judges results.
+// so far are returned with a *CardError naming the command (wrapping
+// apdu.ErrTorn, or the reader's error). A status word other than 9000 is
+// not an error here: the centre judges results.
 func (c *Client) Run(card Transmitter, list string) (apdu.List, error) {
 	l, err := apdu.ParseList(list)
 	if err != nil {
 		return nil, fmt.Errorf("hzcard: APDU list from the centre: %w", err)
 	}
 	var out apdu.List
-	for _, e := range l {
+	for i, e := range l {
 		resp, err := card.Transmit(e.Bytes)
 		ex := APDUExchange{Command: e.Bytes, Response: resp, Err: err}
 		if err == nil && len(resp) < 2 {
@@ -62,11 +97,7 @@ func (c *Client) Run(card Transmitter, list string) (apdu.List, error) {
 			c.cfg.ObserveAPDU(ex)
 		}
 		if err != nil {
-			name := commandName(e.Bytes)
-			if errors.Is(err, apdu.ErrTorn) {
-				return out, fmt.Errorf("%s: %w", name, err)
-			}
-			return out, fmt.Errorf("%s: card: %w", name, err)
+			return out, &CardError{Index: i, Command: e.Bytes, Err: err}
 		}
 		out = append(out, apdu.Entry{Bytes: resp})
 	}
@@ -103,7 +134,7 @@ func ReadCard(ctx context.Context, c *Client, card Transmitter) (hzcard.CardInfo
 	list := ReadList()
 	resp, err := c.Run(card, list)
 	if err != nil {
-		return hzcard.CardInfo{}, &TornError{Step: "reading the card", Err: err}
+		return hzcard.CardInfo{}, torn(StepRead, "", err)
 	}
 	return c.CardInfoQuery(ctx, hzcard.CardInfoQueryReq{APDUNum: count(list), APDUList: hzcard.APDUs(list), APDUResp: hzcard.APDUs(resp.String())})
 }
@@ -113,7 +144,39 @@ func count(list string) hzcard.Text {
 	return hzcard.Text(strconv.Itoa(len(l)))
 }
 
-// ChargeResult is what one charge produced.
+// Order is a charge order as the centre knows it: what Load and Manage send
+// (RechargeResult.Order is the one a recharge created).
+type Order struct {
+	CardNo     string
+	OrderNo    string // the centre's, from chargeOrderCreate
+	Amount     int64  // fen
+	PayOrderNo string // the payment order that paid it
+	// LoadList is chargeOrderCreate's APDU list ([SELECT, INITIALIZE FOR
+	// LOAD]): Load runs it.
+	LoadList   string
+	ChargeType string // "": hzcard.ChargeTypeWallet
+	PayType    string // "": hzcard.PayTypeUnionPay
+}
+
+func (o Order) defaults() Order {
+	if o.ChargeType == "" {
+		o.ChargeType = hzcard.ChargeTypeWallet
+	}
+	if o.PayType == "" {
+		o.PayType = hzcard.PayTypeUnionPay
+	}
+	return o
+}
+
+// req is the part of every charge and management request that names the
+// order.
+func (o Order) req() hzcard.ChargeReq {
+	o = o.defaults()
+	return hzcard.ChargeReq{CardNo: o.CardNo, OrderNo: o.OrderNo, ChargeType: o.ChargeType, PayType: o.PayType,
+		PayOrderNo: o.PayOrderNo, TxnAmt: hzcard.Text(hzcard.Amount(o.Amount))}
+}
+
+// ChargeResult is what one load of an order produced.
 type ChargeResult struct {
 	OrderNo string
 	Before  uint32  // the card's balance INITIALIZE FOR LOAD reported
@@ -122,63 +185,14 @@ type ChargeResult struct {
 	Times   hzcard.Times
 }
 
-// Charge is the whole charge of the flow: chargeOrderCreate (paid by
-// UnionPay under payment order orderNo) → the card runs [SELECT,
-// INITIALIZE FOR LOAD] → cardChargeRequest → the card runs CREDIT FOR
-// LOAD → cardChargeConfirm. It is safe to run concurrently on distinct cards
-// and orders. A tear returns *TornError with the order left behind; resolve
-// it with Manage (after a tear during CREDIT FOR LOAD) or Load again.
-func Charge(ctx context.Context, c *Client, card Transmitter, cardNo string, amount int64, orderNo string) (ChargeResult, error) {
-	cr, err := c.ChargeOrderCreate(ctx, hzcard.OrderCreateReq{CardNo: cardNo, ChargeType: hzcard.ChargeTypeWallet, PayType: hzcard.PayTypeUnionPay,
-		PayOrderNo: orderNo, TxnAmt: hzcard.Text(hzcard.Amount(amount))})
-	if err != nil {
-		return ChargeResult{}, err
-	}
-	return Load(ctx, c, card, cardNo, cr.OrderNo, amount, orderNo, string(cr.APDUList))
-}
-
-// Load writes an existing order to the card: the card runs loadList
-// (chargeOrderCreate's), then request, CREDIT FOR LOAD, confirm. An order in
-// state 1 or 3 can be loaded again with the same list.
-func Load(ctx context.Context, c *Client, card Transmitter, cardNo, orderNo string, amount int64, payOrderNo, loadList string) (ChargeResult, error) {
-	res := ChargeResult{OrderNo: orderNo}
-	base := hzcard.ChargeReq{CardNo: cardNo, OrderNo: orderNo, ChargeType: hzcard.ChargeTypeWallet, PayType: hzcard.PayTypeUnionPay, PayOrderNo: payOrderNo,
-		TxnAmt: hzcard.Text(hzcard.Amount(amount))}
-	resp, err := c.Run(card, loadList)
-	if err != nil {
-		return res, &TornError{Step: "INITIALIZE FOR LOAD", OrderNo: orderNo, Err: err}
-	}
-	if n := len(resp); n > 0 && len(resp[n-1].Bytes) == 18 {
-		if ir, err := apdu.ParseInitLoadReply(resp[n-1].Bytes[:16]); err == nil {
-			res.Before, res.After = ir.Balance, ir.Balance+uint32(amount)
-		}
-	}
-	req := base
-	req.APDUNum, req.APDUList, req.APDUResp = count(loadList), hzcard.APDUs(loadList), hzcard.RespOf(resp.String())
-	ch, err := c.CardChargeRequest(ctx, req)
-	if err != nil {
-		return res, err
-	}
-	credit := string(ch.APDUList)
-	cresp, runErr := c.Run(card, credit)
-	conf := base
-	conf.APDUNum, conf.APDUList, conf.APDUResp = count(credit), hzcard.APDUs(credit), hzcard.RespOf(cresp.String())
-	tm, err := c.CardChargeConfirm(ctx, conf)
-	if runErr != nil {
-		// The confirm told the centre the result is unknown (000151).
-		if err != nil && Code(err) != hzcard.CodeNeedManage {
-			return res, fmt.Errorf("hzcard: confirm after a torn CREDIT FOR LOAD: %w", err)
-		}
-		return res, &TornError{Step: "CREDIT FOR LOAD", OrderNo: orderNo, Err: runErr}
-	}
-	if err != nil {
-		return res, err
-	}
-	if len(cresp) == 1 && len(cresp[0].Bytes) == 6 {
-		copy(res.TAC[:], cresp[0].Bytes[:4])
-	}
-	res.Times = tm
-	return res, nil
+// Load writes an existing order to the card: the card runs o.LoadList
+// (chargeOrderCreate's), then cardChargeRequest, CREDIT FOR LOAD,
+// cardChargeConfirm. An order in state 1 or 3 can be loaded again with the
+// same list. A tear returns *TornError (Step StepInitialize or StepCredit)
+// with the order left behind; Recharge resolves it.
+func (c *Client) Load(ctx context.Context, card Transmitter, o Order) (ChargeResult, error) {
+	res, _, err := c.load(ctx, card, o, nil)
+	return res, err
 }
 
 // ManageResult is how management resolved an order.
@@ -189,10 +203,10 @@ type ManageResult struct {
 
 // Manage resolves an order whose card write was interrupted: manage
 // request → the card runs [SELECT, GET BALANCE, GET TRANSACTION PROOF] →
-// manage confirm. The card must be powered.
-func Manage(ctx context.Context, c *Client, card Transmitter, cardNo, orderNo string, amount int64, payOrderNo string) (ManageResult, error) {
-	base := hzcard.ChargeReq{CardNo: cardNo, OrderNo: orderNo, ChargeType: hzcard.ChargeTypeWallet, PayType: hzcard.PayTypeUnionPay, PayOrderNo: payOrderNo,
-		TxnAmt: hzcard.Text(hzcard.Amount(amount))}
+// manage confirm. The card must be powered. A tear returns *TornError with
+// Step StepManage.
+func (c *Client) Manage(ctx context.Context, card Transmitter, o Order) (ManageResult, error) {
+	base := o.req()
 	mr, err := c.ChargeOrderManageRequest(ctx, base)
 	if err != nil {
 		if k := Code(err); k == hzcard.CodeNoManageNeeded || k == hzcard.CodeChargeFailed {
@@ -203,7 +217,7 @@ func Manage(ctx context.Context, c *Client, card Transmitter, cardNo, orderNo st
 	list := string(mr.APDUList)
 	resp, err := c.Run(card, list)
 	if err != nil {
-		return ManageResult{}, &TornError{Step: "card management", OrderNo: orderNo, Err: err}
+		return ManageResult{}, torn(StepManage, o.OrderNo, err)
 	}
 	conf := base
 	conf.APDUNum, conf.APDUList, conf.APDUResp = count(list), hzcard.APDUs(list), hzcard.RespOf(resp.String())
@@ -218,35 +232,49 @@ func Manage(ctx context.Context, c *Client, card Transmitter, cardNo, orderNo st
 	}
 }
 
+// ActivateOptions is a card sale.
+type ActivateOptions struct {
+	CardNo string
+	Cust   *hzcard.CustInfo // nil: an anonymous sale
+}
+
 // Activate sells (activates) a card: the card runs [SELECT, GET
 // CHALLENGE] → cardSaleRequest → the card runs UPDATE BINARY 0x15 →
-// cardSaleConfirm. cust nil is an anonymous sale.
-func Activate(ctx context.Context, c *Client, card Transmitter, cardNo string, cust *hzcard.CustInfo) (hzcard.SaleConfirmRep, error) {
+// cardSaleConfirm.
+func (c *Client) Activate(ctx context.Context, card Transmitter, o ActivateOptions) (hzcard.SaleConfirmRep, error) {
 	pre := apdu.NewList(apdu.SelectByNameNoLe(apdu.PurseAID).Bytes(), apdu.GetChallenge(4).Bytes()).String()
 	resp, err := c.Run(card, pre)
 	if err != nil {
-		return hzcard.SaleConfirmRep{}, &TornError{Step: "GET CHALLENGE", Err: err}
+		return hzcard.SaleConfirmRep{}, torn("GET CHALLENGE", "", err)
 	}
 	named := hzcard.RealNameNo
-	if cust != nil {
+	if o.Cust != nil {
 		named = hzcard.RealNameYes
 	}
 	ch := resp[len(resp)-1:]
-	sr, err := c.CardSaleRequest(ctx, hzcard.SaleReq{CardNo: cardNo, APDUNum: "1", APDUList: hzcard.APDUs(ch.String()),
-		RealNameFlag: named, PayType: hzcard.PayTypeCash, CustInfo: cust})
+	sr, err := c.CardSaleRequest(ctx, hzcard.SaleReq{CardNo: o.CardNo, APDUNum: "1", APDUList: hzcard.APDUs(ch.String()),
+		RealNameFlag: named, PayType: hzcard.PayTypeCash, CustInfo: o.Cust})
 	if err != nil {
 		return hzcard.SaleConfirmRep{}, err
 	}
 	uresp, runErr := c.Run(card, string(sr.APDUList))
 	// After a tear the outcome is unknown, not a failure: cardresult stays
 	// 00 and the missing result says so (000081).
-	conf := hzcard.SaleConfirmReq{CardNo: cardNo, CardResult: hzcard.CardResultOK, APDUNum: sr.APDUNum, APDUList: hzcard.APDUs(uresp.String()),
-		RealNameFlag: named, PayType: hzcard.PayTypeCash, CustInfo: cust, OrderNo: sr.OrderNo, RefNum: sr.RefNum}
+	conf := hzcard.SaleConfirmReq{CardNo: o.CardNo, CardResult: hzcard.CardResultOK, APDUNum: sr.APDUNum, APDUList: hzcard.APDUs(uresp.String()),
+		RealNameFlag: named, PayType: hzcard.PayTypeCash, CustInfo: o.Cust, OrderNo: sr.OrderNo, RefNum: sr.RefNum}
 	out, err := c.CardSaleConfirm(ctx, conf)
 	if runErr != nil {
-		return out, &TornError{Step: "UPDATE BINARY", OrderNo: sr.OrderNo, Err: errors.Join(runErr, err)}
+		te := torn("UPDATE BINARY", sr.OrderNo, runErr)
+		te.Err = errors.Join(runErr, err)
+		return out, te
 	}
 	return out, err
+}
+
+// ReturnOptions is a card return.
+type ReturnOptions struct {
+	CardNo string
+	Cust   hzcard.CustInfo
 }
 
 // ReturnResult is a completed card return.
@@ -259,11 +287,12 @@ type ReturnResult struct {
 // Return returns a good card: the card runs [SELECT, GET BALANCE,
 // INITIALIZE FOR PURCHASE(whole balance)] → cardReturnApply → the card runs
 // DEBIT FOR PURCHASE → cardReturnConfirm.
-func Return(ctx context.Context, c *Client, card Transmitter, cardNo string, cust hzcard.CustInfo) (ReturnResult, error) {
+func (c *Client) Return(ctx context.Context, card Transmitter, o ReturnOptions) (ReturnResult, error) {
+	cust := o.Cust
 	pre := apdu.NewList(apdu.SelectByNameNoLe(apdu.PurseAID).Bytes(), apdu.GetBalance().Bytes()).String()
 	resp, err := c.Run(card, pre)
 	if err != nil {
-		return ReturnResult{}, &TornError{Step: "GET BALANCE", Err: err}
+		return ReturnResult{}, torn("GET BALANCE", "", err)
 	}
 	r, err := apdu.ParseResponse(resp[1].Bytes)
 	if err != nil || !r.OK() {
@@ -276,9 +305,9 @@ func Return(ctx context.Context, c *Client, card Transmitter, cardNo string, cus
 	init := apdu.NewList(apdu.InitializeForPurchase(0x01, bal, hzcard.Terminal(c.cfg.TermID)).Bytes()).String()
 	iresp, err := c.Run(card, init)
 	if err != nil {
-		return ReturnResult{}, &TornError{Step: "INITIALIZE FOR PURCHASE", Err: err}
+		return ReturnResult{}, torn("INITIALIZE FOR PURCHASE", "", err)
 	}
-	ap, err := c.CardReturnApply(ctx, hzcard.ReturnApplyReq{CardNo: cardNo, ReturnType: hzcard.ReturnGoodCard, CardBal: hzcard.Text(hzcard.Amount(int64(bal))),
+	ap, err := c.CardReturnApply(ctx, hzcard.ReturnApplyReq{CardNo: o.CardNo, ReturnType: hzcard.ReturnGoodCard, CardBal: hzcard.Text(hzcard.Amount(int64(bal))),
 		APDUNum: "1", APDUList: hzcard.APDUs(iresp.String()), CustInfo: &cust})
 	if err != nil {
 		return ReturnResult{}, err
@@ -286,10 +315,12 @@ func Return(ctx context.Context, c *Client, card Transmitter, cardNo string, cus
 	amt, _ := hzcard.ParseAmount(ap.ReturnAmt)
 	res := ReturnResult{OrderNo: ap.OrderNo, ReturnAmt: amt}
 	dresp, runErr := c.Run(card, string(ap.APDUList))
-	res.Confirm, err = c.CardReturnConfirm(ctx, hzcard.ReturnConfirmReq{CardNo: cardNo, RefNum: ap.RefNum, OrderNo: ap.OrderNo,
+	res.Confirm, err = c.CardReturnConfirm(ctx, hzcard.ReturnConfirmReq{CardNo: o.CardNo, RefNum: ap.RefNum, OrderNo: ap.OrderNo,
 		APDUNum: ap.APDUNum, APDUList: hzcard.APDUs(dresp.String()), CustInfo: &cust})
 	if runErr != nil {
-		return res, &TornError{Step: "DEBIT FOR PURCHASE", OrderNo: ap.OrderNo, Err: errors.Join(runErr, err)}
+		te := torn("DEBIT FOR PURCHASE", ap.OrderNo, runErr)
+		te.Err = errors.Join(runErr, err)
+		return res, te
 	}
 	return res, err
 }
