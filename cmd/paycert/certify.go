@@ -19,6 +19,7 @@ import (
 	"github.com/onsi/ginkgo/v2"
 
 	"paycert/cmd/paycert/internal/cli"
+	"paycert/cmd/paycert/internal/registry"
 	"paycert/conformance"
 	"paycert/platforms/catalog"
 	"paycert/reports"
@@ -107,7 +108,7 @@ Examples:
 		}
 		resolved := map[string]conformance.Target{}
 		for _, p := range ps {
-			resolved[p.name] = cfg.Resolve(p.name)
+			resolved[p.Name] = cfg.Resolve(p.Name)
 		}
 		for _, t := range targets {
 			name, url, err := conformance.ParseTargetFlag(t)
@@ -116,7 +117,7 @@ Examples:
 			}
 			tt, ok := resolved[name]
 			if !ok {
-				return cli.Usagef("--target %s: platform not selected (selected: %s)", name, platformNames(ps))
+				return cli.Usagef("--target %s: platform not selected (selected: %s)", name, registry.Names(ps))
 			}
 			tt.URL = url
 			resolved[name] = tt
@@ -153,13 +154,13 @@ Examples:
 		var cats []*catalog.Catalogue
 		var targetLines, profiles []string
 		for _, p := range ps {
-			st := p.suite()
+			st := p.Suite()
 			if st.Profiles != nil {
-				profiles = append(profiles, st.Profiles(resolved[p.name])...)
+				profiles = append(profiles, st.Profiles(resolved[p.Name])...)
 			}
 			suites = append(suites, st)
-			cats = append(cats, p.catalogue())
-			targetLines = append(targetLines, resolved[p.name].String())
+			cats = append(cats, p.Catalogue())
+			targetLines = append(targetLines, resolved[p.Name].String())
 		}
 		fmt.Fprintf(io.Stdout, "paycert certify %s: %s\n", runID, strings.Join(targetLines, "; "))
 

@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"paycert/cmd/paycert/internal/cli"
+	"paycert/cmd/paycert/internal/registry"
 	"paycert/load"
 	"paycert/load/htmlreport"
-	"paycert/load/scenario"
 )
 
 // Exit statuses of "paycert load": k6's convention for thresholds, so CI
@@ -52,7 +52,7 @@ Examples:
   paycert load merge s0.bin s1.bin s2.bin s3.bin --config slo.yaml`,
 	}
 	cmd.Subs = append(cmd.Subs, loadListCommand(), loadMergeCommand())
-	for _, sc := range scenario.All() {
+	for _, sc := range registry.Scenarios(platforms()) {
 		cmd.Subs = append(cmd.Subs, loadScenarioCommand(sc))
 	}
 	return cmd
@@ -76,7 +76,7 @@ Examples:
 		}
 		tw := tabwriter.NewWriter(tio.Stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintf(tw, "SCENARIO\tSTATUS\tSTEPS\tWHAT\n")
-		for _, sc := range scenario.All() {
+		for _, sc := range registry.Scenarios(platforms()) {
 			status := "available"
 			if sc.Unavailable != "" {
 				status = "NOT AVAILABLE YET (" + sc.Unavailable + ")"

@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"paycert/cmd/paycert/internal/cli"
+	"paycert/cmd/paycert/internal/registry"
 )
 
 func main() {
@@ -21,11 +22,17 @@ func main() {
 }
 
 // rootCommand is the whole command tree. Each subtree is built by a function
-// in its own file, so a reader finds "paycert mac" in mac.go.
+// in its own file, so a reader finds "paycert mac" in mac.go; the platform
+// commands, and the platform names in the summary, come from the registry
+// (platforms_list.go).
 func rootCommand() *cli.Command {
+	ps := platforms()
+	subs := []*cli.Command{certifyCommand(), mutateCommand(), simCommand()}
+	subs = append(subs, registry.Commands(ps)...)
+	subs = append(subs, cardCommand(), loadCommand(), reportCommand(), macCommand(), gbkCommand(), apduCommand(), sm2Command(), versionCommand())
 	return &cli.Command{
 		Name:    "paycert",
-		Summary: "Conformance, load and card-reader harness for Kakatong, 99bill, iPos and Huzhou transit card.",
+		Summary: "Conformance, load and card-reader harness for " + registry.Titles(ps) + ".",
 		Usage:   "<command> [arguments]",
 		Help: `Start with 'paycert certify': it runs every conformance suite against the embedded
 reference simulators (or real endpoints from --config) and writes a report.
@@ -35,23 +42,7 @@ Examples:
   paycert certify ipos --target ipos=https://test.example/ipos --config paycert.yaml
   paycert sim ipos --listen 127.0.0.1:8081 --strict
   paycert mac ipos --key SECRET request.xml`,
-		Subs: []*cli.Command{
-			certifyCommand(),
-			mutateCommand(),
-			simCommand(),
-			kakatongCommand(),
-			bill99Command(),
-			iposCommand(),
-			hzcardCommand(),
-			cardCommand(),
-			loadCommand(),
-			reportCommand(),
-			macCommand(),
-			gbkCommand(),
-			apduCommand(),
-			sm2Command(),
-			versionCommand(),
-		},
+		Subs: subs,
 	}
 }
 

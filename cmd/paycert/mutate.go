@@ -73,17 +73,17 @@ Examples:
 		for i, p := range ps {
 			fl := faults[i]
 			// Baseline first: a suite that fails without faults kills everything.
-			res := runChild(ctx, self, *out, p.name, "", *timeout)
+			res := runChild(ctx, self, *out, p.Name, "", *timeout)
 			if res.Error != "" || !res.passed {
 				return fmt.Errorf("%s: baseline run without faults did not pass (%s); fix that first: paycert certify %s",
-					p.name, firstNonEmpty(res.Error, strings.Join(res.KilledBy, "; ")), p.name)
+					p.Name, firstNonEmpty(res.Error, strings.Join(res.KilledBy, "; ")), p.Name)
 			}
-			fmt.Fprintf(io.Stdout, "%s: baseline passed (%.1fs), %d faults\n", p.name, res.Seconds, len(fl))
+			fmt.Fprintf(io.Stdout, "%s: baseline passed (%.1fs), %d faults\n", p.Name, res.Seconds, len(fl))
 			for _, f := range fl {
 				if len(only) > 0 && !contains(only, f.Name) {
 					continue
 				}
-				todo = append(todo, job{p.name, f.Name, f.Description})
+				todo = append(todo, job{p.Name, f.Name, f.Description})
 			}
 		}
 		results := make([]reports.MutantResult, len(todo))
@@ -122,7 +122,7 @@ Examples:
 		for _, p := range ps {
 			n, k := 0, 0
 			for _, r := range results {
-				if r.Platform == p.name {
+				if r.Platform == p.Name {
 					n++
 					if r.Killed {
 						k++
@@ -130,7 +130,7 @@ Examples:
 				}
 			}
 			survived += n - k
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", p.name, n, k, n-k)
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", p.Name, n, k, n-k)
 		}
 		tw.Flush()
 		if survived > 0 {

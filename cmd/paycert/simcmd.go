@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"paycert/cmd/paycert/internal/cli"
+	"paycert/cmd/paycert/internal/registry"
 	"paycert/codecs/testpki"
 	"paycert/platforms/sim"
 )
@@ -55,7 +56,7 @@ Examples:
 	}
 	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if len(pos) != 1 {
-			return cli.Usagef("name one platform (%s)", platformNames(platforms()))
+			return cli.Usagef("name one platform (%s)", registry.Names(platforms()))
 		}
 		ps, err := selectPlatforms(pos)
 		if err != nil {
@@ -72,9 +73,9 @@ Examples:
 			}
 			return nil
 		}
-		s, err := p.newSim(sim.Options{Faults: faults, Strict: *strict})
+		s, err := p.NewSimulator(sim.Options{Faults: faults, Strict: *strict})
 		if err != nil {
-			return fmt.Errorf("start %s simulator: %w", p.name, err)
+			return fmt.Errorf("start %s simulator: %w", p.Name, err)
 		}
 		srv, err := sim.Start(s, sim.ListenOptions{Addr: *listen, AllowRemote: *allowRemote})
 		if err != nil {
@@ -90,7 +91,7 @@ Examples:
 				files.CA, files.ClientPFX, *pkiPass, files.SignerCertDER)
 		}
 		fmt.Fprintf(io.Stdout, "%s simulator serving at %s (strict=%v faults=%s); Ctrl-C to stop\n",
-			p.name, srv.URL, *strict, strings.Join(faults, ","))
+			p.Name, srv.URL, *strict, strings.Join(faults, ","))
 		<-ctx.Done()
 		srv.Close()
 		v := s.Violations()
