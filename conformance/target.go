@@ -108,3 +108,38 @@ func (c Config) Resolve(platform string) Target {
 func (c Config) Platforms() []string {
 	return slices.Sorted(maps.Keys(c.Targets))
 }
+
+// Param documents one entry of Target.Params that a suite reads.
+type Param struct {
+	Name string // the key under params:
+	Doc  string // what it is and its default, one line
+	// Secret marks a key, password, private key or card data: never to be
+	// shared (paycert prints and reports no param value at all).
+	Secret bool
+	// Example is the value paycert.example.yaml shows; "" lists the param
+	// commented out (optional, or only for some specs).
+	Example string
+}
+
+// TargetDoc documents what a suite reads from a real target: the
+// platform's section of paycert.example.yaml.
+type TargetDoc struct {
+	URL    string // an example endpoint URL
+	Params []Param
+}
+
+// Check reports a TargetDoc without a URL or params, or with a param
+// unnamed, undocumented or named twice.
+func (d TargetDoc) Check() error {
+	if d.URL == "" || len(d.Params) == 0 {
+		return fmt.Errorf("no example URL or no params")
+	}
+	seen := map[string]bool{}
+	for _, p := range d.Params {
+		if p.Name == "" || p.Doc == "" || seen[p.Name] {
+			return fmt.Errorf("param %q: unnamed, undocumented or listed twice", p.Name)
+		}
+		seen[p.Name] = true
+	}
+	return nil
+}

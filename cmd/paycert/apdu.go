@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"unicode"
 
+	"paycert/cmd/paycert/internal/cli"
 	"paycert/codecs/apdu"
 	"paycert/codecs/epurse"
 	"paycert/platforms/cpucard"
@@ -20,8 +21,8 @@ import (
 // apduCommand is "paycert apdu": decode and build the ISO 7816-4 APDUs of
 // the Huzhou e-purse (seed 003 appendix C, cards.md) and recompute its
 // cryptograms while debugging a failed load in the lab.
-func apduCommand() *Command {
-	return &Command{
+func apduCommand() *cli.Command {
+	return &cli.Command{
 		Name:    "apdu",
 		Summary: "Parse and build e-purse APDUs, list appendix C, compute MAC1/MAC2/TAC",
 		Usage:   "apdu <command> [arguments]",
@@ -38,12 +39,16 @@ Examples:
   paycert apdu appendix
   paycert apdu epurse load --key 11223344556677888877665544332211 --random 11223344 \
       --online-seq 0 --amount 0x1000 --type 01 --terminal 001122334455 --datetime 20111221214822`,
-		Subs: []*Command{apduParseCommand(), apduBuildCommand(), apduAppendixCommand(), apduEpurseCommand()},
+		Subs: []*cli.Command{apduParseCommand(), apduBuildCommand(), apduAppendixCommand(), apduEpurseCommand()},
 	}
 }
 
-func apduParseCommand() *Command {
-	cmd := &Command{
+func apduParseCommand() *cli.Command {
+	var (
+		asResp *bool
+		asCmd  *bool
+	)
+	cmd := &cli.Command{
 		Name:    "parse",
 		Summary: "Decode command or response APDUs (hex or apdulist strings)",
 		Usage:   "apdu parse [--response | --command] HEX...",
@@ -65,19 +70,16 @@ Examples:
   paycert apdu parse "IDX_0002:00A4040008A000000632010105,IDX_0003:805C000204"
   echo '["805C000204","0084000004"]' | paycert apdu parse -`,
 	}
-	cmd.Run = func(_ context.Context, tio IO, args []string) error {
-		fs := NewFlagSet(cmd, tio)
-		asResp := fs.Bool("response", false, "treat every item as a response APDU")
-		asCmd := fs.Bool("command", false, "treat every item as a command APDU")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = func(fs *flag.FlagSet) {
+		asResp = fs.Bool("response", false, "treat every item as a response APDU")
+		asCmd = fs.Bool("command", false, "treat every item as a command APDU")
+	}
+	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		if *asResp && *asCmd {
-			return Usagef("--response and --command exclude each other")
+			return cli.Usagef("--response and --command exclude each other")
 		}
 		if len(pos) == 0 {
-			return Usagef("parse needs at least one APDU")
+			return cli.Usagef("parse needs at least one APDU")
 		}
 		failed := false
 		first := true
@@ -91,7 +93,7 @@ Examples:
 			}
 			list, err := apdu.ParseList(arg)
 			if err != nil {
-				return Usagef("%v", err)
+				return cli.Usagef("%v", err)
 			}
 			for _, e := range list {
 				if !first {
@@ -111,7 +113,7 @@ Examples:
 			}
 		}
 		if failed {
-			return &ExitError{Code: 1}
+			return &cli.ExitError{Code: 1}
 		}
 		return nil
 	}
@@ -303,7 +305,7 @@ func apduDateTime(s string) ([7]byte, error) {
 func apduUint(name, s string, bits int) (uint64, error) {
 	v, err := strconv.ParseUint(s, 0, bits)
 	if err != nil {
-		return 0, Usagef("--%s %q: want a number (decimal, or 0x hex) of at most %d bits", name, s, bits)
+		return 0, cli.Usagef("--%s %q: want a number (decimal, or 0x hex) of at most %d bits", name, s, bits)
 	}
 	return v, nil
 }
@@ -311,7 +313,7 @@ func apduUint(name, s string, bits int) (uint64, error) {
 func apduRequire(flags map[string]*apduHexFlag) error {
 	for name, f := range flags {
 		if !f.set {
-			return Usagef("--%s is required", name)
+			return cli.Usagef("--%s is required", name)
 		}
 	}
 	return nil
@@ -319,17 +321,15 @@ func apduRequire(flags map[string]*apduHexFlag) error {
 
 // apduBuildLeaf makes one "apdu build X" command: define registers flags
 // and returns a function that builds the command once they are parsed.
-func apduBuildLeaf(name, summary, usage, help string, define func(fs *flag.FlagSet) func() (apdu.Command, error)) *Command {
-	cmd := &Command{Name: name, Summary: summary, Usage: "apdu build " + name + " " + usage, Help: help}
-	cmd.Run = func(_ context.Context, tio IO, args []string) error {
-		fs := NewFlagSet(cmd, tio)
-		build := define(fs)
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+func apduBuildLeaf(name, summary, usage, help string, define func(fs *flag.FlagSet) func() (apdu.Command, error)) *cli.Command {
+	var build func() (apdu.Command, error)
+	cmd := &cli.Command{Name: name, Summary: summary, Usage: "apdu build " + name + " " + usage, Help: help}
+	cmd.Flags = func(fs *flag.FlagSet) {
+		build = define(fs)
+	}
+	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		if len(pos) != 0 {
-			return Usagef("%s takes flags only, got %q", name, pos)
+			return cli.Usagef("%s takes flags only, got %q", name, pos)
 		}
 		c, err := build()
 		if err != nil {
@@ -345,9 +345,9 @@ func apduBuildLeaf(name, summary, usage, help string, define func(fs *flag.FlagS
 	return cmd
 }
 
-func apduBuildCommand() *Command {
+func apduBuildCommand() *cli.Command {
 	terminalHelp := "terminal id, 6 bytes hex"
-	return &Command{
+	return &cli.Command{
 		Name:    "build",
 		Summary: "Build an e-purse command APDU and print its hex",
 		Usage:   "apdu build <command> [flags]",
@@ -361,7 +361,7 @@ Examples:
   paycert apdu build read-record --sfi 18 --record 1
   paycert apdu build init-load --amount 1000 --terminal 001122334455
   paycert apdu build credit-load --datetime 20111221214822 --mac2 3A845BF0`,
-		Subs: []*Command{
+		Subs: []*cli.Command{
 			apduBuildLeaf("select-ppse", "SELECT 2PAY.SYS.DDF01", "[--no-le]", "Examples:\n  paycert apdu build select-ppse          # 00A404000E325041592E5359532E444446303100\n  paycert apdu build select-ppse --no-le  # IDX_0001 as seed 003 writes it",
 				func(fs *flag.FlagSet) func() (apdu.Command, error) {
 					noLe := fs.Bool("no-le", false, "omit Le (seed 003 appendix C form)")
@@ -397,7 +397,7 @@ Examples:
 							return apdu.Command{}, err
 						}
 						if *off > 255 || *le < 0 || *le > 256 {
-							return apdu.Command{}, Usagef("--offset 0..255, --le 0..256")
+							return apdu.Command{}, cli.Usagef("--offset 0..255, --le 0..256")
 						}
 						return apdu.ReadBinary(sfi.val[0], byte(*off), apduLe(*le)), nil
 					}
@@ -412,7 +412,7 @@ Examples:
 							return apdu.Command{}, err
 						}
 						if *rec == 0 || *rec > 255 || *le < 0 || *le > 256 {
-							return apdu.Command{}, Usagef("--record 1..255, --le 0..256")
+							return apdu.Command{}, cli.Usagef("--record 1..255, --le 0..256")
 						}
 						return apdu.ReadRecord(byte(*rec), sfi.val[0], apduLe(*le)), nil
 					}
@@ -432,7 +432,7 @@ Examples:
 					n := fs.Int("len", 4, "random bytes wanted (4 or 8)")
 					return func() (apdu.Command, error) {
 						if *n != 4 && *n != 8 {
-							return apdu.Command{}, Usagef("--len must be 4 or 8")
+							return apdu.Command{}, cli.Usagef("--len must be 4 or 8")
 						}
 						return apdu.GetChallenge(*n), nil
 					}
@@ -450,7 +450,7 @@ Examples:
 						}
 						d, err := apduDateTime(*dt)
 						if err != nil {
-							return apdu.Command{}, Usagef("%v", err)
+							return apdu.Command{}, cli.Usagef("%v", err)
 						}
 						return apduMaybeNoLe(apdu.CreditForLoad(d, [4]byte(mac2.val)), *noLe), nil
 					}
@@ -483,7 +483,7 @@ Examples:
 						}
 						d, err := apduDateTime(*dt)
 						if err != nil {
-							return apdu.Command{}, Usagef("%v", err)
+							return apdu.Command{}, cli.Usagef("%v", err)
 						}
 						return apduMaybeNoLe(apdu.DebitForPurchase(uint32(n), d, [4]byte(mac1.val)), *noLe), nil
 					}
@@ -517,7 +517,7 @@ Examples:
 							return apdu.Command{}, err
 						}
 						if *off > 255 || len(data.val) == 0 || len(data.val) > 251 {
-							return apdu.Command{}, Usagef("--offset 0..255 and 1..251 data bytes")
+							return apdu.Command{}, cli.Usagef("--offset 0..255 and 1..251 data bytes")
 						}
 						switch {
 						case mac.set && !damk.set && !ch.set:
@@ -528,7 +528,7 @@ Examples:
 							}
 							mac.val = m
 						default:
-							return apdu.Command{}, Usagef("give --mac, or --damk and --challenge")
+							return apdu.Command{}, cli.Usagef("give --mac, or --damk and --challenge")
 						}
 						return apdu.UpdateBinaryMAC(sfi.val[0], byte(*off), data.val, [4]byte(mac.val)), nil
 					}
@@ -566,15 +566,16 @@ func apduInitDefine(terminalHelp string, build func(byte, uint32, [6]byte) apdu.
 				return apdu.Command{}, err
 			}
 			if *keyIdx > 255 {
-				return apdu.Command{}, Usagef("--key-index 0..255")
+				return apdu.Command{}, cli.Usagef("--key-index 0..255")
 			}
 			return apduMaybeNoLe(build(byte(*keyIdx), uint32(a), [6]byte(term.val)), *noLe), nil
 		}
 	}
 }
 
-func apduAppendixCommand() *Command {
-	cmd := &Command{
+func apduAppendixCommand() *cli.Command {
+	var asList *bool
+	cmd := &cli.Command{
 		Name:    "appendix",
 		Summary: "List the fixed commands of seed 003 appendix C (IDX_0001-0048, IDX_1001)",
 		Usage:   "apdu appendix [--list] [IDX...]",
@@ -587,20 +588,17 @@ Examples:
   paycert apdu appendix
   paycert apdu appendix IDX_0001 IDX_0002 IDX_0003 --list`,
 	}
-	cmd.Run = func(_ context.Context, tio IO, args []string) error {
-		fs := NewFlagSet(cmd, tio)
-		asList := fs.Bool("list", false, "print one canonical apdulist string (IDX-tagged)")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = func(fs *flag.FlagSet) {
+		asList = fs.Bool("list", false, "print one canonical apdulist string (IDX-tagged)")
+	}
+	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		entries := apdu.AppendixC()
 		if len(pos) > 0 {
 			entries = entries[:0:0]
 			for _, id := range pos {
 				ix, ok := apdu.LookupIndexed(id)
 				if !ok {
-					return Usagef("unknown appendix C index %q", id)
+					return cli.Usagef("unknown appendix C index %q", id)
 				}
 				entries = append(entries, ix)
 			}
@@ -627,8 +625,8 @@ Examples:
 	return cmd
 }
 
-func apduEpurseCommand() *Command {
-	return &Command{
+func apduEpurseCommand() *cli.Command {
+	return &cli.Command{
 		Name:    "epurse",
 		Summary: "Recompute e-purse session keys, MAC1, MAC2 and TAC (3DES)",
 		Usage:   "apdu epurse <load|purchase|diversify> [flags]",
@@ -644,12 +642,16 @@ Examples:
       --amount 0x1000 --type 01 --terminal 001122334455 --datetime 20111221214822
   paycert apdu epurse purchase --key 11223344556677888877665544332211 --random 11223344 --offline-seq 0 \
       --term-seq 1 --amount 0x1000 --terminal 001122334455 --datetime 20120229135100`,
-		Subs: []*Command{apduEpurseTxCommand(true), apduEpurseTxCommand(false), apduDiversifyCommand()},
+		Subs: []*cli.Command{apduEpurseTxCommand(true), apduEpurseTxCommand(false), apduDiversifyCommand()},
 	}
 }
 
-func apduDiversifyCommand() *Command {
-	cmd := &Command{
+func apduDiversifyCommand() *cli.Command {
+	var (
+		mk  *apduHexFlag
+		pan *string
+	)
+	cmd := &cli.Command{
 		Name:    "diversify",
 		Summary: "Diversify a master key for a card number",
 		Usage:   "apdu epurse diversify --master KEY --pan DIGITS",
@@ -659,23 +661,20 @@ card key TDES(MK, F) || TDES(MK, not F).
 Examples:
   paycert apdu epurse diversify --master 11223344556677888877665544332211 --pan 2253123456781234`,
 	}
-	cmd.Run = func(_ context.Context, tio IO, args []string) error {
-		fs := NewFlagSet(cmd, tio)
-		mk := apduHex(fs, "master", 16, "master key, 16 bytes hex")
-		pan := fs.String("pan", "", "card number, 16 to 20 digits")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = func(fs *flag.FlagSet) {
+		mk = apduHex(fs, "master", 16, "master key, 16 bytes hex")
+		pan = fs.String("pan", "", "card number, 16 to 20 digits")
+	}
+	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		if len(pos) != 0 {
-			return Usagef("diversify takes flags only")
+			return cli.Usagef("diversify takes flags only")
 		}
 		if err := apduRequire(map[string]*apduHexFlag{"master": mk}); err != nil {
 			return err
 		}
 		f, err := cpucard.Diversifier(*pan)
 		if err != nil {
-			return Usagef("%v", err)
+			return cli.Usagef("%v", err)
 		}
 		k, err := epurse.Scheme{}.Diversify(mk.val, f[:])
 		if err != nil {
@@ -687,7 +686,7 @@ Examples:
 	return cmd
 }
 
-func apduEpurseTxCommand(load bool) *Command {
+func apduEpurseTxCommand(load bool) *cli.Command {
 	name, seqName, defType := "purchase", "offline-seq", epurse.TypePursePurchase
 	usage := "apdu epurse purchase (--key DPK | --master MPK --pan P) --random R --offline-seq N --term-seq N --amount A --terminal T --datetime D [--type 06] [--dtk K | --master-tac MTK] [--check-mac1 M] [--check-mac2 M] [--check-tac T]"
 	help := `Computes SESPK = TDES(DPK, random||offlineSeq||termSeq[2:4]), the terminal's
@@ -711,31 +710,46 @@ Examples:
   paycert apdu epurse load --key 11223344556677888877665544332211 --random 11223344 --online-seq 0 \
       --amount 0x1000 --type 01 --terminal 001122334455 --datetime 20111221214822 --check-mac1 2988AE5A`
 	}
-	cmd := &Command{Name: name, Summary: "Session key, MAC1, MAC2, TAC of a " + name, Usage: usage, Help: help}
-	cmd.Run = func(_ context.Context, tio IO, args []string) error {
-		fs := NewFlagSet(cmd, tio)
-		key := apduHex(fs, "key", 16, "the card's DLK/DPK, 16 bytes hex")
-		mk := apduHex(fs, "master", 16, "master key to diversify with --pan instead of --key")
-		mtk := apduHex(fs, "master-tac", 16, "TAC master key to diversify with --pan instead of --dtk")
-		dtk := apduHex(fs, "dtk", 16, "the card's DTK, 16 bytes hex (for the TAC)")
-		pan := fs.String("pan", "", "card number (with --master/--master-tac)")
-		random := apduHex(fs, "random", 4, "card's pseudo-random number, 4 bytes hex")
-		seq := fs.String(seqName, "", "counter value the card reported")
-		termSeq := fs.String("term-seq", "0", "terminal transaction sequence number (purchase)")
-		amount := fs.String("amount", "", "amount in fen (decimal or 0x hex)")
-		oldBal := fs.String("old-balance", "0", "balance before the transaction, fen (load MAC1, TAC)")
-		typ := apduHex(fs, "type", 1, fmt.Sprintf("transaction type, hex (default %02X)", defType))
-		term := apduHex(fs, "terminal", 6, "terminal id, 6 bytes hex")
-		dtStr := fs.String("datetime", "", "date and time, YYYYMMDDhhmmss")
-		chk1 := apduHex(fs, "check-mac1", 4, "MAC1 to verify")
-		chk2 := apduHex(fs, "check-mac2", 4, "MAC2 to verify")
-		chkT := apduHex(fs, "check-tac", 4, "TAC to verify")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	var (
+		key     *apduHexFlag
+		mk      *apduHexFlag
+		mtk     *apduHexFlag
+		dtk     *apduHexFlag
+		pan     *string
+		random  *apduHexFlag
+		seq     *string
+		termSeq *string
+		amount  *string
+		oldBal  *string
+		typ     *apduHexFlag
+		term    *apduHexFlag
+		dtStr   *string
+		chk1    *apduHexFlag
+		chk2    *apduHexFlag
+		chkT    *apduHexFlag
+	)
+	cmd := &cli.Command{Name: name, Summary: "Session key, MAC1, MAC2, TAC of a " + name, Usage: usage, Help: help}
+	cmd.Flags = func(fs *flag.FlagSet) {
+		key = apduHex(fs, "key", 16, "the card's DLK/DPK, 16 bytes hex")
+		mk = apduHex(fs, "master", 16, "master key to diversify with --pan instead of --key")
+		mtk = apduHex(fs, "master-tac", 16, "TAC master key to diversify with --pan instead of --dtk")
+		dtk = apduHex(fs, "dtk", 16, "the card's DTK, 16 bytes hex (for the TAC)")
+		pan = fs.String("pan", "", "card number (with --master/--master-tac)")
+		random = apduHex(fs, "random", 4, "card's pseudo-random number, 4 bytes hex")
+		seq = fs.String(seqName, "", "counter value the card reported")
+		termSeq = fs.String("term-seq", "0", "terminal transaction sequence number (purchase)")
+		amount = fs.String("amount", "", "amount in fen (decimal or 0x hex)")
+		oldBal = fs.String("old-balance", "0", "balance before the transaction, fen (load MAC1, TAC)")
+		typ = apduHex(fs, "type", 1, fmt.Sprintf("transaction type, hex (default %02X)", defType))
+		term = apduHex(fs, "terminal", 6, "terminal id, 6 bytes hex")
+		dtStr = fs.String("datetime", "", "date and time, YYYYMMDDhhmmss")
+		chk1 = apduHex(fs, "check-mac1", 4, "MAC1 to verify")
+		chk2 = apduHex(fs, "check-mac2", 4, "MAC2 to verify")
+		chkT = apduHex(fs, "check-tac", 4, "TAC to verify")
+	}
+	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		if len(pos) != 0 {
-			return Usagef("%s takes flags only", name)
+			return cli.Usagef("%s takes flags only", name)
 		}
 		if err := apduRequire(map[string]*apduHexFlag{"random": random, "terminal": term}); err != nil {
 			return err
@@ -744,7 +758,7 @@ Examples:
 		if mk.set || mtk.set {
 			f, err := cpucard.Diversifier(*pan)
 			if err != nil {
-				return Usagef("--pan: %v", err)
+				return cli.Usagef("--pan: %v", err)
 			}
 			if mk.set {
 				if key.val, err = s.Diversify(mk.val, f[:]); err != nil {
@@ -760,7 +774,7 @@ Examples:
 			}
 		}
 		if !key.set {
-			return Usagef("give --key, or --master and --pan")
+			return cli.Usagef("give --key, or --master and --pan")
 		}
 		n, err := apduUint(seqName, *seq, 16)
 		if err != nil {
@@ -780,7 +794,7 @@ Examples:
 		}
 		dt, err := apduDateTime(*dtStr)
 		if err != nil {
-			return Usagef("%v", err)
+			return cli.Usagef("%v", err)
 		}
 		t := []byte{defType}
 		if typ.set {
@@ -828,7 +842,7 @@ Examples:
 			}
 		}
 		if chkT.set && !dtk.set {
-			return Usagef("--check-tac needs --dtk or --master-tac")
+			return cli.Usagef("--check-tac needs --dtk or --master-tac")
 		}
 		mismatch := 0
 		for _, r := range rows {
@@ -844,7 +858,7 @@ Examples:
 			fmt.Fprintf(tio.Stdout, "%s\t%X%s\n", r.name, r.val, note)
 		}
 		if mismatch > 0 {
-			return &ExitError{Code: 1, Err: fmt.Errorf("%d value(s) do not match", mismatch)}
+			return &cli.ExitError{Code: 1, Err: fmt.Errorf("%d value(s) do not match", mismatch)}
 		}
 		return nil
 	}

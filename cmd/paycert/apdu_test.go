@@ -4,11 +4,13 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"paycert/cmd/paycert/internal/cli"
 )
 
 func runAPDU(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	return runCLI(context.Background(), &Command{Name: "paycert", Usage: "<command>", Subs: []*Command{apduCommand()}}, []byte(stdin), args...)
+	return runCLI(context.Background(), &cli.Command{Name: "paycert", Usage: "<command>", Subs: []*cli.Command{apduCommand()}}, []byte(stdin), args...)
 }
 
 func TestAPDUParseCLI(t *testing.T) {

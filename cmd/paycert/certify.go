@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,6 +18,8 @@ import (
 
 	"github.com/onsi/ginkgo/v2"
 
+	"paycert/cmd/paycert/internal/cli"
+	"paycert/cmd/paycert/internal/registry"
 	"paycert/conformance"
 	"paycert/platforms/catalog"
 	"paycert/reports"
@@ -28,8 +31,20 @@ var (
 	commit  = "unknown"
 )
 
-func certifyCommand() *Command {
-	cmd := &Command{
+func certifyCommand() *cli.Command {
+	var (
+		targets, faults multiFlag
+		config          *string
+		out             *string
+		labels          *string
+		focus           *string
+		rerun           *string
+		mutation        *string
+		verbose         *bool
+		quiet           *bool
+		noEvidence      *bool
+	)
+	cmd := &cli.Command{
 		Name:    "certify",
 		Summary: "Run the conformance suites and write the certification report",
 		Usage:   "certify [platform...] [--target p=URL]... [--config paycert.yaml] [--out DIR]",
@@ -60,24 +75,21 @@ Examples:
   paycert certify bill99 --config lab.yaml          # real endpoint, keys from lab.yaml
   paycert certify --rerun-failed 20261122T050102Z-1a2b   # only what failed last time`,
 	}
-	cmd.Run = func(ctx context.Context, io IO, args []string) error {
-		fs := NewFlagSet(cmd, io)
-		var targets, faults multiFlag
+	cmd.Flags = func(fs *flag.FlagSet) {
+		targets, faults = nil, nil
 		fs.Var(&targets, "target", "point a platform at a real endpoint: platform=URL (repeatable)")
-		config := fs.String("config", "", "paycert.yaml with targets, params and waivers")
-		out := fs.String("out", "", "output directory (default reports/out/<run-id>)")
-		labels := fs.String("label-filter", "", "Ginkgo label filter, e.g. 'platform:ipos && !slow'")
-		focus := fs.String("focus", "", "only specs whose full text matches this regular expression")
-		rerun := fs.String("rerun-failed", "", "run only the specs that failed in an earlier run (run id or report.json path)")
-		mutation := fs.String("mutation", "reports/out/mutation/mutation.json", "include this mutation kill matrix in the report when it exists")
-		verbose := fs.Bool("v", false, "verbose Ginkgo output (every spec, transcripts of failures)")
-		quiet := fs.Bool("quiet", false, "no per-spec progress lines")
-		noEvidence := fs.Bool("no-evidence", false, "skip evidence.tar.gz")
+		config = fs.String("config", "", "paycert.yaml with targets, params and waivers")
+		out = fs.String("out", "", "output directory (default reports/out/<run-id>)")
+		labels = fs.String("label-filter", "", "Ginkgo label filter, e.g. 'platform:ipos && !slow'")
+		focus = fs.String("focus", "", "only specs whose full text matches this regular expression")
+		rerun = fs.String("rerun-failed", "", "run only the specs that failed in an earlier run (run id or report.json path)")
+		mutation = fs.String("mutation", "reports/out/mutation/mutation.json", "include this mutation kill matrix in the report when it exists")
+		verbose = fs.Bool("v", false, "verbose Ginkgo output (every spec, transcripts of failures)")
+		quiet = fs.Bool("quiet", false, "no per-spec progress lines")
+		noEvidence = fs.Bool("no-evidence", false, "skip evidence.tar.gz")
 		fs.Var(&faults, "fault", "switch on a simulator fault in every embedded target (used by 'paycert mutate')")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	}
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		ps, err := selectPlatforms(pos)
 		if err != nil {
 			return err
@@ -96,16 +108,16 @@ Examples:
 		}
 		resolved := map[string]conformance.Target{}
 		for _, p := range ps {
-			resolved[p.name] = cfg.Resolve(p.name)
+			resolved[p.Name] = cfg.Resolve(p.Name)
 		}
 		for _, t := range targets {
 			name, url, err := conformance.ParseTargetFlag(t)
 			if err != nil {
-				return Usagef("%v", err)
+				return cli.Usagef("%v", err)
 			}
 			tt, ok := resolved[name]
 			if !ok {
-				return Usagef("--target %s: platform not selected (selected: %s)", name, platformNames(ps))
+				return cli.Usagef("--target %s: platform not selected (selected: %s)", name, registry.Names(ps))
 			}
 			tt.URL = url
 			resolved[name] = tt
@@ -142,13 +154,13 @@ Examples:
 		var cats []*catalog.Catalogue
 		var targetLines, profiles []string
 		for _, p := range ps {
-			st := p.suite()
+			st := p.Suite()
 			if st.Profiles != nil {
-				profiles = append(profiles, st.Profiles(resolved[p.name])...)
+				profiles = append(profiles, st.Profiles(resolved[p.Name])...)
 			}
 			suites = append(suites, st)
-			cats = append(cats, p.catalogue())
-			targetLines = append(targetLines, resolved[p.name].String())
+			cats = append(cats, p.Catalogue())
+			targetLines = append(targetLines, resolved[p.Name].String())
 		}
 		fmt.Fprintf(io.Stdout, "paycert certify %s: %s\n", runID, strings.Join(targetLines, "; "))
 
@@ -176,7 +188,7 @@ Examples:
 			Manifest: reports.Manifest{
 				Version: version, Commit: commit, GoVersion: runtime.Version(), Host: hostname(),
 				OSArch: runtime.GOOS + "/" + runtime.GOARCH, CPUs: runtime.NumCPU(), Targets: targetLines,
-				Profiles: profiles, LabelFilter: *labels, Command: "paycert certify " + strings.Join(redactArgs(args), " "),
+				Profiles: profiles, LabelFilter: *labels, Command: "paycert certify " + strings.Join(redactArgs(cli.Args(ctx)), " "),
 			},
 			Catalogues: cats, Targets: resolved, Waivers: waivers, Now: time.Now(),
 		})
@@ -189,7 +201,7 @@ Examples:
 		}
 		printSummary(io, rep, dir)
 		if rep.Verdict != "PASS" {
-			return &ExitError{Code: 1}
+			return &cli.ExitError{Code: 1}
 		}
 		return nil
 	}
@@ -219,7 +231,7 @@ func writeReport(dir string, rep reports.Report, evidence bool) error {
 	return nil
 }
 
-func printSummary(io IO, rep reports.Report, dir string) {
+func printSummary(io cli.IO, rep reports.Report, dir string) {
 	tw := tabwriter.NewWriter(io.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "\nplatform\tspecs\tpassed\tfailed\twaived\tskipped\tcodes covered\n")
 	for _, p := range rep.Platforms {

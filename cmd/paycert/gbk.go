@@ -4,18 +4,20 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"unicode/utf8"
 
+	"paycert/cmd/paycert/internal/cli"
 	"paycert/codecs/gbk"
 )
 
 // gbkCommand is "paycert gbk": strict conversion between UTF-8 and GBK, for
 // reading what a peer sent and preparing what a test should send.
-func gbkCommand() *Command {
-	return &Command{
+func gbkCommand() *cli.Command {
+	return &cli.Command{
 		Name:    "gbk",
 		Summary: "Convert between UTF-8 and GBK, strictly",
 		Usage:   "gbk <command> [arguments]",
@@ -28,12 +30,12 @@ Examples:
   paycert gbk decode reply.xml              # GBK reply from iPos, readable
   paycert gbk encode request.utf8.xml > request.xml
   paycert gbk decode --gb18030 < notice.bin`,
-		Subs: []*Command{gbkEncodeCommand(), gbkDecodeCommand()},
+		Subs: []*cli.Command{gbkEncodeCommand(), gbkDecodeCommand()},
 	}
 }
 
-func gbkEncodeCommand() *Command {
-	cmd := &Command{
+func gbkEncodeCommand() *cli.Command {
+	cmd := &cli.Command{
 		Name:    "encode",
 		Summary: "UTF-8 in, GBK out",
 		Usage:   "gbk encode [FILE|-]",
@@ -48,12 +50,8 @@ Examples:
   paycert gbk encode request.utf8.xml > request.xml
   printf '门店名称' | paycert gbk encode | xxd`,
 	}
-	cmd.Run = func(_ context.Context, tio IO, args []string) error {
-		fs := NewFlagSet(cmd, tio)
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = cli.NoFlags
+	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		in, err := codecReadInput(tio, pos)
 		if err != nil {
 			return err
@@ -68,8 +66,9 @@ Examples:
 	return cmd
 }
 
-func gbkDecodeCommand() *Command {
-	cmd := &Command{
+func gbkDecodeCommand() *cli.Command {
+	var gb18030 *bool
+	cmd := &cli.Command{
 		Name:    "decode",
 		Summary: "GBK in, UTF-8 out",
 		Usage:   "gbk decode [--gb18030] [FILE|-]",
@@ -87,13 +86,10 @@ Examples:
   curl -s --data-binary @req.form http://127.0.0.1:8081/ | paycert gbk decode
   paycert gbk decode --gb18030 < notice.bin`,
 	}
-	cmd.Run = func(_ context.Context, tio IO, args []string) error {
-		fs := NewFlagSet(cmd, tio)
-		gb18030 := fs.Bool("gb18030", false, "also accept GB18030 four-byte sequences")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = func(fs *flag.FlagSet) {
+		gb18030 = fs.Bool("gb18030", false, "also accept GB18030 four-byte sequences")
+	}
+	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		in, err := codecReadInput(tio, pos)
 		if err != nil {
 			return err
@@ -143,13 +139,13 @@ func lineCol(b []byte, off int) (line, col int) {
 
 // codecReadInput reads the single optional FILE argument; none or "-"
 // means standard input.
-func codecReadInput(tio IO, pos []string) ([]byte, error) {
+func codecReadInput(tio cli.IO, pos []string) ([]byte, error) {
 	switch {
 	case len(pos) > 1:
-		return nil, Usagef("give at most one FILE (or - for standard input), got %d", len(pos))
+		return nil, cli.Usagef("give at most one FILE (or - for standard input), got %d", len(pos))
 	case len(pos) == 0 || pos[0] == "-":
 		if tio.Stdin == nil {
-			return nil, Usagef("no FILE given and no standard input")
+			return nil, cli.Usagef("no FILE given and no standard input")
 		}
 		b, err := io.ReadAll(tio.Stdin)
 		if err != nil {

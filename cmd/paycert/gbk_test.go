@@ -7,12 +7,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"paycert/cmd/paycert/internal/cli"
 )
 
 // codecTestRoot holds only the gbk and mac trees, so these tests do not
 // depend on how rootCommand is wired.
-func codecTestRoot() *Command {
-	return &Command{Name: "paycert", Usage: "<command>", Subs: []*Command{gbkCommand(), macCommand()}}
+func codecTestRoot() *cli.Command {
+	return &cli.Command{Name: "paycert", Usage: "<command>", Subs: []*cli.Command{gbkCommand(), macCommand()}}
 }
 
 func runCodec(t *testing.T, stdin []byte, args ...string) (code int, stdout, stderr string) {

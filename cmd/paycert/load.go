@@ -12,9 +12,10 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"paycert/cmd/paycert/internal/cli"
+	"paycert/cmd/paycert/internal/registry"
 	"paycert/load"
 	"paycert/load/htmlreport"
-	"paycert/load/scenario"
 )
 
 // Exit statuses of "paycert load": k6's convention for thresholds, so CI
@@ -25,8 +26,8 @@ const (
 )
 
 // loadCommand is "paycert load": the load scenarios on vegeta.
-func loadCommand() *Command {
-	cmd := &Command{
+func loadCommand() *cli.Command {
+	cmd := &cli.Command{
 		Name:    "load",
 		Summary: "Load-test the signing and trade hot paths (vegeta), with SLO thresholds and ledger checks",
 		Usage:   "load <scenario>|list|merge [flags]",
@@ -51,14 +52,14 @@ Examples:
   paycert load merge s0.bin s1.bin s2.bin s3.bin --config slo.yaml`,
 	}
 	cmd.Subs = append(cmd.Subs, loadListCommand(), loadMergeCommand())
-	for _, sc := range scenario.All() {
+	for _, sc := range registry.Scenarios(platforms()) {
 		cmd.Subs = append(cmd.Subs, loadScenarioCommand(sc))
 	}
 	return cmd
 }
 
-func loadListCommand() *Command {
-	cmd := &Command{
+func loadListCommand() *cli.Command {
+	cmd := &cli.Command{
 		Name:    "list",
 		Summary: "List the scenarios, what each measures, and which are not available yet",
 		Usage:   "load list",
@@ -68,16 +69,14 @@ has not landed is listed as "not available yet" and refuses to run.
 Examples:
   paycert load list`,
 	}
-	cmd.Run = func(_ context.Context, tio IO, args []string) error {
-		fs := NewFlagSet(cmd, tio)
-		if pos, err := ParseFlags(fs, args); err != nil {
-			return err
-		} else if len(pos) > 0 {
-			return Usagef("list takes no arguments")
+	cmd.Flags = cli.NoFlags
+	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
+		if len(pos) > 0 {
+			return cli.Usagef("list takes no arguments")
 		}
 		tw := tabwriter.NewWriter(tio.Stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintf(tw, "SCENARIO\tSTATUS\tSTEPS\tWHAT\n")
-		for _, sc := range scenario.All() {
+		for _, sc := range registry.Scenarios(platforms()) {
 			status := "available"
 			if sc.Unavailable != "" {
 				status = "NOT AVAILABLE YET (" + sc.Unavailable + ")"
@@ -115,7 +114,7 @@ func addThresholdFlags(fs *flag.FlagSet) *thresholdFlags {
 
 func (t *thresholdFlags) resolve() (*load.SLO, load.Thresholds, error) {
 	if t.success < 0 || t.success > 1 || t.rateRatio < 0 || t.rateRatio > 1 {
-		return nil, load.Thresholds{}, Usagef("--success and --rate-ratio are ratios between 0 and 1")
+		return nil, load.Thresholds{}, cli.Usagef("--success and --rate-ratio are ratios between 0 and 1")
 	}
 	th := load.Thresholds{
 		P50: load.Duration(t.p50), P90: load.Duration(t.p90), P95: load.Duration(t.p95), P99: load.Duration(t.p99),
@@ -139,7 +138,7 @@ per-scenario and per-step thresholds; flags win:
         confirm: {p99: 120ms, success: 0.999}
 The achieved rate must reach 98% of the asked rate unless --rate-ratio says otherwise.`
 
-func loadScenarioCommand(sc *load.Scenario) *Command {
+func loadScenarioCommand(sc *load.Scenario) *cli.Command {
 	status := ""
 	if sc.Unavailable != "" {
 		status = " [NOT AVAILABLE YET: " + sc.Unavailable + "]"
@@ -148,7 +147,23 @@ func loadScenarioCommand(sc *load.Scenario) *Command {
 	if measures == "" {
 		measures = "HTTP round trip"
 	}
-	cmd := &Command{
+	var (
+		rate       *float64
+		duration   *time.Duration
+		output     *string
+		target     *string
+		shard      *string
+		startAt    *string
+		workers    *uint64
+		maxWorkers *uint64
+		conns      *int
+		keepalive  *bool
+		timeout    *time.Duration
+		maxReq     *uint64
+		quiet      *bool
+		th         *thresholdFlags
+	)
+	cmd := &cli.Command{
 		Name:    sc.Name,
 		Summary: sc.Summary + status,
 		Usage:   "load " + sc.Name + " [--rate R] [--duration D] [--output FILE] [--target URL] [--shard i/N]",
@@ -171,31 +186,28 @@ Examples:
   paycert load %[5]s --shard 1/3 --start-at 2026-11-22T06:00:00Z --rate 300 --duration 1m --output s1.bin`,
 			sc.Summary+status, measures, stepsLine(sc), load.MaxDuration, sc.Name, sloHelp),
 	}
-	cmd.Run = func(ctx context.Context, tio IO, args []string) error {
-		fs := NewFlagSet(cmd, tio)
-		rate := fs.Float64("rate", 50, "total requests (or flows) per second, all shards together")
-		duration := fs.Duration("duration", 10*time.Second, "how long to send (at most 1h)")
-		output := fs.String("output", "", "results file, vegeta gob (default load-<scenario>[-shard-i-of-N].bin; \"none\" writes none)")
-		target := fs.String("target", "", "loopback URL of the implementation under test (default: the embedded simulator)")
-		shard := fs.String("shard", "", "run shard i of N, e.g. 0/4")
-		startAt := fs.String("start-at", "", "shared start time, RFC 3339 or Unix seconds (sharded runs)")
-		workers := fs.Uint64("workers", 10, "initial workers")
-		maxWorkers := fs.Uint64("max-workers", 0, "cap on workers; 0 = open model (capping hides stalls, and is reported)")
-		conns := fs.Int("connections", 0, "idle connections kept per host (0: vegeta's default)")
-		keepalive := fs.Bool("keepalive", true, "reuse connections")
-		timeout := fs.Duration("timeout", 10*time.Second, "per request or flow")
-		maxReq := fs.Uint64("max-requests", 0, "hard bound on requests of this run (default 1.05×rate×duration+10)")
-		quiet := fs.Bool("quiet", false, "no progress line")
-		th := addThresholdFlags(fs)
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = func(fs *flag.FlagSet) {
+		rate = fs.Float64("rate", 50, "total requests (or flows) per second, all shards together")
+		duration = fs.Duration("duration", 10*time.Second, "how long to send (at most 1h)")
+		output = fs.String("output", "", "results file, vegeta gob (default load-<scenario>[-shard-i-of-N].bin; \"none\" writes none)")
+		target = fs.String("target", "", "loopback URL of the implementation under test (default: the embedded simulator)")
+		shard = fs.String("shard", "", "run shard i of N, e.g. 0/4")
+		startAt = fs.String("start-at", "", "shared start time, RFC 3339 or Unix seconds (sharded runs)")
+		workers = fs.Uint64("workers", 10, "initial workers")
+		maxWorkers = fs.Uint64("max-workers", 0, "cap on workers; 0 = open model (capping hides stalls, and is reported)")
+		conns = fs.Int("connections", 0, "idle connections kept per host (0: vegeta's default)")
+		keepalive = fs.Bool("keepalive", true, "reuse connections")
+		timeout = fs.Duration("timeout", 10*time.Second, "per request or flow")
+		maxReq = fs.Uint64("max-requests", 0, "hard bound on requests of this run (default 1.05×rate×duration+10)")
+		quiet = fs.Bool("quiet", false, "no progress line")
+		th = addThresholdFlags(fs)
+	}
+	cmd.Run = func(ctx context.Context, tio cli.IO, pos []string) error {
 		if len(pos) > 0 {
-			return Usagef("unexpected argument %q", pos[0])
+			return cli.Usagef("unexpected argument %q", pos[0])
 		}
 		if sc.Unavailable != "" {
-			return &ExitError{Code: 1, Err: fmt.Errorf("scenario %s is not available yet: %s", sc.Name, sc.Unavailable)}
+			return &cli.ExitError{Code: 1, Err: fmt.Errorf("scenario %s is not available yet: %s", sc.Name, sc.Unavailable)}
 		}
 		slo, flags, err := th.resolve()
 		if err != nil {
@@ -207,12 +219,12 @@ Examples:
 		}
 		if *shard != "" {
 			if p.Shard, err = load.ParseShard(*shard); err != nil {
-				return Usagef("%v", err)
+				return cli.Usagef("%v", err)
 			}
 		}
 		if *startAt != "" {
 			if p.StartAt, err = parseStartAt(*startAt); err != nil {
-				return Usagef("%v", err)
+				return cli.Usagef("%v", err)
 			}
 		}
 		switch *output {
@@ -229,7 +241,7 @@ Examples:
 			p.Progress = tio.Stderr
 		}
 		if err := p.Validate(sc); err != nil {
-			return Usagef("%v", err)
+			return cli.Usagef("%v", err)
 		}
 		fmt.Fprintf(tio.Stderr, "paycert load %s: %.1f/s for %s (this shard %.1f/s), target %s\n", sc.Name, p.Rate, p.Duration, p.ShardRate(), targetName(p.Target))
 		rep, err := load.Run(ctx, sc, p)
@@ -261,9 +273,9 @@ func targetName(t string) string {
 func runStatus(wrong bool, breaches int) error {
 	switch {
 	case wrong:
-		return &ExitError{Code: exitLedger, Err: errors.New("ledger or field checks failed (see above)")}
+		return &cli.ExitError{Code: exitLedger, Err: errors.New("ledger or field checks failed (see above)")}
 	case breaches > 0:
-		return &ExitError{Code: exitThresholds, Err: fmt.Errorf("%d SLO threshold(s) breached (see above)", breaches)}
+		return &cli.ExitError{Code: exitThresholds, Err: fmt.Errorf("%d SLO threshold(s) breached (see above)", breaches)}
 	}
 	return nil
 }
@@ -278,8 +290,13 @@ func parseStartAt(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("start-at %q: want RFC 3339 (2026-11-22T06:00:00Z) or Unix seconds", s)
 }
 
-func loadMergeCommand() *Command {
-	cmd := &Command{
+func loadMergeCommand() *cli.Command {
+	var (
+		output *string
+		rate   *float64
+		th     *thresholdFlags
+	)
+	cmd := &cli.Command{
 		Name:    "merge",
 		Summary: "Merge shard results and check the thresholds on the merged data",
 		Usage:   "load merge FILE... [--output merged.bin] [--rate R] [--config slo.yaml] [--p99 D]",
@@ -298,17 +315,14 @@ Examples:
   paycert load merge s0.bin s1.bin --p99 50ms --success 0.999 --output all.bin
   paycert report load all.bin --output load.html`,
 	}
-	cmd.Run = func(_ context.Context, tio IO, args []string) error {
-		fs := NewFlagSet(cmd, tio)
-		output := fs.String("output", "", "write the merged results to this gob file")
-		rate := fs.Float64("rate", 0, "total asked rate (default: the sum of the meta files')")
-		th := addThresholdFlags(fs)
-		files, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = func(fs *flag.FlagSet) {
+		output = fs.String("output", "", "write the merged results to this gob file")
+		rate = fs.Float64("rate", 0, "total asked rate (default: the sum of the meta files')")
+		th = addThresholdFlags(fs)
+	}
+	cmd.Run = func(_ context.Context, tio cli.IO, files []string) error {
 		if len(files) == 0 {
-			return Usagef("merge needs the shard result files")
+			return cli.Usagef("merge needs the shard result files")
 		}
 		slo, flags, err := th.resolve()
 		if err != nil {
@@ -343,8 +357,12 @@ Examples:
 }
 
 // reportLoadCommand is "paycert report load": the HTML page of load results.
-func reportLoadCommand() *Command {
-	cmd := &Command{
+func reportLoadCommand() *cli.Command {
+	var (
+		output *string
+		title  *string
+	)
+	cmd := &cli.Command{
 		Name:    "load",
 		Summary: "Write a self-contained HTML page of load results",
 		Usage:   "report load RESULTS... [--output load.html] [--title T]",
@@ -359,16 +377,13 @@ Examples:
   paycert report load load-ipos-verify.bin
   paycert report load s0.bin s1.bin s2.bin --output distributed.html --title "iPos 4×500/s"`,
 	}
-	cmd.Run = func(_ context.Context, tio IO, args []string) error {
-		fs := NewFlagSet(cmd, tio)
-		output := fs.String("output", "load-report.html", "HTML file to write (\"-\" for stdout)")
-		title := fs.String("title", "paycert load report", "page title")
-		files, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = func(fs *flag.FlagSet) {
+		output = fs.String("output", "load-report.html", "HTML file to write (\"-\" for stdout)")
+		title = fs.String("title", "paycert load report", "page title")
+	}
+	cmd.Run = func(_ context.Context, tio cli.IO, files []string) error {
 		if len(files) == 0 {
-			return Usagef("report load needs at least one results file")
+			return cli.Usagef("report load needs at least one results file")
 		}
 		r := htmlreport.New(*title)
 		for _, f := range files {

@@ -7,12 +7,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"paycert/cmd/paycert/internal/cli"
 )
 
-func loadRoot() *Command {
-	return &Command{Name: "paycert", Usage: "<command>", Subs: []*Command{
+func loadRoot() *cli.Command {
+	return &cli.Command{Name: "paycert", Usage: "<command>", Subs: []*cli.Command{
 		loadCommand(),
-		{Name: "report", Usage: "report <command>", Subs: []*Command{reportLoadCommand()}},
+		{Name: "report", Usage: "report <command>", Subs: []*cli.Command{reportLoadCommand()}},
 	}}
 }
 

@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"regexp"
 	"unicode/utf8"
 
+	"paycert/cmd/paycert/internal/cli"
 	"paycert/codecs/gbk"
 	"paycert/codecs/gbkxml"
 	"paycert/codecs/mac"
@@ -15,8 +17,8 @@ import (
 // macCommand is "paycert mac": the MD5-based message checks, so an
 // engineer can recompute by hand what a failed certification complained
 // about.
-func macCommand() *Command {
-	return &Command{
+func macCommand() *cli.Command {
+	return &cli.Command{
 		Name:    "mac",
 		Summary: "Compute or check iPos MACs and Kakatong card passwords",
 		Usage:   "mac <command> [arguments]",
@@ -27,12 +29,18 @@ Examples:
   paycert mac ipos --key 654321 --check 9764adfd0de079a6744f345abf01eda7 request.xml
   paycert mac ipos --key 654321 --form body.txt
   paycert mac cardpwd 111111`,
-		Subs: []*Command{macIPosCommand(), macCardPwdCommand()},
+		Subs: []*cli.Command{macIPosCommand(), macCardPwdCommand()},
 	}
 }
 
-func macIPosCommand() *Command {
-	cmd := &Command{
+func macIPosCommand() *cli.Command {
+	var (
+		key    *string
+		utf8In *bool
+		check  *string
+		form   *bool
+	)
+	cmd := &cli.Command{
 		Name:    "ipos",
 		Summary: "iPos MAC: md5(key + xml + key), lowercase hex",
 		Usage:   "mac ipos --key K [--utf8-input] [--check MAC] [--form] [FILE|-]",
@@ -57,24 +65,21 @@ Examples:
   paycert mac ipos --key 654321 --check 9764adfd0de079a6744f345abf01eda7 - < request.xml
   paycert mac ipos --key 654321 --form captured-body.txt`,
 	}
-	cmd.Run = func(_ context.Context, tio IO, args []string) error {
-		fs := NewFlagSet(cmd, tio)
-		key := fs.String("key", "", "MAC key issued by the platform (required)")
-		utf8In := fs.Bool("utf8-input", false, "input is UTF-8: convert it to GBK before computing")
-		check := fs.String("check", "", "expected MAC: exit 1 unless it matches")
-		form := fs.Bool("form", false, "input is a form body xml=...&mac=...: check its mac")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = func(fs *flag.FlagSet) {
+		key = fs.String("key", "", "MAC key issued by the platform (required)")
+		utf8In = fs.Bool("utf8-input", false, "input is UTF-8: convert it to GBK before computing")
+		check = fs.String("check", "", "expected MAC: exit 1 unless it matches")
+		form = fs.Bool("form", false, "input is a form body xml=...&mac=...: check its mac")
+	}
+	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		if *key == "" {
-			return Usagef("--key is required")
+			return cli.Usagef("--key is required")
 		}
 		if *form && *check != "" {
-			return Usagef("--form and --check both give the expected MAC; use one")
+			return cli.Usagef("--form and --check both give the expected MAC; use one")
 		}
 		if c := *check; c != "" && !isHexMAC(c) {
-			return Usagef("--check %q: want the 32 hex digits of an MD5", c)
+			return cli.Usagef("--check %q: want the 32 hex digits of an MD5", c)
 		}
 		msg, err := codecReadInput(tio, pos)
 		if err != nil {
@@ -108,7 +113,7 @@ Examples:
 			return nil
 		}
 		if !mac.VerifyIPos([]byte(*key), msg, want) {
-			return &ExitError{Code: 1, Err: fmt.Errorf("MAC mismatch: computed %s, expected %s", got, want)}
+			return &cli.ExitError{Code: 1, Err: fmt.Errorf("MAC mismatch: computed %s, expected %s", got, want)}
 		}
 		fmt.Fprintln(tio.Stderr, "paycert mac ipos: MAC matches")
 		return nil
@@ -132,7 +137,7 @@ func isHexMAC(s string) bool {
 
 // warnIfNotGBK warns when the bytes are evidently UTF-8 text, the commonest
 // reason a hand-computed iPos MAC disagrees with the platform's.
-func warnIfNotGBK(tio IO, msg []byte) {
+func warnIfNotGBK(tio cli.IO, msg []byte) {
 	nonASCII := false
 	for _, c := range msg {
 		if c >= utf8.RuneSelf {
@@ -152,8 +157,8 @@ func warnIfNotGBK(tio IO, msg []byte) {
 
 var sixDigits = regexp.MustCompile(`^[0-9]{6}$`)
 
-func macCardPwdCommand() *Command {
-	cmd := &Command{
+func macCardPwdCommand() *cli.Command {
+	cmd := &cli.Command{
 		Name:    "cardpwd",
 		Summary: "Kakatong CARDPWD: md5(password), lowercase hex",
 		Usage:   "mac cardpwd PASSWORD",
@@ -164,19 +169,15 @@ other input is hashed too, with a warning).
 Examples:
   paycert mac cardpwd 111111      # 96e79218965eb72c92a549dd5a330112, the seed's sample`,
 	}
-	cmd.Run = func(_ context.Context, tio IO, args []string) error {
-		fs := NewFlagSet(cmd, tio)
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = cli.NoFlags
+	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		if len(pos) != 1 {
-			return Usagef("give exactly one PASSWORD, got %d arguments", len(pos))
+			return cli.Usagef("give exactly one PASSWORD, got %d arguments", len(pos))
 		}
 		if !sixDigits.MatchString(pos[0]) {
 			fmt.Fprintln(tio.Stderr, "paycert mac cardpwd: warning: Kakatong card passwords are 6 digits; hashing anyway")
 		}
-		_, err = fmt.Fprintln(tio.Stdout, mac.CardPassword(pos[0]))
+		_, err := fmt.Fprintln(tio.Stdout, mac.CardPassword(pos[0]))
 		return err
 	}
 	return cmd

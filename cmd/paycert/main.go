@@ -9,21 +9,30 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"paycert/cmd/paycert/internal/cli"
+	"paycert/cmd/paycert/internal/registry"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := Execute(ctx, rootCommand(), stdIO(), os.Args[1:])
+	code := cli.Execute(ctx, rootCommand(), cli.StdIO(), os.Args[1:])
 	stop()
 	os.Exit(code)
 }
 
 // rootCommand is the whole command tree. Each subtree is built by a function
-// in its own file, so a reader finds "paycert mac" in mac.go.
-func rootCommand() *Command {
-	return &Command{
+// in its own file, so a reader finds "paycert mac" in mac.go; the platform
+// commands, and the platform names in the summary, come from the registry
+// (platforms_list.go).
+func rootCommand() *cli.Command {
+	ps := platforms()
+	subs := []*cli.Command{certifyCommand(), mutateCommand(), simCommand()}
+	subs = append(subs, registry.Commands(ps)...)
+	subs = append(subs, cardCommand(), loadCommand(), reportCommand(), macCommand(), gbkCommand(), apduCommand(), sm2Command(), versionCommand())
+	return &cli.Command{
 		Name:    "paycert",
-		Summary: "Conformance, load and card-reader harness for Kakatong, 99bill, iPos and Huzhou transit card.",
+		Summary: "Conformance, load and card-reader harness for " + registry.Titles(ps) + ".",
 		Usage:   "<command> [arguments]",
 		Help: `Start with 'paycert certify': it runs every conformance suite against the embedded
 reference simulators (or real endpoints from --config) and writes a report.
@@ -33,48 +42,29 @@ Examples:
   paycert certify ipos --target ipos=https://test.example/ipos --config paycert.yaml
   paycert sim ipos --listen 127.0.0.1:8081 --strict
   paycert mac ipos --key SECRET request.xml`,
-		Subs: []*Command{
-			certifyCommand(),
-			mutateCommand(),
-			simCommand(),
-			kakatongCommand(),
-			bill99Command(),
-			iposCommand(),
-			hzcardCommand(),
-			cardCommand(),
-			loadCommand(),
-			reportCommand(),
-			macCommand(),
-			gbkCommand(),
-			apduCommand(),
-			sm2Command(),
-			versionCommand(),
-		},
+		Subs: subs,
 	}
 }
 
-func versionCommand() *Command {
-	cmd := &Command{
+func versionCommand() *cli.Command {
+	return &cli.Command{
 		Name:    "version",
+		Aliases: []string{"--version"},
 		Summary: "Print the paycert version and commit",
 		Usage:   "version",
 		Help: `Prints the version and the commit the binary was built from (set by the
 Makefile's -ldflags; "dev (unknown)" for a plain go build). Put it in a bug
-report or next to a certification run.
+report or next to a certification run. 'paycert --version' is the same.
 
 Examples:
   paycert version`,
-	}
-	cmd.Run = func(_ context.Context, io IO, args []string) error {
-		pos, err := ParseFlags(NewFlagSet(cmd, io), args)
-		if err != nil {
+		Flags: cli.NoFlags,
+		Run: func(_ context.Context, io cli.IO, pos []string) error {
+			if len(pos) > 0 {
+				return cli.Usagef("version takes no arguments")
+			}
+			_, err := fmt.Fprintf(io.Stdout, "paycert %s (%s)\n", version, commit)
 			return err
-		}
-		if len(pos) > 0 {
-			return Usagef("version takes no arguments")
-		}
-		_, err = fmt.Fprintf(io.Stdout, "paycert %s (%s)\n", version, commit)
-		return err
+		},
 	}
-	return cmd
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,11 +13,18 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"paycert/cmd/paycert/internal/cli"
 	"paycert/reports"
 )
 
-func mutateCommand() *Command {
-	cmd := &Command{
+func mutateCommand() *cli.Command {
+	var (
+		out     *string
+		jobs    *int
+		timeout *time.Duration
+		only    multiFlag
+	)
+	cmd := &cli.Command{
 		Name:    "mutate",
 		Summary: "Measure suite strength: run each suite once per simulator fault (kill matrix)",
 		Usage:   "mutate [platform...|all] [--out DIR] [--jobs N]",
@@ -35,17 +43,14 @@ Examples:
   paycert mutate ipos --jobs 2
   paycert mutate hzcard --fault reply-unsigned`,
 	}
-	cmd.Run = func(ctx context.Context, io IO, args []string) error {
-		fs := NewFlagSet(cmd, io)
-		out := fs.String("out", "reports/out/mutation", "output directory")
-		jobs := fs.Int("jobs", 2, "child runs at a time")
-		timeout := fs.Duration("timeout", 5*time.Minute, "limit per child run")
-		var only multiFlag
+	cmd.Flags = func(fs *flag.FlagSet) {
+		out = fs.String("out", "reports/out/mutation", "output directory")
+		jobs = fs.Int("jobs", 2, "child runs at a time")
+		timeout = fs.Duration("timeout", 5*time.Minute, "limit per child run")
+		only = nil
 		fs.Var(&only, "fault", "run only these faults (repeatable)")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	}
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		ps, err := selectPlatforms(pos)
 		if err != nil {
 			return err
@@ -68,17 +73,17 @@ Examples:
 		for i, p := range ps {
 			fl := faults[i]
 			// Baseline first: a suite that fails without faults kills everything.
-			res := runChild(ctx, self, *out, p.name, "", *timeout)
+			res := runChild(ctx, self, *out, p.Name, "", *timeout)
 			if res.Error != "" || !res.passed {
 				return fmt.Errorf("%s: baseline run without faults did not pass (%s); fix that first: paycert certify %s",
-					p.name, firstNonEmpty(res.Error, strings.Join(res.KilledBy, "; ")), p.name)
+					p.Name, firstNonEmpty(res.Error, strings.Join(res.KilledBy, "; ")), p.Name)
 			}
-			fmt.Fprintf(io.Stdout, "%s: baseline passed (%.1fs), %d faults\n", p.name, res.Seconds, len(fl))
+			fmt.Fprintf(io.Stdout, "%s: baseline passed (%.1fs), %d faults\n", p.Name, res.Seconds, len(fl))
 			for _, f := range fl {
 				if len(only) > 0 && !contains(only, f.Name) {
 					continue
 				}
-				todo = append(todo, job{p.name, f.Name, f.Description})
+				todo = append(todo, job{p.Name, f.Name, f.Description})
 			}
 		}
 		results := make([]reports.MutantResult, len(todo))
@@ -117,7 +122,7 @@ Examples:
 		for _, p := range ps {
 			n, k := 0, 0
 			for _, r := range results {
-				if r.Platform == p.name {
+				if r.Platform == p.Name {
 					n++
 					if r.Killed {
 						k++
@@ -125,11 +130,11 @@ Examples:
 				}
 			}
 			survived += n - k
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", p.name, n, k, n-k)
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", p.Name, n, k, n-k)
 		}
 		tw.Flush()
 		if survived > 0 {
-			return &ExitError{Code: 1, Err: fmt.Errorf("%d fault(s) survived: the suite does not catch them", survived)}
+			return &cli.ExitError{Code: 1, Err: fmt.Errorf("%d fault(s) survived: the suite does not catch them", survived)}
 		}
 		fmt.Fprintf(io.Stdout, "every fault killed; matrix in %s\n", filepath.Join(*out, "mutation.json"))
 		return nil

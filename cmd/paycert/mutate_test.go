@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"paycert/cmd/paycert/internal/cli"
 )
 
 // TestUnknownFaultIsAUsageError: a --fault no selected simulator has is a
@@ -13,7 +15,7 @@ import (
 // wrote an empty kill matrix that passed; certify failed every spec; sim
 // exited 1).
 func TestUnknownFaultIsAUsageError(t *testing.T) {
-	root := &Command{Name: "paycert", Usage: "<command>", Subs: []*Command{mutateCommand(), certifyCommand(), simCommand()}}
+	root := &cli.Command{Name: "paycert", Usage: "<command>", Subs: []*cli.Command{mutateCommand(), certifyCommand(), simCommand()}}
 	for _, tc := range []struct {
 		cmd, platform string
 	}{{"mutate", "ipos"}, {"certify", "bill99"}, {"sim", "kakatong"}} {

@@ -2,65 +2,36 @@ package main
 
 import (
 	"fmt"
-	"sort"
-	"strings"
 
-	"paycert/conformance"
-	"paycert/platforms/catalog"
+	"paycert/cmd/paycert/internal/cli"
+	"paycert/cmd/paycert/internal/registry"
 	"paycert/platforms/sim"
 )
 
-// platform ties one platform's catalogue, simulator and suite together for
-// the generic commands (sim, certify, mutate, report). It is the only place
-// that knows all four; everything else is per platform.
-type platform struct {
-	name      string
-	catalogue func() *catalog.Catalogue
-	newSim    func(sim.Options) (sim.Simulator, error)
-	suite     func() conformance.Suite
-}
-
-// selectPlatforms resolves names ("all" or empty = every platform).
-func selectPlatforms(names []string) ([]platform, error) {
+// selectPlatforms resolves names ("all" or empty = every platform) against
+// the registry (platforms_list.go).
+func selectPlatforms(names []string) ([]registry.Platform, error) {
 	all := platforms()
 	if len(names) == 0 || (len(names) == 1 && names[0] == "all") {
 		return all, nil
 	}
-	var out []platform
+	var out []registry.Platform
 	for _, n := range names {
-		p, ok := findPlatform(all, n)
+		p, ok := registry.Find(all, n)
 		if !ok {
-			return nil, Usagef("unknown platform %q (known: %s)", n, platformNames(all))
+			return nil, cli.Usagef("unknown platform %q (known: %s)", n, registry.Names(all))
 		}
 		out = append(out, p)
 	}
 	return out, nil
 }
 
-func findPlatform(all []platform, name string) (platform, bool) {
-	for _, p := range all {
-		if p.name == name {
-			return p, true
-		}
-	}
-	return platform{}, false
-}
-
-func platformNames(all []platform) string {
-	var n []string
-	for _, p := range all {
-		n = append(n, p.name)
-	}
-	sort.Strings(n)
-	return strings.Join(n, ", ")
-}
-
 // faultNames lists a platform's simulator faults by building a simulator
 // with no fault switched on.
-func faultNames(p platform) ([]sim.Fault, error) {
-	s, err := p.newSim(sim.Options{})
+func faultNames(p registry.Platform) ([]sim.Fault, error) {
+	s, err := p.NewSimulator(sim.Options{})
 	if err != nil {
-		return nil, fmt.Errorf("%s simulator: %w", p.name, err)
+		return nil, fmt.Errorf("%s simulator: %w", p.Name, err)
 	}
 	return s.Faults(), nil
 }
@@ -69,7 +40,7 @@ func faultNames(p platform) ([]sim.Fault, error) {
 // of names is a fault of none of them: found before anything runs, so a
 // misspelt --fault is not a mutate matrix with nothing in it, a certify run
 // failing every spec, or a simulator that will not start.
-func platformFaults(ps []platform, names []string) ([][]sim.Fault, error) {
+func platformFaults(ps []registry.Platform, names []string) ([][]sim.Fault, error) {
 	faults := make([][]sim.Fault, len(ps))
 	known := map[string]bool{}
 	for i, p := range ps {
@@ -83,7 +54,7 @@ func platformFaults(ps []platform, names []string) ([][]sim.Fault, error) {
 	}
 	for _, n := range names {
 		if !known[n] {
-			return nil, Usagef("--fault %s is not a fault of %s; 'paycert sim <platform> --list-faults' lists them", n, platformNames(ps))
+			return nil, cli.Usagef("--fault %s is not a fault of %s; 'paycert sim <platform> --list-faults' lists them", n, registry.Names(ps))
 		}
 	}
 	return faults, nil

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"paycert/cmd/paycert/internal/registry"
 	bill99suite "paycert/conformance/bill99"
 	hzcardsuite "paycert/conformance/hzcard"
 	iposuite "paycert/conformance/ipos"
 	kakatongsuite "paycert/conformance/kakatong"
+	"paycert/load"
+	"paycert/load/scenario"
 	"paycert/platforms/bill99"
 	bill99sim "paycert/platforms/bill99/simulator"
 	"paycert/platforms/hzcard"
@@ -16,33 +19,55 @@ import (
 	"paycert/platforms/sim"
 )
 
-// platforms is the table of supported platforms, in the order reports show
-// them. Each entry adapts the platform's own constructors.
-func platforms() []platform {
-	return []platform{
+// platforms is the table of supported platforms, in the order the CLI,
+// reports and paycert.example.yaml show them: the one place that knows all
+// four. Adding a platform is one entry here (platforms/README.md, "Adding a
+// platform"); TestRegistry says what an entry lacks.
+func platforms() []registry.Platform {
+	return []registry.Platform{
 		{
-			name:      "kakatong",
-			catalogue: kakatong.Catalogue,
-			newSim:    func(o sim.Options) (sim.Simulator, error) { return kakatongsim.New(o) },
-			suite:     kakatongsuite.Suite,
+			Name:         "kakatong",
+			Title:        "Kakatong",
+			Catalogue:    kakatong.Catalogue,
+			NewSimulator: func(o sim.Options) (sim.Simulator, error) { return kakatongsim.New(o) },
+			Suite:        kakatongsuite.Suite,
+			Target:       kakatongsuite.TargetDoc,
+			Scenarios: func() []*load.Scenario {
+				return []*load.Scenario{scenario.KakatongConsume(), scenario.KakatongSOAPConsume()}
+			},
+			Command: kakatongCommand,
 		},
 		{
-			name:      "bill99",
-			catalogue: bill99.Catalogue,
-			newSim:    func(o sim.Options) (sim.Simulator, error) { return bill99sim.New(o) },
-			suite:     bill99suite.Suite,
+			Name:         "bill99",
+			Title:        "99bill",
+			Catalogue:    bill99.Catalogue,
+			NewSimulator: func(o sim.Options) (sim.Simulator, error) { return bill99sim.New(o) },
+			Suite:        bill99suite.Suite,
+			Target:       bill99suite.TargetDoc,
+			Scenarios:    func() []*load.Scenario { return []*load.Scenario{scenario.Bill99Purchase()} },
+			Command:      bill99Command,
 		},
 		{
-			name:      "ipos",
-			catalogue: ipos.Catalogue,
-			newSim:    func(o sim.Options) (sim.Simulator, error) { return iposim.New(o) },
-			suite:     iposuite.Suite,
+			Name:         "ipos",
+			Title:        "iPos",
+			Catalogue:    ipos.Catalogue,
+			NewSimulator: func(o sim.Options) (sim.Simulator, error) { return iposim.New(o) },
+			Suite:        iposuite.Suite,
+			Target:       iposuite.TargetDoc,
+			Scenarios:    func() []*load.Scenario { return []*load.Scenario{scenario.IPosMAC(), scenario.IPosVerify()} },
+			Command:      iposCommand,
 		},
 		{
-			name:      "hzcard",
-			catalogue: hzcard.Catalogue,
-			newSim:    func(o sim.Options) (sim.Simulator, error) { return hzcardsim.New(o) },
-			suite:     hzcardsuite.Suite,
+			Name:         "hzcard",
+			Title:        "Huzhou transit card",
+			Catalogue:    hzcard.Catalogue,
+			NewSimulator: func(o sim.Options) (sim.Simulator, error) { return hzcardsim.New(o) },
+			Suite:        hzcardsuite.Suite,
+			Target:       hzcardsuite.TargetDoc,
+			Scenarios: func() []*load.Scenario {
+				return []*load.Scenario{scenario.SM2Sign(), scenario.SM2SignVerify(), scenario.HZCardCharge()}
+			},
+			Command: hzcardCommand,
 		},
 	}
 }

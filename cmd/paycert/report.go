@@ -4,11 +4,12 @@ import (
 	"context"
 	"fmt"
 
+	"paycert/cmd/paycert/internal/cli"
 	"paycert/reports"
 )
 
-func reportCommand() *Command {
-	return &Command{
+func reportCommand() *cli.Command {
+	return &cli.Command{
 		Name:    "report",
 		Summary: "Write or check reports (load HTML pages, evidence bundles)",
 		Usage:   "report <command> [arguments]",
@@ -18,12 +19,12 @@ commands work on what runs left behind.
 Examples:
   paycert report load results.bin --output load.html
   paycert report verify reports/out/20261122T050102Z-1a2b/evidence.tar.gz`,
-		Subs: []*Command{reportLoadCommand(), reportVerifyCommand()},
+		Subs: []*cli.Command{reportLoadCommand(), reportVerifyCommand()},
 	}
 }
 
-func reportVerifyCommand() *Command {
-	cmd := &Command{
+func reportVerifyCommand() *cli.Command {
+	cmd := &cli.Command{
 		Name:    "verify",
 		Summary: "Check an evidence bundle against its SHA-256 manifest",
 		Usage:   "report verify EVIDENCE.tar.gz",
@@ -33,14 +34,10 @@ manifest written with it. Exit 0 when every file matches.
 Examples:
   paycert report verify reports/out/20261122T050102Z-1a2b/evidence.tar.gz`,
 	}
-	cmd.Run = func(_ context.Context, io IO, args []string) error {
-		fs := NewFlagSet(cmd, io)
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = cli.NoFlags
+	cmd.Run = func(_ context.Context, io cli.IO, pos []string) error {
 		if len(pos) != 1 {
-			return Usagef("name one evidence bundle")
+			return cli.Usagef("name one evidence bundle")
 		}
 		n, err := reports.VerifyEvidence(pos[0])
 		if err != nil {

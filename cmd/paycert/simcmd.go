@@ -3,15 +3,27 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"strings"
 
+	"paycert/cmd/paycert/internal/cli"
+	"paycert/cmd/paycert/internal/registry"
 	"paycert/codecs/testpki"
 	"paycert/platforms/sim"
 )
 
-func simCommand() *Command {
-	cmd := &Command{
+func simCommand() *cli.Command {
+	var (
+		listen      *string
+		strict      *bool
+		allowRemote *bool
+		listFaults  *bool
+		pkiDir      *string
+		pkiPass     *string
+		faults      multiFlag
+	)
+	cmd := &cli.Command{
 		Name:    "sim",
 		Summary: "Serve a platform's reference simulator on loopback (for a client under test)",
 		Usage:   "sim <platform> [--listen 127.0.0.1:PORT] [--strict] [--fault NAME]...",
@@ -32,22 +44,19 @@ Examples:
   paycert sim hzcard --list-faults
   paycert sim kakatong --fault dup-window-23h`,
 	}
-	cmd.Run = func(ctx context.Context, io IO, args []string) error {
-		fs := NewFlagSet(cmd, io)
-		listen := fs.String("listen", "127.0.0.1:0", "address to serve on (loopback)")
-		strict := fs.Bool("strict", false, "strict-mock mode: record and report every violation in incoming requests")
-		allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback listen address")
-		listFaults := fs.Bool("list-faults", false, "list the simulator's named faults and exit")
-		pkiDir := fs.String("pki-dir", "sim-pki", "where a TLS simulator (bill99) writes its test PKI for the client: CA, client .pfx, mgw.cer")
-		pkiPass := fs.String("pki-password", "paycert", "password of the .pfx bundles written to --pki-dir")
-		var faults multiFlag
+	cmd.Flags = func(fs *flag.FlagSet) {
+		listen = fs.String("listen", "127.0.0.1:0", "address to serve on (loopback)")
+		strict = fs.Bool("strict", false, "strict-mock mode: record and report every violation in incoming requests")
+		allowRemote = fs.Bool("allow-remote", false, "allow a non-loopback listen address")
+		listFaults = fs.Bool("list-faults", false, "list the simulator's named faults and exit")
+		pkiDir = fs.String("pki-dir", "sim-pki", "where a TLS simulator (bill99) writes its test PKI for the client: CA, client .pfx, mgw.cer")
+		pkiPass = fs.String("pki-password", "paycert", "password of the .pfx bundles written to --pki-dir")
+		faults = nil
 		fs.Var(&faults, "fault", "switch on a named fault (repeatable)")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	}
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if len(pos) != 1 {
-			return Usagef("name one platform (%s)", platformNames(platforms()))
+			return cli.Usagef("name one platform (%s)", registry.Names(platforms()))
 		}
 		ps, err := selectPlatforms(pos)
 		if err != nil {
@@ -64,9 +73,9 @@ Examples:
 			}
 			return nil
 		}
-		s, err := p.newSim(sim.Options{Faults: faults, Strict: *strict})
+		s, err := p.NewSimulator(sim.Options{Faults: faults, Strict: *strict})
 		if err != nil {
-			return fmt.Errorf("start %s simulator: %w", p.name, err)
+			return fmt.Errorf("start %s simulator: %w", p.Name, err)
 		}
 		srv, err := sim.Start(s, sim.ListenOptions{Addr: *listen, AllowRemote: *allowRemote})
 		if err != nil {
@@ -82,7 +91,7 @@ Examples:
 				files.CA, files.ClientPFX, *pkiPass, files.SignerCertDER)
 		}
 		fmt.Fprintf(io.Stdout, "%s simulator serving at %s (strict=%v faults=%s); Ctrl-C to stop\n",
-			p.name, srv.URL, *strict, strings.Join(faults, ","))
+			p.Name, srv.URL, *strict, strings.Join(faults, ","))
 		<-ctx.Done()
 		srv.Close()
 		v := s.Violations()
@@ -96,7 +105,7 @@ Examples:
 		if err := enc.Encode(v); err != nil {
 			return err
 		}
-		return &ExitError{Code: 1}
+		return &cli.ExitError{Code: 1}
 	}
 	return cmd
 }

@@ -4,19 +4,21 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
+	"paycert/cmd/paycert/internal/cli"
 	"paycert/codecs/signdomain"
 	"paycert/codecs/sm2"
 )
 
 // sm2Command is "paycert sm2": the SM2/SM3 tools an engineer uses while a
 // Huzhou (seed 003) certification fails on a signature.
-func sm2Command() *Command {
-	return &Command{
+func sm2Command() *cli.Command {
+	return &cli.Command{
 		Name:    "sm2",
 		Summary: "SM2 keys, SM3withSM2 sign/verify, SM3 digests and JSON sign domains",
 		Usage:   "sm2 <command> [arguments]",
@@ -29,7 +31,7 @@ Examples:
   paycert sm2 keygen --pem > key.pem
   paycert sm2 domain req.json | paycert sm2 sign --key key.pem -
   paycert sm2 domain req.json | paycert sm2 verify --pub 03D4BF6F... --sig DE5463... -`,
-		Subs: []*Command{
+		Subs: []*cli.Command{
 			sm2KeygenCommand(),
 			sm2SignCommand(),
 			sm2VerifyCommand(),
@@ -39,8 +41,9 @@ Examples:
 	}
 }
 
-func sm2KeygenCommand() *Command {
-	cmd := &Command{
+func sm2KeygenCommand() *cli.Command {
+	var asPEM *bool
+	cmd := &cli.Command{
 		Name:    "keygen",
 		Summary: "Generate an SM2 key pair",
 		Usage:   "sm2 keygen [--pem]",
@@ -53,15 +56,12 @@ Examples:
   paycert sm2 keygen
   paycert sm2 keygen --pem > key.pem   # one file for both --key key.pem and --pub key.pem`,
 	}
-	cmd.Run = func(_ context.Context, tio IO, args []string) error {
-		fs := NewFlagSet(cmd, tio)
-		asPEM := fs.Bool("pem", false, "print PEM (PKCS#8 private key, PKIX public key) instead of hex")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = func(fs *flag.FlagSet) {
+		asPEM = fs.Bool("pem", false, "print PEM (PKCS#8 private key, PKIX public key) instead of hex")
+	}
+	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		if len(pos) != 0 {
-			return Usagef("keygen takes no arguments")
+			return cli.Usagef("keygen takes no arguments")
 		}
 		k, err := sm2.GenerateKey(rand.Reader)
 		if err != nil {
@@ -86,8 +86,13 @@ Examples:
 	return cmd
 }
 
-func sm2SignCommand() *Command {
-	cmd := &Command{
+func sm2SignCommand() *cli.Command {
+	var (
+		keyArg *string
+		id     *string
+		der    *bool
+	)
+	cmd := &cli.Command{
 		Name:    "sign",
 		Summary: "Sign a message with SM3withSM2",
 		Usage:   "sm2 sign --key K [--id ID] [--der] [FILE|-]",
@@ -105,17 +110,14 @@ Examples:
   paycert sm2 domain req.json | paycert sm2 sign --key key.pem --id 1234567812345678 -
   echo -n hello | paycert sm2 sign --key key.pem --der`,
 	}
-	cmd.Run = func(_ context.Context, tio IO, args []string) error {
-		fs := NewFlagSet(cmd, tio)
-		keyArg := fs.String("key", "", "private key: hex scalar or path to a hex/PEM file (required)")
-		id := fs.String("id", sm2.DefaultUID, "SM2 user ID hashed into ZA")
-		der := fs.Bool("der", false, "print the signature as DER hex instead of r||s")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = func(fs *flag.FlagSet) {
+		keyArg = fs.String("key", "", "private key: hex scalar or path to a hex/PEM file (required)")
+		id = fs.String("id", sm2.DefaultUID, "SM2 user ID hashed into ZA")
+		der = fs.Bool("der", false, "print the signature as DER hex instead of r||s")
+	}
+	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		if *keyArg == "" {
-			return Usagef("--key is required")
+			return cli.Usagef("--key is required")
 		}
 		msg, err := sm2ReadInput(tio, pos)
 		if err != nil {
@@ -123,7 +125,7 @@ Examples:
 		}
 		k, err := sm2LoadKey(*keyArg, sm2.ParsePrivateKey)
 		if err != nil {
-			return &ExitError{Code: 2, Err: err}
+			return &cli.ExitError{Code: 2, Err: err}
 		}
 		sig, err := sm2.Sign(rand.Reader, k, []byte(*id), msg)
 		if err != nil {
@@ -139,8 +141,13 @@ Examples:
 	return cmd
 }
 
-func sm2VerifyCommand() *Command {
-	cmd := &Command{
+func sm2VerifyCommand() *cli.Command {
+	var (
+		pubArg *string
+		sigArg *string
+		id     *string
+	)
+	cmd := &cli.Command{
 		Name:    "verify",
 		Summary: "Verify an SM3withSM2 signature",
 		Usage:   "sm2 verify --pub P --sig S [--id ID] [FILE|-]",
@@ -156,32 +163,29 @@ Examples:
   paycert sm2 verify --pub 03D4BF6F9D18FE636245FBDEE131518108406B5ADA2EC486685C543419AA36E8A9 --sig DE5463... msg.txt
   paycert sm2 domain reply.json | paycert sm2 verify --pub centre.pem --sig "$(jq -r .sign reply.json)" -`,
 	}
-	cmd.Run = func(_ context.Context, tio IO, args []string) error {
-		fs := NewFlagSet(cmd, tio)
-		pubArg := fs.String("pub", "", "public key: hex point or path to a hex/PEM file (required)")
-		sigArg := fs.String("sig", "", "signature: r||s hex (128 digits) or DER hex (required)")
-		id := fs.String("id", sm2.DefaultUID, "SM2 user ID hashed into ZA")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = func(fs *flag.FlagSet) {
+		pubArg = fs.String("pub", "", "public key: hex point or path to a hex/PEM file (required)")
+		sigArg = fs.String("sig", "", "signature: r||s hex (128 digits) or DER hex (required)")
+		id = fs.String("id", sm2.DefaultUID, "SM2 user ID hashed into ZA")
+	}
+	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		if *pubArg == "" || *sigArg == "" {
-			return Usagef("--pub and --sig are required")
+			return cli.Usagef("--pub and --sig are required")
 		}
 		pub, err := sm2LoadKey(*pubArg, sm2.ParsePublicKey)
 		if err != nil {
-			return &ExitError{Code: 2, Err: err}
+			return &cli.ExitError{Code: 2, Err: err}
 		}
 		sig, err := sm2.ParseSignature([]byte(*sigArg))
 		if err != nil {
-			return &ExitError{Code: 2, Err: err}
+			return &cli.ExitError{Code: 2, Err: err}
 		}
 		msg, err := sm2ReadInput(tio, pos)
 		if err != nil {
 			return err
 		}
 		if !sm2.Verify(pub, []byte(*id), msg, sig) {
-			return &ExitError{Code: 1, Err: errors.New("signature does NOT verify")}
+			return &cli.ExitError{Code: 1, Err: errors.New("signature does NOT verify")}
 		}
 		_, err = fmt.Fprintln(tio.Stdout, "signature OK")
 		return err
@@ -189,8 +193,8 @@ Examples:
 	return cmd
 }
 
-func sm2SM3Command() *Command {
-	cmd := &Command{
+func sm2SM3Command() *cli.Command {
+	cmd := &cli.Command{
 		Name:    "sm3",
 		Summary: "Print the SM3 digest of a file",
 		Usage:   "sm2 sm3 [FILE|-]",
@@ -201,12 +205,8 @@ Examples:
   echo -n abc | paycert sm2 sm3       # 66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0
   paycert sm2 sm3 req.json`,
 	}
-	cmd.Run = func(_ context.Context, tio IO, args []string) error {
-		fs := NewFlagSet(cmd, tio)
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = cli.NoFlags
+	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		r, closeFn, err := sm2OpenInput(tio, pos)
 		if err != nil {
 			return err
@@ -222,12 +222,13 @@ Examples:
 	return cmd
 }
 
-func sm2DomainCommand() *Command {
+func sm2DomainCommand() *cli.Command {
 	names := make([]string, 0, 4)
 	for _, p := range signdomain.Profiles() {
 		names = append(names, string(p))
 	}
-	cmd := &Command{
+	var profile *string
+	cmd := &cli.Command{
 		Name:    "domain",
 		Summary: "Print the bytes a JSON message's signature covers",
 		Usage:   "sm2 domain [--profile P] [FILE|-]",
@@ -245,16 +246,13 @@ Examples:
   paycert sm2 domain req.json
   paycert sm2 domain --profile sorted-sign-removed req.json | paycert sm2 sm3`,
 	}
-	cmd.Run = func(_ context.Context, tio IO, args []string) error {
-		fs := NewFlagSet(cmd, tio)
-		profile := fs.String("profile", string(signdomain.Default), "sign-domain profile")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = func(fs *flag.FlagSet) {
+		profile = fs.String("profile", string(signdomain.Default), "sign-domain profile")
+	}
+	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		p, err := signdomain.ParseProfile(*profile)
 		if err != nil {
-			return Usagef("%v", err)
+			return cli.Usagef("%v", err)
 		}
 		msg, err := sm2ReadInput(tio, pos)
 		if err != nil {
@@ -272,13 +270,13 @@ Examples:
 
 // sm2OpenInput opens the single optional FILE argument; none or "-" means
 // standard input.
-func sm2OpenInput(tio IO, pos []string) (io.Reader, func(), error) {
+func sm2OpenInput(tio cli.IO, pos []string) (io.Reader, func(), error) {
 	switch {
 	case len(pos) > 1:
-		return nil, nil, Usagef("give at most one FILE (or - for standard input), got %d", len(pos))
+		return nil, nil, cli.Usagef("give at most one FILE (or - for standard input), got %d", len(pos))
 	case len(pos) == 0 || pos[0] == "-":
 		if tio.Stdin == nil {
-			return nil, nil, Usagef("no FILE given and no standard input")
+			return nil, nil, cli.Usagef("no FILE given and no standard input")
 		}
 		return tio.Stdin, func() {}, nil
 	}
@@ -289,7 +287,7 @@ func sm2OpenInput(tio IO, pos []string) (io.Reader, func(), error) {
 	return f, func() { f.Close() }, nil
 }
 
-func sm2ReadInput(tio IO, pos []string) ([]byte, error) {
+func sm2ReadInput(tio cli.IO, pos []string) ([]byte, error) {
 	r, closeFn, err := sm2OpenInput(tio, pos)
 	if err != nil {
 		return nil, err

@@ -6,12 +6,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"paycert/cmd/paycert/internal/cli"
 )
 
 // sm2TestRoot is a root with only the sm2 tree, so these tests do not
 // depend on how the lead wires rootCommand.
-func sm2TestRoot() *Command {
-	return &Command{Name: "paycert", Usage: "<command>", Subs: []*Command{sm2Command()}}
+func sm2TestRoot() *cli.Command {
+	return &cli.Command{Name: "paycert", Usage: "<command>", Subs: []*cli.Command{sm2Command()}}
 }
 
 func runSM2(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {

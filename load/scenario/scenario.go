@@ -1,44 +1,17 @@
 // Package scenario holds paycert's load scenarios: the signing hot paths
 // (function-call attacks, no network) and one trade hot path per platform
-// against its embedded reference simulator or a loopback target.
+// against its embedded reference simulator or a loopback target. Each
+// belongs to a platform: the registry (cmd/paycert/platforms_list.go) lists
+// them per platform, and "paycert load" and the scenario tests walk it.
 package scenario
 
 import (
 	"fmt"
 	"net/http"
-	"sort"
 
 	"paycert/load"
 	"paycert/platforms/sim"
 )
-
-// All returns every scenario in the order "paycert load list" shows them,
-// the unavailable ones included (marked, never faked).
-func All() []*load.Scenario {
-	return []*load.Scenario{
-		SM2Sign(),
-		SM2SignVerify(),
-		IPosMAC(),
-		IPosVerify(),
-		KakatongConsume(),
-		KakatongSOAPConsume(),
-		Bill99Purchase(),
-		HZCardCharge(),
-	}
-}
-
-// Lookup finds a scenario by name.
-func Lookup(name string) (*load.Scenario, error) {
-	var names []string
-	for _, s := range All() {
-		if s.Name == name {
-			return s, nil
-		}
-		names = append(names, s.Name)
-	}
-	sort.Strings(names)
-	return nil, fmt.Errorf("no scenario %q (known: %v)", name, names)
-}
 
 // embedded serves a simulator on a free loopback port for one run.
 type embedded struct {
