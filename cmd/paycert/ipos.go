@@ -146,11 +146,10 @@ func iposLeaf(cat *catalog.Catalogue, it catalog.Interface) *Command {
 				printExchange(io.Stdout, ex)
 			}
 		}
-		var be *client.BusinessError
-		switch {
-		case callErr == nil:
-		case errors.As(callErr, &be):
-		default:
+		// A result other than 0000 still prints the reply; any other
+		// failure has no reply worth printing.
+		result := wire.Code(callErr) != ""
+		if callErr != nil && !result {
 			return &ExitError{Code: 1, Err: callErr}
 		}
 		if reply != nil {
@@ -162,7 +161,7 @@ func iposLeaf(cat *catalog.Catalogue, it catalog.Interface) *Command {
 				}
 			}
 		}
-		if be != nil {
+		if result {
 			return &ExitError{Code: 1}
 		}
 		return nil

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -23,6 +22,7 @@ import (
 	"paycert/platforms/ipos/client"
 	"paycert/platforms/ipos/simulator"
 	"paycert/platforms/sim"
+	"paycert/platforms/wire"
 )
 
 func register(t conformance.Target) func() {
@@ -46,15 +46,15 @@ func register(t conformance.Target) func() {
 	return lazy.Close
 }
 
-// codeOf returns the result/id behind err (a *client.BusinessError), "0000"
-// for nil.
-func codeOf(r *proto.Reply, err error) string {
-	var be *client.BusinessError
-	switch {
-	case err == nil:
+// codeOf returns the result/id behind err (a *wire.ResultError), "0000"
+// for nil, and the error itself for a failure without a code (no reply, or
+// not an iPos reply), so an assertion on the code shows it.
+func codeOf(_ *proto.Reply, err error) string {
+	if err == nil {
 		return proto.CodeOK
-	case errors.As(err, &be):
-		return be.Code
+	}
+	if c := wire.Code(err); c != "" {
+		return c
 	}
 	return "error: " + err.Error()
 }
