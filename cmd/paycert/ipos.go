@@ -155,8 +155,11 @@ func iposLeaf(cat *catalog.Catalogue, it catalog.Interface) *Command {
 		if reply != nil {
 			fmt.Fprintf(io.Stdout, "result: %s %s\n", reply.Result.ID, reply.Result.Comment)
 			if reply.Result.OK() {
-				if err := ipos.CheckReply(cat, req, reply); err != nil {
-					fmt.Fprintf(io.Stdout, "reply deviates from the %s table:\n  %s\n", it.Name, strings.ReplaceAll(err.Error(), "\n", "\n  "))
+				if fs := ipos.CheckReply(cat, req, reply); len(fs) != 0 {
+					fmt.Fprintf(io.Stdout, "reply deviates from the %s table:\n", it.Name)
+					for _, f := range fs {
+						fmt.Fprintf(io.Stdout, "  %s\n", f)
+					}
 					return &ExitError{Code: 1}
 				}
 			}

@@ -88,7 +88,7 @@ func (e *env) wecard(iface string) proto.WecardRequest {
 
 func checked(cat *catalog.Catalogue, req proto.Request, r *proto.Reply) {
 	GinkgoHelper()
-	Expect(proto.CheckReply(cat, req, r)).To(Succeed(), "every reply field must match the %s reply table", req.Interface)
+	Expect(catalog.FindingsError(proto.CheckReply(cat, req, r))).To(Succeed(), "every reply field must match the %s reply table", req.Interface)
 }
 
 func fen(s string) int64 {
@@ -508,7 +508,7 @@ func codeTable(cat *catalog.Catalogue, ep **env) {
 		Expect(err).NotTo(HaveOccurred(), "the request must get a reply")
 		Expect(resp.Status).To(Equal(http.StatusOK), "a coded answer travels with HTTP 200")
 		Expect(resp.Reply).NotTo(BeNil(), "the reply must be an iPos reply: %q", resp.Body)
-		Expect(proto.CheckResult(resp.Reply)).To(Succeed())
+		Expect(catalog.FindingsError(proto.CheckResult(resp.Reply))).To(Succeed())
 		Expect(resp.Reply.Result.ID).To(Equal(code), "result/id must be %s (%s, 002 §5); comment was %q", code, k.Text, resp.Reply.Result.Comment)
 		if code != proto.CodeMethod && resp.Reply.ResponseType != "" {
 			Expect(resp.Reply.ResponseType).To(Equal(proto.ResponseType(p.iface)))
@@ -855,7 +855,7 @@ func negatives(cat *catalog.Catalogue, ep **env) {
 						Expect(resp.Status).To(BeNumerically(">=", 400), "a body over 1 MiB is refused (no iPos code fits: a clean 4xx)")
 					} else {
 						Expect(resp.Reply).NotTo(BeNil(), "the answer must be an iPos reply: %q", resp.Body)
-						Expect(proto.CheckResult(resp.Reply)).To(Succeed())
+						Expect(catalog.FindingsError(proto.CheckResult(resp.Reply))).To(Succeed())
 						Expect(resp.Reply.Result.ID).To(Equal(n.want), "%s must answer %s; comment %q", n.name, n.want, resp.Reply.Result.Comment)
 					}
 					if e.sim != nil {

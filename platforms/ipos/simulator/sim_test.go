@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"paycert/platforms/catalog"
 	"paycert/platforms/ipos"
 	"paycert/platforms/ipos/client"
 	"paycert/platforms/ipos/simulator"
@@ -61,8 +62,8 @@ func TestVerifyCancelLedger(t *testing.T) {
 		if err != nil {
 			t.Fatalf("verify %d: %v", i, err)
 		}
-		if err := ipos.CheckReply(ipos.Catalogue(), verify, r); err != nil {
-			t.Errorf("verify reply: %v", err)
+		if fs := ipos.CheckReply(ipos.Catalogue(), verify, r); len(fs) != 0 {
+			t.Errorf("verify reply: %v", catalog.FindingsError(fs))
 		}
 		if r.Query == nil || r.Query.RemainAmt != "700" {
 			t.Fatalf("verify %d: remain %+v, want 700", i, r.Query)
