@@ -46,7 +46,7 @@ func CheckResult(r *Reply) []catalog.Finding {
 	if c, ok := r.Doc.Root().Get("result/comment"); !ok || c == "" {
 		fs = append(fs, catalog.Finding{Path: Root + "/result/comment", Rule: "missing", Section: "002 §4",
 			Detail: "result/comment must be present and non-empty (响应码解释, 必填)"})
-	} else if n := gbkLen(c); n > 64 {
+	} else if n := GBKLen(c); n > 64 {
 		fs = append(fs, catalog.Finding{Path: Root + "/result/comment", Rule: "too-long", Section: "002 §4",
 			Detail: fmt.Sprintf("result/comment is %d GBK bytes, over String(64)", n)})
 	}
@@ -118,7 +118,7 @@ func CheckReply(cat *catalog.Catalogue, req Request, r *Reply) []catalog.Finding
 				bad(f.Path, "missing", it.Section, "%s is required in every redeem row", rel)
 			}
 			if max > 0 {
-				if l := gbkLen(n.Text); l > max {
+				if l := GBKLen(n.Text); l > max {
 					bad(f.Path, "too-long", it.Section, "%s is %d GBK bytes, over %s(%d): %q", rel, l, f.Type, max, n.Text)
 				}
 			}
@@ -220,7 +220,11 @@ func nodesAt(n *gbkxml.Node, path string) []*gbkxml.Node {
 	return cur
 }
 
-func gbkLen(s string) int {
+// GBKLen is the length of s in GBK bytes, which is what the tables'
+// String(n) and Number(n) limits count (002 §2: the charset is GBK). A
+// string GBK cannot encode counts its UTF-8 bytes; the charset check
+// reports it elsewhere.
+func GBKLen(s string) int {
 	b, err := gbk.EncodeString(s)
 	if err != nil {
 		return len(s) // not GBK-encodable: count UTF-8 bytes, the GBK check fails elsewhere

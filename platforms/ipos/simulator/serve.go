@@ -275,7 +275,7 @@ func (s *Simulator) validate(c *call) *outcome {
 		if v, ok := c.get("store_info/store_id"); !ok || v == "" || len(v) > ipos.MaxStoreIDLen {
 			return fail(ipos.CodeStoreID)
 		}
-		if v, ok := c.get("store_info/store_name"); !ok || strings.TrimSpace(v) == "" || gbkLen(v) > fields["store_info/store_name"].MaxLen {
+		if v, ok := c.get("store_info/store_name"); !ok || strings.TrimSpace(v) == "" || ipos.GBKLen(v) > fields["store_info/store_name"].MaxLen {
 			return fail(ipos.CodeStoreName)
 		}
 	case ipos.CardQuery, ipos.CardVerify, ipos.CardCancel, ipos.CardReversal:
@@ -364,7 +364,7 @@ func (s *Simulator) validate(c *call) *outcome {
 		if f.Presence == catalog.Required && !ok {
 			return failf(ipos.CodeFailed, "交易失败: 缺少必填节点%s", p)
 		}
-		if ok && f.MaxLen > 0 && gbkLen(v) > f.MaxLen {
+		if ok && f.MaxLen > 0 && ipos.GBKLen(v) > f.MaxLen {
 			return failf(ipos.CodeFailed, "交易失败: %s超过%s(%d)", p, f.Type, f.MaxLen)
 		}
 	}
@@ -422,14 +422,6 @@ func day(s string) bool {
 	}
 	_, err := time.Parse(ipos.DayLayout, s)
 	return err == nil
-}
-
-func gbkLen(s string) int {
-	b, err := gbk.EncodeString(s)
-	if err != nil {
-		return len(s)
-	}
-	return len(b)
 }
 
 // checkTerminal applies to trades made at a terminal: it must exist for the
