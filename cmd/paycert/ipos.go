@@ -146,23 +146,25 @@ func iposLeaf(cat *catalog.Catalogue, it catalog.Interface) *Command {
 				printExchange(io.Stdout, ex)
 			}
 		}
-		var be *client.BusinessError
-		switch {
-		case callErr == nil:
-		case errors.As(callErr, &be):
-		default:
+		// A result other than 0000 still prints the reply; any other
+		// failure has no reply worth printing.
+		result := wire.Code(callErr) != ""
+		if callErr != nil && !result {
 			return &ExitError{Code: 1, Err: callErr}
 		}
 		if reply != nil {
 			fmt.Fprintf(io.Stdout, "result: %s %s\n", reply.Result.ID, reply.Result.Comment)
 			if reply.Result.OK() {
-				if err := ipos.CheckReply(cat, req, reply); err != nil {
-					fmt.Fprintf(io.Stdout, "reply deviates from the %s table:\n  %s\n", it.Name, strings.ReplaceAll(err.Error(), "\n", "\n  "))
+				if fs := ipos.CheckReply(cat, req, reply); len(fs) != 0 {
+					fmt.Fprintf(io.Stdout, "reply deviates from the %s table:\n", it.Name)
+					for _, f := range fs {
+						fmt.Fprintf(io.Stdout, "  %s\n", f)
+					}
 					return &ExitError{Code: 1}
 				}
 			}
 		}
-		if be != nil {
+		if result {
 			return &ExitError{Code: 1}
 		}
 		return nil

@@ -1,27 +1,8 @@
-// Package ipos is the iPos (seed 002) conformance suite: a happy path per
-// interface with every reply field checked against the catalogue, one
-// table entry per result code, the business flows (verify/cancel/daily,
-// reversal after a lost reply, double submit, gift-card consume/refund),
-// and a negative matrix for every interface.
-//
-// Against the embedded simulator (the default) the suite seeds fresh
-// vouchers, gift cards and terminals in-process, so specs never share
-// state and run in any order. Against a real endpoint it reads these
-// Target.Params (values may be secrets and are never printed):
-//
-//	key          the merchant's MAC key                (default: the fixture's)
-//	isspid       merchant id                            (default 39493002)
-//	system_id    system id                              (default 8888)
-//	store_id     a store bound to this machine's IP     (default 1511300001)
-//	pos_id       a terminal of that store               (default 1511300001)
-//	voucher_amount  an amount voucher code with >= 10000 fen left
-//	voucher_times   a times voucher code with >= 2 uses left
-//	gift_cash    a cash WeChat gift card code with >= 1000 fen left
-//
-// Specs that need state a real endpoint cannot be asked for (an expired
-// voucher, a merchant restricted to another IP, fault injection) are
-// labelled sim-only and skipped there with the reason.
 package ipos
+
+// env.go: the environment every spec shares (the target, its clients, the
+// embedded simulator and its clock) and the seeding of fresh vouchers,
+// gift cards and terminals.
 
 import (
 	"context"
@@ -38,15 +19,12 @@ import (
 	"paycert/platforms/sim"
 )
 
-// Suite is the iPos suite.
-func Suite() conformance.Suite {
-	return conformance.Suite{Platform: proto.Platform, Register: register}
-}
-
 // simStart is the simulated time of the embedded simulator: a fixed
 // instant, so expiry and daily dates do not depend on when the suite runs.
 func simStart() time.Time { return time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC) } // 10:00 in Beijing
 
+// env is what the specs share: the target and, against the embedded
+// simulator, the simulator itself and its manual clock.
 type env struct {
 	target   conformance.Target
 	url      string
@@ -59,6 +37,15 @@ type env struct {
 	posID    string
 	prefix   string // pos_seq prefix: unique per run
 	n        atomic.Int64
+}
+
+// Simulator returns the embedded simulator for the framework's after-each
+// checks, or a nil interface (not a typed nil) against a real endpoint.
+func (e *env) Simulator() sim.Simulator {
+	if e.sim == nil {
+		return nil
+	}
+	return e.sim
 }
 
 func newEnv(t conformance.Target) (*env, func() error, error) {
@@ -110,8 +97,10 @@ func (e *env) today() string {
 	return now.In(time.FixedZone("CST", 8*3600)).Format(proto.DayLayout)
 }
 
-func (e *env) do(req proto.Request) (*proto.Reply, error) {
-	return e.client().Do(context.Background(), req)
+// do sends req with the spec's context (cancelled when the spec times out
+// or the run is interrupted).
+func (e *env) do(ctx context.Context, req proto.Request) (*proto.Reply, error) {
+	return e.client().Do(ctx, req)
 }
 
 // amountVoucher returns a voucher code with balance fen unused: seeded on
@@ -148,13 +137,13 @@ func (e *env) giftCash(amount int64) string {
 
 // freshTerminal binds a new terminal (through bind_pos itself, so it works
 // against a real endpoint too) and returns a header for it.
-func (e *env) freshTerminal() proto.Header {
+func (e *env) freshTerminal(ctx context.Context) proto.Header {
 	posID := fmt.Sprintf("9%09d", e.n.Add(1)%1_000_000_000)
 	h := e.header()
 	h.PosID = posID
 	bind := proto.BindPosRequest{Header: proto.Header{ISSPID: e.isspid, PosID: posID, PosSeq: e.seq(), SystemID: e.systemID},
 		Store: proto.StoreInfo{StoreID: e.storeID, StoreName: "翼码测试门店"}}.Request()
-	if _, err := e.do(bind); err != nil {
+	if _, err := e.do(ctx, bind); err != nil {
 		ginkgo.Fail("binding a fresh terminal for the spec: " + err.Error())
 	}
 	return h

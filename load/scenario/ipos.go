@@ -13,6 +13,7 @@ import (
 	"paycert/codecs/gbkxml"
 	"paycert/codecs/mac"
 	"paycert/load"
+	"paycert/platforms/catalog"
 	"paycert/platforms/ipos"
 	iposim "paycert/platforms/ipos/simulator"
 	"paycert/platforms/sim"
@@ -151,7 +152,7 @@ func setupIPosVerify(ctx context.Context, env *load.Env) (*load.Workload, error)
 				if !ok {
 					return fmt.Errorf("reply pos_seq %q is not the pos_seq of any request sent", r.PosSeq)
 				}
-				return ipos.CheckReply(cat, build(id).Request(), r)
+				return catalog.FindingsError(ipos.CheckReply(cat, build(id).Request(), r))
 			},
 		},
 	}

@@ -1,7 +1,6 @@
 package ipos
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -28,47 +27,58 @@ func erratumMaxLen(path string) (int, bool) {
 }
 
 // CheckResult checks what every reply must carry whatever its outcome: the
-// GBK declaration, a four-character result/id and a non-empty result/comment of at most 64
-// bytes (002 §4, every table).
-func CheckResult(r *Reply) error {
-	var errs []error
+// GBK declaration, a four-character result/id and a non-empty
+// result/comment of at most 64 bytes (002 §4, every table). It returns
+// every finding; none means the envelope conforms.
+func CheckResult(r *Reply) []catalog.Finding {
+	var fs []catalog.Finding
 	if enc := r.Doc.Encoding(); enc != gbkxml.GBK {
-		errs = append(errs, fmt.Errorf("reply is declared %s (%q); 002 §2 sets the charset to GBK", enc, r.Doc.EncodingLabel()))
+		fs = append(fs, catalog.Finding{Path: Root, Rule: "charset", Section: "002 §2",
+			Detail: fmt.Sprintf("reply is declared %s (%q); 002 §2 sets the charset to GBK", enc, r.Doc.EncodingLabel())})
 	}
-	if id, ok := r.Doc.Root().Get("result/id"); !ok || len(id) != 4 {
-		errs = append(errs, fmt.Errorf("result/id must be present with 4 characters (002 §4), got %q (present %v)", id, ok))
+	if id, ok := r.Doc.Root().Get("result/id"); !ok {
+		fs = append(fs, catalog.Finding{Path: Root + "/result/id", Rule: "missing", Section: "002 §4",
+			Detail: "result/id must be present with 4 characters"})
+	} else if len(id) != 4 {
+		fs = append(fs, catalog.Finding{Path: Root + "/result/id", Rule: "format", Section: "002 §4",
+			Detail: fmt.Sprintf("result/id must have 4 characters, got %q", id)})
 	}
 	if c, ok := r.Doc.Root().Get("result/comment"); !ok || c == "" {
-		errs = append(errs, errors.New("result/comment must be present and non-empty (002 §4: 响应码解释, 必填)"))
-	} else if n := gbkLen(c); n > 64 {
-		errs = append(errs, fmt.Errorf("result/comment is %d GBK bytes, over String(64)", n))
+		fs = append(fs, catalog.Finding{Path: Root + "/result/comment", Rule: "missing", Section: "002 §4",
+			Detail: "result/comment must be present and non-empty (响应码解释, 必填)"})
+	} else if n := GBKLen(c); n > 64 {
+		fs = append(fs, catalog.Finding{Path: Root + "/result/comment", Rule: "too-long", Section: "002 §4",
+			Detail: fmt.Sprintf("result/comment is %d GBK bytes, over String(64)", n)})
 	}
-	return errors.Join(errs...)
+	return fs
 }
 
 // CheckReply checks a successful reply to req field by field against the
-// interface's reply table: every required (and applicable conditional)
-// element present, every present element within its type and length, the
-// echoes of isspid/pos_id/pos_seq/transaction_id, and the time formats. It
-// returns every finding, joined; nil means the reply conforms. For a
-// failure reply use CheckResult: a platform answering an access error may
-// not know the request's fields to echo.
-func CheckReply(cat *catalog.Catalogue, req Request, r *Reply) error {
+// interface's reply table in cat: every required (and applicable
+// conditional) element present, every present element within its type and
+// length, the echoes of isspid/pos_id/pos_seq/transaction_id, the time
+// formats and the sums. It returns every finding, each with the element's
+// path, the rule and the seed section; none means the reply conforms.
+// Decoding the body is DecodeReply's job (iPos replies carry no MAC,
+// erratum E-IPOS-REPLY-MAC). For a failure reply use CheckResult: a
+// platform answering an access error may not know the request's fields to
+// echo.
+func CheckReply(cat *catalog.Catalogue, req Request, r *Reply) []catalog.Finding {
 	it, ok := cat.Interface(req.Interface)
 	if !ok {
-		return fmt.Errorf("ipos: no interface %q in the catalogue", req.Interface)
+		return []catalog.Finding{{Rule: "unknown-interface", Detail: fmt.Sprintf("no interface %q in the catalogue", req.Interface)}}
 	}
 	root := r.Doc.Root()
-	var errs []error
-	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	var fs []catalog.Finding
+	bad := func(path, rule, section, format string, a ...any) {
+		fs = append(fs, catalog.Finding{Path: path, Rule: rule, Detail: fmt.Sprintf(format, a...), Section: section})
+	}
 
 	want := ResponseType(req.Interface)
 	if r.ResponseType != want && !(req.Interface == CardDaily && r.ResponseType == RequestType(CardDaily)) {
-		bad("response_type must be %s (%s), got %q", want, it.Section, r.ResponseType)
+		bad(Root+"/response_type", "mismatch", it.Section, "response_type must be %s, got %q", want, r.ResponseType)
 	}
-	if err := CheckResult(r); err != nil {
-		errs = append(errs, err)
-	}
+	fs = append(fs, CheckResult(r)...)
 	applies := func(f catalog.Field) bool {
 		switch f.Condition {
 		case verifySuccessCondition, consumeSuccessCondtn:
@@ -93,7 +103,7 @@ func CheckReply(cat *catalog.Catalogue, req Request, r *Reply) error {
 			// A repeated row's fields are required in each row that exists;
 			// the row itself is counted by its own rule.
 			if !strings.Contains(rel, "/redeem/") || len(nodesAt(root, "verify_info/redeem")) == 0 {
-				bad("%s is required (%s%s) but absent", rel, it.Section, cond(f))
+				bad(f.Path, "missing", it.Section, "%s is required%s but absent", rel, cond(f))
 			}
 		}
 		if f.Type == "array" {
@@ -105,15 +115,15 @@ func CheckReply(cat *catalog.Catalogue, req Request, r *Reply) error {
 		}
 		for _, n := range nodes {
 			if mustHave && strings.Contains(rel, "/redeem/") && n.Text == "" {
-				bad("%s is required in every redeem row (%s)", rel, it.Section)
+				bad(f.Path, "missing", it.Section, "%s is required in every redeem row", rel)
 			}
 			if max > 0 {
-				if l := gbkLen(n.Text); l > max {
-					bad("%s is %d GBK bytes, over %s(%d) (%s): %q", rel, l, f.Type, max, it.Section, n.Text)
+				if l := GBKLen(n.Text); l > max {
+					bad(f.Path, "too-long", it.Section, "%s is %d GBK bytes, over %s(%d): %q", rel, l, f.Type, max, n.Text)
 				}
 			}
-			if f.Type == "Number" && n.Text != "" && !IsDigits(n.Text) {
-				bad("%s must be a Number (%s), got %q", rel, it.Section, n.Text)
+			if f.Type == "Number" && n.Text != "" && !catalog.IsDigits(n.Text) {
+				bad(f.Path, "format", it.Section, "%s must be a Number, got %q", rel, n.Text)
 			}
 		}
 	}
@@ -122,12 +132,13 @@ func CheckReply(cat *catalog.Catalogue, req Request, r *Reply) error {
 		for i, rd := range root.Find("verify_info").All("redeem") {
 			for _, name := range []string{"store_id", "pos_id", "pos_seq", "store_name", "trans_time"} {
 				if rd.Child(name) == nil {
-					bad("verify_info/redeem[%d]/%s is required (002 §4.2)", i+1, name)
+					bad(fmt.Sprintf("%s/verify_info/redeem[%d]/%s", Root, i+1, name), "missing", "002 §4.2",
+						"verify_info/redeem[%d]/%s is required", i+1, name)
 				}
 			}
 		}
 		if r.Verify != nil && r.Verify.Count != fmt.Sprint(len(r.Verify.Redeems)) {
-			bad("verify_info/count %q must equal the number of redeem rows (%d)", r.Verify.Count, len(r.Verify.Redeems))
+			bad(Root+"/verify_info/count", "mismatch", "002 §4.2", "verify_info/count %q must equal the number of redeem rows (%d)", r.Verify.Count, len(r.Verify.Redeems))
 		}
 	}
 
@@ -140,30 +151,30 @@ func CheckReply(cat *catalog.Catalogue, req Request, r *Reply) error {
 			continue
 		}
 		if got, present := root.Get(echo); present && got != sent {
-			bad("%s must echo the request's %q, got %q (%s)", echo, sent, got, it.Section)
+			bad(Root+"/"+echo, "mismatch", it.Section, "%s must echo the request's %q, got %q", echo, sent, got)
 		}
 	}
 	if v, ok := root.Get("trans_time"); ok {
 		if _, err := time.Parse(TimeLayout, v); err != nil {
-			bad("trans_time %q is not yyyymmddhh24miss (%s)", v, it.Section)
+			bad(Root+"/trans_time", "format", it.Section, "trans_time %q is not yyyymmddhh24miss", v)
 		}
 	}
 	if r.Query != nil && r.Query.EndUseTime != "" {
 		if _, err := time.Parse(TimeLayout, r.Query.EndUseTime); err != nil {
-			bad("query_info/end_use_time %q is not yyyymmddhh24miss", r.Query.EndUseTime)
+			bad(Root+"/query_info/end_use_time", "format", it.Section, "query_info/end_use_time %q is not yyyymmddhh24miss", r.Query.EndUseTime)
 		}
 	}
 	if r.Query != nil && r.Result.OK() {
 		if r.Query.UseType != "0" && r.Query.UseType != "1" {
-			bad("query_info/use_type must be 0 or 1, got %q", r.Query.UseType)
+			bad(Root+"/query_info/use_type", "format", it.Section, "query_info/use_type must be 0 or 1, got %q", r.Query.UseType)
 		}
 		if !strings.Contains("0123", r.Query.VaStatus) || len(r.Query.VaStatus) != 1 {
-			bad("query_info/va_status must be 0, 1, 2 or 3, got %q", r.Query.VaStatus)
+			bad(Root+"/query_info/va_status", "format", it.Section, "query_info/va_status must be 0, 1, 2 or 3, got %q", r.Query.VaStatus)
 		}
 	}
 	if req.Interface == CardVerify && r.Addition != nil && r.Addition.TxAmt != "" {
 		if sent, ok := req.Get("card_verify_request/tx_amt"); ok && sent != r.Addition.TxAmt {
-			bad("addition_info/tx_amt %q must equal the request's tx_amt %q", r.Addition.TxAmt, sent)
+			bad(Root+"/addition_info/tx_amt", "mismatch", it.Section, "addition_info/tx_amt %q must equal the request's tx_amt %q", r.Addition.TxAmt, sent)
 		}
 	}
 	if r.Info != nil && r.Result.OK() && r.Info.Type == "3" {
@@ -171,10 +182,10 @@ func CheckReply(cat *catalog.Catalogue, req Request, r *Reply) error {
 		amt, b2 := atoi(r.Info.Amount)
 		over, b3 := atoi(r.Info.Overplus)
 		if !b1 || !b2 || !b3 || bal-amt != over {
-			bad("info: balance %q - amount %q must equal overplus %q", r.Info.Balance, r.Info.Amount, r.Info.Overplus)
+			bad(Root+"/info/overplus", "mismatch", it.Section, "info: balance %q - amount %q must equal overplus %q", r.Info.Balance, r.Info.Amount, r.Info.Overplus)
 		}
 	}
-	return errors.Join(errs...)
+	return fs
 }
 
 func cond(f catalog.Field) string {
@@ -209,7 +220,11 @@ func nodesAt(n *gbkxml.Node, path string) []*gbkxml.Node {
 	return cur
 }
 
-func gbkLen(s string) int {
+// GBKLen is the length of s in GBK bytes, which is what the tables'
+// String(n) and Number(n) limits count (002 §2: the charset is GBK). A
+// string GBK cannot encode counts its UTF-8 bytes; the charset check
+// reports it elsewhere.
+func GBKLen(s string) int {
 	b, err := gbk.EncodeString(s)
 	if err != nil {
 		return len(s) // not GBK-encodable: count UTF-8 bytes, the GBK check fails elsewhere
@@ -217,21 +232,8 @@ func gbkLen(s string) int {
 	return len(b)
 }
 
-// IsDigits reports whether s is one or more ASCII decimal digits.
-func IsDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 func atoi(s string) (int64, bool) {
-	if !IsDigits(s) || len(s) > 18 {
+	if !catalog.IsDigits(s) || len(s) > 18 {
 		return 0, false
 	}
 	var n int64

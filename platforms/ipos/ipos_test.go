@@ -160,10 +160,9 @@ func TestSampleReplies(t *testing.T) {
 					req = req.With(e, v)
 				}
 			}
-			err = ipos.CheckReply(ipos.Catalogue(), req, r)
 			var got []string
-			if err != nil {
-				got = strings.Split(err.Error(), "\n")
+			for _, f := range ipos.CheckReply(ipos.Catalogue(), req, r) {
+				got = append(got, f.String())
 			}
 			if !slices.Equal(got, known[name]) {
 				t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(known[name], "\n"))
@@ -264,4 +263,51 @@ func FuzzDecodeReply(f *testing.F) {
 			_ = ipos.CheckReply(cat, ipos.Request{Interface: name}, r)
 		}
 	})
+}
+
+// CheckReply's findings name the element, the rule and the seed section,
+// so a report can file each one; CheckResult's the same for the envelope.
+func TestCheckReplyFindings(t *testing.T) {
+	s := strings.Replace(string(readSample(t, ipos.CardVerify+"_response")), "<sys_seq>00000000244</sys_seq>", "", 1)
+	s = strings.Replace(s, "<trans_time>20090405010104</trans_time>", "<trans_time>2009-04-05</trans_time>", 1)
+	r, err := ipos.DecodeReply([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := ipos.Request{Interface: ipos.CardVerify}.With("isspid", "39493002").With("pos_id", "1511300001").
+		With("pos_seq", "1511300000002").With("card_verify_request/tx_amt", "1000")
+	type key struct{ path, rule string }
+	got := map[key]catalog.Finding{}
+	for _, f := range ipos.CheckReply(ipos.Catalogue(), req, r) {
+		got[key{f.Path, f.Rule}] = f
+	}
+	for _, want := range []key{
+		{"business_trans/sys_seq", "missing"},
+		{"business_trans/pos_seq", "mismatch"},
+		{"business_trans/trans_time", "format"},
+	} {
+		f, ok := got[want]
+		if !ok {
+			t.Errorf("no %s finding at %s; got %v", want.rule, want.path, got)
+			continue
+		}
+		if f.Section != "002 §3.3, §4.3" || f.Detail == "" {
+			t.Errorf("finding %s: section %q, detail %q", f, f.Section, f.Detail)
+		}
+	}
+	if len(got) != 3 {
+		t.Errorf("%d findings, want 3: %v", len(got), got)
+	}
+
+	r, err = ipos.DecodeReply([]byte(`<?xml version="1.0" encoding="GBK"?><business_trans><result><id>00000</id></result></business_trans>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rules []string
+	for _, f := range ipos.CheckResult(r) {
+		rules = append(rules, f.Path+" "+f.Rule)
+	}
+	if want := []string{"business_trans/result/id format", "business_trans/result/comment missing"}; !slices.Equal(rules, want) {
+		t.Errorf("CheckResult findings %q, want %q", rules, want)
+	}
 }

@@ -5,10 +5,13 @@
 // warns that replies gain elements). Every exchange is reported, byte for
 // byte, to the Observer.
 //
-// Errors separate the three ways a call goes wrong: *TransportError (no
-// reply), *ProtocolError (a reply that is not an iPos reply) and
-// *BusinessError (a well-formed reply whose result/id is not 0000; the
-// decoded reply is returned with it).
+// Errors are the shared kinds of package wire, with Platform "ipos", so
+// callers tell them apart as for every platform: *wire.TransportError (no
+// reply), *wire.ProtocolError (a reply that is not an iPos reply: an HTTP
+// status other than 200, an unparsable body, no result/id) and
+// *wire.ResultError (a well-formed reply whose result/id is not 0000;
+// wire.Code(err) returns it, and the decoded reply is returned with it for
+// the fields a caller needs beyond the code).
 package client
 
 import (
@@ -64,41 +67,6 @@ func New(cfg Config) (*Client, error) {
 	return &Client{url: cfg.URL, key: []byte(cfg.Key), http: hc, observe: cfg.Observe}, nil
 }
 
-// TransportError: no reply arrived (connection refused, timeout).
-type TransportError struct {
-	Interface string
-	Err       error
-}
-
-func (e *TransportError) Error() string {
-	return fmt.Sprintf("ipos %s: transport: %v", e.Interface, e.Err)
-}
-func (e *TransportError) Unwrap() error { return e.Err }
-
-// ProtocolError: a reply arrived but is not a well-formed iPos reply
-// (HTTP status other than 200, unparsable XML, no result/id).
-type ProtocolError struct {
-	Interface string
-	Status    int
-	Err       error
-}
-
-func (e *ProtocolError) Error() string {
-	return fmt.Sprintf("ipos %s: protocol (HTTP %d): %v", e.Interface, e.Status, e.Err)
-}
-func (e *ProtocolError) Unwrap() error { return e.Err }
-
-// BusinessError: the platform answered with a result/id other than 0000.
-type BusinessError struct {
-	Interface string
-	Code      string
-	Comment   string
-}
-
-func (e *BusinessError) Error() string {
-	return fmt.Sprintf("ipos %s: result %s %s", e.Interface, e.Code, e.Comment)
-}
-
 // Response is one raw exchange's outcome, for callers that send bytes a
 // typed request cannot express (the negative matrix).
 type Response struct {
@@ -109,7 +77,7 @@ type Response struct {
 }
 
 // Do sends req and returns the decoded reply. A reply with a result other
-// than 0000 comes back together with a *BusinessError.
+// than 0000 comes back together with a *wire.ResultError.
 func (c *Client) Do(ctx context.Context, req ipos.Request) (*ipos.Reply, error) {
 	x, err := req.AppendXML(nil)
 	if err != nil {
@@ -122,20 +90,26 @@ func (c *Client) Do(ctx context.Context, req ipos.Request) (*ipos.Reply, error) 
 	return Interpret(req.Interface, resp)
 }
 
-// Interpret turns a raw response into the reply and the error kind.
+// Interpret turns a raw response into the reply and the error kind: a
+// status other than 200 (002 §2 answers every code with 200) or a body that
+// is not an iPos reply is a *wire.ProtocolError, a result/id other than
+// 0000 a *wire.ResultError carrying result/comment as its Text.
 func Interpret(iface string, resp *Response) (*ipos.Reply, error) {
+	protocol := func(err error) error {
+		return &wire.ProtocolError{Platform: ipos.Platform, Interface: iface, Status: resp.Status, Err: err}
+	}
 	if resp.Status != http.StatusOK {
-		return resp.Reply, &ProtocolError{Interface: iface, Status: resp.Status, Err: fmt.Errorf("HTTP status %d", resp.Status)}
+		return resp.Reply, protocol(fmt.Errorf("HTTP status %d, 002 §2 answers with 200", resp.Status))
 	}
 	if resp.Reply == nil {
 		_, err := ipos.DecodeReply(resp.Body)
-		return nil, &ProtocolError{Interface: iface, Status: resp.Status, Err: err}
+		return nil, protocol(err)
 	}
 	if resp.Reply.Result.ID == "" {
-		return resp.Reply, &ProtocolError{Interface: iface, Status: resp.Status, Err: errors.New("reply has no result/id")}
+		return resp.Reply, protocol(errors.New("reply has no result/id"))
 	}
 	if !resp.Reply.Result.OK() {
-		return resp.Reply, &BusinessError{Interface: iface, Code: resp.Reply.Result.ID, Comment: resp.Reply.Result.Comment}
+		return resp.Reply, &wire.ResultError{Platform: ipos.Platform, Interface: iface, Code: resp.Reply.Result.ID, Text: resp.Reply.Result.Comment}
 	}
 	return resp.Reply, nil
 }
@@ -176,7 +150,7 @@ func (c *Client) send(iface string, hreq *http.Request, body []byte) (*Response,
 		ex.Err = err.Error()
 		ex.Duration = time.Since(ex.Start)
 		c.report(ex)
-		return nil, &TransportError{Interface: iface, Err: err}
+		return nil, &wire.TransportError{Platform: ipos.Platform, Interface: iface, Err: err}
 	}
 	defer hresp.Body.Close()
 	rb, err := io.ReadAll(io.LimitReader(hresp.Body, maxReply))
@@ -185,7 +159,7 @@ func (c *Client) send(iface string, hreq *http.Request, body []byte) (*Response,
 	if err != nil {
 		ex.Err = err.Error()
 		c.report(ex)
-		return nil, &TransportError{Interface: iface, Err: err}
+		return nil, &wire.TransportError{Platform: ipos.Platform, Interface: iface, Err: err}
 	}
 	c.report(ex)
 	resp := &Response{Status: hresp.StatusCode, Header: hresp.Header, Body: rb}

@@ -33,6 +33,12 @@ func TestErrorKinds(t *testing.T) {
 	defer good.Close()
 	junk := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "<html>busy</html>") }))
 	defer junk.Close()
+	// A coded reply under a status other than 200 still breaks 002 §2.
+	unavailable := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		io.WriteString(w, `<?xml version="1.0" encoding="GBK"?><business_trans><result><id>0000</id><comment>ok</comment></result></business_trans>`)
+	}))
+	defer unavailable.Close()
 	down := httptest.NewServer(http.NotFoundHandler())
 	down.Close()
 
@@ -45,9 +51,10 @@ func TestErrorKinds(t *testing.T) {
 		want any
 	}{
 		{"success", good.URL, "100", nil},
-		{"business", good.URL, "999999", &client.BusinessError{}},
-		{"protocol", junk.URL, "100", &client.ProtocolError{}},
-		{"transport", down.URL, "100", &client.TransportError{}},
+		{"business", good.URL, "999999", &wire.ResultError{}},
+		{"protocol", junk.URL, "100", &wire.ProtocolError{}},
+		{"status", unavailable.URL, "100", &wire.ProtocolError{Status: http.StatusServiceUnavailable}},
+		{"transport", down.URL, "100", &wire.TransportError{}},
 	}
 	for i, c := range cases {
 		cl, _ := client.New(client.Config{URL: c.url, Key: simulator.FixtureKey, Observe: obs, Timeout: 2 * time.Second})
@@ -57,21 +64,22 @@ func TestErrorKinds(t *testing.T) {
 			if err != nil || r == nil || !r.Result.OK() {
 				t.Errorf("%s: %v", c.name, err)
 			}
-		case *client.BusinessError:
-			if !errors.As(err, &w) || w.Code != ipos.CodeBalanceShort || r == nil {
+		case *wire.ResultError:
+			if !errors.As(err, &w) || w.Code != ipos.CodeBalanceShort || wire.Code(err) != ipos.CodeBalanceShort || w.Platform != ipos.Platform || r == nil {
 				t.Errorf("%s: %v", c.name, err)
 			}
-		case *client.ProtocolError:
-			if !errors.As(err, &w) {
+		case *wire.ProtocolError:
+			want := w.Status
+			if !errors.As(err, &w) || !wire.IsProtocol(err) || w.Platform != ipos.Platform || wire.Code(err) != "" || (want != 0 && w.Status != want) {
 				t.Errorf("%s: %v", c.name, err)
 			}
-		case *client.TransportError:
-			if !errors.As(err, &w) {
+		case *wire.TransportError:
+			if !errors.As(err, &w) || !wire.IsTransport(err) || w.Platform != ipos.Platform {
 				t.Errorf("%s: %v", c.name, err)
 			}
 		}
 	}
-	if len(seen) != len(cases) || seen[0].Status != 200 || len(seen[0].Reply) == 0 || seen[3].Err == "" {
+	if len(seen) != len(cases) || seen[0].Status != 200 || len(seen[0].Reply) == 0 || seen[4].Err == "" {
 		t.Errorf("observer saw %d exchanges: %+v", len(seen), seen)
 	}
 }

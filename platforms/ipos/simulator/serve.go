@@ -173,7 +173,7 @@ func known(name string) bool {
 // admit decides who is calling: merchant id, MAC, IP, system, interface.
 func (s *Simulator) admit(c *call, macHex string, formErr error) *outcome {
 	isspid, _ := c.get("isspid")
-	if len(isspid) != 8 || !ipos.IsDigits(isspid) {
+	if len(isspid) != 8 || !catalog.IsDigits(isspid) {
 		return fail(ipos.CodeISSPIDFormat)
 	}
 	s.mu.Lock()
@@ -202,7 +202,7 @@ func (s *Simulator) admit(c *call, macHex string, formErr error) *outcome {
 	switch {
 	case !ok || sys == "":
 		return fail(ipos.CodeSystemIDEmpty)
-	case len(sys) != 4 || !ipos.IsDigits(sys):
+	case len(sys) != 4 || !catalog.IsDigits(sys):
 		return fail(ipos.CodeSystemIDFormat)
 	case sys != m.systemID:
 		return fail(ipos.CodeSystemIDWrong)
@@ -262,7 +262,7 @@ func (s *Simulator) validate(c *call) *outcome {
 		switch {
 		case required("pos_seq") && (!ok || !posSeq(v, fields["pos_seq"])):
 			return fail(ipos.CodePosSeq)
-		case ok && v != "" && (len(v) > fields["pos_seq"].MaxLen || !ipos.IsDigits(v)):
+		case ok && v != "" && (len(v) > fields["pos_seq"].MaxLen || !catalog.IsDigits(v)):
 			return fail(ipos.CodePosSeq)
 		}
 	}
@@ -275,7 +275,7 @@ func (s *Simulator) validate(c *call) *outcome {
 		if v, ok := c.get("store_info/store_id"); !ok || v == "" || len(v) > ipos.MaxStoreIDLen {
 			return fail(ipos.CodeStoreID)
 		}
-		if v, ok := c.get("store_info/store_name"); !ok || strings.TrimSpace(v) == "" || gbkLen(v) > fields["store_info/store_name"].MaxLen {
+		if v, ok := c.get("store_info/store_name"); !ok || strings.TrimSpace(v) == "" || ipos.GBKLen(v) > fields["store_info/store_name"].MaxLen {
 			return fail(ipos.CodeStoreName)
 		}
 	case ipos.CardQuery, ipos.CardVerify, ipos.CardCancel, ipos.CardReversal:
@@ -331,7 +331,7 @@ func (s *Simulator) validate(c *call) *outcome {
 		if hasStore != hasPos {
 			return failf(ipos.CodeFailed, "交易失败: 门店号与终端号需同时传入")
 		}
-		if p, ok := c.get("page"); ok && (!ipos.IsDigits(p) || p == "0" || len(p) > 6) {
+		if p, ok := c.get("page"); ok && (!catalog.IsDigits(p) || p == "0" || len(p) > 6) {
 			return failf(ipos.CodeFailed, "交易失败: page须为正整数")
 		}
 	case ipos.WecardGetPosSeqInfo:
@@ -364,7 +364,7 @@ func (s *Simulator) validate(c *call) *outcome {
 		if f.Presence == catalog.Required && !ok {
 			return failf(ipos.CodeFailed, "交易失败: 缺少必填节点%s", p)
 		}
-		if ok && f.MaxLen > 0 && gbkLen(v) > f.MaxLen {
+		if ok && f.MaxLen > 0 && ipos.GBKLen(v) > f.MaxLen {
 			return failf(ipos.CodeFailed, "交易失败: %s超过%s(%d)", p, f.Type, f.MaxLen)
 		}
 	}
@@ -411,10 +411,10 @@ func walk(n *gbkxml.Node, prefix string, fn func(path string, leaf bool)) {
 // posSeq reports whether v is a pos_seq as 5212 and 5215 want it: digits,
 // longer than 12, within the table's length f.
 func posSeq(v string, f catalog.Field) bool {
-	return len(v) >= ipos.MinPosSeqLen && len(v) <= f.MaxLen && ipos.IsDigits(v)
+	return len(v) >= ipos.MinPosSeqLen && len(v) <= f.MaxLen && catalog.IsDigits(v)
 }
 
-func auxCode(s string) bool { return (len(s) == 12 || len(s) == 16) && ipos.IsDigits(s) }
+func auxCode(s string) bool { return (len(s) == 12 || len(s) == 16) && catalog.IsDigits(s) }
 
 func day(s string) bool {
 	if len(s) != 8 {
@@ -422,14 +422,6 @@ func day(s string) bool {
 	}
 	_, err := time.Parse(ipos.DayLayout, s)
 	return err == nil
-}
-
-func gbkLen(s string) int {
-	b, err := gbk.EncodeString(s)
-	if err != nil {
-		return len(s)
-	}
-	return len(b)
 }
 
 // checkTerminal applies to trades made at a terminal: it must exist for the

@@ -298,7 +298,7 @@ type VoucherSpec struct {
 // AddVoucher seeds a voucher (load runs create amount vouchers with enough
 // balance this way). A code already present is an error.
 func (s *Simulator) AddVoucher(v VoucherSpec) error {
-	if n := len(v.Code); (n != 12 && n != 16) || !ipos.IsDigits(v.Code) {
+	if n := len(v.Code); (n != 12 && n != 16) || !catalog.IsDigits(v.Code) {
 		return fmt.Errorf("voucher code %q: want 12 or 16 digits", v.Code)
 	}
 	if v.Kind != KindAmount && v.Kind != KindTimes {

@@ -2,15 +2,16 @@ package simulator_test
 
 import (
 	"context"
-	"errors"
 	"net/http/httptest"
 	"testing"
 	"time"
 
+	"paycert/platforms/catalog"
 	"paycert/platforms/ipos"
 	"paycert/platforms/ipos/client"
 	"paycert/platforms/ipos/simulator"
 	"paycert/platforms/sim"
+	"paycert/platforms/wire"
 )
 
 func TestFaultsListed(t *testing.T) {
@@ -61,8 +62,8 @@ func TestVerifyCancelLedger(t *testing.T) {
 		if err != nil {
 			t.Fatalf("verify %d: %v", i, err)
 		}
-		if err := ipos.CheckReply(ipos.Catalogue(), verify, r); err != nil {
-			t.Errorf("verify reply: %v", err)
+		if fs := ipos.CheckReply(ipos.Catalogue(), verify, r); len(fs) != 0 {
+			t.Errorf("verify reply: %v", catalog.FindingsError(fs))
 		}
 		if r.Query == nil || r.Query.RemainAmt != "700" {
 			t.Fatalf("verify %d: remain %+v, want 700", i, r.Query)
@@ -70,8 +71,7 @@ func TestVerifyCancelLedger(t *testing.T) {
 	}
 	short := ipos.CardVerifyRequest{Header: header("2026030100002"), ValidInfo: "5000000000000001", TxAmt: "701"}.Request()
 	_, err := c.Do(ctx, short)
-	var be *client.BusinessError
-	if !errors.As(err, &be) || be.Code != ipos.CodeBalanceShort {
+	if wire.Code(err) != ipos.CodeBalanceShort {
 		t.Fatalf("short verify: %v, want 0325", err)
 	}
 	cancel := ipos.CardUndoRequest{Interface: ipos.CardCancel, Header: header("2026030100003"), ValidInfo: "5000000000000001",
@@ -80,7 +80,7 @@ func TestVerifyCancelLedger(t *testing.T) {
 		t.Fatalf("cancel: %v", err)
 	}
 	again := cancel.With("pos_seq", "2026030100004")
-	if _, err := c.Do(ctx, again); !errors.As(err, &be) || be.Code != ipos.CodeCancelled {
+	if _, err := c.Do(ctx, again); wire.Code(err) != ipos.CodeCancelled {
 		t.Fatalf("second cancel: %v, want 3037", err)
 	}
 	got := s.Totals()
