@@ -33,29 +33,49 @@ func DecodeData(o signdomain.Object, v any) bool {
 	if !ok || p.hasRaw {
 		return false // an envelope, or a type the hand codecs do not know
 	}
+	return decodePlain(o, rv.Elem())
+}
+
+// decodePlain decodes o into v (addressable, a type plans() knows) as
+// json.Unmarshal would, when every member is a plain string under the
+// exact json name of one of v's fields, a json.RawMessage field taking any
+// value as it is; it reports false, leaving v unchanged, for anything else.
+func decodePlain(o signdomain.Object, v reflect.Value) bool {
+	p, ok := plans()[v.Type()]
+	if !ok {
+		return false
+	}
 	// Every member is checked before any is set, so a decline leaves v as
 	// it was.
 	n := o.Len()
 	for i := range n {
 		k, plain, val := o.Member(i)
-		if !plain || !plainString(val) {
+		if !plain {
 			return false
 		}
 		f, ok := p.byName[string(k)] // no allocation: a map lookup by string(bytes)
-		if !ok {
+		switch {
+		case !ok:
 			return false
-		}
-		// encoding/json writes through a pointer field it finds set; a nil
-		// one gets a fresh value per member, as here.
-		if f.pointer && !rv.Elem().FieldByIndex(f.index).IsNil() {
+		case f.raw:
+			continue // any JSON value, embedded as it is
+		case !plainString(val):
+			return false
+		case f.pointer && !v.FieldByIndex(f.index).IsNil():
+			// encoding/json writes through a pointer field it finds set; a
+			// nil one gets a fresh value per member, as here.
 			return false
 		}
 	}
 	for i := range n {
 		k, _, val := o.Member(i)
 		f := p.byName[string(k)]
-		fv := rv.Elem().FieldByIndex(f.index)
-		if f.pointer {
+		fv := v.FieldByIndex(f.index)
+		switch {
+		case f.raw:
+			fv.SetBytes(append(json.RawMessage(nil), val...))
+			continue
+		case f.pointer:
 			fv.Set(reflect.New(fv.Type().Elem()))
 			fv = fv.Elem()
 		}
@@ -71,7 +91,7 @@ type field struct {
 	index     []int
 	omitempty bool
 	pointer   bool // *APDUs: written when set, read into a fresh value
-	raw       bool // json.RawMessage: embedded as it is; DecodeData declines
+	raw       bool // json.RawMessage: embedded as it is, any value read; DecodeData declines the type
 }
 
 // len is the encoded length of f's value in v, for sizing a buffer.
@@ -108,8 +128,8 @@ var plans = sync.OnceValue(func() map[reflect.Type]plan {
 		t := reflect.TypeOf(v)
 		p := plan{byName: map[string]field{}}
 		for _, sf := range reflect.VisibleFields(t) {
-			if sf.Anonymous {
-				continue // an embedded struct's fields are listed themselves
+			if sf.Anonymous || !sf.IsExported() {
+				continue // an embedded struct's fields are listed themselves; Reply's scan is not on the wire
 			}
 			name, opts, _ := strings.Cut(sf.Tag.Get("json"), ",")
 			f := field{name: name, index: sf.Index, omitempty: opts == "omitempty"}
