@@ -8,6 +8,7 @@ import (
 
 	"paycert/codecs/apdu"
 	"paycert/platforms/hzcard"
+	"paycert/platforms/wire"
 )
 
 // Transmitter is a card behind a reader: one C-APDU in, one R-APDU
@@ -166,7 +167,7 @@ func Load(ctx context.Context, c *Client, card Transmitter, cardNo, orderNo stri
 	tm, err := c.CardChargeConfirm(ctx, conf)
 	if runErr != nil {
 		// The confirm told the centre the result is unknown (000151).
-		if err != nil && Code(err) != hzcard.CodeNeedManage {
+		if err != nil && wire.Code(err) != hzcard.CodeNeedManage {
 			return res, fmt.Errorf("hzcard: confirm after a torn CREDIT FOR LOAD: %w", err)
 		}
 		return res, &TornError{Step: "CREDIT FOR LOAD", OrderNo: orderNo, Err: runErr}
@@ -195,7 +196,7 @@ func Manage(ctx context.Context, c *Client, card Transmitter, cardNo, orderNo st
 		TxnAmt: hzcard.Text(hzcard.Amount(amount))}
 	mr, err := c.ChargeOrderManageRequest(ctx, base)
 	if err != nil {
-		if k := Code(err); k == hzcard.CodeNoManageNeeded || k == hzcard.CodeChargeFailed {
+		if k := wire.Code(err); k == hzcard.CodeNoManageNeeded || k == hzcard.CodeChargeFailed {
 			return ManageResult{Credited: k == hzcard.CodeNoManageNeeded, Code: k}, nil
 		}
 		return ManageResult{}, err
@@ -208,7 +209,7 @@ func Manage(ctx context.Context, c *Client, card Transmitter, cardNo, orderNo st
 	conf := base
 	conf.APDUNum, conf.APDUList, conf.APDUResp = count(list), hzcard.APDUs(list), hzcard.RespOf(resp.String())
 	_, err = c.ChargeOrderManageConfirm(ctx, conf)
-	switch k := Code(err); {
+	switch k := wire.Code(err); {
 	case err == nil:
 		return ManageResult{Credited: true, Code: hzcard.CodeOK}, nil
 	case k == hzcard.CodeChargeFailed:
