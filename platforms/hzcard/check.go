@@ -246,7 +246,7 @@ func (r Received) ParseReply() (Reply, error) {
 			return Reply{}, fmt.Errorf("hzcard: reply is not a JSON envelope: %w", err)
 		}
 	}
-	rep.scan = r
+	rep.scan = &r
 	return rep, nil
 }
 
@@ -255,7 +255,7 @@ func (r Received) ParseReply() (Reply, error) {
 // from CheckReply because it is the expensive half: the load runner
 // verifies a sample, the client every reply unless told not to.
 func VerifyReply(rep *Reply, pub *sm2.PublicKey, p signdomain.Profile) error {
-	if rep.scan.msg == nil {
+	if rep.scan == nil {
 		return fmt.Errorf("%w: the reply was not parsed from a body (ParseReply)", ErrBadSignature)
 	}
 	return rep.scan.Verify(pub, p)
@@ -281,12 +281,13 @@ func CheckReply(cat *catalog.Catalogue, req Call, rep *Reply) []catalog.Finding 
 	}
 	if rep.OK() {
 		msg := rep.scan
-		if msg.msg == nil {
+		if msg == nil {
 			b, err := Marshal(rep)
 			if err != nil {
 				return append(out, catalog.Finding{Rule: "not-json", Detail: err.Error(), Section: "003 §2.5"})
 			}
-			msg = Scan(b)
+			s := Scan(b)
+			msg = &s
 		}
 		out = append(out, msg.CheckFields(iface, catalog.Reply)...)
 	}

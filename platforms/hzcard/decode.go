@@ -46,19 +46,31 @@ func decodePlain(o signdomain.Object, v reflect.Value) bool {
 		return false
 	}
 	// Every member is checked before any is set, so a decline leaves v as
-	// it was.
+	// it was; the fields found are remembered for the second pass (an
+	// object with more members than any message type has fields is
+	// declined: it has a duplicate, which encoding/json then reads).
 	n := o.Len()
+	var found [32]int
+	if n > len(found) {
+		return false
+	}
+	next := 0 // members mostly come in declaration order: try the next field before the map
 	for i := range n {
 		k, plain, val := o.Member(i)
 		if !plain {
 			return false
 		}
-		f, ok := p.byName[string(k)] // no allocation: a map lookup by string(bytes)
-		switch {
-		case !ok:
-			return false
+		j := next
+		if j >= len(p.list) || p.list[j].name != string(k) {
+			var ok bool
+			if j, ok = p.byName[string(k)]; !ok { // no allocation: a map lookup by string(bytes)
+				return false
+			}
+		}
+		next = j + 1
+		switch f := &p.list[j]; {
 		case f.raw:
-			continue // any JSON value, embedded as it is
+			// any JSON value, embedded as it is
 		case !plainString(val):
 			return false
 		case f.pointer && !v.FieldByIndex(f.index).IsNil():
@@ -66,10 +78,11 @@ func decodePlain(o signdomain.Object, v reflect.Value) bool {
 			// nil one gets a fresh value per member, as here.
 			return false
 		}
+		found[i] = j
 	}
 	for i := range n {
-		k, _, val := o.Member(i)
-		f := p.byName[string(k)]
+		_, _, val := o.Member(i)
+		f := &p.list[found[i]]
 		fv := v.FieldByIndex(f.index)
 		switch {
 		case f.raw:
@@ -111,7 +124,7 @@ func (f field) len(v reflect.Value) int {
 // plan is a message type's fields, in declaration order and by json name.
 type plan struct {
 	list   []field
-	byName map[string]field
+	byName map[string]int // index into list
 	hasRaw bool
 }
 
@@ -126,7 +139,7 @@ var plans = sync.OnceValue(func() map[reflect.Type]plan {
 	out := map[reflect.Type]plan{}
 	for _, v := range []any{Request{}, Reply{}, OrderCreateReq{}, ChargeReq{}, APDUReply{}, Times{}} {
 		t := reflect.TypeOf(v)
-		p := plan{byName: map[string]field{}}
+		p := plan{byName: map[string]int{}}
 		for _, sf := range reflect.VisibleFields(t) {
 			if sf.Anonymous || !sf.IsExported() {
 				continue // an embedded struct's fields are listed themselves; Reply's scan is not on the wire
@@ -144,8 +157,8 @@ var plans = sync.OnceValue(func() map[reflect.Type]plan {
 			if name == "" || name == "-" || opts != "" && opts != "omitempty" {
 				panic("hzcard: the hand codecs cannot take the tag of " + t.Name() + "." + sf.Name)
 			}
+			p.byName[name] = len(p.list)
 			p.list = append(p.list, f)
-			p.byName[name] = f
 		}
 		out[t] = p
 	}

@@ -45,8 +45,8 @@ type Reply struct {
 	Sign       string          `json:"sign"`
 
 	// scan is the body ParseReply decoded the reply from, which
-	// VerifyReply and CheckReply read; zero for a reply built otherwise.
-	scan Received
+	// VerifyReply and CheckReply read; nil for a reply built otherwise.
+	scan *Received
 }
 
 // OK reports whether the reply is a success (000000).
