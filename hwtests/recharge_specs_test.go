@@ -20,6 +20,7 @@ import (
 	"paycert/platforms/hzcard/simulator"
 	"paycert/platforms/pcsc/reader"
 	"paycert/platforms/sim"
+	"paycert/platforms/wire"
 )
 
 // rechargeCardNo is the card the virtual lab adds to the embedded centre
@@ -320,7 +321,7 @@ var _ = Describe("a centre that sends a wrong MAC2", Label("hw", "flow", "negati
 		res, err := cl.Recharge(ctx, k, client.RechargeOptions{CardNo: cardNo, Amount: 1000, PayOrderNo: fmt.Sprintf("HWBAD%d", time.Now().UnixNano()), Recover: true})
 		Expect(err).To(HaveOccurred(), "a charge whose CREDIT the card refused must not be reported as done")
 		Expect(sw).To(Equal([]string{"9302"}), "the card must answer CREDIT FOR LOAD with 9302 (MAC2 invalid)")
-		Expect(client.Code(err)).NotTo(BeEmpty(), "the centre reports a business failure after 9302, got %v", err)
+		Expect(wire.Code(err)).NotTo(BeEmpty(), "the centre reports a business failure after 9302, got %v", err)
 		Expect(res.Credited).To(BeFalse())
 		Expect(res.Tears).To(BeZero(), "a refused CREDIT is not a tear: no management")
 

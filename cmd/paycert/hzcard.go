@@ -327,7 +327,7 @@ func hzLeaf(it catalog.Interface) *Command {
 		}
 		var out map[string]any
 		reply, err := c.Call(ctx, it.Name, data, &out)
-		var re *hzclient.ResultError
+		var re *wire.ResultError
 		if err != nil && !errors.As(err, &re) {
 			return &ExitError{Code: 1, Err: err}
 		}

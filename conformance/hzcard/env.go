@@ -102,6 +102,15 @@ func start(t conformance.Target) (*env, func() error, error) {
 	return e, stop, nil
 }
 
+// Simulator is the embedded centre, or nil against a real endpoint (a nil
+// interface, not a nil *simulator.Simulator).
+func (e *env) Simulator() sim.Simulator {
+	if e.sim == nil {
+		return nil
+	}
+	return e.sim
+}
+
 // signProfile reads the sign_profile param.
 func signProfile(t conformance.Target) (signdomain.Profile, error) {
 	p, err := signdomain.ParseProfile(t.Param("sign_profile", string(signdomain.Default)))

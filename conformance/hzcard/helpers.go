@@ -12,19 +12,16 @@ import (
 	"paycert/platforms/hzcard"
 	"paycert/platforms/hzcard/client"
 	"paycert/platforms/hzcard/simulator"
+	"paycert/platforms/wire"
 )
-
-func ctx() context.Context { return context.Background() }
 
 // expectCode asserts the business result of a call, and that the reply was
 // delivered (signed by the centre, every field in order): a protocol or
 // transport error is never an acceptable answer to bad input.
 func expectCode(err error, code, why string) {
-	var pe *client.ProtocolError
-	var te *client.TransportError
-	ExpectWithOffset(1, errors.As(err, &te)).To(BeFalse(), "transport failure: %v", err)
-	ExpectWithOffset(1, errors.As(err, &pe)).To(BeFalse(), "the reply must be a signed, well-formed envelope: %v", err)
-	got := client.Code(err)
+	ExpectWithOffset(1, wire.IsTransport(err)).To(BeFalse(), "transport failure: %v", err)
+	ExpectWithOffset(1, wire.IsProtocol(err)).To(BeFalse(), "the reply must be a signed, well-formed envelope: %v", err)
+	got := wire.Code(err)
 	if err == nil {
 		got = hzcard.CodeOK
 	}
@@ -33,9 +30,9 @@ func expectCode(err error, code, why string) {
 
 // expectDesc asserts the resultdesc of a business failure starts with text.
 func expectDesc(err error, text string) {
-	var re *client.ResultError
+	var re *wire.ResultError
 	ExpectWithOffset(1, errors.As(err, &re)).To(BeTrue(), "want a business failure, got %v", err)
-	ExpectWithOffset(1, re.Desc).To(HavePrefix(text))
+	ExpectWithOffset(1, re.Text).To(HavePrefix(text))
 }
 
 func createReq(cardno string, amt int64, pay string) hzcard.OrderCreateReq {
@@ -52,9 +49,9 @@ type order struct {
 	amt                   int64
 }
 
-func mustCreate(e *env, c *client.Client, cardno string, amt int64) order {
+func mustCreate(ctx context.Context, e *env, c *client.Client, cardno string, amt int64) order {
 	pay := e.pay()
-	cr, err := c.ChargeOrderCreate(ctx(), createReq(cardno, amt, pay))
+	cr, err := c.ChargeOrderCreate(ctx, createReq(cardno, amt, pay))
 	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "chargeOrderCreate for card %s, %d fen", cardno, amt)
 	return order{cardno: cardno, no: cr.OrderNo, pay: pay, list: string(cr.APDUList), amt: amt}
 }
@@ -74,13 +71,13 @@ func count(list string) hzcard.Text {
 
 // request runs the order's load list on the card and sends the charge
 // request with the results (optionally altered).
-func request(c *client.Client, card client.Transmitter, o order, alter func(*hzcard.ChargeReq)) (hzcard.APDUReply, error) {
-	return c.CardChargeRequest(ctx(), ran(c, card, o, o.list, alter))
+func request(ctx context.Context, c *client.Client, card client.Transmitter, o order, alter func(*hzcard.ChargeReq)) (hzcard.APDUReply, error) {
+	return c.CardChargeRequest(ctx, ran(c, card, o, o.list, alter))
 }
 
 // confirmWith runs the credit list and sends the confirm (optionally altered).
-func confirmWith(c *client.Client, card client.Transmitter, o order, credit string, alter func(*hzcard.ChargeReq)) error {
-	_, err := c.CardChargeConfirm(ctx(), ran(c, card, o, credit, alter))
+func confirmWith(ctx context.Context, c *client.Client, card client.Transmitter, o order, credit string, alter func(*hzcard.ChargeReq)) error {
+	_, err := c.CardChargeConfirm(ctx, ran(c, card, o, credit, alter))
 	return err
 }
 
@@ -97,8 +94,8 @@ func ran(c *client.Client, card client.Transmitter, o order, list string, alter 
 }
 
 // state queries an order's state and pay state through chargeOrderQuery.
-func state(c *client.Client, cardno, orderno string) (string, string) {
-	rep, err := c.ChargeOrderQuery(ctx(), hzcard.OrderQueryReq{CardNo: cardno, OrderNo: orderno, RecNumPerPage: "20", CurrPage: "1", OrderBy: hzcard.OrderByDesc})
+func state(ctx context.Context, c *client.Client, cardno, orderno string) (string, string) {
+	rep, err := c.ChargeOrderQuery(ctx, hzcard.OrderQueryReq{CardNo: cardno, OrderNo: orderno, RecNumPerPage: "20", CurrPage: "1", OrderBy: hzcard.OrderByDesc})
 	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "chargeOrderQuery %s", orderno)
 	ExpectWithOffset(1, rep.OrderList).To(HaveLen(1), "chargeOrderQuery by orderno %s", orderno)
 	return rep.OrderList[0].OrderState, rep.OrderList[0].PayState
@@ -116,19 +113,19 @@ func agree(e *env, cardno string, card *cpucard.Card, want int64) {
 func fresh(e *env) (string, *cpucard.Card) { return e.card(simulator.CardSpec{}) }
 
 // freshOrder makes a fresh card, a client and a charge order of amt fen for it.
-func freshOrder(e *env, amt int64) (string, *cpucard.Card, *client.Client, order) {
+func freshOrder(ctx context.Context, e *env, amt int64) (string, *cpucard.Card, *client.Client, order) {
 	no, card := fresh(e)
 	c := e.client()
-	return no, card, c, mustCreate(e, c, no, amt)
+	return no, card, c, mustCreate(ctx, e, c, no, amt)
 }
 
 // tornCredit makes a fresh card and a 1000 fen order, and tears the card
 // during CREDIT FOR LOAD: the card is credited, the centre does not know
 // (state 4), and the card is powered on again for management.
-func tornCredit(e *env) (string, *cpucard.Card, order, *client.Client) {
-	no, card, c, o := freshOrder(e, 1000)
+func tornCredit(ctx context.Context, e *env) (string, *cpucard.Card, order, *client.Client) {
+	no, card, c, o := freshOrder(ctx, e, 1000)
 	card.TearNext(apdu.INSCreditForLoad)
-	_, err := client.Load(ctx(), c, card, no, o.no, o.amt, o.pay, o.list)
+	_, err := c.Load(ctx, card, client.Order{CardNo: no, OrderNo: o.no, Amount: o.amt, PayOrderNo: o.pay, LoadList: o.list})
 	ExpectWithOffset(1, isTorn(err)).To(BeTrue(), "the tear must reach the caller: %v", err)
 	card.PowerOn()
 	return no, card, o, c

@@ -11,8 +11,10 @@ import (
 
 	"paycert/codecs/apdu"
 	"paycert/codecs/signdomain"
+	"paycert/codecs/sm2"
 	"paycert/load"
 	"paycert/load/flow"
+	"paycert/platforms/catalog"
 	"paycert/platforms/cpucard"
 	"paycert/platforms/hzcard"
 	hclient "paycert/platforms/hzcard/client"
@@ -126,8 +128,7 @@ func setupHZCard(ctx context.Context, env *load.Env, opts sim.Options) (*load.Wo
 			return
 		}
 		if env.Checks.Sample() {
-			_, err := hzcard.CheckReply(cat, ex.Interface, ex.Reply, centre, signdomain.SignEmpty)
-			env.Checks.Record(err)
+			env.Checks.Record(hzCheckReply(cat, centre, ex))
 		}
 		if bytes.Contains(ex.Reply, badSign) {
 			if r, ok := hzcard.Scan(ex.Reply).Reply(); ok && r.Result == hzcard.CodeBadSign {
@@ -222,18 +223,38 @@ func countAPDU(list string) int {
 	return len(l)
 }
 
+// hzCheckReply is the sampled check of one reply: it parses, the centre's
+// signature verifies, and its fields are what the catalogue says.
+func hzCheckReply(cat *catalog.Catalogue, centre *sm2.PublicKey, ex wire.Exchange) error {
+	rep, err := hzcard.ParseReply(ex.Reply)
+	if err != nil {
+		return fmt.Errorf("%s: %w", ex.Interface, err)
+	}
+	if err := hzcard.VerifyReply(&rep, centre, signdomain.SignEmpty); err != nil {
+		return fmt.Errorf("%s: centre signature: %w", ex.Interface, err)
+	}
+	if err := catalog.FindingsError(hzcard.CheckReply(cat, hzcard.Call{Interface: ex.Interface}, &rep)); err != nil {
+		return fmt.Errorf("%s reply: %w", ex.Interface, err)
+	}
+	return nil
+}
+
 // hzOutcome maps a client error to a step outcome: a business code is a
-// reply (200) with the code; no reply is status 0.
+// reply (200) with the code; a reply to drop carries its HTTP status; no
+// reply is status 0.
 func hzOutcome(err error) flow.Outcome {
 	if err == nil {
 		return flow.Outcome{Code: 200}
 	}
-	var te *hclient.TransportError
-	if errors.As(err, &te) {
+	if wire.IsTransport(err) {
 		return flow.Outcome{Err: err}
 	}
-	if code := hclient.Code(err); code != "" {
+	if code := wire.Code(err); code != "" {
 		return flow.Outcome{Code: 200, Err: load.Fail(code, err.Error())}
+	}
+	var pe *wire.ProtocolError
+	if errors.As(err, &pe) && pe.Status != 0 {
+		return flow.Outcome{Code: uint16(pe.Status), Err: err}
 	}
 	return flow.Outcome{Code: 200, Err: err}
 }

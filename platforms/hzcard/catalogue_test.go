@@ -91,7 +91,7 @@ func TestCheckFields(t *testing.T) {
 			ps := CheckFields(iface, catalog.Request, []byte(tt.msg))
 			var got []string
 			for _, p := range ps {
-				got = append(got, p.Error())
+				got = append(got, p.String())
 			}
 			s := strings.Join(got, "; ")
 			if tt.want == "" && s != "" || tt.want != "" && !strings.Contains(s, tt.want) {

@@ -14,24 +14,28 @@ import (
 // checkFieldsMaps is CheckFields as it was before it looked members up in
 // the sign-domain scan: every object decoded into a map. It is the oracle
 // the scan-based checker must agree with, problems and details included.
-func checkFieldsMaps(iface catalog.Interface, dir catalog.Direction, msg []byte) []Problem {
+func checkFieldsMaps(iface catalog.Interface, dir catalog.Direction, msg []byte) []catalog.Finding {
+	return inSection(checkFieldsMapsNoSection(iface, dir, msg), iface.Section)
+}
+
+func checkFieldsMapsNoSection(iface catalog.Interface, dir catalog.Direction, msg []byte) []catalog.Finding {
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(msg, &top); err != nil {
-		return []Problem{{Path: "", Rule: "not-json", Detail: err.Error()}}
+		return []catalog.Finding{{Path: "", Rule: "not-json", Detail: err.Error()}}
 	}
 	var data map[string]json.RawMessage
 	if raw, ok := top["data"]; ok {
 		b, err := DataBytes(raw)
 		if err != nil {
-			return []Problem{{Path: "data", Rule: "not-object", Detail: err.Error()}}
+			return []catalog.Finding{{Path: "data", Rule: "not-object", Detail: err.Error()}}
 		}
 		if b != nil {
 			if err := json.Unmarshal(b, &data); err != nil {
-				return []Problem{{Path: "data", Rule: "not-object", Detail: err.Error()}}
+				return []catalog.Finding{{Path: "data", Rule: "not-object", Detail: err.Error()}}
 			}
 		}
 	}
-	var out []Problem
+	var out []catalog.Finding
 	for _, f := range iface.Fields {
 		if f.Dir != dir {
 			continue
@@ -47,7 +51,7 @@ func checkFieldsMaps(iface catalog.Interface, dir catalog.Direction, msg []byte)
 			}
 			var items []map[string]json.RawMessage
 			if err := json.Unmarshal(raw, &items); err != nil {
-				out = append(out, Problem{Path: "data." + list, Rule: "not-list", Detail: err.Error()})
+				out = append(out, catalog.Finding{Path: "data." + list, Rule: "not-list", Detail: err.Error()})
 				continue
 			}
 			for i, it := range items {

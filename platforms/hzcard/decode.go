@@ -33,29 +33,62 @@ func DecodeData(o signdomain.Object, v any) bool {
 	if !ok || p.hasRaw {
 		return false // an envelope, or a type the hand codecs do not know
 	}
+	return decodePlain(o, rv.Elem())
+}
+
+// decodePlain decodes o into v (addressable, a type plans() knows) as
+// json.Unmarshal would, when every member is a plain string under the
+// exact json name of one of v's fields, a json.RawMessage field taking any
+// value as it is; it reports false, leaving v unchanged, for anything else.
+func decodePlain(o signdomain.Object, v reflect.Value) bool {
+	p, ok := plans()[v.Type()]
+	if !ok {
+		return false
+	}
 	// Every member is checked before any is set, so a decline leaves v as
-	// it was.
+	// it was; the fields found are remembered for the second pass (an
+	// object with more members than any message type has fields is
+	// declined: it has a duplicate, which encoding/json then reads).
 	n := o.Len()
+	var found [32]int
+	if n > len(found) {
+		return false
+	}
+	next := 0 // members mostly come in declaration order: try the next field before the map
 	for i := range n {
 		k, plain, val := o.Member(i)
-		if !plain || !plainString(val) {
+		if !plain {
 			return false
 		}
-		f, ok := p.byName[string(k)] // no allocation: a map lookup by string(bytes)
-		if !ok {
+		j := next
+		if j >= len(p.list) || p.list[j].name != string(k) {
+			var ok bool
+			if j, ok = p.byName[string(k)]; !ok { // no allocation: a map lookup by string(bytes)
+				return false
+			}
+		}
+		next = j + 1
+		switch f := &p.list[j]; {
+		case f.raw:
+			// any JSON value, embedded as it is
+		case !plainString(val):
+			return false
+		case f.pointer && !v.FieldByIndex(f.index).IsNil():
+			// encoding/json writes through a pointer field it finds set; a
+			// nil one gets a fresh value per member, as here.
 			return false
 		}
-		// encoding/json writes through a pointer field it finds set; a nil
-		// one gets a fresh value per member, as here.
-		if f.pointer && !rv.Elem().FieldByIndex(f.index).IsNil() {
-			return false
-		}
+		found[i] = j
 	}
 	for i := range n {
-		k, _, val := o.Member(i)
-		f := p.byName[string(k)]
-		fv := rv.Elem().FieldByIndex(f.index)
-		if f.pointer {
+		_, _, val := o.Member(i)
+		f := &p.list[found[i]]
+		fv := v.FieldByIndex(f.index)
+		switch {
+		case f.raw:
+			fv.SetBytes(append(json.RawMessage(nil), val...))
+			continue
+		case f.pointer:
 			fv.Set(reflect.New(fv.Type().Elem()))
 			fv = fv.Elem()
 		}
@@ -71,7 +104,7 @@ type field struct {
 	index     []int
 	omitempty bool
 	pointer   bool // *APDUs: written when set, read into a fresh value
-	raw       bool // json.RawMessage: embedded as it is; DecodeData declines
+	raw       bool // json.RawMessage: embedded as it is, any value read; DecodeData declines the type
 }
 
 // len is the encoded length of f's value in v, for sizing a buffer.
@@ -91,7 +124,7 @@ func (f field) len(v reflect.Value) int {
 // plan is a message type's fields, in declaration order and by json name.
 type plan struct {
 	list   []field
-	byName map[string]field
+	byName map[string]int // index into list
 	hasRaw bool
 }
 
@@ -106,10 +139,10 @@ var plans = sync.OnceValue(func() map[reflect.Type]plan {
 	out := map[reflect.Type]plan{}
 	for _, v := range []any{Request{}, Reply{}, OrderCreateReq{}, ChargeReq{}, APDUReply{}, Times{}} {
 		t := reflect.TypeOf(v)
-		p := plan{byName: map[string]field{}}
+		p := plan{byName: map[string]int{}}
 		for _, sf := range reflect.VisibleFields(t) {
-			if sf.Anonymous {
-				continue // an embedded struct's fields are listed themselves
+			if sf.Anonymous || !sf.IsExported() {
+				continue // an embedded struct's fields are listed themselves; Reply's scan is not on the wire
 			}
 			name, opts, _ := strings.Cut(sf.Tag.Get("json"), ",")
 			f := field{name: name, index: sf.Index, omitempty: opts == "omitempty"}
@@ -124,8 +157,8 @@ var plans = sync.OnceValue(func() map[reflect.Type]plan {
 			if name == "" || name == "-" || opts != "" && opts != "omitempty" {
 				panic("hzcard: the hand codecs cannot take the tag of " + t.Name() + "." + sf.Name)
 			}
+			p.byName[name] = len(p.list)
 			p.list = append(p.list, f)
-			p.byName[name] = f
 		}
 		out[t] = p
 	}

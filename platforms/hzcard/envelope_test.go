@@ -60,3 +60,28 @@ func FuzzEnvelopes(f *testing.F) {
 	}
 	f.Fuzz(sameEnvelopes)
 }
+
+// BenchmarkEnvelopes is the envelope decode every request the centre
+// receives and every reply the client receives goes through.
+func BenchmarkEnvelopes(b *testing.B) {
+	req := Scan([]byte(`{"joininstid":"HZTEST0001","joininstssn":"L0012345600000001","areaflag":"00","reqdate":"20260501",` +
+		`"reqtime":"100000","instid":"33050001","mchntid":"330500000000001","netid":"0001","termid":"10000001","termseq":"1",` +
+		`"oprid":"0001","batchno":"000001","chnlid":"10","data":{"cardno":"2253000000000001"},"sign":"AB"}`))
+	rep := Scan([]byte(`{"result":"000000","resultdesc":"成功","data":{"orderno":"CO1","apdunum":"1"},"sign":"AB"}`))
+	b.Run("Request", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, ok := req.Request(); !ok {
+				b.Fatal("declined")
+			}
+		}
+	})
+	b.Run("Reply", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, ok := rep.Reply(); !ok {
+				b.Fatal("declined")
+			}
+		}
+	})
+}

@@ -207,10 +207,16 @@ func TestGoldenMessages(t *testing.T) {
 				t.Errorf("request re-encodes to\n%s\nwant (as JSON values)\n%s", out, reqBody)
 			}
 
-			// Reply: CheckReply (signature, code, text, fields).
-			rep, err := CheckReply(cat, tc.name, repBody, centrePub, signdomain.Default)
+			// Reply: ParseReply, VerifyReply (signature), CheckReply (code, text, fields).
+			rep, err := ParseReply(repBody)
 			if err != nil {
-				t.Errorf("CheckReply: %v", err)
+				t.Fatalf("ParseReply: %v", err)
+			}
+			if err := VerifyReply(&rep, centrePub, signdomain.Default); err != nil {
+				t.Errorf("VerifyReply: %v", err)
+			}
+			for _, f := range CheckReply(cat, Call{Interface: tc.name}, &rep) {
+				t.Errorf("CheckReply: %v", f)
 			}
 			if rep.Result != CodeOK || rep.ResultDesc != "成功" {
 				t.Errorf("reply envelope %+v", rep)

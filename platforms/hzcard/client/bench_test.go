@@ -38,7 +38,7 @@ func charges(b *testing.B, s *simulator.Simulator, cfg Config) {
 	}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		if _, err := Charge(context.Background(), c, card, "2253800000000001", 1000, fmt.Sprintf("B%d", i)); err != nil {
+		if _, err := c.Recharge(context.Background(), card, RechargeOptions{CardNo: "2253800000000001", Amount: 1000, PayOrderNo: fmt.Sprintf("B%d", i)}); err != nil {
 			b.Fatal(err)
 		}
 	}

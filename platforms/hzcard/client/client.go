@@ -1,9 +1,17 @@
 // Package client speaks seed 003 (Huzhou transit-card recharge) to a centre:
 // it builds the §2.4 envelope, signs every request with the joining
-// institution's SM2 key, verifies the centre's signature on every reply (a
-// reply that fails is dropped and reported as a protocol error, §2.3), and
-// drives the card: it executes the APDU lists the centre hands out on any
-// Transmitter (a software card from platforms/cpucard, or a PC/SC reader).
+// institution's SM2 key, verifies the centre's signature on every reply and
+// judges its fields (hzcard.VerifyReply, hzcard.CheckReply), and drives the
+// card: it executes the APDU lists the centre hands out on any Transmitter
+// (a software card from platforms/cpucard, or a PC/SC reader).
+//
+// Calls fail the way every paycert client fails (platforms/wire): no HTTP
+// reply is a *wire.TransportError; a reply to drop (§2.3: a status other
+// than 200, not JSON, a signature that does not verify, a code outside
+// appendix D, a missing field) is a *wire.ProtocolError; a conforming
+// failure is a *wire.ResultError, whose code wire.Code returns. The typed
+// methods return the reply's data alongside; Call also returns the
+// envelope (result text, the raw data) of a failure.
 //
 // The flows (Charge, Manage, Activate, Return) follow the sequence written
 // in platforms/hzcard/simulator's package doc.
@@ -119,52 +127,6 @@ func New(cfg Config) (*Client, error) {
 // Config returns the client's configuration (with defaults filled in).
 func (c *Client) Config() Config { return c.cfg }
 
-// ResultError is a business failure: the centre answered with a code other
-// than 000000 in a correctly signed reply.
-type ResultError struct {
-	Interface string
-	Code      string
-	Desc      string
-}
-
-func (e *ResultError) Error() string {
-	return fmt.Sprintf("hzcard %s: result %s %s", e.Interface, e.Code, e.Desc)
-}
-
-// ProtocolError is a reply the client must drop: unsigned or badly signed,
-// not JSON, an unknown code, or a missing field.
-type ProtocolError struct {
-	Interface string
-	Err       error
-}
-
-func (e *ProtocolError) Error() string {
-	return fmt.Sprintf("hzcard %s: reply dropped: %v", e.Interface, e.Err)
-}
-func (e *ProtocolError) Unwrap() error { return e.Err }
-
-// TransportError is a failure to exchange bytes at all (connection, HTTP
-// status other than 200).
-type TransportError struct {
-	Interface string
-	Err       error
-}
-
-func (e *TransportError) Error() string {
-	return fmt.Sprintf("hzcard %s: transport: %v", e.Interface, e.Err)
-}
-func (e *TransportError) Unwrap() error { return e.Err }
-
-// Code returns the result code carried by err, "" when err is not a
-// business failure.
-func Code(err error) string {
-	var re *ResultError
-	if errors.As(err, &re) {
-		return re.Code
-	}
-	return ""
-}
-
 // Envelope returns a fresh request envelope: a new joininstssn and termseq,
 // the current date and time.
 func (c *Client) Envelope() hzcard.Request {
@@ -199,25 +161,38 @@ func (c *Client) NewRequest(ctx context.Context, iface string, d any) (*http.Req
 }
 
 // Classify checks a reply body of iface like the client does: nil for a
-// verified success, *ResultError for a verified business failure,
-// *ProtocolError for a reply that must be dropped.
+// verified success, *wire.ResultError for a verified business failure,
+// *wire.ProtocolError for a reply that must be dropped.
 func (c *Client) Classify(iface string, body []byte) (hzcard.Reply, error) {
-	return c.classify(iface, hzcard.Scan(body))
+	return c.classify(iface, hzcard.Scan(body), http.StatusOK)
 }
 
-func (c *Client) classify(iface string, msg hzcard.Received) (hzcard.Reply, error) {
-	pub := c.cfg.CentreKey
-	if c.cfg.NoVerify {
-		pub = nil
-	}
-	r, err := hzcard.CheckReceived(c.cat, iface, msg, pub, c.cfg.Profile)
+// classify parses the scanned reply, verifies the centre's signature
+// (unless NoVerify), judges its fields (hzcard.CheckReply) and turns a
+// non-success code into a *wire.ResultError. The reply is returned
+// whenever it parsed, so a caller can read what a dropped reply said.
+func (c *Client) classify(iface string, msg hzcard.Received, status int) (hzcard.Reply, error) {
+	r, err := msg.ParseReply()
 	if err != nil {
-		return r, &ProtocolError{Interface: iface, Err: err}
+		return r, c.protocolError(iface, status, err)
+	}
+	if !c.cfg.NoVerify {
+		if err := hzcard.VerifyReply(&r, c.cfg.CentreKey, c.cfg.Profile); err != nil {
+			return r, c.protocolError(iface, status, fmt.Errorf("centre signature: %w", err))
+		}
+	}
+	if fs := hzcard.CheckReply(c.cat, hzcard.Call{Interface: iface}, &r); len(fs) > 0 {
+		return r, c.protocolError(iface, status, catalog.FindingsError(fs))
 	}
 	if !r.OK() {
-		return r, &ResultError{Interface: iface, Code: r.Result, Desc: r.ResultDesc}
+		return r, &wire.ResultError{Platform: hzcard.Platform, Interface: iface, Code: r.Result, Text: r.ResultDesc}
 	}
 	return r, nil
+}
+
+// protocolError is a reply to drop (§2.3).
+func (c *Client) protocolError(iface string, status int, err error) error {
+	return &wire.ProtocolError{Platform: hzcard.Platform, Interface: iface, Status: status, Err: err}
 }
 
 // Call sends data d to iface and decodes the reply's data into out (nil:
@@ -254,7 +229,7 @@ func (c *Client) Do(ctx context.Context, iface string, req *http.Request, body [
 	resp, err := c.cfg.HTTP.Do(req)
 	if err != nil {
 		ex.Err = err.Error()
-		return hzcard.Reply{}, &TransportError{Interface: iface, Err: err}
+		return hzcard.Reply{}, &wire.TransportError{Platform: hzcard.Platform, Interface: iface, Err: err}
 	}
 	defer resp.Body.Close()
 	ex.Status = resp.StatusCode
@@ -262,13 +237,15 @@ func (c *Client) Do(ctx context.Context, iface string, req *http.Request, body [
 	ex.Reply = rb
 	if err != nil {
 		ex.Err = err.Error()
-		return hzcard.Reply{}, &TransportError{Interface: iface, Err: err}
+		return hzcard.Reply{}, &wire.TransportError{Platform: hzcard.Platform, Interface: iface, Err: err}
 	}
 	if resp.StatusCode != http.StatusOK {
-		return hzcard.Reply{}, &TransportError{Interface: iface, Err: fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, rb)}
+		// Bytes came back over HTTP, but not the protocol (§2.5 replies are
+		// 200): a protocol error, as wire documents for every platform.
+		return hzcard.Reply{}, c.protocolError(iface, resp.StatusCode, fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, rb))
 	}
 	msg := hzcard.Scan(rb) // one scan for the checks and the data
-	r, err := c.classify(iface, msg)
+	r, err := c.classify(iface, msg, resp.StatusCode)
 	if err != nil {
 		return r, err
 	}
@@ -281,7 +258,7 @@ func (c *Client) Do(ctx context.Context, iface string, req *http.Request, body [
 			err = json.Unmarshal(d, out)
 		}
 		if err != nil {
-			return r, &ProtocolError{Interface: iface, Err: fmt.Errorf("data: %w", err)}
+			return r, c.protocolError(iface, resp.StatusCode, fmt.Errorf("data: %w", err))
 		}
 	}
 	return r, nil

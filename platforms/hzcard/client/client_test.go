@@ -14,11 +14,12 @@ import (
 	"paycert/platforms/hzcard"
 	"paycert/platforms/hzcard/simulator"
 	"paycert/platforms/sim"
+	"paycert/platforms/wire"
 )
 
 // A reply the client cannot trust is dropped and reported as a protocol
-// error (§2.3); a trusted failure is a ResultError; HTTP trouble is a
-// TransportError.
+// error (§2.3), and so is a status other than 200; a trusted failure is a
+// wire.ResultError; no reply at all is a wire.TransportError.
 func TestClientClassifiesReplies(t *testing.T) {
 	centre, _ := hzcard.TestKey(hzcard.TestCentreKeyHex)
 	other, _ := hzcard.TestKey(hzcard.TestOtherKeyHex)
@@ -48,7 +49,8 @@ func TestClientClassifiesReplies(t *testing.T) {
 		{"signed by another key", 200, signed("other", "000000"), "protocol"},
 		{"code not in appendix D", 200, signed("centre", "123456"), "protocol"},
 		{"not JSON", 200, func() []byte { return []byte("<html>") }, "protocol"},
-		{"HTTP 500", 500, func() []byte { return []byte("oops") }, "transport"},
+		{"HTTP 500", 500, func() []byte { return []byte("oops") }, "protocol"},
+		{"no reply", 0, nil, "transport"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -57,14 +59,18 @@ func TestClientClassifiesReplies(t *testing.T) {
 				_, _ = w.Write(tt.body())
 			}))
 			defer srv.Close()
-			c, err := New(Config{URL: srv.URL})
+			url := srv.URL
+			if tt.body == nil {
+				srv.Close() // refused: nothing listens there any more
+			}
+			c, err := New(Config{URL: url})
 			if err != nil {
 				t.Fatal(err)
 			}
 			err = c.ChargeOrderCancel(context.Background(), hzcard.OrderCancelReq{CardNo: "1", OrderNo: "2"})
-			var re *ResultError
-			var pe *ProtocolError
-			var te *TransportError
+			var re *wire.ResultError
+			var pe *wire.ProtocolError
+			var te *wire.TransportError
 			got := "ok"
 			switch {
 			case errors.As(err, &re):
@@ -78,6 +84,12 @@ func TestClientClassifiesReplies(t *testing.T) {
 			}
 			if got != tt.want {
 				t.Fatalf("got %s (%v), want %s", got, err, tt.want)
+			}
+			if pe != nil && pe.Status != max(tt.status, 200) {
+				t.Errorf("protocol error status %d, want %d", pe.Status, tt.status)
+			}
+			if got == "result" && (re.Platform != hzcard.Platform || re.Code != "000039" || wire.Code(err) != "000039") {
+				t.Errorf("result error %+v", re)
 			}
 		})
 	}
@@ -137,7 +149,7 @@ func TestChargeConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < rounds; i++ {
-				if _, err := Charge(context.Background(), c, card, no, 1000, fmt.Sprintf("W%d-%d", w, i)); err != nil {
+				if _, err := c.Recharge(context.Background(), card, RechargeOptions{CardNo: no, Amount: 1000, PayOrderNo: fmt.Sprintf("W%d-%d", w, i)}); err != nil {
 					errs <- err
 					return
 				}

@@ -8,6 +8,7 @@ import (
 
 	"paycert/codecs/apdu"
 	"paycert/platforms/hzcard"
+	"paycert/platforms/wire"
 )
 
 // Transmitter is a card behind a reader: one C-APDU in, one R-APDU
@@ -209,7 +210,7 @@ func (c *Client) Manage(ctx context.Context, card Transmitter, o Order) (ManageR
 	base := o.req()
 	mr, err := c.ChargeOrderManageRequest(ctx, base)
 	if err != nil {
-		if k := Code(err); k == hzcard.CodeNoManageNeeded || k == hzcard.CodeChargeFailed {
+		if k := wire.Code(err); k == hzcard.CodeNoManageNeeded || k == hzcard.CodeChargeFailed {
 			return ManageResult{Credited: k == hzcard.CodeNoManageNeeded, Code: k}, nil
 		}
 		return ManageResult{}, err
@@ -222,7 +223,7 @@ func (c *Client) Manage(ctx context.Context, card Transmitter, o Order) (ManageR
 	conf := base
 	conf.APDUNum, conf.APDUList, conf.APDUResp = count(list), hzcard.APDUs(list), hzcard.RespOf(resp.String())
 	_, err = c.ChargeOrderManageConfirm(ctx, conf)
-	switch k := Code(err); {
+	switch k := wire.Code(err); {
 	case err == nil:
 		return ManageResult{Credited: true, Code: hzcard.CodeOK}, nil
 	case k == hzcard.CodeChargeFailed:

@@ -7,6 +7,7 @@ import (
 
 	"paycert/codecs/apdu"
 	"paycert/platforms/hzcard"
+	"paycert/platforms/wire"
 )
 
 // The steps of a recharge: RechargeOptions.Before is called with the ones
@@ -87,11 +88,6 @@ type RechargeResult struct {
 	TornStep      string       // Torn.Step, "" when none
 	Recovered     bool         // recovery ran (Reconnect and management)
 	Manage        ManageResult // the last management's outcome; Code "" when none ran
-}
-
-// charge is the ChargeResult of the old Charge.
-func (r RechargeResult) charge() ChargeResult {
-	return ChargeResult{OrderNo: r.Order.OrderNo, Before: r.Before, After: r.After, TAC: r.TAC, Times: r.Times}
 }
 
 // Recharge is the whole recharge of a card: chargeOrderCreate → the card
@@ -236,7 +232,7 @@ func (c *Client) load(ctx context.Context, card Transmitter, o Order, hook func(
 	tm, err := c.CardChargeConfirm(ctx, conf)
 	if runErr != nil {
 		// The confirm told the centre the result is unknown (000151).
-		if err != nil && Code(err) != hzcard.CodeNeedManage {
+		if err != nil && wire.Code(err) != hzcard.CodeNeedManage {
 			return res, initialised, fmt.Errorf("hzcard: confirm after a torn CREDIT FOR LOAD: %w", err)
 		}
 		return res, initialised, torn(StepCredit, o.OrderNo, runErr)

@@ -10,6 +10,7 @@ import (
 	"paycert/platforms/hzcard"
 	"paycert/platforms/hzcard/client"
 	"paycert/platforms/sim"
+	"paycert/platforms/wire"
 )
 
 // Strict-mock mode records what a client under test did wrong, while still
@@ -34,13 +35,13 @@ func TestStrictRecordsViolations(t *testing.T) {
 	}
 	body, _ := c.Body(c.Envelope(), q)
 	bad := strings.Replace(string(body), `"currpage":"1"`, `"currpage":"2"`, 1)
-	if _, err := c.Send(t.Context(), hzcard.ChargeOrderQuery, []byte(bad), nil); client.Code(err) != hzcard.CodeBadSign {
+	if _, err := c.Send(t.Context(), hzcard.ChargeOrderQuery, []byte(bad), nil); wire.Code(err) != hzcard.CodeBadSign {
 		t.Fatalf("tampered request: %v", err)
 	}
 	env := c.Envelope()
 	env.TermID = "123"
 	b, _ := c.Body(env, q)
-	if _, err := c.Send(t.Context(), hzcard.ChargeOrderQuery, b, nil); client.Code(err) != hzcard.CodeUnknown {
+	if _, err := c.Send(t.Context(), hzcard.ChargeOrderQuery, b, nil); wire.Code(err) != hzcard.CodeUnknown {
 		t.Fatalf("short termid: %v", err)
 	}
 	rules := map[string]bool{}

@@ -262,11 +262,11 @@ func (s *Simulator) handle(r *http.Request) (any, *fail) {
 	} else {
 		c.data = d
 	}
-	if ps := msg.CheckFields(iface, catalog.Request); len(ps) > 0 {
-		for _, p := range ps {
-			s.violation(name, "field-"+p.Rule, "%s", p.Error())
+	if fs := msg.CheckFields(iface, catalog.Request); len(fs) > 0 {
+		for _, f := range fs {
+			s.violation(name, "field-"+f.Rule, "%s", f.String()) // path: rule: detail (section)
 		}
-		return nil, s.failf(hzcard.CodeUnknown, "%s", ps[0].Error())
+		return nil, s.failf(hzcard.CodeUnknown, "%s: %s (%s)", fs[0].Path, fs[0].Rule, fs[0].Detail)
 	}
 	if _, ok := hzcard.Desc(hzcard.AreaFlags(), c.req.AreaFlag); !ok {
 		s.violation(name, "field-value", "areaflag %q", c.req.AreaFlag)

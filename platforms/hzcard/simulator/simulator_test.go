@@ -67,7 +67,7 @@ func TestChargeFlowAndTears(t *testing.T) {
 	if info.CardNo != "2253000000000001" || info.CardBal != "0" || info.MaxSvAmt != "50000" {
 		t.Fatalf("card info %+v", info)
 	}
-	res, err := client.Charge(ctx, c, card, "2253000000000001", 5000, "PAY-1")
+	res, err := c.Recharge(ctx, card, client.RechargeOptions{CardNo: "2253000000000001", Amount: 5000, PayOrderNo: "PAY-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,12 +77,12 @@ func TestChargeFlowAndTears(t *testing.T) {
 	if b, _ := s.CardBalance("2253000000000001"); b != 5000 {
 		t.Fatalf("centre balance %d", b)
 	}
-	if st, _, _ := s.OrderState(res.OrderNo); st != hzcard.StateConfirmed {
+	if st, _, _ := s.OrderState(res.Order.OrderNo); st != hzcard.StateConfirmed {
 		t.Fatalf("state %s", st)
 	}
 	// Tear during CREDIT FOR LOAD: the card is credited, the centre does not know.
 	card.TearNext(0x52)
-	_, err = client.Charge(ctx, c, card, "2253000000000001", 1000, "PAY-2")
+	_, err = c.Recharge(ctx, card, client.RechargeOptions{CardNo: "2253000000000001", Amount: 1000, PayOrderNo: "PAY-2"})
 	var te *client.TornError
 	if !errors.As(err, &te) {
 		t.Fatalf("want a tear, got %v", err)
@@ -94,7 +94,7 @@ func TestChargeFlowAndTears(t *testing.T) {
 		t.Fatalf("audit with an order in doubt: %v", err)
 	}
 	card.PowerOn()
-	mr, err := client.Manage(ctx, c, card, "2253000000000001", te.OrderNo, 1000, "PAY-2")
+	mr, err := c.Manage(ctx, card, client.Order{CardNo: "2253000000000001", OrderNo: te.OrderNo, Amount: 1000, PayOrderNo: "PAY-2"})
 	if err != nil || !mr.Credited {
 		t.Fatalf("manage: %+v %v", mr, err)
 	}
@@ -105,7 +105,7 @@ func TestChargeFlowAndTears(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Return the card: the purse is emptied and refunded.
-	rr, err := client.Return(ctx, c, card, "2253000000000001", hzcard.CustInfo{Name: "张三", IDType: "01", IDNo: "330501199001011234"})
+	rr, err := c.Return(ctx, card, client.ReturnOptions{CardNo: "2253000000000001", Cust: hzcard.CustInfo{Name: "张三", IDType: "01", IDNo: "330501199001011234"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,14 +121,14 @@ func TestActivate(t *testing.T) {
 	ctx := context.Background()
 	s, c := start(t)
 	card, _ := s.Card(CardUnsold)
-	out, err := client.Activate(ctx, c, card, CardUnsold, &hzcard.CustInfo{Name: "李四", IDType: "01", IDNo: "330501199001015678"})
+	out, err := c.Activate(ctx, card, client.ActivateOptions{CardNo: CardUnsold, Cust: &hzcard.CustInfo{Name: "李四", IDType: "01", IDNo: "330501199001015678"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if out.CardPdpt != "2000" {
 		t.Fatalf("%+v", out)
 	}
-	if _, err := client.Charge(ctx, c, card, CardUnsold, 1000, "PAY-A"); err != nil {
+	if _, err := c.Recharge(ctx, card, client.RechargeOptions{CardNo: CardUnsold, Amount: 1000, PayOrderNo: "PAY-A"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Audit(); err != nil {
