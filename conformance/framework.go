@@ -220,6 +220,9 @@ type Provoker[E Env] struct {
 	// SimOnly says why provoking the code needs the embedded simulator (its
 	// fixture, its clock, a fault); "" when any endpoint can be provoked.
 	SimOnly string
+	// Labels are extra labels for the entry, e.g. Negative for a code only
+	// bad input provokes.
+	Labels ginkgo.Labels
 	// Check provokes the code and asserts the reply (Gomega, ctx from the spec).
 	Check func(ctx context.Context, e E)
 }
@@ -230,6 +233,7 @@ type Provoker[E Env] struct {
 // is skipped with the catalogue's reason when it is unprovokable and fails
 // otherwise; a provoker for a code the catalogue lacks fails its own spec.
 func (f *Framework[E]) CodeTable(text string, provokers map[string]Provoker[E]) bool {
+	ginkgo.GinkgoHelper() // entries point at the suite's CodeTable call, not here
 	var entries []any
 	for _, k := range f.Catalogue.Codes {
 		labels := []any{Code(k.Code)}
@@ -239,6 +243,9 @@ func (f *Framework[E]) CodeTable(text string, provokers map[string]Provoker[E]) 
 			}
 			if p.SimOnly != "" {
 				labels = append(labels, SimOnly)
+			}
+			if len(p.Labels) > 0 {
+				labels = append(labels, p.Labels)
 			}
 		}
 		name := k.Code + " " + k.Text

@@ -97,7 +97,7 @@ func TestFramework(t *testing.T) {
 				"00": {Interface: "query", Check: func(ctx context.Context, e *fakeEnv) {
 					gomega.Expect(ctx).To(gomega.Equal(f.Ctx()))
 				}},
-				"03": {Interface: "trade", SimOnly: "needs a fixture card", Check: func(context.Context, *fakeEnv) {}},
+				"03": {Interface: "trade", SimOnly: "needs a fixture card", Labels: Negative, Check: func(context.Context, *fakeEnv) {}},
 				"99": {Interface: "trade", Check: func(context.Context, *fakeEnv) {}},
 			})
 		})
@@ -142,7 +142,7 @@ func TestFramework(t *testing.T) {
 	}
 	for name, want := range map[string][]string{
 		"00 成功 (success)": {"code:00", "interface:query", "platform:fake"},
-		"03 夹具":           {"code:03", "interface:trade", "platform:fake", "sim-only"},
+		"03 夹具":           {"code:03", "interface:trade", "negative", "platform:fake", "sim-only"},
 		"01 超时":           {"code:01", "platform:fake"},
 	} {
 		l := slices.Clone(labels[name])
