@@ -37,31 +37,7 @@ func (*tinyCard) Transmit(a []byte) ([]byte, error) {
 // vpcd driver: readers listed, card detected, APDUs exchanged, a tear
 // surfaced as ErrTorn, removal detected.
 func TestReaderAgainstVirtualReader(t *testing.T) {
-	if _, err := pcscd.Path(); err != nil {
-		t.Skipf("no pcscd here: %v (make test on CI installs it)", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	d, err := pcscd.Start(ctx)
-	if err != nil {
-		t.Fatalf("pcscd: %v", err)
-	}
-	defer d.Stop()
-	b := vpcd.New(&tinyCard{}, vpcd.Slot0)
-	if err := b.Insert(10 * time.Second); err != nil {
-		t.Fatal(err)
-	}
-	defer b.Remove()
-
-	pc, err := reader.Establish()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pc.Release()
-	name, err := lab.WaitVirtualReader(ctx, pc, 0)
-	if err != nil {
-		t.Fatalf("%v; pcscd log:\n%s", err, d.Log())
-	}
+	ctx, pc, name := virtualReader(t, &tinyCard{})
 	card, err := pc.Connect(name)
 	if err != nil {
 		t.Fatal(err)
@@ -87,34 +63,11 @@ func TestReaderAgainstVirtualReader(t *testing.T) {
 // the next one, however quickly it starts (pcscd keeps a card powered for
 // a while after a LeaveCard disconnect, so the purse stayed selected).
 func TestNewSessionStartsUnselected(t *testing.T) {
-	if _, err := pcscd.Path(); err != nil {
-		t.Skipf("no pcscd here: %v (make test on CI installs it)", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	d, err := pcscd.Start(ctx)
-	if err != nil {
-		t.Fatalf("pcscd: %v", err)
-	}
-	defer d.Stop()
 	sc, err := cpucard.New(cpucard.Profile{PAN: "2253000000000009", Balance: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := vpcd.New(sc, vpcd.Slot0)
-	if err := b.Insert(10 * time.Second); err != nil {
-		t.Fatal(err)
-	}
-	defer b.Remove()
-	pc, err := reader.Establish()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pc.Release()
-	name, err := lab.WaitVirtualReader(ctx, pc, 0)
-	if err != nil {
-		t.Fatalf("%v; pcscd log:\n%s", err, d.Log())
-	}
+	_, pc, name := virtualReader(t, sc)
 	balance := apdu.GetBalance().Bytes()
 	for session := 1; session <= 2; session++ {
 		card, err := pc.Connect(name)
@@ -132,4 +85,36 @@ func TestNewSessionStartsUnselected(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// virtualReader serves card in slot 0 of a virtual lab of its own (pcscd
+// as a child, the vpcd bridge) for the test's lifetime, and returns a
+// context bounded to a minute, the PC/SC context and the reader's name.
+func virtualReader(t *testing.T, card vpcd.Card) (context.Context, *reader.Context, string) {
+	t.Helper()
+	if _, err := pcscd.Path(); err != nil {
+		t.Skipf("no pcscd here: %v (make test on CI installs it)", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	d, err := pcscd.Start(ctx)
+	if err != nil {
+		t.Fatalf("pcscd: %v", err)
+	}
+	t.Cleanup(func() { d.Stop() })
+	b := vpcd.New(card, vpcd.Slot0)
+	if err := b.Insert(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Remove() })
+	pc, err := reader.Establish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pc.Release() })
+	name, err := lab.WaitVirtualReader(ctx, pc, 0)
+	if err != nil {
+		t.Fatalf("%v; pcscd log:\n%s", err, d.Log())
+	}
+	return ctx, pc, name
 }
