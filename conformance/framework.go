@@ -16,7 +16,8 @@ import (
 // Env is what a platform suite's environment tells the framework.
 type Env interface {
 	// Simulator returns the embedded simulator the environment started, or
-	// nil against a real endpoint.
+	// nil against a real endpoint (a nil interface or a nil pointer alike:
+	// an env may return its *Simulator field as it is).
 	Simulator() sim.Simulator
 }
 

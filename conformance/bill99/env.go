@@ -109,12 +109,7 @@ func (e *env) deliver(ctx context.Context) {
 // Simulator is the embedded simulator for the framework's after-each
 // checks, or nil against a real endpoint: a nil interface, not a typed nil
 // *simulator.Simulator.
-func (e *env) Simulator() sim.Simulator {
-	if e.sim == nil {
-		return nil
-	}
-	return e.sim
-}
+func (e *env) Simulator() sim.Simulator { return e.sim } // nil *Simulator: a target (the framework knows)
 
 func start(t conformance.Target) (*env, func() error, error) {
 	e := &env{target: t, cat: bill99.Catalogue(), mid: t.Param("merchant_id", simulator.DefaultMerchant), tid: t.Param("terminal_id", simulator.DefaultTerminal)}
