@@ -1,6 +1,8 @@
 package main
 
 import (
+	"paycert/cmd/paycert/internal/cli"
+
 	"context"
 	"crypto/tls"
 	"fmt"
@@ -225,7 +227,7 @@ Examples:
 		password := fs.String("password", "changeit", "password of the .pfx bundles")
 		listen := fs.String("listen", "127.0.0.1:0", "loopback address to serve on")
 		strict := fs.Bool("strict", false, "strict-mock mode: record every violation in incoming requests")
-		var faults multiFlag
+		var faults cli.MultiFlag
 		fs.Var(&faults, "fault", "switch on a named fault (repeatable)")
 		pos, err := ParseFlags(fs, args)
 		if err != nil {

@@ -33,7 +33,7 @@ var (
 
 func certifyCommand() *cli.Command {
 	var (
-		targets, faults multiFlag
+		targets, faults cli.MultiFlag
 		config          *string
 		out             *string
 		labels          *string

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"paycert/cmd/paycert/internal/cli"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -88,12 +90,12 @@ func hzSetup(io IO, f hzFlags) (*hzclient.Client, *hzsim.Simulator, func(), erro
 		ChnlID: *f.chnl, NoVerify: *f.noVerify}
 	var err error
 	if *f.instKey != "" {
-		if cfg.Key, err = sm2LoadKey(*f.instKey, sm2.ParsePrivateKey); err != nil {
+		if cfg.Key, err = cli.LoadKey(*f.instKey, sm2.ParsePrivateKey); err != nil {
 			return nil, nil, noop, Usagef("--inst-key: %v", err)
 		}
 	}
 	if *f.centrePub != "" {
-		if cfg.CentreKey, err = sm2LoadKey(*f.centrePub, sm2.ParsePublicKey); err != nil {
+		if cfg.CentreKey, err = cli.LoadKey(*f.centrePub, sm2.ParsePublicKey); err != nil {
 			return nil, nil, noop, Usagef("--centre-pub: %v", err)
 		}
 	}

@@ -22,7 +22,7 @@ func mutateCommand() *cli.Command {
 		out     *string
 		jobs    *int
 		timeout *time.Duration
-		only    multiFlag
+		only    cli.MultiFlag
 	)
 	cmd := &cli.Command{
 		Name:    "mutate",

@@ -21,7 +21,7 @@ func simCommand() *cli.Command {
 		listFaults  *bool
 		pkiDir      *string
 		pkiPass     *string
-		faults      multiFlag
+		faults      cli.MultiFlag
 	)
 	cmd := &cli.Command{
 		Name:    "sim",
@@ -114,14 +114,4 @@ Examples:
 // generated test PKI on disk.
 type pkiWriter interface {
 	WritePKI(dir, password string) (testpki.KitFiles, error)
-}
-
-// multiFlag collects a repeatable string flag.
-type multiFlag []string
-
-func (m *multiFlag) String() string { return strings.Join(*m, ",") }
-
-func (m *multiFlag) Set(s string) error {
-	*m = append(*m, s)
-	return nil
 }

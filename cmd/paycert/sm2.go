@@ -123,7 +123,7 @@ Examples:
 		if err != nil {
 			return err
 		}
-		k, err := sm2LoadKey(*keyArg, sm2.ParsePrivateKey)
+		k, err := cli.LoadKey(*keyArg, sm2.ParsePrivateKey)
 		if err != nil {
 			return &cli.ExitError{Code: 2, Err: err}
 		}
@@ -172,7 +172,7 @@ Examples:
 		if *pubArg == "" || *sigArg == "" {
 			return cli.Usagef("--pub and --sig are required")
 		}
-		pub, err := sm2LoadKey(*pubArg, sm2.ParsePublicKey)
+		pub, err := cli.LoadKey(*pubArg, sm2.ParsePublicKey)
 		if err != nil {
 			return &cli.ExitError{Code: 2, Err: err}
 		}
@@ -298,28 +298,4 @@ func sm2ReadInput(tio cli.IO, pos []string) ([]byte, error) {
 		return nil, fmt.Errorf("read input: %w", err)
 	}
 	return b, nil
-}
-
-// sm2LoadKey parses a key given inline as hex, or else as the path of a file
-// holding hex or PEM. Inline hex is tried first: key files are not named in
-// hex digits, and a mistyped hex key should be reported as bad hex, not as a
-// missing file.
-func sm2LoadKey[K any](arg string, parse func([]byte) (K, error)) (K, error) {
-	trimmed := strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(arg), "0x"), "0X")
-	if trimmed != "" && strings.Trim(trimmed, "0123456789abcdefABCDEF") == "" {
-		return parse([]byte(arg))
-	}
-	b, err := os.ReadFile(arg)
-	if err != nil {
-		var zero K
-		if errors.Is(err, os.ErrNotExist) {
-			return zero, fmt.Errorf("key %q is neither hex nor an existing file", arg)
-		}
-		return zero, err
-	}
-	k, err := parse(b)
-	if err != nil {
-		return k, fmt.Errorf("%s: %w", arg, err)
-	}
-	return k, nil
 }
