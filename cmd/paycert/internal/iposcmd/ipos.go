@@ -5,6 +5,7 @@ package iposcmd
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -82,20 +83,23 @@ func iposLeaf(cat *catalog.Catalogue, it catalog.Interface) *cli.Command {
 	cmd.Help = "Request elements (a field=value argument names one by its path below business_trans;\n" +
 		"a bare leaf name such as valid_info is found in the interface's own group):\n" +
 		strings.Join(fields, "\n") + "\n\nExamples:\n" + iposExample(it.Name)
-	cmd.Run = func(ctx context.Context, io cli.IO, args []string) error {
-		fs := cli.NewFlagSet(cmd, io)
-		target := fs.String("target", "", "iPos endpoint URL; empty: start the embedded simulator on loopback")
-		key := fs.String("key", "", "merchant MAC key (required with --target)")
-		timeout := fs.Duration("timeout", 15*time.Second, "time allowed for the exchange")
-		quiet := fs.Bool("quiet", false, "print only the result line, not the exchange")
-		vals := map[string]*string{}
+	var (
+		target, key *string
+		timeout     *time.Duration
+		quiet       *bool
+		vals        map[string]*string // request element path -> its flag
+	)
+	cmd.Flags = func(fs *flag.FlagSet) {
+		target = fs.String("target", "", "iPos endpoint URL; empty: start the embedded simulator on loopback")
+		key = fs.String("key", "", "merchant MAC key (required with --target)")
+		timeout = fs.Duration("timeout", 15*time.Second, "time allowed for the exchange")
+		quiet = fs.Bool("quiet", false, "print only the result line, not the exchange")
+		vals = map[string]*string{}
 		for _, h := range iposHeaderFlags() {
 			vals[h.path] = fs.String(h.flag, "", h.usage)
 		}
-		pos, err := cli.ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	}
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		url := *target
 		if url == "" {
 			if *key == "" {
