@@ -130,10 +130,13 @@ Examples:
   paycert kakatong trade --url http://127.0.0.1:8082 --card 1680115500000126 --type 0022 --mode 1 --amount 250 --lang GB2312
   paycert kakatong trade --url http://127.0.0.1:8082 --card 1680115500000126 --type 0022 --mode 0 --stance-rev 00000001 --soap`,
 	}
-	cmd.Run = func(ctx context.Context, tio cli.IO, args []string) error {
-		fs := cli.NewFlagSet(cmd, tio)
-		conn := kakatongFlags(fs)
-		var t client.Trade
+	var (
+		conn kakatongConn
+		t    client.Trade
+	)
+	cmd.Flags = func(fs *flag.FlagSet) {
+		conn = kakatongFlags(fs)
+		t = client.Trade{}
 		fs.StringVar(&t.CardNo, "card", "", "card number (CARDNO, 16 digits)")
 		fs.StringVar(&t.Password, "password", simulator.Password, "the card's 6-digit password")
 		fs.StringVar(&t.Type, "type", "", "TRADETYPE, e.g. 0022")
@@ -144,10 +147,8 @@ Examples:
 		fs.StringVar(&t.IDNum, "idnum", "", "IDNUM for 2200 bind/unbind")
 		fs.StringVar(&t.OldPwd, "old", "", "OLD_PWD for 4400/0")
 		fs.StringVar(&t.NewPwd, "new", "", "NEW_PWD for 4400")
-		pos, err := cli.ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	}
+	cmd.Run = func(ctx context.Context, tio cli.IO, pos []string) error {
 		if len(pos) != 0 {
 			return cli.Usagef("trade takes no arguments, only flags")
 		}
@@ -186,13 +187,9 @@ Examples:
   paycert kakatong call --url http://127.0.0.1:8082 tSRequest CARDNO=1680115500000126
   paycert kakatong call --url http://127.0.0.1:8082 --soap cIRequest CARDNO=1680115500000126 USR_EN_NAME=ceraki`,
 	}
-	cmd.Run = func(ctx context.Context, tio cli.IO, args []string) error {
-		fs := cli.NewFlagSet(cmd, tio)
-		conn := kakatongFlags(fs)
-		pos, err := cli.ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	var conn kakatongConn
+	cmd.Flags = func(fs *flag.FlagSet) { conn = kakatongFlags(fs) }
+	cmd.Run = func(ctx context.Context, tio cli.IO, pos []string) error {
 		if len(pos) == 0 {
 			return cli.Usagef("name a method: %s", strings.Join(kakatong.Methods(), ", "))
 		}
@@ -243,12 +240,8 @@ Examples:
   paycert kakatong codes
   paycert kakatong codes 12 63`,
 	}
-	cmd.Run = func(_ context.Context, tio cli.IO, args []string) error {
-		fs := cli.NewFlagSet(cmd, tio)
-		pos, err := cli.ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = cli.NoFlags
+	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		want := map[string]bool{}
 		for _, c := range pos {
 			want[c] = true
@@ -286,12 +279,8 @@ an undo (needs STANCE_REV), the success code and the reply field it fills.
 Examples:
   paycert kakatong rows`,
 	}
-	cmd.Run = func(_ context.Context, tio cli.IO, args []string) error {
-		fs := cli.NewFlagSet(cmd, tio)
-		pos, err := cli.ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = cli.NoFlags
+	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		if len(pos) != 0 {
 			return cli.Usagef("rows takes no arguments")
 		}
@@ -320,17 +309,15 @@ service address set to --location, for SOAP toolkits that want a file.
 Examples:
   paycert kakatong wsdl --location http://127.0.0.1:8082/s/sp.php > sp.wsdl`,
 	}
-	cmd.Run = func(_ context.Context, tio cli.IO, args []string) error {
-		fs := cli.NewFlagSet(cmd, tio)
-		loc := fs.String("location", "http://127.0.0.1:8082"+kakatong.SOAPPath, "SOAP endpoint written into the WSDL")
-		pos, err := cli.ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	var loc *string
+	cmd.Flags = func(fs *flag.FlagSet) {
+		loc = fs.String("location", "http://127.0.0.1:8082"+kakatong.SOAPPath, "SOAP endpoint written into the WSDL")
+	}
+	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		if len(pos) != 0 {
 			return cli.Usagef("wsdl takes no arguments")
 		}
-		_, err = tio.Stdout.Write(kakatong.WSDL(*loc))
+		_, err := tio.Stdout.Write(kakatong.WSDL(*loc))
 		return err
 	}
 	return cmd
