@@ -1,6 +1,8 @@
 package main
 
 import (
+	"paycert/cmd/paycert/internal/iposcmd"
+	"paycert/cmd/paycert/internal/kakatongcmd"
 	"paycert/cmd/paycert/internal/registry"
 	bill99suite "paycert/conformance/bill99"
 	hzcardsuite "paycert/conformance/hzcard"
@@ -35,7 +37,7 @@ func platforms() []registry.Platform {
 			Scenarios: func() []*load.Scenario {
 				return []*load.Scenario{scenario.KakatongConsume(), scenario.KakatongSOAPConsume()}
 			},
-			Command: kakatongCommand,
+			Command: kakatongcmd.Command,
 		},
 		{
 			Name:         "bill99",
@@ -55,7 +57,7 @@ func platforms() []registry.Platform {
 			Suite:        iposuite.Suite,
 			Target:       iposuite.TargetDoc,
 			Scenarios:    func() []*load.Scenario { return []*load.Scenario{scenario.IPosMAC(), scenario.IPosVerify()} },
-			Command:      iposCommand,
+			Command:      iposcmd.Command,
 		},
 		{
 			Name:         "hzcard",

@@ -1,4 +1,6 @@
-package main
+// Package kakatongcmd is "paycert kakatong": a client for the Kakatong card
+// gateway and the code and trade tables.
+package kakatongcmd
 
 import (
 	"context"
@@ -9,16 +11,17 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"paycert/cmd/paycert/internal/cli"
 	"paycert/platforms/kakatong"
 	"paycert/platforms/kakatong/client"
 	"paycert/platforms/kakatong/simulator"
 	"paycert/platforms/wire"
 )
 
-// kakatongCommand is "paycert kakatong": a client for the Kakatong card
+// Command is "paycert kakatong": a client for the Kakatong card
 // gateway (seed 000) and the tables an engineer looks codes up in.
-func kakatongCommand() *Command {
-	return &Command{
+func Command() *cli.Command {
+	return &cli.Command{
 		Name:    "kakatong",
 		Summary: "Kakatong card gateway client: trades, any REST method or SOAP operation, code and trade tables",
 		Usage:   "kakatong <command> [arguments]",
@@ -33,7 +36,7 @@ Examples:
   paycert kakatong trade --url http://127.0.0.1:8082 --card 1680115500000126 --type 0022 --mode 1 --amount 100
   paycert kakatong call --url http://127.0.0.1:8082 --soap tSRequest CARDNO=1680115500000126
   paycert kakatong codes`,
-		Subs: []*Command{kakatongTradeCommand(), kakatongCallCommand(), kakatongCodesCommand(), kakatongRowsCommand(), kakatongWSDLCommand()},
+		Subs: []*cli.Command{kakatongTradeCommand(), kakatongCallCommand(), kakatongCodesCommand(), kakatongRowsCommand(), kakatongWSDLCommand()},
 	}
 }
 
@@ -56,13 +59,13 @@ func kakatongFlags(fs *flag.FlagSet) kakatongConn {
 	}
 }
 
-func (k kakatongConn) client(tio IO) (*client.Client, error) {
+func (k kakatongConn) client(tio cli.IO) (*client.Client, error) {
 	if *k.url == "" {
-		return nil, Usagef("--url is required")
+		return nil, cli.Usagef("--url is required")
 	}
 	cs := strings.ToUpper(*k.charset)
 	if cs != "GB2312" && cs != "UTF-8" {
-		return nil, Usagef("--charset must be GB2312 or UTF-8, not %q", *k.charset)
+		return nil, cli.Usagef("--charset must be GB2312 or UTF-8, not %q", *k.charset)
 	}
 	var obs wire.Observer
 	if *k.verbose {
@@ -76,7 +79,7 @@ func (k kakatongConn) client(tio IO) (*client.Client, error) {
 	}
 	c, err := client.New(client.Config{URL: *k.url, LicenceKey: *k.key, CopNo: *k.copno, PosCode: *k.pos, Lang: *k.lang, SOAPCharset: cs, Observe: obs})
 	if err != nil {
-		return nil, &ExitError{Code: 2, Err: err}
+		return nil, &cli.ExitError{Code: 2, Err: err}
 	}
 	return c, nil
 }
@@ -105,13 +108,13 @@ func printKakatongReply(w io.Writer, r *kakatong.Reply, err error) error {
 	}
 	var re *wire.ResultError
 	if errors.As(err, &re) {
-		return &ExitError{Code: 1, Err: fmt.Errorf("result %s: %s", re.Code, kakatong.CodeOf(re.Code).TextEN)}
+		return &cli.ExitError{Code: 1, Err: fmt.Errorf("result %s: %s", re.Code, kakatong.CodeOf(re.Code).TextEN)}
 	}
 	return err
 }
 
-func kakatongTradeCommand() *Command {
-	cmd := &Command{
+func kakatongTradeCommand() *cli.Command {
+	cmd := &cli.Command{
 		Name:    "trade",
 		Summary: "Run one trade (cTRequest / soapCardTrade) of the trade table",
 		Usage:   "kakatong trade --url URL --card CARD --type TYPE --mode MODE [--amount FEN] [flags]",
@@ -127,10 +130,13 @@ Examples:
   paycert kakatong trade --url http://127.0.0.1:8082 --card 1680115500000126 --type 0022 --mode 1 --amount 250 --lang GB2312
   paycert kakatong trade --url http://127.0.0.1:8082 --card 1680115500000126 --type 0022 --mode 0 --stance-rev 00000001 --soap`,
 	}
-	cmd.Run = func(ctx context.Context, tio IO, args []string) error {
-		fs := NewFlagSet(cmd, tio)
-		conn := kakatongFlags(fs)
-		var t client.Trade
+	var (
+		conn kakatongConn
+		t    client.Trade
+	)
+	cmd.Flags = func(fs *flag.FlagSet) {
+		conn = kakatongFlags(fs)
+		t = client.Trade{}
 		fs.StringVar(&t.CardNo, "card", "", "card number (CARDNO, 16 digits)")
 		fs.StringVar(&t.Password, "password", simulator.Password, "the card's 6-digit password")
 		fs.StringVar(&t.Type, "type", "", "TRADETYPE, e.g. 0022")
@@ -141,15 +147,13 @@ Examples:
 		fs.StringVar(&t.IDNum, "idnum", "", "IDNUM for 2200 bind/unbind")
 		fs.StringVar(&t.OldPwd, "old", "", "OLD_PWD for 4400/0")
 		fs.StringVar(&t.NewPwd, "new", "", "NEW_PWD for 4400")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	}
+	cmd.Run = func(ctx context.Context, tio cli.IO, pos []string) error {
 		if len(pos) != 0 {
-			return Usagef("trade takes no arguments, only flags")
+			return cli.Usagef("trade takes no arguments, only flags")
 		}
 		if t.CardNo == "" || t.Type == "" {
-			return Usagef("--card and --type are required")
+			return cli.Usagef("--card and --type are required")
 		}
 		c, err := conn.client(tio)
 		if err != nil {
@@ -166,8 +170,8 @@ Examples:
 	return cmd
 }
 
-func kakatongCallCommand() *Command {
-	cmd := &Command{
+func kakatongCallCommand() *cli.Command {
+	cmd := &cli.Command{
 		Name:    "call",
 		Summary: "Call any REST method (or its SOAP operation) with NAME=VALUE parameters",
 		Usage:   "kakatong call --url URL [--soap] METHOD [NAME=VALUE...]",
@@ -183,15 +187,11 @@ Examples:
   paycert kakatong call --url http://127.0.0.1:8082 tSRequest CARDNO=1680115500000126
   paycert kakatong call --url http://127.0.0.1:8082 --soap cIRequest CARDNO=1680115500000126 USR_EN_NAME=ceraki`,
 	}
-	cmd.Run = func(ctx context.Context, tio IO, args []string) error {
-		fs := NewFlagSet(cmd, tio)
-		conn := kakatongFlags(fs)
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	var conn kakatongConn
+	cmd.Flags = func(fs *flag.FlagSet) { conn = kakatongFlags(fs) }
+	cmd.Run = func(ctx context.Context, tio cli.IO, pos []string) error {
 		if len(pos) == 0 {
-			return Usagef("name a method: %s", strings.Join(kakatong.Methods(), ", "))
+			return cli.Usagef("name a method: %s", strings.Join(kakatong.Methods(), ", "))
 		}
 		method := pos[0]
 		known := false
@@ -199,7 +199,7 @@ Examples:
 			known = known || m == method
 		}
 		if !known {
-			return Usagef("unknown method %q (known: %s)", method, strings.Join(kakatong.Methods(), ", "))
+			return cli.Usagef("unknown method %q (known: %s)", method, strings.Join(kakatong.Methods(), ", "))
 		}
 		p := client.Params{}
 		if method == kakatong.MethodStream {
@@ -208,7 +208,7 @@ Examples:
 		for _, kv := range pos[1:] {
 			k, v, ok := strings.Cut(kv, "=")
 			if !ok || k == "" {
-				return Usagef("parameter %q: want NAME=VALUE", kv)
+				return cli.Usagef("parameter %q: want NAME=VALUE", kv)
 			}
 			p[k] = v
 		}
@@ -227,8 +227,8 @@ Examples:
 	return cmd
 }
 
-func kakatongCodesCommand() *Command {
-	cmd := &Command{
+func kakatongCodesCommand() *cli.Command {
+	cmd := &cli.Command{
 		Name:    "codes",
 		Summary: "Print the licence and return codes with Chinese and English texts",
 		Usage:   "kakatong codes [CODE...]",
@@ -240,12 +240,8 @@ Examples:
   paycert kakatong codes
   paycert kakatong codes 12 63`,
 	}
-	cmd.Run = func(_ context.Context, tio IO, args []string) error {
-		fs := NewFlagSet(cmd, tio)
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = cli.NoFlags
+	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		want := map[string]bool{}
 		for _, c := range pos {
 			want[c] = true
@@ -265,15 +261,15 @@ Examples:
 		}
 		tw.Flush()
 		if n == 0 {
-			return &ExitError{Code: 1, Err: fmt.Errorf("no such code: %s", strings.Join(pos, " "))}
+			return &cli.ExitError{Code: 1, Err: fmt.Errorf("no such code: %s", strings.Join(pos, " "))}
 		}
 		return nil
 	}
 	return cmd
 }
 
-func kakatongRowsCommand() *Command {
-	cmd := &Command{
+func kakatongRowsCommand() *cli.Command {
+	cmd := &cli.Command{
 		Name:    "rows",
 		Summary: "Print the 24 trade type/mode rows and the reply field each fills",
 		Usage:   "kakatong rows",
@@ -283,14 +279,10 @@ an undo (needs STANCE_REV), the success code and the reply field it fills.
 Examples:
   paycert kakatong rows`,
 	}
-	cmd.Run = func(_ context.Context, tio IO, args []string) error {
-		fs := NewFlagSet(cmd, tio)
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = cli.NoFlags
+	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		if len(pos) != 0 {
-			return Usagef("rows takes no arguments")
+			return cli.Usagef("rows takes no arguments")
 		}
 		tw := tabwriter.NewWriter(tio.Stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintf(tw, "TYPE\tMODE\tNAME\tUNDO\tOK\tFILLS\n")
@@ -306,8 +298,8 @@ Examples:
 	return cmd
 }
 
-func kakatongWSDLCommand() *Command {
-	cmd := &Command{
+func kakatongWSDLCommand() *cli.Command {
+	cmd := &cli.Command{
 		Name:    "wsdl",
 		Summary: "Print the gateway's WSDL (SOAP 1.2) for a service address",
 		Usage:   "kakatong wsdl [--location URL]",
@@ -317,17 +309,15 @@ service address set to --location, for SOAP toolkits that want a file.
 Examples:
   paycert kakatong wsdl --location http://127.0.0.1:8082/s/sp.php > sp.wsdl`,
 	}
-	cmd.Run = func(_ context.Context, tio IO, args []string) error {
-		fs := NewFlagSet(cmd, tio)
-		loc := fs.String("location", "http://127.0.0.1:8082"+kakatong.SOAPPath, "SOAP endpoint written into the WSDL")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	var loc *string
+	cmd.Flags = func(fs *flag.FlagSet) {
+		loc = fs.String("location", "http://127.0.0.1:8082"+kakatong.SOAPPath, "SOAP endpoint written into the WSDL")
+	}
+	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		if len(pos) != 0 {
-			return Usagef("wsdl takes no arguments")
+			return cli.Usagef("wsdl takes no arguments")
 		}
-		_, err = tio.Stdout.Write(kakatong.WSDL(*loc))
+		_, err := tio.Stdout.Write(kakatong.WSDL(*loc))
 		return err
 	}
 	return cmd

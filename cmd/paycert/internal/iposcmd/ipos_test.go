@@ -1,14 +1,16 @@
-package main
+package iposcmd
 
 import (
 	"bytes"
 	"context"
 	"strings"
 	"testing"
+
+	"paycert/cmd/paycert/internal/cli"
 )
 
 func TestIPosCommand(t *testing.T) {
-	root := &Command{Name: "paycert", Subs: []*Command{iposCommand()}}
+	root := &cli.Command{Name: "paycert", Subs: []*cli.Command{Command()}}
 	cases := []struct {
 		name   string
 		args   []string
@@ -34,7 +36,7 @@ func TestIPosCommand(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var out, errb bytes.Buffer
-			got := Execute(context.Background(), root, IO{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}, c.args)
+			got := cli.Execute(context.Background(), root, cli.IO{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}, c.args)
 			if got != c.status {
 				t.Fatalf("status %d, want %d\nstdout:\n%s\nstderr:\n%s", got, c.status, out.String(), errb.String())
 			}

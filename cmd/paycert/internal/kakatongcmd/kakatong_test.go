@@ -1,4 +1,4 @@
-package main
+package kakatongcmd
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"paycert/cmd/paycert/internal/cli"
 	"paycert/platforms/kakatong/simulator"
 	"paycert/platforms/sim"
 )
@@ -20,7 +21,7 @@ func TestKakatongCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	root := &Command{Name: "paycert", Subs: []*Command{kakatongCommand()}}
+	root := &cli.Command{Name: "paycert", Subs: []*cli.Command{Command()}}
 	tests := []struct {
 		name string
 		args []string
@@ -42,7 +43,7 @@ func TestKakatongCommand(t *testing.T) {
 	}
 	for _, tc := range tests {
 		var out, errb bytes.Buffer
-		code := Execute(context.Background(), root, IO{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}, tc.args)
+		code := cli.Execute(context.Background(), root, cli.IO{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}, tc.args)
 		if code != tc.code || !strings.Contains(out.String(), tc.out) {
 			t.Errorf("%s: exit %d (want %d)\nstdout:\n%s\nstderr:\n%s", tc.name, code, tc.code, out.String(), errb.String())
 		}

@@ -1,13 +1,17 @@
-package main
+// Package iposcmd is "paycert ipos <interface>": one client call to an iPos
+// endpoint or to the embedded reference simulator.
+package iposcmd
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
+	"paycert/cmd/paycert/internal/cli"
 	"paycert/codecs/gbk"
 	"paycert/codecs/gbkxml"
 	"paycert/platforms/catalog"
@@ -18,12 +22,12 @@ import (
 	"paycert/platforms/wire"
 )
 
-// iposCommand is "paycert ipos <interface>": one client call to an iPos
+// Command is "paycert ipos <interface>": one client call to an iPos
 // endpoint (or to the embedded simulator), printing the exchange and the
 // decoded reply.
-func iposCommand() *Command {
+func Command() *cli.Command {
 	cat := ipos.Catalogue()
-	root := &Command{
+	root := &cli.Command{
 		Name:    "ipos",
 		Summary: "Call one iPos voucher interface (seed 002) and print the exchange",
 		Usage:   "ipos <interface> [--target URL --key K --isspid ID] [field=value...]",
@@ -62,7 +66,7 @@ func iposHeaderFlags() []struct{ path, flag, usage string } {
 	}
 }
 
-func iposLeaf(cat *catalog.Catalogue, it catalog.Interface) *Command {
+func iposLeaf(cat *catalog.Catalogue, it catalog.Interface) *cli.Command {
 	var fields []string
 	for _, f := range it.FieldsFor(catalog.Request) {
 		p := strings.TrimPrefix(f.Path, ipos.Root+"/")
@@ -71,7 +75,7 @@ func iposLeaf(cat *catalog.Catalogue, it catalog.Interface) *Command {
 		}
 		fields = append(fields, fmt.Sprintf("  %-34s %-12s %-11s %s", p, typeOf(f), f.Presence, f.Meaning))
 	}
-	cmd := &Command{
+	cmd := &cli.Command{
 		Name:    it.Name,
 		Summary: it.Title + " (" + it.Section + ")",
 		Usage:   "ipos " + it.Name + " [flags] [field=value...]",
@@ -79,20 +83,23 @@ func iposLeaf(cat *catalog.Catalogue, it catalog.Interface) *Command {
 	cmd.Help = "Request elements (a field=value argument names one by its path below business_trans;\n" +
 		"a bare leaf name such as valid_info is found in the interface's own group):\n" +
 		strings.Join(fields, "\n") + "\n\nExamples:\n" + iposExample(it.Name)
-	cmd.Run = func(ctx context.Context, io IO, args []string) error {
-		fs := NewFlagSet(cmd, io)
-		target := fs.String("target", "", "iPos endpoint URL; empty: start the embedded simulator on loopback")
-		key := fs.String("key", "", "merchant MAC key (required with --target)")
-		timeout := fs.Duration("timeout", 15*time.Second, "time allowed for the exchange")
-		quiet := fs.Bool("quiet", false, "print only the result line, not the exchange")
-		vals := map[string]*string{}
+	var (
+		target, key *string
+		timeout     *time.Duration
+		quiet       *bool
+		vals        map[string]*string // request element path -> its flag
+	)
+	cmd.Flags = func(fs *flag.FlagSet) {
+		target = fs.String("target", "", "iPos endpoint URL; empty: start the embedded simulator on loopback")
+		key = fs.String("key", "", "merchant MAC key (required with --target)")
+		timeout = fs.Duration("timeout", 15*time.Second, "time allowed for the exchange")
+		quiet = fs.Bool("quiet", false, "print only the result line, not the exchange")
+		vals = map[string]*string{}
 		for _, h := range iposHeaderFlags() {
 			vals[h.path] = fs.String(h.flag, "", h.usage)
 		}
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	}
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		url := *target
 		if url == "" {
 			if *key == "" {
@@ -118,7 +125,7 @@ func iposLeaf(cat *catalog.Catalogue, it catalog.Interface) *Command {
 			fmt.Fprintf(io.Stderr, "no --target: using the embedded iPos simulator on %s (fixture merchant %s)\n", url, iposim.FixtureISSPID)
 		} else {
 			if *key == "" || *vals["isspid"] == "" {
-				return Usagef("--target needs --key and --isspid")
+				return cli.Usagef("--target needs --key and --isspid")
 			}
 			if *vals["system_id"] == "" {
 				*vals["system_id"] = "8888"
@@ -150,7 +157,7 @@ func iposLeaf(cat *catalog.Catalogue, it catalog.Interface) *Command {
 		// failure has no reply worth printing.
 		result := wire.Code(callErr) != ""
 		if callErr != nil && !result {
-			return &ExitError{Code: 1, Err: callErr}
+			return &cli.ExitError{Code: 1, Err: callErr}
 		}
 		if reply != nil {
 			fmt.Fprintf(io.Stdout, "result: %s %s\n", reply.Result.ID, reply.Result.Comment)
@@ -160,12 +167,12 @@ func iposLeaf(cat *catalog.Catalogue, it catalog.Interface) *Command {
 					for _, f := range fs {
 						fmt.Fprintf(io.Stdout, "  %s\n", f)
 					}
-					return &ExitError{Code: 1}
+					return &cli.ExitError{Code: 1}
 				}
 			}
 		}
 		if result {
-			return &ExitError{Code: 1}
+			return &cli.ExitError{Code: 1}
 		}
 		return nil
 	}
@@ -219,7 +226,7 @@ func iposRequest(it catalog.Interface, vals map[string]*string, args []string) (
 	for _, a := range args {
 		k, v, ok := strings.Cut(a, "=")
 		if !ok || k == "" {
-			return req, Usagef("argument %q is not field=value", a)
+			return req, cli.Usagef("argument %q is not field=value", a)
 		}
 		if !table[k] {
 			switch cands := leaf[k]; len(cands) {
@@ -229,7 +236,7 @@ func iposRequest(it catalog.Interface, vals map[string]*string, args []string) (
 				// An element the table does not know is sent as given:
 				// the tolerance of the far end is worth testing.
 			default:
-				return req, Usagef("field %q is ambiguous: %s", k, strings.Join(cands, ", "))
+				return req, cli.Usagef("field %q is ambiguous: %s", k, strings.Join(cands, ", "))
 			}
 		}
 		req = req.With(k, v)
