@@ -1,6 +1,8 @@
 package main
 
 import (
+	"paycert/cmd/paycert/internal/bill99cmd"
+	"paycert/cmd/paycert/internal/hzcardcmd"
 	"paycert/cmd/paycert/internal/registry"
 	bill99suite "paycert/conformance/bill99"
 	hzcardsuite "paycert/conformance/hzcard"
@@ -45,7 +47,7 @@ func platforms() []registry.Platform {
 			Suite:        bill99suite.Suite,
 			Target:       bill99suite.TargetDoc,
 			Scenarios:    func() []*load.Scenario { return []*load.Scenario{scenario.Bill99Purchase()} },
-			Command:      bill99Command,
+			Command:      bill99cmd.Command,
 		},
 		{
 			Name:         "ipos",
@@ -67,7 +69,7 @@ func platforms() []registry.Platform {
 			Scenarios: func() []*load.Scenario {
 				return []*load.Scenario{scenario.SM2Sign(), scenario.SM2SignVerify(), scenario.HZCardCharge()}
 			},
-			Command: hzcardCommand,
+			Command: hzcardcmd.Command,
 		},
 	}
 }
