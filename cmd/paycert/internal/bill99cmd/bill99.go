@@ -6,6 +6,7 @@ package bill99cmd
 import (
 	"context"
 	"crypto/tls"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -82,18 +83,16 @@ func bill99Leaf(it catalog.Interface) *cli.Command {
 			"and prints the request, the reply and the result. Exit status 0 only for responseCode 00.\n\n" +
 			"Request elements:\n" + strings.Join(rows, "\n") + "\n\nExamples:\n" + example,
 	}
-	cmd.Run = func(ctx context.Context, io cli.IO, args []string) error {
-		fs := cli.NewFlagSet(cmd, io)
-		url := fs.String("url", "", "endpoint base URL (default: start the embedded simulator)")
-		pfxPath := fs.String("pfx", "", "merchant client certificate (.pfx); required with --url")
-		password := fs.String("password", "", "password of the .pfx")
-		caPath := fs.String("ca", "", "CA certificates of the server (PEM/DER); default: system roots")
-		mid := fs.String("merchant", b99sim.DefaultMerchant, "merchantId when not given as a field")
-		tid := fs.String("terminal", b99sim.DefaultTerminal, "terminalId when not given as a field")
-		pos, err := cli.ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	var url, pfxPath, password, caPath, mid, tid *string
+	cmd.Flags = func(fs *flag.FlagSet) {
+		url = fs.String("url", "", "endpoint base URL (default: start the embedded simulator)")
+		pfxPath = fs.String("pfx", "", "merchant client certificate (.pfx); required with --url")
+		password = fs.String("password", "", "password of the .pfx")
+		caPath = fs.String("ca", "", "CA certificates of the server (PEM/DER); default: system roots")
+		mid = fs.String("merchant", b99sim.DefaultMerchant, "merchantId when not given as a field")
+		tid = fs.String("terminal", b99sim.DefaultTerminal, "terminalId when not given as a field")
+	}
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		values := map[string]string{}
 		var order []string
 		for _, a := range pos {
@@ -223,18 +222,20 @@ Examples:
   paycert bill99 serve --pki ./pki --listen 127.0.0.1:8443
   paycert bill99 serve --pki ./pki --strict --fault both-codes`,
 	}
-	cmd.Run = func(ctx context.Context, io cli.IO, args []string) error {
-		fs := cli.NewFlagSet(cmd, io)
-		dir := fs.String("pki", "", "directory holding (or receiving) the kit")
-		password := fs.String("password", "changeit", "password of the .pfx bundles")
-		listen := fs.String("listen", "127.0.0.1:0", "loopback address to serve on")
-		strict := fs.Bool("strict", false, "strict-mock mode: record every violation in incoming requests")
-		var faults cli.MultiFlag
+	var (
+		dir, password, listen *string
+		strict                *bool
+		faults                cli.MultiFlag
+	)
+	cmd.Flags = func(fs *flag.FlagSet) {
+		dir = fs.String("pki", "", "directory holding (or receiving) the kit")
+		password = fs.String("password", "changeit", "password of the .pfx bundles")
+		listen = fs.String("listen", "127.0.0.1:0", "loopback address to serve on")
+		strict = fs.Bool("strict", false, "strict-mock mode: record every violation in incoming requests")
+		faults = nil
 		fs.Var(&faults, "fault", "switch on a named fault (repeatable)")
-		pos, err := cli.ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	}
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if *dir == "" || len(pos) > 0 {
 			return cli.Usagef("give --pki DIR and no arguments")
 		}
@@ -287,14 +288,12 @@ Examples:
   paycert bill99 pki --out ./pki
   paycert bill99 pki --out ./pki --password changeit`,
 	}
-	cmd.Run = func(ctx context.Context, io cli.IO, args []string) error {
-		fs := cli.NewFlagSet(cmd, io)
-		out := fs.String("out", "", "directory to write into (created)")
-		password := fs.String("password", "changeit", "password of the .pfx bundles")
-		pos, err := cli.ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	var out, password *string
+	cmd.Flags = func(fs *flag.FlagSet) {
+		out = fs.String("out", "", "directory to write into (created)")
+		password = fs.String("password", "changeit", "password of the .pfx bundles")
+	}
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if *out == "" || len(pos) > 0 {
 			return cli.Usagef("give --out DIR and no arguments")
 		}
@@ -331,13 +330,11 @@ Examples:
 		Name: "sign", Summary: "Print the base64 RSA-SHA1 signature of a TR3 body", Usage: "bill99 tr3 sign --key KEY [FILE|-]",
 		Help: "Reads the body bytes as they are (no re-encoding) and prints the signature.\n\nExamples:\n  paycert bill99 tr3 sign --key mgw-key.pem notice.xml",
 	}
-	sign.Run = func(ctx context.Context, io cli.IO, args []string) error {
-		fs := cli.NewFlagSet(sign, io)
-		keyPath := fs.String("key", "", "platform private key (PEM or DER, PKCS #1 or #8)")
-		pos, err := cli.ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	var keyPath *string
+	sign.Flags = func(fs *flag.FlagSet) {
+		keyPath = fs.String("key", "", "platform private key (PEM or DER, PKCS #1 or #8)")
+	}
+	sign.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if *keyPath == "" {
 			return cli.Usagef("--key is required")
 		}
@@ -366,14 +363,12 @@ Examples:
 			"1 otherwise (the reason is printed). A UTF-8-signed GBK body fails, as it must.\n\n" +
 			"Examples:\n  paycert bill99 tr3 verify --cert mgw.cer --sig BASE64 notice.xml",
 	}
-	verify.Run = func(ctx context.Context, io cli.IO, args []string) error {
-		fs := cli.NewFlagSet(verify, io)
-		certPath := fs.String("cert", "", "platform certificate mgw.cer (PEM, DER or base64) or public key")
-		sig := fs.String("sig", "", "signature (base64 or hex)")
-		pos, err := cli.ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	var certPath, sig *string
+	verify.Flags = func(fs *flag.FlagSet) {
+		certPath = fs.String("cert", "", "platform certificate mgw.cer (PEM, DER or base64) or public key")
+		sig = fs.String("sig", "", "signature (base64 or hex)")
+	}
+	verify.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if *certPath == "" || *sig == "" {
 			return cli.Usagef("--cert and --sig are required")
 		}

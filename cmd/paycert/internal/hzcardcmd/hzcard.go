@@ -169,16 +169,18 @@ Examples:
   paycert hzcard charge --amount 1000 --card 2253000000000002 --tear credit
   paycert hzcard charge --amount 2000 --target http://127.0.0.1:8080 --quiet`,
 	}
-	cmd.Run = func(ctx context.Context, io cli.IO, args []string) error {
-		fs := cli.NewFlagSet(cmd, io)
-		f := hzAddFlags(fs)
-		amount := fs.Int64("amount", 0, "amount to charge, fen (required)")
-		pay := fs.String("payorderno", "", "payment order number (default: generated)")
-		tear := fs.String("tear", "", "tear the card during init (INITIALIZE FOR LOAD) or credit (CREDIT FOR LOAD)")
-		pos, err := cli.ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	var (
+		f         hzFlags
+		amount    *int64
+		pay, tear *string
+	)
+	cmd.Flags = func(fs *flag.FlagSet) {
+		f = hzAddFlags(fs)
+		amount = fs.Int64("amount", 0, "amount to charge, fen (required)")
+		pay = fs.String("payorderno", "", "payment order number (default: generated)")
+		tear = fs.String("tear", "", "tear the card during init (INITIALIZE FOR LOAD) or credit (CREDIT FOR LOAD)")
+	}
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if len(pos) > 0 {
 			return cli.Usagef("charge takes no positional arguments")
 		}
@@ -287,13 +289,9 @@ func hzLeaf(it catalog.Interface) *cli.Command {
 	cmd.Help = extra + "Data fields (field=value; a value starting with { is sent as a JSON object):\n" +
 		strings.Join(fields, "\n") + "\n\nExamples:\n  paycert hzcard " + it.Name + " " + example +
 		"\n  paycert hzcard " + it.Name + " --target http://10.0.0.5:8080 --inst-key inst.pem --centre-pub centre.pem " + example
-	cmd.Run = func(ctx context.Context, io cli.IO, args []string) error {
-		fs := cli.NewFlagSet(cmd, io)
-		f := hzAddFlags(fs)
-		pos, err := cli.ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	var f hzFlags
+	cmd.Flags = func(fs *flag.FlagSet) { f = hzAddFlags(fs) }
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		data := map[string]any{}
 		for _, a := range pos {
 			k, v, ok := strings.Cut(a, "=")
