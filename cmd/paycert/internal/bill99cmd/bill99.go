@@ -317,7 +317,7 @@ func bill99TR3Command() *cli.Command {
 	root := &cli.Command{
 		Name:    "tr3",
 		Summary: "Sign or verify a TR3 notice (RSA-SHA1 over the exact GBK bytes)",
-		Usage:   "tr3 <sign|verify> ...",
+		Usage:   "bill99 tr3 <sign|verify> ...",
 		Help: `A TR3 body is GBK XML; its signature is standard base64 RSA-SHA1 (PKCS #1 v1.5) over
 the exact body bytes, carried in the ` + bill99.SignatureHeader + ` HTTP header (erratum
 E-BILL99-TR3-SIGNATURE).
