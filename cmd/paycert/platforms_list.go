@@ -1,6 +1,8 @@
 package main
 
 import (
+	"paycert/cmd/paycert/internal/bill99cmd"
+	"paycert/cmd/paycert/internal/hzcardcmd"
 	"paycert/cmd/paycert/internal/iposcmd"
 	"paycert/cmd/paycert/internal/kakatongcmd"
 	"paycert/cmd/paycert/internal/registry"
@@ -47,7 +49,7 @@ func platforms() []registry.Platform {
 			Suite:        bill99suite.Suite,
 			Target:       bill99suite.TargetDoc,
 			Scenarios:    func() []*load.Scenario { return []*load.Scenario{scenario.Bill99Purchase()} },
-			Command:      bill99Command,
+			Command:      bill99cmd.Command,
 		},
 		{
 			Name:         "ipos",
@@ -69,7 +71,7 @@ func platforms() []registry.Platform {
 			Scenarios: func() []*load.Scenario {
 				return []*load.Scenario{scenario.SM2Sign(), scenario.SM2SignVerify(), scenario.HZCardCharge()}
 			},
-			Command: hzcardCommand,
+			Command: hzcardcmd.Command,
 		},
 	}
 }

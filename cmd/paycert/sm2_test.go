@@ -123,7 +123,7 @@ func TestSM2CLIErrors(t *testing.T) {
 	}{
 		{"sign without key", []string{"sm2", "sign"}, 2, "--key is required"},
 		{"sign bad hex key", []string{"sm2", "sign", "--key", "12345"}, 2, "odd number of hex digits"},
-		{"sign missing key file", []string{"sm2", "sign", "--key", "/nonexistent/key.pem"}, 2, "neither hex nor an existing file"},
+		{"sign missing key file", []string{"sm2", "sign", "--key", "/nonexistent/key.pem"}, 2, "neither hex nor the path of an existing file"},
 		{"sign two files", []string{"sm2", "sign", "--key", priv, "a", "b"}, 2, "at most one FILE"},
 		{"sign missing input", []string{"sm2", "sign", "--key", priv, "/nonexistent/msg"}, 1, "no such file"},
 		{"verify without sig", []string{"sm2", "verify", "--pub", pub}, 2, "--pub and --sig are required"},

@@ -1,4 +1,4 @@
-package main
+package bill99cmd
 
 import (
 	"bytes"
@@ -9,14 +9,23 @@ import (
 	"testing"
 	"time"
 
+	"paycert/cmd/paycert/internal/cli"
 	"paycert/codecs/rsasig"
 	"paycert/codecs/testpki"
 	"paycert/platforms/bill99"
 )
 
+// runCLI runs args through cli.Execute on root with buffers for the
+// terminal, as the command tests of package main do.
+func runCLI(ctx context.Context, root *cli.Command, stdin []byte, args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	code = cli.Execute(ctx, root, cli.IO{Stdin: bytes.NewReader(stdin), Stdout: &out, Stderr: &errOut}, args)
+	return code, out.String(), errOut.String()
+}
+
 func runBill99(t *testing.T, stdin []byte, args ...string) (int, string, string) {
 	t.Helper()
-	return runCLI(context.Background(), &Command{Name: "paycert", Usage: "<command>", Subs: []*Command{bill99Command()}}, stdin, append([]string{"bill99"}, args...)...)
+	return runCLI(context.Background(), &cli.Command{Name: "paycert", Usage: "<command>", Subs: []*cli.Command{Command()}}, stdin, append([]string{"bill99"}, args...)...)
 }
 
 func TestBill99CLI(t *testing.T) {
@@ -68,9 +77,9 @@ func TestBill99CLI(t *testing.T) {
 	// serve: writes a kit, serves it, and stops with the context.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	root := &Command{Name: "paycert", Usage: "<command>", Subs: []*Command{bill99Command()}}
+	root := &cli.Command{Name: "paycert", Usage: "<command>", Subs: []*cli.Command{Command()}}
 	var out bytes.Buffer
-	if code := Execute(ctx, root, IO{Stdout: &out, Stderr: &out}, []string{"bill99", "serve", "--pki", filepath.Join(dir, "serve")}); code != 0 || !strings.Contains(out.String(), "serving at https://127.0.0.1:") {
+	if code := cli.Execute(ctx, root, cli.IO{Stdout: &out, Stderr: &out}, []string{"bill99", "serve", "--pki", filepath.Join(dir, "serve")}); code != 0 || !strings.Contains(out.String(), "serving at https://127.0.0.1:") {
 		t.Errorf("serve: exit %d\n%s", code, out.String())
 	}
 	if _, err := testpki.LoadKit(filepath.Join(dir, "serve"), "10411004511201290.pfx", "mgw", "changeit"); err != nil {

@@ -1,8 +1,9 @@
-package main
+// Package hzcardcmd is "paycert hzcard": one call to any interface of the
+// Huzhou recharge centre (seed 003), or the whole charge flow with a
+// software card.
+package hzcardcmd
 
 import (
-	"paycert/cmd/paycert/internal/cli"
-
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"paycert/cmd/paycert/internal/cli"
 	"paycert/codecs/apdu"
 	"paycert/codecs/signdomain"
 	"paycert/codecs/sm2"
@@ -26,11 +28,11 @@ import (
 	"paycert/platforms/wire"
 )
 
-// hzcardCommand is "paycert hzcard": one call to any interface of the Huzhou
+// Command is "paycert hzcard": one call to any interface of the Huzhou
 // recharge centre (seed 003), or the whole charge flow with a software card.
-func hzcardCommand() *Command {
+func Command() *cli.Command {
 	cat := hzcard.Catalogue()
-	root := &Command{
+	root := &cli.Command{
 		Name:    "hzcard",
 		Summary: "Call one Huzhou transit-card interface (seed 003), or run a whole charge with a software card",
 		Usage:   "hzcard <interface|charge> [flags] [field=value...]",
@@ -84,24 +86,24 @@ func hzAddFlags(fs *flag.FlagSet) hzFlags {
 // client that prints every exchange. The returned stop must be called.
 // The flags are checked before the centre starts, so a bad one leaves
 // nothing to stop.
-func hzSetup(io IO, f hzFlags) (*hzclient.Client, *hzsim.Simulator, func(), error) {
+func hzSetup(io cli.IO, f hzFlags) (*hzclient.Client, *hzsim.Simulator, func(), error) {
 	noop := func() {}
 	cfg := hzclient.Config{URL: *f.target, JoinInstID: *f.joininst, InstID: *f.instid, MchntID: *f.mchnt, TermID: *f.term,
 		ChnlID: *f.chnl, NoVerify: *f.noVerify}
 	var err error
 	if *f.instKey != "" {
 		if cfg.Key, err = cli.LoadKey(*f.instKey, sm2.ParsePrivateKey); err != nil {
-			return nil, nil, noop, Usagef("--inst-key: %v", err)
+			return nil, nil, noop, cli.Usagef("--inst-key: %v", err)
 		}
 	}
 	if *f.centrePub != "" {
 		if cfg.CentreKey, err = cli.LoadKey(*f.centrePub, sm2.ParsePublicKey); err != nil {
-			return nil, nil, noop, Usagef("--centre-pub: %v", err)
+			return nil, nil, noop, cli.Usagef("--centre-pub: %v", err)
 		}
 	}
 	if *f.profile != "" {
 		if cfg.Profile, err = signdomain.ParseProfile(*f.profile); err != nil {
-			return nil, nil, noop, Usagef("--sign-profile: %v", err)
+			return nil, nil, noop, cli.Usagef("--sign-profile: %v", err)
 		}
 	}
 	if !*f.quiet {
@@ -138,17 +140,17 @@ func hzCard(s *hzsim.Simulator, no string) (*cpucard.Card, error) {
 		if c, ok := s.Card(no); ok {
 			return c, nil
 		}
-		return nil, Usagef("--card %s: the embedded centre has no such card", no)
+		return nil, cli.Usagef("--card %s: the embedded centre has no such card", no)
 	}
 	c, err := cpucard.New(cpucard.Profile{PAN: no})
 	if err != nil {
-		return nil, Usagef("--card %s: %v", no, err)
+		return nil, cli.Usagef("--card %s: %v", no, err)
 	}
 	return c, nil
 }
 
-func hzChargeCommand() *Command {
-	cmd := &Command{
+func hzChargeCommand() *cli.Command {
+	cmd := &cli.Command{
 		Name:    "charge",
 		Summary: "Run the whole charge flow with a software card and print every exchange and APDU",
 		Usage:   "hzcard charge --amount FEN [--card N] [--tear init|credit] [flags]",
@@ -167,24 +169,26 @@ Examples:
   paycert hzcard charge --amount 1000 --card 2253000000000002 --tear credit
   paycert hzcard charge --amount 2000 --target http://127.0.0.1:8080 --quiet`,
 	}
-	cmd.Run = func(ctx context.Context, io IO, args []string) error {
-		fs := NewFlagSet(cmd, io)
-		f := hzAddFlags(fs)
-		amount := fs.Int64("amount", 0, "amount to charge, fen (required)")
-		pay := fs.String("payorderno", "", "payment order number (default: generated)")
-		tear := fs.String("tear", "", "tear the card during init (INITIALIZE FOR LOAD) or credit (CREDIT FOR LOAD)")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	var (
+		f         hzFlags
+		amount    *int64
+		pay, tear *string
+	)
+	cmd.Flags = func(fs *flag.FlagSet) {
+		f = hzAddFlags(fs)
+		amount = fs.Int64("amount", 0, "amount to charge, fen (required)")
+		pay = fs.String("payorderno", "", "payment order number (default: generated)")
+		tear = fs.String("tear", "", "tear the card during init (INITIALIZE FOR LOAD) or credit (CREDIT FOR LOAD)")
+	}
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if len(pos) > 0 {
-			return Usagef("charge takes no positional arguments")
+			return cli.Usagef("charge takes no positional arguments")
 		}
 		if *amount <= 0 {
-			return Usagef("--amount is required (fen, > 0)")
+			return cli.Usagef("--amount is required (fen, > 0)")
 		}
 		if *tear != "" && *tear != "init" && *tear != "credit" {
-			return Usagef("--tear %q: init or credit", *tear)
+			return cli.Usagef("--tear %q: init or credit", *tear)
 		}
 		ctx, cancel := context.WithTimeout(ctx, *f.timeout)
 		defer cancel()
@@ -202,7 +206,7 @@ Examples:
 		}
 		info, err := hzclient.ReadCard(ctx, c, card)
 		if err != nil {
-			return &ExitError{Code: 1, Err: fmt.Errorf("cardInfoQuery: %w", err)}
+			return &cli.ExitError{Code: 1, Err: fmt.Errorf("cardInfoQuery: %w", err)}
 		}
 		fmt.Fprintf(io.Stdout, "card %s (%s) balance %s fen, may charge %s..%s in steps of %s\n",
 			info.CardNo, info.CardStatusDesc, info.CardBal, info.MinSvAmt, info.MaxSvAmt, info.ChargeBase)
@@ -231,9 +235,9 @@ Examples:
 		switch {
 		case errors.As(err, &te) && !res.Recovered:
 			fmt.Fprintf(io.Stdout, "card torn during %s; order %s stays chargeable\n", te.Step, te.OrderNo)
-			return &ExitError{Code: 1}
+			return &cli.ExitError{Code: 1}
 		case err != nil:
-			return &ExitError{Code: 1, Err: err}
+			return &cli.ExitError{Code: 1, Err: err}
 		case !res.Recovered:
 			fmt.Fprintf(io.Stdout, "charged %d fen: order %s, card balance %d -> %d, TAC %X, %s %s\n",
 				*amount, res.Order.OrderNo, res.Before, res.After, res.TAC, res.Times.TxnDate, res.Times.TxnTime)
@@ -244,10 +248,10 @@ Examples:
 			bal, _ := s.CardBalance(info.CardNo)
 			fmt.Fprintf(io.Stdout, "balance at the centre: %d fen\n", bal)
 			if err := s.Audit(); err != nil {
-				return &ExitError{Code: 1, Err: fmt.Errorf("ledger: %w", err)}
+				return &cli.ExitError{Code: 1, Err: fmt.Errorf("ledger: %w", err)}
 			}
 			if bal != onCard {
-				return &ExitError{Code: 1, Err: errors.New("card and centre disagree")}
+				return &cli.ExitError{Code: 1, Err: errors.New("card and centre disagree")}
 			}
 		}
 		return nil
@@ -255,7 +259,7 @@ Examples:
 	return cmd
 }
 
-func hzLeaf(it catalog.Interface) *Command {
+func hzLeaf(it catalog.Interface) *cli.Command {
 	var fields []string
 	for _, f := range it.FieldsFor(catalog.Request) {
 		if !strings.HasPrefix(f.Path, "data.") {
@@ -263,7 +267,7 @@ func hzLeaf(it catalog.Interface) *Command {
 		}
 		fields = append(fields, fmt.Sprintf("  %-16s %-10s %-11s %s", strings.TrimPrefix(f.Path, "data."), f.Type, f.Presence, f.Meaning))
 	}
-	cmd := &Command{
+	cmd := &cli.Command{
 		Name:    it.Name,
 		Summary: it.Title + " (" + it.Section + ")",
 		Usage:   "hzcard " + it.Name + " [flags] [field=value...]",
@@ -285,22 +289,18 @@ func hzLeaf(it catalog.Interface) *Command {
 	cmd.Help = extra + "Data fields (field=value; a value starting with { is sent as a JSON object):\n" +
 		strings.Join(fields, "\n") + "\n\nExamples:\n  paycert hzcard " + it.Name + " " + example +
 		"\n  paycert hzcard " + it.Name + " --target http://10.0.0.5:8080 --inst-key inst.pem --centre-pub centre.pem " + example
-	cmd.Run = func(ctx context.Context, io IO, args []string) error {
-		fs := NewFlagSet(cmd, io)
-		f := hzAddFlags(fs)
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	var f hzFlags
+	cmd.Flags = func(fs *flag.FlagSet) { f = hzAddFlags(fs) }
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		data := map[string]any{}
 		for _, a := range pos {
 			k, v, ok := strings.Cut(a, "=")
 			if !ok || k == "" {
-				return Usagef("argument %q: want field=value", a)
+				return cli.Usagef("argument %q: want field=value", a)
 			}
 			if strings.HasPrefix(v, "{") {
 				if !json.Valid([]byte(v)) {
-					return Usagef("%s: not a JSON object", k)
+					return cli.Usagef("%s: not a JSON object", k)
 				}
 				data[k] = json.RawMessage(v)
 			} else {
@@ -322,7 +322,7 @@ func hzLeaf(it catalog.Interface) *Command {
 			list := hzclient.ReadList()
 			resp, err := c.Run(card, list)
 			if err != nil {
-				return &ExitError{Code: 1, Err: err}
+				return &cli.ExitError{Code: 1, Err: err}
 			}
 			data["apdunum"] = strconv.Itoa(len(resp))
 			data["apdulist"], data["apduresp"] = list, resp.String()
@@ -331,7 +331,7 @@ func hzLeaf(it catalog.Interface) *Command {
 		reply, err := c.Call(ctx, it.Name, data, &out)
 		var re *wire.ResultError
 		if err != nil && !errors.As(err, &re) {
-			return &ExitError{Code: 1, Err: err}
+			return &cli.ExitError{Code: 1, Err: err}
 		}
 		fmt.Fprintf(io.Stdout, "result: %s %s\n", reply.Result, reply.ResultDesc)
 		keys := make([]string, 0, len(out))
@@ -343,7 +343,7 @@ func hzLeaf(it catalog.Interface) *Command {
 			fmt.Fprintf(io.Stdout, "  %s = %v\n", k, out[k])
 		}
 		if re != nil {
-			return &ExitError{Code: 1}
+			return &cli.ExitError{Code: 1}
 		}
 		return nil
 	}

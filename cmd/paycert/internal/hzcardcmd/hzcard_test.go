@@ -1,13 +1,24 @@
-package main
+package hzcardcmd
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
+
+	"paycert/cmd/paycert/internal/cli"
 )
 
+// runCLI runs args through cli.Execute on root with buffers for the
+// terminal, as the command tests of package main do.
+func runCLI(ctx context.Context, root *cli.Command, stdin []byte, args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	code = cli.Execute(ctx, root, cli.IO{Stdin: bytes.NewReader(stdin), Stdout: &out, Stderr: &errOut}, args)
+	return code, out.String(), errOut.String()
+}
+
 func TestHzcardCommand(t *testing.T) {
-	root := &Command{Name: "paycert", Subs: []*Command{hzcardCommand()}}
+	root := &cli.Command{Name: "paycert", Subs: []*cli.Command{Command()}}
 	tests := []struct {
 		name string
 		args []string

@@ -1,16 +1,19 @@
-package main
+// Package bill99cmd is "paycert bill99": one call to a 99bill
+// agreement-payment interface (seed 001), the test PKI, and the TR3
+// signature tools.
+package bill99cmd
 
 import (
-	"paycert/cmd/paycert/internal/cli"
-
 	"context"
 	"crypto/tls"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"time"
 
+	"paycert/cmd/paycert/internal/cli"
 	"paycert/codecs/rsasig"
 	"paycert/codecs/testpki"
 	"paycert/platforms/bill99"
@@ -20,12 +23,12 @@ import (
 	"paycert/platforms/sim"
 )
 
-// bill99Command is "paycert bill99 ...": one call to a 99bill agreement-
+// Command is "paycert bill99 ...": one call to a 99bill agreement-
 // payment interface over mutual TLS (or to the embedded simulator), the
 // test PKI, and the TR3 signature tools.
-func bill99Command() *Command {
+func Command() *cli.Command {
 	cat := bill99.Catalogue()
-	root := &Command{
+	root := &cli.Command{
 		Name:    "bill99",
 		Summary: "Call a 99bill agreement-payment interface (seed 001), make a test PKI, sign/verify TR3",
 		Usage:   "bill99 <interface|pki|tr3> ...",
@@ -53,7 +56,7 @@ Examples:
 	return root
 }
 
-func bill99Leaf(it catalog.Interface) *Command {
+func bill99Leaf(it catalog.Interface) *cli.Command {
 	el := bill99.RequestContent(it.Name)
 	var rows []string
 	for _, f := range it.FieldsFor(catalog.Request) {
@@ -71,7 +74,7 @@ func bill99Leaf(it catalog.Interface) *Command {
 		bill99.IfPciDel:        "  paycert bill99 pci_del customerId=33151000 storablePan=6214833617 bankId=CMB",
 		bill99.IfPciQuery:      "  paycert bill99 pci_query customerId=33151000 cardType=0002",
 	}[it.Name]
-	cmd := &Command{
+	cmd := &cli.Command{
 		Name:    it.Name,
 		Summary: it.Title + " (" + it.Section + ")",
 		Usage:   "bill99 " + it.Name + " [--url URL --pfx FILE --password P --ca FILE] [field=value...]",
@@ -80,24 +83,22 @@ func bill99Leaf(it catalog.Interface) *Command {
 			"and prints the request, the reply and the result. Exit status 0 only for responseCode 00.\n\n" +
 			"Request elements:\n" + strings.Join(rows, "\n") + "\n\nExamples:\n" + example,
 	}
-	cmd.Run = func(ctx context.Context, io IO, args []string) error {
-		fs := NewFlagSet(cmd, io)
-		url := fs.String("url", "", "endpoint base URL (default: start the embedded simulator)")
-		pfxPath := fs.String("pfx", "", "merchant client certificate (.pfx); required with --url")
-		password := fs.String("password", "", "password of the .pfx")
-		caPath := fs.String("ca", "", "CA certificates of the server (PEM/DER); default: system roots")
-		mid := fs.String("merchant", b99sim.DefaultMerchant, "merchantId when not given as a field")
-		tid := fs.String("terminal", b99sim.DefaultTerminal, "terminalId when not given as a field")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	var url, pfxPath, password, caPath, mid, tid *string
+	cmd.Flags = func(fs *flag.FlagSet) {
+		url = fs.String("url", "", "endpoint base URL (default: start the embedded simulator)")
+		pfxPath = fs.String("pfx", "", "merchant client certificate (.pfx); required with --url")
+		password = fs.String("password", "", "password of the .pfx")
+		caPath = fs.String("ca", "", "CA certificates of the server (PEM/DER); default: system roots")
+		mid = fs.String("merchant", b99sim.DefaultMerchant, "merchantId when not given as a field")
+		tid = fs.String("terminal", b99sim.DefaultTerminal, "terminalId when not given as a field")
+	}
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		values := map[string]string{}
 		var order []string
 		for _, a := range pos {
 			k, v, ok := strings.Cut(a, "=")
 			if !ok || k == "" {
-				return Usagef("argument %q is not field=value", a)
+				return cli.Usagef("argument %q is not field=value", a)
 			}
 			if _, seen := values[k]; !seen {
 				order = append(order, k)
@@ -110,7 +111,7 @@ func bill99Leaf(it catalog.Interface) *Command {
 		}
 		for _, k := range order {
 			if !known[k] && k != "storablePan" {
-				return Usagef("%s has no request element %q", it.Name, k)
+				return cli.Usagef("%s has no request element %q", it.Name, k)
 			}
 		}
 		defaults := map[string]string{"merchantId": *mid, "terminalId": *tid}
@@ -162,7 +163,7 @@ func bill99Leaf(it catalog.Interface) *Command {
 			}
 		}
 		if derr != nil {
-			return &ExitError{Code: 1, Err: derr}
+			return &cli.ExitError{Code: 1, Err: derr}
 		}
 		return nil
 	}
@@ -181,10 +182,10 @@ func lenOf(f catalog.Field) string {
 
 // bill99Target returns the URL and TLS config to use: a real endpoint with
 // the merchant's .pfx, or the embedded simulator with its generated kit.
-func bill99Target(url, pfxPath, password, caPath string, io IO) (string, *tls.Config, func(), error) {
+func bill99Target(url, pfxPath, password, caPath string, io cli.IO) (string, *tls.Config, func(), error) {
 	if url != "" {
 		if pfxPath == "" {
-			return "", nil, nil, Usagef("--url needs --pfx (mutual TLS: the merchant's client certificate)")
+			return "", nil, nil, cli.Usagef("--url needs --pfx (mutual TLS: the merchant's client certificate)")
 		}
 		tc, err := b99client.LoadTLSConfig(pfxPath, password, caPath)
 		if err != nil {
@@ -205,8 +206,8 @@ func bill99Target(url, pfxPath, password, caPath string, io IO) (string, *tls.Co
 	return srv.URL, s.ClientTLS(), func() { srv.Close(); s.Close() }, nil
 }
 
-func bill99ServeCommand() *Command {
-	cmd := &Command{
+func bill99ServeCommand() *cli.Command {
+	cmd := &cli.Command{
 		Name:    "serve",
 		Summary: "Serve the 99bill simulator with a PKI a client in another process can load",
 		Usage:   "bill99 serve --pki DIR [--listen 127.0.0.1:8443] [--strict] [--fault NAME]...",
@@ -221,20 +222,22 @@ Examples:
   paycert bill99 serve --pki ./pki --listen 127.0.0.1:8443
   paycert bill99 serve --pki ./pki --strict --fault both-codes`,
 	}
-	cmd.Run = func(ctx context.Context, io IO, args []string) error {
-		fs := NewFlagSet(cmd, io)
-		dir := fs.String("pki", "", "directory holding (or receiving) the kit")
-		password := fs.String("password", "changeit", "password of the .pfx bundles")
-		listen := fs.String("listen", "127.0.0.1:0", "loopback address to serve on")
-		strict := fs.Bool("strict", false, "strict-mock mode: record every violation in incoming requests")
-		var faults cli.MultiFlag
+	var (
+		dir, password, listen *string
+		strict                *bool
+		faults                cli.MultiFlag
+	)
+	cmd.Flags = func(fs *flag.FlagSet) {
+		dir = fs.String("pki", "", "directory holding (or receiving) the kit")
+		password = fs.String("password", "changeit", "password of the .pfx bundles")
+		listen = fs.String("listen", "127.0.0.1:0", "loopback address to serve on")
+		strict = fs.Bool("strict", false, "strict-mock mode: record every violation in incoming requests")
+		faults = nil
 		fs.Var(&faults, "fault", "switch on a named fault (repeatable)")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	}
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if *dir == "" || len(pos) > 0 {
-			return Usagef("give --pki DIR and no arguments")
+			return cli.Usagef("give --pki DIR and no arguments")
 		}
 		kit, err := testpki.LoadKit(*dir, b99sim.ClientPFXName, b99sim.SignerName, *password)
 		if err != nil {
@@ -263,7 +266,7 @@ Examples:
 			for _, x := range v {
 				fmt.Fprintf(io.Stdout, "violation: %s %s: %s\n", x.Interface, x.Rule, x.Detail)
 			}
-			return &ExitError{Code: 1, Err: fmt.Errorf("%d violation(s) recorded", len(v))}
+			return &cli.ExitError{Code: 1, Err: fmt.Errorf("%d violation(s) recorded", len(v))}
 		}
 		fmt.Fprintln(io.Stdout, "stopped; no violations recorded")
 		return nil
@@ -271,8 +274,8 @@ Examples:
 	return cmd
 }
 
-func bill99PKICommand() *Command {
-	cmd := &Command{
+func bill99PKICommand() *cli.Command {
+	cmd := &cli.Command{
 		Name:    "pki",
 		Summary: "Write a test PKI like the 99bill sandbox kit (CA, server, client .pfx, mgw.cer)",
 		Usage:   "bill99 pki --out DIR [--password P]",
@@ -285,16 +288,14 @@ Examples:
   paycert bill99 pki --out ./pki
   paycert bill99 pki --out ./pki --password changeit`,
 	}
-	cmd.Run = func(ctx context.Context, io IO, args []string) error {
-		fs := NewFlagSet(cmd, io)
-		out := fs.String("out", "", "directory to write into (created)")
-		password := fs.String("password", "changeit", "password of the .pfx bundles")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	var out, password *string
+	cmd.Flags = func(fs *flag.FlagSet) {
+		out = fs.String("out", "", "directory to write into (created)")
+		password = fs.String("password", "changeit", "password of the .pfx bundles")
+	}
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if *out == "" || len(pos) > 0 {
-			return Usagef("give --out DIR and no arguments")
+			return cli.Usagef("give --out DIR and no arguments")
 		}
 		kit, err := testpki.NewKit(time.Now(), testpki.KitOptions{ClientCN: b99sim.DefaultMerchant, SignerCN: b99sim.SignerName})
 		if err != nil {
@@ -312,11 +313,11 @@ Examples:
 	return cmd
 }
 
-func bill99TR3Command() *Command {
-	root := &Command{
+func bill99TR3Command() *cli.Command {
+	root := &cli.Command{
 		Name:    "tr3",
 		Summary: "Sign or verify a TR3 notice (RSA-SHA1 over the exact GBK bytes)",
-		Usage:   "tr3 <sign|verify> ...",
+		Usage:   "bill99 tr3 <sign|verify> ...",
 		Help: `A TR3 body is GBK XML; its signature is standard base64 RSA-SHA1 (PKCS #1 v1.5) over
 the exact body bytes, carried in the ` + bill99.SignatureHeader + ` HTTP header (erratum
 E-BILL99-TR3-SIGNATURE).
@@ -325,19 +326,17 @@ Examples:
   paycert bill99 tr3 sign --key mgw-key.pem notice.xml
   paycert bill99 tr3 verify --cert mgw.cer --sig BASE64 notice.xml`,
 	}
-	sign := &Command{
+	sign := &cli.Command{
 		Name: "sign", Summary: "Print the base64 RSA-SHA1 signature of a TR3 body", Usage: "bill99 tr3 sign --key KEY [FILE|-]",
 		Help: "Reads the body bytes as they are (no re-encoding) and prints the signature.\n\nExamples:\n  paycert bill99 tr3 sign --key mgw-key.pem notice.xml",
 	}
-	sign.Run = func(ctx context.Context, io IO, args []string) error {
-		fs := NewFlagSet(sign, io)
-		keyPath := fs.String("key", "", "platform private key (PEM or DER, PKCS #1 or #8)")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	var keyPath *string
+	sign.Flags = func(fs *flag.FlagSet) {
+		keyPath = fs.String("key", "", "platform private key (PEM or DER, PKCS #1 or #8)")
+	}
+	sign.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if *keyPath == "" {
-			return Usagef("--key is required")
+			return cli.Usagef("--key is required")
 		}
 		body, err := readBody(io, pos)
 		if err != nil {
@@ -358,22 +357,20 @@ Examples:
 		fmt.Fprintln(io.Stdout, rsasig.EncodeSignature(sig))
 		return nil
 	}
-	verify := &Command{
+	verify := &cli.Command{
 		Name: "verify", Summary: "Verify a TR3 body and signature with mgw.cer", Usage: "bill99 tr3 verify --cert CERT --sig SIG [FILE|-]",
 		Help: "Exit status 0 when the signature verifies over the exact bytes and the body is a TR3,\n" +
 			"1 otherwise (the reason is printed). A UTF-8-signed GBK body fails, as it must.\n\n" +
 			"Examples:\n  paycert bill99 tr3 verify --cert mgw.cer --sig BASE64 notice.xml",
 	}
-	verify.Run = func(ctx context.Context, io IO, args []string) error {
-		fs := NewFlagSet(verify, io)
-		certPath := fs.String("cert", "", "platform certificate mgw.cer (PEM, DER or base64) or public key")
-		sig := fs.String("sig", "", "signature (base64 or hex)")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	var certPath, sig *string
+	verify.Flags = func(fs *flag.FlagSet) {
+		certPath = fs.String("cert", "", "platform certificate mgw.cer (PEM, DER or base64) or public key")
+		sig = fs.String("sig", "", "signature (base64 or hex)")
+	}
+	verify.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if *certPath == "" || *sig == "" {
-			return Usagef("--cert and --sig are required")
+			return cli.Usagef("--cert and --sig are required")
 		}
 		body, err := readBody(io, pos)
 		if err != nil {
@@ -385,28 +382,28 @@ Examples:
 		}
 		n, err := bill99.VerifyTR3(pub, body, *sig)
 		if err != nil {
-			return &ExitError{Code: 1, Err: err}
+			return &cli.ExitError{Code: 1, Err: err}
 		}
 		fmt.Fprintf(io.Stdout, "verified: refNumber %s externalRefNumber %s amount %s responseCode %s\n", n.RefNumber, n.ExternalRefNumber, n.Amount, n.ResponseCode)
 		return nil
 	}
-	root.Subs = []*Command{sign, verify}
+	root.Subs = []*cli.Command{sign, verify}
 	return root
 }
 
-func readBody(io IO, pos []string) ([]byte, error) {
+func readBody(io cli.IO, pos []string) ([]byte, error) {
 	switch {
 	case len(pos) == 0 || pos[0] == "-":
 		return readAllFrom(io.Stdin)
 	case len(pos) == 1:
 		return os.ReadFile(pos[0])
 	}
-	return nil, Usagef("give at most one FILE")
+	return nil, cli.Usagef("give at most one FILE")
 }
 
 func readAllFrom(r io.Reader) ([]byte, error) {
 	if r == nil {
-		return nil, Usagef("no input")
+		return nil, cli.Usagef("no input")
 	}
 	return io.ReadAll(r)
 }
