@@ -6,6 +6,7 @@ package cardcmd
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"strconv"
@@ -59,13 +60,9 @@ Exit status 1 when pcscd is not running or knows no reader.
 
 Examples:
   paycert card list`,
+		Flags: cli.NoFlags,
 	}
-	cmd.Run = func(ctx context.Context, io cli.IO, args []string) error {
-		fs := cli.NewFlagSet(cmd, io)
-		pos, err := cli.ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if len(pos) != 0 {
 			return cli.Usagef("card list takes no arguments")
 		}
@@ -173,6 +170,11 @@ func cardConnect(ctx context.Context, io cli.IO, pc *reader.Context, name string
 }
 
 func cardScanCommand() *cli.Command {
+	var (
+		name  *string
+		wait  *time.Duration
+		trace *bool
+	)
 	cmd := &cli.Command{
 		Name:    "scan",
 		Summary: "Wait for a card, then show its ATR, card number, balance and last transactions",
@@ -189,15 +191,12 @@ Examples:
   paycert card scan
   paycert card scan --reader "PCD 00 01" --wait 2m --trace`,
 	}
-	cmd.Run = func(ctx context.Context, io cli.IO, args []string) error {
-		fs := cli.NewFlagSet(cmd, io)
-		name := fs.String("reader", "", "reader name or a unique part of it (default: the only reader)")
-		wait := fs.Duration("wait", 30*time.Second, "how long to wait for a card")
-		trace := fs.Bool("trace", false, "print every APDU")
-		pos, err := cli.ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = func(fs *flag.FlagSet) {
+		name = fs.String("reader", "", "reader name or a unique part of it (default: the only reader)")
+		wait = fs.Duration("wait", 30*time.Second, "how long to wait for a card")
+		trace = fs.Bool("trace", false, "print every APDU")
+	}
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if len(pos) != 0 {
 			return cli.Usagef("card scan takes no arguments")
 		}
@@ -251,6 +250,10 @@ func cardParseAPDUs(args []string) ([]apdu.Command, error) {
 }
 
 func cardExecCommand() *cli.Command {
+	var (
+		name *string
+		wait *time.Duration
+	)
 	cmd := &cli.Command{
 		Name:    "exec",
 		Summary: "Send APDUs to the card in a reader and print each response with its status word",
@@ -268,14 +271,11 @@ Examples:
   paycert card exec IDX_0002 IDX_0003 00B0950000
   paycert card exec "00A4040008A000000632010105,00B201C400"`,
 	}
-	cmd.Run = func(ctx context.Context, io cli.IO, args []string) error {
-		fs := cli.NewFlagSet(cmd, io)
-		name := fs.String("reader", "", "reader name or a unique part of it (default: the only reader)")
-		wait := fs.Duration("wait", 10*time.Second, "how long to wait for a card")
-		pos, err := cli.ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = func(fs *flag.FlagSet) {
+		name = fs.String("reader", "", "reader name or a unique part of it (default: the only reader)")
+		wait = fs.Duration("wait", 10*time.Second, "how long to wait for a card")
+	}
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if len(pos) == 0 {
 			return cli.Usagef("give at least one APDU")
 		}
@@ -310,6 +310,13 @@ Examples:
 }
 
 func cardRechargeCommand() *cli.Command {
+	var (
+		name     *string
+		amountS  *string
+		target   *string
+		payOrder *string
+		wait     *time.Duration
+	)
 	cmd := &cli.Command{
 		Name:    "recharge",
 		Summary: "Recharge the card in a reader through the Huzhou centre (embedded or real)",
@@ -332,17 +339,14 @@ Examples:
   paycert card recharge --amount 2000
   paycert card recharge --reader ACR1252 --amount 5000 --target http://10.0.0.5:8080`,
 	}
-	cmd.Run = func(ctx context.Context, io cli.IO, args []string) error {
-		fs := cli.NewFlagSet(cmd, io)
-		name := fs.String("reader", "", "reader name or a unique part of it (default: the only reader)")
-		amountS := fs.String("amount", "", "amount in fen (required)")
-		target := fs.String("target", "", "centre base URL (default: the embedded centre)")
-		payOrder := fs.String("pay-order", "", "payment order number (default: generated, unique)")
-		wait := fs.Duration("wait", 30*time.Second, "how long to wait for the card (also after it left)")
-		pos, err := cli.ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = func(fs *flag.FlagSet) {
+		name = fs.String("reader", "", "reader name or a unique part of it (default: the only reader)")
+		amountS = fs.String("amount", "", "amount in fen (required)")
+		target = fs.String("target", "", "centre base URL (default: the embedded centre)")
+		payOrder = fs.String("pay-order", "", "payment order number (default: generated, unique)")
+		wait = fs.Duration("wait", 30*time.Second, "how long to wait for the card (also after it left)")
+	}
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if len(pos) != 0 {
 			return cli.Usagef("card recharge takes no arguments")
 		}
@@ -467,6 +471,13 @@ Examples:
 }
 
 func cardVirtualCommand() *cli.Command {
+	var (
+		slot    *int
+		cardNo  *string
+		balance *uint
+		start   *bool
+		quiet   *bool
+	)
 	cmd := &cli.Command{
 		Name:    "virtual",
 		Summary: "Serve a software transit card in the vsmartcard virtual reader until Ctrl-C",
@@ -486,17 +497,14 @@ Examples:
   # in another terminal:
   paycert card scan --reader "PCD 00 00"`,
 	}
-	cmd.Run = func(ctx context.Context, io cli.IO, args []string) error {
-		fs := cli.NewFlagSet(cmd, io)
-		slot := fs.Int("slot", 0, "vpcd slot: 0 (port 35963) or 1 (port 35964)")
-		cardNo := fs.String("card-no", "2253000000000100", "card number, 16 to 20 digits (file 0x15 serial)")
-		balance := fs.Uint("balance", 0, "initial balance in fen")
-		start := fs.Bool("start-pcscd", false, "start pcscd as a child and stop it on exit")
-		quiet := fs.Bool("quiet", false, "do not print APDUs")
-		pos, err := cli.ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = func(fs *flag.FlagSet) {
+		slot = fs.Int("slot", 0, "vpcd slot: 0 (port 35963) or 1 (port 35964)")
+		cardNo = fs.String("card-no", "2253000000000100", "card number, 16 to 20 digits (file 0x15 serial)")
+		balance = fs.Uint("balance", 0, "initial balance in fen")
+		start = fs.Bool("start-pcscd", false, "start pcscd as a child and stop it on exit")
+		quiet = fs.Bool("quiet", false, "do not print APDUs")
+	}
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if len(pos) != 0 {
 			return cli.Usagef("card virtual takes no arguments")
 		}
