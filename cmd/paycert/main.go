@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"paycert/cmd/paycert/internal/cardcmd"
 	"paycert/cmd/paycert/internal/cli"
 	"paycert/cmd/paycert/internal/registry"
 )
@@ -29,7 +30,7 @@ func rootCommand() *cli.Command {
 	ps := platforms()
 	subs := []*cli.Command{certifyCommand(), mutateCommand(), simCommand()}
 	subs = append(subs, registry.Commands(ps)...)
-	subs = append(subs, cardCommand(), loadCommand(), reportCommand(), macCommand(), gbkCommand(), apduCommand(), sm2Command(), versionCommand())
+	subs = append(subs, cardcmd.Command(), loadCommand(), reportCommand(), macCommand(), gbkCommand(), apduCommand(), sm2Command(), versionCommand())
 	return &cli.Command{
 		Name:    "paycert",
 		Summary: "Conformance, load and card-reader harness for " + registry.Titles(ps) + ".",

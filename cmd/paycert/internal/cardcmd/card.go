@@ -1,14 +1,19 @@
-package main
+// Package cardcmd is `paycert card`: list PC/SC readers, scan a transit
+// card, send it APDUs, recharge it through the Huzhou centre, and serve a
+// software card in the vsmartcard virtual reader.
+package cardcmd
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"paycert/cmd/paycert/internal/cli"
 	"paycert/codecs/apdu"
 	"paycert/platforms/cpucard"
 	"paycert/platforms/cpucard/terminal"
@@ -21,10 +26,10 @@ import (
 	"paycert/platforms/sim"
 )
 
-// cardCommand is `paycert card`: the lab's tools for PC/SC readers and the
+// Command is `paycert card`: the lab's tools for PC/SC readers and the
 // transit e-purse (hwtests/ is the suite; these are the same layers by hand).
-func cardCommand() *Command {
-	return &Command{
+func Command() *cli.Command {
+	return &cli.Command{
 		Name:    "card",
 		Summary: "Card-reader tools: list readers, scan a transit card, send APDUs, recharge, serve a virtual card",
 		Usage:   "card <list|scan|exec|recharge|virtual> [flags]",
@@ -41,12 +46,12 @@ Examples:
   paycert card exec --reader ACR1252 00A4040008A000000632010105 805C000204
   paycert card recharge --reader ACR1252 --amount 2000
   paycert card virtual --start-pcscd --card-no 2253000000000100 --balance 5000`,
-		Subs: []*Command{cardListCommand(), cardScanCommand(), cardExecCommand(), cardRechargeCommand(), cardVirtualCommand()},
+		Subs: []*cli.Command{cardListCommand(), cardScanCommand(), cardExecCommand(), cardRechargeCommand(), cardVirtualCommand()},
 	}
 }
 
-func cardListCommand() *Command {
-	cmd := &Command{
+func cardListCommand() *cli.Command {
+	cmd := &cli.Command{
 		Name:    "list",
 		Summary: "List PC/SC readers and whether a card is in each",
 		Usage:   "card list",
@@ -55,15 +60,11 @@ Exit status 1 when pcscd is not running or knows no reader.
 
 Examples:
   paycert card list`,
+		Flags: cli.NoFlags,
 	}
-	cmd.Run = func(ctx context.Context, io IO, args []string) error {
-		fs := NewFlagSet(cmd, io)
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if len(pos) != 0 {
-			return Usagef("card list takes no arguments")
+			return cli.Usagef("card list takes no arguments")
 		}
 		pc, err := reader.Establish()
 		if err != nil {
@@ -128,7 +129,7 @@ func cardPickReader(pc *reader.Context, name string) (string, error) {
 	if len(withCard) == 1 {
 		return withCard[0], nil
 	}
-	return "", Usagef("%d readers attached (%s): name one with --reader", len(rs), strings.Join(rs, "; "))
+	return "", cli.Usagef("%d readers attached (%s): name one with --reader", len(rs), strings.Join(rs, "; "))
 }
 
 // cardOpen is the start of every command that talks to a card: a PC/SC
@@ -136,7 +137,7 @@ func cardPickReader(pc *reader.Context, name string) (string, error) {
 // connection to the card in it. On success the caller owns the context and
 // the card (Disconnect the card, then Release the context); on failure both
 // are already released.
-func cardOpen(ctx context.Context, io IO, name string, wait time.Duration) (*reader.Context, string, *reader.Card, error) {
+func cardOpen(ctx context.Context, io cli.IO, name string, wait time.Duration) (*reader.Context, string, *reader.Card, error) {
 	pc, err := reader.Establish()
 	if err != nil {
 		return nil, "", nil, err
@@ -153,7 +154,7 @@ func cardOpen(ctx context.Context, io IO, name string, wait time.Duration) (*rea
 }
 
 // cardConnect waits up to wait for a card in the reader and connects.
-func cardConnect(ctx context.Context, io IO, pc *reader.Context, name string, wait time.Duration) (*reader.Card, error) {
+func cardConnect(ctx context.Context, io cli.IO, pc *reader.Context, name string, wait time.Duration) (*reader.Card, error) {
 	if p, err := pc.Present(name); err == nil && !p.Card {
 		fmt.Fprintf(io.Stderr, "waiting up to %s for a card in %s...\n", wait, name)
 	}
@@ -168,8 +169,13 @@ func cardConnect(ctx context.Context, io IO, pc *reader.Context, name string, wa
 	return pc.Connect(name)
 }
 
-func cardScanCommand() *Command {
-	cmd := &Command{
+func cardScanCommand() *cli.Command {
+	var (
+		name  *string
+		wait  *time.Duration
+		trace *bool
+	)
+	cmd := &cli.Command{
 		Name:    "scan",
 		Summary: "Wait for a card, then show its ATR, card number, balance and last transactions",
 		Usage:   "card scan [--reader R] [--wait 30s] [--trace]",
@@ -185,17 +191,14 @@ Examples:
   paycert card scan
   paycert card scan --reader "PCD 00 01" --wait 2m --trace`,
 	}
-	cmd.Run = func(ctx context.Context, io IO, args []string) error {
-		fs := NewFlagSet(cmd, io)
-		name := fs.String("reader", "", "reader name or a unique part of it (default: the only reader)")
-		wait := fs.Duration("wait", 30*time.Second, "how long to wait for a card")
-		trace := fs.Bool("trace", false, "print every APDU")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = func(fs *flag.FlagSet) {
+		name = fs.String("reader", "", "reader name or a unique part of it (default: the only reader)")
+		wait = fs.Duration("wait", 30*time.Second, "how long to wait for a card")
+		trace = fs.Bool("trace", false, "print every APDU")
+	}
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if len(pos) != 0 {
-			return Usagef("card scan takes no arguments")
+			return cli.Usagef("card scan takes no arguments")
 		}
 		pc, r, k, err := cardOpen(ctx, io, *name, *wait)
 		if err != nil {
@@ -246,8 +249,12 @@ func cardParseAPDUs(args []string) ([]apdu.Command, error) {
 	return out, nil
 }
 
-func cardExecCommand() *Command {
-	cmd := &Command{
+func cardExecCommand() *cli.Command {
+	var (
+		name *string
+		wait *time.Duration
+	)
+	cmd := &cli.Command{
 		Name:    "exec",
 		Summary: "Send APDUs to the card in a reader and print each response with its status word",
 		Usage:   "card exec [--reader R] [--wait 10s] APDU...",
@@ -264,20 +271,17 @@ Examples:
   paycert card exec IDX_0002 IDX_0003 00B0950000
   paycert card exec "00A4040008A000000632010105,00B201C400"`,
 	}
-	cmd.Run = func(ctx context.Context, io IO, args []string) error {
-		fs := NewFlagSet(cmd, io)
-		name := fs.String("reader", "", "reader name or a unique part of it (default: the only reader)")
-		wait := fs.Duration("wait", 10*time.Second, "how long to wait for a card")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = func(fs *flag.FlagSet) {
+		name = fs.String("reader", "", "reader name or a unique part of it (default: the only reader)")
+		wait = fs.Duration("wait", 10*time.Second, "how long to wait for a card")
+	}
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if len(pos) == 0 {
-			return Usagef("give at least one APDU")
+			return cli.Usagef("give at least one APDU")
 		}
 		cmds, err := cardParseAPDUs(pos)
 		if err != nil {
-			return Usagef("%v", err)
+			return cli.Usagef("%v", err)
 		}
 		pc, _, k, err := cardOpen(ctx, io, *name, *wait)
 		if err != nil {
@@ -291,22 +295,29 @@ Examples:
 		for _, c := range cmds {
 			resp, err := t.Do(c)
 			if err != nil {
-				return &ExitError{Code: 1, Err: fmt.Errorf("the card left or the reader failed: %w", err)}
+				return &cli.ExitError{Code: 1, Err: fmt.Errorf("the card left or the reader failed: %w", err)}
 			}
 			if !resp.SW.Success() {
 				failed++
 			}
 		}
 		if failed > 0 {
-			return &ExitError{Code: 1, Err: fmt.Errorf("%d of %d commands did not succeed", failed, len(cmds))}
+			return &cli.ExitError{Code: 1, Err: fmt.Errorf("%d of %d commands did not succeed", failed, len(cmds))}
 		}
 		return nil
 	}
 	return cmd
 }
 
-func cardRechargeCommand() *Command {
-	cmd := &Command{
+func cardRechargeCommand() *cli.Command {
+	var (
+		name     *string
+		amountS  *string
+		target   *string
+		payOrder *string
+		wait     *time.Duration
+	)
+	cmd := &cli.Command{
 		Name:    "recharge",
 		Summary: "Recharge the card in a reader through the Huzhou centre (embedded or real)",
 		Usage:   "card recharge [--reader R] --amount FEN [--target URL] [--pay-order N] [--wait 30s]",
@@ -328,23 +339,20 @@ Examples:
   paycert card recharge --amount 2000
   paycert card recharge --reader ACR1252 --amount 5000 --target http://10.0.0.5:8080`,
 	}
-	cmd.Run = func(ctx context.Context, io IO, args []string) error {
-		fs := NewFlagSet(cmd, io)
-		name := fs.String("reader", "", "reader name or a unique part of it (default: the only reader)")
-		amountS := fs.String("amount", "", "amount in fen (required)")
-		target := fs.String("target", "", "centre base URL (default: the embedded centre)")
-		payOrder := fs.String("pay-order", "", "payment order number (default: generated, unique)")
-		wait := fs.Duration("wait", 30*time.Second, "how long to wait for the card (also after it left)")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = func(fs *flag.FlagSet) {
+		name = fs.String("reader", "", "reader name or a unique part of it (default: the only reader)")
+		amountS = fs.String("amount", "", "amount in fen (required)")
+		target = fs.String("target", "", "centre base URL (default: the embedded centre)")
+		payOrder = fs.String("pay-order", "", "payment order number (default: generated, unique)")
+		wait = fs.Duration("wait", 30*time.Second, "how long to wait for the card (also after it left)")
+	}
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if len(pos) != 0 {
-			return Usagef("card recharge takes no arguments")
+			return cli.Usagef("card recharge takes no arguments")
 		}
 		amount, err := strconv.ParseInt(*amountS, 10, 64)
 		if err != nil || amount <= 0 {
-			return Usagef("--amount must be a positive number of fen, got %q", *amountS)
+			return cli.Usagef("--amount must be a positive number of fen, got %q", *amountS)
 		}
 		if *payOrder == "" {
 			*payOrder = fmt.Sprintf("PC%d", time.Now().UnixNano()/1e6)
@@ -462,8 +470,15 @@ Examples:
 	return cmd
 }
 
-func cardVirtualCommand() *Command {
-	cmd := &Command{
+func cardVirtualCommand() *cli.Command {
+	var (
+		slot    *int
+		cardNo  *string
+		balance *uint
+		start   *bool
+		quiet   *bool
+	)
+	cmd := &cli.Command{
 		Name:    "virtual",
 		Summary: "Serve a software transit card in the vsmartcard virtual reader until Ctrl-C",
 		Usage:   "card virtual [--slot 0|1] [--card-no N] [--balance FEN] [--start-pcscd] [--quiet]",
@@ -482,29 +497,26 @@ Examples:
   # in another terminal:
   paycert card scan --reader "PCD 00 00"`,
 	}
-	cmd.Run = func(ctx context.Context, io IO, args []string) error {
-		fs := NewFlagSet(cmd, io)
-		slot := fs.Int("slot", 0, "vpcd slot: 0 (port 35963) or 1 (port 35964)")
-		cardNo := fs.String("card-no", "2253000000000100", "card number, 16 to 20 digits (file 0x15 serial)")
-		balance := fs.Uint("balance", 0, "initial balance in fen")
-		start := fs.Bool("start-pcscd", false, "start pcscd as a child and stop it on exit")
-		quiet := fs.Bool("quiet", false, "do not print APDUs")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
+	cmd.Flags = func(fs *flag.FlagSet) {
+		slot = fs.Int("slot", 0, "vpcd slot: 0 (port 35963) or 1 (port 35964)")
+		cardNo = fs.String("card-no", "2253000000000100", "card number, 16 to 20 digits (file 0x15 serial)")
+		balance = fs.Uint("balance", 0, "initial balance in fen")
+		start = fs.Bool("start-pcscd", false, "start pcscd as a child and stop it on exit")
+		quiet = fs.Bool("quiet", false, "do not print APDUs")
+	}
+	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if len(pos) != 0 {
-			return Usagef("card virtual takes no arguments")
+			return cli.Usagef("card virtual takes no arguments")
 		}
 		if *slot != 0 && *slot != 1 {
-			return Usagef("--slot must be 0 or 1, got %d", *slot)
+			return cli.Usagef("--slot must be 0 or 1, got %d", *slot)
 		}
 		if *balance > 1<<31 {
-			return Usagef("--balance %d is out of range", *balance)
+			return cli.Usagef("--balance %d is out of range", *balance)
 		}
 		card, err := cpucard.New(cpucard.Profile{PAN: *cardNo, Balance: uint32(*balance)})
 		if err != nil {
-			return Usagef("%v", err)
+			return cli.Usagef("%v", err)
 		}
 		if *start {
 			d, err := pcscd.Start(ctx)

@@ -1,4 +1,4 @@
-package main
+package cardcmd
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"paycert/cmd/paycert/internal/cli"
 	"paycert/codecs/apdu"
 	"paycert/platforms/cpucard"
 	"paycert/platforms/pcsc/lab"
@@ -18,13 +19,17 @@ import (
 	"paycert/platforms/pcsc/vpcd"
 )
 
-func cardTestRoot() *Command {
-	return &Command{Name: "paycert", Usage: "<command>", Subs: []*Command{cardCommand()}}
+func cardTestRoot() *cli.Command {
+	return &cli.Command{Name: "paycert", Usage: "<command>", Subs: []*cli.Command{Command()}}
 }
 
+// runCard runs args through cli.Execute on a root holding only `card`,
+// with buffers for the terminal.
 func runCard(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	return runCLI(ctx, cardTestRoot(), nil, args...)
+	var out, errOut bytes.Buffer
+	code = cli.Execute(ctx, cardTestRoot(), cli.IO{Stdin: bytes.NewReader(nil), Stdout: &out, Stderr: &errOut}, args)
+	return code, out.String(), errOut.String()
 }
 
 // cardSyncBuf is a buffer a long-running command writes while the test reads.
@@ -53,7 +58,7 @@ func startVirtual(t *testing.T, ctx context.Context, args ...string) (stop func(
 	out := &cardSyncBuf{}
 	done := make(chan int, 1)
 	go func() {
-		done <- Execute(vctx, cardTestRoot(), IO{Stdin: strings.NewReader(""), Stdout: out, Stderr: out}, append([]string{"card", "virtual"}, args...))
+		done <- cli.Execute(vctx, cardTestRoot(), cli.IO{Stdin: strings.NewReader(""), Stdout: out, Stderr: out}, append([]string{"card", "virtual"}, args...))
 	}()
 	deadline := time.Now().Add(20 * time.Second)
 	for !strings.Contains(out.String(), "inserted in vpcd slot") {
