@@ -50,7 +50,6 @@ Examples:
   paycert gbk encode request.utf8.xml > request.xml
   printf '门店名称' | paycert gbk encode | xxd`,
 	}
-	cmd.Flags = cli.NoFlags
 	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		in, err := codecReadInput(tio, pos)
 		if err != nil {

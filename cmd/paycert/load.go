@@ -69,7 +69,6 @@ has not landed is listed as "not available yet" and refuses to run.
 Examples:
   paycert load list`,
 	}
-	cmd.Flags = cli.NoFlags
 	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		if len(pos) > 0 {
 			return cli.Usagef("list takes no arguments")

@@ -169,7 +169,6 @@ other input is hashed too, with a warning).
 Examples:
   paycert mac cardpwd 111111      # 96e79218965eb72c92a549dd5a330112, the seed's sample`,
 	}
-	cmd.Flags = cli.NoFlags
 	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		if len(pos) != 1 {
 			return cli.Usagef("give exactly one PASSWORD, got %d arguments", len(pos))

@@ -22,10 +22,11 @@ func main() {
 	os.Exit(code)
 }
 
-// rootCommand is the whole command tree. Each subtree is built by a function
-// in its own file, so a reader finds "paycert mac" in mac.go; the platform
-// commands, and the platform names in the summary, come from the registry
-// (platforms_list.go).
+// rootCommand is the whole command tree. The generic commands are built
+// here, one file each, so a reader finds "paycert mac" in mac.go; the
+// platform commands live in their own packages (internal/<p>cmd) and come,
+// with the platform names in the summary, from the registry
+// (platforms_list.go); "paycert card" is internal/cardcmd.
 func rootCommand() *cli.Command {
 	ps := platforms()
 	subs := []*cli.Command{certifyCommand(), mutateCommand(), simCommand()}
@@ -59,7 +60,6 @@ report or next to a certification run. 'paycert --version' is the same.
 
 Examples:
   paycert version`,
-		Flags: cli.NoFlags,
 		Run: func(_ context.Context, io cli.IO, pos []string) error {
 			if len(pos) > 0 {
 				return cli.Usagef("version takes no arguments")

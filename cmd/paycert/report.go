@@ -34,7 +34,6 @@ manifest written with it. Exit 0 when every file matches.
 Examples:
   paycert report verify reports/out/20261122T050102Z-1a2b/evidence.tar.gz`,
 	}
-	cmd.Flags = cli.NoFlags
 	cmd.Run = func(_ context.Context, io cli.IO, pos []string) error {
 		if len(pos) != 1 {
 			return cli.Usagef("name one evidence bundle")

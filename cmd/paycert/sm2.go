@@ -205,7 +205,6 @@ Examples:
   echo -n abc | paycert sm2 sm3       # 66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0
   paycert sm2 sm3 req.json`,
 	}
-	cmd.Flags = cli.NoFlags
 	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		r, closeFn, err := sm2OpenInput(tio, pos)
 		if err != nil {

@@ -60,7 +60,6 @@ Exit status 1 when pcscd is not running or knows no reader.
 
 Examples:
   paycert card list`,
-		Flags: cli.NoFlags,
 	}
 	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if len(pos) != 0 {

@@ -29,15 +29,8 @@ type Command struct {
 	// Flags declares the command's flags on fs, bound to variables the Run
 	// closure reads. Execute calls it on a fresh flag set before parsing,
 	// --help lists what it declared, and FlagSet lets a test list every
-	// flag of the tree without running a command. A leaf without flags
-	// sets NoFlags.
-	//
-	// TEMPORARY: a leaf whose Flags is nil is "raw": it declares and parses
-	// its own flags inside Run (NewFlagSet, ParseFlags) and gets the raw
-	// arguments. The platform and card commands (cmd/paycert ipos.go,
-	// kakatong.go, bill99.go, hzcard.go, card.go) still work that way. Once
-	// they are converted, the raw path, NewFlagSet, ParseFlags' export and
-	// NoFlags go, and a nil Flags simply means no flags.
+	// flag of the tree without running a command. Nil: the leaf takes no
+	// flags (-h/--help still works).
 	Flags func(fs *flag.FlagSet)
 	// Run runs a leaf. It gets the positional arguments left after the
 	// flags were parsed (flags and positionals may be interleaved; "--"
@@ -82,28 +75,20 @@ func Usagef(format string, a ...any) error {
 	return &ExitError{Code: 2, Err: fmt.Errorf(format+" (see --help)", a...)}
 }
 
-// NoFlags is the Flags of a leaf that takes no flags: it is run with its
-// positional arguments, and -h/--help still works. (Needed only while a nil
-// Flags means the raw path; see Command.Flags.)
-func NoFlags(*flag.FlagSet) {}
-
 // errHelp is returned when the user asked for help; it is not a failure.
 var errHelp = errors.New("help requested")
 
-// IsRaw reports whether leaf c parses its own flags inside Run (the
-// temporary old path, see Command.Flags).
-func (c *Command) IsRaw() bool { return c.Run != nil && c.Flags == nil }
-
 // FlagSet returns the flag set c's Flags declare (empty for a leaf without
-// flags), or nil for a group or a raw leaf, whose flags are known only by
-// running it.
+// flags), or nil for a group.
 func FlagSet(c *Command) *flag.FlagSet {
-	if c.Run == nil || c.IsRaw() {
+	if c.Run == nil {
 		return nil
 	}
 	fs := flag.NewFlagSet(c.Name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	c.Flags(fs)
+	if c.Flags != nil {
+		c.Flags(fs)
+	}
 	return fs
 }
 
@@ -119,12 +104,6 @@ func Walk(c *Command, fn func(path []string, c *Command)) {
 		}
 	}
 	walk(nil, c)
-}
-
-// NewFlagSet returns a flag set for a raw leaf whose -h/--help prints the
-// command's full help to io.Stdout. TEMPORARY: see Command.Flags.
-func NewFlagSet(cmd *Command, io IO) *flag.FlagSet {
-	return newFlagSet(cmd, nil, io)
 }
 
 // newFlagSet returns a flag set whose -h/--help prints the command's full
@@ -155,11 +134,10 @@ func (f *flagFailure) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// ParseFlags parses args with fs, interleaving flags and positional
+// parseFlags parses args with fs, interleaving flags and positional
 // arguments the way engineers type them ("sign FILE --key K"). It returns
-// the positional arguments. Execute does this for leaves with Flags; raw
-// leaves call it themselves (TEMPORARY: see Command.Flags).
-func ParseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+// the positional arguments.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -220,12 +198,11 @@ func Execute(ctx context.Context, root *Command, io IO, args []string) int {
 }
 
 func run(ctx context.Context, cmd *Command, path []string, io IO, args []string) error {
-	if cmd.IsRaw() {
-		return cmd.Run(ctx, io, args)
-	}
 	fs := newFlagSet(cmd, path, io)
-	cmd.Flags(fs)
-	pos, err := ParseFlags(fs, args)
+	if cmd.Flags != nil {
+		cmd.Flags(fs)
+	}
+	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
@@ -257,7 +234,7 @@ func find(cmds []*Command, name string) *Command {
 }
 
 // printHelp writes cmd's help page. path is the command path as typed
-// ("paycert", "apdu", "build"); nil for a raw leaf, which has no subcommands.
+// ("paycert", "apdu", "build").
 func printHelp(w io.Writer, cmd *Command, path []string, fs *flag.FlagSet) {
 	if cmd.Usage != "" {
 		fmt.Fprintf(w, "Usage: paycert %s\n\n", cmd.Usage)

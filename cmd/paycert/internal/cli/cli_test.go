@@ -34,30 +34,8 @@ func leaf() *Command {
 	}
 }
 
-// rawLeaf is the same command on the old path: flags declared inside Run.
-func rawLeaf() *Command {
-	c := &Command{Name: "leaf", Summary: "a leaf", Usage: "group leaf", Help: "Examples:\n  paycert group leaf"}
-	c.Run = func(_ context.Context, io IO, args []string) error {
-		fs := NewFlagSet(c, io)
-		n := fs.Int("n", 0, "a number")
-		pos, err := ParseFlags(fs, args)
-		if err != nil {
-			return err
-		}
-		if len(pos) != 1 {
-			return Usagef("want one argument")
-		}
-		if *n < 0 {
-			return &ExitError{Code: 3}
-		}
-		io.Stdout.Write([]byte(pos[0]))
-		return nil
-	}
-	return c
-}
-
 func TestExecuteResolvesHelpAndUsageErrors(t *testing.T) {
-	for name, l := range map[string]func() *Command{"flags": leaf, "raw": rawLeaf} {
+	for name, l := range map[string]func() *Command{"flags": leaf} {
 		root := &Command{Name: "paycert", Usage: "<command>", Subs: []*Command{{Name: "group", Usage: "group <command>", Subs: []*Command{l()}}}}
 		for _, tc := range []struct {
 			args []string
@@ -87,7 +65,7 @@ func TestExecuteResolvesHelpAndUsageErrors(t *testing.T) {
 // is one line on stderr pointing at --help, exit 2, and no help page on
 // stdout (the flag package prints its message and the whole help too).
 func TestBadFlagIsOneLine(t *testing.T) {
-	for name, l := range map[string]func() *Command{"flags": leaf, "raw": rawLeaf} {
+	for name, l := range map[string]func() *Command{"flags": leaf} {
 		root := &Command{Name: "paycert", Usage: "<command>", Subs: []*Command{{Name: "group", Usage: "group <command>", Subs: []*Command{l()}}}}
 		for _, tc := range []struct {
 			args   []string
@@ -121,12 +99,12 @@ func TestNestedHelpNamesThePath(t *testing.T) {
 }
 
 func TestAliasAndFlagListing(t *testing.T) {
-	v := &Command{Name: "version", Aliases: []string{"--version"}, Usage: "version", Flags: NoFlags,
+	v := &Command{Name: "version", Aliases: []string{"--version"}, Usage: "version",
 		Run: func(_ context.Context, io IO, _ []string) error {
 			_, err := io.Stdout.Write([]byte("v1\n"))
 			return err
 		}}
-	root := &Command{Name: "paycert", Usage: "<command>", Subs: []*Command{v, leaf(), rawLeaf()}}
+	root := &Command{Name: "paycert", Usage: "<command>", Subs: []*Command{v, leaf()}}
 	for _, args := range [][]string{{"version"}, {"--version"}} {
 		if code, out, _ := execute(root, args...); code != 0 || out != "v1\n" {
 			t.Errorf("%v: exit %d output %q", args, code, out)
@@ -139,7 +117,7 @@ func TestAliasAndFlagListing(t *testing.T) {
 		}
 	})
 	if strings.Join(listed, ";") != "paycert leaf --n" {
-		t.Errorf("listed %q; want only the Flags leaf's --n (the raw leaf's flags are unknown)", listed)
+		t.Errorf("listed %q; want only the leaf's --n (version has none)", listed)
 	}
 }
 

@@ -240,7 +240,6 @@ Examples:
   paycert kakatong codes
   paycert kakatong codes 12 63`,
 	}
-	cmd.Flags = cli.NoFlags
 	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		want := map[string]bool{}
 		for _, c := range pos {
@@ -279,7 +278,6 @@ an undo (needs STANCE_REV), the success code and the reply field it fills.
 Examples:
   paycert kakatong rows`,
 	}
-	cmd.Flags = cli.NoFlags
 	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		if len(pos) != 0 {
 			return cli.Usagef("rows takes no arguments")
