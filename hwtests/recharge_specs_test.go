@@ -16,8 +16,8 @@ import (
 	"paycert/platforms/cpucard"
 	"paycert/platforms/cpucard/terminal"
 	"paycert/platforms/hzcard"
-	"paycert/platforms/hzcard/client"
-	"paycert/platforms/hzcard/simulator"
+	"paycert/platforms/hzcard/hzcardclient"
+	"paycert/platforms/hzcard/hzcardsim"
 	"paycert/platforms/pcsc/reader"
 	"paycert/platforms/sim"
 	"paycert/platforms/wire"
@@ -31,9 +31,9 @@ func cardOnly(card uint32, _ int64) uint32 { return card }
 
 // startCentre starts the embedded Huzhou centre (with faults) on loopback
 // for the current spec or container, and returns it and its URL.
-func startCentre(faults ...string) (*simulator.Simulator, string) {
+func startCentre(faults ...string) (*hzcardsim.Simulator, string) {
 	GinkgoHelper()
-	centre, err := simulator.New(sim.Options{Faults: faults})
+	centre, err := hzcardsim.New(sim.Options{Faults: faults})
 	Expect(err).NotTo(HaveOccurred())
 	srv, err := sim.Start(centre, sim.ListenOptions{})
 	Expect(err).NotTo(HaveOccurred())
@@ -43,7 +43,7 @@ func startCentre(faults ...string) (*simulator.Simulator, string) {
 
 // traceAPDU writes the card exchanges the Huzhou client makes to the spec's
 // output (shown on failure).
-func traceAPDU(x client.APDUExchange) {
+func traceAPDU(x hzcardclient.APDUExchange) {
 	fmt.Fprintf(GinkgoWriter, "card> %X\ncard< %X %v\n", x.Command, x.Response, x.Err)
 }
 
@@ -52,12 +52,12 @@ func traceAPDU(x client.APDUExchange) {
 // issued is swapped in (the old one goes back at the end); a real test card
 // is registered at the embedded centre with the balance it holds (centre nil:
 // a real centre, which must know the card). It returns the card's file 0x15.
-func centreCard(ctx SpecContext, centre *simulator.Simulator) cpucard.PublicInfo {
+func centreCard(ctx SpecContext, centre *hzcardsim.Simulator) cpucard.PublicInfo {
 	GinkgoHelper()
 	slot := suite.lab.Slots[0]
 	if slot.Virtual() {
 		Expect(centre).NotTo(BeNil(), "the virtual card is known to the embedded centre only: unset PAYCERT_TARGET_HZCARD or name a reader with a card the real centre knows")
-		soft, err := centre.AddCard(simulator.CardSpec{CardNo: rechargeCardNo})
+		soft, err := centre.AddCard(hzcardsim.CardSpec{CardNo: rechargeCardNo})
 		Expect(err).NotTo(HaveOccurred())
 		old := slot.Card
 		Expect(suite.lab.Swap(ctx, 0, soft, nil)).To(Succeed())
@@ -72,7 +72,7 @@ func centreCard(ctx SpecContext, centre *simulator.Simulator) cpucard.PublicInfo
 	if !slot.Virtual() && centre != nil {
 		bal, err := t.Balance()
 		Expect(err).NotTo(HaveOccurred())
-		_, err = centre.AddCard(simulator.CardSpec{CardNo: pub.ShortCardNumber(), Balance: bal})
+		_, err = centre.AddCard(hzcardsim.CardSpec{CardNo: pub.ShortCardNumber(), Balance: bal})
 		Expect(err).NotTo(HaveOccurred())
 	}
 	return pub
@@ -80,8 +80,8 @@ func centreCard(ctx SpecContext, centre *simulator.Simulator) cpucard.PublicInfo
 
 var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Ordered, func() {
 	var (
-		centre *simulator.Simulator // nil against a real centre
-		cl     *client.Client
+		centre *hzcardsim.Simulator // nil against a real centre
+		cl     *hzcardclient.Client
 		cardNo string
 		kh     *terminal.KeyHolder
 		payN   atomic.Int64
@@ -129,7 +129,7 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 			centre, url = startCentre()
 		}
 		var err error
-		cl, err = client.New(client.Config{URL: url, ObserveAPDU: traceAPDU})
+		cl, err = hzcardclient.New(hzcardclient.Config{URL: url, ObserveAPDU: traceAPDU})
 		Expect(err).NotTo(HaveOccurred())
 		pub := centreCard(ctx, centre)
 		cardNo = pub.ShortCardNumber()
@@ -138,13 +138,13 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 
 	It("charges: INITIALIZE FOR LOAD, MAC2 from the centre, CREDIT; TAC checked; card and centre agree", func(ctx SpecContext) {
 		t, k := session(ctx, 0)
-		info, err := client.ReadCard(ctx, cl, k)
+		info, err := hzcardclient.ReadCard(ctx, cl, k)
 		Expect(err).NotTo(HaveOccurred(), "cardInfoQuery with the card's read list")
 		Expect(info.CardNo).To(Equal(cardNo), "the centre reads the card number from file 0x15")
 		before, ledgerBefore := balances(t)
 		Expect(info.CardBal).To(Equal(hzcard.Amount(int64(before))), "cardbal is the GET BALANCE the card returned")
 
-		res, err := cl.Recharge(ctx, k, client.RechargeOptions{CardNo: cardNo, Amount: 2000, PayOrderNo: payOrder(), Recover: true})
+		res, err := cl.Recharge(ctx, k, hzcardclient.RechargeOptions{CardNo: cardNo, Amount: 2000, PayOrderNo: payOrder(), Recover: true})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(res.Credited).To(BeTrue())
 		Expect(res.Tears).To(BeZero(), "nothing tore: no management")
@@ -181,26 +181,26 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 		t, k := session(ctx, 0)
 		before, ledgerBefore := balances(t)
 		pulled := false
-		var managed []client.ManageResult
-		res, err := cl.Recharge(ctx, k, client.RechargeOptions{CardNo: cardNo, Amount: 1500, PayOrderNo: payOrder(), Recover: true,
+		var managed []hzcardclient.ManageResult
+		res, err := cl.Recharge(ctx, k, hzcardclient.RechargeOptions{CardNo: cardNo, Amount: 1500, PayOrderNo: payOrder(), Recover: true,
 			// The lab tech pulls the card just before CREDIT reaches it: the
 			// card never sees the command and the reader reports it removed.
 			Before: func(step string) error {
-				if step == client.StepCredit && !pulled {
+				if step == hzcardclient.StepCredit && !pulled {
 					pulled = true
 					return suite.lab.Remove(ctx, 0)
 				}
 				return nil
 			},
-			Observe: func(ev client.RechargeEvent) {
+			Observe: func(ev hzcardclient.RechargeEvent) {
 				switch ev.Kind {
-				case client.EventTorn:
-					Expect(ev.Torn.Step).To(Equal(client.StepCredit), "a card pulled before CREDIT must end the load as torn")
+				case hzcardclient.EventTorn:
+					Expect(ev.Torn.Step).To(Equal(hzcardclient.StepCredit), "a card pulled before CREDIT must end the load as torn")
 					Expect(ev.Torn.Command).NotTo(BeNil(), "the tear happened while sending a command")
 					Expect(ev.Torn.Command[1]).To(Equal(apdu.INSCreditForLoad), "the command being sent was CREDIT FOR LOAD")
 					Expect(errors.Is(ev.Torn, reader.ErrRemoved) || errors.Is(ev.Torn, apdu.ErrTorn)).To(BeTrue(), "the reader reports the card gone: %v", ev.Torn)
 					orderState(ev.Order.OrderNo, hzcard.StateCardUnknown)
-				case client.EventManaged:
+				case hzcardclient.EventManaged:
 					managed = append(managed, ev.Manage)
 					Expect(ev.Manage.Credited).To(BeFalse(), "GET TRANSACTION PROOF answers 9406: the card was not credited")
 					Expect(ev.Manage.Code).To(Equal(hzcard.CodeChargeFailed), "management reports 000152 (not credited: charge again or refund)")
@@ -208,7 +208,7 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 					Expect(cardOnly(balances(t))).To(Equal(before), "nothing credited yet")
 				}
 			},
-			Reconnect: func(ctx context.Context, _ *client.TornError) (client.Transmitter, error) {
+			Reconnect: func(ctx context.Context, _ *hzcardclient.TornError) (hzcardclient.Transmitter, error) {
 				By("the card is put back; card management asks it for the proof")
 				_ = k.Disconnect()
 				Expect(suite.lab.Reinsert(ctx, 0)).To(Succeed())
@@ -220,7 +220,7 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 
 		By("the order was charged again from a fresh INITIALIZE FOR LOAD")
 		Expect(res.Recovered).To(BeTrue())
-		Expect(res.TornStep).To(Equal(client.StepCredit))
+		Expect(res.TornStep).To(Equal(hzcardclient.StepCredit))
 		Expect(res.Loads).To(Equal(2))
 		Expect(res.Credited).To(BeTrue())
 		Expect(res.After).To(Equal(before + 1500))
@@ -243,19 +243,19 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 		t, k := session(ctx, 0)
 		before, ledgerBefore := balances(t)
 		suite.lab.Slots[0].Card.TearNext(apdu.INSCreditForLoad)
-		res, err := cl.Recharge(ctx, k, client.RechargeOptions{CardNo: cardNo, Amount: 1200, PayOrderNo: payOrder(), Recover: true,
-			Observe: func(ev client.RechargeEvent) {
+		res, err := cl.Recharge(ctx, k, hzcardclient.RechargeOptions{CardNo: cardNo, Amount: 1200, PayOrderNo: payOrder(), Recover: true,
+			Observe: func(ev hzcardclient.RechargeEvent) {
 				switch ev.Kind {
-				case client.EventTorn:
-					Expect(ev.Torn.Step).To(Equal(client.StepCredit), "a card torn during CREDIT must end the load as torn")
+				case hzcardclient.EventTorn:
+					Expect(ev.Torn.Step).To(Equal(hzcardclient.StepCredit), "a card torn during CREDIT must end the load as torn")
 					Expect(errors.Is(ev.Torn, apdu.ErrTorn) || errors.Is(ev.Torn, reader.ErrRemoved)).To(BeTrue(), "%v", ev.Torn)
 					orderState(ev.Order.OrderNo, hzcard.StateCardUnknown)
-				case client.EventManaged:
+				case hzcardclient.EventManaged:
 					Expect(ev.Manage.Credited).To(BeTrue(), "the proof's MAC is the centre's MAC2 and its TAC verifies: credited")
 					orderState(ev.Order.OrderNo, hzcard.StateAdjusted)
 				}
 			},
-			Reconnect: func(ctx context.Context, _ *client.TornError) (client.Transmitter, error) {
+			Reconnect: func(ctx context.Context, _ *hzcardclient.TornError) (hzcardclient.Transmitter, error) {
 				_ = k.Disconnect()
 				Expect(suite.lab.Reinsert(ctx, 0)).To(Succeed())
 				t, k = session(ctx, 0)
@@ -269,7 +269,7 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 			}})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(res.Recovered).To(BeTrue())
-		Expect(res.TornStep).To(Equal(client.StepCredit))
+		Expect(res.TornStep).To(Equal(hzcardclient.StepCredit))
 		Expect(res.Credited).To(BeTrue())
 		Expect(res.Manage.Code).To(Equal(hzcard.CodeOK))
 		Expect(res.Loads).To(Equal(1), "a credited card is not loaded again")
@@ -291,16 +291,16 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 })
 
 // Compile-time: the reader's card is what the Huzhou client drives.
-var _ client.Transmitter = (*reader.Card)(nil)
+var _ hzcardclient.Transmitter = (*reader.Card)(nil)
 
 var _ = Describe("a centre that sends a wrong MAC2", Label("hw", "flow", "negative"), func() {
 	It("gets 9302 from the card through the reader, and neither card nor centre balance moves", func(ctx SpecContext) {
 		if os.Getenv("PAYCERT_TARGET_HZCARD") != "" {
 			Skip("needs the embedded centre: the wrong MAC2 is a fault switched on in it")
 		}
-		centre, url := startCentre(simulator.FaultMAC2WrongData)
+		centre, url := startCentre(hzcardsim.FaultMAC2WrongData)
 		var sw []string
-		cl, err := client.New(client.Config{URL: url, ObserveAPDU: func(x client.APDUExchange) {
+		cl, err := hzcardclient.New(hzcardclient.Config{URL: url, ObserveAPDU: func(x hzcardclient.APDUExchange) {
 			traceAPDU(x)
 			if len(x.Command) > 1 && x.Command[1] == apdu.INSCreditForLoad && len(x.Response) >= 2 {
 				sw = append(sw, fmt.Sprintf("%X", x.Response[len(x.Response)-2:]))
@@ -318,7 +318,7 @@ var _ = Describe("a centre that sends a wrong MAC2", Label("hw", "flow", "negati
 		ledgerBefore, known := centre.CardBalance(cardNo)
 		Expect(known).To(BeTrue(), "the centre must know card %s", cardNo)
 
-		res, err := cl.Recharge(ctx, k, client.RechargeOptions{CardNo: cardNo, Amount: 1000, PayOrderNo: fmt.Sprintf("HWBAD%d", time.Now().UnixNano()), Recover: true})
+		res, err := cl.Recharge(ctx, k, hzcardclient.RechargeOptions{CardNo: cardNo, Amount: 1000, PayOrderNo: fmt.Sprintf("HWBAD%d", time.Now().UnixNano()), Recover: true})
 		Expect(err).To(HaveOccurred(), "a charge whose CREDIT the card refused must not be reported as done")
 		Expect(sw).To(Equal([]string{"9302"}), "the card must answer CREDIT FOR LOAD with 9302 (MAC2 invalid)")
 		Expect(wire.Code(err)).NotTo(BeEmpty(), "the centre reports a business failure after 9302, got %v", err)

@@ -6,20 +6,20 @@ import (
 	"paycert/cmd/paycert/internal/iposcmd"
 	"paycert/cmd/paycert/internal/kakatongcmd"
 	"paycert/cmd/paycert/internal/registry"
-	bill99suite "paycert/conformance/bill99"
-	hzcardsuite "paycert/conformance/hzcard"
-	iposuite "paycert/conformance/ipos"
-	kakatongsuite "paycert/conformance/kakatong"
+	"paycert/conformance/bill99suite"
+	"paycert/conformance/hzcardsuite"
+	"paycert/conformance/ipossuite"
+	"paycert/conformance/kakatongsuite"
 	"paycert/load"
 	"paycert/load/scenario"
 	"paycert/platforms/bill99"
-	bill99sim "paycert/platforms/bill99/simulator"
+	"paycert/platforms/bill99/bill99sim"
 	"paycert/platforms/hzcard"
-	hzcardsim "paycert/platforms/hzcard/simulator"
+	"paycert/platforms/hzcard/hzcardsim"
 	"paycert/platforms/ipos"
-	iposim "paycert/platforms/ipos/simulator"
+	"paycert/platforms/ipos/ipossim"
 	"paycert/platforms/kakatong"
-	kakatongsim "paycert/platforms/kakatong/simulator"
+	"paycert/platforms/kakatong/kakatongsim"
 	"paycert/platforms/sim"
 )
 
@@ -55,9 +55,9 @@ func platforms() []registry.Platform {
 			Name:         "ipos",
 			Title:        "iPos",
 			Catalogue:    ipos.Catalogue,
-			NewSimulator: func(o sim.Options) (sim.Simulator, error) { return iposim.New(o) },
-			Suite:        iposuite.Suite,
-			Target:       iposuite.TargetDoc,
+			NewSimulator: func(o sim.Options) (sim.Simulator, error) { return ipossim.New(o) },
+			Suite:        ipossuite.Suite,
+			Target:       ipossuite.TargetDoc,
 			Scenarios:    func() []*load.Scenario { return []*load.Scenario{scenario.IPosMAC(), scenario.IPosVerify()} },
 			Command:      iposcmd.Command,
 		},

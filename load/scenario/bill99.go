@@ -12,8 +12,8 @@ import (
 
 	"paycert/load"
 	"paycert/platforms/bill99"
-	bclient "paycert/platforms/bill99/client"
-	bsim "paycert/platforms/bill99/simulator"
+	"paycert/platforms/bill99/bill99client"
+	"paycert/platforms/bill99/bill99sim"
 	"paycert/platforms/catalog"
 	"paycert/platforms/sim"
 )
@@ -54,11 +54,11 @@ func setupBill99(ctx context.Context, env *load.Env) (*load.Workload, error) {
 		// simulator's own PKI and state; a remote 99bill needs its own.
 		return nil, errors.New("bill99-purchase runs against the embedded simulator only (its mutual-TLS kit and bound cards are generated per run)")
 	}
-	s, err := bsim.New(sim.Options{})
+	s, err := bill99sim.New(sim.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("bill99 simulator: %w", err)
 	}
-	binds, err := s.SeedBindings(bsim.DefaultMerchant, bill99Customers)
+	binds, err := s.SeedBindings(bill99sim.DefaultMerchant, bill99Customers)
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("seeding bindings: %w", err)
@@ -70,12 +70,12 @@ func setupBill99(ctx context.Context, env *load.Env) (*load.Workload, error) {
 	}
 	kit := s.Kit()
 	tlsConf := &tls.Config{Certificates: []tls.Certificate{kit.Client.TLS()}, RootCAs: kit.CA.Pool(), MinVersion: tls.VersionTLS12}
-	c := bclient.New(bclient.Config{URL: emb.URL(), TLS: tlsConf, MerchantID: bsim.DefaultMerchant, TerminalID: bsim.DefaultTerminal})
+	c := bill99client.New(bill99client.Config{URL: emb.URL(), TLS: tlsConf, MerchantID: bill99sim.DefaultMerchant, TerminalID: bill99sim.DefaultTerminal})
 	cat := bill99.Catalogue()
 	entry := "20" + env.Stamp // the run's start: requests stay a pure function of their id
 	build := func(id uint64) bill99.PurchaseRequest {
 		b := binds[id%uint64(len(binds))]
-		return bill99.PurchaseRequest{MerchantID: bsim.DefaultMerchant, TerminalID: bsim.DefaultTerminal, CustomerID: b.CustomerID,
+		return bill99.PurchaseRequest{MerchantID: bill99sim.DefaultMerchant, TerminalID: bill99sim.DefaultTerminal, CustomerID: b.CustomerID,
 			ExternalRefNumber: bill99Ref(env.Stamp, id), EntryTime: entry, Amount: "1", PayToken: b.PayToken}
 	}
 	before := s.Totals()
@@ -122,7 +122,7 @@ func setupBill99(ctx context.Context, env *load.Env) (*load.Workload, error) {
 // auditBill99: the simulator's invariants (each order debited once, debits
 // = credits = sum of successful orders, one order per externalRefNumber),
 // one successful order per accepted purchase, and 1 yuan each.
-func auditBill99(s *bsim.Simulator, acc *load.Stats, before bsim.Totals) error {
+func auditBill99(s *bill99sim.Simulator, acc *load.Stats, before bill99sim.Totals) error {
 	errs := simulatorChecks(s)
 	t := s.Totals()
 	n := t.Succeeded - before.Succeeded

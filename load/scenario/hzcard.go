@@ -17,8 +17,8 @@ import (
 	"paycert/platforms/catalog"
 	"paycert/platforms/cpucard"
 	"paycert/platforms/hzcard"
-	hclient "paycert/platforms/hzcard/client"
-	hsim "paycert/platforms/hzcard/simulator"
+	"paycert/platforms/hzcard/hzcardclient"
+	"paycert/platforms/hzcard/hzcardsim"
 	"paycert/platforms/sim"
 	"paycert/platforms/wire"
 )
@@ -30,7 +30,7 @@ const (
 	// the wait in its create step.
 	hzCards = 256
 	// hzAmount is each charge: the fixture's minimum (10 yuan).
-	hzAmount = hsim.MinCharge
+	hzAmount = hzcardsim.MinCharge
 	// hzNonceCap bounds the nonces made before a run: 64 bytes each, ~25 µs
 	// of CPU each (131 072: 8 MiB, under two seconds on two cores).
 	hzNonceCap = 1 << 17
@@ -64,7 +64,7 @@ func setupHZCard(ctx context.Context, env *load.Env, opts sim.Options) (*load.Wo
 		// its cards to the embedded centre, which a remote one cannot do.
 		return nil, errors.New("hzcard-charge runs against the embedded simulator only (its software cards are registered with the centre per run)")
 	}
-	s, err := hsim.New(opts)
+	s, err := hzcardsim.New(opts)
 	if err != nil {
 		return nil, fmt.Errorf("hzcard simulator: %w", err)
 	}
@@ -74,7 +74,7 @@ func setupHZCard(ctx context.Context, env *load.Env, opts sim.Options) (*load.Wo
 	var cards []string
 	for i := range hzCards {
 		no := fmt.Sprintf("3305%02d%010d", env.Shard.Index, i+1)
-		c, err := s.AddCard(hsim.CardSpec{CardNo: no, WalletMax: walletMax})
+		c, err := s.AddCard(hzcardsim.CardSpec{CardNo: no, WalletMax: walletMax})
 		if err != nil {
 			return nil, fmt.Errorf("adding card %s: %w", no, err)
 		}
@@ -141,7 +141,7 @@ func setupHZCard(ctx context.Context, env *load.Env, opts sim.Options) (*load.Wo
 			}
 		}
 	}
-	c, err := hclient.New(hclient.Config{
+	c, err := hzcardclient.New(hzcardclient.Config{
 		URL: emb.URL(), Profile: signdomain.SignEmpty, Key: key, CentreKey: centre, Observe: observe, NoVerify: true,
 		SSNPrefix: fmt.Sprintf("L%02d%s", env.Shard.Index, env.Stamp[4:]),
 		// No http.Client Timeout: every step runs under the flow runner's
@@ -262,7 +262,7 @@ func hzOutcome(err error) flow.Outcome {
 // auditHZ: the centre's ledger invariants (no money made or lost), one
 // confirmed order and one 10-yuan load per accepted flow, and every card's
 // centre balance equal to what the accepted flows loaded onto it.
-func auditHZ(s *hsim.Simulator, acc *load.Stats, before hsim.Totals, cards []string) error {
+func auditHZ(s *hzcardsim.Simulator, acc *load.Stats, before hzcardsim.Totals, cards []string) error {
 	errs := simulatorChecks(s)
 	t := s.Totals()
 	n := t.Confirmed - before.Confirmed

@@ -15,13 +15,13 @@ import (
 	"paycert/load"
 	"paycert/platforms/catalog"
 	"paycert/platforms/ipos"
-	iposim "paycert/platforms/ipos/simulator"
+	"paycert/platforms/ipos/ipossim"
 	"paycert/platforms/sim"
 )
 
 const (
-	iposFixtureKey     = iposim.FixtureKey
-	iposFixtureVoucher = iposim.VoucherAmount
+	iposFixtureKey     = ipossim.FixtureKey
+	iposFixtureVoucher = ipossim.VoucherAmount
 	// iposVoucherCount spreads a run over several seeded vouchers, as real
 	// traffic spreads over many.
 	iposVoucherCount = 16
@@ -45,8 +45,8 @@ func iposID(posSeq string) (uint64, bool) {
 func iposVerifyRequest(stamp string, id uint64, voucher string, fen int64) ipos.CardVerifyRequest {
 	return ipos.CardVerifyRequest{
 		Header: ipos.Header{
-			ISSPID: iposim.FixtureISSPID, PosID: iposim.FixturePosID, StoreID: iposim.FixtureStoreID,
-			PosSeq: iposPosSeq(stamp, id), SystemID: iposim.FixtureSystemID,
+			ISSPID: ipossim.FixtureISSPID, PosID: ipossim.FixturePosID, StoreID: ipossim.FixtureStoreID,
+			PosSeq: iposPosSeq(stamp, id), SystemID: ipossim.FixtureSystemID,
 		},
 		ValidInfo: voucher, EncodeType: "099", TxAmt: ipos.Fen(fen),
 	}
@@ -96,11 +96,11 @@ func setupIPosVerify(ctx context.Context, env *load.Env) (*load.Workload, error)
 	target := env.Target
 	vouchers := []string{iposFixtureVoucher}
 	fen := int64(1) // the fixture voucher holds 10000 fen: one per verify against a target we cannot seed
-	var s *iposim.Simulator
+	var s *ipossim.Simulator
 	var emb *embedded
 	if env.Embedded() {
 		var err error
-		if s, err = iposim.New(sim.Options{}); err != nil {
+		if s, err = ipossim.New(sim.Options{}); err != nil {
 			return nil, fmt.Errorf("ipos simulator: %w", err)
 		}
 		// Enough balance for the whole run, whatever the rate: every
@@ -110,7 +110,7 @@ func setupIPosVerify(ctx context.Context, env *load.Env) (*load.Workload, error)
 		per := int64(env.MaxRequests)*fen + fen
 		for i := range iposVoucherCount {
 			code := fmt.Sprintf("9%02d%013d", env.Shard.Index, i+1)
-			if err := s.AddVoucher(iposim.VoucherSpec{Code: code, Kind: iposim.KindAmount, Balance: per, Price: per,
+			if err := s.AddVoucher(ipossim.VoucherSpec{Code: code, Kind: ipossim.KindAmount, Balance: per, Price: per,
 				Expires: time.Now().AddDate(1, 0, 0)}); err != nil {
 				return nil, fmt.Errorf("seeding voucher %s: %w", code, err)
 			}
@@ -174,7 +174,7 @@ func replyComment(body []byte) string {
 // auditIPos checks the ledger after a run: the simulator's invariants, every
 // accepted verify counted once in its totals, and the money taken from the
 // seeded vouchers equal to the money the accepted verifies took.
-func auditIPos(s *iposim.Simulator, acc *load.Stats, vouchers []string, fen int64) error {
+func auditIPos(s *ipossim.Simulator, acc *load.Stats, vouchers []string, fen int64) error {
 	errs := simulatorChecks(s)
 	t := s.Totals()
 	if err := countMatches(int64(t.Verifications), acc, "verifications"); err != nil {

@@ -12,8 +12,8 @@ import (
 	"paycert/load"
 	"paycert/platforms/catalog"
 	"paycert/platforms/kakatong"
-	kclient "paycert/platforms/kakatong/client"
-	ksim "paycert/platforms/kakatong/simulator"
+	"paycert/platforms/kakatong/kakatongclient"
+	"paycert/platforms/kakatong/kakatongsim"
 	"paycert/platforms/sim"
 )
 
@@ -50,14 +50,14 @@ func KakatongSOAPConsume() *load.Scenario {
 func kakatongPrefix(s load.Shard) string { return fmt.Sprintf("8800%02d00", s.Index) }
 
 func setupKakatong(ctx context.Context, env *load.Env, soap bool) (*load.Workload, error) {
-	plan := kclient.LoadPlan{Password: ksim.Password, BaseAmount: 1}
+	plan := kakatongclient.LoadPlan{Password: kakatongsim.Password, BaseAmount: 1}
 	target := env.Target
-	var s *ksim.Simulator
+	var s *kakatongsim.Simulator
 	var emb *embedded
-	var before ksim.Totals
+	var before kakatongsim.Totals
 	if env.Embedded() {
 		var err error
-		if s, err = ksim.New(sim.Options{}); err != nil {
+		if s, err = kakatongsim.New(sim.Options{}); err != nil {
 			return nil, fmt.Errorf("kakatong simulator: %w", err)
 		}
 		// Amounts grow by one fen per round over the cards: a card pays
@@ -78,7 +78,7 @@ func setupKakatong(ctx context.Context, env *load.Env, soap bool) (*load.Workloa
 			plan.Cards = append(plan.Cards, fmt.Sprintf("%s%08d", kakatongPrefix(env.Shard), i))
 		}
 	}
-	c, err := kclient.New(kclient.Config{URL: target, LicenceKey: ksim.LicenceKey, CopNo: ksim.CopNo, PosCode: ksim.LoadTerminal})
+	c, err := kakatongclient.New(kakatongclient.Config{URL: target, LicenceKey: kakatongsim.LicenceKey, CopNo: kakatongsim.CopNo, PosCode: kakatongsim.LoadTerminal})
 	if err != nil {
 		return nil, fmt.Errorf("kakatong client: %w", err)
 	}
@@ -104,12 +104,12 @@ func setupKakatong(ctx context.Context, env *load.Env, soap bool) (*load.Workloa
 				return targetOf(req)
 			},
 			Classify: func(r *vegeta.Result) error {
-				var o kclient.Outcome
+				var o kakatongclient.Outcome
 				var err error
 				if soap {
-					o, err = kclient.ClassifySOAP(op.Name, r.Headers.Get("Content-Type"), r.Body)
+					o, err = kakatongclient.ClassifySOAP(op.Name, r.Headers.Get("Content-Type"), r.Body)
 				} else {
-					o, err = kclient.Classify(kakatong.MethodTrade, r.Body)
+					o, err = kakatongclient.Classify(kakatong.MethodTrade, r.Body)
 				}
 				switch {
 				case err != nil:
@@ -157,7 +157,7 @@ func targetOf(req *http.Request) (vegeta.Target, error) {
 // auditKakatong: the simulator's invariants, one recorded trade per
 // accepted purchase, and the money the seeded cards lost equal to what the
 // simulator says purchases consumed.
-func auditKakatong(s *ksim.Simulator, acc *load.Stats, cards []string, before ksim.Totals) error {
+func auditKakatong(s *kakatongsim.Simulator, acc *load.Stats, cards []string, before kakatongsim.Totals) error {
 	errs := simulatorChecks(s)
 	after := s.Totals()
 	n := after.Trades - before.Trades

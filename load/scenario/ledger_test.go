@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"paycert/load"
-	iposim "paycert/platforms/ipos/simulator"
+	"paycert/platforms/ipos/ipossim"
 	"paycert/platforms/sim"
 )
 
@@ -21,7 +21,7 @@ import (
 // simulator's own ledger must show exactly the merged accepted count: the
 // shards' pos_seq ranges are disjoint, or the simulator would refuse repeats.
 func TestShardMergeIPos(t *testing.T) {
-	s, err := iposim.New(sim.Options{})
+	s, err := ipossim.New(sim.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"paycert/platforms/ipos"
-	"paycert/platforms/ipos/simulator"
+	"paycert/platforms/ipos/ipossim"
 	"paycert/platforms/sim"
 )
 
@@ -72,7 +72,7 @@ func FuzzClassifyFast(f *testing.F) {
 // replies, success and failure, are what the fast path answers (else it
 // saves nothing where it is used), and agree with the full parse.
 func TestClassifyFastTakesSimulatorReplies(t *testing.T) {
-	s, err := simulator.New(sim.Options{})
+	s, err := ipossim.New(sim.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,16 +81,16 @@ func TestClassifyFastTakesSimulatorReplies(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	for _, tc := range []struct{ voucher, fen string }{{simulator.VoucherAmount, "1"}, {"9999999999999999", "1"}} {
-		q := ipos.CardVerifyRequest{Header: ipos.Header{ISSPID: simulator.FixtureISSPID, PosID: simulator.FixturePosID,
-			StoreID: simulator.FixtureStoreID, PosSeq: "2611221100000000000000" + tc.fen, SystemID: simulator.FixtureSystemID},
+	for _, tc := range []struct{ voucher, fen string }{{ipossim.VoucherAmount, "1"}, {"9999999999999999", "1"}} {
+		q := ipos.CardVerifyRequest{Header: ipos.Header{ISSPID: ipossim.FixtureISSPID, PosID: ipossim.FixturePosID,
+			StoreID: ipossim.FixtureStoreID, PosSeq: "2611221100000000000000" + tc.fen, SystemID: ipossim.FixtureSystemID},
 			ValidInfo: tc.voucher, EncodeType: "099", TxAmt: tc.fen}
 		x, err := q.Request().AppendXML(nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, srv.URL,
-			strings.NewReader(string(ipos.FormBody(nil, []byte(simulator.FixtureKey), x))))
+			strings.NewReader(string(ipos.FormBody(nil, []byte(ipossim.FixtureKey), x))))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=GBK")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {

@@ -17,8 +17,8 @@ import (
 	"paycert/codecs/rsasig"
 	"paycert/codecs/testpki"
 	"paycert/platforms/bill99"
-	b99client "paycert/platforms/bill99/client"
-	b99sim "paycert/platforms/bill99/simulator"
+	"paycert/platforms/bill99/bill99client"
+	"paycert/platforms/bill99/bill99sim"
 	"paycert/platforms/catalog"
 	"paycert/platforms/sim"
 )
@@ -89,8 +89,8 @@ func bill99Leaf(it catalog.Interface) *cli.Command {
 		pfxPath = fs.String("pfx", "", "merchant client certificate (.pfx); required with --url")
 		password = fs.String("password", "", "password of the .pfx")
 		caPath = fs.String("ca", "", "CA certificates of the server (PEM/DER); default: system roots")
-		mid = fs.String("merchant", b99sim.DefaultMerchant, "merchantId when not given as a field")
-		tid = fs.String("terminal", b99sim.DefaultTerminal, "terminalId when not given as a field")
+		mid = fs.String("merchant", bill99sim.DefaultMerchant, "merchantId when not given as a field")
+		tid = fs.String("terminal", bill99sim.DefaultTerminal, "terminalId when not given as a field")
 	}
 	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		values := map[string]string{}
@@ -145,7 +145,7 @@ func bill99Leaf(it catalog.Interface) *cli.Command {
 			return err
 		}
 		defer cleanup()
-		cl := b99client.New(b99client.Config{URL: target, TLS: tc})
+		cl := bill99client.New(bill99client.Config{URL: target, TLS: tc})
 		defer cl.Close()
 		body := bill99.Encode(m)
 		fmt.Fprintf(io.Stdout, "POST %s%s\n%s\n\n", target, it.Path, body)
@@ -154,7 +154,7 @@ func bill99Leaf(it catalog.Interface) *cli.Command {
 			return err
 		}
 		fmt.Fprintf(io.Stdout, "HTTP %d\n%s\n\n", status, reply)
-		rep, derr := b99client.Decode(it.Name, status, reply)
+		rep, derr := bill99client.Decode(it.Name, status, reply)
 		class, code, _ := bill99.Classify(it.Name, reply)
 		fmt.Fprintf(io.Stdout, "result: %s %s\n", class, code)
 		if rep != nil {
@@ -187,13 +187,13 @@ func bill99Target(url, pfxPath, password, caPath string, io cli.IO) (string, *tl
 		if pfxPath == "" {
 			return "", nil, nil, cli.Usagef("--url needs --pfx (mutual TLS: the merchant's client certificate)")
 		}
-		tc, err := b99client.LoadTLSConfig(pfxPath, password, caPath)
+		tc, err := bill99client.LoadTLSConfig(pfxPath, password, caPath)
 		if err != nil {
 			return "", nil, nil, err
 		}
 		return url, tc, func() {}, nil
 	}
-	s, err := b99sim.New(sim.Options{Logf: func(f string, a ...any) { fmt.Fprintf(io.Stderr, f+"\n", a...) }})
+	s, err := bill99sim.New(sim.Options{Logf: func(f string, a ...any) { fmt.Fprintf(io.Stderr, f+"\n", a...) }})
 	if err != nil {
 		return "", nil, nil, err
 	}
@@ -239,18 +239,18 @@ Examples:
 		if *dir == "" || len(pos) > 0 {
 			return cli.Usagef("give --pki DIR and no arguments")
 		}
-		kit, err := testpki.LoadKit(*dir, b99sim.ClientPFXName, b99sim.SignerName, *password)
+		kit, err := testpki.LoadKit(*dir, bill99sim.ClientPFXName, bill99sim.SignerName, *password)
 		if err != nil {
-			if kit, err = testpki.NewKit(time.Now(), testpki.KitOptions{ClientCN: b99sim.DefaultMerchant, SignerCN: b99sim.SignerName}); err != nil {
+			if kit, err = testpki.NewKit(time.Now(), testpki.KitOptions{ClientCN: bill99sim.DefaultMerchant, SignerCN: bill99sim.SignerName}); err != nil {
 				return err
 			}
-			if _, err := kit.WriteFiles(*dir, b99sim.ClientPFXName, b99sim.SignerName, *password); err != nil {
+			if _, err := kit.WriteFiles(*dir, bill99sim.ClientPFXName, bill99sim.SignerName, *password); err != nil {
 				return err
 			}
 			fmt.Fprintf(io.Stdout, "wrote a new PKI into %s\n", *dir)
 		}
-		s, err := b99sim.NewWithConfig(sim.Options{Faults: faults, Strict: *strict,
-			Logf: func(f string, a ...any) { fmt.Fprintf(io.Stderr, f+"\n", a...) }}, b99sim.Config{Kit: kit})
+		s, err := bill99sim.NewWithConfig(sim.Options{Faults: faults, Strict: *strict,
+			Logf: func(f string, a ...any) { fmt.Fprintf(io.Stderr, f+"\n", a...) }}, bill99sim.Config{Kit: kit})
 		if err != nil {
 			return err
 		}
@@ -297,11 +297,11 @@ Examples:
 		if *out == "" || len(pos) > 0 {
 			return cli.Usagef("give --out DIR and no arguments")
 		}
-		kit, err := testpki.NewKit(time.Now(), testpki.KitOptions{ClientCN: b99sim.DefaultMerchant, SignerCN: b99sim.SignerName})
+		kit, err := testpki.NewKit(time.Now(), testpki.KitOptions{ClientCN: bill99sim.DefaultMerchant, SignerCN: bill99sim.SignerName})
 		if err != nil {
 			return err
 		}
-		f, err := kit.WriteFiles(*out, b99sim.ClientPFXName, b99sim.SignerName, *password)
+		f, err := kit.WriteFiles(*out, bill99sim.ClientPFXName, bill99sim.SignerName, *password)
 		if err != nil {
 			return err
 		}
@@ -376,7 +376,7 @@ Examples:
 		if err != nil {
 			return err
 		}
-		pub, err := b99client.LoadPlatformKey(*certPath)
+		pub, err := bill99client.LoadPlatformKey(*certPath)
 		if err != nil {
 			return err
 		}

@@ -17,8 +17,8 @@ import (
 	"paycert/codecs/apdu"
 	"paycert/platforms/cpucard"
 	"paycert/platforms/cpucard/terminal"
-	"paycert/platforms/hzcard/client"
-	"paycert/platforms/hzcard/simulator"
+	"paycert/platforms/hzcard/hzcardclient"
+	"paycert/platforms/hzcard/hzcardsim"
 	"paycert/platforms/pcsc/lab"
 	"paycert/platforms/pcsc/pcscd"
 	"paycert/platforms/pcsc/reader"
@@ -377,9 +377,9 @@ Examples:
 			return err
 		}
 		url := *target
-		var centre *simulator.Simulator
+		var centre *hzcardsim.Simulator
 		if url == "" {
-			centre, err = simulator.New(sim.Options{})
+			centre, err = hzcardsim.New(sim.Options{})
 			if err != nil {
 				return err
 			}
@@ -390,7 +390,7 @@ Examples:
 			defer srv.Close()
 			url = srv.URL
 			if _, known := centre.CardBalance(cardNo); !known {
-				if _, err := centre.AddCard(simulator.CardSpec{CardNo: cardNo, Balance: bal}); err != nil {
+				if _, err := centre.AddCard(hzcardsim.CardSpec{CardNo: cardNo, Balance: bal}); err != nil {
 					return fmt.Errorf("register card %s at the embedded centre: %w", cardNo, err)
 				}
 			}
@@ -398,31 +398,31 @@ Examples:
 		} else {
 			fmt.Fprintf(io.Stdout, "Centre:        %s\n", url)
 		}
-		cl, err := client.New(client.Config{URL: url})
+		cl, err := hzcardclient.New(hzcardclient.Config{URL: url})
 		if err != nil {
 			return err
 		}
-		info, err := client.ReadCard(ctx, cl, k)
+		info, err := hzcardclient.ReadCard(ctx, cl, k)
 		if err != nil {
 			return fmt.Errorf("card information query: %w", err)
 		}
 		fmt.Fprintf(io.Stdout, "Card:          %s (type %s %s, status %s)\n", info.CardNo, info.CardType, info.CardTypeName, info.CardStatusDesc)
 		fmt.Fprintf(io.Stdout, "Balance:       %s yuan before\n", terminal.Yuan(int64(bal)))
 		var unresolved error // the card did not come back
-		res, err := cl.Recharge(ctx, k, client.RechargeOptions{CardNo: cardNo, Amount: amount, PayOrderNo: *payOrder,
+		res, err := cl.Recharge(ctx, k, hzcardclient.RechargeOptions{CardNo: cardNo, Amount: amount, PayOrderNo: *payOrder,
 			Recover: true, MaxTears: 3,
-			Observe: func(ev client.RechargeEvent) {
+			Observe: func(ev hzcardclient.RechargeEvent) {
 				switch {
-				case ev.Kind == client.EventOrdered:
+				case ev.Kind == hzcardclient.EventOrdered:
 					fmt.Fprintf(io.Stdout, "Order:         %s (payment order %s), %s yuan\n", ev.Order.OrderNo, *payOrder, terminal.Yuan(amount))
-				case ev.Kind == client.EventManaged && ev.Manage.Credited:
+				case ev.Kind == hzcardclient.EventManaged && ev.Manage.Credited:
 					fmt.Fprintf(io.Stdout, "Management:    the card was credited before it left (%s); not charging again\n", ev.Manage.Code)
-				case ev.Kind == client.EventManaged:
+				case ev.Kind == hzcardclient.EventManaged:
 					fmt.Fprintf(io.Stdout, "Management:    the card was not credited (%s); charging again\n", ev.Manage.Code)
 				}
 			},
 			// The card left: wait for it to be put back.
-			Reconnect: func(ctx context.Context, torn *client.TornError) (client.Transmitter, error) {
+			Reconnect: func(ctx context.Context, torn *hzcardclient.TornError) (hzcardclient.Transmitter, error) {
 				fmt.Fprintf(io.Stdout, "The card left during %s. Put it back (waiting up to %s)...\n", torn.Step, *wait)
 				k.Disconnect()
 				nk, err := cardReconnect(ctx, pc, r, *wait)

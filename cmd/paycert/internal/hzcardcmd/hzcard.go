@@ -22,8 +22,8 @@ import (
 	"paycert/platforms/catalog"
 	"paycert/platforms/cpucard"
 	"paycert/platforms/hzcard"
-	hzclient "paycert/platforms/hzcard/client"
-	hzsim "paycert/platforms/hzcard/simulator"
+	"paycert/platforms/hzcard/hzcardclient"
+	"paycert/platforms/hzcard/hzcardsim"
 	"paycert/platforms/sim"
 	"paycert/platforms/wire"
 )
@@ -86,9 +86,9 @@ func hzAddFlags(fs *flag.FlagSet) hzFlags {
 // client that prints every exchange. The returned stop must be called.
 // The flags are checked before the centre starts, so a bad one leaves
 // nothing to stop.
-func hzSetup(io cli.IO, f hzFlags) (*hzclient.Client, *hzsim.Simulator, func(), error) {
+func hzSetup(io cli.IO, f hzFlags) (*hzcardclient.Client, *hzcardsim.Simulator, func(), error) {
 	noop := func() {}
-	cfg := hzclient.Config{URL: *f.target, JoinInstID: *f.joininst, InstID: *f.instid, MchntID: *f.mchnt, TermID: *f.term,
+	cfg := hzcardclient.Config{URL: *f.target, JoinInstID: *f.joininst, InstID: *f.instid, MchntID: *f.mchnt, TermID: *f.term,
 		ChnlID: *f.chnl, NoVerify: *f.noVerify}
 	var err error
 	if *f.instKey != "" {
@@ -108,12 +108,12 @@ func hzSetup(io cli.IO, f hzFlags) (*hzclient.Client, *hzsim.Simulator, func(), 
 	}
 	if !*f.quiet {
 		cfg.Observe = func(ex wire.Exchange) { hzPrintExchange(io.Stdout, ex) }
-		cfg.ObserveAPDU = func(ex hzclient.APDUExchange) { hzPrintAPDU(io.Stdout, ex) }
+		cfg.ObserveAPDU = func(ex hzcardclient.APDUExchange) { hzPrintAPDU(io.Stdout, ex) }
 	}
 	stop := noop
-	var s *hzsim.Simulator
+	var s *hzcardsim.Simulator
 	if cfg.URL == "" {
-		if s, err = hzsim.New(sim.Options{}); err != nil {
+		if s, err = hzcardsim.New(sim.Options{}); err != nil {
 			return nil, nil, noop, fmt.Errorf("embedded centre: %w", err)
 		}
 		srv, err := sim.Start(s, sim.ListenOptions{})
@@ -124,7 +124,7 @@ func hzSetup(io cli.IO, f hzFlags) (*hzclient.Client, *hzsim.Simulator, func(), 
 		cfg.URL = srv.URL
 		fmt.Fprintf(io.Stderr, "no --target: using the embedded Huzhou centre on %s\n", cfg.URL)
 	}
-	c, err := hzclient.New(cfg)
+	c, err := hzcardclient.New(cfg)
 	if err != nil {
 		stop()
 		return nil, nil, noop, err
@@ -135,7 +135,7 @@ func hzSetup(io cli.IO, f hzFlags) (*hzclient.Client, *hzsim.Simulator, func(), 
 // hzCard returns the software card to run APDUs on: the embedded
 // simulator's own, or one personalised from the test master keys (for a
 // centre that uses them, e.g. "paycert sim hzcard").
-func hzCard(s *hzsim.Simulator, no string) (*cpucard.Card, error) {
+func hzCard(s *hzcardsim.Simulator, no string) (*cpucard.Card, error) {
 	if s != nil {
 		if c, ok := s.Card(no); ok {
 			return c, nil
@@ -204,7 +204,7 @@ Examples:
 		if *pay == "" {
 			*pay = "CLI" + strconv.FormatInt(time.Now().UnixNano(), 36)
 		}
-		info, err := hzclient.ReadCard(ctx, c, card)
+		info, err := hzcardclient.ReadCard(ctx, c, card)
 		if err != nil {
 			return &cli.ExitError{Code: 1, Err: fmt.Errorf("cardInfoQuery: %w", err)}
 		}
@@ -216,22 +216,22 @@ Examples:
 		case "credit":
 			card.TearNext(apdu.INSCreditForLoad)
 		}
-		res, err := c.Recharge(ctx, card, hzclient.RechargeOptions{CardNo: info.CardNo, Amount: *amount, PayOrderNo: *pay,
+		res, err := c.Recharge(ctx, card, hzcardclient.RechargeOptions{CardNo: info.CardNo, Amount: *amount, PayOrderNo: *pay,
 			Recover: true, MaxTears: 1,
-			Reconnect: func(_ context.Context, te *hzclient.TornError) (hzclient.Transmitter, error) {
-				if te.Step != hzclient.StepCredit {
+			Reconnect: func(_ context.Context, te *hzcardclient.TornError) (hzcardclient.Transmitter, error) {
+				if te.Step != hzcardclient.StepCredit {
 					return nil, te // nothing was written: the order stays chargeable, reported below
 				}
 				fmt.Fprintf(io.Stdout, "card torn during %s; order %s left in doubt: powering on and managing\n", te.Step, te.OrderNo)
 				card.PowerOn()
 				return card, nil
 			},
-			Observe: func(ev hzclient.RechargeEvent) {
-				if ev.Kind == hzclient.EventManaged {
+			Observe: func(ev hzcardclient.RechargeEvent) {
+				if ev.Kind == hzcardclient.EventManaged {
 					fmt.Fprintf(io.Stdout, "management: %s (credited: %v)\n", ev.Manage.Code, ev.Manage.Credited)
 				}
 			}})
-		var te *hzclient.TornError
+		var te *hzcardclient.TornError
 		switch {
 		case errors.As(err, &te) && !res.Recovered:
 			fmt.Fprintf(io.Stdout, "card torn during %s; order %s stays chargeable\n", te.Step, te.OrderNo)
@@ -319,7 +319,7 @@ func hzLeaf(it catalog.Interface) *cli.Command {
 			if err != nil {
 				return err
 			}
-			list := hzclient.ReadList()
+			list := hzcardclient.ReadList()
 			resp, err := c.Run(card, list)
 			if err != nil {
 				return &cli.ExitError{Code: 1, Err: err}
@@ -359,7 +359,7 @@ func hzPrintExchange(w io.Writer, ex wire.Exchange) {
 	fmt.Fprintf(w, "<-- HTTP %d in %s\n%s\n", ex.Status, ex.Duration.Round(time.Microsecond), ex.Reply)
 }
 
-func hzPrintAPDU(w io.Writer, ex hzclient.APDUExchange) {
+func hzPrintAPDU(w io.Writer, ex hzcardclient.APDUExchange) {
 	name := ""
 	if cmd, err := apdu.ParseCommand(ex.Command); err == nil {
 		name = apdu.Name(cmd)

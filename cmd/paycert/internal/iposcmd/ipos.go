@@ -16,8 +16,8 @@ import (
 	"paycert/codecs/gbkxml"
 	"paycert/platforms/catalog"
 	"paycert/platforms/ipos"
-	"paycert/platforms/ipos/client"
-	iposim "paycert/platforms/ipos/simulator"
+	"paycert/platforms/ipos/iposclient"
+	"paycert/platforms/ipos/ipossim"
 	"paycert/platforms/sim"
 	"paycert/platforms/wire"
 )
@@ -103,16 +103,16 @@ func iposLeaf(cat *catalog.Catalogue, it catalog.Interface) *cli.Command {
 		url := *target
 		if url == "" {
 			if *key == "" {
-				*key = iposim.FixtureKey
+				*key = ipossim.FixtureKey
 			}
-			defaults := map[string]string{"isspid": iposim.FixtureISSPID, "system_id": iposim.FixtureSystemID,
-				"store_id": iposim.FixtureStoreID, "pos_id": iposim.FixturePosID}
+			defaults := map[string]string{"isspid": ipossim.FixtureISSPID, "system_id": ipossim.FixtureSystemID,
+				"store_id": ipossim.FixtureStoreID, "pos_id": ipossim.FixturePosID}
 			for p, d := range defaults {
 				if *vals[p] == "" {
 					*vals[p] = d
 				}
 			}
-			s, err := iposim.New(sim.Options{})
+			s, err := ipossim.New(sim.Options{})
 			if err != nil {
 				return err
 			}
@@ -122,7 +122,7 @@ func iposLeaf(cat *catalog.Catalogue, it catalog.Interface) *cli.Command {
 			}
 			defer srv.Close()
 			url = srv.URL
-			fmt.Fprintf(io.Stderr, "no --target: using the embedded iPos simulator on %s (fixture merchant %s)\n", url, iposim.FixtureISSPID)
+			fmt.Fprintf(io.Stderr, "no --target: using the embedded iPos simulator on %s (fixture merchant %s)\n", url, ipossim.FixtureISSPID)
 		} else {
 			if *key == "" || *vals["isspid"] == "" {
 				return cli.Usagef("--target needs --key and --isspid")
@@ -142,7 +142,7 @@ func iposLeaf(cat *catalog.Catalogue, it catalog.Interface) *cli.Command {
 			return err
 		}
 		var exchanges []wire.Exchange
-		c, err := client.New(client.Config{URL: url, Key: *key, Timeout: *timeout,
+		c, err := iposclient.New(iposclient.Config{URL: url, Key: *key, Timeout: *timeout,
 			Observe: func(ex wire.Exchange) { exchanges = append(exchanges, ex) }})
 		if err != nil {
 			return err

@@ -13,8 +13,8 @@ import (
 
 	"paycert/cmd/paycert/internal/cli"
 	"paycert/platforms/kakatong"
-	"paycert/platforms/kakatong/client"
-	"paycert/platforms/kakatong/simulator"
+	"paycert/platforms/kakatong/kakatongclient"
+	"paycert/platforms/kakatong/kakatongsim"
 	"paycert/platforms/wire"
 )
 
@@ -49,9 +49,9 @@ type kakatongConn struct {
 func kakatongFlags(fs *flag.FlagSet) kakatongConn {
 	return kakatongConn{
 		url:     fs.String("url", "", "gateway base URL, e.g. http://127.0.0.1:8082 (required)"),
-		key:     fs.String("key", simulator.LicenceKey, "licence key (LICENSEKEY); a secret on a real gateway"),
-		copno:   fs.String("copno", simulator.CopNo, "merchant id (COPNO)"),
-		pos:     fs.String("pos", simulator.PosCode, "terminal id (POSCODE)"),
+		key:     fs.String("key", kakatongsim.LicenceKey, "licence key (LICENSEKEY); a secret on a real gateway"),
+		copno:   fs.String("copno", kakatongsim.CopNo, "merchant id (COPNO)"),
+		pos:     fs.String("pos", kakatongsim.PosCode, "terminal id (POSCODE)"),
 		lang:    fs.String("lang", "", "LANG: GB2312 for Chinese texts, empty for English"),
 		charset: fs.String("charset", "GB2312", "SOAP request charset: GB2312 or UTF-8"),
 		soap:    fs.Bool("soap", false, "call the SOAP 1.2 operation instead of the REST method"),
@@ -59,7 +59,7 @@ func kakatongFlags(fs *flag.FlagSet) kakatongConn {
 	}
 }
 
-func (k kakatongConn) client(tio cli.IO) (*client.Client, error) {
+func (k kakatongConn) client(tio cli.IO) (*kakatongclient.Client, error) {
 	if *k.url == "" {
 		return nil, cli.Usagef("--url is required")
 	}
@@ -77,7 +77,7 @@ func (k kakatongConn) client(tio cli.IO) (*client.Client, error) {
 			fmt.Fprintf(tio.Stderr, "< HTTP %d (%s)\n%s\n", ex.Status, ex.Header["Content-Type"], ex.Reply)
 		}
 	}
-	c, err := client.New(client.Config{URL: *k.url, LicenceKey: *k.key, CopNo: *k.copno, PosCode: *k.pos, Lang: *k.lang, SOAPCharset: cs, Observe: obs})
+	c, err := kakatongclient.New(kakatongclient.Config{URL: *k.url, LicenceKey: *k.key, CopNo: *k.copno, PosCode: *k.pos, Lang: *k.lang, SOAPCharset: cs, Observe: obs})
 	if err != nil {
 		return nil, &cli.ExitError{Code: 2, Err: err}
 	}
@@ -132,13 +132,13 @@ Examples:
 	}
 	var (
 		conn kakatongConn
-		t    client.Trade
+		t    kakatongclient.Trade
 	)
 	cmd.Flags = func(fs *flag.FlagSet) {
 		conn = kakatongFlags(fs)
-		t = client.Trade{}
+		t = kakatongclient.Trade{}
 		fs.StringVar(&t.CardNo, "card", "", "card number (CARDNO, 16 digits)")
-		fs.StringVar(&t.Password, "password", simulator.Password, "the card's 6-digit password")
+		fs.StringVar(&t.Password, "password", kakatongsim.Password, "the card's 6-digit password")
 		fs.StringVar(&t.Type, "type", "", "TRADETYPE, e.g. 0022")
 		fs.StringVar(&t.Mode, "mode", "", "TRADEMODE, e.g. 1 (- for 0400)")
 		fs.StringVar(&t.Amount, "amount", "", "AMOUNT in fen")
@@ -201,9 +201,9 @@ Examples:
 		if !known {
 			return cli.Usagef("unknown method %q (known: %s)", method, strings.Join(kakatong.Methods(), ", "))
 		}
-		p := client.Params{}
+		p := kakatongclient.Params{}
 		if method == kakatong.MethodStream {
-			p = client.StreamParams(client.StreamQuery{})
+			p = kakatongclient.StreamParams(kakatongclient.StreamQuery{})
 		}
 		for _, kv := range pos[1:] {
 			k, v, ok := strings.Cut(kv, "=")

@@ -1,0 +1,203 @@
+// Package bill99suite is the conformance suite for 99bill agreement payment (seed
+// 001): every interface on its happy path with every reply field checked,
+// every response code and errorCode provoked (or listed as unprovokable),
+// the chapter-5 flows (sign-up, pending orders, TR3/TR4 and resending,
+// unbinding, replayed externalRefNumber, the half-year query window), the
+// mutual-TLS matrix and a negative matrix per endpoint. It also certifies
+// the merchant side of TR3: a merchant endpoint must verify the platform's
+// RSA-SHA1 signature over the exact GBK bytes and answer TR4.
+//
+// Target params (conformance.Target.Params; values may be secrets and are
+// never printed):
+//
+//	merchant_pfx, merchant_pfx_password  the merchant's client certificate (.pfx), required for a real endpoint
+//	server_ca                            PEM/DER CAs of the endpoint's server certificate (default: system roots)
+//	platform_cert                        mgw.cer, to verify TR3 notices (required for TR3 specs on a real endpoint)
+//	query_url                            base URL for query_txn, card info and pci_query when it differs (sandbox: port 9445)
+//	merchant_id, terminal_id             default the sandbox's 104110045112012 / 00002012
+//	customer_id, pay_token               a bound card for purchase/query/pci specs on a real endpoint
+//	card_type                            that card's type for pci_query (default 0002, debit)
+//	pan, phone                           a card and its bank-reserved phone for the ind_auth happy path
+//	expired_pfx, foreign_pfx             an expired client certificate and one from another CA (TLS matrix)
+//	tr3_listen, tr3_url                  where the suite's own TR3 endpoint listens and the URL the platform reaches it by
+//	merchant_tr3_url, mgw_key            a merchant TR3 endpoint under test, and the platform private key it trusts
+//	pki_dir, pki_password                embedded only: serve the simulator with this kit (paycert bill99 pki) instead of a fresh one
+//
+// The specs are declared on conformance.Framework[*env]: the environment
+// starts on the first spec that needs it, every call to the target gets the
+// spec's context (cancelled on timeout or Ctrl-C), and the result-code
+// table is one f.CodeTable entry per catalogue code. Against the embedded
+// simulator the suite generates the whole PKI at start (about 0.1 s),
+// drives a manual clock instead of sleeping, and the framework checks the
+// simulator's ledger (Audit) and panics after every spec.
+package bill99suite
+
+import (
+	"context"
+	"crypto/rsa"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"paycert/codecs/rsasig"
+	"paycert/codecs/testpki"
+	"paycert/conformance"
+	"paycert/platforms/bill99"
+	"paycert/platforms/bill99/bill99client"
+	"paycert/platforms/bill99/bill99sim"
+	"paycert/platforms/catalog"
+	"paycert/platforms/sim"
+)
+
+// env is what the specs run against.
+type env struct {
+	target conformance.Target
+	sim    *bill99sim.Simulator // nil against a real endpoint
+	clock  *sim.ManualClock
+	url    string
+	qurl   string      // query_url param ("" = url)
+	tls    *tls.Config // the valid merchant certificate
+	kit    *testpki.Kit
+	cat    *catalog.Catalogue // seed 001's tables, which every reply is checked against
+	mid    string
+	tid    string
+
+	platformKey *rsa.PublicKey         // verifies TR3 (mgw.cer)
+	signKey     *rsa.PrivateKey        // signs TR3s sent to a merchant under test
+	merchant    *bill99client.Merchant // the suite's own TR3 endpoint
+	tr3URL      string                 // where the platform reaches it ("" = TR3 specs skip)
+	merchantURL string                 // merchant endpoint under test (default: the suite's own)
+	refs        *bill99client.RefGenerator
+	customerID  string // a bound customer for purchases
+	payToken    string
+}
+
+func (e *env) client() *bill99client.Client {
+	return bill99client.New(bill99client.Config{URL: e.url, QueryURL: e.qurl, TLS: e.tls, MerchantID: e.mid, TerminalID: e.tid, Observe: conformance.Transcript()})
+}
+
+// clientWith uses another TLS configuration (TLS matrix).
+func (e *env) clientWith(tc *tls.Config) *bill99client.Client {
+	return bill99client.New(bill99client.Config{URL: e.url, QueryURL: e.qurl, TLS: tc, MerchantID: e.mid, TerminalID: e.tid, Observe: conformance.Transcript(), Timeout: 10 * time.Second})
+}
+
+func (e *env) ref() string { return e.refs.Next() }
+
+func (e *env) entryTime() string {
+	var now time.Time
+	if e.clock != nil {
+		now = e.clock.Now()
+	} else {
+		now = time.Now()
+	}
+	return now.In(time.FixedZone("CST", 8*3600)).Format("20060102150405")
+}
+
+// deliver makes the embedded simulator deliver what is due (it runs without
+// a background deliverer so that the clock alone decides); ctx is the
+// spec's, so a spec that times out stops the TR3 posts too.
+func (e *env) deliver(ctx context.Context) {
+	if e.sim != nil {
+		e.sim.DeliverDue(ctx)
+	}
+}
+
+// Simulator is the embedded simulator for the framework's after-each
+// checks, or nil against a real endpoint: a nil interface, not a typed nil
+// *bill99sim.Simulator.
+func (e *env) Simulator() sim.Simulator { return e.sim } // nil *Simulator: a target (the framework knows)
+
+func start(t conformance.Target) (*env, func() error, error) {
+	e := &env{target: t, cat: bill99.Catalogue(), mid: t.Param("merchant_id", bill99sim.DefaultMerchant), tid: t.Param("terminal_id", bill99sim.DefaultTerminal)}
+	e.refs = bill99client.NewRefGenerator("PC" + strconv.FormatInt(time.Now().Unix()%1e8, 36))
+	var stops []func() error
+	stop := func() error {
+		var errs []error
+		for i := len(stops) - 1; i >= 0; i-- {
+			errs = append(errs, stops[i]())
+		}
+		return errors.Join(errs...)
+	}
+	fail := func(err error) (*env, func() error, error) { _ = stop(); return nil, nil, err }
+
+	if t.Embedded() {
+		e.clock = sim.NewManualClock(time.Now().Truncate(time.Second))
+		cfg := bill99sim.Config{NoNotifier: true}
+		if dir := t.Param("pki_dir", ""); dir != "" {
+			kit, err := testpki.LoadKit(dir, bill99sim.ClientPFXName, bill99sim.SignerName, t.Param("pki_password", "changeit"))
+			if err != nil {
+				return fail(fmt.Errorf("pki_dir: %w", err))
+			}
+			cfg.Kit = kit
+		}
+		s, err := bill99sim.NewWithConfig(sim.Options{Clock: e.clock, Faults: t.Faults, Strict: t.Strict}, cfg)
+		if err != nil {
+			return fail(err)
+		}
+		stops = append(stops, s.Close)
+		srv, err := sim.Start(s, sim.ListenOptions{})
+		if err != nil {
+			return fail(err)
+		}
+		stops = append(stops, srv.Close)
+		e.sim, e.url, e.kit = s, srv.URL, s.Kit()
+		e.tls = s.ClientTLS()
+		e.platformKey = &s.PlatformKey().PublicKey
+		e.signKey = s.PlatformKey()
+		e.customerID, e.payToken = "33150001", "8120000002867710851"
+	} else {
+		e.url = t.URL
+		e.qurl = t.Param("query_url", "")
+		pfxPath := t.Param("merchant_pfx", "")
+		if pfxPath == "" {
+			return fail(errors.New("bill99: a real endpoint needs param merchant_pfx (the merchant's .pfx) for mutual TLS"))
+		}
+		tc, err := bill99client.LoadTLSConfig(pfxPath, t.Param("merchant_pfx_password", ""), t.Param("server_ca", ""))
+		if err != nil {
+			return fail(err)
+		}
+		e.tls = tc
+		if p := t.Param("platform_cert", ""); p != "" {
+			if e.platformKey, err = bill99client.LoadPlatformKey(p); err != nil {
+				return fail(err)
+			}
+		}
+		e.customerID, e.payToken = t.Param("customer_id", ""), t.Param("pay_token", "")
+	}
+	if p := t.Param("mgw_key", ""); p != "" {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return fail(fmt.Errorf("mgw_key: %w", err))
+		}
+		if e.signKey, err = rsasig.ParsePrivateKey(b); err != nil {
+			return fail(fmt.Errorf("mgw_key: %w", err))
+		}
+	}
+	// The suite's own merchant TR3 endpoint (the reference merchant).
+	if e.platformKey != nil {
+		e.merchant = bill99client.NewMerchant(e.platformKey)
+		listen := t.Param("tr3_listen", "")
+		srv, err := sim.Listen(e.merchant, sim.ListenOptions{Addr: listen, AllowRemote: listen != ""})
+		if err != nil {
+			return fail(fmt.Errorf("suite TR3 endpoint: %w", err))
+		}
+		stops = append(stops, srv.Close)
+		if t.Embedded() {
+			e.tr3URL = srv.URL + "/tr3"
+		} else {
+			e.tr3URL = t.Param("tr3_url", "")
+		}
+		e.merchantURL = srv.URL + "/tr3"
+	}
+	if u := t.Param("merchant_tr3_url", ""); u != "" {
+		e.merchantURL = u
+	}
+	return e, stop, nil
+}
+
+// tr3HTTP posts TR3s to a merchant endpoint.
+func tr3HTTP() *http.Client { return &http.Client{Timeout: 10 * time.Second} }

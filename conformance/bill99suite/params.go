@@ -1,0 +1,33 @@
+package bill99suite
+
+import "paycert/conformance"
+
+// TargetDoc lists what the suite reads from a real endpoint (see the
+// package doc): paycert.example.yaml's bill99 section is generated from it.
+func TargetDoc() conformance.TargetDoc {
+	return conformance.TargetDoc{
+		URL: "https://sandbox.99bill.example.com:9445",
+		Params: []conformance.Param{
+			{Name: "merchant_id", Doc: "merchant id (default the sandbox's 104110045112012)", Example: "104110045112012"},
+			{Name: "terminal_id", Doc: "terminal id (default the sandbox's 00002012)", Example: "00002012"},
+			{Name: "merchant_pfx", Doc: "the merchant's client certificate (.pfx), required for a real endpoint", Example: "/secure/10411004511201290.pfx"},
+			{Name: "merchant_pfx_password", Doc: "its password", Secret: true, Example: "..."},
+			{Name: "platform_cert", Doc: "mgw.cer, to verify TR3 notices (required for TR3 specs on a real endpoint)", Example: "/secure/mgw.cer"},
+			{Name: "server_ca", Doc: "PEM/DER CAs of the endpoint's server certificate (default: system roots)", Example: "/secure/ca.pem"},
+			{Name: "query_url", Doc: "base URL for query_txn, card info and pci_query when it differs (sandbox: port 9445)"},
+			{Name: "customer_id", Doc: "a bound card's customer, for purchase/query/pci specs on a real endpoint"},
+			{Name: "pay_token", Doc: "that bound card's pay token", Secret: true},
+			{Name: "card_type", Doc: "that card's type for pci_query (default 0002, debit)"},
+			{Name: "pan", Doc: "a card for the ind_auth happy path", Secret: true},
+			{Name: "phone", Doc: "that card's bank-reserved phone", Secret: true},
+			{Name: "expired_pfx", Doc: "an expired client certificate (TLS matrix)"},
+			{Name: "foreign_pfx", Doc: "a client certificate from another CA (TLS matrix)"},
+			{Name: "tr3_listen", Doc: "where the suite's own TR3 endpoint listens"},
+			{Name: "tr3_url", Doc: "the URL the platform reaches that TR3 endpoint by"},
+			{Name: "merchant_tr3_url", Doc: "a merchant TR3 endpoint under test"},
+			{Name: "mgw_key", Doc: "the platform private key that merchant endpoint trusts", Secret: true},
+			{Name: "pki_dir", Doc: "embedded only: serve the simulator with this kit (paycert bill99 pki) instead of a fresh one"},
+			{Name: "pki_password", Doc: "embedded only: the password of that kit's .pfx files (default changeit)", Secret: true},
+		},
+	}
+}

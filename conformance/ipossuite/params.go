@@ -1,0 +1,21 @@
+package ipossuite
+
+import "paycert/conformance"
+
+// TargetDoc lists what the suite reads from a real endpoint (see the
+// package doc): paycert.example.yaml's ipos section is generated from it.
+func TargetDoc() conformance.TargetDoc {
+	return conformance.TargetDoc{
+		URL: "https://ipos-test.example.com/iposplatform/trans",
+		Params: []conformance.Param{
+			{Name: "key", Doc: "the merchant's MAC key (default: the fixture's)", Secret: true, Example: "merchant MAC key"},
+			{Name: "isspid", Doc: "merchant id (default 39493002)", Example: "39493002"},
+			{Name: "system_id", Doc: "system id (default 8888)", Example: "8888"},
+			{Name: "store_id", Doc: "a store bound to this machine's IP (default 1511300001)", Example: "1511300001"},
+			{Name: "pos_id", Doc: "a terminal of that store (default 1511300001)", Example: "1511300001"},
+			{Name: "voucher_amount", Doc: "an amount voucher code with >= 10000 fen left", Example: "an amount voucher with >= 10000 fen left"},
+			{Name: "voucher_times", Doc: "a times voucher code with >= 2 uses left", Example: "a times voucher with >= 2 uses left"},
+			{Name: "gift_cash", Doc: "a cash WeChat gift card code with >= 1000 fen left", Example: "a cash gift card with >= 1000 fen left"},
+		},
+	}
+}

@@ -1,9 +1,0 @@
-package kakatong
-
-import (
-	"testing"
-
-	"paycert/conformance"
-)
-
-func TestSuite(t *testing.T) { conformance.RunTest(t, Suite()) }

@@ -1,0 +1,342 @@
+package hzcardsim
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"paycert/codecs/epurse"
+	"paycert/codecs/signdomain"
+	"paycert/codecs/sm2"
+	"paycert/platforms/catalog"
+	"paycert/platforms/cpucard"
+	"paycert/platforms/hzcard"
+	"paycert/platforms/sim"
+	"paycert/platforms/wire"
+)
+
+// Simulator is the Huzhou recharge centre ("市民卡接入前置"): an
+// http.Handler with the whole state behind one mutex.
+type Simulator struct {
+	handler http.Handler
+	cat     *catalog.Catalogue
+	clock   sim.Clock
+	faults  sim.FaultSet
+	strict  bool
+	rec     *sim.Recorder
+	logf    func(string, ...any)
+
+	key      *sm2.PrivateKey // the centre's: signs replies
+	wrongKey *sm2.PrivateKey // FaultReplyWrongKey
+	profile  signdomain.Profile
+	scheme   epurse.Scheme
+	cst      *time.Location // China Standard Time, made once (see cst)
+	masters  cpucard.MasterKeys
+
+	mu        sync.Mutex
+	insts     map[string]*institution // by joininstid; written only by New
+	merchants map[string]*merchant    // by mchntid
+	terminals map[string]*terminal    // by termid
+	types     map[string]cardType
+	cards     map[string]*card    // by cardno
+	orders    map[string]*order   // by orderno
+	payOrders map[string]string   // payorderno -> orderno
+	ssns      map[string]struct{} // joininstid|joininstssn already answered
+	seq       int64               // order and reference numbers
+	termSeq   uint32              // the centre's PSAM transaction counter (card return)
+	ledger    ledger
+}
+
+// New builds the centre with its default fixture (see the package doc).
+func New(opts sim.Options) (*Simulator, error) {
+	fs, err := sim.NewFaultSet(faults(), opts.Faults)
+	if err != nil {
+		return nil, fmt.Errorf("hzcard simulator: %w", err)
+	}
+	key, err := hzcard.TestKey(hzcard.TestCentreKeyHex)
+	if err != nil {
+		return nil, err
+	}
+	other, err := hzcard.TestKey(hzcard.TestOtherKeyHex)
+	if err != nil {
+		return nil, err
+	}
+	s := &Simulator{
+		cat: hzcard.Catalogue(), clock: opts.ClockOrSystem(), faults: fs, strict: opts.Strict,
+		rec: &sim.Recorder{}, logf: opts.Logf, key: key, wrongKey: other, profile: signdomain.Default, cst: cst(),
+		masters:   cpucard.TestMasterKeys(),
+		insts:     map[string]*institution{},
+		merchants: map[string]*merchant{},
+		terminals: map[string]*terminal{},
+		types:     map[string]cardType{},
+		cards:     map[string]*card{},
+		orders:    map[string]*order{},
+		payOrders: map[string]string{},
+		ssns:      map[string]struct{}{},
+	}
+	if s.logf == nil {
+		s.logf = func(string, ...any) {}
+	}
+	if err := s.loadFixture(); err != nil {
+		return nil, fmt.Errorf("hzcard simulator: fixture: %w", err)
+	}
+	s.handler = sim.Harden(http.HandlerFunc(s.serve), s.rec)
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Faults lists every fault the simulator can inject.
+func (s *Simulator) Faults() []sim.Fault { return faults() }
+
+// Violations returns what strict-mock mode recorded.
+func (s *Simulator) Violations() []sim.Violation { return s.rec.Violations() }
+
+// CentrePublicKey is the key clients verify replies with.
+func (s *Simulator) CentrePublicKey() *sm2.PublicKey { return s.key.Public() }
+
+// fail is a business or format failure: the code, its text and a detail.
+type fail struct {
+	code, desc string
+}
+
+func (s *Simulator) failf(code, format string, a ...any) *fail {
+	desc := ""
+	if k, ok := s.cat.Code(code); ok {
+		desc = k.Text
+	}
+	if format != "" {
+		desc += ": " + fmt.Sprintf(format, a...)
+	}
+	return &fail{code: code, desc: desc}
+}
+
+// violation records a breach of the spec by the client in strict mode.
+func (s *Simulator) violation(iface, rule, format string, a ...any) {
+	if s.strict {
+		s.rec.Record(sim.Violation{Time: s.clock.Now(), Interface: iface, Rule: rule, Detail: fmt.Sprintf(format, a...)})
+	}
+}
+
+// call is one decoded, verified request.
+type call struct {
+	iface string
+	req   hzcard.Request
+	body  []byte
+	msg   hzcard.Received // body scanned once: envelope, signature, fields, data
+	data  []byte          // the data object, nil when absent
+	now   time.Time
+	inst  *institution
+	mch   *merchant
+}
+
+type handlerFunc func(c *call) (any, *fail)
+
+func (s *Simulator) route(name string) handlerFunc {
+	switch name {
+	case hzcard.CardInfoQuery:
+		return s.cardInfoQuery
+	case hzcard.ChargeOrderCreate:
+		return s.orderCreate
+	case hzcard.ChargeOrderQuery:
+		return s.orderQuery
+	case hzcard.ChargeOrderCancel:
+		return s.orderCancel
+	case hzcard.CardChargeRequest:
+		return s.chargeRequest
+	case hzcard.CardChargeConfirm:
+		return s.chargeConfirm
+	case hzcard.ChargeOrderManageRequest:
+		return s.manageRequest
+	case hzcard.ChargeOrderManageConfirm:
+		return s.manageConfirm
+	case hzcard.CardSaleRequest:
+		return s.saleRequest
+	case hzcard.CardSaleConfirm:
+		return s.saleConfirm
+	case hzcard.CardReturnApply:
+		return s.returnApply
+	case hzcard.CardReturnConfirm:
+		return s.returnConfirm
+	}
+	return nil
+}
+
+// serve answers every request with HTTP 200 and a signed reply (erratum
+// E-HZ-HTTP-STATUS), whatever was wrong with it.
+func (s *Simulator) serve(w http.ResponseWriter, r *http.Request) {
+	data, f := s.handle(r)
+	var out any
+	code, desc := hzcard.CodeOK, "成功"
+	if f != nil {
+		code, desc = f.code, f.desc
+	} else {
+		out = data
+	}
+	body, err := s.reply(code, desc, out)
+	if err != nil {
+		// Encoding our own reply cannot fail on well-formed values; if it
+		// does, it is a simulator bug and the suites must see a 5xx.
+		panic(fmt.Sprintf("hzcard simulator: encode reply: %v", err))
+	}
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
+func (s *Simulator) reply(code, desc string, data any) ([]byte, error) {
+	switch {
+	case s.faults.Has(FaultReplyUnsigned):
+		return hzcard.EncodeReply(code, desc, data)
+	case s.faults.Has(FaultReplyWrongKey):
+		return hzcard.SignedReply(s.wrongKey, s.profile, code, desc, data)
+	}
+	return hzcard.SignedReply(s.key, s.profile, code, desc, data)
+}
+
+func (s *Simulator) handle(r *http.Request) (any, *fail) {
+	name, ok := interfaceOf(r.URL.Path)
+	h := s.route(name)
+	if !ok || h == nil {
+		s.violation(r.URL.Path, "unknown-interface", "no interface at %s", r.URL.Path)
+		return nil, s.failf(hzcard.CodeUnknown, "no interface at %s", r.URL.Path)
+	}
+	if r.Method != http.MethodPost {
+		s.violation(name, "method", "%s instead of POST", r.Method)
+		return nil, s.failf(hzcard.CodeUnknown, "method %s: use POST", r.Method)
+	}
+	body, err := wire.ReadBody(r.Body, r.ContentLength, 1<<20)
+	if err != nil {
+		if sim.IsBodyTooLarge(err) {
+			return nil, s.failf(hzcard.CodeUnknown, "body over 1 MiB")
+		}
+		return nil, s.failf(hzcard.CodeUnknown, "reading the body: %v", err)
+	}
+	c := &call{iface: name, body: body, now: s.clock.Now().In(s.cst)}
+	msg := hzcard.Scan(body) // one scan for the envelope, the signature, the field checks and the data
+	c.msg = msg
+	if req, ok := msg.Request(); ok {
+		c.req = req
+	} else {
+		dec := json.NewDecoder(bytes.NewReader(body)) // no string copy of the body
+		if err := dec.Decode(&c.req); err != nil {
+			s.violation(name, "malformed-json", "%v", err)
+			return nil, s.failf(hzcard.CodeUnknown, "body is not a JSON envelope: %v", err)
+		}
+		if dec.More() {
+			s.violation(name, "malformed-json", "trailing data after the envelope")
+			return nil, s.failf(hzcard.CodeUnknown, "trailing data after the JSON envelope")
+		}
+	}
+
+	// Institutions are fixed at New, so the signature (the expensive part)
+	// is verified before taking the state lock: requests verify in parallel.
+	inst := s.insts[c.req.JoinInstID]
+	if inst == nil {
+		s.violation(name, "unknown-institution", "joininstid %q", c.req.JoinInstID)
+		return nil, s.failf(hzcard.CodeNoInstitution, "joininstid %q", c.req.JoinInstID)
+	}
+	c.inst = inst
+	pub := inst.pub
+	if s.faults.Has(FaultVerifyWrongKey) {
+		pub = s.key.Public()
+	}
+	if err := msg.Verify(pub, s.profile); err != nil {
+		s.violation(name, "bad-signature", "%v", err)
+		if !s.faults.Has(FaultAcceptBadSignature) {
+			return nil, s.failf(hzcard.CodeBadSign, "request signature does not verify under %s's key", inst.id)
+		}
+	}
+	iface, _ := s.cat.Interface(name)
+	if d, err := hzcard.DataBytes(c.req.Data); err != nil {
+		s.violation(name, "data-not-object", "%v", err)
+		return nil, s.failf(hzcard.CodeUnknown, "data: %v", err)
+	} else if d == nil { // every interface of §4 has request data
+		s.violation(name, "data-missing", "no data object")
+		return nil, s.failf(hzcard.CodeNoTxnInfo, "")
+	} else {
+		c.data = d
+	}
+	if fs := msg.CheckFields(iface, catalog.Request); len(fs) > 0 {
+		for _, f := range fs {
+			s.violation(name, "field-"+f.Rule, "%s", f.String()) // path: rule: detail (section)
+		}
+		return nil, s.failf(hzcard.CodeUnknown, "%s: %s (%s)", fs[0].Path, fs[0].Rule, fs[0].Detail)
+	}
+	if _, ok := hzcard.Desc(hzcard.AreaFlags(), c.req.AreaFlag); !ok {
+		s.violation(name, "field-value", "areaflag %q", c.req.AreaFlag)
+		return nil, s.failf(hzcard.CodeUnknown, "areaflag %q is not 00-03", c.req.AreaFlag)
+	}
+	if _, ok := hzcard.Desc(hzcard.Channels(), c.req.ChnlID); !ok {
+		s.violation(name, "field-value", "chnlid %q", c.req.ChnlID)
+		return nil, s.failf(hzcard.CodeUnknown, "chnlid %q is not in appendix E", c.req.ChnlID)
+	}
+	if c.req.InstID != inst.instid {
+		return nil, s.failf(hzcard.CodeNoInstitution, "instid %q is not %s's", c.req.InstID, inst.id)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mch := s.merchants[c.req.MchntID]
+	if mch == nil || mch.inst != inst.id {
+		return nil, s.failf(hzcard.CodeNoMerchant, "mchntid %q", c.req.MchntID)
+	}
+	c.mch = mch
+	term := s.terminals[c.req.TermID]
+	if term == nil {
+		return nil, s.failf(hzcard.CodeNoTerminal, "termid %q", c.req.TermID)
+	}
+	if term.merchant != mch.id {
+		return nil, s.failf(hzcard.CodeTerminalCheck, "termid %s belongs to merchant %s, not %s", term.id, term.merchant, mch.id)
+	}
+	key := inst.id + "|" + c.req.JoinInstSSN
+	if _, dup := s.ssns[key]; dup {
+		s.violation(name, "duplicate-ssn", "joininstssn %q reused", c.req.JoinInstSSN)
+		return nil, s.failf(hzcard.CodeDuplicateTxn, "joininstssn %s already used", c.req.JoinInstSSN)
+	}
+	s.ssns[key] = struct{}{}
+	return h(c)
+}
+
+// interfaceOf extracts <name> from /cardfront/<name>/V1 (a doubled slash,
+// as §4.13 prints, is tolerated).
+func interfaceOf(path string) (string, bool) {
+	path = strings.ReplaceAll(path, "//", "/")
+	rest, ok := strings.CutPrefix(path, "/cardfront/")
+	if !ok {
+		return "", false
+	}
+	name, ver, ok := strings.Cut(rest, "/")
+	if !ok || strings.TrimSuffix(ver, "/") != "V1" {
+		return "", false
+	}
+	return name, true
+}
+
+// cst is China Standard Time: dates and times on the wire are local. New
+// makes it once: time.FixedZone allocates a Location per call.
+func cst() *time.Location { return time.FixedZone("CST", 8*3600) }
+
+func stamp(t time.Time) hzcard.Times {
+	d := t.Format("20060102")
+	return hzcard.Times{TxnTime: t.Format("150405"), TxnDate: d, SettDate: d}
+}
+
+// decode unmarshals the data object into v; a type mismatch is 999999.
+func (s *Simulator) decode(c *call, v any) *fail {
+	if c.data == nil {
+		return s.failf(hzcard.CodeNoTxnInfo, "")
+	}
+	if o, ok := c.msg.Data(); ok && hzcard.DecodeData(o, v) { // c.data is that object
+		return nil
+	}
+	if err := json.Unmarshal(c.data, v); err != nil {
+		s.violation(c.iface, "field-type", "%v", err)
+		return s.failf(hzcard.CodeUnknown, "data: %v", err)
+	}
+	return nil
+}
