@@ -6,11 +6,12 @@ import (
 	"testing"
 
 	"paycert/cmd/paycert/internal/cli"
+	"paycert/cmd/paycert/internal/cli/clitest"
 )
 
 func runAPDU(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	return runCLI(context.Background(), &cli.Command{Name: "paycert", Usage: "<command>", Subs: []*cli.Command{apduCommand()}}, []byte(stdin), args...)
+	return clitest.Run(context.Background(), &cli.Command{Name: "paycert", Usage: "<command>", Subs: []*cli.Command{apduCommand()}}, []byte(stdin), args...)
 }
 
 func TestAPDUParseCLI(t *testing.T) {

@@ -1,22 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"strings"
 	"testing"
 
 	"paycert/cmd/paycert/internal/cli"
+	"paycert/cmd/paycert/internal/cli/clitest"
 )
-
-// runCLI runs args through cli.Execute on root with buffers for the
-// terminal, the way every command test drives the CLI.
-func runCLI(ctx context.Context, root *cli.Command, stdin []byte, args ...string) (code int, stdout, stderr string) {
-	var out, errOut bytes.Buffer
-	code = cli.Execute(ctx, root, cli.IO{Stdin: bytes.NewReader(stdin), Stdout: &out, Stderr: &errOut}, args)
-	return code, out.String(), errOut.String()
-}
 
 func TestVersion(t *testing.T) {
 	for _, tc := range []struct {
@@ -29,7 +21,7 @@ func TestVersion(t *testing.T) {
 		{[]string{"version", "--help"}, 0, "Usage: paycert version\n\nPrint the paycert version and commit\n\n" + versionCommand().Help + "\n"},
 		{[]string{"version", "extra"}, 2, ""},
 	} {
-		if code, out, _ := runCLI(context.Background(), rootCommand(), nil, tc.args...); code != tc.code || out != tc.out {
+		if code, out, _ := clitest.Run(context.Background(), rootCommand(), nil, tc.args...); code != tc.code || out != tc.out {
 			t.Errorf("%v: exit %d output %q, want exit %d output %q", tc.args, code, out, tc.code, tc.out)
 		}
 	}
@@ -68,7 +60,7 @@ func TestEveryFlagIsListed(t *testing.T) {
 		if c.Run == nil {
 			return
 		}
-		code, help, _ := runCLI(context.Background(), rootCommand(), nil, append(p[1:], "--help")...)
+		code, help, _ := clitest.Run(context.Background(), rootCommand(), nil, append(p[1:], "--help")...)
 		if code != 0 {
 			t.Errorf("%s --help: exit %d", path, code)
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"paycert/cmd/paycert/internal/cli"
+	"paycert/cmd/paycert/internal/cli/clitest"
 )
 
 // codecTestRoot holds only the gbk and mac trees, so these tests do not
@@ -19,7 +20,7 @@ func codecTestRoot() *cli.Command {
 
 func runCodec(t *testing.T, stdin []byte, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	return runCLI(context.Background(), codecTestRoot(), stdin, args...)
+	return clitest.Run(context.Background(), codecTestRoot(), stdin, args...)
 }
 
 // "门店名称" in GBK.

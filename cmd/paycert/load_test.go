@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"paycert/cmd/paycert/internal/cli"
+	"paycert/cmd/paycert/internal/cli/clitest"
 )
 
 func loadRoot() *cli.Command {
@@ -20,7 +21,7 @@ func loadRoot() *cli.Command {
 
 func runLoadCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	return runCLI(context.Background(), loadRoot(), nil, args...)
+	return clitest.Run(context.Background(), loadRoot(), nil, args...)
 }
 
 func TestLoadCommand(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"paycert/cmd/paycert/internal/cli"
+	"paycert/cmd/paycert/internal/cli/clitest"
 )
 
 // TestUnknownFaultIsAUsageError: a --fault no selected simulator has is a
@@ -25,7 +26,7 @@ func TestUnknownFaultIsAUsageError(t *testing.T) {
 			if tc.cmd != "sim" {
 				args = append(args, "--out", out)
 			}
-			code, _, stderr := runCLI(context.Background(), root, nil, args...)
+			code, _, stderr := clitest.Run(context.Background(), root, nil, args...)
 			if code != 2 || !strings.Contains(stderr, "--fault no-such-fault is not a fault of "+tc.platform) {
 				t.Fatalf("exit %d, stderr %q; want exit 2 naming the fault", code, stderr)
 			}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"paycert/cmd/paycert/internal/cli/clitest"
 	"paycert/cmd/paycert/internal/registry"
 	"paycert/conformance"
 	"paycert/load"
@@ -51,11 +52,11 @@ func TestRegistry(t *testing.T) {
 		t.Errorf("scenarios %q, want %q", scenarios, want)
 	}
 	for _, sc := range want {
-		if code, _, stderr := runCLI(context.Background(), rootCommand(), nil, "load", sc, "--help"); code != 0 {
+		if code, _, stderr := clitest.Run(context.Background(), rootCommand(), nil, "load", sc, "--help"); code != 0 {
 			t.Errorf("paycert load %s --help: exit %d %s", sc, code, stderr)
 		}
 	}
-	if code, _, _ := runCLI(context.Background(), rootCommand(), nil, "load", "nope"); code != 2 {
+	if code, _, _ := clitest.Run(context.Background(), rootCommand(), nil, "load", "nope"); code != 2 {
 		t.Error("an unknown scenario must be a usage error")
 	}
 }

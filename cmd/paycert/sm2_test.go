@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"paycert/cmd/paycert/internal/cli"
+	"paycert/cmd/paycert/internal/cli/clitest"
 )
 
 // sm2TestRoot is a root with only the sm2 tree, so these tests do not
@@ -18,7 +19,7 @@ func sm2TestRoot() *cli.Command {
 
 func runSM2(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	return runCLI(context.Background(), sm2TestRoot(), []byte(stdin), args...)
+	return clitest.Run(context.Background(), sm2TestRoot(), []byte(stdin), args...)
 }
 
 // keygenHex runs keygen and returns the private and compressed public hex.

@@ -10,22 +10,15 @@ import (
 	"time"
 
 	"paycert/cmd/paycert/internal/cli"
+	"paycert/cmd/paycert/internal/cli/clitest"
 	"paycert/codecs/rsasig"
 	"paycert/codecs/testpki"
 	"paycert/platforms/bill99"
 )
 
-// runCLI runs args through cli.Execute on root with buffers for the
-// terminal, as the command tests of package main do.
-func runCLI(ctx context.Context, root *cli.Command, stdin []byte, args ...string) (code int, stdout, stderr string) {
-	var out, errOut bytes.Buffer
-	code = cli.Execute(ctx, root, cli.IO{Stdin: bytes.NewReader(stdin), Stdout: &out, Stderr: &errOut}, args)
-	return code, out.String(), errOut.String()
-}
-
 func runBill99(t *testing.T, stdin []byte, args ...string) (int, string, string) {
 	t.Helper()
-	return runCLI(context.Background(), &cli.Command{Name: "paycert", Usage: "<command>", Subs: []*cli.Command{Command()}}, stdin, append([]string{"bill99"}, args...)...)
+	return clitest.Run(context.Background(), &cli.Command{Name: "paycert", Usage: "<command>", Subs: []*cli.Command{Command()}}, stdin, append([]string{"bill99"}, args...)...)
 }
 
 func TestBill99CLI(t *testing.T) {

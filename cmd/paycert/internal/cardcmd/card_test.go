@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"paycert/cmd/paycert/internal/cli"
+	"paycert/cmd/paycert/internal/cli/clitest"
 	"paycert/codecs/apdu"
 	"paycert/platforms/cpucard"
 	"paycert/platforms/pcsc/lab"
@@ -27,9 +28,7 @@ func cardTestRoot() *cli.Command {
 // with buffers for the terminal.
 func runCard(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	code = cli.Execute(ctx, cardTestRoot(), cli.IO{Stdin: bytes.NewReader(nil), Stdout: &out, Stderr: &errOut}, args)
-	return code, out.String(), errOut.String()
+	return clitest.Run(ctx, cardTestRoot(), nil, args...)
 }
 
 // cardSyncBuf is a buffer a long-running command writes while the test reads.

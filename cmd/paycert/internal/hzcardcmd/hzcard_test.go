@@ -1,21 +1,13 @@
 package hzcardcmd
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"testing"
 
 	"paycert/cmd/paycert/internal/cli"
+	"paycert/cmd/paycert/internal/cli/clitest"
 )
-
-// runCLI runs args through cli.Execute on root with buffers for the
-// terminal, as the command tests of package main do.
-func runCLI(ctx context.Context, root *cli.Command, stdin []byte, args ...string) (code int, stdout, stderr string) {
-	var out, errOut bytes.Buffer
-	code = cli.Execute(ctx, root, cli.IO{Stdin: bytes.NewReader(stdin), Stdout: &out, Stderr: &errOut}, args)
-	return code, out.String(), errOut.String()
-}
 
 func TestHzcardCommand(t *testing.T) {
 	root := &cli.Command{Name: "paycert", Subs: []*cli.Command{Command()}}
@@ -43,7 +35,7 @@ func TestHzcardCommand(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, errOut := runCLI(context.Background(), root, nil, tt.args...)
+			code, out, errOut := clitest.Run(context.Background(), root, nil, tt.args...)
 			if code != tt.code {
 				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, out, errOut)
 			}

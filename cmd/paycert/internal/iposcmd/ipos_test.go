@@ -1,12 +1,12 @@
 package iposcmd
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"testing"
 
 	"paycert/cmd/paycert/internal/cli"
+	"paycert/cmd/paycert/internal/cli/clitest"
 )
 
 func TestIPosCommand(t *testing.T) {
@@ -35,14 +35,13 @@ func TestIPosCommand(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var out, errb bytes.Buffer
-			got := cli.Execute(context.Background(), root, cli.IO{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}, c.args)
+			got, out, errb := clitest.Run(context.Background(), root, nil, c.args...)
 			if got != c.status {
-				t.Fatalf("status %d, want %d\nstdout:\n%s\nstderr:\n%s", got, c.status, out.String(), errb.String())
+				t.Fatalf("status %d, want %d\nstdout:\n%s\nstderr:\n%s", got, c.status, out, errb)
 			}
 			for _, w := range c.want {
-				if !strings.Contains(out.String(), w) {
-					t.Errorf("stdout lacks %q:\n%s", w, out.String())
+				if !strings.Contains(out, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, out)
 				}
 			}
 		})

@@ -1,12 +1,12 @@
 package kakatongcmd
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"testing"
 
 	"paycert/cmd/paycert/internal/cli"
+	"paycert/cmd/paycert/internal/cli/clitest"
 	"paycert/platforms/kakatong/kakatongsim"
 	"paycert/platforms/sim"
 )
@@ -42,10 +42,9 @@ func TestKakatongCommand(t *testing.T) {
 		{"wsdl", []string{"kakatong", "wsdl"}, 0, "soapCardTrade"},
 	}
 	for _, tc := range tests {
-		var out, errb bytes.Buffer
-		code := cli.Execute(context.Background(), root, cli.IO{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}, tc.args)
-		if code != tc.code || !strings.Contains(out.String(), tc.out) {
-			t.Errorf("%s: exit %d (want %d)\nstdout:\n%s\nstderr:\n%s", tc.name, code, tc.code, out.String(), errb.String())
+		code, out, errb := clitest.Run(context.Background(), root, nil, tc.args...)
+		if code != tc.code || !strings.Contains(out, tc.out) {
+			t.Errorf("%s: exit %d (want %d)\nstdout:\n%s\nstderr:\n%s", tc.name, code, tc.code, out, errb)
 		}
 	}
 }
