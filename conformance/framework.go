@@ -92,7 +92,8 @@ func (f *Framework[E]) enter(ctx context.Context) func() {
 // lost) and it must not have panicked. The checks run only when the
 // environment was started: a spec that needs none starts none.
 func (f *Framework[E]) Describe(text string, body func()) bool {
-	return ginkgo.Describe(text, Platform(f.Target.Platform), ginkgo.Offset(1), func() {
+	ginkgo.GinkgoHelper() // the container points at the suite's call
+	return ginkgo.Describe(text, Platform(f.Target.Platform), func() {
 		ginkgo.AfterEach(func() {
 			e, ok := f.lazy.Started()
 			if !ok {
@@ -125,25 +126,28 @@ func (f *Framework[E]) Describe(text string, body func()) bool {
 // It is ginkgo.It whose body runs with Ctx() set to the spec's context.
 // The body is func(), func(SpecContext) or func(context.Context).
 func (f *Framework[E]) It(text string, args ...any) bool {
+	ginkgo.GinkgoHelper()
 	return ginkgo.It(text, f.wrapNode(args)...)
 }
 
 // BeforeEach is ginkgo.BeforeEach with Ctx() set, for setup that calls the target.
 func (f *Framework[E]) BeforeEach(args ...any) bool {
+	ginkgo.GinkgoHelper()
 	return ginkgo.BeforeEach(f.wrapNode(args)...)
 }
 
 // AfterEach is ginkgo.AfterEach with Ctx() set, for cleanup that calls the
 // target (unbind, undo, reverse what a spec changed).
 func (f *Framework[E]) AfterEach(args ...any) bool {
+	ginkgo.GinkgoHelper()
 	return ginkgo.AfterEach(f.wrapNode(args)...)
 }
 
 // DescribeTable is ginkgo.DescribeTable whose body runs with Ctx() set to
 // the entry's spec context. The body may take a SpecContext first or not.
 func (f *Framework[E]) DescribeTable(text string, args ...any) bool {
-	out := make([]any, 0, len(args)+1)
-	out = append(out, ginkgo.Offset(1))
+	ginkgo.GinkgoHelper()
+	out := make([]any, 0, len(args))
 	for _, a := range args {
 		if v := reflect.ValueOf(a); v.Kind() == reflect.Func && !isEntry(a) {
 			a = f.wrapTableBody(v)
@@ -166,8 +170,7 @@ var (
 // wrapNode replaces the body of an It/BeforeEach/AfterEach with one taking
 // the SpecContext (which makes the node interruptible) and setting Ctx().
 func (f *Framework[E]) wrapNode(args []any) []any {
-	out := make([]any, 0, len(args)+1)
-	out = append(out, ginkgo.Offset(2))
+	out := make([]any, 0, len(args))
 	for _, a := range args {
 		switch body := a.(type) {
 		case func():
@@ -261,7 +264,7 @@ func (f *Framework[E]) CodeTable(text string, provokers map[string]Provoker[E]) 
 			gomega.Expect(ok).To(gomega.BeTrue(), "the suite provokes %s, which the catalogue does not document", code)
 		}
 	})
-	return ginkgo.DescribeTable(text, append([]any{ginkgo.Offset(1), func(ctx ginkgo.SpecContext, code string) {
+	return ginkgo.DescribeTable(text, append([]any{func(ctx ginkgo.SpecContext, code string) {
 		defer f.enter(ctx)()
 		k, _ := f.Catalogue.Code(code)
 		p, have := provokers[code]

@@ -114,6 +114,11 @@ func TestFramework(t *testing.T) {
 		}
 		got[sr.LeafNodeText] = sr.State
 		labels[sr.LeafNodeText] = sr.Labels()
+		// A spec points at the suite's line, not at the framework's
+		// wrapper, so a failure and the report lead to the spec.
+		if f := sr.LeafNodeLocation.FileName; !strings.HasSuffix(f, "framework_test.go") {
+			t.Errorf("spec %q is located in %s, want the suite file that declared it", sr.LeafNodeText, f)
+		}
 	}
 	want := map[string]types.SpecState{
 		"passes with a balanced ledger":          types.SpecStatePassed,
