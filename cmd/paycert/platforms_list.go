@@ -34,6 +34,7 @@ func platforms() []registry.Platform {
 			Title:        "Kakatong",
 			Catalogue:    kakatong.Catalogue,
 			NewSimulator: func(o sim.Options) (sim.Simulator, error) { return kakatongsim.New(o) },
+			SimTarget:    kakatongsuite.SimTarget,
 			Suite:        kakatongsuite.Suite,
 			Target:       kakatongsuite.TargetDoc,
 			Scenarios: func() []*load.Scenario {
@@ -46,6 +47,7 @@ func platforms() []registry.Platform {
 			Title:        "99bill",
 			Catalogue:    bill99.Catalogue,
 			NewSimulator: func(o sim.Options) (sim.Simulator, error) { return bill99sim.New(o) },
+			SimTarget:    bill99suite.SimTarget,
 			Suite:        bill99suite.Suite,
 			Target:       bill99suite.TargetDoc,
 			Scenarios:    func() []*load.Scenario { return []*load.Scenario{scenario.Bill99Purchase()} },
@@ -56,6 +58,7 @@ func platforms() []registry.Platform {
 			Title:        "iPos",
 			Catalogue:    ipos.Catalogue,
 			NewSimulator: func(o sim.Options) (sim.Simulator, error) { return ipossim.New(o) },
+			SimTarget:    ipossuite.SimTarget,
 			Suite:        ipossuite.Suite,
 			Target:       ipossuite.TargetDoc,
 			Scenarios:    func() []*load.Scenario { return []*load.Scenario{scenario.IPosMAC(), scenario.IPosVerify()} },
@@ -66,6 +69,7 @@ func platforms() []registry.Platform {
 			Title:        "Huzhou transit card",
 			Catalogue:    hzcard.Catalogue,
 			NewSimulator: func(o sim.Options) (sim.Simulator, error) { return hzcardsim.New(o) },
+			SimTarget:    hzcardsuite.SimTarget,
 			Suite:        hzcardsuite.Suite,
 			Target:       hzcardsuite.TargetDoc,
 			Scenarios: func() []*load.Scenario {

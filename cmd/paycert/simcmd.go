@@ -5,11 +5,16 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 
 	"paycert/cmd/paycert/internal/cli"
 	"paycert/cmd/paycert/internal/registry"
 	"paycert/codecs/testpki"
+	"paycert/conformance"
 	"paycert/platforms/sim"
 )
 
@@ -21,6 +26,7 @@ func simCommand() *cli.Command {
 		listFaults  *bool
 		pkiDir      *string
 		pkiPass     *string
+		writeConfig *string
 		faults      cli.MultiFlag
 	)
 	cmd := &cli.Command{
@@ -36,10 +42,19 @@ charset...) is recorded; the list is printed when the simulator stops, and the
 exit status is 1 if there was any, so a client under test can be certified.
 --fault switches on a named defect (see --list-faults), as "paycert mutate" does.
 
+--write-config FILE writes the target section (the YAML of paycert.example.yaml)
+an outside client needs to certify against this running simulator: its URL,
+the fixture's ids, keys and cards, and (bill99) the test PKI next to FILE. So
+the simulator can be certified from another process exactly as a real
+implementation is:
+  paycert sim ipos --write-config sim.yaml &
+  paycert certify ipos --config sim.yaml
+
 The simulator binds loopback unless --allow-remote is given.
 
 Examples:
   paycert sim ipos --listen 127.0.0.1:8081
+  paycert sim kakatong --write-config /tmp/kakatong-sim.yaml
   paycert sim bill99 --listen 127.0.0.1:8443 --strict
   paycert sim hzcard --list-faults
   paycert sim kakatong --fault dup-window-23h`,
@@ -51,6 +66,7 @@ Examples:
 		listFaults = fs.Bool("list-faults", false, "list the simulator's named faults and exit")
 		pkiDir = fs.String("pki-dir", "sim-pki", "where a TLS simulator (bill99) writes its test PKI for the client: CA, client .pfx, mgw.cer")
 		pkiPass = fs.String("pki-password", "paycert", "password of the .pfx bundles written to --pki-dir")
+		writeConfig = fs.String("write-config", "", "write the target section an outside client needs (URL, fixture, keys, PKI) to this YAML file")
 		faults = nil
 		fs.Var(&faults, "fault", "switch on a named fault (repeatable)")
 	}
@@ -90,6 +106,13 @@ Examples:
 			fmt.Fprintf(io.Stdout, "mutual TLS: trust %s, present %s (password %q); notices are signed by %s\n",
 				files.CA, files.ClientPFX, *pkiPass, files.SignerCertDER)
 		}
+		if *writeConfig != "" {
+			if err := writeSimConfig(p, s, srv.URL, *writeConfig); err != nil {
+				srv.Close()
+				return err
+			}
+			fmt.Fprintf(io.Stdout, "target section written to %s: paycert certify %s --config %s\n", *writeConfig, p.Name, *writeConfig)
+		}
 		fmt.Fprintf(io.Stdout, "%s simulator serving at %s (strict=%v faults=%s); Ctrl-C to stop\n",
 			p.Name, srv.URL, *strict, strings.Join(faults, ","))
 		<-ctx.Done()
@@ -114,4 +137,29 @@ Examples:
 // generated test PKI on disk.
 type pkiWriter interface {
 	WritePKI(dir, password string) (testpki.KitFiles, error)
+}
+
+// writeSimConfig writes the config an outside client needs to certify
+// against s served at url: paycert.yaml's shape with one target. The file
+// holds test keys and passwords, so it is readable by its owner only; it is
+// written to a temporary name and renamed, so a process waiting for it
+// never reads half a file.
+func writeSimConfig(p registry.Platform, s sim.Simulator, url, path string) error {
+	t, err := p.SimTarget(s, url, filepath.Dir(path))
+	if err != nil {
+		return fmt.Errorf("--write-config: %w", err)
+	}
+	b, err := yaml.Marshal(conformance.Config{Targets: map[string]conformance.Target{p.Name: t}})
+	if err != nil {
+		return fmt.Errorf("--write-config: %w", err)
+	}
+	head := fmt.Sprintf("# paycert sim %s --write-config: certify this running simulator from another process with\n#   paycert certify %s --config %s\n", p.Name, p.Name, path)
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append([]byte(head), b...), 0o600); err != nil {
+		return fmt.Errorf("--write-config: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("--write-config: %w", err)
+	}
+	return nil
 }

@@ -31,9 +31,15 @@ type Platform struct {
 	// the seed, and the errata (platforms/<p>.Catalogue).
 	Catalogue func() *catalog.Catalogue
 	// NewSimulator builds the reference simulator
-	// (platforms/<p>/simulator.New, adapted to the interface).
+	// (platforms/<p>/<p>sim.New, adapted to the interface).
 	NewSimulator func(sim.Options) (sim.Simulator, error)
-	// Suite is the conformance suite (conformance/<p>.Suite).
+	// SimTarget is the simulator's config writer: the target section an
+	// outside client needs to certify against a running simulator served
+	// at url (URL, fixture ids, keys, PKI files written into dir, cards,
+	// vouchers), for "paycert sim <p> --write-config"
+	// (conformance/<p>suite.SimTarget).
+	SimTarget func(s sim.Simulator, url, dir string) (conformance.Target, error)
+	// Suite is the conformance suite (conformance/<p>suite.Suite).
 	Suite func() conformance.Suite
 	// Target documents what the suite reads from a real target: an example
 	// URL and every param (conformance/<p>.TargetDoc); paycert.example.yaml
@@ -97,6 +103,9 @@ func Check(ps []Platform) error {
 		}
 		if p.NewSimulator == nil {
 			bad(p, "no NewSimulator")
+		}
+		if p.SimTarget == nil {
+			bad(p, "no SimTarget (the simulator's config writer)")
 		}
 		if p.Suite == nil {
 			bad(p, "no Suite")

@@ -1,0 +1,44 @@
+package bill99suite
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"paycert/conformance"
+	"paycert/platforms/bill99/bill99sim"
+	"paycert/platforms/sim"
+)
+
+// simPFXPassword protects the .pfx bundles SimTarget writes: a test
+// password for a test PKI, printed by paycert sim.
+const simPFXPassword = "paycert"
+
+// SimTarget is the target section an outside client needs to certify
+// against s served at url (paycert sim bill99 --write-config): the fixture
+// merchant and terminal, and the simulator's test PKI written into dir (the
+// merchant's client .pfx, the CA of the server certificate, mgw.cer).
+func SimTarget(s sim.Simulator, url, dir string) (conformance.Target, error) {
+	b, ok := s.(*bill99sim.Simulator)
+	if !ok {
+		return conformance.Target{}, fmt.Errorf("bill99: SimTarget needs a *bill99sim.Simulator, got %T", s)
+	}
+	pki, err := filepath.Abs(filepath.Join(dir, "bill99-pki"))
+	if err != nil {
+		return conformance.Target{}, fmt.Errorf("bill99: %w", err)
+	}
+	files, err := b.WritePKI(pki, simPFXPassword)
+	if err != nil {
+		return conformance.Target{}, fmt.Errorf("bill99: write the simulator's test PKI: %w", err)
+	}
+	at := func(name string) string { return filepath.Join(pki, name) } // WritePKI names files within pki
+	return conformance.Target{Platform: "bill99", URL: url, Params: map[string]string{
+		"merchant_id":           bill99sim.DefaultMerchant,
+		"terminal_id":           bill99sim.DefaultTerminal,
+		"merchant_pfx":          at(files.ClientPFX),
+		"merchant_pfx_password": simPFXPassword,
+		"server_ca":             at(files.CA),
+		"platform_cert":         at(files.SignerCertDER),
+		"expired_pfx":           at(files.ExpiredPFX),
+		"foreign_pfx":           at(files.ForeignPFX),
+	}}, nil
+}

@@ -1,0 +1,25 @@
+package ipossuite
+
+import (
+	"fmt"
+
+	"paycert/conformance"
+	"paycert/platforms/ipos/ipossim"
+	"paycert/platforms/sim"
+)
+
+// SimTarget is the target section an outside client needs to certify
+// against s served at url (paycert sim ipos --write-config): the fixture
+// merchant, its MAC key, store and terminal, and fixture vouchers.
+func SimTarget(s sim.Simulator, url, _ string) (conformance.Target, error) {
+	if _, ok := s.(*ipossim.Simulator); !ok {
+		return conformance.Target{}, fmt.Errorf("ipos: SimTarget needs an *ipossim.Simulator, got %T", s)
+	}
+	return conformance.Target{Platform: "ipos", URL: url, Params: map[string]string{
+		"key":       ipossim.FixtureKey,
+		"isspid":    ipossim.FixtureISSPID,
+		"system_id": ipossim.FixtureSystemID,
+		"store_id":  ipossim.FixtureStoreID,
+		"pos_id":    ipossim.FixturePosID,
+	}}, nil
+}
