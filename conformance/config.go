@@ -264,11 +264,15 @@ func CheckURL(s string) error {
 	if err != nil {
 		return fmt.Errorf("%q is not a URL: %v", s, errors.Unwrap(err))
 	}
+	show := s // as typed, unless it carries a password
+	if u.User != nil {
+		show = u.Redacted()
+	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("%q: want an http:// or https:// URL, e.g. https://10.0.0.5:8443/path", u.Redacted())
+		return fmt.Errorf("%q: want an http:// or https:// URL, e.g. https://10.0.0.5:8443/path", show)
 	}
 	if u.Host == "" || u.Hostname() == "" {
-		return fmt.Errorf("%q has no host", u.Redacted())
+		return fmt.Errorf("%q has no host", show)
 	}
 	return nil
 }

@@ -80,16 +80,30 @@ func CheckFilters(labelFilter string, focus []string) error {
 	return nil
 }
 
-// labelFilterCause keeps the first line of Ginkgo's label filter error,
-// which otherwise carries a docs link and a source location.
+// labelFilterCause rewords Ginkgo's label filter error, whose message is
+// the filter with the bad character marked up for a terminal, then the
+// cause: "missing set operation at character 5".
 func labelFilterCause(err error) string {
 	var ge types.GinkgoError
-	if errors.As(err, &ge) && ge.Message != "" {
-		return strings.TrimSpace(ge.Message)
+	if !errors.As(err, &ge) || ge.Message == "" {
+		line, _, _ := strings.Cut(err.Error(), "\n")
+		return line
 	}
-	line, _, _ := strings.Cut(err.Error(), "\n")
-	return line
+	marked, cause, _ := strings.Cut(ge.Message, "\n")
+	cause = strings.TrimSuffix(strings.TrimSpace(cause), ".")
+	if cause != "" {
+		cause = strings.ToLower(cause[:1]) + cause[1:]
+	} else {
+		cause = "not a label filter"
+	}
+	if i := strings.Index(marked, "{{underline}}"); i >= 0 {
+		at := len([]rune(ginkgoMarkup.ReplaceAllString(marked[:i], ""))) + 1
+		cause += fmt.Sprintf(" at character %d", at)
+	}
+	return cause
 }
+
+var ginkgoMarkup = regexp.MustCompile(`\{\{[^}]*\}\}`)
 
 // Run registers every suite against its target and runs them in this
 // process. Ginkgo allows one RunSpecs per process: a caller that needs many

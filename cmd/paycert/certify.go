@@ -192,7 +192,7 @@ Examples:
 			problems = append(problems, err.Error())
 		}
 		if prev != nil {
-			problems = append(problems, sameTargets(*prev, ps, resolved)...)
+			problems = append(problems, sameTargets(*prev, resolved)...)
 		}
 		if *listSpecs {
 			if len(problems) > 0 {
@@ -335,15 +335,18 @@ func targetDocs() map[string]conformance.TargetDoc {
 }
 
 // sameTargets refuses to combine a rerun with an earlier run of other
-// targets: the combination would certify neither.
-func sameTargets(prev reports.Report, ps []registry.Platform, resolved map[string]conformance.Target) []string {
+// targets: the combination would certify neither. Simulator faults aside:
+// on the embedded simulator a fault stands for the bug being fixed.
+func sameTargets(prev reports.Report, resolved map[string]conformance.Target) []string {
 	var out []string
 	for _, pp := range prev.Platforms {
 		t, ok := resolved[pp.Name]
 		if !ok {
 			continue
 		}
-		if now := t.String(); now != pp.Target {
+		t.Faults = nil
+		was, _, _ := strings.Cut(pp.Target, " with faults ")
+		if now := t.String(); now != was {
 			out = append(out, fmt.Sprintf("--rerun-failed: run %s certified %q, this run would certify %q; give the same --config/--target", prev.RunID, pp.Target, now))
 		}
 	}
@@ -478,6 +481,13 @@ func printSummary(io cli.IO, rep reports.Report, dir string) {
 		row("total", rep.Completeness, rep.Counts, rep.Coverage)
 	}
 	tw.Flush()
+	// Applicable skips are grouped by reason: fifty specs waiting for one
+	// param are one line, and the report lists them.
+	type skip struct {
+		platform, reason string
+	}
+	var skips []skip
+	nSkips := map[skip]int{}
 	for _, p := range rep.Platforms {
 		for _, s := range p.Specs {
 			switch {
@@ -485,10 +495,20 @@ func printSummary(io cli.IO, rep reports.Report, dir string) {
 				fmt.Fprintf(io.Stdout, "FAILED  %s\n        %s\n", s.Text, firstLine(s.Failure))
 			case s.Status == reports.WaivedPassed:
 				fmt.Fprintf(io.Stdout, "WAIVED BUT PASSED (remove the waiver)  %s\n", s.Text)
-			case s.Status == reports.Skipped && !s.NotApplicable:
-				fmt.Fprintf(io.Stdout, "SKIPPED %s\n        %s\n", s.Text, firstLine(s.Skip))
+			case (s.Status == reports.Skipped || s.Status == reports.Pending) && !s.NotApplicable:
+				k := skip{p.Name, firstLine(s.Skip)}
+				if k.reason == "" {
+					k.reason = string(s.Status)
+				}
+				if nSkips[k] == 0 {
+					skips = append(skips, k)
+				}
+				nSkips[k]++
 			}
 		}
+	}
+	for _, k := range skips {
+		fmt.Fprintf(io.Stdout, "SKIPPED %s: %d specs: %s\n", k.platform, nSkips[k], k.reason)
 	}
 	if len(rep.CombinedFrom) == 2 {
 		fmt.Fprintf(io.Stdout, "\ncombined result of run %s and this re-run of its failures (%s)\n", rep.CombinedFrom[0], rep.CombinedFrom[1])
