@@ -153,3 +153,28 @@ func TestCombine(t *testing.T) {
 		t.Errorf("the earlier run's param skip stays: %s, want INCOMPLETE", got)
 	}
 }
+
+// The HTML banner states the verdict with "N of M specs ran", and says
+// when the report combines a run with its re-run.
+func TestHTMLBannerSaysVerdictAndCombination(t *testing.T) {
+	in := demoInput()
+	prev := verdictRun(t, "run-1", []outcome{passed0000, failed0325, unprov9998, params6100}, in)
+	cur := verdictRun(t, "run-2", []outcome{passed0325}, in)
+	for _, c := range []struct {
+		r    Report
+		want []string
+	}{
+		{prev, []string{`<header class="FAIL">`, "FAIL — 2 of 4 specs ran; 1 failed, 1 applicable skipped"}},
+		{Combine(prev, cur, in), []string{`<header class="INCOMPLETE">`, "INCOMPLETE — 2 of 4 specs ran", "combined result of run run-1 and its re-run run-2"}},
+	} {
+		var b strings.Builder
+		if err := WriteHTML(&b, c.r); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("index.html lacks %q", w)
+			}
+		}
+	}
+}
