@@ -6,8 +6,8 @@ import (
 )
 
 // RanLine is the verdict's one-line explanation for the banner and the
-// console: "INCOMPLETE — 119 of 169 specs ran; 15 skipped (missing params),
-// 35 not applicable to the target".
+// console: "INCOMPLETE — 120 of 170 specs ran; 39 applicable skipped
+// (missing params or pending), 11 not applicable (sim-only or unprovokable)".
 func RanLine(r Report) string {
 	k := r.Completeness
 	line := fmt.Sprintf("%s — %d of %d specs ran", r.Verdict, k.Ran, k.Specs)
@@ -25,7 +25,7 @@ func RanLine(r Report) string {
 		why = append(why, fmt.Sprintf("%d not selected", k.NotSelected))
 	}
 	if k.NotApplicable > 0 {
-		why = append(why, fmt.Sprintf("%d not applicable to the target", k.NotApplicable))
+		why = append(why, fmt.Sprintf("%d not applicable (sim-only or unprovokable)", k.NotApplicable))
 	}
 	if len(why) > 0 {
 		line += "; " + strings.Join(why, ", ")
