@@ -270,7 +270,7 @@ func (f *Framework[E]) CodeTable(text string, provokers map[string]Provoker[E]) 
 		p, have := provokers[code]
 		switch {
 		case !have && k.Unprovokable != "":
-			ginkgo.Skip("unprovokable: " + k.Unprovokable)
+			ginkgo.Skip(skipUnprovokable + k.Unprovokable)
 		case !have:
 			ginkgo.Fail("no provoker for documented code " + code + " and no reason it cannot be provoked")
 		case p.SimOnly != "":

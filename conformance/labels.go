@@ -1,6 +1,8 @@
 package conformance
 
 import (
+	"strings"
+
 	"github.com/onsi/ginkgo/v2"
 )
 
@@ -36,9 +38,24 @@ var SimOnly = ginkgo.Label("sim-only")
 // Flow labels multi-step business flows.
 var Flow = ginkgo.Label("flow")
 
+// The skip reasons that mean a spec does not apply to the target, as
+// opposed to an applicable spec skipped for a missing param: the report's
+// verdict tells them apart by these prefixes.
+const (
+	skipSimOnly      = "needs the embedded simulator: "
+	skipUnprovokable = "unprovokable: "
+)
+
 // SkipUnlessEmbedded skips the current spec against a real endpoint, saying why.
 func SkipUnlessEmbedded(t Target, why string) {
 	if !t.Embedded() {
-		ginkgo.Skip("needs the embedded simulator: " + why)
+		ginkgo.Skip(skipSimOnly + why)
 	}
+}
+
+// NotApplicable reports whether a spec skipped with this reason does not
+// apply to its target (it needs the embedded simulator, or its code cannot
+// be provoked by a client). Any other skip leaves an applicable spec unrun.
+func NotApplicable(skipReason string) bool {
+	return strings.HasPrefix(skipReason, skipSimOnly) || strings.HasPrefix(skipReason, skipUnprovokable)
 }

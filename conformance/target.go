@@ -5,14 +5,10 @@
 package conformance
 
 import (
-	"bytes"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 )
 
 // Target is what one platform suite runs against.
@@ -68,25 +64,6 @@ type Config struct {
 	Waivers []Waiver          `yaml:"waivers"`
 }
 
-// LoadConfig reads a paycert.yaml file.
-func LoadConfig(path string) (Config, error) {
-	var c Config
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return c, fmt.Errorf("read config: %w", err)
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
-		return c, fmt.Errorf("parse config %s: %w", path, err)
-	}
-	for name, t := range c.Targets {
-		t.Platform = name
-		c.Targets[name] = t
-	}
-	return c, nil
-}
-
 // ParseTargetFlag parses "platform=URL" as given to --target.
 func ParseTargetFlag(s string) (platform, url string, err error) {
 	p, u, ok := strings.Cut(s, "=")
@@ -119,6 +96,13 @@ type Param struct {
 	// Example is the value paycert.example.yaml shows; "" lists the param
 	// commented out (optional, or only for some specs).
 	Example string
+	// Check, when set, validates a value before the first spec runs (a
+	// certificate or key file that is missing, unreadable, in the wrong
+	// format or with the wrong password), so a bad file is one line and exit
+	// 2 rather than a hundred failed specs. It gets all of the target's
+	// params (a .pfx needs its password param). Its error must not contain
+	// the value of a secret param.
+	Check func(value string, params map[string]string) error
 }
 
 // TargetDoc documents what a suite reads from a real target: the

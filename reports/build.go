@@ -24,21 +24,29 @@ type Input struct {
 	Targets    map[string]conformance.Target
 	Waivers    []conformance.Waiver
 	Now        time.Time // decides which waivers have expired
+	// Partial says why this run is partial (a filter, platforms of the
+	// config not run): the verdict is at best INCOMPLETE.
+	Partial []string
 }
 
-// Build turns Ginkgo's report of one run into a Report. The verdict is PASS
-// only if no spec failed without an unexpired waiver.
+// Build turns Ginkgo's report of one run into a Report. The verdict
+// (verdict) is PASS only when every applicable spec ran and none failed
+// without an unexpired waiver.
 func Build(gr types.Report, in Input) Report {
 	rep := Report{RunID: in.RunID, Started: gr.StartTime, Finished: gr.EndTime, Manifest: in.Manifest}
 	byPlatform := map[string][]Spec{}
+	notSelected := map[string]int{}
 	for _, sr := range gr.SpecReports {
 		if sr.LeafNodeType != types.NodeTypeIt {
 			continue // suite-level nodes (Report* hooks) are not specs
 		}
-		if sr.State == types.SpecStateSkipped && sr.Failure.Message == "" {
-			continue // filtered out by a label filter or focus: not part of this run
-		}
 		labels := sr.Labels()
+		if sr.State == types.SpecStateSkipped && sr.Failure.Message == "" {
+			// Filtered out by a label filter or focus: not part of this
+			// run's results, but of the suite the verdict measures it by.
+			notSelected[platformOf(labels)]++
+			continue
+		}
 		s := Spec{
 			ID:      specID(sr.FullText()),
 			Text:    sr.FullText(),
@@ -63,6 +71,7 @@ func Build(gr types.Report, in Input) Report {
 		}
 		if sr.State == types.SpecStateSkipped {
 			s.Skip = sr.Failure.Message
+			s.NotApplicable = conformance.NotApplicable(s.Skip)
 		}
 		if w, ok := findWaiver(in.Waivers, s, in.Now); ok {
 			s.Waiver = w.Reason + " (expires " + w.Expires + ")"
@@ -92,25 +101,161 @@ func Build(gr types.Report, in Input) Report {
 	}
 	for _, cat := range in.Catalogues {
 		specs := byPlatform[cat.Platform]
-		if len(specs) == 0 {
+		if len(specs) == 0 && notSelected[cat.Platform] == 0 {
 			continue // not selected in this run
 		}
-		p := Platform{Name: cat.Platform, Title: cat.Title, Seed: cat.Seed, Target: in.Targets[cat.Platform].String(),
-			Specs: specs, Errata: cat.Errata}
-		sortFailuresFirst(p.Specs)
-		p.Counts = count(specs)
-		p.Interfaces = interfaceMatrix(cat, specs)
-		p.Codes = codeMatrix(cat, specs)
-		rep.Platforms = append(rep.Platforms, p)
-		addCounts(&rep.Counts, p.Counts)
+		rep.Platforms = append(rep.Platforms, assemble(cat, in.Targets[cat.Platform].String(), specs, notSelected[cat.Platform]))
 	}
-	rep.Verdict = "PASS"
-	// Nothing run is not a pass: a filter that selects no spec, or a run
-	// where every spec skipped, certifies nothing.
-	if rep.Counts.Failed > 0 || rep.Counts.Passed+rep.Counts.Waived == 0 {
-		rep.Verdict = "FAIL"
-	}
+	total(&rep, in.Partial)
 	return rep
+}
+
+// assemble rolls one platform's specs up: counts, matrices, completeness
+// and coverage. notSelected counts its specs a filter left out.
+func assemble(cat *catalog.Catalogue, target string, specs []Spec, notSelected int) Platform {
+	p := Platform{Name: cat.Platform, Title: cat.Title, Seed: cat.Seed, Target: target, Specs: specs, Errata: cat.Errata}
+	sortFailuresFirst(p.Specs)
+	p.Counts = count(specs)
+	p.Interfaces = interfaceMatrix(cat, specs)
+	p.Codes = codeMatrix(cat, specs)
+	p.Completeness = completeness(specs, notSelected)
+	p.Coverage = coverage(p.Codes)
+	return p
+}
+
+// total sums the platforms into the report's counts, completeness and
+// coverage, and decides the verdict.
+func total(rep *Report, partial []string) {
+	rep.Counts, rep.Completeness, rep.Coverage = Counts{}, Completeness{}, Coverage{}
+	for _, p := range rep.Platforms {
+		addCounts(&rep.Counts, p.Counts)
+		c := p.Completeness
+		rep.Completeness.Specs += c.Specs
+		rep.Completeness.Ran += c.Ran
+		rep.Completeness.NotApplicable += c.NotApplicable
+		rep.Completeness.Skipped += c.Skipped
+		rep.Completeness.NotSelected += c.NotSelected
+		v := p.Coverage
+		rep.Coverage.Codes += v.Codes
+		rep.Coverage.Passed += v.Passed
+		rep.Coverage.Failed += v.Failed
+		rep.Coverage.Skipped += v.Skipped
+		rep.Coverage.NotProvokable += v.NotProvokable
+		rep.Coverage.NotRun += v.NotRun
+	}
+	rep.Completeness.Partial = partial
+	rep.Verdict = verdict(rep.Counts, rep.Completeness)
+}
+
+// verdict: any unwaived failure is FAIL; otherwise anything short of every
+// applicable spec having run (skipped for a param, pending, filtered out, a
+// partial run, or nothing run at all) is INCOMPLETE.
+func verdict(c Counts, k Completeness) string {
+	switch {
+	case c.Failed > 0:
+		return VerdictFail
+	case k.Ran == 0 || k.Skipped > 0 || k.NotSelected > 0 || len(k.Partial) > 0:
+		return VerdictIncomplete
+	}
+	return VerdictPass
+}
+
+func completeness(specs []Spec, notSelected int) Completeness {
+	k := Completeness{Specs: len(specs) + notSelected, NotSelected: notSelected}
+	for _, s := range specs {
+		switch {
+		case s.Status == Passed || s.Status == Failed || s.Status == Waived || s.Status == WaivedPassed:
+			k.Ran++
+		case s.NotApplicable:
+			k.NotApplicable++
+		default:
+			k.Skipped++
+		}
+	}
+	return k
+}
+
+// coverage sorts the code matrix: a waived code counts as passed (the
+// report shows the waiver), a waived-passed one too.
+func coverage(codes []CodeResult) Coverage {
+	v := Coverage{Codes: len(codes)}
+	for _, c := range codes {
+		switch c.Status {
+		case Passed, Waived, WaivedPassed:
+			v.Passed++
+		case Failed:
+			v.Failed++
+		case NotProvokable:
+			v.NotProvokable++
+		case NotCovered:
+			v.NotRun++
+		default:
+			v.Skipped++
+		}
+	}
+	return v
+}
+
+func platformOf(labels []string) string {
+	for _, l := range labels {
+		if p, ok := strings.CutPrefix(l, "platform:"); ok {
+			return p
+		}
+	}
+	return ""
+}
+
+// Combine is the result of a --rerun-failed run cur together with the run
+// prev it re-ran: prev's results, each spec cur ran replaced by cur's
+// result, rolled up and judged again, so a fixed failure turns a FAIL into a
+// PASS only when everything else prev needed had passed. Every spec says
+// which run its result comes from, and CombinedFrom names both runs.
+// Catalogues and targets come from in (the targets must be prev's).
+func Combine(prev, cur Report, in Input) Report {
+	out := cur
+	out.Started = prev.Started
+	out.CombinedFrom = []string{prev.RunID, cur.RunID}
+	out.Platforms = nil
+	curPlatforms := map[string]Platform{}
+	for _, p := range cur.Platforms {
+		curPlatforms[p.Name] = p
+	}
+	for _, pp := range prev.Platforms {
+		var cat *catalog.Catalogue
+		for _, c := range in.Catalogues {
+			if c.Platform == pp.Name {
+				cat = c
+			}
+		}
+		if cat == nil {
+			out.Platforms = append(out.Platforms, pp) // not in this binary: as prev had it
+			continue
+		}
+		rerun := map[string]Spec{}
+		for _, s := range curPlatforms[pp.Name].Specs {
+			s.Run = cur.RunID
+			rerun[s.ID] = s
+		}
+		var specs []Spec
+		for _, s := range pp.Specs {
+			if r, ok := rerun[s.ID]; ok {
+				s = r
+				delete(rerun, s.ID)
+			} else if s.Run == "" {
+				s.Run = prev.RunID
+			}
+			specs = append(specs, s)
+		}
+		for _, s := range curPlatforms[pp.Name].Specs {
+			if _, ok := rerun[s.ID]; ok { // ran now, not in prev's list (filtered out there)
+				specs = append(specs, rerun[s.ID])
+			}
+		}
+		notSelected := max(0, pp.Completeness.NotSelected-(len(specs)-len(pp.Specs)))
+		out.Platforms = append(out.Platforms, assemble(cat, pp.Target, specs, notSelected))
+	}
+	total(&out, prev.Completeness.Partial)
+	return out
 }
 
 func specID(text string) string {
@@ -135,19 +280,7 @@ func status(s types.SpecState) Status {
 // field is a substring of the spec text or one of its labels.
 func findWaiver(ws []conformance.Waiver, s Spec, now time.Time) (conformance.Waiver, bool) {
 	for _, w := range ws {
-		if w.Expires != "" {
-			exp, err := time.Parse("2006-01-02", w.Expires)
-			if err != nil || !now.Before(exp.AddDate(0, 0, 1)) {
-				continue
-			}
-		}
-		if w.Spec == "" {
-			continue
-		}
-		if strings.Contains(s.Text, w.Spec) {
-			return w, true
-		}
-		if slices.Contains(s.Labels, w.Spec) {
+		if !w.Expired(now) && w.Matches(s.Text, s.Labels) {
 			return w, true
 		}
 	}

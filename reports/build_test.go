@@ -43,7 +43,7 @@ func fixture(t *testing.T) (types.Report, Input) {
 				"result/id: expected 0325, got 0000",
 				types.ReportEntry{Name: conformance.TranscriptEntry, Value: types.WrapEntryValue(json.RawMessage(ex))}),
 			spec("daily for a future date", []string{"interface:card_daily", "code:3044"}, types.SpecStateFailed, "known defect"),
-			spec("upstream timeout 9998", []string{"code:9998"}, types.SpecStateSkipped, "needs the embedded simulator"),
+			spec("upstream timeout 9998", []string{"code:9998"}, types.SpecStateSkipped, "needs the embedded simulator: upstream timeout"),
 		},
 	}
 	// WrapEntryValue keeps the raw value; the JSON representation is what a

@@ -24,6 +24,7 @@ func WriteHTML(w io.Writer, r Report) error {
 		"isFailed": func(s Spec) bool { return s.Status == Failed || s.Status == WaivedPassed },
 		"killed":   killedCount,
 		"covered":  coveredCodes,
+		"ranLine":  RanLine,
 	}).Parse(pageTemplate)
 	if err != nil {
 		return fmt.Errorf("report template: %w", err)
@@ -57,16 +58,10 @@ func decoded(b []byte, charset string) string {
 	return "(binary: see hex)"
 }
 
-// coveredCodes says how many documented codes some spec exercised or the
-// catalogue explains as not provokable.
+// coveredCodes says how many documented codes a spec provoked and passed,
+// and what became of the others.
 func coveredCodes(p Platform) string {
-	n := 0
-	for _, c := range p.Codes {
-		if c.Status != NotCovered {
-			n++
-		}
-	}
-	return fmt.Sprintf("%d/%d", n, len(p.Codes))
+	return CoverageLine(p.Coverage)
 }
 
 func hexdump(b []byte) string { return hex.Dump(b) }
@@ -134,7 +129,7 @@ const pageTemplate = `<!DOCTYPE html>
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#222;background:#fafafa}
 header{padding:16px 24px;color:#fff}
-header.PASS{background:#1b7f3b} header.FAIL{background:#b3261e}
+header.PASS{background:#1b7f3b} header.FAIL{background:#b3261e} header.INCOMPLETE{background:#8a5a00}
 header h1{margin:0;font-size:22px}
 main{padding:8px 24px 40px}
 section{background:#fff;border:1px solid #ddd;border-radius:6px;margin:16px 0;padding:12px 16px}
@@ -151,6 +146,8 @@ pre{background:#f6f6f6;border:1px solid #e3e3e3;padding:6px;overflow:auto;max-he
 </style></head>
 <body>
 <header class="{{.Verdict}}"><h1>paycert certification: {{.Verdict}}</h1>
+<div class="verdict">{{ranLine .}}</div>
+{{with .CombinedFrom}}<div class="combined">combined result of run {{index . 0}} and its re-run {{index . 1}}: {{index . 0}}'s results with the re-run specs' results replaced</div>{{end}}
 <div>run {{.RunID}} · {{.Counts.Total}} specs · {{.Counts.Passed}} passed · {{.Counts.Failed}} failed · {{.Counts.Waived}} waived · {{.Counts.WaivedPassed}} waived but passed · {{.Counts.Skipped}} skipped{{with .Mutation}} · mutants {{killed .}}{{end}}</div></header>
 <main>
 <section id="summary"><h2>Summary</h2><table><tr><th>platform</th><th>target</th><th>specs</th><th>passed</th><th>failed</th><th>waived</th><th>skipped</th><th>codes covered</th></tr>

@@ -33,7 +33,7 @@ const (
 // Report is report.json.
 type Report struct {
 	RunID     string       `json:"run_id"`
-	Verdict   string       `json:"verdict"` // "PASS" or "FAIL"
+	Verdict   string       `json:"verdict"` // VerdictPass, VerdictIncomplete or VerdictFail
 	Started   time.Time    `json:"started"`
 	Finished  time.Time    `json:"finished"`
 	Manifest  Manifest     `json:"manifest"`
@@ -41,6 +41,14 @@ type Report struct {
 	Platforms []Platform   `json:"platforms"`
 	Mutation  *Mutation    `json:"mutation,omitempty"`
 	Load      []LoadReport `json:"load,omitempty"`
+	// Verdict and coverage (see Completeness): how much of the suites ran
+	// and what the codes' specs showed, in total.
+	Completeness Completeness `json:"completeness"`
+	Coverage     Coverage     `json:"coverage"`
+	// CombinedFrom names the runs a --rerun-failed report combines, the
+	// earlier run first: its results, with the specs this run re-ran
+	// replaced by this run's results.
+	CombinedFrom []string `json:"combined_from,omitempty"`
 }
 
 // Manifest describes where and how the run happened.
@@ -78,6 +86,9 @@ type Platform struct {
 	Codes      []CodeResult      `json:"codes"`
 	Specs      []Spec            `json:"specs"`
 	Errata     []catalog.Erratum `json:"errata"`
+	// Completeness and Coverage of this platform (verdict fields).
+	Completeness Completeness `json:"completeness"`
+	Coverage     Coverage     `json:"coverage"`
 }
 
 // InterfaceResult rolls up the specs labelled with one interface.
@@ -114,6 +125,12 @@ type Spec struct {
 	Waiver     string          `json:"waiver,omitempty"`
 	Seconds    float64         `json:"seconds"`
 	Exchanges  []wire.Exchange `json:"exchanges,omitempty"`
+	// NotApplicable marks a skipped spec that does not apply to the target
+	// (a sim-only spec against a real endpoint, an unprovokable code): it
+	// does not make the run incomplete.
+	NotApplicable bool `json:"not_applicable,omitempty"`
+	// Run is the run this result comes from, in a combined report.
+	Run string `json:"run,omitempty"`
 }
 
 // Mutation is the kill matrix of a "paycert mutate" run.
@@ -137,4 +154,45 @@ type MutantResult struct {
 type LoadReport struct {
 	Title string `json:"title"`
 	Path  string `json:"path"` // relative to the report directory
+}
+
+// The verdicts. PASS: every spec that applies to the targets ran and passed
+// (a waived failure counts as passed); INCOMPLETE: nothing failed, but
+// applicable specs were skipped (missing params) or the run was partial (a
+// filter, a rerun, part of a config); FAIL: a spec failed.
+const (
+	VerdictPass       = "PASS"
+	VerdictIncomplete = "INCOMPLETE"
+	VerdictFail       = "FAIL"
+)
+
+// Completeness says how much of the suites ran: "Ran of Specs specs ran".
+type Completeness struct {
+	// Specs is every spec of the certified platforms, filtered out or not.
+	Specs int `json:"specs"`
+	// Ran counts specs that ran to a result: passed, failed, waived.
+	Ran int `json:"ran"`
+	// NotApplicable counts skipped specs that do not apply to the target.
+	NotApplicable int `json:"not_applicable"`
+	// Skipped counts specs that apply but were skipped (a missing param)
+	// or are pending: each makes the run incomplete.
+	Skipped int `json:"skipped"`
+	// NotSelected counts specs a filter left out (--label-filter, --focus,
+	// --rerun-failed).
+	NotSelected int `json:"not_selected"`
+	// Partial says why the run is partial, one reason each, e.g.
+	// "--label-filter 'code:0325'" or "config target hzcard not run".
+	Partial []string `json:"partial,omitempty"`
+}
+
+// Coverage sorts a platform's documented codes by what their specs showed.
+// A code is covered (Passed) only when a spec that provokes it ran and
+// passed; one failing spec makes it Failed.
+type Coverage struct {
+	Codes         int `json:"codes"`
+	Passed        int `json:"passed"`
+	Failed        int `json:"failed"`
+	Skipped       int `json:"skipped"`        // its specs were skipped
+	NotProvokable int `json:"not_provokable"` // the catalogue says a client cannot provoke it
+	NotRun        int `json:"not_run"`        // no spec of it ran: filtered out, or none names it
 }

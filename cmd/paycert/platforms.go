@@ -5,6 +5,7 @@ import (
 
 	"paycert/cmd/paycert/internal/cli"
 	"paycert/cmd/paycert/internal/registry"
+	"paycert/conformance"
 	"paycert/platforms/sim"
 )
 
@@ -19,7 +20,7 @@ func selectPlatforms(names []string) ([]registry.Platform, error) {
 	for _, n := range names {
 		p, ok := registry.Find(all, n)
 		if !ok {
-			return nil, cli.Usagef("unknown platform %q (known: %s)", n, registry.Names(all))
+			return nil, cli.Usagef("%s", conformance.UnknownPlatform(n, registry.NameList(all)))
 		}
 		out = append(out, p)
 	}

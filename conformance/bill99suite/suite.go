@@ -20,7 +20,7 @@ const platform = "bill99"
 
 // Suite is the 99bill conformance suite.
 func Suite() conformance.Suite {
-	return conformance.Suite{Platform: platform, Register: register}
+	return conformance.Suite{Platform: platform, Register: register, TLS: tlsConfig}
 }
 
 // register declares every spec on the framework, which starts the

@@ -158,13 +158,16 @@ func Find(ps []Platform, name string) (Platform, bool) {
 }
 
 // Names lists the platforms' names, sorted, for messages: "bill99, hzcard".
-func Names(ps []Platform) string {
+func Names(ps []Platform) string { return strings.Join(NameList(ps), ", ") }
+
+// NameList is the platforms' names, sorted.
+func NameList(ps []Platform) []string {
 	var n []string
 	for _, p := range ps {
 		n = append(n, p.Name)
 	}
 	sort.Strings(n)
-	return strings.Join(n, ", ")
+	return n
 }
 
 // Titles lists the platforms' titles in prose, in table order:
