@@ -29,13 +29,44 @@ const (
 	lockFile = "/tmp/paycert-pcscd.lock"
 )
 
-// Daemon is a running pcscd child.
+// Daemon is a running pcscd: a child Start launched, or (from Use) one
+// that runs outside this process, such as the system service.
 type Daemon struct {
-	cmd  *exec.Cmd
+	cmd  *exec.Cmd // nil for an external pcscd
 	lock *os.File
 	log  *syncBuffer
 	done chan error
 }
+
+// Serving reports whether a pcscd accepts clients on Socket now.
+func Serving() bool {
+	c, err := net.DialTimeout("unix", Socket, time.Second)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
+}
+
+// Use is Start, except that a pcscd already serving Socket (the system
+// service of a lab machine, one started by hand) is used as it is instead
+// of refused. It takes the same lock as Start first, so a pcscd another
+// test package started is waited out rather than taken for the system's;
+// Stop then releases the lock and leaves the external pcscd running.
+func Use(ctx context.Context) (*Daemon, error) {
+	lock, err := acquireLock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if Serving() {
+		return &Daemon{lock: lock}, nil
+	}
+	lock.Close()
+	return Start(ctx)
+}
+
+// External reports whether the pcscd runs outside this process.
+func (d *Daemon) External() bool { return d.cmd == nil }
 
 // Path finds the pcscd binary.
 func Path() (string, error) {
@@ -73,8 +104,7 @@ func Start(ctx context.Context) (*Daemon, error) {
 	// writes no pid file; a socket that accepts clients gives it away.
 	// Removing its socket would hide it from clients while it keeps the
 	// vpcd ports, so refuse.
-	if c, err := net.DialTimeout("unix", Socket, time.Second); err == nil {
-		c.Close()
+	if Serving() {
 		lock.Close()
 		return nil, fmt.Errorf("another pcscd is serving %s (find it with: pgrep -a pcscd); stop it first, or run against it with --reader / PAYCERT_READER", Socket)
 	}
@@ -113,10 +143,23 @@ func Start(ctx context.Context) (*Daemon, error) {
 }
 
 // Log returns what pcscd printed so far (debug level), for failure messages.
-func (d *Daemon) Log() string { return d.log.String() }
+func (d *Daemon) Log() string {
+	if d.External() {
+		return "(pcscd runs outside this process: see its own log, e.g. journalctl -u pcscd)"
+	}
+	return d.log.String()
+}
 
-// Stop terminates pcscd and waits for it; it is safe to call twice.
+// Stop terminates a child pcscd and waits for it (an external one is left
+// running); it is safe to call twice.
 func (d *Daemon) Stop() error {
+	if d != nil && d.External() {
+		if d.lock != nil {
+			d.lock.Close()
+			d.lock = nil
+		}
+		return nil
+	}
 	if d == nil || d.cmd.Process == nil {
 		return nil
 	}
