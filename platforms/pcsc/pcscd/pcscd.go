@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -228,3 +229,8 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// Lock takes the lock Start and Use take, for a test that runs pcscd its
+// own way (as a lab's system service runs) and must not meet a pcscd
+// another test package started. Close releases it.
+func Lock(ctx context.Context) (io.Closer, error) { return acquireLock(ctx) }
