@@ -1,6 +1,7 @@
 // Package pcscd runs the PC/SC daemon as a child process for tests that
 // need a virtual reader: in the foreground, without systemd or udev, on its
-// fixed socket /run/pcscd/pcscd.comm. It never leaves a daemon behind: Stop
+// fixed socket /run/pcscd/pcscd.comm. Use takes a pcscd already serving
+// that socket (a lab machine's system service) as it is. It never leaves a daemon behind: Stop
 // sends SIGTERM (pcscd cleans /run/pcscd on it) and kills after a grace
 // period. Only one pcscd can own /run/pcscd, so Start takes an exclusive lock
 // that serialises test packages running in parallel.
@@ -183,7 +184,11 @@ func (d *Daemon) Stop() error {
 func acquireLock(ctx context.Context) (*os.File, error) {
 	f, err := os.OpenFile(lockFile, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("pcscd lock: %w", err)
+		// Created by another user (root's test run): flock needs only a
+		// read-only descriptor, so a user without root can still wait on it.
+		if f, err = os.Open(lockFile); err != nil {
+			return nil, fmt.Errorf("pcscd lock: %w", err)
+		}
 	}
 	for {
 		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err == nil {

@@ -33,8 +33,12 @@ func Command() *cli.Command {
 		Summary: "Card-reader tools: list readers, scan a transit card, send APDUs, recharge, serve a virtual card",
 		Usage:   "card <list|scan|exec|recharge|virtual> [flags]",
 		Help: `Talks to PC/SC readers through pcscd (any CCID reader works: ACS, Identiv,
-Feitian, HID Omnikey...). A reader is named by its PC/SC name or any unique
-part of it ("ACR1252", "PCD 00 01"); with one reader attached, no name is needed.
+Feitian, HID Omnikey...). A reader is named by its PC/SC name, any unique
+part of it ("ACR1252", "PCD 00 01"), TEXT#N (the N-th match, from 0) or #N (the
+N-th reader listed); a dual-interface reader's SAM slot is taken only by name
+or index. With one reader attached, no name is needed. --wait bounds the wait
+for a card and for a reader another application holds ("reader busy");
+--timeout each command; Ctrl-C ends any command within a second.
 
 No reader at hand? 'paycert card virtual --start-pcscd' serves a software
 card through the vsmartcard virtual reader, so every command below works on it.
