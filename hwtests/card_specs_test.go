@@ -3,7 +3,9 @@ package hwtests
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -12,6 +14,7 @@ import (
 	"paycert/codecs/epurse"
 	"paycert/platforms/cpucard"
 	"paycert/platforms/cpucard/terminal"
+	"paycert/platforms/pcsc/lab"
 	"paycert/platforms/pcsc/reader"
 )
 
@@ -57,8 +60,13 @@ var _ = Describe("the e-purse through a PC/SC reader", Label("hw"), func() {
 
 	It("reads every file of the purse: 0x15, 0x16, 0x17, the 0x18 log, 0x07 and 0x08", func(ctx SpecContext) {
 		t, _, kh := purse(ctx, 0)
-		ensureBalance(t, kh, 300) // at least one load and one purchase on record
-		_, err := kh.Purchase(t, 1, suite.termID, nextTermSeq(), now())
+		// One load and one purchase of a fen each, so 0x07, 0x08 and 0x18
+		// hold records whatever the card's history (a test card may be
+		// issued with a balance and no load on record), and the balance
+		// ends where it was.
+		_, _, err := kh.Load(t, 1, suite.termID, now())
+		Expect(err).NotTo(HaveOccurred())
+		_, err = kh.Purchase(t, 1, suite.termID, nextTermSeq(), now())
 		Expect(err).NotTo(HaveOccurred())
 
 		for _, f := range []struct {
@@ -286,6 +294,45 @@ var _ = Describe("the e-purse through a PC/SC reader", Label("hw"), func() {
 			}
 		}
 		Expect(n).To(Equal(1), "one log record for the torn load's counter")
+	})
+
+	It("reports a reader another PC/SC client holds in a transaction as busy within the wait, and connects once it is free", func(ctx SpecContext) {
+		name := suite.lab.Slots[0].Reader
+		By("a second PC/SC client (its own context, shared mode, as a middleware) begins a transaction on " + name)
+		other, err := reader.Establish()
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func() { _ = other.Release() })
+		holder, err := other.ConnectShared(ctx, name, 10*time.Second)
+		Expect(err).NotTo(HaveOccurred(), "a card must be present in %s", name)
+		DeferCleanup(func() { _ = holder.Disconnect() })
+		Expect(holder.Begin(10 * time.Second)).To(Succeed())
+		ended := false
+		DeferCleanup(func() {
+			if !ended {
+				_ = holder.End()
+			}
+		})
+
+		By("opening the reader the way 'paycert card scan --wait 2s' does")
+		start := time.Now()
+		k, err := lab.Open(ctx, suite.lab.PC, name, 2*time.Second)
+		took := time.Since(start)
+		if k != nil {
+			_ = k.Disconnect()
+		}
+		Expect(err).To(MatchError(reader.ErrBusy), "a reader held in a transaction must be reported busy, got %v", err)
+		Expect(err.Error()).To(HavePrefix("reader busy: "+name), "the error must say plainly that the reader is busy")
+		Expect(took).To(BeNumerically(">=", 2*time.Second), "it waits for the reader to be free for the whole wait")
+		Expect(took).To(BeNumerically("<", 3*time.Second), "and returns within its wait (plus the cancel grace), not when the holder lets go")
+		fmt.Fprintf(GinkgoWriter, "busy reader: %v (after %s)\n", err, took.Round(time.Millisecond))
+
+		By("the holder lets go: the reader connects again (the abandoned connect kept nothing)")
+		Expect(holder.End()).To(Succeed())
+		ended = true
+		Expect(holder.Disconnect()).To(Succeed())
+		t, _ := session(ctx, 0)
+		_, err = t.SelectPurse()
+		Expect(err).NotTo(HaveOccurred())
 	})
 
 	It("serves two readers at once, interleaved, each card keeping its own state", func(ctx SpecContext) {

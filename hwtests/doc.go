@@ -9,13 +9,14 @@
 // reader for the two-reader spec, PAYCERT_TARGET_HZCARD a real Huzhou centre
 // for the recharge specs.
 //
-// With no reader named, the suite builds its own lab: it starts pcscd as a
-// child (and stops it after), serves software cards (platforms/cpucard) in
-// vpcd slot 0 and slot 1, and plays terminal, PSAM and centre itself. If
-// pcscd cannot start, the suite fails with the reason; it never passes empty.
+// With no reader named, the suite builds a virtual lab: software cards
+// (platforms/cpucard) in vpcd slot 0 and slot 1, on the system's pcscd when
+// one serves the machine, else on a pcscd it starts as a child (and stops
+// after); it plays terminal, PSAM and centre itself. If neither works, the
+// suite fails with the reason; it never passes empty.
 //
-// Subpackages: reader (PC/SC on ebfe/scard, typed torn errors), vpcd (the
-// bridge serving a software card to pcscd's vpcd driver), pcscd (the child
-// daemon), lab (readers and virtual slots), terminal (the purse commands, the
-// key holder that checks MAC1/MAC2/TAC, the scan report).
+// The PC/SC layers it drives live in platforms/pcsc (reader, vpcd, pcscd,
+// lab) and platforms/cpucard/terminal; hwtests/systempcscd runs this suite
+// against a pcscd started as a service, readers named by PAYCERT_READER.
+// README.md is the lab's guide.
 package hwtests

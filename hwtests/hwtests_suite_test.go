@@ -129,9 +129,7 @@ func newVirtualCard(pan string, balance uint32) *cpucard.Card {
 // connection, closed when the spec ends.
 func session(ctx context.Context, i int) (*terminal.Terminal, *reader.Card) {
 	GinkgoHelper()
-	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	k, err := suite.lab.Connect(wctx, i)
+	k, err := suite.lab.Connect(ctx, i, 10*time.Second)
 	Expect(err).NotTo(HaveOccurred(), "a card must be present in %s", suite.lab.Slots[i].Reader)
 	DeferCleanup(func() { _ = k.Disconnect() })
 	t := terminal.New(k)

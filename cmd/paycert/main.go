@@ -17,6 +17,12 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first SIGINT or SIGTERM asks the command to stop (every reader
+	// call, wait and request honours ctx and ends within a second). Then
+	// the signals go back to their default action, so a second one ends
+	// the process at once instead of being swallowed while something does
+	// not honour ctx.
+	context.AfterFunc(ctx, stop)
 	code := cli.Execute(ctx, rootCommand(), cli.StdIO(), os.Args[1:])
 	stop()
 	os.Exit(code)

@@ -1,7 +1,7 @@
 // Package lab sets up the readers the hardware tests and `paycert card`
-// run against: real PC/SC readers named by the lab, or a virtual lab of its
-// own (pcscd as a child, the vpcd bridge, software cards in slot 0 and
-// slot 1) when none is named.
+// run against: real PC/SC readers named by the lab (Resolve's rules), or a
+// virtual lab (the vpcd bridge, software cards in slot 0 and slot 1, on the
+// system's pcscd or on one started as a child) when none is named.
 package lab
 
 import (
@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -58,20 +60,25 @@ func VirtualReaderName(readers []string, n int) (string, bool) {
 	return "", false
 }
 
-// StartVirtual starts pcscd as a child (failing clearly when it cannot),
-// inserts each card into vpcd slot 0, 1 in turn (wrapped by wrap when it is
-// not nil, e.g. to trace APDUs), and waits until PC/SC sees every card.
+// StartVirtual inserts each card into vpcd slot 0, 1 in turn (wrapped by
+// wrap when it is not nil, e.g. to trace APDUs), and waits until PC/SC sees
+// every card. It uses the pcscd that serves the machine (a system service
+// whose vpcd driver is installed) or, with none running, starts one as a
+// child, failing clearly when it cannot (pcscd.Use).
 func StartVirtual(ctx context.Context, cards []*cpucard.Card, wrap func(int, *cpucard.Card) vpcd.Card) (*Lab, error) {
 	if len(cards) > 2 {
 		return nil, fmt.Errorf("lab: vpcd has two slots, %d cards given", len(cards))
 	}
-	d, err := pcscd.Start(ctx)
+	d, err := pcscd.Use(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("lab: start pcscd: %w", err)
 	}
 	l, err := AttachVirtual(ctx, cards, wrap)
 	if err != nil {
 		d.Stop()
+		if d.External() {
+			return nil, fmt.Errorf("%w (the pcscd already running, e.g. the system service, was used: is vsmartcard-vpcd installed and was pcscd restarted since?)", err)
+		}
 		return nil, fmt.Errorf("%w\npcscd log (tail):\n%s", err, tail(d.Log(), 30))
 	}
 	l.daemon = d
@@ -136,8 +143,8 @@ func WaitVirtualReader(ctx context.Context, pc *reader.Context, n int) (string, 
 	}
 }
 
-// Attach uses real readers by name (a unique substring is enough) against
-// the running pcscd.
+// Attach uses real readers named by the lab (Resolve's rules) against the
+// running pcscd.
 func Attach(names ...string) (*Lab, error) {
 	pc, err := reader.Establish()
 	if err != nil {
@@ -160,33 +167,107 @@ func Attach(names ...string) (*Lab, error) {
 	return l, nil
 }
 
-// Resolve finds the reader called name, or the only one containing it.
+// Resolve finds the reader a lab names (readers in PC/SC's order, the order
+// `paycert card list` numbers them in), by the first rule that applies:
+//
+//   - "#N": the N-th reader, counting from 0;
+//   - the reader's exact name;
+//   - "TEXT#N": the N-th (from 0) of the readers whose name contains TEXT;
+//   - TEXT: the only reader whose name contains it (ignoring case). When
+//     several do and all but one are SAM slots, the one that is not: a
+//     dual-interface reader lists its card slot ("PICC", "CL", "Contact")
+//     and its SAM slot, and a transit card is never in the SAM slot, which
+//     holds the terminal's PSAM. A SAM slot is taken only by name or index.
+//
+// Anything else is an error listing the candidates with their indices.
 func Resolve(readers []string, name string) (string, error) {
-	var hits []string
+	if n, ok := strings.CutPrefix(name, "#"); ok {
+		i, err := strconv.Atoi(n)
+		if err != nil || i < 0 || i >= len(readers) {
+			return "", fmt.Errorf("no reader %s: there are %d (%s)", name, len(readers), numbered(readers, ""))
+		}
+		return readers[i], nil
+	}
 	for _, r := range readers {
 		if r == name {
 			return r, nil
 		}
-		if strings.Contains(strings.ToLower(r), strings.ToLower(name)) {
+	}
+	text, index := name, -1
+	if i := strings.LastIndexByte(name, '#'); i > 0 {
+		if n, err := strconv.Atoi(name[i+1:]); err == nil && n >= 0 {
+			text, index = name[:i], n
+		}
+	}
+	var hits []string
+	for _, r := range readers {
+		if strings.Contains(strings.ToLower(r), strings.ToLower(text)) {
 			hits = append(hits, r)
 		}
 	}
-	switch len(hits) {
-	case 1:
+	switch {
+	case len(hits) == 0:
+		return "", fmt.Errorf("no reader matches %q (readers: %s)", text, numbered(readers, ""))
+	case index >= len(hits):
+		return "", fmt.Errorf("%q matches %d readers, so there is no %s (%s)", text, len(hits), name, numbered(hits, text))
+	case index >= 0:
+		return hits[index], nil
+	case len(hits) == 1:
 		return hits[0], nil
-	case 0:
-		return "", fmt.Errorf("no reader matches %q (readers: %q)", name, readers)
 	}
-	return "", fmt.Errorf("%q matches %d readers %q: name one exactly", name, len(hits), hits)
+	var cards []string
+	for _, r := range hits {
+		if !samSlot.MatchString(r) {
+			cards = append(cards, r)
+		}
+	}
+	if len(cards) == 1 {
+		return cards[0], nil
+	}
+	return "", fmt.Errorf("%q matches %d readers: name one exactly, or by index (%s)", text, len(hits), numbered(hits, text))
 }
 
-// Connect waits (until ctx ends) for a card in slot i and connects to it.
-func (l *Lab) Connect(ctx context.Context, i int) (*reader.Card, error) {
-	s := l.Slots[i]
-	if err := l.PC.WaitForCard(ctx, s.Reader); err != nil {
+// samSlot matches the SAM slot of a dual-interface reader ("… SAM] 00 01",
+// "… SAM Reader 00 01").
+var samSlot = regexp.MustCompile(`\bSAM\b`)
+
+// numbered lists readers as `TEXT#i "name"` (or `#i "name"` with no text).
+func numbered(readers []string, text string) string {
+	parts := make([]string, len(readers))
+	for i, r := range readers {
+		parts[i] = fmt.Sprintf("%s#%d %q", text, i, r)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Connect waits (at most wait, and until ctx ends) for a card in slot i and
+// connects to it (Open); ctx is the session.
+func (l *Lab) Connect(ctx context.Context, i int, wait time.Duration) (*reader.Card, error) {
+	return Open(ctx, l.PC, l.Slots[i].Reader, wait)
+}
+
+// ErrNoCard: no card came within the wait.
+var ErrNoCard = errors.New("no card")
+
+// Open is how every session starts: wait for a card in the reader, then
+// connect to it exclusively, both within wait (ErrNoCard, or reader.ErrBusy
+// while another PC/SC client holds the reader), and both cut short when ctx
+// ends. ctx is the session: it bounds every call on the card.
+func Open(ctx context.Context, pc *reader.Context, name string, wait time.Duration) (*reader.Card, error) {
+	deadline := time.Now().Add(wait)
+	wctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	if err := pc.WaitForCard(wctx, name); err != nil {
+		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+			return nil, fmt.Errorf("%w in %s after %s", ErrNoCard, name, wait)
+		}
 		return nil, err
 	}
-	return l.PC.Connect(s.Reader)
+	k, err := pc.Connect(ctx, name, max(time.Until(deadline), 100*time.Millisecond))
+	if errors.Is(err, reader.ErrBusy) {
+		return nil, fmt.Errorf("%w: %s was held by another PC/SC client (a transaction or an exclusive connection) for the whole %s wait", reader.ErrBusy, name, wait)
+	}
+	return k, err
 }
 
 // Reinsert puts a virtual slot's card back (after Remove or a tear) and
@@ -217,12 +298,12 @@ func (l *Lab) Remove(ctx context.Context, i int) error {
 	return l.PC.WaitForRemoval(ctx, s.Reader)
 }
 
-// Started reports whether the lab runs its own pcscd.
-func (l *Lab) Started() bool { return l.daemon != nil }
+// Started reports whether the lab runs its own pcscd (a child process).
+func (l *Lab) Started() bool { return l.daemon != nil && !l.daemon.External() }
 
 // DaemonLog is the tail of the child pcscd's log ("" without one).
 func (l *Lab) DaemonLog(lines int) string {
-	if l.daemon == nil {
+	if !l.Started() {
 		return ""
 	}
 	return tail(l.daemon.Log(), lines)

@@ -1,6 +1,7 @@
 // Package pcscd runs the PC/SC daemon as a child process for tests that
 // need a virtual reader: in the foreground, without systemd or udev, on its
-// fixed socket /run/pcscd/pcscd.comm. It never leaves a daemon behind: Stop
+// fixed socket /run/pcscd/pcscd.comm. Use takes a pcscd already serving
+// that socket (a lab machine's system service) as it is. It never leaves a daemon behind: Stop
 // sends SIGTERM (pcscd cleans /run/pcscd on it) and kills after a grace
 // period. Only one pcscd can own /run/pcscd, so Start takes an exclusive lock
 // that serialises test packages running in parallel.
@@ -11,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -29,13 +31,44 @@ const (
 	lockFile = "/tmp/paycert-pcscd.lock"
 )
 
-// Daemon is a running pcscd child.
+// Daemon is a running pcscd: a child Start launched, or (from Use) one
+// that runs outside this process, such as the system service.
 type Daemon struct {
-	cmd  *exec.Cmd
+	cmd  *exec.Cmd // nil for an external pcscd
 	lock *os.File
 	log  *syncBuffer
 	done chan error
 }
+
+// Serving reports whether a pcscd accepts clients on Socket now.
+func Serving() bool {
+	c, err := net.DialTimeout("unix", Socket, time.Second)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
+}
+
+// Use is Start, except that a pcscd already serving Socket (the system
+// service of a lab machine, one started by hand) is used as it is instead
+// of refused. It takes the same lock as Start first, so a pcscd another
+// test package started is waited out rather than taken for the system's;
+// Stop then releases the lock and leaves the external pcscd running.
+func Use(ctx context.Context) (*Daemon, error) {
+	lock, err := acquireLock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if Serving() {
+		return &Daemon{lock: lock}, nil
+	}
+	lock.Close()
+	return Start(ctx)
+}
+
+// External reports whether the pcscd runs outside this process.
+func (d *Daemon) External() bool { return d.cmd == nil }
 
 // Path finds the pcscd binary.
 func Path() (string, error) {
@@ -73,8 +106,7 @@ func Start(ctx context.Context) (*Daemon, error) {
 	// writes no pid file; a socket that accepts clients gives it away.
 	// Removing its socket would hide it from clients while it keeps the
 	// vpcd ports, so refuse.
-	if c, err := net.DialTimeout("unix", Socket, time.Second); err == nil {
-		c.Close()
+	if Serving() {
 		lock.Close()
 		return nil, fmt.Errorf("another pcscd is serving %s (find it with: pgrep -a pcscd); stop it first, or run against it with --reader / PAYCERT_READER", Socket)
 	}
@@ -113,10 +145,23 @@ func Start(ctx context.Context) (*Daemon, error) {
 }
 
 // Log returns what pcscd printed so far (debug level), for failure messages.
-func (d *Daemon) Log() string { return d.log.String() }
+func (d *Daemon) Log() string {
+	if d.External() {
+		return "(pcscd runs outside this process: see its own log, e.g. journalctl -u pcscd)"
+	}
+	return d.log.String()
+}
 
-// Stop terminates pcscd and waits for it; it is safe to call twice.
+// Stop terminates a child pcscd and waits for it (an external one is left
+// running); it is safe to call twice.
 func (d *Daemon) Stop() error {
+	if d != nil && d.External() {
+		if d.lock != nil {
+			d.lock.Close()
+			d.lock = nil
+		}
+		return nil
+	}
 	if d == nil || d.cmd.Process == nil {
 		return nil
 	}
@@ -139,7 +184,11 @@ func (d *Daemon) Stop() error {
 func acquireLock(ctx context.Context) (*os.File, error) {
 	f, err := os.OpenFile(lockFile, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("pcscd lock: %w", err)
+		// Created by another user (root's test run): flock needs only a
+		// read-only descriptor, so a user without root can still wait on it.
+		if f, err = os.Open(lockFile); err != nil {
+			return nil, fmt.Errorf("pcscd lock: %w", err)
+		}
 	}
 	for {
 		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err == nil {
@@ -185,3 +234,8 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// Lock takes the lock Start and Use take, for a test that runs pcscd its
+// own way (as a lab's system service runs) and must not meet a pcscd
+// another test package started. Close releases it.
+func Lock(ctx context.Context) (io.Closer, error) { return acquireLock(ctx) }

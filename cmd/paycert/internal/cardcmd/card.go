@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 
 	"paycert/cmd/paycert/internal/cli"
@@ -34,8 +33,12 @@ func Command() *cli.Command {
 		Summary: "Card-reader tools: list readers, scan a transit card, send APDUs, recharge, serve a virtual card",
 		Usage:   "card <list|scan|exec|recharge|virtual> [flags]",
 		Help: `Talks to PC/SC readers through pcscd (any CCID reader works: ACS, Identiv,
-Feitian, HID Omnikey...). A reader is named by its PC/SC name or any unique
-part of it ("ACR1252", "PCD 00 01"); with one reader attached, no name is needed.
+Feitian, HID Omnikey...). A reader is named by its PC/SC name, any unique
+part of it ("ACR1252", "PCD 00 01"), TEXT#N (the N-th match, from 0) or #N (the
+N-th reader listed); a dual-interface reader's SAM slot is taken only by name
+or index. With one reader attached, no name is needed. --wait bounds the wait
+for a card and for a reader another application holds ("reader busy");
+--timeout each command; Ctrl-C ends any command within a second.
 
 No reader at hand? 'paycert card virtual --start-pcscd' serves a software
 card through the vsmartcard virtual reader, so every command below works on it.
@@ -106,73 +109,12 @@ func cardReaders(pc *reader.Context) ([]string, error) {
 	return rs, err
 }
 
-// cardPickReader resolves --reader: a name or a unique part of one; with no
-// name, the only reader, or the only one holding a card.
-func cardPickReader(pc *reader.Context, name string) (string, error) {
-	rs, err := cardReaders(pc)
-	if err != nil {
-		return "", err
-	}
-	if name != "" {
-		return lab.Resolve(rs, name)
-	}
-	if len(rs) == 1 {
-		return rs[0], nil
-	}
-	var withCard []string
-	for _, r := range rs {
-		if p, err := pc.Present(r); err == nil && p.Card {
-			withCard = append(withCard, r)
-		}
-	}
-	if len(withCard) == 1 {
-		return withCard[0], nil
-	}
-	return "", cli.Usagef("%d readers attached (%s): name one with --reader", len(rs), strings.Join(rs, "; "))
-}
-
-// cardOpen is the start of every command that talks to a card: a PC/SC
-// context, the reader --reader names (cardPickReader) and, within wait, a
-// connection to the card in it. On success the caller owns the context and
-// the card (Disconnect the card, then Release the context); on failure both
-// are already released.
-func cardOpen(ctx context.Context, io cli.IO, name string, wait time.Duration) (*reader.Context, string, *reader.Card, error) {
-	pc, err := reader.Establish()
-	if err != nil {
-		return nil, "", nil, err
-	}
-	r, err := cardPickReader(pc, name)
-	if err == nil {
-		var k *reader.Card
-		if k, err = cardConnect(ctx, io, pc, r, wait); err == nil {
-			return pc, r, k, nil
-		}
-	}
-	pc.Release()
-	return nil, "", nil, err
-}
-
-// cardConnect waits up to wait for a card in the reader and connects.
-func cardConnect(ctx context.Context, io cli.IO, pc *reader.Context, name string, wait time.Duration) (*reader.Card, error) {
-	if p, err := pc.Present(name); err == nil && !p.Card {
-		fmt.Fprintf(io.Stderr, "waiting up to %s for a card in %s...\n", wait, name)
-	}
-	wctx, cancel := context.WithTimeout(ctx, wait)
-	defer cancel()
-	if err := pc.WaitForCard(wctx, name); err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, fmt.Errorf("no card in %s after %s", name, wait)
-		}
-		return nil, err
-	}
-	return pc.Connect(name)
-}
-
 func cardScanCommand() *cli.Command {
 	var (
-		name  *string
-		wait  *time.Duration
-		trace *bool
+		name    *string
+		wait    *time.Duration
+		timeout *time.Duration
+		trace   *bool
 	)
 	cmd := &cli.Command{
 		Name:    "scan",
@@ -192,14 +134,15 @@ Examples:
 	}
 	cmd.Flags = func(fs *flag.FlagSet) {
 		name = fs.String("reader", "", "reader name or a unique part of it (default: the only reader)")
-		wait = fs.Duration("wait", 30*time.Second, "how long to wait for a card")
+		wait = fs.Duration("wait", 30*time.Second, "how long to wait for a card and for the reader to be free")
+		timeout = fs.Duration("timeout", reader.DefaultTimeout, "how long one command may take in the reader")
 		trace = fs.Bool("trace", false, "print every APDU")
 	}
 	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if len(pos) != 0 {
 			return cli.Usagef("card scan takes no arguments")
 		}
-		pc, r, k, err := cardOpen(ctx, io, *name, *wait)
+		pc, r, k, err := cardOpen(ctx, io, *name, *wait, *timeout)
 		if err != nil {
 			return err
 		}
@@ -250,8 +193,9 @@ func cardParseAPDUs(args []string) ([]apdu.Command, error) {
 
 func cardExecCommand() *cli.Command {
 	var (
-		name *string
-		wait *time.Duration
+		name    *string
+		wait    *time.Duration
+		timeout *time.Duration
 	)
 	cmd := &cli.Command{
 		Name:    "exec",
@@ -272,7 +216,8 @@ Examples:
 	}
 	cmd.Flags = func(fs *flag.FlagSet) {
 		name = fs.String("reader", "", "reader name or a unique part of it (default: the only reader)")
-		wait = fs.Duration("wait", 10*time.Second, "how long to wait for a card")
+		wait = fs.Duration("wait", 10*time.Second, "how long to wait for a card and for the reader to be free")
+		timeout = fs.Duration("timeout", reader.DefaultTimeout, "how long one command may take in the reader")
 	}
 	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if len(pos) == 0 {
@@ -282,7 +227,7 @@ Examples:
 		if err != nil {
 			return cli.Usagef("%v", err)
 		}
-		pc, _, k, err := cardOpen(ctx, io, *name, *wait)
+		pc, _, k, err := cardOpen(ctx, io, *name, *wait, *timeout)
 		if err != nil {
 			return err
 		}
@@ -315,6 +260,7 @@ func cardRechargeCommand() *cli.Command {
 		target   *string
 		payOrder *string
 		wait     *time.Duration
+		timeout  *time.Duration
 	)
 	cmd := &cli.Command{
 		Name:    "recharge",
@@ -343,7 +289,8 @@ Examples:
 		amountS = fs.String("amount", "", "amount in fen (required)")
 		target = fs.String("target", "", "centre base URL (default: the embedded centre)")
 		payOrder = fs.String("pay-order", "", "payment order number (default: generated, unique)")
-		wait = fs.Duration("wait", 30*time.Second, "how long to wait for the card (also after it left)")
+		wait = fs.Duration("wait", 30*time.Second, "how long to wait for the card and for the reader to be free (also after the card left)")
+		timeout = fs.Duration("timeout", reader.DefaultTimeout, "how long one command may take in the reader")
 	}
 	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if len(pos) != 0 {
@@ -356,7 +303,7 @@ Examples:
 		if *payOrder == "" {
 			*payOrder = fmt.Sprintf("PC%d", time.Now().UnixNano()/1e6)
 		}
-		pc, r, k, err := cardOpen(ctx, io, *name, *wait)
+		pc, r, k, err := cardOpen(ctx, io, *name, *wait, *timeout)
 		if err != nil {
 			return err
 		}
@@ -583,35 +530,4 @@ func cardWaitVisible(ctx context.Context, n int) (string, error) {
 	wctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	return lab.WaitVirtualReader(wctx, pc, n)
-}
-
-// cardReconnect waits for the card to be back after it left mid-command and
-// answer a SELECT of the purse. pcscd may not have noticed the removal yet
-// (the card can be back before its next poll), so a connection that fails
-// or a card that does not answer is retried until wait has passed.
-func cardReconnect(ctx context.Context, pc *reader.Context, name string, wait time.Duration) (*reader.Card, error) {
-	wctx, cancel := context.WithTimeout(ctx, wait)
-	defer cancel()
-	var last error
-	for {
-		if err := pc.WaitForCard(wctx, name); err != nil {
-			if last == nil {
-				last = err
-			}
-			return nil, fmt.Errorf("the card did not come back within %s: %w", wait, last)
-		}
-		k, err := pc.Connect(name)
-		if err == nil {
-			if _, err = terminal.New(k).SelectPurse(); err == nil {
-				return k, nil
-			}
-			k.Disconnect()
-		}
-		last = err
-		select {
-		case <-wctx.Done():
-			return nil, fmt.Errorf("the card did not come back within %s: %w", wait, last)
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
 }
