@@ -21,7 +21,9 @@ const PersistentFormat = 1
 type Hex []byte
 
 // MarshalText writes h as upper-case hex.
-func (h Hex) MarshalText() ([]byte, error) { return []byte(strings.ToUpper(hex.EncodeToString(h))), nil }
+func (h Hex) MarshalText() ([]byte, error) {
+	return []byte(strings.ToUpper(hex.EncodeToString(h))), nil
+}
 
 // UnmarshalText reads hex.
 func (h *Hex) UnmarshalText(b []byte) error {

@@ -109,7 +109,7 @@ func TestRestoreRefusesBadState(t *testing.T) {
 		t.Fatalf("the good state is refused: %v", err)
 	}
 	tests := []struct {
-		name  string
+		name   string
 		break_ func(*Persistent)
 	}{
 		{"other format", func(p *Persistent) { p.Format = 2 }},
@@ -124,7 +124,9 @@ func TestRestoreRefusesBadState(t *testing.T) {
 		{"bad card number", func(p *Persistent) { p.PAN = "12" }},
 		{"short key", func(p *Persistent) { p.Keys.DTK = p.Keys.DTK[:8] }},
 		{"no keys", func(p *Persistent) { p.Keys = PersistentKeys{} }},
-		{"short proof MAC", func(p *Persistent) { p.Proofs["02"] = PersistentProof{Counter: 1, MAC: Hex{1, 2, 3}, TAC: Hex{1, 2, 3, 4}} }},
+		{"short proof MAC", func(p *Persistent) {
+			p.Proofs["02"] = PersistentProof{Counter: 1, MAC: Hex{1, 2, 3}, TAC: Hex{1, 2, 3, 4}}
+		}},
 		{"AID too short", func(p *Persistent) { p.AID = Hex{0xA0} }},
 		{"no key index", func(p *Persistent) { p.KeyIndex = 0 }},
 	}
