@@ -180,18 +180,13 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 		virtualOnly(0)
 		t, k := session(ctx, 0)
 		before, ledgerBefore := balances(t)
-		pulled := false
 		var managed []hzcardclient.ManageResult
 		res, err := cl.Recharge(ctx, k, hzcardclient.RechargeOptions{CardNo: cardNo, Amount: 1500, PayOrderNo: payOrder(), Recover: true,
-			// The lab tech pulls the card just before CREDIT reaches it: the
-			// card never sees the command and the reader reports it removed.
-			Before: func(step string) error {
-				if step == hzcardclient.StepCredit && !pulled {
-					pulled = true
-					return suite.lab.Remove(ctx, 0)
-				}
-				return nil
-			},
+			// The lab tech pulls the card at the pause before CREDIT, with
+			// the hook `paycert card recharge --pause-before CREDIT` uses:
+			// the card never sees the command and the reader reports it
+			// removed.
+			Before: hzcardclient.PauseBefore(hzcardclient.StepCredit, func(string) error { return suite.lab.Remove(ctx, 0) }, nil),
 			Observe: func(ev hzcardclient.RechargeEvent) {
 				switch ev.Kind {
 				case hzcardclient.EventTorn:

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"unicode"
@@ -31,6 +30,8 @@ decode a command or response (as hex, or a whole apdulist/apduresp string),
 build every e-purse command, print the fixed commands of appendix C, and
 recompute session keys, MAC1, MAC2 and TAC from the values a card and a
 centre exchanged.
+
+` + cli.NumberRule + `
 
 Examples:
   paycert apdu parse 805C000204 000003E89000
@@ -301,13 +302,13 @@ func apduDateTime(s string) ([7]byte, error) {
 	return dt, nil
 }
 
-// apduUint parses decimal or 0x-hex into a uint of the given bit size.
+// apduUint parses a number flag by cli.NumberRule; an empty value is
+// "--name is required".
 func apduUint(name, s string, bits int) (uint64, error) {
-	v, err := strconv.ParseUint(s, 0, bits)
-	if err != nil {
-		return 0, cli.Usagef("--%s %q: want a number (decimal, or 0x hex) of at most %d bits", name, s, bits)
+	if s == "" {
+		return 0, cli.Usagef("--%s is required", name)
 	}
-	return v, nil
+	return cli.ParseNumber(name, s, bits)
 }
 
 func apduRequire(flags map[string]*apduHexFlag) error {
@@ -353,8 +354,10 @@ func apduBuildCommand() *cli.Command {
 		Usage:   "apdu build <command> [flags]",
 		Help: `Prints the hex of one e-purse command (cards.md framing; the Le byte is
 included as cards.md writes it; --no-le drops it where seed 003 omits it).
-Amounts are in fen, decimal or 0x hex; terminal ids 6 bytes hex; date-times
-YYYYMMDDhhmmss; MACs 4 bytes hex.
+Amounts are in fen; terminal ids 6 bytes hex; date-times YYYYMMDDhhmmss;
+MACs 4 bytes hex.
+
+` + cli.NumberRule + `
 
 Examples:
   paycert apdu build select-purse
@@ -390,31 +393,31 @@ Examples:
 			apduBuildLeaf("read-binary", "READ BINARY by SFI", "--sfi HEX [--offset N] [--le N]", "Le 0 (the default) asks for the whole file.\n\nExamples:\n  paycert apdu build read-binary --sfi 15   # 00B0950000 (IDX_0004)",
 				func(fs *flag.FlagSet) func() (apdu.Command, error) {
 					sfi := apduHex(fs, "sfi", 1, "short file identifier, hex (15, 16, 17, 05, 06)")
-					off := fs.Uint("offset", 0, "offset in the file")
-					le := fs.Int("le", 0, "bytes to read (0 = whole file)")
+					off := cli.NumberVar(fs, "offset", 0, 8, "offset in the file, 0..255")
+					le := cli.NumberVar(fs, "le", 0, 16, "bytes to read, 0..256 (0 = whole file)")
 					return func() (apdu.Command, error) {
 						if err := apduRequire(map[string]*apduHexFlag{"sfi": sfi}); err != nil {
 							return apdu.Command{}, err
 						}
-						if *off > 255 || *le < 0 || *le > 256 {
-							return apdu.Command{}, cli.Usagef("--offset 0..255, --le 0..256")
+						if le.Value > 256 {
+							return apdu.Command{}, cli.Usagef("--le 0..256")
 						}
-						return apdu.ReadBinary(sfi.val[0], byte(*off), apduLe(*le)), nil
+						return apdu.ReadBinary(sfi.val[0], byte(off.Value), apduLe(int(le.Value))), nil
 					}
 				}),
 			apduBuildLeaf("read-record", "READ RECORD by SFI", "--sfi HEX --record N [--le N]", "Record 1 is the newest of a cyclic file.\n\nExamples:\n  paycert apdu build read-record --sfi 18 --record 1   # 00B201C400 (IDX_0007)",
 				func(fs *flag.FlagSet) func() (apdu.Command, error) {
 					sfi := apduHex(fs, "sfi", 1, "short file identifier, hex (18, 19, 07, 08)")
-					rec := fs.Uint("record", 1, "record number (1 = newest)")
-					le := fs.Int("le", 0, "bytes to read (0 = whole record)")
+					rec := cli.NumberVar(fs, "record", 1, 8, "record number, 1..255 (1 = newest)")
+					le := cli.NumberVar(fs, "le", 0, 16, "bytes to read, 0..256 (0 = whole record)")
 					return func() (apdu.Command, error) {
 						if err := apduRequire(map[string]*apduHexFlag{"sfi": sfi}); err != nil {
 							return apdu.Command{}, err
 						}
-						if *rec == 0 || *rec > 255 || *le < 0 || *le > 256 {
+						if rec.Value == 0 || le.Value > 256 {
 							return apdu.Command{}, cli.Usagef("--record 1..255, --le 0..256")
 						}
-						return apdu.ReadRecord(byte(*rec), sfi.val[0], apduLe(*le)), nil
+						return apdu.ReadRecord(byte(rec.Value), sfi.val[0], apduLe(int(le.Value))), nil
 					}
 				}),
 			apduBuildLeaf("get-balance", "GET BALANCE", "[--deposit]", "Examples:\n  paycert apdu build get-balance   # 805C000204 (IDX_0003)",
@@ -429,15 +432,15 @@ Examples:
 				}),
 			apduBuildLeaf("get-challenge", "GET CHALLENGE", "[--len 4|8]", "Examples:\n  paycert apdu build get-challenge   # 0084000004 (IDX_1001)",
 				func(fs *flag.FlagSet) func() (apdu.Command, error) {
-					n := fs.Int("len", 4, "random bytes wanted (4 or 8)")
+					n := cli.NumberVar(fs, "len", 4, 8, "random bytes wanted (4 or 8)")
 					return func() (apdu.Command, error) {
-						if *n != 4 && *n != 8 {
+						if n.Value != 4 && n.Value != 8 {
 							return apdu.Command{}, cli.Usagef("--len must be 4 or 8")
 						}
-						return apdu.GetChallenge(*n), nil
+						return apdu.GetChallenge(int(n.Value)), nil
 					}
 				}),
-			apduBuildLeaf("init-load", "INITIALIZE FOR LOAD (IDX_2002)", "--amount FEN --terminal HEX [--key-index N] [--no-le]", "Examples:\n  paycert apdu build init-load --amount 1000 --terminal 001122334455",
+			apduBuildLeaf("init-load", "INITIALIZE FOR LOAD (IDX_2002)", "--amount FEN --terminal HEX [--key-index HEX] [--no-le]", "--amount is decimal fen, or 0x hex: 1000 is 10.00 yuan, 0x1000 is 40.96.\n\nExamples:\n  paycert apdu build init-load --amount 1000 --terminal 001122334455\n  paycert apdu build init-load --amount 0x1000 --terminal 001122334455 --key-index 03",
 				apduInitDefine(terminalHelp, apdu.InitializeForLoad)),
 			apduBuildLeaf("credit-load", "CREDIT FOR LOAD (IDX_2003)", "--datetime YYYYMMDDhhmmss --mac2 HEX [--no-le]", "Examples:\n  paycert apdu build credit-load --datetime 20111221214822 --mac2 3A845BF0",
 				func(fs *flag.FlagSet) func() (apdu.Command, error) {
@@ -455,7 +458,7 @@ Examples:
 						return apduMaybeNoLe(apdu.CreditForLoad(d, [4]byte(mac2.val)), *noLe), nil
 					}
 				}),
-			apduBuildLeaf("init-purchase", "INITIALIZE FOR PURCHASE (IDX_2004)", "--amount FEN --terminal HEX [--key-index N] [--composite] [--no-le]", "Examples:\n  paycert apdu build init-purchase --amount 200 --terminal 001122334455",
+			apduBuildLeaf("init-purchase", "INITIALIZE FOR PURCHASE (IDX_2004)", "--amount FEN --terminal HEX [--key-index HEX] [--composite] [--no-le]", "Examples:\n  paycert apdu build init-purchase --amount 200 --terminal 001122334455",
 				func(fs *flag.FlagSet) func() (apdu.Command, error) {
 					comp := fs.Bool("composite", false, "composite purchase (P1 03)")
 					build := apduInitDefine(terminalHelp, apdu.InitializeForPurchase)(fs)
@@ -507,22 +510,27 @@ Examples:
 				"Give the MAC, or the card's DAMK and the challenge from GET CHALLENGE to compute it\n(MAC(DAMK, challenge||00000000, 04 D6 P1 P2 Lc data)).\n\nExamples:\n  paycert apdu build update-binary-mac --sfi 16 --data 00 --mac 01020304\n  paycert apdu build update-binary-mac --sfi 15 --data 0101... --damk 4455... --challenge 1A2B3C4D",
 				func(fs *flag.FlagSet) func() (apdu.Command, error) {
 					sfi := apduHex(fs, "sfi", 1, "short file identifier, hex")
-					off := fs.Uint("offset", 0, "offset in the file")
+					off := cli.NumberVar(fs, "offset", 0, 8, "offset in the file, 0..255")
 					data := apduHex(fs, "data", 0, "bytes to write, hex")
 					mac := apduHex(fs, "mac", 4, "the MAC, 4 bytes hex")
 					damk := apduHex(fs, "damk", 16, "the card's DAMK, 16 bytes hex, to compute the MAC")
-					ch := apduHex(fs, "challenge", 4, "the card's 4-byte challenge, to compute the MAC")
+					ch := apduHex(fs, "challenge", 4, "the card's 4-byte challenge, hex, to compute the MAC")
+					ciph := fs.String("cipher", "3des", "the card's cipher for the MAC: 3des or sm4")
 					return func() (apdu.Command, error) {
 						if err := apduRequire(map[string]*apduHexFlag{"sfi": sfi, "data": data}); err != nil {
 							return apdu.Command{}, err
 						}
-						if *off > 255 || len(data.val) == 0 || len(data.val) > 251 {
+						if len(data.val) == 0 || len(data.val) > 251 {
 							return apdu.Command{}, cli.Usagef("--offset 0..255 and 1..251 data bytes")
 						}
 						switch {
 						case mac.set && !damk.set && !ch.set:
 						case !mac.set && damk.set && ch.set:
-							m, err := epurse.Scheme{}.SecureMessagingMAC(damk.val, [4]byte(ch.val), apdu.UpdateBinaryMACInput(sfi.val[0], byte(*off), data.val))
+							s, err := apduScheme(*ciph)
+							if err != nil {
+								return apdu.Command{}, err
+							}
+							m, err := s.SecureMessagingMAC(damk.val, [4]byte(ch.val), apdu.UpdateBinaryMACInput(sfi.val[0], byte(off.Value), data.val))
 							if err != nil {
 								return apdu.Command{}, err
 							}
@@ -530,7 +538,7 @@ Examples:
 						default:
 							return apdu.Command{}, cli.Usagef("give --mac, or --damk and --challenge")
 						}
-						return apdu.UpdateBinaryMAC(sfi.val[0], byte(*off), data.val, [4]byte(mac.val)), nil
+						return apdu.UpdateBinaryMAC(sfi.val[0], byte(off.Value), data.val, [4]byte(mac.val)), nil
 					}
 				}),
 		},
@@ -553,9 +561,9 @@ func apduMaybeNoLe(c apdu.Command, noLe bool) apdu.Command {
 
 func apduInitDefine(terminalHelp string, build func(byte, uint32, [6]byte) apdu.Command) func(fs *flag.FlagSet) func() (apdu.Command, error) {
 	return func(fs *flag.FlagSet) func() (apdu.Command, error) {
-		amount := fs.String("amount", "", "amount in fen (decimal or 0x hex)")
+		amount := fs.String("amount", "", "amount in fen: decimal, or hex with 0x")
 		term := apduHex(fs, "terminal", 6, terminalHelp)
-		keyIdx := fs.Uint("key-index", 1, "key index (seed 003 calls this byte 交易类型 01)")
+		keyIdx := apduHex(fs, "key-index", 1, "key index, 1 byte hex (default 01; seed 003 calls this byte 交易类型 01)")
 		noLe := fs.Bool("no-le", false, "omit Le (seed 003 appendix C form)")
 		return func() (apdu.Command, error) {
 			if err := apduRequire(map[string]*apduHexFlag{"terminal": term}); err != nil {
@@ -565,10 +573,11 @@ func apduInitDefine(terminalHelp string, build func(byte, uint32, [6]byte) apdu.
 			if err != nil {
 				return apdu.Command{}, err
 			}
-			if *keyIdx > 255 {
-				return apdu.Command{}, cli.Usagef("--key-index 0..255")
+			ki := byte(0x01)
+			if keyIdx.set {
+				ki = keyIdx.val[0]
 			}
-			return apduMaybeNoLe(build(byte(*keyIdx), uint32(a), [6]byte(term.val)), *noLe), nil
+			return apduMaybeNoLe(build(ki, uint32(a), [6]byte(term.val)), *noLe), nil
 		}
 	}
 }
@@ -628,42 +637,62 @@ Examples:
 func apduEpurseCommand() *cli.Command {
 	return &cli.Command{
 		Name:    "epurse",
-		Summary: "Recompute e-purse session keys, MAC1, MAC2 and TAC (3DES)",
+		Summary: "Recompute e-purse session keys, MAC1, MAC2 and TAC (3DES or SM4)",
 		Usage:   "apdu epurse <load|purchase|diversify> [flags]",
 		Help: `Recomputes the cryptograms of cards.md from the values card and centre
 exchanged, to find which side is wrong when a load fails with 9302 or a
 centre rejects MAC1/TAC. Keys are 16 bytes hex: either the card's
 diversified key (--key, --dtk) or the master key and card number
-(--master, --master-tac, --pan) to diversify first.
+(--master, --master-tac, --pan) to diversify first. --cipher sm4 computes
+the SM4 variant (algId 04; no published vector: see codecs/README.md).
+
+Each value needs only its own inputs: without --datetime the load prints
+SESLK and MAC1 (MAC2 and TAC cover the date-time), without --dtk no TAC.
+
+` + cli.NumberRule + `
 
 Examples:
   paycert apdu epurse diversify --master 11223344556677888877665544332211 --pan 3105170010170907984
   paycert apdu epurse load --key 11223344556677888877665544332211 --random 11223344 --online-seq 0 \
       --amount 0x1000 --type 01 --terminal 001122334455 --datetime 20111221214822
+  paycert apdu epurse load --key 11223344556677888877665544332211 --random 11223344 --online-seq 0 \
+      --amount 4096 --type 01 --terminal 001122334455 --check-mac1 2988AE5A
   paycert apdu epurse purchase --key 11223344556677888877665544332211 --random 11223344 --offline-seq 0 \
       --term-seq 1 --amount 0x1000 --terminal 001122334455 --datetime 20120229135100`,
 		Subs: []*cli.Command{apduEpurseTxCommand(true), apduEpurseTxCommand(false), apduDiversifyCommand()},
 	}
 }
 
+// apduScheme is the e-purse scheme of a --cipher value.
+func apduScheme(name string) (epurse.Scheme, error) {
+	c, err := epurse.ParseCipher(name)
+	if err != nil {
+		return epurse.Scheme{}, cli.Usagef("--cipher: %v", err)
+	}
+	return epurse.Scheme{Cipher: c}, nil
+}
+
 func apduDiversifyCommand() *cli.Command {
 	var (
-		mk  *apduHexFlag
-		pan *string
+		mk   *apduHexFlag
+		pan  *string
+		ciph *string
 	)
 	cmd := &cli.Command{
 		Name:    "diversify",
 		Summary: "Diversify a master key for a card number",
-		Usage:   "apdu epurse diversify --master KEY --pan DIGITS",
+		Usage:   "apdu epurse diversify --master KEY --pan DIGITS [--cipher 3des|sm4]",
 		Help: `Prints F (file 0x15 bytes 12..19 = the card number's last 16 digits) and the
-card key TDES(MK, F) || TDES(MK, not F).
+card key TDES(MK, F) || TDES(MK, not F); with --cipher sm4, SM4(MK, F||00..00).
 
 Examples:
-  paycert apdu epurse diversify --master 11223344556677888877665544332211 --pan 2253123456781234`,
+  paycert apdu epurse diversify --master 11223344556677888877665544332211 --pan 2253123456781234
+  paycert apdu epurse diversify --master 11223344556677888877665544332211 --pan 2253123456781234 --cipher sm4`,
 	}
 	cmd.Flags = func(fs *flag.FlagSet) {
 		mk = apduHex(fs, "master", 16, "master key, 16 bytes hex")
-		pan = fs.String("pan", "", "card number, 16 to 20 digits")
+		pan = fs.String("pan", "", "card number, 16 to 20 decimal digits")
+		ciph = fs.String("cipher", "3des", "the card's cipher: 3des or sm4")
 	}
 	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		if len(pos) != 0 {
@@ -672,11 +701,15 @@ Examples:
 		if err := apduRequire(map[string]*apduHexFlag{"master": mk}); err != nil {
 			return err
 		}
+		s, err := apduScheme(*ciph)
+		if err != nil {
+			return err
+		}
 		f, err := cpucard.Diversifier(*pan)
 		if err != nil {
 			return cli.Usagef("%v", err)
 		}
-		k, err := epurse.Scheme{}.Diversify(mk.val, f[:])
+		k, err := s.Diversify(mk.val, f[:])
 		if err != nil {
 			return err
 		}
@@ -688,27 +721,34 @@ Examples:
 
 func apduEpurseTxCommand(load bool) *cli.Command {
 	name, seqName, defType := "purchase", "offline-seq", epurse.TypePursePurchase
-	usage := "apdu epurse purchase (--key DPK | --master MPK --pan P) --random R --offline-seq N --term-seq N --amount A --terminal T --datetime D [--type 06] [--dtk K | --master-tac MTK] [--check-mac1 M] [--check-mac2 M] [--check-tac T]"
-	help := `Computes SESPK = TDES(DPK, random||offlineSeq||termSeq[2:4]), the terminal's
+	usage := "apdu epurse purchase (--key DPK | --master MPK --pan P) --random HEX --offline-seq N --term-seq N [--amount FEN] [--terminal HEX] [--datetime D] [--type 06] [--dtk K | --master-tac MTK] [--cipher 3des|sm4] [--check-mac1 M] [--check-mac2 M] [--check-tac T]"
+	help := `Computes SESPK = ENC(DPK, random||offlineSeq||termSeq[2:4]), the terminal's
 MAC1 (amount||type||terminal||date||time), the card's MAC2 (amount) and, with
 a TAC key, the TAC (amount||type||terminal||termSeq||date||time under
-DTK left xor right). --check-* compare given values and exit 1 on mismatch.
+DTK left xor right for 3DES, DTK for SM4). A value whose inputs are not
+given is not printed. --check-* compare given values and exit 1 on mismatch.
 
 Examples:
   paycert apdu epurse purchase --key 11223344556677888877665544332211 --random 11223344 --offline-seq 0 \
-      --term-seq 1 --amount 0x1000 --terminal 001122334455 --datetime 20120229135100 --check-mac1 F15CAB75`
+      --term-seq 1 --amount 0x1000 --terminal 001122334455 --datetime 20120229135100 --check-mac1 F15CAB75
+  paycert apdu epurse purchase --key 11223344556677888877665544332211 --random 11223344 --offline-seq 0 \
+      --term-seq 1 --amount 4096 --check-mac2 56988A13`
 	if load {
 		name, seqName, defType = "load", "online-seq", epurse.TypePurseLoad
-		usage = "apdu epurse load (--key DLK | --master MLK --pan P) --random R --online-seq N --amount A --terminal T --datetime D [--old-balance B] [--type 02] [--dtk K | --master-tac MTK] [--check-mac1 M] [--check-mac2 M] [--check-tac T]"
-		help = `Computes SESLK = TDES(DLK, random||onlineSeq||8000), the card's MAC1
+		usage = "apdu epurse load (--key DLK | --master MLK --pan P) --random HEX --online-seq N [--amount FEN] [--terminal HEX] [--datetime D] [--old-balance FEN] [--type 02] [--dtk K | --master-tac MTK] [--cipher 3des|sm4] [--check-mac1 M] [--check-mac2 M] [--check-tac T]"
+		help = `Computes SESLK = ENC(DLK, random||onlineSeq||8000), the card's MAC1
 (oldBalance||amount||type||terminal), the centre's MAC2
 (amount||type||terminal||date||time) and, with a TAC key, the TAC
 (newBalance||onlineSeq||amount||type||terminal||date||time under DTK left xor
-right). --check-* compare given values and exit 1 on mismatch.
+right for 3DES, DTK for SM4). A value whose inputs are not given is not
+printed: MAC1 needs no --datetime. --check-* compare given values and exit 1
+on mismatch.
 
 Examples:
   paycert apdu epurse load --key 11223344556677888877665544332211 --random 11223344 --online-seq 0 \
-      --amount 0x1000 --type 01 --terminal 001122334455 --datetime 20111221214822 --check-mac1 2988AE5A`
+      --amount 0x1000 --type 01 --terminal 001122334455 --datetime 20111221214822 --check-mac1 2988AE5A
+  paycert apdu epurse load --key 11223344556677888877665544332211 --random 11223344 --online-seq 0 \
+      --amount 4096 --type 01 --terminal 001122334455 --check-mac1 2988AE5A`
 	}
 	var (
 		key     *apduHexFlag
@@ -724,6 +764,7 @@ Examples:
 		typ     *apduHexFlag
 		term    *apduHexFlag
 		dtStr   *string
+		ciph    *string
 		chk1    *apduHexFlag
 		chk2    *apduHexFlag
 		chkT    *apduHexFlag
@@ -731,30 +772,37 @@ Examples:
 	cmd := &cli.Command{Name: name, Summary: "Session key, MAC1, MAC2, TAC of a " + name, Usage: usage, Help: help}
 	cmd.Flags = func(fs *flag.FlagSet) {
 		key = apduHex(fs, "key", 16, "the card's DLK/DPK, 16 bytes hex")
-		mk = apduHex(fs, "master", 16, "master key to diversify with --pan instead of --key")
-		mtk = apduHex(fs, "master-tac", 16, "TAC master key to diversify with --pan instead of --dtk")
+		mk = apduHex(fs, "master", 16, "master key, 16 bytes hex, to diversify with --pan instead of --key")
+		mtk = apduHex(fs, "master-tac", 16, "TAC master key, 16 bytes hex, to diversify with --pan instead of --dtk")
 		dtk = apduHex(fs, "dtk", 16, "the card's DTK, 16 bytes hex (for the TAC)")
-		pan = fs.String("pan", "", "card number (with --master/--master-tac)")
+		pan = fs.String("pan", "", "card number, 16 to 20 decimal digits (with --master/--master-tac)")
 		random = apduHex(fs, "random", 4, "card's pseudo-random number, 4 bytes hex")
-		seq = fs.String(seqName, "", "counter value the card reported")
-		termSeq = fs.String("term-seq", "0", "terminal transaction sequence number (purchase)")
-		amount = fs.String("amount", "", "amount in fen (decimal or 0x hex)")
-		oldBal = fs.String("old-balance", "0", "balance before the transaction, fen (load MAC1, TAC)")
-		typ = apduHex(fs, "type", 1, fmt.Sprintf("transaction type, hex (default %02X)", defType))
+		seq = fs.String(seqName, "", "counter value the card reported (number: decimal, or 0x hex)")
+		if load {
+			oldBal = fs.String("old-balance", "0", "balance before the load in fen (MAC1, TAC)")
+		} else {
+			termSeq = fs.String("term-seq", "", "terminal transaction sequence number (number: decimal, or 0x hex)")
+		}
+		amount = fs.String("amount", "", "amount in fen: decimal, or hex with 0x (MAC1, MAC2, TAC)")
+		typ = apduHex(fs, "type", 1, fmt.Sprintf("transaction type, 1 byte hex (default %02X)", defType))
 		term = apduHex(fs, "terminal", 6, "terminal id, 6 bytes hex")
-		dtStr = fs.String("datetime", "", "date and time, YYYYMMDDhhmmss")
-		chk1 = apduHex(fs, "check-mac1", 4, "MAC1 to verify")
-		chk2 = apduHex(fs, "check-mac2", 4, "MAC2 to verify")
-		chkT = apduHex(fs, "check-tac", 4, "TAC to verify")
+		dtStr = fs.String("datetime", "", "date and time, YYYYMMDDhhmmss (MAC2 and TAC of a load; MAC1 and TAC of a purchase)")
+		ciph = fs.String("cipher", "3des", "the card's cipher: 3des or sm4")
+		chk1 = apduHex(fs, "check-mac1", 4, "MAC1 to verify, 4 bytes hex")
+		chk2 = apduHex(fs, "check-mac2", 4, "MAC2 to verify, 4 bytes hex")
+		chkT = apduHex(fs, "check-tac", 4, "TAC to verify, 4 bytes hex")
 	}
 	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		if len(pos) != 0 {
 			return cli.Usagef("%s takes flags only", name)
 		}
-		if err := apduRequire(map[string]*apduHexFlag{"random": random, "terminal": term}); err != nil {
+		if err := apduRequire(map[string]*apduHexFlag{"random": random}); err != nil {
 			return err
 		}
-		var s epurse.Scheme
+		s, err := apduScheme(*ciph)
+		if err != nil {
+			return err
+		}
 		if mk.set || mtk.set {
 			f, err := cpucard.Diversifier(*pan)
 			if err != nil {
@@ -780,82 +828,102 @@ Examples:
 		if err != nil {
 			return err
 		}
-		a, err := apduUint("amount", *amount, 32)
-		if err != nil {
+		var ts, ob uint64
+		if load {
+			if ob, err = apduUint("old-balance", *oldBal, 32); err != nil {
+				return err
+			}
+		} else if ts, err = apduUint("term-seq", *termSeq, 32); err != nil {
 			return err
 		}
-		ob, err := apduUint("old-balance", *oldBal, 32)
-		if err != nil {
-			return err
+		// The optional inputs: each value below is computed when its own
+		// inputs are all given, and a --check-* of a value that cannot be
+		// computed names what it lacks.
+		var a uint64
+		if *amount != "" {
+			if a, err = cli.ParseNumber("amount", *amount, 32); err != nil {
+				return err
+			}
 		}
-		ts, err := apduUint("term-seq", *termSeq, 32)
-		if err != nil {
-			return err
+		var dt [7]byte
+		if *dtStr != "" {
+			if dt, err = apduDateTime(*dtStr); err != nil {
+				return cli.Usagef("%v", err)
+			}
 		}
-		dt, err := apduDateTime(*dtStr)
-		if err != nil {
-			return cli.Usagef("%v", err)
-		}
+		have := map[string]bool{"amount": *amount != "", "terminal": term.set, "datetime": *dtStr != "", "dtk": dtk.set}
 		t := []byte{defType}
 		if typ.set {
 			t = typ.val
 		}
 		type out struct {
-			name string
-			val  []byte
-			chk  *apduHexFlag
+			name  string
+			needs []string
+			calc  func() ([]byte, error)
+			chk   *apduHexFlag
 		}
+		var ses []byte
 		var rows []out
 		if load {
-			l := epurse.Load{OldBalance: uint32(ob), Amount: uint32(a), Type: t[0], Terminal: [6]byte(term.val),
+			l := epurse.Load{OldBalance: uint32(ob), Amount: uint32(a), Type: t[0], Terminal: [6]byte(apduOr(term, 6)),
 				OnlineSeq: uint16(n), Random: [4]byte(random.val), DateTime: dt}
-			ses, err := s.LoadSessionKey(key.val, l.Random, l.OnlineSeq)
-			if err != nil {
-				return err
-			}
-			m1, _ := s.LoadMAC1(ses, l)
-			m2, _ := s.LoadMAC2(ses, l)
-			rows = append(rows, out{"SESLK", ses, nil}, out{"MAC1", m1, chk1}, out{"MAC2", m2, chk2})
-			if dtk.set {
-				tac, err := s.LoadTAC(dtk.val, l)
-				if err != nil {
-					return err
-				}
-				rows = append(rows, out{"TAC", tac, chkT})
+			rows = []out{
+				{"SESLK", nil, func() ([]byte, error) { return s.LoadSessionKey(key.val, l.Random, l.OnlineSeq) }, nil},
+				{"MAC1", []string{"amount", "terminal"}, func() ([]byte, error) { return s.LoadMAC1(ses, l) }, chk1},
+				{"MAC2", []string{"amount", "terminal", "datetime"}, func() ([]byte, error) { return s.LoadMAC2(ses, l) }, chk2},
+				{"TAC", []string{"amount", "terminal", "datetime", "dtk"}, func() ([]byte, error) { return s.LoadTAC(dtk.val, l) }, chkT},
 			}
 		} else {
-			p := epurse.Purchase{OldBalance: uint32(ob), Amount: uint32(a), Type: t[0], Terminal: [6]byte(term.val),
+			p := epurse.Purchase{Amount: uint32(a), Type: t[0], Terminal: [6]byte(apduOr(term, 6)),
 				OfflineSeq: uint16(n), TermSeq: uint32(ts), Random: [4]byte(random.val), DateTime: dt}
-			ses, err := s.PurchaseSessionKey(key.val, p.Random, p.OfflineSeq, p.TermSeq)
+			rows = []out{
+				{"SESPK", nil, func() ([]byte, error) { return s.PurchaseSessionKey(key.val, p.Random, p.OfflineSeq, p.TermSeq) }, nil},
+				{"MAC1", []string{"amount", "terminal", "datetime"}, func() ([]byte, error) { return s.PurchaseMAC1(ses, p) }, chk1},
+				{"MAC2", []string{"amount"}, func() ([]byte, error) { return s.PurchaseMAC2(ses, p) }, chk2},
+				{"TAC", []string{"amount", "terminal", "datetime", "dtk"}, func() ([]byte, error) { return s.PurchaseTAC(dtk.val, p) }, chkT},
+			}
+		}
+		mismatch, computed := 0, 0
+		var skipped []string
+		for i, r := range rows {
+			var missing []string
+			for _, need := range r.needs {
+				if !have[need] {
+					if need == "dtk" {
+						need = "dtk or --master-tac"
+					}
+					missing = append(missing, "--"+need)
+				}
+			}
+			if len(missing) > 0 {
+				if r.chk != nil && r.chk.set {
+					return cli.Usagef("--check-%s needs %s", strings.ToLower(r.name), strings.Join(missing, ", "))
+				}
+				skipped = append(skipped, fmt.Sprintf("%s (needs %s)", r.name, strings.Join(missing, ", ")))
+				continue
+			}
+			val, err := r.calc()
 			if err != nil {
 				return err
 			}
-			m1, _ := s.PurchaseMAC1(ses, p)
-			m2, _ := s.PurchaseMAC2(ses, p)
-			rows = append(rows, out{"SESPK", ses, nil}, out{"MAC1", m1, chk1}, out{"MAC2", m2, chk2})
-			if dtk.set {
-				tac, err := s.PurchaseTAC(dtk.val, p)
-				if err != nil {
-					return err
-				}
-				rows = append(rows, out{"TAC", tac, chkT})
+			if i == 0 {
+				ses = val
+			} else {
+				computed++
 			}
-		}
-		if chkT.set && !dtk.set {
-			return cli.Usagef("--check-tac needs --dtk or --master-tac")
-		}
-		mismatch := 0
-		for _, r := range rows {
 			note := ""
 			if r.chk != nil && r.chk.set {
-				if string(r.chk.val) == string(r.val) {
+				if string(r.chk.val) == string(val) {
 					note = "\tmatches the given value"
 				} else {
 					note = fmt.Sprintf("\tMISMATCH: given %X", r.chk.val)
 					mismatch++
 				}
 			}
-			fmt.Fprintf(tio.Stdout, "%s\t%X%s\n", r.name, r.val, note)
+			fmt.Fprintf(tio.Stdout, "%s\t%X%s\n", r.name, val, note)
+		}
+		if len(skipped) > 0 && computed == 0 {
+			fmt.Fprintf(tio.Stderr, "only the session key: give --amount and --terminal for MAC1 (not computed: %s)\n", strings.Join(skipped, "; "))
 		}
 		if mismatch > 0 {
 			return &cli.ExitError{Code: 1, Err: fmt.Errorf("%d value(s) do not match", mismatch)}
@@ -863,4 +931,13 @@ Examples:
 		return nil
 	}
 	return cmd
+}
+
+// apduOr is the flag's bytes, or n zero bytes when it was not given (the
+// values that need it are then not computed).
+func apduOr(h *apduHexFlag, n int) []byte {
+	if h.set {
+		return h.val
+	}
+	return make([]byte, n)
 }

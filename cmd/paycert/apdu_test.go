@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
 	"paycert/cmd/paycert/internal/cli"
 	"paycert/cmd/paycert/internal/cli/clitest"
+	"paycert/codecs/apdu"
+	"paycert/codecs/epurse"
+	"paycert/platforms/cpucard"
 )
 
 func runAPDU(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
@@ -78,7 +82,13 @@ func TestAPDUBuildCLI(t *testing.T) {
 		{[]string{"get-proof", "--type", "02", "--counter", "8"}, 0, "805A000202000808"},
 		{[]string{"update-binary-mac", "--sfi", "16", "--data", "AABB", "--mac", "01020304"}, 0, "04D6960006AABB01020304"},
 		{[]string{"init-load", "--amount", "10"}, 2, "--terminal is required"},
-		{[]string{"init-load", "--amount", "ten", "--terminal", "001122334455"}, 2, "want a number"},
+		{[]string{"init-load", "--amount", "ten", "--terminal", "001122334455"}, 2, "want a whole number"},
+		{[]string{"init-load", "--amount", "00001000", "--terminal", "001122334455"}, 2, "leading zero is ambiguous: write 1000 for decimal, or 0x00001000"},
+		{[]string{"init-load", "--amount", "1000", "--terminal", "001122334455", "--key-index", "03"}, 0, "805000020B030000"},
+		{[]string{"init-load", "--amount", "1000", "--terminal", "001122334455", "--key-index", "3"}, 2, "not hex"},
+		{[]string{"read-binary", "--sfi", "15", "--offset", "010"}, 2, "leading zero"},
+		{[]string{"read-binary", "--sfi", "15", "--offset", "0x0C", "--le", "8"}, 0, "00B0950C08"},
+		{[]string{"read-record", "--sfi", "18", "--record", "256"}, 2, "out of range"},
 		{[]string{"credit-load", "--datetime", "2011", "--mac2", "3A845BF0"}, 2, "14 digits"},
 		{[]string{"credit-load", "--datetime", "20111221214822", "--mac2", "3A84"}, 2, "want 4"},
 		{[]string{"update-binary-mac", "--sfi", "16", "--data", "AA"}, 2, "give --mac"},
@@ -148,8 +158,11 @@ func TestAPDUEpurseCLI(t *testing.T) {
 	if viaKey == "" || viaKey != viaMaster {
 		t.Fatalf("--key %q vs --master %q", viaKey, viaMaster)
 	}
-	if code, _, errOut := runAPDU(t, "", "apdu", "epurse", "load", "--random", "01020304"); code != 2 || !strings.Contains(errOut, "required") {
+	if code, _, errOut := runAPDU(t, "", "apdu", "epurse", "load", "--random", "01020304"); code != 2 || !strings.Contains(errOut, "give --key") {
 		t.Fatalf("missing flags: exit %d %s", code, errOut)
+	}
+	if code, _, errOut := runAPDU(t, "", "apdu", "epurse", "load", "--key", key, "--random", "01020304"); code != 2 || !strings.Contains(errOut, "--online-seq is required") {
+		t.Fatalf("missing counter: exit %d %s", code, errOut)
 	}
 }
 
@@ -182,3 +195,101 @@ func TestAPDUHelp(t *testing.T) {
 // apduSquash collapses runs of blanks so tests do not depend on tabwriter
 // column widths.
 func apduSquash(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// apduField is the value of a "NAME\tHEX..." line of epurse output.
+func apduField(out, name string) string {
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Split(line, "\t"); len(f) >= 2 && f[0] == name {
+			return f[1]
+		}
+	}
+	return ""
+}
+
+// TestAPDUEpurseNumberRule: --amount 1234 is decimal 1234 fen, 0x1234 is
+// hex, and a leading zero is refused; the rule is the same for counters.
+func TestAPDUEpurseNumberRule(t *testing.T) {
+	base := []string{"apdu", "epurse", "load", "--key", "11223344556677888877665544332211", "--random", "11223344",
+		"--online-seq", "0", "--terminal", "001122334455"}
+	mac1 := func(extra ...string) (int, string, string) {
+		code, out, errOut := runAPDU(t, "", append(append([]string(nil), base...), extra...)...)
+		return code, apduField(out, "MAC1"), errOut
+	}
+	_, dec, _ := mac1("--amount", "1234")
+	_, hexSame, _ := mac1("--amount", "0x4D2")
+	_, hexOther, _ := mac1("--amount", "0x1234")
+	if dec == "" || dec != hexSame || dec == hexOther {
+		t.Fatalf("--amount 1234 gives MAC1 %q; 0x4D2 %q (must equal), 0x1234 %q (must differ)", dec, hexSame, hexOther)
+	}
+	for _, bad := range [][]string{{"--amount", "01234"}, {"--amount", "12.34"}, {"--amount", "0x1234", "--old-balance", "0100"}} {
+		if code, _, errOut := mac1(bad...); code != 2 || !strings.Contains(errOut, bad[len(bad)-1]) {
+			t.Errorf("%v: exit %d, want 2 naming the value: %s", bad, code, errOut)
+		}
+	}
+	seqArgs := append([]string(nil), base...)
+	seqArgs[8] = "010"
+	if code, _, errOut := runAPDU(t, "", append(seqArgs, "--amount", "1")...); code != 2 || !strings.Contains(errOut, "--online-seq \"010\"") {
+		t.Fatalf("--online-seq 010 (octal 8 under strconv's base 0): exit %d %s", code, errOut)
+	}
+}
+
+// TestAPDUEpurseNeedsOnlyWhatItUses: the published load MAC1 checks without
+// --datetime (MAC1 does not cover it); MAC2 and TAC are then left out, and
+// asking to check them names what is missing.
+func TestAPDUEpurseNeedsOnlyWhatItUses(t *testing.T) {
+	key := "11223344556677888877665544332211"
+	args := []string{"apdu", "epurse", "load", "--key", key, "--random", "11223344", "--online-seq", "0",
+		"--amount", "4096", "--type", "01", "--terminal", "001122334455"}
+	code, out, errOut := runAPDU(t, "", append(args, "--check-mac1", "2988AE5A", "--dtk", key)...)
+	if code != 0 || !strings.Contains(out, "MAC1\t2988AE5A\tmatches") || strings.Contains(out, "MAC2") || strings.Contains(out, "TAC") {
+		t.Fatalf("load without --datetime: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := runAPDU(t, "", append(args, "--check-mac2", "3A845BF0")...); code != 2 || !strings.Contains(errOut, "--check-mac2 needs --datetime") {
+		t.Fatalf("--check-mac2 without --datetime: exit %d %s", code, errOut)
+	}
+	code, out, _ = runAPDU(t, "", "apdu", "epurse", "load", "--key", key, "--random", "11223344", "--online-seq", "0")
+	if code != 0 || apduField(out, "SESLK") != "9B1D924E05595603" || strings.Contains(out, "MAC1") {
+		t.Fatalf("session key alone: exit %d\n%s", code, out)
+	}
+	// A purchase's MAC2 covers the amount only.
+	code, out, _ = runAPDU(t, "", "apdu", "epurse", "purchase", "--key", key, "--random", "11223344", "--offline-seq", "0",
+		"--term-seq", "1", "--amount", "0x1000", "--check-mac2", "56988A13")
+	if code != 0 || !strings.Contains(out, "MAC2\t56988A13\tmatches") {
+		t.Fatalf("purchase MAC2 alone: exit %d\n%s", code, out)
+	}
+	if code, _, errOut := runAPDU(t, "", "apdu", "epurse", "load", "--key", key, "--random", "11223344", "--online-seq", "0", "--term-seq", "1"); code != 2 || !strings.Contains(errOut, "term-seq") {
+		t.Fatalf("--term-seq is not a load input: exit %d %s", code, errOut)
+	}
+}
+
+// TestAPDUEpurseSM4MatchesTheSoftwareCard: --cipher sm4 with the test
+// master keys recomputes the MAC1 an SM4 software card returns, and the
+// 3DES default does not.
+func TestAPDUEpurseSM4MatchesTheSoftwareCard(t *testing.T) {
+	const pan = "2253000000000101"
+	card := cpucard.MustNew(cpucard.Profile{PAN: pan, Cipher: epurse.SM4(), Balance: 100})
+	term := [6]byte{0x00, 0x11, 0x22, 0x33, 0x44, 0x55}
+	if _, err := card.Transmit(apdu.SelectByName(apdu.PurseAID).Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	out, err := card.Transmit(apdu.InitializeForLoad(1, 1234, term).Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := apdu.ParseInitLoadReply(out[:len(out)-2])
+	if err != nil || rep.AlgID != 0x04 {
+		t.Fatalf("INITIALIZE reply %X: %v", out, err)
+	}
+	args := []string{"apdu", "epurse", "load", "--master", fmt.Sprintf("%X", cpucard.TestMasterKeys().MLK), "--pan", pan,
+		"--random", fmt.Sprintf("%X", rep.Random), "--online-seq", fmt.Sprint(rep.OnlineSeq), "--old-balance", "100",
+		"--amount", "1234", "--terminal", "001122334455", "--check-mac1", fmt.Sprintf("%X", rep.MAC1)}
+	if code, out, errOut := runAPDU(t, "", append(args, "--cipher", "sm4")...); code != 0 || !strings.Contains(out, "matches") {
+		t.Fatalf("--cipher sm4: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, out, _ := runAPDU(t, "", args...); code != 1 || !strings.Contains(out, "MISMATCH") {
+		t.Fatalf("3DES against an SM4 card's MAC1: exit %d\n%s", code, out)
+	}
+	if code, _, errOut := runAPDU(t, "", append(args, "--cipher", "aes")...); code != 2 || !strings.Contains(errOut, "3des or sm4") {
+		t.Fatalf("--cipher aes: exit %d %s", code, errOut)
+	}
+}

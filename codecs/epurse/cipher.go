@@ -16,6 +16,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/emmansun/gmsm/sm4"
 )
@@ -215,4 +216,25 @@ func newSM4(key []byte) (cipher.Block, error) {
 		return nil, fmt.Errorf("epurse: SM4: %w", err)
 	}
 	return c, nil
+}
+
+// ParseCipher reads a cipher by the name CLIs and state files use: "3des"
+// (also "tdes", or the algId "00") or "sm4" (algId "04"), in any case.
+func ParseCipher(name string) (Cipher, error) {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "3des", "tdes", "00":
+		return TripleDES(), nil
+	case "sm4", "04":
+		return SM4(), nil
+	}
+	return nil, fmt.Errorf("epurse: cipher %q: want 3des or sm4", name)
+}
+
+// CipherName is the name ParseCipher reads back: "3des" for nil (a zero
+// Scheme's cipher) and the 3DES family, "sm4" for SM4.
+func CipherName(c Cipher) string {
+	if c != nil && c.AlgID() == SM4().AlgID() {
+		return "sm4"
+	}
+	return "3des"
 }

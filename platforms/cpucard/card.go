@@ -11,6 +11,11 @@
 // balance, counters, files, records and transaction proofs persist;
 // selection, the pending transaction and the challenge do not.
 //
+// Export and Restore carry the persistent state (personalisation, purse,
+// files, records, proofs) out of and back into a card, as JSON a test or
+// `paycert card virtual --state` keeps across restarts; OnCommit sees every
+// change of it as it happens.
+//
 // A tear switch (TearNext, TearAfter) lets a test remove the card in the
 // middle of a command: the command takes effect, then Transmit returns
 // ErrTorn and the card is unpowered, as when a card leaves the field after
@@ -61,8 +66,13 @@ type Profile struct {
 	// variant (epurse.SM4, algId 04) is an unverified extension point.
 	Cipher epurse.Cipher
 	// KeyIndex is the one load/purchase key index the card accepts
-	// (default 01); KeyVersion is reported in INITIALIZE replies (default 01).
+	// (default 01; INITIALIZE with another gets 9403); KeyVersion is
+	// reported in INITIALIZE replies (default 01).
 	KeyIndex, KeyVersion byte
+	// AID is the purse application's name, selected by SELECT (P1=04),
+	// listed by the PPSE and carried in the purse FCI (default
+	// apdu.PurseAID, A000000632010105; city cards may use their own).
+	AID []byte
 	// Balance, OnlineSeq and OfflineSeq are the initial purse state.
 	Balance               uint32
 	OnlineSeq, OfflineSeq uint16
@@ -136,6 +146,7 @@ type Card struct {
 	keyVer     byte
 	maxBalance uint32
 	atr        []byte
+	aid        []byte
 	rand       io.Reader
 	pan        string
 
@@ -152,6 +163,11 @@ type Card struct {
 	selected  selection
 	challenge []byte
 	pend      *pending
+
+	// onCommit sees the persistent state after every change (nil: none);
+	// changed is set by the commands that change it.
+	onCommit func(Persistent)
+	changed  bool
 
 	// tear switch
 	tearINS   int // -1: off
@@ -211,6 +227,13 @@ func New(p Profile) (*Card, error) {
 	c.atr = p.ATR
 	if c.atr == nil {
 		c.atr = defaultATR()
+	}
+	c.aid = append([]byte(nil), p.AID...)
+	if len(c.aid) == 0 {
+		c.aid = append([]byte(nil), apdu.PurseAID...)
+	}
+	if len(c.aid) < 5 || len(c.aid) > 16 {
+		return nil, fmt.Errorf("cpucard: AID %X is %d bytes, want 5 to 16 (ISO 7816-4)", c.aid, len(c.aid))
 	}
 	pub := p.Public
 	if pub.IssuerID == [8]byte{} {
@@ -303,6 +326,9 @@ func defaultATR() []byte {
 // ATR returns the card's answer to reset.
 func (c *Card) ATR() []byte { return append([]byte(nil), c.atr...) }
 
+// AID returns the purse application's AID.
+func (c *Card) AID() []byte { return append([]byte(nil), c.aid...) }
+
 // PAN returns the card number the card was personalised with.
 func (c *Card) PAN() string { return c.pan }
 
@@ -393,6 +419,14 @@ func (c *Card) Transmit(capdu []byte) ([]byte, error) {
 		c.tearAfter--
 	}
 	r := c.process(capdu)
+	if c.changed {
+		// The effect is in EEPROM before the reply leaves the card, also
+		// when the card is torn right after.
+		c.changed = false
+		if c.onCommit != nil {
+			c.onCommit(c.persistentLocked())
+		}
+	}
 	if tear {
 		c.powerOffLocked()
 		name := "command"
@@ -510,7 +544,7 @@ func (c *Card) selectByFID(cmd apdu.Command) apdu.Response {
 // information file (0x15) as issuer discretionary data.
 func (c *Card) purseFCI() []byte {
 	prop := append(apdu.TLV(0x50, []byte("TRANSIT PURSE")), apdu.TLV(0x9F0C, c.binaries[SFIPublic])...)
-	return apdu.TLV(0x6F, append(apdu.TLV(0x84, apdu.PurseAID), apdu.TLV(0xA5, prop)...))
+	return apdu.TLV(0x6F, append(apdu.TLV(0x84, c.aid), apdu.TLV(0xA5, prop)...))
 }
 
 func (c *Card) selectByName(cmd apdu.Command) apdu.Response {
@@ -523,10 +557,10 @@ func (c *Card) selectByName(cmd apdu.Command) apdu.Response {
 	switch {
 	case string(cmd.Data) == string(apdu.PPSE):
 		c.selected = selPPSE
-		entry := apdu.TLV(0x61, append(apdu.TLV(0x4F, apdu.PurseAID), apdu.TLV(0x87, []byte{0x01})...))
+		entry := apdu.TLV(0x61, append(apdu.TLV(0x4F, c.aid), apdu.TLV(0x87, []byte{0x01})...))
 		fci := apdu.TLV(0x6F, append(apdu.TLV(0x84, apdu.PPSE), apdu.TLV(0xA5, apdu.TLV(0xBF0C, entry))...))
 		return reply(cmd, fci)
-	case string(cmd.Data) == string(apdu.PurseAID):
+	case string(cmd.Data) == string(c.aid):
 		c.selected = selPurse
 		return reply(cmd, c.purseFCI())
 	}
@@ -737,6 +771,7 @@ func (c *Card) credit(cmd apdu.Command) apdu.Response {
 	c.records[SFILog].push(LogRecord{Seq: p.seq, Amount: p.amount, Type: p.txType, Terminal: p.terminal, DateTime: dt}.Bytes())
 	c.records[SFILoads].push(LoadDetail{OnlineSeq: p.seq, Amount: p.amount, Type: p.txType, Terminal: p.terminal,
 		DateTime: dt, NewBalance: c.balance, TAC: pr.tac, MAC2: pr.mac}.Bytes())
+	c.changed = true
 	return reply(cmd, pr.tac[:])
 }
 
@@ -786,6 +821,7 @@ func (c *Card) debit(cmd apdu.Command) apdu.Response {
 	c.records[SFILog].push(LogRecord{Seq: p.seq, Amount: p.amount, Type: p.txType, Terminal: p.terminal, DateTime: pu.DateTime}.Bytes())
 	c.records[SFIPurchases].push(PurchaseDetail{OfflineSeq: p.seq, Amount: p.amount, Type: p.txType, Terminal: p.terminal,
 		DateTime: pu.DateTime, NewBalance: c.balance, TAC: pr.tac, TermSeq: pu.TermSeq}.Bytes())
+	c.changed = true
 	return reply(cmd, apdu.DebitReply{TAC: pr.tac, MAC2: pr.mac}.Bytes())
 }
 
@@ -840,6 +876,7 @@ func (c *Card) updateBinary(cmd apdu.Command) apdu.Response {
 		return sw(apdu.SWWrongP1P2)
 	}
 	copy(f[cmd.P2:], payload)
+	c.changed = true
 	return ok(nil)
 }
 

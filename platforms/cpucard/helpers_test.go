@@ -32,6 +32,9 @@ type rig struct {
 	s    epurse.Scheme
 	keys Keys
 	term [6]byte
+	// the card's variant: AID to select, key index to INITIALIZE with
+	aid    []byte
+	keyIdx byte
 }
 
 func newRig(t testing.TB, p Profile) *rig {
@@ -51,7 +54,14 @@ func newRig(t testing.TB, p Profile) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &rig{t: t, card: card, s: s, keys: keys, term: [6]byte{0x00, 0x11, 0x22, 0x33, 0x44, 0x55}}
+	r := &rig{t: t, card: card, s: s, keys: keys, term: [6]byte{0x00, 0x11, 0x22, 0x33, 0x44, 0x55}, aid: p.AID, keyIdx: p.KeyIndex}
+	if r.aid == nil {
+		r.aid = apdu.PurseAID
+	}
+	if r.keyIdx == 0 {
+		r.keyIdx = 0x01
+	}
+	return r
 }
 
 func unhex(t testing.TB, s string) []byte {
@@ -90,14 +100,14 @@ func (r *rig) must(c apdu.Command) []byte {
 	return resp.Data
 }
 
-func (r *rig) selectPurse() { r.t.Helper(); r.must(apdu.SelectByName(apdu.PurseAID)) }
+func (r *rig) selectPurse() { r.t.Helper(); r.must(apdu.SelectByName(r.aid)) }
 
 var testDT = [7]byte{0x20, 0x26, 0x11, 0x22, 0x10, 0x30, 0x00}
 
 // initLoad runs INITIALIZE FOR LOAD and checks MAC1 as the centre would.
 func (r *rig) initLoad(amount uint32) (apdu.InitLoadReply, epurse.Load, []byte) {
 	r.t.Helper()
-	rep, err := apdu.ParseInitLoadReply(r.must(apdu.InitializeForLoad(1, amount, r.term)))
+	rep, err := apdu.ParseInitLoadReply(r.must(apdu.InitializeForLoad(r.keyIdx, amount, r.term)))
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -136,7 +146,7 @@ func (r *rig) load(amount uint32) [4]byte {
 // purchase runs INITIALIZE + DEBIT with the PSAM side computed from DPK.
 func (r *rig) purchase(amount, termSeq uint32) (apdu.DebitReply, epurse.Purchase, []byte) {
 	r.t.Helper()
-	rep, err := apdu.ParseInitPurchaseReply(r.must(apdu.InitializeForPurchase(1, amount, r.term)))
+	rep, err := apdu.ParseInitPurchaseReply(r.must(apdu.InitializeForPurchase(r.keyIdx, amount, r.term)))
 	if err != nil {
 		r.t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 // balance and the last transactions, read with plain (unauthenticated)
 // commands only.
 type Report struct {
+	AID        []byte // the purse AID the terminal selected
 	PPSE       bool   // PPSE selected and lists the purse AID
 	PPSENote   string // why not, when PPSE is false
 	Public     cpucard.PublicInfo
@@ -31,11 +32,11 @@ type Report struct {
 // purse selection and the balance are required; an unreadable file is a
 // note, since real cards differ in what they expose.
 func Scan(t *Terminal) (*Report, error) {
-	r := &Report{}
+	r := &Report{AID: t.PurseAID()}
 	if _, listed, err := t.SelectPPSE(); err != nil {
 		r.PPSENote = err.Error()
 	} else if !listed {
-		r.PPSENote = "PPSE selected but its FCI does not list A000000632010105"
+		r.PPSENote = fmt.Sprintf("PPSE selected but its FCI does not list %X", r.AID)
 	} else {
 		r.PPSE = true
 	}
@@ -111,7 +112,7 @@ func bcdDateTime(dt [7]byte) string {
 // Print writes the report as aligned text.
 func (r *Report) Print(w io.Writer) {
 	p := r.Public
-	ppse := "ok (lists the purse A000000632010105)"
+	ppse := fmt.Sprintf("ok (lists the purse %X)", r.AID)
 	if !r.PPSE {
 		ppse = "not usable: " + r.PPSENote
 	}

@@ -24,10 +24,21 @@ type Transmitter interface {
 }
 
 // Terminal talks to one card. Trace, when set, sees every exchange (resp
-// is nil when the transmission failed).
+// is nil when the transmission failed). AID is the purse application to
+// select (nil: apdu.PurseAID, A000000632010105): a city card with its own
+// AID is a variant the lab names.
 type Terminal struct {
 	T     Transmitter
 	Trace func(cmd apdu.Command, resp *apdu.Response, err error)
+	AID   []byte
+}
+
+// PurseAID is the AID the terminal selects.
+func (t *Terminal) PurseAID() []byte {
+	if len(t.AID) == 0 {
+		return apdu.PurseAID
+	}
+	return t.AID
 }
 
 // New returns a terminal on t.
@@ -104,21 +115,21 @@ func SWOf(err error) apdu.SW {
 	return 0
 }
 
-// SelectPPSE selects 2PAY.SYS.DDF01 and reports whether the purse AID is
-// listed in its FCI.
+// SelectPPSE selects 2PAY.SYS.DDF01 and reports whether the purse AID
+// (PurseAID) is listed in its FCI.
 func (t *Terminal) SelectPPSE() (fci []byte, listsPurse bool, err error) {
 	fci, err = t.Expect(apdu.SelectByName(apdu.PPSE))
 	if err != nil {
 		return nil, false, err
 	}
 	aid, ferr := apdu.FindTag(fci, 0x4F)
-	return fci, ferr == nil && string(aid) == string(apdu.PurseAID), nil
+	return fci, ferr == nil && string(aid) == string(t.PurseAID()), nil
 }
 
-// SelectPurse selects the purse application and decodes the file 0x15 copy
+// SelectPurse selects the purse application (PurseAID) and decodes the file 0x15 copy
 // its FCI carries in 9F0C.
 func (t *Terminal) SelectPurse() (cpucard.PublicInfo, error) {
-	fci, err := t.Expect(apdu.SelectByName(apdu.PurseAID))
+	fci, err := t.Expect(apdu.SelectByName(t.PurseAID()))
 	if err != nil {
 		return cpucard.PublicInfo{}, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"paycert/codecs/apdu"
 	"paycert/platforms/hzcard"
@@ -245,4 +246,52 @@ func (c *Client) load(ctx context.Context, card Transmitter, o Order, hook func(
 	}
 	res.Times = tm
 	return res, initialised, nil
+}
+
+// ParseStep reads a step before which a recharge may pause, as a person
+// names it: "INITIALIZE" (StepInitialize), "CREDIT" (StepCredit) or
+// "confirm" (StepConfirm), in any case.
+func ParseStep(s string) (string, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "initialize", "init", "initialize for load":
+		return StepInitialize, nil
+	case "credit", "credit for load":
+		return StepCredit, nil
+	case "confirm", "cardchargeconfirm":
+		return StepConfirm, nil
+	}
+	return "", fmt.Errorf("hzcard: step %q: want INITIALIZE, CREDIT or confirm", s)
+}
+
+// PauseBefore is the Before hook of a tear rehearsal: the first time the
+// recharge reaches step, pause runs (a person pulls the card and presses
+// Enter, or a test pulls it by command), and then the recharge goes on as
+// the card now is. Before INITIALIZE and CREDIT the step's commands go to
+// the reader, which finds a pulled card gone (a tear during that step, as
+// when a person pulls a real card). Before confirm no card command follows,
+// so gone (nil: never) is asked whether the card left: if it did, that is
+// a tear before confirm, which card management resolves. An error from
+// pause or gone ends the recharge.
+func PauseBefore(step string, pause func(step string) error, gone func() (bool, error)) func(string) error {
+	done := false
+	return func(s string) error {
+		if s != step || done {
+			return nil
+		}
+		done = true
+		if err := pause(s); err != nil {
+			return fmt.Errorf("pause before %s: %w", s, err)
+		}
+		if s != StepConfirm || gone == nil {
+			return nil
+		}
+		left, err := gone()
+		if err != nil {
+			return fmt.Errorf("is the card still there? %w", err)
+		}
+		if left {
+			return fmt.Errorf("the card was pulled before %s: %w", s, apdu.ErrTorn)
+		}
+		return nil
+	}
 }

@@ -27,6 +27,30 @@ func tearAt(step string) func(string) error {
 	}
 }
 
+// pullAt is the PauseBefore hook of a person who, at the pause before
+// step, pulls the card (pull) or leaves it in.
+func pullAt(step string, pull bool) func(*cpucard.Card) func(string) error {
+	return func(c *cpucard.Card) func(string) error {
+		return PauseBefore(step, func(string) error {
+			if pull {
+				c.PowerOff()
+			}
+			return nil
+		}, func() (bool, error) { return !c.Powered(), nil })
+	}
+}
+
+func TestParseStep(t *testing.T) {
+	for in, want := range map[string]string{"INITIALIZE": StepInitialize, "credit": StepCredit, "Confirm": StepConfirm, "init": StepInitialize} {
+		if got, err := ParseStep(in); err != nil || got != want {
+			t.Errorf("ParseStep(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := ParseStep("debit"); err == nil {
+		t.Error("ParseStep(debit) accepted")
+	}
+}
+
 // Recharge against the embedded simulator and its software card: every
 // way the card can leave, with and without recovery. The card is never
 // credited twice and the centre's books balance.
@@ -36,6 +60,7 @@ func TestRecharge(t *testing.T) {
 		name    string
 		arm     func(*cpucard.Card) // a tear the card itself makes
 		before  func(string) error
+		pause   func(*cpucard.Card) func(string) error // a PauseBefore hook on the test's card
 		recover bool
 
 		wantErr      bool   // a *TornError is returned
@@ -64,6 +89,17 @@ func TestRecharge(t *testing.T) {
 		{name: "tear before confirm: the proof shows the credit, adjusted", before: tearAt(StepConfirm), recover: true,
 			wantStep: StepConfirm, wantCredited: true, wantCode: hzcard.CodeOK, wantLoads: 1,
 			wantState: hzcard.StateAdjusted, wantBalance: amount},
+		{name: "paused before CREDIT, card pulled: the reader finds it gone, loaded again", pause: pullAt(StepCredit, true), recover: true,
+			wantStep: StepCredit, wantCommand: "CREDIT FOR LOAD", wantCredited: true, wantCode: hzcard.CodeChargeFailed, wantLoads: 2,
+			wantState: hzcard.StateConfirmed, wantBalance: amount},
+		{name: "paused before INITIALIZE, card pulled: loaded again", pause: pullAt(StepInitialize, true), recover: true,
+			wantStep: StepInitialize, wantCommand: "SELECT", wantCredited: true, wantCode: hzcard.CodeChargeFailed, wantLoads: 2,
+			wantState: hzcard.StateConfirmed, wantBalance: amount},
+		{name: "paused before confirm, card pulled: a tear before confirm, adjusted", pause: pullAt(StepConfirm, true), recover: true,
+			wantStep: StepConfirm, wantCredited: true, wantCode: hzcard.CodeOK, wantLoads: 1,
+			wantState: hzcard.StateAdjusted, wantBalance: amount},
+		{name: "paused before confirm, card left in: no tear", pause: pullAt(StepConfirm, false), recover: true,
+			wantCredited: true, wantLoads: 1, wantState: hzcard.StateConfirmed, wantBalance: amount},
 		{name: "recovery disabled, tear during CREDIT: reported, order in doubt", arm: func(c *cpucard.Card) { c.TearNext(apdu.INSCreditForLoad) },
 			wantErr: true, wantStep: StepCredit, wantCommand: "CREDIT FOR LOAD", wantLoads: 1,
 			wantState: hzcard.StateCardUnknown, wantBalance: 0 /* the ledger; the card holds the amount */},
@@ -90,6 +126,9 @@ func TestRecharge(t *testing.T) {
 			}
 			if tt.arm != nil {
 				tt.arm(card)
+			}
+			if tt.pause != nil {
+				tt.before = tt.pause(card)
 			}
 			var events []EventKind
 			reconnects := 0

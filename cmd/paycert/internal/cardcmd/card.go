@@ -9,7 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"strconv"
+	"strings"
 	"time"
 
 	"paycert/cmd/paycert/internal/cli"
@@ -115,13 +115,14 @@ func cardScanCommand() *cli.Command {
 		wait    *time.Duration
 		timeout *time.Duration
 		trace   *bool
+		aid     *string
 	)
 	cmd := &cli.Command{
 		Name:    "scan",
 		Summary: "Wait for a card, then show its ATR, card number, balance and last transactions",
 		Usage:   "card scan [--reader R] [--wait 30s] [--trace]",
 		Help: `Waits for a card, prints its ATR, selects the PPSE and the transit purse
-(A000000632010105), and prints the card number (file 0x15), validity, balance
+(A000000632010105, or --aid), and prints the card number (file 0x15), validity, balance
 and the last transactions (file 0x18; recharge and purchase details 0x07 and
 0x08 when the card has them). Only plain reads: nothing on the card changes.
 --trace prints every APDU exchanged.
@@ -137,10 +138,15 @@ Examples:
 		wait = fs.Duration("wait", 30*time.Second, "how long to wait for a card and for the reader to be free")
 		timeout = fs.Duration("timeout", reader.DefaultTimeout, "how long one command may take in the reader")
 		trace = fs.Bool("trace", false, "print every APDU")
+		aid = fs.String("aid", "", "the purse AID, hex (default A000000632010105; a city card may have its own)")
 	}
 	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if len(pos) != 0 {
 			return cli.Usagef("card scan takes no arguments")
+		}
+		purseAID, err := cardAID(*aid)
+		if err != nil {
+			return err
 		}
 		pc, r, k, err := cardOpen(ctx, io, *name, *wait, *timeout)
 		if err != nil {
@@ -154,6 +160,7 @@ Examples:
 		}
 		fmt.Fprintf(io.Stdout, "Reader:        %s\nATR:           %X\n", r, atr)
 		t := terminal.New(k)
+		t.AID = purseAID
 		if *trace {
 			t.Trace = terminal.TraceTo(io.Stdout)
 		}
@@ -261,14 +268,16 @@ func cardRechargeCommand() *cli.Command {
 		payOrder *string
 		wait     *time.Duration
 		timeout  *time.Duration
+		pause    *string
 	)
 	cmd := &cli.Command{
 		Name:    "recharge",
 		Summary: "Recharge the card in a reader through the Huzhou centre (embedded or real)",
-		Usage:   "card recharge [--reader R] --amount FEN [--target URL] [--pay-order N] [--wait 30s]",
+		Usage:   "card recharge [--reader R] --amount FEN [--target URL] [--pay-order N] [--wait 30s] [--pause-before STEP]",
 		Help: `Runs the whole Huzhou recharge (seed 003) through the reader: card information
 query, order, INITIALIZE FOR LOAD, the centre's MAC2, CREDIT FOR LOAD, confirm;
-then reads the balance back. Amounts are in fen (2000 = 20.00 yuan).
+then reads the balance back. Amounts are in fen (2000 = 20.00 yuan), decimal
+or 0x hex; a leading zero is refused.
 
 Without --target the embedded reference centre is started for the run: a card
 it does not know is registered with the balance it holds and keys diversified
@@ -280,9 +289,19 @@ If the card leaves mid-way, put it back within --wait: the order is resolved
 through card management (GET TRANSACTION PROOF) and charged again only if the
 card was not credited, never twice.
 
+--pause-before INITIALIZE|CREDIT|confirm is the tear rehearsal: the recharge
+stops before that step until Enter is pressed, so the person at the reader
+can pull the card there (or leave it in). Pulled before INITIALIZE or CREDIT,
+the step finds the card gone: the order is resolved and charged again.
+Pulled before confirm, the card holds the money and the centre does not
+know: management finds the proof and adjusts the order. Put the card back
+when asked. Rehearse it on 'card virtual --state FILE' (Ctrl-C there is the
+pull, running it again with the same file the reinsertion).
+
 Examples:
   paycert card recharge --amount 2000
-  paycert card recharge --reader ACR1252 --amount 5000 --target http://10.0.0.5:8080`,
+  paycert card recharge --reader ACR1252 --amount 5000 --target http://10.0.0.5:8080
+  paycert card recharge --reader ACR1252 --amount 100 --pause-before CREDIT`,
 	}
 	cmd.Flags = func(fs *flag.FlagSet) {
 		name = fs.String("reader", "", "reader name or a unique part of it (default: the only reader)")
@@ -291,14 +310,28 @@ Examples:
 		payOrder = fs.String("pay-order", "", "payment order number (default: generated, unique)")
 		wait = fs.Duration("wait", 30*time.Second, "how long to wait for the card and for the reader to be free (also after the card left)")
 		timeout = fs.Duration("timeout", reader.DefaultTimeout, "how long one command may take in the reader")
+		pause = fs.String("pause-before", "", "stop before INITIALIZE, CREDIT or confirm until Enter: pull the card there (tear rehearsal)")
 	}
 	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if len(pos) != 0 {
 			return cli.Usagef("card recharge takes no arguments")
 		}
-		amount, err := strconv.ParseInt(*amountS, 10, 64)
-		if err != nil || amount <= 0 {
+		if *amountS == "" || strings.HasPrefix(*amountS, "-") {
+			return cli.Usagef("--amount is required: a positive number of fen, got %q", *amountS)
+		}
+		a, err := cli.ParseNumber("amount", *amountS, 31)
+		if err != nil {
+			return err
+		}
+		if a == 0 {
 			return cli.Usagef("--amount must be a positive number of fen, got %q", *amountS)
+		}
+		amount := int64(a)
+		step := ""
+		if *pause != "" {
+			if step, err = hzcardclient.ParseStep(*pause); err != nil {
+				return cli.Usagef("--pause-before: %v", err)
+			}
 		}
 		if *payOrder == "" {
 			*payOrder = fmt.Sprintf("PC%d", time.Now().UnixNano()/1e6)
@@ -356,8 +389,12 @@ Examples:
 		fmt.Fprintf(io.Stdout, "Card:          %s (type %s %s, status %s)\n", info.CardNo, info.CardType, info.CardTypeName, info.CardStatusDesc)
 		fmt.Fprintf(io.Stdout, "Balance:       %s yuan before\n", terminal.Yuan(int64(bal)))
 		var unresolved error // the card did not come back
+		var before func(string) error
+		if step != "" {
+			before = hzcardclient.PauseBefore(step, cardPauseForPull(ctx, io, r), cardGone(ctx, pc, r))
+		}
 		res, err := cl.Recharge(ctx, k, hzcardclient.RechargeOptions{CardNo: cardNo, Amount: amount, PayOrderNo: *payOrder,
-			Recover: true, MaxTears: 3,
+			Recover: true, MaxTears: 3, Before: before,
 			Observe: func(ev hzcardclient.RechargeEvent) {
 				switch {
 				case ev.Kind == hzcardclient.EventOrdered:
@@ -418,20 +455,36 @@ Examples:
 
 func cardVirtualCommand() *cli.Command {
 	var (
-		slot    *int
+		slot    *cli.Number
 		cardNo  *string
-		balance *uint
+		balance *cli.Number
 		start   *bool
 		quiet   *bool
+		state   *string
+		variant cardVariant
 	)
 	cmd := &cli.Command{
 		Name:    "virtual",
 		Summary: "Serve a software transit card in the vsmartcard virtual reader until Ctrl-C",
-		Usage:   "card virtual [--slot 0|1] [--card-no N] [--balance FEN] [--start-pcscd] [--quiet]",
+		Usage:   "card virtual [--slot 0|1] [--state FILE] [--card-no N] [--balance FEN] [--aid HEX] [--key-index HEX] [--cipher 3des|sm4] [--start-pcscd] [--quiet]",
 		Help: `Puts a software CPU card (the transit e-purse, keys diversified from paycert's
 test master keys) into vpcd slot 0 or 1, so PC/SC applications see it in the
 reader "Virtual PCD 00 0<slot>", and prints every APDU it answers. Ctrl-C pulls
 the card out and prints its final balance.
+
+--state FILE keeps the card across pulls and restarts: a card in FILE is
+served as it was left (files, balance, counters, transaction proofs; JSON),
+else a new card is made from the flags and written there; every change is
+written before the card answers, and again on removal. So Ctrl-C and a new
+run with the same FILE is pulling the card and putting it back, which is how
+a tear with 'card recharge --pause-before' is rehearsed. The file holds the
+card's (test) keys.
+
+Variants of a new card: --aid (default A000000632010105), --key-index (the
+one INITIALIZE key index it accepts, default 01), --cipher (3des, or sm4 =
+algId 04). The embedded centre of 'card recharge' loads 3DES cards with key
+index 01 and the default AID only; 'card scan --aid' and 'apdu epurse
+--cipher' serve the others.
 
 pcscd must run with the vpcd driver (apt-get install --no-install-recommends
 pcscd vsmartcard-vpcd). --start-pcscd starts pcscd as a child of this command
@@ -440,13 +493,19 @@ pcscd vsmartcard-vpcd). --start-pcscd starts pcscd as a child of this command
 Examples:
   paycert card virtual --start-pcscd
   paycert card virtual --slot 1 --card-no 2253000000000002 --balance 5000
+  paycert card virtual --state lab-card.json --balance 5000   # again later: the same card
+  paycert card virtual --cipher sm4 --key-index 03 --aid A000000632010106
   # in another terminal:
   paycert card scan --reader "PCD 00 00"`,
 	}
 	cmd.Flags = func(fs *flag.FlagSet) {
-		slot = fs.Int("slot", 0, "vpcd slot: 0 (port 35963) or 1 (port 35964)")
-		cardNo = fs.String("card-no", "2253000000000100", "card number, 16 to 20 digits (file 0x15 serial)")
-		balance = fs.Uint("balance", 0, "initial balance in fen")
+		slot = cli.NumberVar(fs, "slot", 0, 8, "vpcd slot: 0 (port 35963) or 1 (port 35964)")
+		cardNo = fs.String("card-no", "", "card number, 16 to 20 digits (file 0x15 serial; default 2253000000000100)")
+		balance = cli.NumberVar(fs, "balance", 0, 32, "initial balance in fen (decimal, or 0x hex)")
+		state = fs.String("state", "", "keep the card in this JSON file across pulls and restarts")
+		fs.StringVar(&variant.aid, "aid", "", "purse AID, hex (default A000000632010105)")
+		fs.StringVar(&variant.keyIndex, "key-index", "", "the INITIALIZE key index the card accepts, 1 byte hex (default 01)")
+		fs.StringVar(&variant.cipher, "cipher", "", "purse cipher: 3des (default) or sm4")
 		start = fs.Bool("start-pcscd", false, "start pcscd as a child and stop it on exit")
 		quiet = fs.Bool("quiet", false, "do not print APDUs")
 	}
@@ -454,15 +513,28 @@ Examples:
 		if len(pos) != 0 {
 			return cli.Usagef("card virtual takes no arguments")
 		}
-		if *slot != 0 && *slot != 1 {
-			return cli.Usagef("--slot must be 0 or 1, got %d", *slot)
+		if slot.Value != 0 && slot.Value != 1 {
+			return cli.Usagef("--slot must be 0 or 1, got %d", slot.Value)
 		}
-		if *balance > 1<<31 {
-			return cli.Usagef("--balance %d is out of range", *balance)
-		}
-		card, err := cpucard.New(cpucard.Profile{PAN: *cardNo, Balance: uint32(*balance)})
+		variant.cardNo, variant.balance = *cardNo, uint32(balance.Value)
+		card, origin, err := cardVirtualCard(*state, variant, balance.IsSet)
 		if err != nil {
-			return cli.Usagef("%v", err)
+			return err
+		}
+		// Every change is in the file before the card answers; a write that
+		// fails ends the command (the loop below checks) rather than let the
+		// file fall behind the card unnoticed.
+		saveErr := make(chan error, 1)
+		if *state != "" {
+			card.OnCommit(func(p cpucard.Persistent) {
+				if err := cardSaveState(*state, p); err != nil {
+					select {
+					case saveErr <- err:
+					default:
+					}
+				}
+			})
+			defer card.OnCommit(nil)
 		}
 		if *start {
 			d, err := pcscd.Start(ctx)
@@ -476,28 +548,38 @@ Examples:
 		}
 		var served vpcd.Card = card
 		if !*quiet {
-			served = lab.NewTraced(card, fmt.Sprintf("slot %d", *slot), io.Stdout)
+			served = lab.NewTraced(card, fmt.Sprintf("slot %d", slot.Value), io.Stdout)
 		}
-		b := vpcd.New(served, lab.VirtualAddr(*slot))
+		b := vpcd.New(served, lab.VirtualAddr(int(slot.Value)))
 		if err := b.Insert(10 * time.Second); err != nil {
 			return err
 		}
 		defer b.Remove()
 		// Report the card only once PC/SC shows it (pcscd polls vpcd every
 		// ~400 ms), so a client started next finds it.
-		readerName, err := cardWaitVisible(ctx, *slot)
+		readerName, err := cardWaitVisible(ctx, int(slot.Value))
 		if err != nil {
 			return err
 		}
 		pub, _ := cpucard.ParsePublicInfo(card.Snapshot().Files[cpucard.SFIPublic])
-		fmt.Fprintf(io.Stdout, "card %s (number %s) inserted in vpcd slot %d, reader %q, balance %s yuan; Ctrl-C to remove\n",
-			*cardNo, pub.CardNumber(), *slot, readerName, terminal.Yuan(int64(*balance)))
+		snap := card.Snapshot()
+		fmt.Fprintf(io.Stdout, "card %s (number %s, %s) inserted in vpcd slot %d, reader %q, balance %s yuan, online/offline counters %d/%d; Ctrl-C to remove\n",
+			card.PAN(), pub.CardNumber(), origin, slot.Value, readerName, terminal.Yuan(int64(snap.Balance)), snap.OnlineSeq, snap.OfflineSeq)
 		for {
 			select {
 			case <-ctx.Done():
 				b.Remove()
 				fmt.Fprintf(io.Stdout, "card removed; final balance %s yuan\n", terminal.Yuan(int64(card.Snapshot().Balance)))
+				if *state != "" {
+					if err := cardSaveState(*state, card.Export()); err != nil {
+						return err
+					}
+					fmt.Fprintf(io.Stdout, "card state kept in %s\n", *state)
+				}
 				return nil
+			case err := <-saveErr:
+				b.Remove()
+				return fmt.Errorf("the card changed but its state could not be kept: %w", err)
 			case <-time.After(200 * time.Millisecond):
 			}
 			if !b.Inserted() {
