@@ -41,6 +41,10 @@ type Report struct {
 	Platforms []Platform   `json:"platforms"`
 	Mutation  *Mutation    `json:"mutation,omitempty"`
 	Load      []LoadReport `json:"load,omitempty"`
+	// Transcripts names the file (in the run directory and the evidence
+	// bundle) holding every spec's exchanges byte for byte; report.json
+	// keeps only the exchanges of failed and waived specs.
+	Transcripts string `json:"transcripts,omitempty"`
 }
 
 // Manifest describes where and how the run happened.
