@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/formatter"
 	"github.com/onsi/ginkgo/v2/types"
 	"github.com/onsi/gomega"
 )
@@ -36,6 +37,10 @@ type RunOptions struct {
 	Verbose     bool     // Ginkgo -v
 	Quiet       bool     // succinct output without skip notices (mutation children; the parent discards stdout)
 	Progress    io.Writer
+	// Console, when set, receives Ginkgo's own console reporter (failure
+	// blocks with timelines and source paths) instead of stdout: paycert
+	// certify discards it, or redacts it with -v.
+	Console io.Writer
 	Seed        int64 // randomisation seed; 0 = Ginkgo's default
 	// OnReport receives Ginkgo's report of the whole run (for report.json
 	// and index.html) before Run returns.
@@ -64,6 +69,11 @@ func Run(suites []Suite, targets map[string]Target, o RunOptions) bool {
 	}
 	if o.OnReport != nil {
 		ginkgo.ReportAfterSuite("paycert report", func(r ginkgo.Report) { o.OnReport(r) })
+	}
+	if o.Console != nil {
+		// RunSpecs hands this writer to its reporter; Ginkgo runs once
+		// per process, so setting it here affects this run only.
+		formatter.ColorableStdOut = o.Console
 	}
 	gomega.RegisterFailHandler(ginkgo.Fail)
 	sc, rc := ginkgo.GinkgoConfiguration()

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	gio "io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -23,6 +24,7 @@ import (
 	"paycert/conformance"
 	"paycert/platforms/catalog"
 	"paycert/reports"
+	"paycert/reports/redact"
 )
 
 // version and commit are set by the Makefile (-ldflags -X).
@@ -126,6 +128,12 @@ Examples:
 			t.Faults = faults
 			resolved[name] = t
 		}
+		// Every value a suite documents as secret, and URL userinfo, is
+		// redacted from the console and every file of the run.
+		rd := runRedactor(ps, resolved)
+		console := redact.NewWriter(io.Stdout, rd, reports.TrimSourcePaths)
+		defer console.Flush()
+		io.Stdout = console
 		var focusList []string
 		if *focus != "" {
 			focusList = append(focusList, *focus)
@@ -169,14 +177,16 @@ Examples:
 		opts := conformance.RunOptions{
 			LabelFilter: *labels,
 			Focus:       focusList,
-			JUnitPath:   filepath.Join(dir, "junit.xml"),
-			JSONPath:    filepath.Join(dir, "ginkgo.json"),
+			Console:     gio.Discard, // each failure is shown once, by the summary
 			Verbose:     *verbose,
 			Quiet:       *quiet,
 			OnReport:    func(r ginkgo.Report) { ginkgoReport, got = r, true },
 		}
 		if !*quiet {
 			opts.Progress = io.Stdout
+		}
+		if *verbose {
+			opts.Console = io.Stdout // redacted, source paths trimmed
 		}
 		conformance.Run(suites, resolved, opts)
 		if !got {
@@ -192,6 +202,13 @@ Examples:
 			},
 			Catalogues: cats, Targets: resolved, Waivers: waivers, Now: time.Now(),
 		})
+		rd.Walk(&rep)
+		if err := reports.MoveTranscripts(dir, &rep); err != nil {
+			return err
+		}
+		if err := reports.WriteGinkgoJSON(filepath.Join(dir, "ginkgo.json"), ginkgoReport, rep.Transcripts, rd.String); err != nil {
+			return err
+		}
 		if m, err := readMutation(*mutation); err == nil {
 			rep.Mutation = m
 		}
@@ -211,6 +228,9 @@ Examples:
 func writeReport(dir string, rep reports.Report, evidence bool) error {
 	if err := reports.WriteJSON(filepath.Join(dir, "report.json"), rep); err != nil {
 		return fmt.Errorf("write report.json: %w", err)
+	}
+	if err := writeJUnit(filepath.Join(dir, "junit.xml"), rep); err != nil {
+		return err
 	}
 	f, err := os.Create(filepath.Join(dir, "index.html"))
 	if err != nil {
@@ -249,7 +269,13 @@ func printSummary(io cli.IO, rep reports.Report, dir string) {
 	for _, p := range rep.Platforms {
 		for _, s := range p.Specs {
 			if s.Status == reports.Failed {
-				fmt.Fprintf(io.Stdout, "FAILED  %s\n        %s\n", s.Text, firstLine(s.Failure))
+				fmt.Fprintf(io.Stdout, "\nFAILED  %s\n%s\n", s.Text, indent(s.Failure, "        "))
+				if s.Location != "" {
+					fmt.Fprintf(io.Stdout, "        at %s\n", s.Location)
+				}
+				if n := len(s.Exchanges); n > 0 {
+					fmt.Fprintf(io.Stdout, "        %d exchanges: spec %s in %s\n", n, s.ID, filepath.Join(dir, rep.Transcripts))
+				}
 			}
 			if s.Status == reports.WaivedPassed {
 				fmt.Fprintf(io.Stdout, "WAIVED BUT PASSED (remove the waiver)  %s\n", s.Text)
@@ -257,6 +283,33 @@ func printSummary(io cli.IO, rep reports.Report, dir string) {
 		}
 	}
 	fmt.Fprintf(io.Stdout, "\nverdict: %s — report: %s\n", rep.Verdict, filepath.Join(dir, "index.html"))
+}
+
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(strings.TrimSpace(s), "\n", "\n"+prefix)
+}
+
+func writeJUnit(path string, rep reports.Report) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write junit.xml: %w", err)
+	}
+	if err := reports.WriteJUnit(f, rep); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// runRedactor collects the secrets of every target of the run: the params
+// each suite documents as secret (conformance.Param.Secret) and URL
+// userinfo.
+func runRedactor(ps []registry.Platform, targets map[string]conformance.Target) *redact.Redactor {
+	var secrets []string
+	for _, p := range ps {
+		secrets = append(secrets, targets[p.Name].Secrets(p.Target())...)
+	}
+	return redact.New(secrets...)
 }
 
 func firstLine(s string) string {
