@@ -41,7 +41,7 @@ type RunOptions struct {
 	// blocks with timelines and source paths) instead of stdout: paycert
 	// certify discards it, or redacts it with -v.
 	Console io.Writer
-	Seed        int64 // randomisation seed; 0 = Ginkgo's default
+	Seed    int64 // randomisation seed; 0 = Ginkgo's default
 	// OnReport receives Ginkgo's report of the whole run (for report.json
 	// and index.html) before Run returns.
 	OnReport func(ginkgo.Report)
