@@ -37,14 +37,14 @@ type RunOptions struct {
 	Verbose     bool     // Ginkgo -v
 	Quiet       bool     // succinct output without skip notices (mutation children; the parent discards stdout)
 	Progress    io.Writer
+	Seed        int64 // randomisation seed; 0 = Ginkgo's default
+	// OnReport receives Ginkgo's report of the whole run (for report.json
+	// and index.html) before Run returns.
+	OnReport func(ginkgo.Report)
 	// Console, when set, receives Ginkgo's own console reporter (failure
 	// blocks with timelines and source paths) instead of stdout: paycert
 	// certify discards it, or redacts it with -v.
 	Console io.Writer
-	Seed    int64 // randomisation seed; 0 = Ginkgo's default
-	// OnReport receives Ginkgo's report of the whole run (for report.json
-	// and index.html) before Run returns.
-	OnReport func(ginkgo.Report)
 }
 
 // Run registers every suite against its target and runs them in this
