@@ -256,3 +256,7 @@ func (w *Writer) emit(s string) error {
 	_, err := io.WriteString(w.w, s)
 	return err
 }
+
+// URL returns s with the userinfo of every URL in it replaced by the mark:
+// for a command that shows the URL it called.
+func URL(s string) string { return userinfo(s) }
