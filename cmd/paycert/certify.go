@@ -56,10 +56,14 @@ reference simulator on a loopback port; --target or the config file points a
 platform at a real endpoint (keys, ids and certificates go in the config's
 params; they are never printed or written into reports).
 
-Writes into --out (default reports/out/<run-id>/): junit.xml and ginkgo.json for CI
-systems, report.json (platform → interface → spec, with codes and the exact
-bytes of every exchange), index.html (open it from disk) and evidence.tar.gz
-(everything, with a SHA256SUMS manifest). Progress is printed per spec. Load
+Writes into --out (default reports/out/<run-id>/): junit.xml for CI systems
+(one testsuite per platform), ginkgo.json (Ginkgo's own report), report.json
+(platform → interface → spec, with codes, and the exchanges of failed specs),
+transcripts.jsonl (the exact bytes of every exchange, by spec id),
+index.html (open it from disk) and evidence.tar.gz (everything, with a
+SHA256SUMS manifest). Secret params and URL userinfo are replaced by *** in
+all of them and on the console. Progress is printed per spec; the summary
+shows each failure once. Load
 reports written into <out>/load/ ('paycert report load --output <out>/load/x.html')
 before the report is written are linked from it, and the latest 'paycert mutate'
 kill matrix is included.
