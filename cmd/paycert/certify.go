@@ -135,7 +135,7 @@ Examples:
 		// Every value a suite documents as secret, and URL userinfo, is
 		// redacted from the console and every file of the run.
 		rd := runRedactor(ps, resolved)
-		console := redact.NewWriter(io.Stdout, rd, reports.TrimSourcePaths)
+		console := redact.NewWriter(io.Stdout, rd, consoleLine)
 		defer console.Flush()
 		io.Stdout = console
 		var focusList []string
@@ -291,6 +291,17 @@ func printSummary(io cli.IO, rep reports.Report, dir string) {
 
 func indent(s, prefix string) string {
 	return prefix + strings.ReplaceAll(strings.TrimSpace(s), "\n", "\n"+prefix)
+}
+
+// consoleLine keeps the build machine's directories off the console: Go
+// source paths become repository-relative, the working directory "." (Ginkgo
+// names it in its -v header).
+func consoleLine(s string) string {
+	s = reports.TrimSourcePaths(s)
+	if wd, err := os.Getwd(); err == nil && len(wd) > 1 {
+		s = strings.ReplaceAll(s, wd, ".")
+	}
+	return s
 }
 
 func writeJUnit(path string, rep reports.Report) error {

@@ -197,3 +197,41 @@ func TestCertifyOutputSizes(t *testing.T) {
 		t.Errorf("junit.xml of make certify does not validate: %v\n%s", err, out)
 	}
 }
+
+// TestCertifyFailureTextForPeople: against a faulty simulator, the console
+// shows the failure once, as the requirement and what was seen, with no
+// Gomega type headers and no build-machine paths; junit.xml and index.html
+// carry no build-machine paths either, ginkgo.json keeps them.
+func TestCertifyFailureTextForPeople(t *testing.T) {
+	dir := t.TempDir()
+	code, out := runPaycert(t, "certify", "ipos", "--fault", "wrong-code-balance-short", "--out", dir, "--mutation", "")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, out)
+	}
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out, "result/id must be 0325"); n != 1 {
+		t.Errorf("the failure's requirement appears %d times on the console, want once:\n%s", n, out)
+	}
+	for _, want := range []string{"seen:\n            9990\n        expected it to equal\n            0325", "at conformance/ipossuite/specs_codes.go:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("console lacks %q:\n%s", want, out)
+		}
+	}
+	for _, bad := range []string{"<string>", "[It]", "Summarizing", root} {
+		if strings.Contains(out, bad) {
+			t.Errorf("console shows %q:\n%s", bad, out)
+		}
+	}
+	for name, wantRoot := range map[string]bool{"junit.xml": false, "index.html": false, "ginkgo.json": true} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(string(b), root+"/conformance/"); got != wantRoot {
+			t.Errorf("%s names source files under %s: %v, want %v", name, root, got, wantRoot)
+		}
+	}
+}
