@@ -119,7 +119,7 @@ Examples:
 		for _, t := range targets {
 			name, url, err := conformance.ParseTargetFlag(t)
 			if err != nil {
-				return cli.Usagef("%v", err)
+				return cli.Usagef("%s", redact.URL(err.Error())) // a URL pasted without "platform=" may hold a password
 			}
 			tt, ok := resolved[name]
 			if !ok {

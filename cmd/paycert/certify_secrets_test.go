@@ -235,3 +235,12 @@ func TestCertifyFailureTextForPeople(t *testing.T) {
 		}
 	}
 }
+
+// TestCertifyUsageErrorsHideURLPasswords: a target URL pasted without
+// "platform=" is quoted back without its userinfo.
+func TestCertifyUsageErrorsHideURLPasswords(t *testing.T) {
+	code, out := runPaycert(t, "certify", "ipos", "--target", "https://op:ZZpw9@ipos.example.com/trans")
+	if code != 2 || strings.Contains(out, "ZZpw9") || !strings.Contains(out, "https://***@ipos.example.com/trans") {
+		t.Errorf("exit %d (want 2), output:\n%s", code, out)
+	}
+}
