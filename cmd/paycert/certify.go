@@ -327,11 +327,6 @@ func runRedactor(ps []registry.Platform, targets map[string]conformance.Target) 
 	return redact.New(secrets...)
 }
 
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
-	return line
-}
-
 func newRunID(t time.Time) string {
 	var b [2]byte
 	_, _ = rand.Read(b[:])
