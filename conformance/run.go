@@ -57,6 +57,10 @@ type RunOptions struct {
 	// and index.html) before Run returns.
 	OnReport func(ginkgo.Report)
 	DryRun   bool
+	// Console, when set, receives Ginkgo's own console reporter (failure
+	// blocks with timelines and source paths) instead of stdout: paycert
+	// certify discards it, or redacts it with -v.
+	Console io.Writer
 }
 
 // CheckFilters validates a label filter and focus expressions the way
@@ -135,6 +139,11 @@ func Run(suites []Suite, targets map[string]Target, o RunOptions) bool {
 	}
 	if o.OnReport != nil {
 		ginkgo.ReportAfterSuite("paycert report", func(r ginkgo.Report) { o.OnReport(r) })
+	}
+	if o.Console != nil {
+		// RunSpecs hands this writer to its reporter; Ginkgo runs once
+		// per process, so setting it here affects this run only.
+		formatter.ColorableStdOut = o.Console
 	}
 	gomega.RegisterFailHandler(ginkgo.Fail)
 	sc, rc := ginkgo.GinkgoConfiguration()

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"paycert/reports/redact"
 )
 
 // Sink streams results to a file in vegeta's gob format as they arrive.
@@ -85,6 +87,7 @@ func MetaPath(results string) string { return results + ".meta.json" }
 
 // WriteMeta writes the sidecar of a results file.
 func WriteMeta(results string, m Meta) error {
+	m.Target = redact.URL(m.Target) // a URL's userinfo is a credential: never in a file
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err

@@ -66,8 +66,8 @@ func Build(gr types.Report, in Input) Report {
 		}
 		s.Status = status(sr.State)
 		if sr.State.Is(types.SpecStateFailureStates) {
-			s.Failure = sr.Failure.Message
-			s.Location = sr.Failure.Location.String()
+			s.Failure = FailureText(sr.Failure.Message)
+			s.Location = SourceLocation(sr.Failure.Location.String())
 		}
 		if sr.State == types.SpecStateSkipped {
 			s.Skip = sr.Failure.Message

@@ -5,10 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"strings"
-	"unicode/utf8"
-
-	"paycert/codecs/gbk"
 )
 
 // WriteHTML renders the report as one self-contained page: inline CSS, a few
@@ -16,7 +12,6 @@ import (
 // be archived with the evidence.
 func WriteHTML(w io.Writer, r Report) error {
 	t, err := template.New("report").Funcs(template.FuncMap{
-		"decoded":  decoded,
 		"hexdump":  hexdump,
 		"matrix":   matrix,
 		"short":    short,
@@ -33,29 +28,6 @@ func WriteHTML(w io.Writer, r Report) error {
 		return fmt.Errorf("render report: %w", err)
 	}
 	return nil
-}
-
-// decoded shows bytes as a person reads them: GBK/GB2312/GB18030 bodies decoded,
-// UTF-8 as is, anything else as "(binary, see hex)".
-func decoded(b []byte, charset string) string {
-	if len(b) == 0 {
-		return "(empty)"
-	}
-	decode := gbk.Decode
-	switch strings.ToUpper(charset) {
-	case "GB18030":
-		decode = gbk.DecodeGB18030 // its four-byte characters are not GBK
-		fallthrough
-	case "GBK", "GB2312":
-		if s, err := decode(nil, b); err == nil {
-			return string(s)
-		}
-		return "(not valid " + charset + ": see hex)"
-	}
-	if utf8.Valid(b) {
-		return string(b)
-	}
-	return "(binary: see hex)"
 }
 
 // coveredCodes says how many documented codes a spec provoked and passed,
@@ -167,8 +139,8 @@ pre{background:#f6f6f6;border:1px solid #e3e3e3;padding:6px;overflow:auto;max-he
 <div class="muted">{{range .Labels}}{{.}} {{end}}</div>
 <pre>{{.Failure}}</pre><div class="muted">{{.Location}}</div>
 {{range .Exchanges}}<h3>{{.Method}} {{.URL}} — HTTP {{.Status}} ({{.Interface}}, {{.Charset}})</h3>
-<div>request</div><pre>{{decoded .Request .Charset}}</pre><details><summary>request hex</summary><pre>{{hexdump .Request}}</pre></details>
-<div>reply</div><pre>{{decoded .Reply .Charset}}</pre><details><summary>reply hex</summary><pre>{{hexdump .Reply}}</pre></details>
+<div>request</div><pre>{{.RequestText}}</pre><details><summary>request hex</summary><pre>{{hexdump .Request}}</pre></details>
+<div>reply</div><pre>{{.ReplyText}}</pre><details><summary>reply hex</summary><pre>{{hexdump .Reply}}</pre></details>
 {{with .Err}}<div>transport error: {{.}}</div>{{end}}{{end}}
 </div>{{end}}{{end}}</section>{{end}}{{end}}
 

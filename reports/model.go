@@ -49,6 +49,10 @@ type Report struct {
 	// earlier run first: its results, with the specs this run re-ran
 	// replaced by this run's results.
 	CombinedFrom []string `json:"combined_from,omitempty"`
+	// Transcripts names the file (in the run directory and the evidence
+	// bundle) holding every spec's exchanges byte for byte; report.json
+	// keeps only the exchanges of failed and waived specs.
+	Transcripts string `json:"transcripts,omitempty"`
 }
 
 // Manifest describes where and how the run happened.

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	gio "io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,6 +28,7 @@ import (
 	"paycert/conformance"
 	"paycert/platforms/catalog"
 	"paycert/reports"
+	"paycert/reports/redact"
 )
 
 // version and commit are set by the Makefile (-ldflags -X).
@@ -59,10 +61,14 @@ reference simulator on a loopback port; --target or the config file points a
 platform at a real endpoint (keys, ids and certificates go in the config's
 params; they are never printed or written into reports).
 
-Writes into --out (default reports/out/<run-id>/): junit.xml and ginkgo.json for CI
-systems, report.json (platform → interface → spec, with codes and the exact
-bytes of every exchange), index.html (open it from disk) and evidence.tar.gz
-(everything, with a SHA256SUMS manifest). Progress is printed per spec. Load
+Writes into --out (default reports/out/<run-id>/): junit.xml for CI systems
+(one testsuite per platform), ginkgo.json (Ginkgo's own report), report.json
+(platform → interface → spec, with codes, and the exchanges of failed specs),
+transcripts.jsonl (the exact bytes of every exchange, by spec id),
+index.html (open it from disk) and evidence.tar.gz (everything, with a
+SHA256SUMS manifest). Secret params and URL userinfo are replaced by *** in
+all of them and on the console. Progress is printed per spec; the summary
+shows each failure once. Load
 reports written into <out>/load/ ('paycert report load --output <out>/load/x.html')
 before the report is written are linked from it, and the latest 'paycert mutate'
 kill matrix is included.
@@ -162,7 +168,7 @@ Examples:
 		for _, t := range targets {
 			name, url, err := conformance.ParseTargetFlag(t)
 			if err != nil {
-				problems = append(problems, err.Error())
+				problems = append(problems, redact.URL(err.Error())) // a URL pasted without "platform=" may hold a password
 				continue
 			}
 			tt, ok := resolved[name]
@@ -184,6 +190,12 @@ Examples:
 			t.Faults = faults
 			resolved[name] = t
 		}
+		// Every value a suite documents as secret, and URL userinfo, is
+		// redacted from the console and every file of the run.
+		rd := runRedactor(ps, resolved)
+		console := redact.NewWriter(io.Stdout, rd, consoleLine)
+		defer console.Flush()
+		io.Stdout = console
 		var focusList []string
 		if *focus != "" {
 			focusList = append(focusList, *focus)
@@ -264,8 +276,7 @@ Examples:
 		opts := conformance.RunOptions{
 			LabelFilter: *labels,
 			Focus:       focusList,
-			JUnitPath:   filepath.Join(dir, "junit.xml"),
-			JSONPath:    filepath.Join(dir, "ginkgo.json"),
+			Console:     gio.Discard, // each failure is shown once, by the summary
 			Verbose:     *verbose,
 			Quiet:       *quiet,
 			OnReport:    func(r ginkgo.Report) { ginkgoReport, got = r, true },
@@ -273,6 +284,9 @@ Examples:
 		}
 		if !*quiet {
 			opts.Progress = io.Stdout
+		}
+		if *verbose {
+			opts.Console = io.Stdout // redacted, source paths trimmed
 		}
 		conformance.Run(suites, resolved, opts)
 		if !got {
@@ -290,6 +304,13 @@ Examples:
 		rep := reports.Build(ginkgoReport, in)
 		if prev != nil {
 			rep = reports.Combine(*prev, rep, in)
+		}
+		rd.Walk(&rep)
+		if err := reports.MoveTranscripts(dir, &rep); err != nil {
+			return err
+		}
+		if err := reports.WriteGinkgoJSON(filepath.Join(dir, "ginkgo.json"), ginkgoReport, rep.Transcripts, rd.String); err != nil {
+			return err
 		}
 		if m, err := readMutation(*mutation); err == nil {
 			rep.Mutation = m
@@ -444,6 +465,9 @@ func writeReport(dir string, rep reports.Report, evidence bool) error {
 	if err := reports.WriteJSON(filepath.Join(dir, "report.json"), rep); err != nil {
 		return fmt.Errorf("write report.json: %w", err)
 	}
+	if err := writeJUnit(filepath.Join(dir, "junit.xml"), rep); err != nil {
+		return err
+	}
 	f, err := os.Create(filepath.Join(dir, "index.html"))
 	if err != nil {
 		return fmt.Errorf("write index.html: %w", err)
@@ -492,7 +516,13 @@ func printSummary(io cli.IO, rep reports.Report, dir string) {
 		for _, s := range p.Specs {
 			switch {
 			case s.Status == reports.Failed:
-				fmt.Fprintf(io.Stdout, "FAILED  %s\n        %s\n", s.Text, firstLine(s.Failure))
+				fmt.Fprintf(io.Stdout, "\nFAILED  %s\n%s\n", s.Text, indent(s.Failure, "        "))
+				if s.Location != "" {
+					fmt.Fprintf(io.Stdout, "        at %s\n", s.Location)
+				}
+				if n := len(s.Exchanges); n > 0 {
+					fmt.Fprintf(io.Stdout, "        %d exchanges: spec %s in %s\n", n, s.ID, filepath.Join(dir, rep.Transcripts))
+				}
 			case s.Status == reports.WaivedPassed:
 				fmt.Fprintf(io.Stdout, "WAIVED BUT PASSED (remove the waiver)  %s\n", s.Text)
 			case (s.Status == reports.Skipped || s.Status == reports.Pending) && !s.NotApplicable:
@@ -516,9 +546,42 @@ func printSummary(io cli.IO, rep reports.Report, dir string) {
 	fmt.Fprintf(io.Stdout, "\nverdict: %s\nreport: %s\n", reports.RanLine(rep), filepath.Join(dir, "index.html"))
 }
 
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
-	return line
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(strings.TrimSpace(s), "\n", "\n"+prefix)
+}
+
+// consoleLine keeps the build machine's directories off the console: Go
+// source paths become repository-relative, the working directory "." (Ginkgo
+// names it in its -v header).
+func consoleLine(s string) string {
+	s = reports.TrimSourcePaths(s)
+	if wd, err := os.Getwd(); err == nil && len(wd) > 1 {
+		s = strings.ReplaceAll(s, wd, ".")
+	}
+	return s
+}
+
+func writeJUnit(path string, rep reports.Report) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write junit.xml: %w", err)
+	}
+	if err := reports.WriteJUnit(f, rep); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// runRedactor collects the secrets of every target of the run: the params
+// each suite documents as secret (conformance.Param.Secret) and URL
+// userinfo.
+func runRedactor(ps []registry.Platform, targets map[string]conformance.Target) *redact.Redactor {
+	var secrets []string
+	for _, p := range ps {
+		secrets = append(secrets, targets[p.Name].Secrets(p.Target())...)
+	}
+	return redact.New(secrets...)
 }
 
 func newRunID(t time.Time) string {
@@ -596,4 +659,9 @@ func redactArgs(args []string) []string {
 		}
 	}
 	return out
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return line
 }

@@ -4,14 +4,8 @@
 package wire
 
 import (
-	"errors"
-	"fmt"
 	"io"
-	"strings"
 	"time"
-	"unicode/utf8"
-
-	"paycert/codecs/gbk"
 )
 
 // Exchange is one request and its reply, byte for byte.
@@ -32,51 +26,6 @@ type Exchange struct {
 // Observer receives every exchange a client makes. It must be safe for
 // concurrent use when the client is.
 type Observer func(Exchange)
-
-// String renders the exchange for a person reading a test failure: the
-// request and the reply as text (GBK bodies decoded), each cut at 4 KiB.
-// Ginkgo uses it to print transcripts; the exact bytes stay in the report.
-func (e Exchange) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s (%s)\n> %s\n", e.Method, e.URL, e.Interface, e.text(e.Request))
-	if e.Err != "" {
-		fmt.Fprintf(&b, "! %s\n", e.Err)
-	}
-	if e.Status != 0 {
-		fmt.Fprintf(&b, "< HTTP %d\n< %s\n", e.Status, e.text(e.Reply))
-	}
-	return b.String()
-}
-
-func (e Exchange) text(p []byte) string {
-	const limit = 4 << 10
-	cut := ""
-	if len(p) > limit {
-		n := limit
-		for n > limit-utf8.UTFMax && !utf8.RuneStart(p[n]) {
-			n-- // a UTF-8 body is cut between characters
-		}
-		p, cut = p[:n], fmt.Sprintf("… (%d more bytes)", len(p)-n)
-	}
-	decode := gbk.Decode
-	switch strings.ToUpper(e.Charset) {
-	case "GB18030":
-		decode = gbk.DecodeGB18030
-		fallthrough
-	case "GBK", "GB2312":
-		s, err := decode(make([]byte, 0, len(p)+len(p)/2), p)
-		// A GBK body cut at the limit may end inside a character (its
-		// boundaries cannot be found backwards): show what precedes it.
-		var ge *gbk.Error
-		if err == nil || cut != "" && errors.As(err, &ge) && ge.Offset >= len(p)-3 {
-			return string(s) + cut
-		}
-	}
-	if utf8.Valid(p) {
-		return string(p) + cut
-	}
-	return fmt.Sprintf("% X", p) + cut
-}
 
 // ReadBody is io.ReadAll with its buffer sized from the length the peer
 // declared (an HTTP Content-Length; -1 when unknown): io.ReadAll starts at

@@ -12,7 +12,9 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 )
@@ -134,6 +136,28 @@ func (f *flagFailure) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// secretFlag names flags whose value is a key, password or PIN.
+var secretFlag = regexp.MustCompile(`(?i)key|pass|pwd|secret|pin|master`)
+
+// invalidValue is the flag package's parse error, which quotes the value.
+var invalidValue = regexp.MustCompile(`^invalid value ("(?:[^"\\]|\\.)*") for flag -([\w-]+)`)
+
+// hideSecretValue keeps a key or password given to a secret flag out of
+// the error: the flag package echoes the value ("invalid value "3945..." for
+// flag -key"), and so do many Set methods ("not hex: "3945...""); the
+// reason stays.
+func hideSecretValue(err error) error {
+	m := invalidValue.FindStringSubmatch(err.Error())
+	if m == nil || !secretFlag.MatchString(m[2]) {
+		return err
+	}
+	msg := strings.ReplaceAll(err.Error(), m[1], "***")
+	if raw, uerr := strconv.Unquote(m[1]); uerr == nil && len(raw) >= 3 {
+		msg = strings.ReplaceAll(msg, raw, "***")
+	}
+	return errors.New(msg)
+}
+
 // parseFlags parses args with fs, interleaving flags and positional
 // arguments the way engineers type them ("sign FILE --key K"). It returns
 // the positional arguments.
@@ -144,7 +168,7 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, errHelp
 			}
-			return nil, Usagef("%w", err)
+			return nil, Usagef("%w", hideSecretValue(err))
 		}
 		args = fs.Args()
 		if len(args) == 0 {

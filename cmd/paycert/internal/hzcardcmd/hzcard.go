@@ -26,6 +26,7 @@ import (
 	"paycert/platforms/hzcard/hzcardsim"
 	"paycert/platforms/sim"
 	"paycert/platforms/wire"
+	"paycert/reports/redact"
 )
 
 // Command is "paycert hzcard": one call to any interface of the Huzhou
@@ -351,7 +352,7 @@ func hzLeaf(it catalog.Interface) *cli.Command {
 }
 
 func hzPrintExchange(w io.Writer, ex wire.Exchange) {
-	fmt.Fprintf(w, "--> POST %s (%s)\n%s\n", ex.URL, ex.Interface, ex.Request)
+	fmt.Fprintf(w, "--> POST %s (%s)\n%s\n", redact.URL(ex.URL), ex.Interface, ex.Request)
 	if ex.Err != "" {
 		fmt.Fprintf(w, "<-- no reply: %s\n", ex.Err)
 		return

@@ -20,6 +20,7 @@ import (
 	"paycert/platforms/ipos/ipossim"
 	"paycert/platforms/sim"
 	"paycert/platforms/wire"
+	"paycert/reports/redact"
 )
 
 // Command is "paycert ipos <interface>": one client call to an iPos
@@ -247,7 +248,7 @@ func iposRequest(it catalog.Interface, vals map[string]*string, args []string) (
 // printExchange shows one exchange for a person: the form body with its
 // xml decoded from GBK, then the reply decoded.
 func printExchange(w io.Writer, ex wire.Exchange) {
-	fmt.Fprintf(w, "--> %s %s  (%s, %d bytes, Content-Type %s)\n", ex.Method, ex.URL, ex.Interface, len(ex.Request), ex.Header["Content-Type"])
+	fmt.Fprintf(w, "--> %s %s  (%s, %d bytes, Content-Type %s)\n", ex.Method, redact.URL(ex.URL), ex.Interface, len(ex.Request), ex.Header["Content-Type"])
 	if x, m, err := gbkxml.ParseFormBody(ex.Request); err == nil || errors.Is(err, gbkxml.ErrNoMAC) {
 		fmt.Fprintf(w, "xml=%s\nmac=%s\n", showGBK(x), m)
 	} else {

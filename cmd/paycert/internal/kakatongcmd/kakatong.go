@@ -16,6 +16,7 @@ import (
 	"paycert/platforms/kakatong/kakatongclient"
 	"paycert/platforms/kakatong/kakatongsim"
 	"paycert/platforms/wire"
+	"paycert/reports/redact"
 )
 
 // Command is "paycert kakatong": a client for the Kakatong card
@@ -70,7 +71,7 @@ func (k kakatongConn) client(tio cli.IO) (*kakatongclient.Client, error) {
 	var obs wire.Observer
 	if *k.verbose {
 		obs = func(ex wire.Exchange) {
-			fmt.Fprintf(tio.Stderr, "> %s %s\n", ex.Method, ex.URL)
+			fmt.Fprintf(tio.Stderr, "> %s %s\n", ex.Method, redact.URL(ex.URL))
 			if len(ex.Request) > 0 {
 				fmt.Fprintf(tio.Stderr, "%s\n", ex.Request)
 			}

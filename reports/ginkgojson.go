@@ -1,0 +1,54 @@
+package reports
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"paycert/conformance"
+)
+
+// WriteGinkgoJSON writes Ginkgo's own report of the run (the developers'
+// view: raw Gomega messages, source locations, timelines) with two changes:
+// each spec's exchange entries are replaced by one entry pointing at its
+// line of the transcripts file (the bytes live there once; ginkgo.json of a
+// passing run was 32 MB of them), and clean rewrites the encoded text
+// (redaction) before it is written.
+func WriteGinkgoJSON(path string, r types.Report, transcripts string, clean func(string) string) error {
+	r.SpecReports = append(types.SpecReports(nil), r.SpecReports...)
+	for i, sr := range r.SpecReports {
+		var kept types.ReportEntries
+		n := 0
+		for _, e := range sr.ReportEntries {
+			if e.Name == conformance.TranscriptEntry {
+				n++
+				continue
+			}
+			kept = append(kept, e)
+		}
+		if n > 0 {
+			link := fmt.Sprintf("%d exchanges: spec %s in %s (evidence.tar.gz)", n, specID(sr.FullText()), transcripts)
+			kept = append(kept, types.ReportEntry{Name: "transcript", Location: types.CodeLocation{},
+				Visibility: types.ReportEntryVisibilityNever, Value: types.ReportEntryValue{AsJSON: jsonString(link), Representation: link}})
+		}
+		r.SpecReports[i].ReportEntries = kept
+	}
+	b, err := json.MarshalIndent([]types.Report{r}, "", "  ")
+	if err != nil {
+		return fmt.Errorf("ginkgo.json: %w", err)
+	}
+	if clean != nil {
+		b = []byte(clean(string(b)))
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("ginkgo.json: %w", err)
+	}
+	return nil
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
