@@ -76,9 +76,12 @@ Decoding is strict: a truncated or invalid sequence, or an unassigned code,
 is an error naming its byte offset (and line, counting 0x0A bytes); nothing
 is written then. GB2312 input decodes the same way (it is a subset of GBK).
 
-GB18030's four-byte sequences are refused unless --gb18030 is given: a peer
-that declares GBK must not send them, and accepting them silently would hide
-that.
+GBK here is glibc's CP936, exactly what "iconv -f GBK" accepts. GB18030's
+additions are refused unless --gb18030 is given: its four-byte sequences and
+the 82 two-byte codes it added (A2E3, A3A0, A8BF, A989-A995, FE50-FE9F). A
+peer that declares GBK must not send them, and accepting them silently would
+hide that. --gb18030 decodes by GB18030-2005, as glibc does (81 35 F4 37 is
+U+E7C7, A8BC is U+1E3F).
 
 Examples:
   paycert gbk decode reply.xml
@@ -86,7 +89,7 @@ Examples:
   paycert gbk decode --gb18030 < notice.bin`,
 	}
 	cmd.Flags = func(fs *flag.FlagSet) {
-		gb18030 = fs.Bool("gb18030", false, "also accept GB18030 four-byte sequences")
+		gb18030 = fs.Bool("gb18030", false, "decode GB18030 (2005 edition): its four-byte sequences and two-byte additions too")
 	}
 	cmd.Run = func(_ context.Context, tio cli.IO, pos []string) error {
 		in, err := codecReadInput(tio, pos)

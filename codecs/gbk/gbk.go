@@ -20,6 +20,20 @@
 //     sequences that reach every Unicode code point; a GBK decoder must
 //     reject those, so accepting them is an explicit choice.
 //
+// Strict GBK is glibc's CP936, what `iconv -f GBK` accepts and `iconv -t
+// GBK` produces on every Debian machine (TestStrictGBKIsGlibcCP936 compares
+// the whole table with iconv at run time). x/text's GBK is the WHATWG
+// decoder, which is GB18030's two-byte table: it also holds 82 codes
+// GB18030 added to GBK (A2E3 the euro, A3A0, A8BF, A989-A995 the
+// ideographic description characters, and 66 codes in FE50-FE9F), which a
+// CP936 peer cannot read. Decode refuses them and Encode never produces
+// them; DecodeGB18030 accepts them.
+//
+// GB18030 mode follows GB18030-2005, as glibc does: the one pair the 2005
+// edition swapped maps A8BC to U+1E3F (ḿ) and 81 35 F4 37 to U+E7C7, where
+// x/text keeps the 2000 mapping (81 35 F4 37 to U+1E3F, A8BC unassigned).
+// Private-use (user-defined) areas are refused in both modes.
+//
 // Encoding always produces GBK (two-byte) output; a rune outside GBK is an
 // error rather than a four-byte GB18030 sequence, because a peer that
 // declared GBK cannot read one.
@@ -71,6 +85,23 @@ const (
 type tables struct {
 	decode [(leadMax - leadMin + 1) * trailSpan]uint16 // GBK code -> BMP rune, 0 = unmapped
 	encode [0x10000]uint16                             // BMP rune -> GBK code, 0 = not in GBK
+	// gb18030 holds the two-byte codes GB18030 has and CP936 lacks (see
+	// the package comment), consulted by DecodeGB18030 only.
+	gb18030 map[uint16]rune
+}
+
+// gb18030Only reports whether the two-byte code is one of GB18030's
+// additions to GBK that glibc's CP936 does not have.
+func gb18030Only(code uint16) bool {
+	switch {
+	case code == 0xA2E3, code == 0xA3A0, code == 0xA8BF:
+		return true
+	case code >= 0xA989 && code <= 0xA995:
+		return true
+	case code >= 0xFE50 && code <= 0xFE9F:
+		return true
+	}
+	return false
 }
 
 // getTables builds the tables on first use (about a millisecond) rather
@@ -78,7 +109,7 @@ type tables struct {
 var getTables = sync.OnceValue(buildTables)
 
 func buildTables() *tables {
-	t := new(tables)
+	t := &tables{gb18030: map[uint16]rune{0xA8BC: 0x1E3F}} // GB18030-2005's swap, see the package comment
 	dec := simplifiedchinese.GBK.NewDecoder()
 	var out [8]byte
 	for lead := leadMin; lead <= leadMax; lead++ {
@@ -95,6 +126,10 @@ func buildTables() *tables {
 			if size != nDst || r == utf8.RuneError {
 				continue
 			}
+			if code := uint16(lead)<<8 | uint16(trail); gb18030Only(code) {
+				t.gb18030[code] = r
+				continue
+			}
 			t.decode[(lead-leadMin)*trailSpan+(trail-trailMin)] = uint16(r)
 		}
 	}
@@ -108,6 +143,8 @@ func buildTables() *tables {
 		nDst, _, err := enc.Transform(out[:], in[:n], true)
 		switch {
 		case err != nil:
+		case nDst == 2 && gb18030Only(uint16(out[0])<<8|uint16(out[1])):
+			// a character only GB18030 has (the euro still encodes, as 0x80: below)
 		case nDst == 2:
 			t.encode[r] = uint16(out[0])<<8 | uint16(out[1])
 		case nDst == 1 && out[0] == 0x80: // the CP936 euro sign
@@ -273,6 +310,14 @@ func decode(dst []byte, b []byte, gb18030 bool) ([]byte, error) {
 			return dst, &Error{Offset: i, Byte: c0, Reason: reason}
 		}
 		r := t.decode[int(c0-leadMin)*trailSpan+int(c1-trailMin)]
+		if r == 0 {
+			if x, ok := t.gb18030[uint16(c0)<<8|uint16(c1)]; ok {
+				if !gb18030 {
+					return dst, &Error{Offset: i, Byte: c0, Reason: fmt.Sprintf("code 0x%02X%02X is GB18030's, not GBK (CP936)", c0, c1)}
+				}
+				r = uint16(x)
+			}
+		}
 		switch {
 		case r == 0:
 			return dst, &Error{Offset: i, Byte: c0, Reason: fmt.Sprintf("unassigned code 0x%02X%02X", c0, c1)}
@@ -312,6 +357,9 @@ func (q *fourByte) decode(b []byte, i int) (rune, error) {
 	r, size := utf8.DecodeRune(out[:nDst])
 	// x/text answers U+FFFD for linear indexes beyond the mapped ranges;
 	// 84 31 A4 37 is the one sequence that really means U+FFFD.
+	if b[i] == 0x81 && b[i+1] == 0x35 && c2 == 0xF4 && c3 == 0x37 {
+		return 0xE7C7, nil // GB18030-2005 (x/text keeps 2000's U+1E3F here); see the package comment
+	}
 	isFFFD := b[i] == 0x84 && b[i+1] == 0x31 && c2 == 0xA4 && c3 == 0x37
 	if err != nil || nSrc != 4 || size != nDst || (r == utf8.RuneError && !isFFFD) {
 		return 0, &Error{Offset: i, Byte: b[i], Reason: fmt.Sprintf("unassigned four-byte GB18030 sequence % X", b[i:i+4])}
