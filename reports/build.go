@@ -95,7 +95,7 @@ func Build(gr types.Report, in Input) Report {
 		if len(specs) == 0 {
 			continue // not selected in this run
 		}
-		p := Platform{Name: cat.Platform, Title: cat.Title, Seed: cat.Seed, Target: in.Targets[cat.Platform].String(),
+		p := Platform{Name: cat.Platform, Title: cat.Title, Seed: cat.Seed, Document: cat.Document, Target: in.Targets[cat.Platform].String(),
 			Specs: specs, Errata: cat.Errata}
 		sortFailuresFirst(p.Specs)
 		p.Counts = count(specs)

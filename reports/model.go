@@ -41,6 +41,17 @@ type Report struct {
 	Platforms []Platform   `json:"platforms"`
 	Mutation  *Mutation    `json:"mutation,omitempty"`
 	Load      []LoadReport `json:"load,omitempty"`
+	// Signature is set by "paycert report sign": who sealed the evidence
+	// bundle this report travels in. The claim is checked by "paycert report
+	// verify", which validates the signature over the bundle's manifest.
+	Signature *Signature `json:"signature,omitempty"`
+}
+
+// Signature names the key that signed a certification package.
+type Signature struct {
+	Algorithm   string    `json:"algorithm"`   // "ed25519" or "sm2-sm3"
+	Fingerprint string    `json:"fingerprint"` // "sha256:" + hex SHA-256 of the signer's PKIX public key
+	Signed      time.Time `json:"signed"`
 }
 
 // Manifest describes where and how the run happened.
@@ -72,6 +83,7 @@ type Platform struct {
 	Name       string            `json:"name"`
 	Title      string            `json:"title"`
 	Seed       string            `json:"seed"`
+	Document   string            `json:"document,omitempty"` // the spec's title and version, for people
 	Target     string            `json:"target"`
 	Counts     Counts            `json:"counts"`
 	Interfaces []InterfaceResult `json:"interfaces"`
