@@ -321,6 +321,8 @@ table.matrix th.iface span{writing-mode:vertical-rl;transform:rotate(180deg);whi
 table.matrix td.code{font-family:ui-monospace,monospace;white-space:nowrap}
 table.matrix td.overall{white-space:nowrap} table.matrix td.overall a{display:inline}
 table.matrix tr.all th,table.matrix tr.all td{border-bottom:2px solid #999}
+table.errata{table-layout:fixed;width:100%} table.errata td{overflow-wrap:anywhere} table.errata col.id{width:18em}
+table.errata td.id{white-space:nowrap;overflow-wrap:normal;font-family:ui-monospace,monospace;font-size:12px}
 .specs td.time{text-align:right;white-space:nowrap}
 .cellnote{background:#e8f0fb;padding:4px 8px;margin:6px 0}
 @media print{
@@ -337,6 +339,12 @@ table.matrix tr.all th,table.matrix tr.all td{border-bottom:2px solid #999}
   .specs tr{display:table-row!important}
   .matrix-wrap{overflow:visible}
   a{color:inherit;text-decoration:none}
+  /* On paper the errata read as one block each: five columns of prose
+     do not fit a portrait page. */
+  table.errata,table.errata tbody,table.errata tr,table.errata td,table.errata th{display:block;width:auto;border:none;padding:1px 0}
+  table.errata thead,table.errata colgroup{display:none}
+  table.errata tr{border-top:1px solid #ccc;padding:4px 0}
+  table.errata td[data-label]::before{content:attr(data-label) ": ";font-weight:bold}
 }
 </style></head>
 <body>
@@ -386,9 +394,10 @@ table.matrix tr.all th,table.matrix tr.all td{border-bottom:2px solid #999}
 </section>{{end}}
 
 <section id="errata"><h2>Errata register</h2><p class="muted">Where a specification is silent, lossy or contradicts itself, and the reading paycert chose.</p>
-<table><thead><tr><th>id</th><th>where in the spec</th><th>what the spec says</th><th>reading chosen</th><th>where in paycert</th></tr></thead><tbody>
+<table class="errata"><colgroup><col class="id"><col style="width:12%"><col><col><col style="width:16%"></colgroup>
+<thead><tr><th>id</th><th>where in the spec</th><th>what the spec says</th><th>reading chosen</th><th>where in paycert</th></tr></thead><tbody>
 {{range .Platforms}}<tr><th colspan="5">{{.Title}}{{with .Document}} — {{.}}{{end}}</th></tr>
-{{range .Errata}}<tr><td>{{.ID}}</td><td>{{section .Seed}}</td><td>{{.Issue}}</td><td>{{.Reading}}</td><td><code>{{.Where}}</code></td></tr>
+{{range .Errata}}<tr><td class="id">{{.ID}}</td><td data-label="where in the spec">{{section .Seed}}</td><td data-label="the spec says">{{.Issue}}</td><td data-label="reading chosen">{{.Reading}}</td><td data-label="where in paycert"><code>{{.Where}}</code></td></tr>
 {{end}}{{end}}</tbody></table></section>
 
 {{with .Mutation}}<section id="mutation"><h2>Mutation kill matrix</h2><p>{{killed .}} (run {{.Time.Format "2006-01-02 15:04"}}). A mutant is a simulator fault a real implementation plausibly has; the suite must fail against it.</p>
