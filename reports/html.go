@@ -380,7 +380,7 @@ table.errata td.id{white-space:nowrap;overflow-wrap:normal;font-family:ui-monosp
 <div class="doc" title="seed {{.Seed}}">specification: {{with .Document}}{{.}}{{else}}{{.Seed}}{{end}}</div>
 <div>target: {{.Target}} · {{.Counts.Total}} specs in {{duration (platformSeconds .)}} · {{.Counts.Passed}} passed · {{.Counts.Failed}} failed · {{.Counts.Skipped}} skipped</div>
 {{$m := matrix .}}<h3>Result codes × interfaces</h3>
-<ul class="legend">{{range legend}}<li><span class="sym {{.Status}}">{{.Symbol}}</span>{{.Meaning}}</li>{{end}}<li><span class="sym"> </span>blank: no spec combines the code and the interface</li></ul>
+<ul class="legend">{{range legend}}<li><span class="sym {{.Status}}">{{.Symbol}}</span>{{.Meaning}}</li>{{end}}<li><span class="sym">&nbsp;</span>blank: no spec combines the code and the interface</li></ul>
 <div class="matrix-wrap"><table class="grid matrix" data-platform="{{.Name}}">
 <thead><tr><th>code</th><th>meaning</th><th>all specs of the code</th>{{range $m.Interfaces}}<th class="iface" title="{{.Title}} ({{section .Section}})"><span>{{.Name}}</span></th>{{end}}</tr>
 <tr class="all"><th colspan="3">all specs of the interface</th>{{range $m.Interfaces}}<td class="sq {{.All.Status}}">{{template "cell" .All}}</td>{{end}}</tr></thead>
