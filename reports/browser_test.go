@@ -199,6 +199,13 @@ const probe = `<pre id="probe"></pre><script>
     if ((wide || (tall && location.hash === "#print")) && clipped.length < 5) clipped.push(e.tagName + "." + e.className + (wide ? " wide" : " tall"));
   });
   out.clipped = clipped;
+  // Click a square of several specs: the spec list must show exactly those.
+  const a = [].find.call(document.querySelectorAll("table.matrix td.sq a[data-specs]"), function (x) { return x.dataset.specs.indexOf(" ") > 0; });
+  if (a && location.hash !== "#print") {
+    a.click();
+    const table = document.getElementById("specs-" + a.closest("table").dataset.platform);
+    out.click = {want: a.dataset.specs.split(" ").sort(), shown: [].filter.call(table.tBodies[0].rows, function (r) { return r.style.display !== "none"; }).map(function (r) { return r.id.slice(4); }).sort()};
+  }
   document.getElementById("probe").textContent = JSON.stringify(out);
 })();
 </script>`
@@ -216,6 +223,10 @@ type probeResult struct {
 	} `json:"matrices"`
 	Overflow []string `json:"overflow"`
 	Clipped  []string `json:"clipped"`
+	Click    *struct {
+		Want  []string `json:"want"`
+		Shown []string `json:"shown"`
+	} `json:"click"`
 }
 
 var probeRE = regexp.MustCompile(`<pre id="probe">([^<]*)</pre>`)
@@ -267,6 +278,14 @@ func TestMatrixFitsAt1400(t *testing.T) {
 				if m.Scroll > m.Client || m.LastColumnRight > float64(tt.width) {
 					t.Errorf("%s: the matrix scrolls sideways (scrollWidth %d > clientWidth %d, last column ends at %.0f px of %d)",
 						m.Platform, m.Scroll, m.Client, m.LastColumnRight, tt.width)
+				}
+			}
+			if tt.width == 1400 {
+				switch {
+				case p.Click == nil || len(p.Click.Want) < 2:
+					t.Errorf("the probe found no square of several specs to click")
+				case strings.Join(p.Click.Shown, " ") != strings.Join(p.Click.Want, " "):
+					t.Errorf("clicking a square of %d specs left %d rows of the spec list shown, want exactly its specs", len(p.Click.Want), len(p.Click.Shown))
 				}
 			}
 			if len(p.Clipped) > 0 {
