@@ -166,6 +166,7 @@ func VerifyPackage(path string) (Verification, error) {
 		if r.Signature == nil || r.Signature.Fingerprint != s.Fingerprint {
 			return v, fmt.Errorf("evidence %s: report.json does not name the key that signed the bundle (%s)", path, s.Fingerprint)
 		}
+		v.Signature.Name = r.Signature.Name // covered by the signature, so as trustworthy as the key
 	}
 	return v, nil
 }
@@ -242,7 +243,7 @@ func SignEvidence(path string, s *Signer, now time.Time) (Signature, error) {
 	if err != nil {
 		return Signature{}, fmt.Errorf("sign: %w", err)
 	}
-	sig := Signature{Algorithm: s.Algorithm(), Fingerprint: s.Fingerprint(), Signed: now.UTC().Truncate(time.Second)}
+	sig := Signature{Algorithm: s.Algorithm(), Fingerprint: s.Fingerprint(), Signed: now.UTC().Truncate(time.Second), Name: s.Name}
 	updated := map[string][]byte{}
 	if i := indexOf(files, "report.json"); i >= 0 {
 		var r Report

@@ -52,6 +52,9 @@ type Signature struct {
 	Algorithm   string    `json:"algorithm"`   // "ed25519" or "sm2-sm3"
 	Fingerprint string    `json:"fingerprint"` // "sha256:" + hex SHA-256 of the signer's PKIX public key
 	Signed      time.Time `json:"signed"`
+	// Name is who the signer says they are ("ACME payments QA lab"). The
+	// signature covers it, but only the fingerprint identifies the key.
+	Name string `json:"name,omitempty"`
 }
 
 // Manifest describes where and how the run happened.

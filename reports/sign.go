@@ -34,6 +34,9 @@ const sigBlock = "PAYCERT SIGNATURE"
 
 // Signer holds a private key that signs certification packages.
 type Signer struct {
+	// Name, when set, is written into the report as the signer's own
+	// description of themselves, shown next to the key fingerprint.
+	Name string
 	alg  string
 	spki []byte // PKIX SubjectPublicKeyInfo DER of the public half
 	sign func(msg []byte) ([]byte, error)

@@ -90,11 +90,12 @@ func runDir(t *testing.T) string {
 
 func TestSignedPackageVerifiesAndNamesTheSigner(t *testing.T) {
 	for _, tt := range []struct {
-		alg string
-		key func(*testing.T) ([]byte, string)
+		alg  string
+		key  func(*testing.T) ([]byte, string)
+		name string
 	}{
-		{AlgEd25519, ed25519PEM},
-		{AlgSM2, sm2PEM},
+		{AlgEd25519, ed25519PEM, "ACME payments QA lab"},
+		{AlgSM2, sm2PEM, ""},
 	} {
 		t.Run(tt.alg, func(t *testing.T) {
 			keyPEM, wantFP := tt.key(t)
@@ -102,6 +103,7 @@ func TestSignedPackageVerifiesAndNamesTheSigner(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			s.Name = tt.name
 			if s.Algorithm() != tt.alg || s.Fingerprint() != wantFP {
 				t.Fatalf("signer %s %s, want %s %s", s.Algorithm(), s.Fingerprint(), tt.alg, wantFP)
 			}
@@ -117,7 +119,7 @@ func TestSignedPackageVerifiesAndNamesTheSigner(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if v.Signature == nil || v.Signature.Fingerprint != wantFP || v.Signature.Algorithm != tt.alg || !v.Signature.Signed.Equal(when) {
+			if v.Signature == nil || v.Signature.Fingerprint != wantFP || v.Signature.Algorithm != tt.alg || !v.Signature.Signed.Equal(when) || v.Signature.Name != tt.name {
 				t.Fatalf("verified signature %+v, want %s by %s at %s", v.Signature, tt.alg, wantFP, when)
 			}
 			if v.Files != 3 {
@@ -131,8 +133,11 @@ func TestSignedPackageVerifiesAndNamesTheSigner(t *testing.T) {
 			onDisk, _ := os.ReadFile(filepath.Join(filepath.Dir(path), "index.html"))
 			inBundle := files[indexOf(files, "index.html")].Data
 			for where, page := range map[string][]byte{"bundle": inBundle, "run directory": onDisk} {
-				if !bytes.Contains(page, []byte("Signed by key <code>"+wantFP)) || bytes.Contains(page, []byte("Not signed")) {
-					t.Errorf("index.html in the %s does not name the signer", where)
+				if !bytes.Contains(page, []byte("with key <code>"+wantFP)) || bytes.Contains(page, []byte("Not signed")) {
+					t.Errorf("index.html in the %s does not name the signer's key", where)
+				}
+				if tt.name != "" && !bytes.Contains(page, []byte("Signed by <b>"+tt.name+"</b>")) {
+					t.Errorf("index.html in the %s does not name the signer %q", where, tt.name)
 				}
 			}
 			rep, err := ReadReport(filepath.Join(filepath.Dir(path), "report.json"))

@@ -44,11 +44,11 @@ func bundlePath(arg string) string {
 }
 
 func reportSignCommand() *cli.Command {
-	var key *string
+	var key, name *string
 	cmd := &cli.Command{
 		Name:    "sign",
 		Summary: "Sign a certification package (the evidence bundle's manifest)",
-		Usage:   "report sign --key KEY.pem RUN|RUN-DIR|EVIDENCE.tar.gz",
+		Usage:   "report sign --key KEY.pem [--name WHO] RUN|RUN-DIR|EVIDENCE.tar.gz",
 		Help: `Signs the SHA256SUMS manifest of a run's evidence bundle, so whoever receives
 the package can tell that nothing in it changed since, and who vouches for it.
 Before signing, report.json and index.html (in the bundle and in the run
@@ -58,16 +58,18 @@ The bundle must verify first: a tampered package is not signed.
 
 KEY is a PEM private key file: Ed25519 (PKCS#8; 'openssl genpkey -algorithm
 ed25519 -out key.pem') or SM2 (PKCS#8 or SEC 1; 'paycert sm2 keygen --pem >
-key.pem'). SM2 signs with SM3withSM2 under the default user ID
+key.pem'). --name adds who signs, in words, next to the fingerprint in the
+report; the signature covers it. SM2 signs with SM3withSM2 under the default user ID
 1234567812345678. The signature and the public key travel in the bundle as
 SHA256SUMS.sig; signing again replaces it. The key itself is never printed.
 
 Examples:
-  paycert report sign --key lab-ed25519.pem reports/out/20261122T050102Z-1a2b
+  paycert report sign --key lab-ed25519.pem --name 'ACME payments QA lab' reports/out/20261122T050102Z-1a2b
   paycert report sign --key sm2-key.pem reports/out/20261122T050102Z-1a2b/evidence.tar.gz`,
 	}
 	cmd.Flags = func(fs *flag.FlagSet) {
 		key = fs.String("key", "", "PEM private key file (Ed25519 or SM2)")
+		name = fs.String("name", "", "who signs, as the report should show it (e.g. 'ACME payments QA lab'); the key fingerprint is what verify checks")
 	}
 	cmd.Run = func(_ context.Context, io cli.IO, pos []string) error {
 		if len(pos) != 1 {
@@ -90,6 +92,7 @@ Examples:
 		if err != nil {
 			return cli.Usagef("--key: %v", err)
 		}
+		signer.Name = *name
 		path := bundlePath(pos[0])
 		sig, err := reports.SignEvidence(path, signer, time.Now())
 		if err != nil {
@@ -142,6 +145,9 @@ Examples:
 		}
 		s := v.Signature
 		fmt.Fprintf(io.Stdout, "signed by %s (%s) on %s\n", s.Fingerprint, s.Algorithm, s.Signed.Format("2006-01-02 15:04 MST"))
+		if s.Name != "" {
+			fmt.Fprintf(io.Stdout, "the signer names themselves %q\n", s.Name)
+		}
 		if *signer != "" && !strings.EqualFold(*signer, s.Fingerprint) {
 			return fmt.Errorf("%s is signed by %s, not by --signer %s", path, s.Fingerprint, *signer)
 		}

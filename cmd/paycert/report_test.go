@@ -73,7 +73,7 @@ func TestReportSignAndVerify(t *testing.T) {
 			if code != 0 || !strings.Contains(out, "not signed") {
 				t.Fatalf("verify before signing: exit %d\n%s%s", code, out, stderr)
 			}
-			code, out, stderr = clitest.Run(ctx, rootCommand(), nil, "report", "sign", "--key", keyFile, run)
+			code, out, stderr = clitest.Run(ctx, rootCommand(), nil, "report", "sign", "--key", keyFile, "--name", "QA lab "+tt.alg, run)
 			m := fingerprintRE.FindStringSubmatch(out)
 			if code != 0 || m == nil || m[2] != tt.alg {
 				t.Fatalf("sign: exit %d\n%s%s", code, out, stderr)
@@ -83,7 +83,7 @@ func TestReportSignAndVerify(t *testing.T) {
 				t.Error("sign printed part of the private key")
 			}
 			code, out, stderr = clitest.Run(ctx, rootCommand(), nil, "report", "verify", filepath.Join(run, "evidence.tar.gz"))
-			if m := fingerprintRE.FindStringSubmatch(out); code != 0 || m == nil || m[1] != fp {
+			if m := fingerprintRE.FindStringSubmatch(out); code != 0 || m == nil || m[1] != fp || !strings.Contains(out, `names themselves "QA lab `+tt.alg+`"`) {
 				t.Fatalf("verify after signing: exit %d, want the signer %s\n%s%s", code, fp, out, stderr)
 			}
 			page, _ := os.ReadFile(filepath.Join(run, "index.html"))
