@@ -113,7 +113,7 @@ func Build(gr types.Report, in Input) Report {
 // assemble rolls one platform's specs up: counts, matrices, completeness
 // and coverage. notSelected counts its specs a filter left out.
 func assemble(cat *catalog.Catalogue, target string, specs []Spec, notSelected int) Platform {
-	p := Platform{Name: cat.Platform, Title: cat.Title, Seed: cat.Seed, Target: target, Specs: specs, Errata: cat.Errata}
+	p := Platform{Name: cat.Platform, Title: cat.Title, Seed: cat.Seed, Document: cat.Document, Target: target, Specs: specs, Errata: cat.Errata}
 	sortFailuresFirst(p.Specs)
 	p.Counts = count(specs)
 	p.Interfaces = interfaceMatrix(cat, specs)

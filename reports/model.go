@@ -53,6 +53,20 @@ type Report struct {
 	// bundle) holding every spec's exchanges byte for byte; report.json
 	// keeps only the exchanges of failed and waived specs.
 	Transcripts string `json:"transcripts,omitempty"`
+	// Signature is set by "paycert report sign": who sealed the evidence
+	// bundle this report travels in. The claim is checked by "paycert report
+	// verify", which validates the signature over the bundle's manifest.
+	Signature *Signature `json:"signature,omitempty"`
+}
+
+// Signature names the key that signed a certification package.
+type Signature struct {
+	Algorithm   string    `json:"algorithm"`   // "ed25519" or "sm2-sm3"
+	Fingerprint string    `json:"fingerprint"` // "sha256:" + hex SHA-256 of the signer's PKIX public key
+	Signed      time.Time `json:"signed"`
+	// Name is who the signer says they are ("ACME payments QA lab"). The
+	// signature covers it, but only the fingerprint identifies the key.
+	Name string `json:"name,omitempty"`
 }
 
 // Manifest describes where and how the run happened.
@@ -84,6 +98,7 @@ type Platform struct {
 	Name       string            `json:"name"`
 	Title      string            `json:"title"`
 	Seed       string            `json:"seed"`
+	Document   string            `json:"document,omitempty"` // the spec's title and version, for people
 	Target     string            `json:"target"`
 	Counts     Counts            `json:"counts"`
 	Interfaces []InterfaceResult `json:"interfaces"`

@@ -288,6 +288,7 @@ func Catalogue() *catalog.Catalogue {
 		Platform: "bill99",
 		Title:    "99bill (快钱) agreement payment (协议支付) CNP API",
 		Seed:     Seed,
+		Document: "快钱 协议支付 API 接口说明 V1.0.1 (2019-03-14)",
 	}
 	c.Interfaces = []catalog.Interface{
 		{Name: IfIndAuth, Title: "签约申请接口(卡信息验证-发送动态码)", Section: "001 §4.1", Path: PathIndAuth, Fields: append([]catalog.Field{

@@ -83,9 +83,13 @@ type Erratum struct {
 
 // Catalogue is everything one platform's spec defines that paycert checks.
 type Catalogue struct {
-	Platform   string // short name used in labels and flags: "ipos", "kakatong", "bill99", "hzcard"
-	Title      string
-	Seed       string // seed file and version
+	Platform string // short name used in labels and flags: "ipos", "kakatong", "bill99", "hzcard"
+	Title    string
+	Seed     string // seed file and version
+	// Document is the specification as its readers know it: title, version
+	// and date as printed on its cover. Reports show it instead of the seed
+	// file name, which means nothing to a manager.
+	Document   string
 	Interfaces []Interface
 	Codes      []Code
 	Errata     []Erratum

@@ -104,6 +104,7 @@ func Catalogue() *catalog.Catalogue {
 		Platform:   Platform,
 		Title:      "Huzhou transit card general recharge (湖州交通一卡通 通用充值接口规范)",
 		Seed:       "003_6f8e7a1dc52eb034.txt V1.1.1 (2022-05)",
+		Document:   "湖州交通一卡通 通用充值接口规范 V1.1.1 (2022-05)",
 		Interfaces: interfaces(),
 		Codes:      codes(),
 		Errata:     errata(),

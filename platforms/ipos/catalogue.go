@@ -291,6 +291,7 @@ func Catalogue() *catalog.Catalogue {
 		Platform: Platform,
 		Title:    "iPos standard voucher (翼码 iPos 标准卡券版)",
 		Seed:     "002_90a70aadd658afb4 (2020-10-20 edit, 2024-07-02 release)",
+		Document: "iPos 标准卡券版 (edited 2020-10-20, released 2024-07-02)",
 	}
 
 	// 4.1 bind_pos

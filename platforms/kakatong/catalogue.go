@@ -33,6 +33,7 @@ func Catalogue() *catalog.Catalogue {
 		Platform:   "kakatong",
 		Title:      "Kakatong stored-value / points card gateway (REST + SOAP 1.2)",
 		Seed:       Seed,
+		Document:   "卡卡通 WEB SERVICE 接口规范 version 2.3 (2008-04-29)",
 		Interfaces: interfaces(),
 		Codes:      codes(),
 		Errata:     errata(),
