@@ -157,7 +157,34 @@ const (
 	// FixtureCards is how many ordinary, sold, normal cards the fixture
 	// has: 2253000000000001 .. 2253000000000005, balance 0.
 	FixtureCards = 5
+
+	// The lab batch: cards the centre knows but holds no software card
+	// for, as a centre's test environment knows a batch of test cards
+	// whose chips are in the lab. A client outside the process builds
+	// them itself from cpucard.TestMasterKeys (paycert sim hzcard
+	// --write-config publishes the ranges and the keys), so every spec
+	// needing a card runs against the simulator from another process.
+	// Each run of the suite spends some (a card that was charged, returned
+	// or activated is not fresh any more), so the batch is large enough
+	// for many runs against one simulator process.
+	LabCardFirst   = "2253200000000001" // ordinary, sold, normal, balance 0
+	LabCards       = 2000
+	LabUnsoldFirst = "2253300000000001" // ordinary, unsold (initflag 00)
+	LabUnsold      = 400
 )
+
+// LabRange is the batch [first, first+n-1] as "first-last".
+func LabRange(first string, n int) string {
+	return first + "-" + first[:len(first)-8] + fmt.Sprintf("%08d", mustAtoi(first[len(first)-8:])+n-1)
+}
+
+func mustAtoi(s string) int {
+	n := 0
+	for _, c := range s {
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
 
 // Limits of the fixture's card types, fen.
 const (
@@ -223,6 +250,18 @@ func (s *Simulator) loadFixture() error {
 			return err
 		}
 	}
+	for _, b := range []struct {
+		first  string
+		n      int
+		unsold bool
+	}{{LabCardFirst, LabCards, false}, {LabUnsoldFirst, LabUnsold, true}} {
+		head, base := b.first[:len(b.first)-8], mustAtoi(b.first[len(b.first)-8:])
+		for i := 0; i < b.n; i++ {
+			if _, err := s.addCardLocked(CardSpec{CardNo: fmt.Sprintf("%s%08d", head, base+i), Unsold: b.unsold, lab: true}); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
@@ -235,6 +274,8 @@ type CardSpec struct {
 	Status      string // default 00
 	Blacklisted bool
 	Unsold      bool // initflag 00: must be activated (cardSaleRequest) first
+
+	lab bool // the lab batch: no software card here (its chip is the client's)
 }
 
 // AddCard registers a card at the centre and returns a software card
@@ -271,9 +312,12 @@ func (s *Simulator) addCardLocked(spec CardSpec) (*cpucard.Card, error) {
 	if err != nil {
 		return nil, fmt.Errorf("card %s: %w", spec.CardNo, err)
 	}
-	soft, err := cpucard.New(cpucard.Profile{PAN: spec.CardNo, Balance: spec.Balance, MaxBalance: spec.WalletMax})
-	if err != nil {
-		return nil, fmt.Errorf("card %s: software card: %w", spec.CardNo, err)
+	var soft *cpucard.Card
+	if !spec.lab {
+		soft, err = cpucard.New(cpucard.Profile{PAN: spec.CardNo, Balance: spec.Balance, MaxBalance: spec.WalletMax})
+		if err != nil {
+			return nil, fmt.Errorf("card %s: software card: %w", spec.CardNo, err)
+		}
 	}
 	c := &card{no: spec.CardNo, face: "HZ" + spec.CardNo[len(spec.CardNo)-8:], ctype: spec.Type, status: spec.Status,
 		blacklisted: spec.Blacklisted, initflag: hzcard.InitFlagOn, saleDate: "20240101", valDate: "20401231",
