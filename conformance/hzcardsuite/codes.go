@@ -4,7 +4,7 @@ import (
 	"context"
 	"strings"
 
-	. "github.com/onsi/gomega"    //nolint:revive
+	. "github.com/onsi/gomega" //nolint:revive
 
 	"paycert/codecs/apdu"
 	"paycert/conformance"

@@ -75,7 +75,7 @@ type env struct {
 	cfg       hzcardclient.Config
 
 	fx   fixture
-	lab  labCards   // target: how to build the centre's cards
+	lab  labCards // target: how to build the centre's cards
 	zone *time.Location
 
 	mu    sync.Mutex
@@ -87,8 +87,8 @@ type env struct {
 // fixture names the cards, merchants and terminals the code specs need:
 // the embedded simulator's, or the target's from params ("" unknown).
 type fixture struct {
-	queryCard                                                     string // a card the centre knows, for queries
-	student, senior, unsoldSenior, blacklisted, lost, locked, unknown string
+	queryCard                                                                          string // a card the centre knows, for queries
+	student, senior, unsoldSenior, blacklisted, lost, locked, unknown                  string
 	mchNoQuota, termNoQuota, mchNoFee, termNoFee, mchLowQuota, termLowQuota, termOther string
 }
 
