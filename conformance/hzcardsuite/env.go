@@ -101,9 +101,9 @@ func need(v, param string) string {
 	return v
 }
 
-func start(t conformance.Target) (*env, func() error, error) {
-	return startAt(t, sim.NewManualClock(time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)))
-}
+// defaultClock is where the embedded centre's clock starts: 2026-05-01
+// 18:00 in Asia/Shanghai. No spec depends on it (TestTimeOfDay).
+func defaultClock() time.Time { return time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC) }
 
 // startAt is start with the embedded simulator's clock given (the
 // time-of-day test starts it at several instants).

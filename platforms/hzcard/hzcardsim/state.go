@@ -50,14 +50,14 @@ type card struct {
 	saleDate    string // YYYYMMDD or 00000000
 	valDate     string
 	walletMax   int64
-	balance     int64 // the centre's ledger of the purse
-	initial     int64 // balance when the centre first knew the card
-	loaded      int64 // credited by confirmed/adjusted orders
-	returned    int64 // refunded at card return
-	keys        cpucard.Keys
-	depositPaid int64  // held by the centre for this card
-	depositIn   bool   // depositPaid was taken by cardSaleConfirm (in the ledger), not before the simulator began
-	returning   string // orderno of a pending return
+	balance     int64        // the centre's ledger of the purse
+	initial     int64        // balance when the centre first knew the card
+	loaded      int64        // credited by confirmed/adjusted orders
+	returned    int64        // refunded at card return
+	keys        cpucard.Keys // derived on first use (keysOf): the lab batch is large
+	depositPaid int64        // held by the centre for this card
+	depositIn   bool         // depositPaid was taken by cardSaleConfirm (in the ledger), not before the simulator began
+	returning   string       // orderno of a pending return
 	cust        *hzcard.CustInfo
 	soft        *cpucard.Card // the software card, when the simulator made it
 	offCard     bool          // returned as a bad card: its chip no longer counts
@@ -308,12 +308,12 @@ func (s *Simulator) addCardLocked(spec CardSpec) (*cpucard.Card, error) {
 	if spec.Balance > spec.WalletMax {
 		return nil, fmt.Errorf("card %s: balance %d over walletmaxbal %d", spec.CardNo, spec.Balance, spec.WalletMax)
 	}
-	keys, err := cpucard.DeriveKeys(s.scheme, s.masters, spec.CardNo)
-	if err != nil {
+	if _, err := cpucard.Diversifier(spec.CardNo); err != nil {
 		return nil, fmt.Errorf("card %s: %w", spec.CardNo, err)
 	}
 	var soft *cpucard.Card
 	if !spec.lab {
+		var err error
 		soft, err = cpucard.New(cpucard.Profile{PAN: spec.CardNo, Balance: spec.Balance, MaxBalance: spec.WalletMax})
 		if err != nil {
 			return nil, fmt.Errorf("card %s: software card: %w", spec.CardNo, err)
@@ -321,7 +321,7 @@ func (s *Simulator) addCardLocked(spec CardSpec) (*cpucard.Card, error) {
 	}
 	c := &card{no: spec.CardNo, face: "HZ" + spec.CardNo[len(spec.CardNo)-8:], ctype: spec.Type, status: spec.Status,
 		blacklisted: spec.Blacklisted, initflag: hzcard.InitFlagOn, saleDate: "20240101", valDate: "20401231",
-		walletMax: int64(spec.WalletMax), balance: int64(spec.Balance), initial: int64(spec.Balance), keys: keys, soft: soft}
+		walletMax: int64(spec.WalletMax), balance: int64(spec.Balance), initial: int64(spec.Balance), soft: soft}
 	if spec.Unsold {
 		c.initflag, c.saleDate = hzcard.InitFlagOff, "00000000"
 	} else {
@@ -329,6 +329,21 @@ func (s *Simulator) addCardLocked(spec CardSpec) (*cpucard.Card, error) {
 	}
 	s.cards[c.no] = c
 	return soft, nil
+}
+
+// keysOf returns the card's keys, diversified from the master keys the
+// first time they are needed: most of the lab batch is never used by a
+// run, and deriving 2400 cards' keys at New would cost every in-process
+// simulator tens of milliseconds. Called with s.mu held.
+func (s *Simulator) keysOf(cd *card) cpucard.Keys {
+	if cd.keys.DLK == nil {
+		k, err := cpucard.DeriveKeys(s.scheme, s.masters, cd.no)
+		if err != nil { // the number was checked by addCardLocked: cannot happen
+			panic(fmt.Sprintf("hzcard simulator: card %s: %v", cd.no, err))
+		}
+		cd.keys = k
+	}
+	return cd.keys
 }
 
 // Card returns the software card the simulator made for cardno (fixture or
