@@ -57,6 +57,9 @@ func New(opts sim.Options) (*Simulator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hzcard simulator: %w", err)
 	}
+	if err := hzcard.ZoneErr(); err != nil {
+		return nil, fmt.Errorf("hzcard simulator: %s: %w", hzcard.ZoneEnv, err)
+	}
 	key, err := hzcard.TestKey(hzcard.TestCentreKeyHex)
 	if err != nil {
 		return nil, err
