@@ -27,6 +27,8 @@
 //	             one card number each, for the codes those cards provoke
 //	merchant_no_quota/term_no_quota, merchant_no_fee/term_no_fee, merchant_low_quota/term_low_quota,
 //	term_other_merchant   the merchants and terminals the merchant codes need
+//	reader       a PC/SC reader holding a real card of the centre's test environment: the reader
+//	             specs (recharge, command and reply lost at the reader, management) run on it
 //
 // Specs that need a card whose keys the centre holds (every flow, most
 // codes) create cards in the embedded simulator with AddCard and run them
@@ -60,6 +62,8 @@ import (
 	"paycert/platforms/hzcard"
 	"paycert/platforms/hzcard/hzcardclient"
 	"paycert/platforms/hzcard/hzcardsim"
+	"paycert/platforms/pcsc/lab"
+	"paycert/platforms/pcsc/reader"
 	"paycert/platforms/sim"
 )
 
@@ -78,10 +82,12 @@ type env struct {
 	lab  labCards // target: how to build the centre's cards
 	zone *time.Location
 
-	mu    sync.Mutex
-	cards int // fresh card numbers handed out
-	pays  int // payment order numbers
-	run   string
+	mu         sync.Mutex
+	reader     *lab.Lab     // the reader param's PC/SC context, connected on first use
+	readerConn *reader.Card // the card in it
+	cards      int          // fresh card numbers handed out
+	pays       int          // payment order numbers
+	run        string
 }
 
 // fixture names the cards, merchants and terminals the code specs need:
@@ -148,7 +154,16 @@ func startAt(t conformance.Target, clock *sim.ManualClock) (*env, func() error, 
 		e.fx = targetFixture(t, e.lab)
 	}
 	e.cfg.URL = e.url
-	return e, stop, nil
+	return e, func() error {
+		e.mu.Lock()
+		l := e.reader
+		e.mu.Unlock()
+		if l != nil {
+			_ = e.readerConn.Disconnect()
+			_ = l.Close()
+		}
+		return stop()
+	}, nil
 }
 
 // runID names this run in payment order numbers: random, so two runs

@@ -17,6 +17,7 @@ func TargetDoc() conformance.TargetDoc {
 			{Name: "termid", Doc: "envelope identity (default: the simulator fixture's)", Example: "..."},
 			{Name: "chnlid", Doc: "envelope identity (default: the simulator fixture's)", Example: "..."},
 			{Name: "master_keys", Doc: "issuer master keys MLK,MPK,MTK,MAMK (16 bytes hex each) the centre's test environment diversifies card keys from: with cards, unlocks every flow, tear and card code (software cards)", Secret: true, Example: "<MLK>,<MPK>,<MTK>,<MAMK>"},
+			{Name: "reader", Doc: "a PC/SC reader (its name, or a unique part of it) holding a real card the centre's test environment issued, sold and normal, with room for 3 x minsvamt: the reader specs recharge it and lose commands and replies at the reader (without it they run on a software card)", Example: ""},
 			{Name: "key_index", Doc: "load/purchase key index the test cards carry (default 01)"},
 			{Name: "key_version", Doc: "key version the test cards report in INITIALIZE replies (default 01)"},
 			{Name: "cards", Doc: "test cards the centre knows: ordinary, sold, normal, balance 0, as first-last[,first-last]; each run spends some (those charged are passed over next time)", Example: "2253200000000001-2253200000002000"},

@@ -57,6 +57,7 @@ func registerWith(t conformance.Target, start func(conformance.Target) (*env, fu
 		describeHappy(f)
 		describeFlow(f)
 		describeTears(f)
+		describeReader(f)
 		describeCodes(f)
 		describeNegative(f)
 		describeErrata(f)

@@ -1,26 +1,48 @@
 package hzcardsuite
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"regexp"
 	"testing"
 	"time"
 
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/gomega"
+	"gopkg.in/yaml.v3"
+
 	"paycert/conformance"
+	"paycert/platforms/cpucard"
+	"paycert/platforms/pcsc/lab"
 	"paycert/platforms/hzcard"
 	"paycert/platforms/hzcard/hzcardsim"
 	"paycert/platforms/sim"
 )
 
 // clockEnv carries, from TestTimeOfDay to the TestSuite it re-executes,
-// the instant the embedded centre's clock starts at.
-const clockEnv = "PAYCERT_HZCARD_TEST_CLOCK"
+// the instant the embedded centre's clock starts at; configEnv, from
+// TestReaderLab, a paycert.yaml whose hzcard target (URL and params) the
+// suite runs against.
+const (
+	clockEnv  = "PAYCERT_HZCARD_TEST_CLOCK"
+	configEnv = "PAYCERT_HZCARD_TEST_CONFIG"
+)
 
 // TestSuite runs the Huzhou suite against the embedded simulator, or the
 // endpoint in PAYCERT_TARGET_HZCARD.
 func TestSuite(t *testing.T) {
 	s := Suite()
+	if p := os.Getenv(configEnv); p != "" {
+		cfg, err := conformance.LoadConfig(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(s.Register(cfg.Resolve(platform)))
+		gomega.RegisterFailHandler(ginkgo.Fail)
+		ginkgo.RunSpecs(t, "paycert hzcard against "+cfg.Resolve(platform).URL)
+		return
+	}
 	if v := os.Getenv(clockEnv); v != "" {
 		at, err := time.Parse(time.RFC3339, v)
 		if err != nil {
@@ -126,4 +148,68 @@ func newTestSim(t *testing.T) *hzcardsim.Simulator {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// TestReaderLab is the lab case (param reader) in the virtual lab: the
+// reference centre serves on loopback, a card of its lab batch sits in a
+// vpcd reader behind pcscd (started here, as root, under its lock), and
+// the reader specs run in a child process against the centre by URL with
+// the params paycert sim hzcard --write-config writes plus reader. The
+// card is reached only through PC/SC, as a real card would be; afterwards
+// the card and the centre's ledger must agree on every fen.
+func TestReaderLab(t *testing.T) {
+	if testing.Short() || os.Getenv(configEnv) != "" {
+		t.Skip("starts pcscd and a virtual reader")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	s := newTestSim(t)
+	srv, err := sim.Start(s, sim.ListenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	const no = "2253200000002000" // the batch's last card: fresh in this centre
+	card, err := cpucard.New(cpucard.Profile{PAN: no})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := lab.StartVirtual(ctx, []*cpucard.Card{card}, nil)
+	if err != nil {
+		t.Fatalf("virtual lab (pcscd and vsmartcard-vpcd, as root): %v", err)
+	}
+	defer l.Close()
+	target, err := SimTarget(s, srv.URL, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	target.Params["reader"] = l.Slots[0].Reader
+	b, err := yaml.Marshal(conformance.Config{Targets: map[string]conformance.Target{platform: target}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := t.TempDir() + "/hzcard.yaml"
+	if err := os.WriteFile(cfg, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run", "^TestSuite$", "-test.v", "-ginkgo.focus", "behind a reader")
+	cmd.Env = append(os.Environ(), configEnv+"="+cfg)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the reader specs against a card in %q: %v\n%s", l.Slots[0].Reader, err, out)
+	}
+	m := regexp.MustCompile(`Ran (\d+) of`).FindSubmatch(out)
+	if m == nil || string(m[1]) != "3" {
+		t.Fatalf("want the 3 reader specs run:\n%s", out)
+	}
+	// 3 × minsvamt (1000) loaded, each once, whatever was lost on the way.
+	if got := card.Snapshot().Balance; got != 3000 {
+		t.Errorf("the card in the reader holds %d fen, want 3000", got)
+	}
+	if got, _ := s.CardBalance(no); got != 3000 {
+		t.Errorf("the centre books %d fen on card %s, want 3000", got, no)
+	}
+	if err := s.Audit(); err != nil {
+		t.Error(err)
+	}
 }
