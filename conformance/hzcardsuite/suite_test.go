@@ -14,9 +14,9 @@ import (
 
 	"paycert/conformance"
 	"paycert/platforms/cpucard"
-	"paycert/platforms/pcsc/lab"
 	"paycert/platforms/hzcard"
 	"paycert/platforms/hzcard/hzcardsim"
+	"paycert/platforms/pcsc/lab"
 	"paycert/platforms/sim"
 )
 
