@@ -1,8 +1,9 @@
 // Package hzcardsuite is the conformance suite for the Huzhou transit-card
 // recharge platform (seed 003): every interface on its happy path with every
 // reply field and both signatures checked, the whole charge flow through a
-// software CPU card with balances checked on the card and at the centre, a
-// tear at each step of the flow ending with card and centre agreeing, one
+// software CPU card with balances checked on the card (and, in process, in
+// the centre's ledger), a tear at each step of the flow ending with card and
+// centre agreeing, the same tears at a reader in front of a real card, one
 // Entry per result code of appendix D (provoked, or skipped with the
 // catalogue's reason), negatives (bad signature, another sign-domain
 // profile, malformed JSON, wrong APDU count, forged MAC1, replayed confirm,
