@@ -4,8 +4,7 @@ import (
 	"context"
 	"strings"
 
-	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL reads best unqualified
-	. "github.com/onsi/gomega"    //nolint:revive
+	. "github.com/onsi/gomega" //nolint:revive
 
 	"paycert/codecs/apdu"
 	"paycert/conformance"
@@ -22,21 +21,16 @@ func describeCodes(f *conformance.Framework[*env]) {
 	f.CodeTable("appendix D: one entry per result code", provokers())
 }
 
-// needFixture is why most codes are provoked against the embedded centre
-// only: they need its fixture or a card whose keys it holds.
-const needFixture = "needs the simulator's fixture (cards, merchants) and card keys"
-
-// provokers makes the centre answer each provokable code. anywhere: it
-// needs no card or fixture of the embedded simulator, so it runs against a
-// real endpoint; simOnly: it does not (labelled sim-only, skipped with the
-// reason against a real endpoint).
+// provokers makes the centre answer each provokable code. Every one runs
+// against any endpoint: the cards come from the embedded centre's AddCard
+// or, against a target, are built from its master_keys for the card
+// numbers its params give (env.card, env.fixtureCard); the special cards,
+// merchants and terminals come from the fixture (params against a target:
+// a missing one skips the code, naming the param).
 func provokers() map[string]conformance.Provoker[*env] {
 	type check = func(ctx context.Context, e *env)
 	anywhere := func(iface string, c check) conformance.Provoker[*env] {
 		return conformance.Provoker[*env]{Interface: iface, Check: c}
-	}
-	simOnly := func(iface string, c check) conformance.Provoker[*env] {
-		return conformance.Provoker[*env]{Interface: iface, SimOnly: needFixture, Check: c}
 	}
 	createWith := func(ctx context.Context, e *env, cardno string, amt int64, mods ...func(*hzcardclient.Config)) error {
 		_, err := e.client(mods...).ChargeOrderCreate(ctx, createReq(cardno, amt, e.pay()))
@@ -45,7 +39,9 @@ func provokers() map[string]conformance.Provoker[*env] {
 	merchant := func(m, term string) func(*hzcardclient.Config) {
 		return func(c *hzcardclient.Config) { c.MchntID, c.TermID = m, term }
 	}
-	query := hzcard.OrderQueryReq{CardNo: "2253000000000001", RecNumPerPage: "20", CurrPage: "1", OrderBy: hzcard.OrderByDesc}
+	queryOf := func(e *env) hzcard.OrderQueryReq {
+		return hzcard.OrderQueryReq{CardNo: e.fx.queryCard, RecNumPerPage: "20", CurrPage: "1", OrderBy: hzcard.OrderByDesc}
+	}
 
 	// manageList asks for management and runs the list on the card.
 	manageList := func(ctx context.Context, c *hzcardclient.Client, card *cpucard.Card, o order) (string, apdu.List) {
@@ -66,7 +62,7 @@ func provokers() map[string]conformance.Provoker[*env] {
 		c := e.client()
 		bal := card.Snapshot().Balance
 		resp := runList(c, card, apdu.NewList(apdu.SelectByNameNoLe(apdu.PurseAID).Bytes(),
-			apdu.InitializeForPurchase(1, bal, hzcard.Terminal(hzcard.TestTermID)).Bytes()).String())
+			apdu.InitializeForPurchase(1, bal, hzcard.Terminal(e.cfg.TermID)).Bytes()).String())
 		if stated == "" {
 			stated = hzcard.Amount(int64(bal))
 		}
@@ -76,15 +72,12 @@ func provokers() map[string]conformance.Provoker[*env] {
 
 	provs := map[string]conformance.Provoker[*env]{
 		hzcard.CodeOK: anywhere(hzcard.ChargeOrderQuery, func(ctx context.Context, e *env) {
-			_, err := e.client().ChargeOrderQuery(ctx, query)
-			if !e.target.Embedded() && wire.Code(err) == hzcard.CodeCardNotFound {
-				Skip("the real centre does not know the fixture card 2253000000000001")
-			}
+			_, err := e.client().ChargeOrderQuery(ctx, queryOf(e))
 			expectCode(err, hzcard.CodeOK, "a well-formed query")
 		}),
-		hzcard.CodeNoQuota: simOnly(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
-			no, _ := fresh(e)
-			expectCode(createWith(ctx, e, no, 1000, merchant(hzcardsim.MerchantNoQuota, hzcardsim.TermNoQuota)), hzcard.CodeNoQuota, "merchant without an authorisation quota")
+		hzcard.CodeNoQuota: anywhere(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
+			no, _ := fresh(ctx, e)
+			expectCode(createWith(ctx, e, no, 1000, merchant(need(e.fx.mchNoQuota, "merchant_no_quota"), need(e.fx.termNoQuota, "term_no_quota"))), hzcard.CodeNoQuota, "merchant without an authorisation quota")
 		}),
 		hzcard.CodeNoTxnInfo: anywhere(hzcard.ChargeOrderQuery, func(ctx context.Context, e *env) {
 			c := e.client()
@@ -94,44 +87,44 @@ func provokers() map[string]conformance.Provoker[*env] {
 			expectCode(err, hzcard.CodeNoTxnInfo, "a request without data")
 		}),
 		hzcard.CodeNoInstitution: anywhere(hzcard.ChargeOrderQuery, func(ctx context.Context, e *env) {
-			_, err := e.client(func(c *hzcardclient.Config) { c.JoinInstID = "NOSUCHINST" }).ChargeOrderQuery(ctx, query)
+			_, err := e.client(func(c *hzcardclient.Config) { c.JoinInstID = "NOSUCHINST" }).ChargeOrderQuery(ctx, queryOf(e))
 			expectCode(err, hzcard.CodeNoInstitution, "unknown joininstid")
 		}),
 		hzcard.CodeNoMerchant: anywhere(hzcard.ChargeOrderQuery, func(ctx context.Context, e *env) {
-			_, err := e.client(func(c *hzcardclient.Config) { c.MchntID = "330599999999999" }).ChargeOrderQuery(ctx, query)
+			_, err := e.client(func(c *hzcardclient.Config) { c.MchntID = "330599999999999" }).ChargeOrderQuery(ctx, queryOf(e))
 			expectCode(err, hzcard.CodeNoMerchant, "unknown mchntid")
 		}),
 		hzcard.CodeNoTerminal: anywhere(hzcard.ChargeOrderQuery, func(ctx context.Context, e *env) {
-			_, err := e.client(func(c *hzcardclient.Config) { c.TermID = "19999999" }).ChargeOrderQuery(ctx, query)
+			_, err := e.client(func(c *hzcardclient.Config) { c.TermID = "19999999" }).ChargeOrderQuery(ctx, queryOf(e))
 			expectCode(err, hzcard.CodeNoTerminal, "unknown termid")
 		}),
-		hzcard.CodeTerminalCheck: simOnly(hzcard.ChargeOrderQuery, func(ctx context.Context, e *env) {
-			_, err := e.client(func(c *hzcardclient.Config) { c.TermID = hzcardsim.TermOtherMerchant }).ChargeOrderQuery(ctx, query)
+		hzcard.CodeTerminalCheck: anywhere(hzcard.ChargeOrderQuery, func(ctx context.Context, e *env) {
+			_, err := e.client(func(c *hzcardclient.Config) { c.TermID = need(e.fx.termOther, "term_other_merchant") }).ChargeOrderQuery(ctx, queryOf(e))
 			expectCode(err, hzcard.CodeTerminalCheck, "a terminal of another merchant")
 		}),
 		hzcard.CodeBadSign: anywhere(hzcard.ChargeOrderQuery, func(ctx context.Context, e *env) {
 			c := e.client()
-			body := rawBody(c, query)
+			body := rawBody(c, queryOf(e))
 			_, err := c.Send(ctx, hzcard.ChargeOrderQuery, []byte(strings.Replace(string(body), `"currpage":"1"`, `"currpage":"2"`, 1)), nil)
 			expectCode(err, hzcard.CodeBadSign, "a signed request altered after signing")
 		}),
-		hzcard.CodeNoCard: simOnly(hzcard.CardInfoQuery, func(ctx context.Context, e *env) {
-			card := cpucard.MustNew(cpucard.Profile{PAN: hzcardsim.CardUnknown})
+		hzcard.CodeNoCard: anywhere(hzcard.CardInfoQuery, func(ctx context.Context, e *env) {
+			card := cpucard.MustNew(cpucard.Profile{PAN: need(e.fx.unknown, "unknown_card")})
 			_, err := hzcardclient.ReadCard(ctx, e.client(), card)
 			expectCode(err, hzcard.CodeNoCard, "a card the centre never issued")
 		}),
-		hzcard.CodeCardNotFound: simOnly(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
-			expectCode(createWith(ctx, e, hzcardsim.CardUnknown, 1000), hzcard.CodeCardNotFound, "an order for an unknown card number")
+		hzcard.CodeCardNotFound: anywhere(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
+			expectCode(createWith(ctx, e, need(e.fx.unknown, "unknown_card"), 1000), hzcard.CodeCardNotFound, "an order for an unknown card number")
 		}),
-		hzcard.CodeAPDUCount: simOnly(hzcard.CardInfoQuery, func(ctx context.Context, e *env) {
-			_, card := fresh(e)
+		hzcard.CodeAPDUCount: anywhere(hzcard.CardInfoQuery, func(ctx context.Context, e *env) {
+			_, card := fresh(ctx, e)
 			c := e.client()
 			list := hzcardclient.ReadList()
 			resp := runList(c, card, list)
 			_, err := c.CardInfoQuery(ctx, hzcard.CardInfoQueryReq{APDUNum: count(list) + "0", APDUList: hzcard.APDUs(list), APDUResp: hzcard.APDUs(resp.String())})
 			expectCode(err, hzcard.CodeAPDUCount, "apdunum does not count the list")
 		}),
-		hzcard.CodeAPDUResult: simOnly(hzcard.CardChargeRequest, func(ctx context.Context, e *env) {
+		hzcard.CodeAPDUResult: anywhere(hzcard.CardChargeRequest, func(ctx context.Context, e *env) {
 			_, card, c, o := freshOrder(ctx, e, 1000)
 			_, err := request(ctx, c, card, o, func(r *hzcard.ChargeReq) {
 				items := strings.Split(string(r.Resp()), ",")
@@ -140,8 +133,8 @@ func provokers() map[string]conformance.Provoker[*env] {
 			})
 			expectCode(err, hzcard.CodeAPDUResult, "INITIALIZE FOR LOAD answered 6985")
 		}),
-		hzcard.CodeCardAuth: simOnly(hzcard.CardReturnConfirm, func(ctx context.Context, e *env) {
-			no, card := e.card(hzcardsim.CardSpec{Balance: 700})
+		hzcard.CodeCardAuth: anywhere(hzcard.CardReturnConfirm, func(ctx context.Context, e *env) {
+			no, card := e.card(ctx, hzcardsim.CardSpec{Balance: 1200})
 			c := e.client()
 			ap, err := returnApply(ctx, e, no, card, "")
 			Expect(err).NotTo(HaveOccurred())
@@ -150,7 +143,7 @@ func provokers() map[string]conformance.Provoker[*env] {
 				APDUList: hzcard.APDUs(flipByte(resp.String(), 7)), CustInfo: cust()})
 			expectCode(err, hzcard.CodeCardAuth, "the card's purchase MAC2 forged")
 		}),
-		hzcard.CodeMAC1: simOnly(hzcard.CardChargeRequest, func(ctx context.Context, e *env) {
+		hzcard.CodeMAC1: anywhere(hzcard.CardChargeRequest, func(ctx context.Context, e *env) {
 			_, card, c, o := freshOrder(ctx, e, 1000)
 			_, err := request(ctx, c, card, o, func(r *hzcard.ChargeReq) {
 				items := strings.Split(string(r.Resp()), ",")
@@ -159,12 +152,12 @@ func provokers() map[string]conformance.Provoker[*env] {
 			})
 			expectCode(err, hzcard.CodeMAC1, "a forged MAC1")
 		}),
-		hzcard.CodeRandom: simOnly(hzcard.CardSaleRequest, func(ctx context.Context, e *env) {
-			no, card := e.card(hzcardsim.CardSpec{Unsold: true})
+		hzcard.CodeRandom: anywhere(hzcard.CardSaleRequest, func(ctx context.Context, e *env) {
+			no, card := e.card(ctx, hzcardsim.CardSpec{Unsold: true})
 			_, err := saleWith(ctx, e, no, card, "N", nil, "01020304050607089000")
 			expectCode(err, hzcard.CodeRandom, "a challenge of 8 bytes")
 		}),
-		hzcard.CodeCardKey: simOnly(hzcard.CardChargeRequest, func(ctx context.Context, e *env) {
+		hzcard.CodeCardKey: anywhere(hzcard.CardChargeRequest, func(ctx context.Context, e *env) {
 			_, card, c, o := freshOrder(ctx, e, 1000)
 			_, err := request(ctx, c, card, o, func(r *hzcard.ChargeReq) {
 				items := strings.Split(string(r.Resp()), ",")
@@ -175,16 +168,16 @@ func provokers() map[string]conformance.Provoker[*env] {
 			})
 			expectCode(err, hzcard.CodeCardKey, "a key version the centre does not hold")
 		}),
-		hzcard.CodeBlacklist: simOnly(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
-			expectCode(createWith(ctx, e, hzcardsim.CardBlacklisted, 1000), hzcard.CodeBlacklist, "a blacklisted card")
+		hzcard.CodeBlacklist: anywhere(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
+			expectCode(createWith(ctx, e, need(e.fx.blacklisted, "blacklisted_card"), 1000), hzcard.CodeBlacklist, "a blacklisted card")
 		}),
 		hzcard.CodeNoOrder: anywhere(hzcard.CardChargeRequest, func(ctx context.Context, e *env) {
 			_, err := e.client().CardChargeRequest(ctx, hzcard.ChargeReq{CardNo: "2253000000000001", OrderNo: "NOSUCHORDER", ChargeType: hzcard.ChargeTypeWallet,
 				PayType: hzcard.PayTypeUnionPay, PayOrderNo: "X", TxnAmt: "1000", APDUNum: "1", APDUList: "805C000204", APDUResp: hzcard.RespOf("000000009000")})
 			expectCode(err, hzcard.CodeNoOrder, "an unknown order number")
 		}),
-		hzcard.CodeOrderState: simOnly(hzcard.ChargeOrderCancel, func(ctx context.Context, e *env) {
-			no, card := fresh(e)
+		hzcard.CodeOrderState: anywhere(hzcard.ChargeOrderCancel, func(ctx context.Context, e *env) {
+			no, card := fresh(ctx, e)
 			c := e.client()
 			res, err := c.Recharge(ctx, card, hzcardclient.RechargeOptions{CardNo: no, Amount: 1000, PayOrderNo: e.pay()})
 			Expect(err).NotTo(HaveOccurred())
@@ -196,11 +189,11 @@ func provokers() map[string]conformance.Provoker[*env] {
 			_, err = c.CardChargeConfirm(ctx, r)
 			expectCode(err, hzcard.CodeOrderState, "a confirm for an order in state 1")
 		}),
-		hzcard.CodeOverLimit: simOnly(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
-			no, _ := e.card(hzcardsim.CardSpec{Balance: 90000})
+		hzcard.CodeOverLimit: anywhere(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
+			no, _ := e.card(ctx, hzcardsim.CardSpec{Balance: 90000})
 			expectCode(createWith(ctx, e, no, 20000), hzcard.CodeOverLimit, "balance + amount over walletmaxbal")
 		}),
-		hzcard.CodeTAC: simOnly(hzcard.CardChargeConfirm, func(ctx context.Context, e *env) {
+		hzcard.CodeTAC: anywhere(hzcard.CardChargeConfirm, func(ctx context.Context, e *env) {
 			no, card, c, o := freshOrder(ctx, e, 1000)
 			rep, err := request(ctx, c, card, o, nil)
 			Expect(err).NotTo(HaveOccurred())
@@ -212,13 +205,13 @@ func provokers() map[string]conformance.Provoker[*env] {
 			_, err = c.Manage(ctx, card, hzcardclient.Order{CardNo: no, OrderNo: o.no, Amount: o.amt, PayOrderNo: o.pay})
 			Expect(err).NotTo(HaveOccurred(), "management settles the order after a bad TAC")
 		}),
-		hzcard.CodeAmountMismatch: simOnly(hzcard.CardChargeRequest, func(ctx context.Context, e *env) {
+		hzcard.CodeAmountMismatch: anywhere(hzcard.CardChargeRequest, func(ctx context.Context, e *env) {
 			_, card, c, o := freshOrder(ctx, e, 1000)
 			_, err := request(ctx, c, card, o, func(r *hzcard.ChargeReq) { r.TxnAmt = "2000" })
 			expectCode(err, hzcard.CodeAmountMismatch, "txnamt differs from the order")
 		}),
-		hzcard.CodeAmount: simOnly(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
-			no, _ := fresh(e)
+		hzcard.CodeAmount: anywhere(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
+			no, _ := fresh(ctx, e)
 			err := createWith(ctx, e, no, 1050)
 			expectCode(err, hzcard.CodeAmount, "not a multiple of chargebase")
 			expectDesc(err, "充值金额不满足")
@@ -226,43 +219,43 @@ func provokers() map[string]conformance.Provoker[*env] {
 			expectCode(err, hzcard.CodeAmount, "below minsvamt")
 			expectDesc(err, hzcard.TextBelowMinimum)
 		}),
-		hzcard.CodeNoFee: simOnly(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
-			no, _ := fresh(e)
-			expectCode(createWith(ctx, e, no, 1000, merchant(hzcardsim.MerchantNoFee, hzcardsim.TermNoFee)), hzcard.CodeNoFee, "merchant without a card service fee")
+		hzcard.CodeNoFee: anywhere(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
+			no, _ := fresh(ctx, e)
+			expectCode(createWith(ctx, e, no, 1000, merchant(need(e.fx.mchNoFee, "merchant_no_fee"), need(e.fx.termNoFee, "term_no_fee"))), hzcard.CodeNoFee, "merchant without a card service fee")
 		}),
-		hzcard.CodeCardState: simOnly(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
-			expectCode(createWith(ctx, e, hzcardsim.CardLocked, 1000), hzcard.CodeCardState, "a locked card")
+		hzcard.CodeCardState: anywhere(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
+			expectCode(createWith(ctx, e, need(e.fx.locked, "locked_card"), 1000), hzcard.CodeCardState, "a locked card")
 		}),
-		hzcard.CodeCharged: simOnly(hzcard.CardChargeRequest, func(ctx context.Context, e *env) {
+		hzcard.CodeCharged: anywhere(hzcard.CardChargeRequest, func(ctx context.Context, e *env) {
 			no, card, c, o := freshOrder(ctx, e, 1000)
 			_, err := c.Load(ctx, card, hzcardclient.Order{CardNo: no, OrderNo: o.no, Amount: o.amt, PayOrderNo: o.pay, LoadList: o.list})
 			Expect(err).NotTo(HaveOccurred())
 			_, err = c.CardChargeRequest(ctx, staleRequest(o))
 			expectCode(err, hzcard.CodeCharged, "a charge request for a charged order")
 		}),
-		hzcard.CodeCardOpError: simOnly(hzcard.CardSaleConfirm, func(ctx context.Context, e *env) {
-			no, card := e.card(hzcardsim.CardSpec{Unsold: true})
+		hzcard.CodeCardOpError: anywhere(hzcard.CardSaleConfirm, func(ctx context.Context, e *env) {
+			no, card := e.card(ctx, hzcardsim.CardSpec{Unsold: true})
 			sr, err := saleWith(ctx, e, no, card, "N", nil, "")
 			Expect(err).NotTo(HaveOccurred())
 			_, err = e.client().CardSaleConfirm(ctx, hzcard.SaleConfirmReq{CardNo: no, CardResult: hzcard.CardResultFailed, APDUNum: "1", APDUList: "6988",
 				RealNameFlag: hzcard.RealNameNo, PayType: hzcard.PayTypeCash, OrderNo: sr.OrderNo, RefNum: sr.RefNum})
 			expectCode(err, hzcard.CodeCardOpError, "the terminal reports the card operation failed")
 		}),
-		hzcard.CodeCardOpUnknown: simOnly(hzcard.CardSaleConfirm, func(ctx context.Context, e *env) {
-			no, card := e.card(hzcardsim.CardSpec{Unsold: true})
+		hzcard.CodeCardOpUnknown: anywhere(hzcard.CardSaleConfirm, func(ctx context.Context, e *env) {
+			no, card := e.card(ctx, hzcardsim.CardSpec{Unsold: true})
 			_, err := e.client().Activate(ctx, &dropper{card: card, ins: apdu.INSUpdateBinary}, hzcardclient.ActivateOptions{CardNo: no, Cust: nil})
 			Expect(isTorn(err)).To(BeTrue())
 			expectCode(errorsUnwrapResult(err), hzcard.CodeCardOpUnknown, "no UPDATE BINARY result")
 		}),
 		hzcard.CodeDuplicateTxn: anywhere(hzcard.ChargeOrderQuery, func(ctx context.Context, e *env) {
 			c := e.client()
-			body := rawBody(c, query)
+			body := rawBody(c, queryOf(e))
 			_, _ = c.Send(ctx, hzcard.ChargeOrderQuery, body, nil)
 			_, err := c.Send(ctx, hzcard.ChargeOrderQuery, body, nil)
 			expectCode(err, hzcard.CodeDuplicateTxn, "the same joininstssn twice")
 		}),
-		hzcard.CodeDuplicateOrder: simOnly(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
-			no, _ := fresh(e)
+		hzcard.CodeDuplicateOrder: anywhere(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
+			no, _ := fresh(ctx, e)
 			c := e.client()
 			pay := e.pay()
 			_, err := c.ChargeOrderCreate(ctx, createReq(no, 1000, pay))
@@ -270,62 +263,62 @@ func provokers() map[string]conformance.Provoker[*env] {
 			_, err = c.ChargeOrderCreate(ctx, createReq(no, 1000, pay))
 			expectCode(err, hzcard.CodeDuplicateOrder, "payorderno used twice")
 		}),
-		hzcard.CodeRefundMismatch: simOnly(hzcard.CardReturnApply, func(ctx context.Context, e *env) {
-			no, card := e.card(hzcardsim.CardSpec{Balance: 700})
-			_, err := returnApply(ctx, e, no, card, "800")
+		hzcard.CodeRefundMismatch: anywhere(hzcard.CardReturnApply, func(ctx context.Context, e *env) {
+			no, card := e.card(ctx, hzcardsim.CardSpec{Balance: 1200})
+			_, err := returnApply(ctx, e, no, card, "1300")
 			expectCode(err, hzcard.CodeRefundMismatch, "cardbal differs from the card's balance")
 		}),
-		hzcard.CodeInsufficient: simOnly(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
-			no, _ := fresh(e)
-			expectCode(createWith(ctx, e, no, 6000, merchant(hzcardsim.MerchantLowQuota, hzcardsim.TermLowQuota)), hzcard.CodeInsufficient, "merchant quota of 5000 fen")
+		hzcard.CodeInsufficient: anywhere(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
+			no, _ := fresh(ctx, e)
+			expectCode(createWith(ctx, e, no, 6000, merchant(need(e.fx.mchLowQuota, "merchant_low_quota"), need(e.fx.termLowQuota, "term_low_quota"))), hzcard.CodeInsufficient, "merchant quota of 5000 fen")
 		}),
-		hzcard.CodeCardTypeBusiness: simOnly(hzcard.CardReturnApply, func(ctx context.Context, e *env) {
-			card, _ := e.sim.Card(hzcardsim.CardStudent)
-			_, err := returnApply(ctx, e, hzcardsim.CardStudent, card, "")
+		hzcard.CodeCardTypeBusiness: anywhere(hzcard.CardReturnApply, func(ctx context.Context, e *env) {
+			card := e.fixtureCard(e.fx.student, "student_card")
+			_, err := returnApply(ctx, e, e.fx.student, card, "")
 			expectCode(err, hzcard.CodeCardTypeBusiness, "a student card cannot be returned")
 		}),
-		hzcard.CodeReportedLost: simOnly(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
-			expectCode(createWith(ctx, e, hzcardsim.CardLost, 1000), hzcard.CodeReportedLost, "a card reported lost")
+		hzcard.CodeReportedLost: anywhere(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
+			expectCode(createWith(ctx, e, need(e.fx.lost, "lost_card"), 1000), hzcard.CodeReportedLost, "a card reported lost")
 		}),
-		hzcard.CodeAlreadyApplied: simOnly(hzcard.CardReturnApply, func(ctx context.Context, e *env) {
-			no, card := e.card(hzcardsim.CardSpec{Balance: 700})
+		hzcard.CodeAlreadyApplied: anywhere(hzcard.CardReturnApply, func(ctx context.Context, e *env) {
+			no, card := e.card(ctx, hzcardsim.CardSpec{Balance: 1200})
 			_, err := returnApply(ctx, e, no, card, "")
 			Expect(err).NotTo(HaveOccurred())
 			card.PowerOn()
 			_, err = returnApply(ctx, e, no, card, "")
 			expectCode(err, hzcard.CodeAlreadyApplied, "a second return while one is pending")
 		}),
-		hzcard.CodeNoNamedRegistration: simOnly(hzcard.CardSaleRequest, func(ctx context.Context, e *env) {
-			card, _ := e.sim.Card(hzcardsim.CardSeniorNew)
-			_, err := saleWith(ctx, e, hzcardsim.CardSeniorNew, card, "Y", cust(), "")
+		hzcard.CodeNoNamedRegistration: anywhere(hzcard.CardSaleRequest, func(ctx context.Context, e *env) {
+			card := e.fixtureCard(e.fx.unsoldSenior, "unsold_senior_card")
+			_, err := saleWith(ctx, e, e.fx.unsoldSenior, card, "Y", cust(), "")
 			expectCode(err, hzcard.CodeNoNamedRegistration, "a senior card sold by name")
 		}),
-		hzcard.CodeNoRealName: simOnly(hzcard.CardSaleRequest, func(ctx context.Context, e *env) {
-			no, card := e.card(hzcardsim.CardSpec{Unsold: true})
+		hzcard.CodeNoRealName: anywhere(hzcard.CardSaleRequest, func(ctx context.Context, e *env) {
+			no, card := e.card(ctx, hzcardsim.CardSpec{Unsold: true})
 			_, err := saleWith(ctx, e, no, card, "Y", nil, "")
 			expectCode(err, hzcard.CodeNoRealName, "a real-name sale without custinfo")
 		}),
-		hzcard.CodeCardMismatch: simOnly(hzcard.CardChargeRequest, func(ctx context.Context, e *env) {
-			no, card := fresh(e)
-			other, _ := fresh(e)
+		hzcard.CodeCardMismatch: anywhere(hzcard.CardChargeRequest, func(ctx context.Context, e *env) {
+			no, card := fresh(ctx, e)
+			other, _ := fresh(ctx, e)
 			c := e.client()
 			o := mustCreate(ctx, e, c, no, 1000)
 			_, err := request(ctx, c, card, o, func(r *hzcard.ChargeReq) { r.CardNo = other })
 			expectCode(err, hzcard.CodeCardMismatch, "the order is for another card")
 		}),
-		hzcard.CodeNeedManage: simOnly(hzcard.CardChargeRequest, func(ctx context.Context, e *env) {
+		hzcard.CodeNeedManage: anywhere(hzcard.CardChargeRequest, func(ctx context.Context, e *env) {
 			_, _, o, c := tornCredit(ctx, e)
 			_, err := c.CardChargeRequest(ctx, staleRequest(o))
 			expectCode(err, hzcard.CodeNeedManage, "charging an order in doubt (state 4)")
 		}),
-		hzcard.CodeChargeFailed: simOnly(hzcard.ChargeOrderManageRequest, func(ctx context.Context, e *env) {
-			no, _ := fresh(e)
+		hzcard.CodeChargeFailed: anywhere(hzcard.ChargeOrderManageRequest, func(ctx context.Context, e *env) {
+			no, _ := fresh(ctx, e)
 			c := e.client()
 			o := mustCreate(ctx, e, c, no, 1000)
 			_, err := c.ChargeOrderManageRequest(ctx, chargeReq(no, o.no, o.amt, o.pay))
 			expectCode(err, hzcard.CodeChargeFailed, "managing an order never written (state 1)")
 		}),
-		hzcard.CodeManagePacket: simOnly(hzcard.ChargeOrderManageConfirm, func(ctx context.Context, e *env) {
+		hzcard.CodeManagePacket: anywhere(hzcard.ChargeOrderManageConfirm, func(ctx context.Context, e *env) {
 			no, card, o, c := tornCredit(ctx, e)
 			_, resp := manageList(ctx, c, card, o)
 			r := chargeReq(no, o.no, o.amt, o.pay)
@@ -333,8 +326,8 @@ func provokers() map[string]conformance.Provoker[*env] {
 			_, err := c.ChargeOrderManageConfirm(ctx, r)
 			expectCode(err, hzcard.CodeManagePacket, "a manage confirm for another list")
 		}),
-		hzcard.CodeNoManageNeeded: simOnly(hzcard.ChargeOrderManageRequest, func(ctx context.Context, e *env) {
-			no, card := fresh(e)
+		hzcard.CodeNoManageNeeded: anywhere(hzcard.ChargeOrderManageRequest, func(ctx context.Context, e *env) {
+			no, card := fresh(ctx, e)
 			c := e.client()
 			pay := e.pay()
 			res, err := c.Recharge(ctx, card, hzcardclient.RechargeOptions{CardNo: no, Amount: 1000, PayOrderNo: pay})
@@ -342,7 +335,7 @@ func provokers() map[string]conformance.Provoker[*env] {
 			_, err = c.ChargeOrderManageRequest(ctx, chargeReq(no, res.Order.OrderNo, 1000, pay))
 			expectCode(err, hzcard.CodeNoManageNeeded, "managing a confirmed order")
 		}),
-		hzcard.CodeManual: simOnly(hzcard.ChargeOrderManageConfirm, func(ctx context.Context, e *env) {
+		hzcard.CodeManual: anywhere(hzcard.ChargeOrderManageConfirm, func(ctx context.Context, e *env) {
 			no, card, o, c := tornCredit(ctx, e)
 			list, resp := manageList(ctx, c, card, o)
 			resp[2].Bytes[5] ^= 0x01 // the proof's TAC
@@ -353,46 +346,40 @@ func provokers() map[string]conformance.Provoker[*env] {
 			st, _ := state(ctx, c, no, o.no)
 			Expect(st).To(Equal(hzcard.StateAdjustFailed))
 		}),
-		hzcard.CodePayType: simOnly(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
-			no, _ := fresh(e)
+		hzcard.CodePayType: anywhere(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
+			no, _ := fresh(ctx, e)
 			r := createReq(no, 1000, e.pay())
 			r.PayType = "99"
 			_, err := e.client().ChargeOrderCreate(ctx, r)
 			expectCode(err, hzcard.CodePayType, "paytype 99")
 		}),
-		hzcard.CodePayTypeNotAllowed: simOnly(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
-			no, _ := fresh(e)
+		hzcard.CodePayTypeNotAllowed: anywhere(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
+			no, _ := fresh(ctx, e)
 			r := createReq(no, 1000, "")
 			r.PayType = hzcard.PayTypeCash
 			_, err := e.client().ChargeOrderCreate(ctx, r)
 			expectCode(err, hzcard.CodePayTypeNotAllowed, "cash on an app channel")
 		}),
-		hzcard.CodeCancelled: simOnly(hzcard.ChargeOrderCancel, func(ctx context.Context, e *env) {
-			no, _ := fresh(e)
+		hzcard.CodeCancelled: anywhere(hzcard.ChargeOrderCancel, func(ctx context.Context, e *env) {
+			no, _ := fresh(ctx, e)
 			c := e.client()
 			o := mustCreate(ctx, e, c, no, 1000)
 			Expect(c.ChargeOrderCancel(ctx, hzcard.OrderCancelReq{CardNo: no, OrderNo: o.no})).To(Succeed())
 			err := c.ChargeOrderCancel(ctx, hzcard.OrderCancelReq{CardNo: no, OrderNo: o.no})
 			expectCode(err, hzcard.CodeCancelled, "a cancelled order")
 			expectDesc(err, "订单已取消")
-			err = createWith(ctx, e, hzcardsim.CardSenior, 1000)
+			err = createWith(ctx, e, need(e.fx.senior, "senior_card"), 1000)
 			expectCode(err, hzcard.CodeCancelled, "a supplementary load for a senior card")
 			expectDesc(err, hzcard.TextNoSupplementary)
 		}),
-		hzcard.CodeCardStateHost: simOnly(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
-			no, _ := e.card(hzcardsim.CardSpec{Unsold: true})
+		hzcard.CodeCardStateHost: anywhere(hzcard.ChargeOrderCreate, func(ctx context.Context, e *env) {
+			no, _ := e.card(ctx, hzcardsim.CardSpec{Unsold: true})
 			expectCode(createWith(ctx, e, no, 1000), hzcard.CodeCardStateHost, "charging a card not yet activated")
 		}),
 		hzcard.CodeUnknown: anywhere(hzcard.ChargeOrderQuery, func(ctx context.Context, e *env) {
 			_, err := e.client().Send(ctx, hzcard.ChargeOrderQuery, []byte(`{"joininstid":"HZTEST0001",`), nil)
 			expectCode(err, hzcard.CodeUnknown, "malformed JSON")
 		}),
-	}
-	for code, p := range provs {
-		if p.SimOnly != "" {
-			p.SimOnly = "provoking " + code + " " + p.SimOnly
-			provs[code] = p
-		}
 	}
 	return provs
 }

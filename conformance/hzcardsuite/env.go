@@ -1,8 +1,9 @@
 // Package hzcardsuite is the conformance suite for the Huzhou transit-card
 // recharge platform (seed 003): every interface on its happy path with every
 // reply field and both signatures checked, the whole charge flow through a
-// software CPU card with balances checked on the card and at the centre, a
-// tear at each step of the flow ending with card and centre agreeing, one
+// software CPU card with balances checked on the card (and, in process, in
+// the centre's ledger), a tear at each step of the flow ending with card and
+// centre agreeing, the same tears at a reader in front of a real card, one
 // Entry per result code of appendix D (provoked, or skipped with the
 // catalogue's reason), negatives (bad signature, another sign-domain
 // profile, malformed JSON, wrong APDU count, forged MAC1, replayed confirm,
@@ -19,22 +20,41 @@
 //	             literal reading); another profile only applies to a real endpoint, the simulator signs
 //	             with the default
 //
+//	master_keys  the issuer master keys MLK,MPK,MTK,MAMK the centre diversifies card keys from (cpucard.DeriveKeys)
+//	key_index, key_version  the load/purchase key index and version the cards carry (default 01, 01)
+//	cards        ranges first-last[,first-last] of ordinary, sold, normal cards with balance 0 the centre knows
+//	unsold_cards the same for ordinary cards not yet activated (initflag 00)
+//	student_card, senior_card, unsold_senior_card, blacklisted_card, lost_card, locked_card, unknown_card
+//	             one card number each, for the codes those cards provoke
+//	merchant_no_quota/term_no_quota, merchant_no_fee/term_no_fee, merchant_low_quota/term_low_quota,
+//	term_other_merchant   the merchants and terminals the merchant codes need
+//	reader       a PC/SC reader holding a real card of the centre's test environment: the reader
+//	             specs (recharge, command and reply lost at the reader, management) run on it
+//
 // Specs that need a card whose keys the centre holds (every flow, most
 // codes) create cards in the embedded simulator with AddCard and run them
-// as software cards; against a real endpoint they are skipped with that
-// reason (a real centre's card keys are not the suite's to hold). The
-// protocol specs (signatures, malformed bodies, unknown institution, merchant,
-// terminal, order, duplicate serial) run against any endpoint. After every
-// spec against the embedded simulator the ledger must balance (Audit).
+// as software cards, whose balance the simulator's ledger must match after
+// every spec (Audit): an extra check in process. Against a target they
+// build software cards from master_keys for the numbers in cards and
+// unsold_cards, taking the next fresh one (the centre says it is normal,
+// with the expected initflag, and lists no charge order for it: a card an
+// earlier run charged, returned or activated is passed over), and load a
+// balance a spec needs through the centre; every tear is the software
+// card's. paycert sim hzcard --write-config writes these params for the
+// simulator's lab batch.
 package hzcardsuite
 
 import (
+	"context"
+	"crypto/rand"
 	_ "embed"
 	"errors"
 	"fmt"
 	"strings"
 	"sync"
 	"time"
+
+	. "github.com/onsi/ginkgo/v2" //nolint:revive // Skip reads best unqualified
 
 	"paycert/codecs/signdomain"
 	"paycert/codecs/sm2"
@@ -43,6 +63,8 @@ import (
 	"paycert/platforms/hzcard"
 	"paycert/platforms/hzcard/hzcardclient"
 	"paycert/platforms/hzcard/hzcardsim"
+	"paycert/platforms/pcsc/lab"
+	"paycert/platforms/pcsc/reader"
 	"paycert/platforms/sim"
 )
 
@@ -57,14 +79,43 @@ type env struct {
 	centrePub *sm2.PublicKey
 	cfg       hzcardclient.Config
 
-	mu    sync.Mutex
-	cards int // fresh card numbers handed out
-	pays  int // payment order numbers
-	run   string
+	fx   fixture
+	lab  labCards // target: how to build the centre's cards
+	zone *time.Location
+
+	mu         sync.Mutex
+	reader     *lab.Lab     // the reader param's PC/SC context, connected on first use
+	readerConn *reader.Card // the card in it
+	cards      int          // fresh card numbers handed out
+	pays       int          // payment order numbers
+	run        string
 }
 
-func start(t conformance.Target) (*env, func() error, error) {
-	e := &env{target: t, run: fmt.Sprintf("%06d", time.Now().UnixNano()/1e3%1e6)}
+// fixture names the cards, merchants and terminals the code specs need:
+// the embedded simulator's, or the target's from params ("" unknown).
+type fixture struct {
+	queryCard                                                                          string // a card the centre knows, for queries
+	student, senior, unsoldSenior, blacklisted, lost, locked, unknown                  string
+	mchNoQuota, termNoQuota, mchNoFee, termNoFee, mchLowQuota, termLowQuota, termOther string
+}
+
+// need skips the running spec when a fixture entry is unknown for the
+// target, naming the param that would unlock it.
+func need(v, param string) string {
+	if v == "" {
+		Skip("needs target param " + param + " (see paycert certify --help and conformance/README.md)")
+	}
+	return v
+}
+
+// defaultClock is where the embedded centre's clock starts: 2026-05-01
+// 18:00 in Asia/Shanghai. No spec depends on it (TestTimeOfDay).
+func defaultClock() time.Time { return time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC) }
+
+// startAt is start with the embedded simulator's clock given (the
+// time-of-day test starts it at several instants).
+func startAt(t conformance.Target, clock *sim.ManualClock) (*env, func() error, error) {
+	e := &env{target: t, run: runID(), zone: hzcard.Zone()}
 	var err error
 	if e.instKey, err = sm2.ParsePrivateKey([]byte(t.Param("inst_key", hzcard.TestInstKeyHex))); err != nil {
 		return nil, nil, fmt.Errorf("inst_key: %w", err)
@@ -84,7 +135,7 @@ func start(t conformance.Target) (*env, func() error, error) {
 	}
 	stop := func() error { return nil }
 	if t.Embedded() {
-		clock := sim.NewManualClock(time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC))
+		e.fx = simFixture()
 		s, err := hzcardsim.New(sim.Options{Clock: clock, Faults: t.Faults, Strict: t.Strict})
 		if err != nil {
 			return nil, nil, err
@@ -97,9 +148,53 @@ func start(t conformance.Target) (*env, func() error, error) {
 		e.cfg.Now = clock.Now
 	} else {
 		e.url = t.URL
+		e.cfg.Now = time.Now
+		if e.lab, err = parseLab(t); err != nil {
+			return nil, nil, err
+		}
+		e.fx = targetFixture(t, e.lab)
 	}
 	e.cfg.URL = e.url
-	return e, stop, nil
+	return e, func() error {
+		e.mu.Lock()
+		l := e.reader
+		e.mu.Unlock()
+		if l != nil {
+			_ = e.readerConn.Disconnect()
+			_ = l.Close()
+		}
+		return stop()
+	}, nil
+}
+
+// runID names this run in payment order numbers: random, so two runs
+// against one endpoint never collide and nothing depends on the clock.
+func runID() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return fmt.Sprintf("%08X", b)
+}
+
+func simFixture() fixture {
+	return fixture{queryCard: "2253000000000001", student: hzcardsim.CardStudent, senior: hzcardsim.CardSenior,
+		unsoldSenior: hzcardsim.CardSeniorNew, blacklisted: hzcardsim.CardBlacklisted, lost: hzcardsim.CardLost,
+		locked: hzcardsim.CardLocked, unknown: hzcardsim.CardUnknown,
+		mchNoQuota: hzcardsim.MerchantNoQuota, termNoQuota: hzcardsim.TermNoQuota, mchNoFee: hzcardsim.MerchantNoFee,
+		termNoFee: hzcardsim.TermNoFee, mchLowQuota: hzcardsim.MerchantLowQuota, termLowQuota: hzcardsim.TermLowQuota,
+		termOther: hzcardsim.TermOtherMerchant}
+}
+
+func targetFixture(t conformance.Target, l labCards) fixture {
+	p := func(n string) string { return t.Param(n, "") }
+	fx := fixture{student: p("student_card"), senior: p("senior_card"), unsoldSenior: p("unsold_senior_card"),
+		blacklisted: p("blacklisted_card"), lost: p("lost_card"), locked: p("locked_card"), unknown: p("unknown_card"),
+		mchNoQuota: p("merchant_no_quota"), termNoQuota: p("term_no_quota"), mchNoFee: p("merchant_no_fee"),
+		termNoFee: p("term_no_fee"), mchLowQuota: p("merchant_low_quota"), termLowQuota: p("term_low_quota"),
+		termOther: p("term_other_merchant")}
+	if len(l.sold) > 0 {
+		fx.queryCard = l.sold[0].first
+	}
+	return fx
 }
 
 // Simulator is the embedded centre, or nil against a real endpoint (a nil
@@ -132,9 +227,14 @@ func (e *env) client(mods ...func(*hzcardclient.Config)) *hzcardclient.Client {
 	return c
 }
 
-// card adds a fresh card to the embedded centre and returns its number and
-// the software card holding the same keys.
-func (e *env) card(spec hzcardsim.CardSpec) (string, *cpucard.Card) {
+// card returns a fresh card number and the software card holding its keys:
+// against the embedded centre a card added with AddCard; against a target
+// the next fresh card of the cards (or unsold_cards) param, loaded with
+// spec.Balance through the centre.
+func (e *env) card(ctx context.Context, spec hzcardsim.CardSpec) (string, *cpucard.Card) {
+	if e.sim == nil {
+		return e.labCard(ctx, spec)
+	}
 	e.mu.Lock()
 	e.cards++
 	no := fmt.Sprintf("22531%05d%06d", e.cards, 0)

@@ -3,7 +3,9 @@ package hzcardsuite
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
+	"time"
 
 	. "github.com/onsi/gomega" //nolint:revive // Gomega's DSL reads best unqualified
 
@@ -101,20 +103,27 @@ func state(ctx context.Context, c *hzcardclient.Client, cardno, orderno string) 
 	return rep.OrderList[0].OrderState, rep.OrderList[0].PayState
 }
 
-// agree asserts the card, the centre's balance and the ledger agree.
+// agree asserts the card holds want and, against the embedded centre (the
+// only one whose ledger the suite can read), that the centre's balance and
+// the ledger agree: an extra check in process.
 func agree(e *env, cardno string, card *cpucard.Card, want int64) {
 	ExpectWithOffset(1, int64(card.Snapshot().Balance)).To(Equal(want), "balance on the card %s", cardno)
+	if e.sim == nil {
+		return
+	}
 	b, ok := e.sim.CardBalance(cardno)
 	ExpectWithOffset(1, ok).To(BeTrue())
 	ExpectWithOffset(1, b).To(Equal(want), "balance of card %s at the centre", cardno)
 	ExpectWithOffset(1, e.sim.Audit()).To(Succeed(), "no money made or lost")
 }
 
-func fresh(e *env) (string, *cpucard.Card) { return e.card(hzcardsim.CardSpec{}) }
+func fresh(ctx context.Context, e *env) (string, *cpucard.Card) {
+	return e.card(ctx, hzcardsim.CardSpec{})
+}
 
 // freshOrder makes a fresh card, a client and a charge order of amt fen for it.
 func freshOrder(ctx context.Context, e *env, amt int64) (string, *cpucard.Card, *hzcardclient.Client, order) {
-	no, card := fresh(e)
+	no, card := fresh(ctx, e)
 	c := e.client()
 	return no, card, c, mustCreate(ctx, e, c, no, amt)
 }
@@ -142,4 +151,56 @@ func staleRequest(o order) hzcard.ChargeReq {
 	r := chargeReq(o.cardno, o.no, o.amt, o.pay)
 	r.APDUNum, r.APDUList, r.APDUResp = "2", hzcard.APDUs(o.list), hzcard.RespOf("9000,9000")
 	return r
+}
+
+// desc is the description a table of the seed gives a value ("" unknown).
+func desc(t []hzcard.Entry, k string) string {
+	d, _ := hzcard.Desc(t, k)
+	return d
+}
+
+// maxSv is erratum E-HZ-MAXSVAMT's maxsvamt for a card with balance bal,
+// from the per-charge maximum perCharge: min(perCharge, walletMax - bal)
+// rounded down to the charge base.
+func maxSv(base, perCharge, walletMax, bal int64) int64 {
+	m := min(perCharge, walletMax-bal)
+	if m < 0 || base <= 0 {
+		return 0
+	}
+	return m - m%base
+}
+
+// skew is how far a target's clock may be from ours when the suite checks
+// the dates and times it puts on the wire.
+const skew = 10 * time.Minute
+
+// expectWhen asserts that a date (YYYYMMDD) and time (hhmmss, "" for a
+// date alone) a reply carries are now in the wire's zone (Asia/Shanghai,
+// seed 003 dates everything in local time): exactly the embedded centre's
+// clock, or within skew of ours for a target.
+func (e *env) expectWhen(date, clock string) {
+	ExpectWithOffset(1, e.when(date, clock)).To(Succeed())
+}
+
+func (e *env) when(date, clock string) error {
+	now := e.cfg.Now().In(e.zone)
+	if clock == "" {
+		lo, hi := now.Add(-skew).Format("20060102"), now.Add(skew).Format("20060102")
+		if e.sim != nil {
+			lo, hi = now.Format("20060102"), now.Format("20060102")
+		}
+		if date != lo && date != hi {
+			return fmt.Errorf("date %s: want today in %s (%s)", date, e.zone, now.Format("20060102 15:04:05"))
+		}
+		return nil
+	}
+	t, err := time.ParseInLocation("20060102150405", date+clock, e.zone)
+	if err != nil {
+		return fmt.Errorf("date and time %s %s: %w", date, clock, err)
+	}
+	d := t.Sub(now.Truncate(time.Second))
+	if e.sim != nil && d != 0 || d < -skew || d > skew {
+		return fmt.Errorf("%s %s is not now in %s (%s)", date, clock, e.zone, now.Format("20060102 150405"))
+	}
+	return nil
 }

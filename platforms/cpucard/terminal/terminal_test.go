@@ -185,8 +185,21 @@ func TestFormatting(t *testing.T) {
 			t.Errorf("Yuan(%d) = %s, want %s", tt.fen, got, tt.want)
 		}
 	}
-	dt := DateTime(time.Date(2026, 11, 22, 9, 5, 7, 0, time.UTC))
-	if dt != [7]byte{0x20, 0x26, 0x11, 0x22, 0x09, 0x05, 0x07} {
-		t.Fatalf("DateTime = %X", dt)
+	// One clock for the card: an instant given in UTC (a lab server's
+	// zone) is written in Asia/Shanghai, as the centre dates its loads.
+	for _, tt := range []struct {
+		at   time.Time
+		want [7]byte
+	}{
+		{time.Date(2026, 11, 22, 9, 5, 7, 0, time.UTC), [7]byte{0x20, 0x26, 0x11, 0x22, 0x17, 0x05, 0x07}},
+		{time.Date(2026, 11, 22, 16, 0, 0, 0, time.UTC), [7]byte{0x20, 0x26, 0x11, 0x23, 0x00, 0x00, 0x00}},
+		{time.Date(2026, 11, 22, 9, 5, 7, 0, time.FixedZone("CST", 8*3600)), [7]byte{0x20, 0x26, 0x11, 0x22, 0x09, 0x05, 0x07}},
+	} {
+		if dt := DateTime(tt.at); dt != tt.want {
+			t.Errorf("DateTime(%s) = %X, want %X", tt.at, dt, tt.want)
+		}
+	}
+	if dt := DateTimeIn(time.Date(2026, 11, 22, 9, 5, 7, 0, time.UTC), time.UTC); dt != [7]byte{0x20, 0x26, 0x11, 0x22, 0x09, 0x05, 0x07} {
+		t.Errorf("DateTimeIn UTC = %X", dt)
 	}
 }

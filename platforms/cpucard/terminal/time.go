@@ -6,22 +6,26 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"paycert/platforms/hzcard"
 )
 
-// DateTime is t as the purse carries it: YYYYMMDDhhmmss in 7 BCD bytes, in
-// t's own location (see DateTimeIn).
-func DateTime(t time.Time) [7]byte {
+// DateTime is t as the purse carries it: YYYYMMDDhhmmss in 7 BCD bytes,
+// in the wire's zone (hzcard.Zone, Asia/Shanghai by default), the zone the
+// centre dates its CREDIT FOR LOAD in. A terminal dating its purchases in
+// its own zone (UTC on a lab server) would write a card log out of order.
+func DateTime(t time.Time) [7]byte { return DateTimeIn(t, hzcard.Zone()) }
+
+// DateTimeIn is DateTime in the zone loc. The purse stores no zone: CREDIT
+// and DEBIT carry the wall-clock time of the card's home (China Standard
+// Time for a Chinese transit card), so a terminal on a lab machine set to
+// UTC must convert, or the log shows times eight hours off.
+func DateTimeIn(t time.Time, loc *time.Location) [7]byte {
 	var dt [7]byte
-	b, _ := hex.DecodeString(t.Format("20060102150405")) // 14 decimal digits: valid hex
+	b, _ := hex.DecodeString(t.In(loc).Format("20060102150405")) // 14 decimal digits: valid hex
 	copy(dt[:], b)
 	return dt
 }
-
-// DateTimeIn is DateTime of t in loc. The purse stores no zone: CREDIT and
-// DEBIT carry the wall-clock time of the card's home (China Standard Time
-// for a Chinese transit card, ChinaTime), so a terminal on a lab machine
-// set to UTC must convert, or the log shows times eight hours off.
-func DateTimeIn(t time.Time, loc *time.Location) [7]byte { return DateTime(t.In(loc)) }
 
 // ChinaTime is China Standard Time, UTC+8, the default zone of the purse's
 // date-times (no daylight saving since 1991).

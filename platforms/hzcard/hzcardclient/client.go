@@ -68,7 +68,7 @@ type Config struct {
 type Client struct {
 	cfg Config
 	cat *catalog.Catalogue
-	cst *time.Location // China Standard Time, made once: FixedZone allocates per call
+	cst *time.Location // the wire's zone (hzcard.Zone), made once
 	ssn atomic.Int64
 }
 
@@ -121,7 +121,7 @@ func New(cfg Config) (*Client, error) {
 		}
 		cfg.SSNPrefix = hex.EncodeToString(b[:])
 	}
-	return &Client{cfg: cfg, cat: hzcard.Catalogue(), cst: time.FixedZone("CST", 8*3600)}, nil
+	return &Client{cfg: cfg, cat: hzcard.Catalogue(), cst: hzcard.Zone()}, nil
 }
 
 // Config returns the client's configuration (with defaults filled in).

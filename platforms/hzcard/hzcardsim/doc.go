@@ -65,6 +65,9 @@
 //	card types: 01 普通卡 (deposit 2000), 02 学生卡 (no return: 000113), 03 老年卡 (no 补登: 000159, no named sale: 000130)
 //	limits: chargebase 100, minsvamt 1000, per-charge max 50000, walletmaxbal 100000 (fen)
 //	cards 2253000000000001..05: ordinary, sold, normal, balance 0
+//	lab batch 2253200000000001..2253200000002000: ordinary, sold, normal, balance 0, and
+//	2253300000000001..2253300000000400: ordinary, unsold; the centre holds their keys but no
+//	software card (LabCardFirst, LabUnsoldFirst): a client in another process builds them
 //	2253000000000010 blacklisted (000038), 11 reported lost (000114), 12 locked (000078), 13 unsold (10000B on charge; activation),
 //	14 student, 15 senior, 16 unsold senior; 2253999999999999 does not exist (000022/000024)
 //	card keys: cpucard.DeriveKeys(3DES, cpucard.TestMasterKeys(), cardno); key index 01, key version 01, algorithm 00

@@ -458,7 +458,7 @@ func (s *Simulator) chargeRequest(c *call) (any, *fail) {
 		o.state = hzcard.StateCardFailed
 		return nil, s.failf(hzcard.CodeCardKey, "key version %02X algorithm %02X not held for this card", ir.KeyVer, ir.AlgID)
 	}
-	ses, err := s.scheme.LoadSessionKey(cd.keys.DLK, ir.Random, ir.OnlineSeq)
+	ses, err := s.scheme.LoadSessionKey(s.keysOf(cd).DLK, ir.Random, ir.OnlineSeq)
 	if err != nil {
 		return nil, s.failf(hzcard.CodeCardKey, "%v", err)
 	}
@@ -554,7 +554,7 @@ func (s *Simulator) chargeConfirm(c *call) (any, *fail) {
 		return nil, s.failf(hzcard.CodeAPDUResult, "CREDIT FOR LOAD answered %s", rs[0].SW)
 	}
 	tac, err := apdu.ParseCreditReply(rs[0].Data)
-	want, err2 := s.scheme.LoadTAC(cd.keys.DTK, s.loadOf(o))
+	want, err2 := s.scheme.LoadTAC(s.keysOf(cd).DTK, s.loadOf(o))
 	if err != nil || err2 != nil || subtle.ConstantTimeCompare(want, tac[:]) != 1 {
 		if !s.faults.Has(FaultTACNotChecked) {
 			o.state = hzcard.StateCardUnknown
@@ -640,7 +640,7 @@ func (s *Simulator) manageConfirm(c *call) (any, *fail) {
 	switch {
 	case proof.OK():
 		pr, err := apdu.ParseProofReply(proof.Data)
-		want, err2 := s.scheme.LoadTAC(cd.keys.DTK, s.loadOf(o))
+		want, err2 := s.scheme.LoadTAC(s.keysOf(cd).DTK, s.loadOf(o))
 		if err != nil || err2 != nil || pr.MAC != o.mac2 || subtle.ConstantTimeCompare(want, pr.TAC[:]) != 1 {
 			o.state = hzcard.StateAdjustFailed
 			return nil, s.failf(hzcard.CodeManual, "the transaction proof does not verify")
@@ -708,7 +708,7 @@ func (s *Simulator) saleRequest(c *call) (any, *fail) {
 	copy(ch[:], rs[0].Data)
 	tm := stamp(c.now)
 	pub := s.publicInfo(cd, tm.TxnDate)
-	mac, err := s.scheme.SecureMessagingMAC(cd.keys.DAMK, ch, apdu.UpdateBinaryMACInput(cpucard.SFIPublic, 0, pub.Bytes()))
+	mac, err := s.scheme.SecureMessagingMAC(s.keysOf(cd).DAMK, ch, apdu.UpdateBinaryMACInput(cpucard.SFIPublic, 0, pub.Bytes()))
 	if err != nil {
 		return nil, s.failf(hzcard.CodeCardKey, "%v", err)
 	}
@@ -866,7 +866,7 @@ func (s *Simulator) returnApply(c *call) (any, *fail) {
 	}
 	o.amount, o.offlineSeq, o.random, o.termSeq, o.dateTime, o.oldBal = int64(ip.Balance), ip.OfflineSeq, ip.Random, s.termSeq, dt, ip.Balance
 	pu := s.purchaseOf(o)
-	ses, err := s.scheme.PurchaseSessionKey(cd.keys.DPK, pu.Random, pu.OfflineSeq, pu.TermSeq)
+	ses, err := s.scheme.PurchaseSessionKey(s.keysOf(cd).DPK, pu.Random, pu.OfflineSeq, pu.TermSeq)
 	if err != nil {
 		return nil, s.failf(hzcard.CodeCardKey, "%v", err)
 	}
@@ -920,7 +920,7 @@ func (s *Simulator) returnConfirm(c *call) (any, *fail) {
 			return nil, s.failf(hzcard.CodeAPDUResult, "DEBIT FOR PURCHASE reply: %v", err)
 		}
 		pu := s.purchaseOf(o)
-		ses, err := s.scheme.PurchaseSessionKey(cd.keys.DPK, pu.Random, pu.OfflineSeq, pu.TermSeq)
+		ses, err := s.scheme.PurchaseSessionKey(s.keysOf(cd).DPK, pu.Random, pu.OfflineSeq, pu.TermSeq)
 		if err != nil {
 			return nil, s.failf(hzcard.CodeCardKey, "%v", err)
 		}
@@ -932,7 +932,7 @@ func (s *Simulator) returnConfirm(c *call) (any, *fail) {
 			s.violation(c.iface, "mac2", "purchase MAC2 %X does not verify", dr.MAC2)
 			return nil, s.failf(hzcard.CodeCardAuth, "purchase MAC2 does not verify")
 		}
-		tac, err := s.scheme.PurchaseTAC(cd.keys.DTK, pu)
+		tac, err := s.scheme.PurchaseTAC(s.keysOf(cd).DTK, pu)
 		if err != nil || subtle.ConstantTimeCompare(tac, dr.TAC[:]) != 1 {
 			o.state, o.txn, cd.returning = hzcard.StateCardUnknown, c.now, ""
 			s.violation(c.iface, "tac", "purchase TAC %X does not verify", dr.TAC)

@@ -57,6 +57,9 @@ func New(opts sim.Options) (*Simulator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hzcard simulator: %w", err)
 	}
+	if err := hzcard.ZoneErr(); err != nil {
+		return nil, fmt.Errorf("hzcard simulator: %s: %w", hzcard.ZoneEnv, err)
+	}
 	key, err := hzcard.TestKey(hzcard.TestCentreKeyHex)
 	if err != nil {
 		return nil, err
@@ -317,9 +320,9 @@ func interfaceOf(path string) (string, bool) {
 	return name, true
 }
 
-// cst is China Standard Time: dates and times on the wire are local. New
-// makes it once: time.FixedZone allocates a Location per call.
-func cst() *time.Location { return time.FixedZone("CST", 8*3600) }
+// cst is the zone of the wire (hzcard.Zone, Asia/Shanghai): dates and
+// times on the wire are local. New makes it once.
+func cst() *time.Location { return hzcard.Zone() }
 
 func stamp(t time.Time) hzcard.Times {
 	d := t.Format("20060102")

@@ -50,7 +50,7 @@ func TestFixtureKeysMatchCards(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if string(card.Keys().DLK) != string(want.DLK) || string(s.cards[no].keys.DTK) != string(want.DTK) {
+		if string(card.Keys().DLK) != string(want.DLK) || string(s.keysOf(s.cards[no]).DTK) != string(want.DTK) {
 			t.Errorf("card %s: keys differ between card, centre and DeriveKeys", no)
 		}
 	}

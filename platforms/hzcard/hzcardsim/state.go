@@ -50,14 +50,14 @@ type card struct {
 	saleDate    string // YYYYMMDD or 00000000
 	valDate     string
 	walletMax   int64
-	balance     int64 // the centre's ledger of the purse
-	initial     int64 // balance when the centre first knew the card
-	loaded      int64 // credited by confirmed/adjusted orders
-	returned    int64 // refunded at card return
-	keys        cpucard.Keys
-	depositPaid int64  // held by the centre for this card
-	depositIn   bool   // depositPaid was taken by cardSaleConfirm (in the ledger), not before the simulator began
-	returning   string // orderno of a pending return
+	balance     int64        // the centre's ledger of the purse
+	initial     int64        // balance when the centre first knew the card
+	loaded      int64        // credited by confirmed/adjusted orders
+	returned    int64        // refunded at card return
+	keys        cpucard.Keys // derived on first use (keysOf): the lab batch is large
+	depositPaid int64        // held by the centre for this card
+	depositIn   bool         // depositPaid was taken by cardSaleConfirm (in the ledger), not before the simulator began
+	returning   string       // orderno of a pending return
 	cust        *hzcard.CustInfo
 	soft        *cpucard.Card // the software card, when the simulator made it
 	offCard     bool          // returned as a bad card: its chip no longer counts
@@ -157,7 +157,34 @@ const (
 	// FixtureCards is how many ordinary, sold, normal cards the fixture
 	// has: 2253000000000001 .. 2253000000000005, balance 0.
 	FixtureCards = 5
+
+	// The lab batch: cards the centre knows but holds no software card
+	// for, as a centre's test environment knows a batch of test cards
+	// whose chips are in the lab. A client outside the process builds
+	// them itself from cpucard.TestMasterKeys (paycert sim hzcard
+	// --write-config publishes the ranges and the keys), so every spec
+	// needing a card runs against the simulator from another process.
+	// Each run of the suite spends some (a card that was charged, returned
+	// or activated is not fresh any more), so the batch is large enough
+	// for many runs against one simulator process.
+	LabCardFirst   = "2253200000000001" // ordinary, sold, normal, balance 0
+	LabCards       = 2000
+	LabUnsoldFirst = "2253300000000001" // ordinary, unsold (initflag 00)
+	LabUnsold      = 400
 )
+
+// LabRange is the batch [first, first+n-1] as "first-last".
+func LabRange(first string, n int) string {
+	return first + "-" + first[:len(first)-8] + fmt.Sprintf("%08d", mustAtoi(first[len(first)-8:])+n-1)
+}
+
+func mustAtoi(s string) int {
+	n := 0
+	for _, c := range s {
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
 
 // Limits of the fixture's card types, fen.
 const (
@@ -223,6 +250,18 @@ func (s *Simulator) loadFixture() error {
 			return err
 		}
 	}
+	for _, b := range []struct {
+		first  string
+		n      int
+		unsold bool
+	}{{LabCardFirst, LabCards, false}, {LabUnsoldFirst, LabUnsold, true}} {
+		head, base := b.first[:len(b.first)-8], mustAtoi(b.first[len(b.first)-8:])
+		for i := 0; i < b.n; i++ {
+			if _, err := s.addCardLocked(CardSpec{CardNo: fmt.Sprintf("%s%08d", head, base+i), Unsold: b.unsold, lab: true}); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
@@ -235,6 +274,8 @@ type CardSpec struct {
 	Status      string // default 00
 	Blacklisted bool
 	Unsold      bool // initflag 00: must be activated (cardSaleRequest) first
+
+	lab bool // the lab batch: no software card here (its chip is the client's)
 }
 
 // AddCard registers a card at the centre and returns a software card
@@ -267,17 +308,20 @@ func (s *Simulator) addCardLocked(spec CardSpec) (*cpucard.Card, error) {
 	if spec.Balance > spec.WalletMax {
 		return nil, fmt.Errorf("card %s: balance %d over walletmaxbal %d", spec.CardNo, spec.Balance, spec.WalletMax)
 	}
-	keys, err := cpucard.DeriveKeys(s.scheme, s.masters, spec.CardNo)
-	if err != nil {
+	if _, err := cpucard.Diversifier(spec.CardNo); err != nil {
 		return nil, fmt.Errorf("card %s: %w", spec.CardNo, err)
 	}
-	soft, err := cpucard.New(cpucard.Profile{PAN: spec.CardNo, Balance: spec.Balance, MaxBalance: spec.WalletMax})
-	if err != nil {
-		return nil, fmt.Errorf("card %s: software card: %w", spec.CardNo, err)
+	var soft *cpucard.Card
+	if !spec.lab {
+		var err error
+		soft, err = cpucard.New(cpucard.Profile{PAN: spec.CardNo, Balance: spec.Balance, MaxBalance: spec.WalletMax})
+		if err != nil {
+			return nil, fmt.Errorf("card %s: software card: %w", spec.CardNo, err)
+		}
 	}
 	c := &card{no: spec.CardNo, face: "HZ" + spec.CardNo[len(spec.CardNo)-8:], ctype: spec.Type, status: spec.Status,
 		blacklisted: spec.Blacklisted, initflag: hzcard.InitFlagOn, saleDate: "20240101", valDate: "20401231",
-		walletMax: int64(spec.WalletMax), balance: int64(spec.Balance), initial: int64(spec.Balance), keys: keys, soft: soft}
+		walletMax: int64(spec.WalletMax), balance: int64(spec.Balance), initial: int64(spec.Balance), soft: soft}
 	if spec.Unsold {
 		c.initflag, c.saleDate = hzcard.InitFlagOff, "00000000"
 	} else {
@@ -285,6 +329,21 @@ func (s *Simulator) addCardLocked(spec CardSpec) (*cpucard.Card, error) {
 	}
 	s.cards[c.no] = c
 	return soft, nil
+}
+
+// keysOf returns the card's keys, diversified from the master keys the
+// first time they are needed: most of the lab batch is never used by a
+// run, and deriving 2400 cards' keys at New would cost every in-process
+// simulator tens of milliseconds. Called with s.mu held.
+func (s *Simulator) keysOf(cd *card) cpucard.Keys {
+	if cd.keys.DLK == nil {
+		k, err := cpucard.DeriveKeys(s.scheme, s.masters, cd.no)
+		if err != nil { // the number was checked by addCardLocked: cannot happen
+			panic(fmt.Sprintf("hzcard simulator: card %s: %v", cd.no, err))
+		}
+		cd.keys = k
+	}
+	return cd.keys
 }
 
 // Card returns the software card the simulator made for cardno (fixture or

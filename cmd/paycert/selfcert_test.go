@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"paycert/reports"
+)
+
+// ranTarget is the share of a suite's specs that must run (not skip)
+// against the out-of-process simulator (issue #15): only specs that need
+// the embedded simulator itself may skip there.
+const ranTarget = 0.85
+
+// ranFloor holds, for a platform whose suite does not reach ranTarget out
+// of process yet, the share it reaches today. It is a ratchet, not a pass:
+// the test fails below the floor and logs the shortfall to ranTarget, and
+// issue #15 stays open while any platform is listed here.
+var ranFloor = map[string]float64{
+	"kakatong": 0.64, // 100 of 155 on 2026-12-04
+	"ipos":     0.70, // 120 of 170
+	"bill99":   0.66, // 73 of 110
+	"hzcard":   0.11, // 20 of 169: every flow needs a card whose keys the centre holds
+}
+
+// TestSelfCertificationOutOfProcess certifies each platform's reference
+// simulator the way a user certifies their own implementation: the
+// simulator runs as another process ("paycert sim <p> --write-config"),
+// and "paycert certify <p> --config" reaches it with only what it
+// published, twice in a row against the same process (a suite that leaves
+// state behind, or depends on the time of day, fails the second run).
+func TestSelfCertificationOutOfProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a simulator process and certifies it twice per platform")
+	}
+	for _, p := range platforms() {
+		t.Run(p.Name, func(t *testing.T) {
+			dir := t.TempDir()
+			cfg := filepath.Join(dir, p.Name+".yaml")
+			stop := startSim(t, p.Name, cfg, dir)
+			defer stop()
+			for run := 1; run <= 2; run++ {
+				out := filepath.Join(dir, fmt.Sprintf("run%d", run))
+				code, console := runPaycert(t, "certify", p.Name, "--config", cfg, "--out", out, "--quiet", "--no-evidence", "--mutation", "")
+				rep, err := reports.ReadReport(filepath.Join(out, "report.json"))
+				if err != nil {
+					t.Fatalf("run %d: exit %d, no report: %v\n%s", run, code, err, console)
+				}
+				c := rep.Counts
+				ran := c.Total - c.Skipped
+				t.Logf("run %d: exit %d, %d of %d specs ran (%.0f%%): %d passed, %d failed, %d skipped",
+					run, code, ran, c.Total, 100*float64(ran)/float64(c.Total), c.Passed, c.Failed, c.Skipped)
+				if c.Failed != 0 {
+					t.Errorf("run %d against its own simulator in another process: %d specs failed\n%s", run, c.Failed, console)
+				}
+				if code != 0 && code != 3 { // 3: INCOMPLETE, specs skipped for want of params
+					t.Errorf("run %d: exit %d\n%s", run, code, console)
+				}
+				share := float64(ran) / float64(c.Total)
+				floor, below := ranFloor[p.Name]
+				switch {
+				case !below && share < ranTarget:
+					t.Errorf("run %d: %.0f%% of the specs ran, want at least %.0f%%", run, 100*share, 100*ranTarget)
+				case below && share < floor:
+					t.Errorf("run %d: %.0f%% of the specs ran, below today's %.0f%% (target %.0f%%)", run, 100*share, 100*floor, 100*ranTarget)
+				case below && share >= ranTarget:
+					t.Errorf("run %d: %.0f%% of the specs ran: remove %s from ranFloor", run, 100*share, p.Name)
+				case below:
+					t.Logf("short of the %.0f%% target (issue #15)", 100*ranTarget)
+				}
+			}
+		})
+	}
+}
+
+// startSim runs "paycert sim <platform> --write-config cfg" as another
+// process and waits for the config; stop interrupts it as Ctrl-C would.
+func startSim(t *testing.T, platform, cfg, dir string) (stop func()) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "sim", platform, "--write-config", cfg, "--pki-dir", filepath.Join(dir, "pki"))
+	cmd.Env = append(os.Environ(), "PAYCERT_AS_MAIN=1")
+	var log syncBuffer
+	cmd.Stdout, cmd.Stderr = &log, &log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	stop = func() {
+		_ = cmd.Process.Signal(syscall.SIGINT)
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if _, err := os.Stat(cfg); err == nil {
+			return stop
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("paycert sim %s exited before writing its config: %v\n%s", platform, err, log.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			stop()
+			t.Fatalf("paycert sim %s wrote no config in 30 s\n%s", platform, log.String())
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer a child process writes while the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
