@@ -5,17 +5,20 @@
 // flows, REST/SOAP parity and a negative matrix.
 //
 // Against a real endpoint (PAYCERT_TARGET_KAKATONG=URL or --target) the
-// suite reads these Target.Params (defaults: the seed's test accounts):
+// suite reads the Target.Params params.go documents: the merchant, its
+// licence key, the cards to trade on (defaults: the seed's test accounts),
+// and the fixture states the code specs provoke codes with (cards lost,
+// frozen, not yet active..., other merchants, capped terminals); a spec
+// whose param is missing is skipped naming it. Before the first spec the
+// suite reads each card's balance and stream: amounts are chosen clear of
+// every amount the streams list (the duplicate rule spans runs), and
+// nothing depends on the time of day. Purchases are undone, binds unbound
+// and passwords reset after each spec, so a second run finds the cards as
+// the first did.
 //
-//	licence_key  LICENSEKEY             (NV41VDlSNldhFTFeYw0z)
-//	copno        COPNO                  (1155)
-//	poscode      POSCODE                (11552001)
-//	password     the cards' password    (111111)
-//	cards        comma-separated active cards to trade on (1680115500000126..133)
-//
-// Specs that need the simulator's fixture (cards in given states, other
-// merchants, the clock, fault-free state inspection) are labelled sim-only
-// and skipped with the reason against a real endpoint.
+// Specs that need the embedded simulator itself (its clock, closing its
+// gateway, two cards in one state, its fixture's service codes, strict
+// mode) are labelled sim-only and skipped with the reason there.
 //
 // The suite is written on conformance.Framework: the framework starts the
 // environment lazily, audits the simulator's ledger and looks for simulator
