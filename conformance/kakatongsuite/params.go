@@ -16,7 +16,7 @@ func TargetDoc() conformance.TargetDoc {
 			{Name: "poscode", Doc: "POSCODE (default 11552001)", Example: "11552001"},
 			{Name: "cards", Doc: "comma-separated active cards to trade on, each holding at least 100.00 yuan (default 1680115500000126..133); purchases are undone and binds unbound after each spec", Example: "1680115500000126,1680115500000127"},
 			{Name: "password", Doc: "the cards' password (default 111111)", Secret: true, Example: "111111"},
-			{Name: "inactive_cards", Doc: "comma-separated cards not yet activated, empty; each activation spec activates the first still inactive (6 per run: 57, 17, aCRequest, soapActiveCard, row 0001/1, the activation flow)", Example: "1680115500000300,1680115500000301"},
+			{Name: "inactive_cards", Doc: "comma-separated cards not yet activated, empty; each activation spec activates the first still inactive (5 a run: 57, aCRequest, soapActiveCard, row 0001/1, the activation flow; 17 trades on one)", Example: "1680115500000300,1680115500000301"},
 			{Name: "single_limit", Doc: "the cards' per-trade limit in fen (code 09)", Example: "1000000"},
 			{Name: "expired_key", Doc: "an expired LICENSEKEY of the merchant (licence code 2)", Secret: true, Example: "KKT1155ExpiredLicence0"},
 			{Name: "card_lost", Doc: "a card reported lost (code 14)", Example: "1680115500000201"},

@@ -9,6 +9,7 @@ import (
 	"paycert/conformance"
 	"paycert/platforms/kakatong"
 	"paycert/platforms/kakatong/kakatongclient"
+	"paycert/platforms/kakatong/kakatongsim"
 )
 
 func catalogueSpecs(f *framework) {
@@ -122,6 +123,20 @@ func happySpecs(f *framework) {
 			r, err = c.Bind(ctx, card, e.pwd, id, false, "")
 			Expect(err).NotTo(HaveOccurred())
 			e.expectReply(r, kakatong.Expect{Method: kakatong.MethodBind, CardNo: card, IDNum: id, Code: kakatong.CodeUnbound})
+		})
+	})
+
+	Describe("REST reply shape", func() {
+		f.It("the endpoint uses one reading of <TradeResult> (<Record> or root), which the report names (E-KAKATONG-RECORD-WRAPPER)", conformance.Interface(kakatong.MethodTrade), conformance.Errata, func(ctx SpecContext) {
+			e := f.Env()
+			card := e.card()
+			r, err := e.client().Trade(ctx, kakatongclient.Trade{Type: "0011", Mode: "0", CardNo: card, Password: e.pwd})
+			Expect(err).NotTo(HaveOccurred())
+			e.expectReply(r, kakatong.Expect{Method: kakatong.MethodTrade, Row: rowOf("0011", "0"), CardNo: card, Code: kakatong.CodeOK})
+			AddReportEntry("reading", "REST replies use the "+readingOf(r)+" reading of <TradeResult>", ReportEntryVisibilityAlways)
+			if e.sim != nil {
+				Expect(readingOf(r)).To(Equal(kakatongsim.ProfileRecord), "the embedded simulator serves the <Record> reading")
+			}
 		})
 	})
 
