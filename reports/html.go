@@ -184,7 +184,7 @@ pre{background:#f6f6f6;border:1px solid #e3e3e3;padding:6px;overflow:auto;max-he
 {{range .Codes}}<tr><td>{{.Code}}</td><td>{{.Text}}<br><span class="muted">{{.TextEN}}</span></td><td class="{{.Status}}">{{.Status}}</td><td>{{.Specs}}</td><td>{{.Unprovokable}}</td></tr>{{end}}</table>
 <h3>All specs</h3><input class="filter" placeholder="filter specs (text or label)" data-target="specs-{{.Name}}">
 <table id="specs-{{.Name}}" class="specs"><tr><th>status</th><th>spec</th><th>labels</th><th>s</th></tr>
-{{range .Specs}}<tr><td class="{{.Status}}">{{.Status}}</td><td>{{.Text}}{{with .Skip}}<div class="muted">{{short . 200}}</div>{{end}}{{with .Waiver}}<div class="muted">waiver: {{.}}</div>{{end}}</td><td class="muted">{{range .Labels}}{{.}} {{end}}</td><td>{{printf "%.2f" .Seconds}}</td></tr>{{end}}</table>
+{{range .Specs}}<tr><td class="{{.Status}}">{{.Status}}</td><td>{{.Text}}{{with .Skip}}<div class="muted">{{short . 200}}</div>{{end}}{{with .Waiver}}<div class="muted">waiver: {{.}}</div>{{end}}{{range .Notes}}<div class="muted">note: {{.}}</div>{{end}}</td><td class="muted">{{range .Labels}}{{.}} {{end}}</td><td>{{printf "%.2f" .Seconds}}</td></tr>{{end}}</table>
 </section>{{end}}
 
 <section id="errata"><h2>Errata register</h2><p class="muted">Where a seed is silent, lossy or contradicts itself, and the reading paycert chose.</p>

@@ -114,6 +114,9 @@ type Spec struct {
 	Waiver     string          `json:"waiver,omitempty"`
 	Seconds    float64         `json:"seconds"`
 	Exchanges  []wire.Exchange `json:"exchanges,omitempty"`
+	// Notes are what the spec noted about the endpoint (conformance.Note):
+	// the reading of a seed it uses, warnings.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Mutation is the kill matrix of a "paycert mutate" run.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,5 +81,36 @@ func TestAmountsIgnoreTimeOfDay(t *testing.T) {
 			}
 		}
 		srv.Close()
+	}
+}
+
+// TestUnknownElementsWarnOnce: an element the catalogue does not know
+// beside <Record> is a warning once per run (path, interface, example),
+// not once per reply, and a reply without one warns nothing.
+func TestUnknownElementsWarnOnce(t *testing.T) {
+	body := func(extra string) []byte {
+		return []byte(`<TradeResult><Record><PayInForm>11</PayInForm></Record>` + extra + `</TradeResult>`)
+	}
+	e := &env{}
+	for i, tc := range []struct {
+		extra string
+		want  int
+	}{
+		{`<ServerTime>2026-01-05</ServerTime>`, 1},
+		{`<ServerTime>2026-01-06</ServerTime>`, 0},
+		{``, 0},
+		{`<Node>A1</Node>`, 1},
+	} {
+		r, err := kakatong.ParseReply(kakatong.MethodTrade, body(tc.extra))
+		if err != nil {
+			t.Fatalf("reply %d: an unknown element must not make the reply unreadable: %v", i, err)
+		}
+		w := e.warnings(r)
+		if len(w) != tc.want {
+			t.Fatalf("reply %d (%s): warnings %q, want %d", i, tc.extra, w, tc.want)
+		}
+		if i == 0 && !strings.Contains(w[0], "TradeResult/ServerTime") || i == 0 && !strings.Contains(w[0], "cTRequest") || i == 0 && !strings.Contains(w[0], "2026-01-05") {
+			t.Errorf("the warning must name the path, the interface and an example: %q", w[0])
+		}
 	}
 }

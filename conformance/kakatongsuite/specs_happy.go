@@ -133,7 +133,7 @@ func happySpecs(f *framework) {
 			r, err := e.client().Trade(ctx, kakatongclient.Trade{Type: "0011", Mode: "0", CardNo: card, Password: e.pwd})
 			Expect(err).NotTo(HaveOccurred())
 			e.expectReply(r, kakatong.Expect{Method: kakatong.MethodTrade, Row: rowOf("0011", "0"), CardNo: card, Code: kakatong.CodeOK})
-			AddReportEntry("reading", "REST replies use the "+readingOf(r)+" reading of <TradeResult>", ReportEntryVisibilityAlways)
+			conformance.Note("REST replies use the %s reading of <TradeResult> (E-KAKATONG-RECORD-WRAPPER)", readingOf(r))
 			if e.sim != nil {
 				Expect(readingOf(r)).To(Equal(kakatongsim.ProfileRecord), "the embedded simulator serves the <Record> reading")
 			}

@@ -307,7 +307,9 @@ func (e *env) expectReply(r *kakatong.Reply, x kakatong.Expect) {
 		e.mu.Unlock()
 		Expect(reading).To(Equal(first), "the endpoint answered in the %s reading before: one endpoint must use one reading of <TradeResult> (E-KAKATONG-RECORD-WRAPPER)", first)
 	}
-	e.warnExtra(r)
+	for _, w := range e.warnings(r) {
+		conformance.Note("%s", w)
+	}
 	Expect(catalog.FindingsError(kakatong.CheckReply(e.cat, x, r))).To(Succeed())
 }
 
@@ -319,25 +321,25 @@ func readingOf(r *kakatong.Reply) string {
 	return kakatongsim.ProfileRoot
 }
 
-// warnExtra reports each unknown element beside <Record> once per run, as
-// a warning finding with the interface and one example, not a failure.
-func (e *env) warnExtra(r *kakatong.Reply) {
+// warnings returns a warning for each unknown element beside <Record> in
+// r that no earlier reply of the run carried (the element path, the
+// interface and one example), so each is reported once, not per spec.
+func (e *env) warnings(r *kakatong.Reply) []string {
+	var out []string
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	for _, x := range r.Extra {
 		path, example, _ := strings.Cut(x, "=")
-		e.mu.Lock()
-		seen := e.warned[path]
+		if e.warned[path] {
+			continue
+		}
 		if e.warned == nil {
 			e.warned = map[string]bool{}
 		}
 		e.warned[path] = true
-		e.mu.Unlock()
-		if seen {
-			continue
-		}
-		w := catalog.Finding{Path: path, Rule: "unknown-element", Detail: fmt.Sprintf("warning: element not in the catalogue, beside <Record> in a %s reply; example %q", r.Method, example)}
-		AddReportEntry("warning", w)
-		fmt.Fprintf(GinkgoWriter, "warning: %s %s: %s\n", r.Method, w.Path, w.Detail)
+		out = append(out, fmt.Sprintf("warning: %s: element not in the catalogue, beside <Record> in a %s reply; example %q", path, r.Method, example))
 	}
+	return out
 }
 
 func rowOf(typ, mode string) *kakatong.Row {
