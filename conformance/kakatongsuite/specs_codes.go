@@ -17,7 +17,6 @@ import (
 // carrying the code and what CheckReply should expect of it.
 type provocation func(ctx context.Context, e *env) (*kakatong.Reply, kakatong.Expect)
 
-const fixtureOnly = "needs a card, merchant or key of the simulator's fixture in this state"
 
 // consumeX returns the Expect of a purchase in English (the default).
 func consumeX(card, code string) kakatong.Expect {
