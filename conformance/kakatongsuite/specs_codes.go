@@ -17,7 +17,6 @@ import (
 // carrying the code and what CheckReply should expect of it.
 type provocation func(ctx context.Context, e *env) (*kakatong.Reply, kakatong.Expect)
 
-
 // consumeX returns the Expect of a purchase in English (the default).
 func consumeX(card, code string) kakatong.Expect {
 	return kakatong.Expect{Method: kakatong.MethodTrade, Row: rowOf(kakatong.TypeConsume, kakatong.ModeConsume), CardNo: card, Code: code}
