@@ -52,8 +52,9 @@ type Options struct {
 	Faults []string // names from Faults(); unknown names are an error from New
 	Strict bool     // strict-mock: record every violation of the spec in incoming requests
 	// Profile names a reading of the spec the simulator serves where its
-	// seed contradicts itself ("" is the simulator's default); a simulator
-	// that has no such profile refuses any other name.
+	// seed contradicts itself ("" is the simulator's default). Only the
+	// Kakatong simulator has profiles (record, root) and refuses other
+	// names; the others do not read it yet.
 	Profile string
 	Logf    func(format string, args ...any)
 }
