@@ -83,6 +83,15 @@ func Build(gr types.Report, in Input) Report {
 			}
 		}
 		for _, e := range sr.ReportEntries {
+			if e.Name == conformance.NoteEntry {
+				// In-process the raw string; read back from JSON its JSON form.
+				if n, ok := e.Value.GetRawValue().(string); ok {
+					s.Notes = append(s.Notes, n)
+				} else if err := json.Unmarshal([]byte(e.Value.AsJSON), &n); err == nil {
+					s.Notes = append(s.Notes, n)
+				}
+				continue
+			}
 			if e.Name != conformance.TranscriptEntry {
 				continue
 			}

@@ -359,7 +359,7 @@ table.errata td.id{white-space:nowrap;overflow-wrap:normal;font-family:ui-monosp
 <h3>All specs</h3><input class="filter" placeholder="filter specs (text or label)" data-target="specs-{{.Name}}">
 <div class="cellnote" id="note-specs-{{.Name}}" hidden></div>
 <table id="specs-{{.Name}}" class="specs"><thead><tr><th>status</th><th>spec</th><th>labels</th><th>time</th></tr></thead><tbody>
-{{range .Specs}}<tr id="row-{{.ID}}"><td class="{{.Status}}"><span class="badge">{{symbol .Status}} {{words .Status}}</span></td><td>{{.Text}}{{with .Skip}}<div class="muted">{{short . 200}}</div>{{end}}{{with .Waiver}}<div class="muted">waiver: {{.}}</div>{{end}}</td><td class="muted">{{range .Labels}}{{.}} {{end}}</td><td class="time">{{duration .Seconds}}</td></tr>
+{{range .Specs}}<tr id="row-{{.ID}}"><td class="{{.Status}}"><span class="badge">{{symbol .Status}} {{words .Status}}</span></td><td>{{.Text}}{{with .Skip}}<div class="muted">{{short . 200}}</div>{{end}}{{with .Waiver}}<div class="muted">waiver: {{.}}</div>{{end}}{{range .Notes}}<div class="muted">note: {{.}}</div>{{end}}</td><td class="muted">{{range .Labels}}{{.}} {{end}}</td><td class="time">{{duration .Seconds}}</td></tr>
 {{end}}</tbody></table>
 </section>{{end}}
 

@@ -150,6 +150,9 @@ type Spec struct {
 	NotApplicable bool `json:"not_applicable,omitempty"`
 	// Run is the run this result comes from, in a combined report.
 	Run string `json:"run,omitempty"`
+	// Notes are what the spec noted about the endpoint (conformance.Note):
+	// the reading of a seed it uses, warnings.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Mutation is the kill matrix of a "paycert mutate" run.

@@ -27,6 +27,7 @@ func simCommand() *cli.Command {
 		pkiDir      *string
 		pkiPass     *string
 		writeConfig *string
+		profile     *string
 		faults      cli.MultiFlag
 	)
 	cmd := &cli.Command{
@@ -57,7 +58,8 @@ Examples:
   paycert sim kakatong --write-config /tmp/kakatong-sim.yaml
   paycert sim bill99 --listen 127.0.0.1:8443 --strict
   paycert sim hzcard --list-faults
-  paycert sim kakatong --fault dup-window-23h`,
+  paycert sim kakatong --fault dup-window-23h
+  paycert sim kakatong --profile root   # REST replies as the seed's sample PHP reads them`,
 	}
 	cmd.Flags = func(fs *flag.FlagSet) {
 		listen = fs.String("listen", "127.0.0.1:0", "address to serve on (loopback)")
@@ -67,6 +69,7 @@ Examples:
 		pkiDir = fs.String("pki-dir", "sim-pki", "where a TLS simulator (bill99) writes its test PKI for the client: CA, client .pfx, mgw.cer")
 		pkiPass = fs.String("pki-password", "paycert", "password of the .pfx bundles written to --pki-dir")
 		writeConfig = fs.String("write-config", "", "write the target section an outside client needs (URL, fixture, keys, PKI) to this YAML file")
+		profile = fs.String("profile", "", "a named reading of the spec where the seed contradicts itself (kakatong: record = fields in <Record>, the default; root = fields at the root of <TradeResult>, as the seed's samples read them)")
 		faults = nil
 		fs.Var(&faults, "fault", "switch on a named fault (repeatable)")
 	}
@@ -89,7 +92,7 @@ Examples:
 			}
 			return nil
 		}
-		s, err := p.NewSimulator(sim.Options{Faults: faults, Strict: *strict})
+		s, err := p.NewSimulator(sim.Options{Faults: faults, Strict: *strict, Profile: *profile})
 		if err != nil {
 			return fmt.Errorf("start %s simulator: %w", p.Name, err)
 		}

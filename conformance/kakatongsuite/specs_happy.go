@@ -9,6 +9,7 @@ import (
 	"paycert/conformance"
 	"paycert/platforms/kakatong"
 	"paycert/platforms/kakatong/kakatongclient"
+	"paycert/platforms/kakatong/kakatongsim"
 )
 
 func catalogueSpecs(f *framework) {
@@ -41,6 +42,7 @@ func happySpecs(f *framework) {
 			amt := e.amount()
 			r, err := c.Trade(ctx, kakatongclient.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: e.pwd, Amount: amt})
 			Expect(err).NotTo(HaveOccurred())
+			e.undoLater(c, card, r.First().V("Stance"))
 			e.expectReply(r, kakatong.Expect{Method: kakatong.MethodTrade, Row: rowOf(kakatong.TypeConsume, kakatong.ModeConsume), Lang: "GB2312", CardNo: card, Code: kakatong.CodeOK})
 			a, _ := strconv.ParseInt(amt, 10, 64)
 			Expect(r.First().V("Integral")).To(Equal(strconv.FormatInt(bal-a, 10)), "Integral must be the balance after the purchase")
@@ -57,10 +59,9 @@ func happySpecs(f *framework) {
 			Expect(err).NotTo(HaveOccurred())
 			e.expectReply(r, kakatong.Expect{Method: kakatong.MethodPassword, CardNo: card, Code: kakatong.CodePwdChanged})
 		})
-		f.It("aCRequest: activating a new card answers 57 with the card", conformance.Interface(kakatong.MethodActivate), conformance.SimOnly, func(ctx SpecContext) {
+		f.It("aCRequest: activating a new card answers 57 with the card", conformance.Interface(kakatong.MethodActivate), func(ctx SpecContext) {
 			e := f.Env()
-			f.SkipUnlessEmbedded("needs a card that is not yet active")
-			card := e.card(inactive)
+			card := e.inactiveCard(ctx)
 			r, err := e.client().Activate(ctx, card, e.pwd, "")
 			Expect(err).NotTo(HaveOccurred())
 			e.expectReply(r, kakatong.Expect{Method: kakatong.MethodActivate, CardNo: card, Code: kakatong.CodeActivated})
@@ -69,9 +70,11 @@ func happySpecs(f *framework) {
 			e := f.Env()
 			c := e.client(lang("GB2312"))
 			card := e.card()
-			r := must(c.Trade(ctx, kakatongclient.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: e.pwd, Amount: "12345"}))
+			amt := e.amountN()
+			r := must(c.Trade(ctx, kakatongclient.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: e.pwd, Amount: strconv.FormatInt(amt, 10)}))
 			Expect(r.Code()).To(Equal(kakatong.CodeOK))
 			stance, after := r.First().V("Stance"), r.First().V("Integral")
+			e.undoLater(c, card, stance)
 			s, err := c.Stream(ctx, kakatongclient.StreamQuery{CardNo: card})
 			Expect(err).NotTo(HaveOccurred())
 			e.expectReply(s, kakatong.Expect{Method: kakatong.MethodStream, Lang: "GB2312"})
@@ -80,7 +83,7 @@ func happySpecs(f *framework) {
 			for _, rec := range s.Records {
 				if rec.V("stanceNo") == stance {
 					found = true
-					Expect(rec.V("Amount")).To(Equal("123.45"), "stream amounts are yuan with two decimals (E-KAKATONG-STREAM-AMOUNT)")
+					Expect(rec.V("Amount")).To(Equal(kakatong.FormatYuan(amt)), "stream amounts are yuan with two decimals (E-KAKATONG-STREAM-AMOUNT)")
 					Expect(rec.V("Integral")).To(Equal(after))
 					Expect(rec.V("TmnNo")).To(Equal(e.pos))
 					Expect(rec.V("CardNo")).To(Equal(card))
@@ -111,6 +114,7 @@ func happySpecs(f *framework) {
 			e := f.Env()
 			c := e.client()
 			card, id := e.card(), e.idnum()
+			e.unbindLater(c, card, id)
 			r, err := c.Bind(ctx, card, e.pwd, id, true, "")
 			Expect(err).NotTo(HaveOccurred())
 			e.expectReply(r, kakatong.Expect{Method: kakatong.MethodBind, CardNo: card, IDNum: id, Code: kakatong.CodeBound})
@@ -119,6 +123,20 @@ func happySpecs(f *framework) {
 			r, err = c.Bind(ctx, card, e.pwd, id, false, "")
 			Expect(err).NotTo(HaveOccurred())
 			e.expectReply(r, kakatong.Expect{Method: kakatong.MethodBind, CardNo: card, IDNum: id, Code: kakatong.CodeUnbound})
+		})
+	})
+
+	Describe("REST reply shape", func() {
+		f.It("the endpoint uses one reading of <TradeResult> (<Record> or root), which the report names (E-KAKATONG-RECORD-WRAPPER)", conformance.Interface(kakatong.MethodTrade), conformance.Errata, func(ctx SpecContext) {
+			e := f.Env()
+			card := e.card()
+			r, err := e.client().Trade(ctx, kakatongclient.Trade{Type: "0011", Mode: "0", CardNo: card, Password: e.pwd})
+			Expect(err).NotTo(HaveOccurred())
+			e.expectReply(r, kakatong.Expect{Method: kakatong.MethodTrade, Row: rowOf("0011", "0"), CardNo: card, Code: kakatong.CodeOK})
+			conformance.Note("REST replies use the %s reading of <TradeResult> (E-KAKATONG-RECORD-WRAPPER)", readingOf(r))
+			if e.sim != nil {
+				Expect(readingOf(r)).To(Equal(kakatongsim.ProfileRecord), "the embedded simulator serves the <Record> reading")
+			}
 		})
 	})
 
@@ -154,10 +172,9 @@ func happySpecs(f *framework) {
 			Expect(err).NotTo(HaveOccurred())
 			e.expectReply(r, kakatong.Expect{Method: kakatong.MethodPassword, CardNo: card, Code: kakatong.CodePwdChanged, SOAP: true})
 		})
-		f.It("soapActiveCard: activation answers 57", conformance.Interface(kakatong.OpActivate), conformance.SimOnly, func(ctx SpecContext) {
+		f.It("soapActiveCard: activation answers 57", conformance.Interface(kakatong.OpActivate), func(ctx SpecContext) {
 			e := f.Env()
-			f.SkipUnlessEmbedded("needs a card that is not yet active")
-			card := e.card(inactive)
+			card := e.inactiveCard(ctx)
 			r, err := e.client().CallSOAP(ctx, kakatong.MethodActivate, kakatongclient.Params{"CARDNO": card, "CARDPWD": e.pwd, "POSCODE": e.pos})
 			Expect(err).NotTo(HaveOccurred())
 			e.expectReply(r, kakatong.Expect{Method: kakatong.MethodActivate, CardNo: card, Code: kakatong.CodeActivated, SOAP: true})
@@ -166,7 +183,7 @@ func happySpecs(f *framework) {
 			e := f.Env()
 			c := e.client()
 			card := e.card()
-			must(c.Trade(ctx, kakatongclient.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: e.pwd, Amount: e.amount()}))
+			e.undoLater(c, card, must(c.Trade(ctx, kakatongclient.Trade{Type: kakatong.TypeConsume, Mode: kakatong.ModeConsume, CardNo: card, Password: e.pwd, Amount: e.amount()})).First().V("Stance"))
 			r, err := c.CallSOAP(ctx, kakatong.MethodStream, kakatongclient.StreamParams(kakatongclient.StreamQuery{CardNo: card}))
 			Expect(err).NotTo(HaveOccurred())
 			e.expectReply(r, kakatong.Expect{Method: kakatong.MethodStream, SOAP: true})
@@ -188,6 +205,7 @@ func happySpecs(f *framework) {
 			e := f.Env()
 			c := e.client()
 			card, id := e.card(), e.idnum()
+			e.unbindLater(c, card, id)
 			p := kakatongclient.Params{"CARDNO": card, "CARDPWD": e.pwd, "IDNUM": id, "TRADEMODE": "1", "POSCODE": e.pos}
 			r, err := c.CallSOAP(ctx, kakatong.MethodBind, p)
 			Expect(err).NotTo(HaveOccurred())
@@ -206,9 +224,6 @@ func rowSpecs(f *framework) {
 	entries := []TableEntry{}
 	for _, row := range kakatong.Rows() {
 		labels := []any{conformance.Interface(kakatong.MethodTrade), conformance.Code(row.OK)}
-		if row.Family == kakatong.FamActivate {
-			labels = append(labels, conformance.SimOnly)
-		}
 		entries = append(entries, Entry(row.Type+"/"+row.Mode+" "+row.Name, append(labels, row)...))
 	}
 	f.DescribeTable("trade rows (交易类型及代码一览表)", func(ctx SpecContext, row kakatong.Row) {
@@ -217,8 +232,7 @@ func rowSpecs(f *framework) {
 		pwd := e.pwd
 		var card string
 		if row.Family == kakatong.FamActivate {
-			f.SkipUnlessEmbedded("needs a card that is not yet active")
-			card = e.card(inactive)
+			card = e.inactiveCard(ctx)
 		} else {
 			card = e.card()
 		}
@@ -240,7 +254,7 @@ func rowSpecs(f *framework) {
 		}
 		switch row.Family {
 		case kakatong.FamConsume, kakatong.FamRecharge, kakatong.FamPointsAdd, kakatong.FamPointsUse:
-			amt = 100 + e.next.Add(1)%800
+			amt = e.amountN()
 			sign := int64(1)
 			if row.Family == kakatong.FamConsume || row.Family == kakatong.FamPointsUse {
 				sign = -1
@@ -257,8 +271,8 @@ func rowSpecs(f *framework) {
 				}
 			}
 		case kakatong.FamStream:
-			amt = 100 + e.next.Add(1)%800
-			forward(*rowOf(kakatong.TypeConsume, kakatong.ModeConsume))
+			amt = e.amountN()
+			e.undoLater(c, card, forward(*rowOf(kakatong.TypeConsume, kakatong.ModeConsume)))
 			x = kakatong.Expect{Method: kakatong.MethodStream, Lang: "GB2312"}
 		case kakatong.FamBind:
 			t.IDNum = e.idnum()
@@ -266,6 +280,8 @@ func rowSpecs(f *framework) {
 			if row.Undo {
 				r := must(c.Trade(ctx, kakatongclient.Trade{Type: kakatong.TypeBind, Mode: kakatong.ModeBind, CardNo: card, Password: pwd, IDNum: t.IDNum}))
 				Expect(r.Code()).To(Equal(kakatong.CodeBound), "setting up: the bind must succeed")
+			} else {
+				e.unbindLater(c, card, t.IDNum)
 			}
 		case kakatong.FamPassword:
 			t.NewPwd = pwd
@@ -273,10 +289,13 @@ func rowSpecs(f *framework) {
 				t.OldPwd = pwd
 			}
 		case kakatong.FamReversal:
-			amt = 100 + e.next.Add(1)%800
+			amt = e.amountN()
 			t.StanceRev = forward(*rowOf(kakatong.TypeConsume, kakatong.ModeConsume))
 		}
 		r := must(c.Trade(ctx, t))
+		if !row.Undo && r.Code() == kakatong.CodeOK {
+			e.undoRowLater(c, card, row, r.First().V("Stance"))
+		}
 		e.expectReply(r, x)
 		rec := r.First()
 		switch row.Fill {

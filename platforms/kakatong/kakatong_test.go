@@ -80,7 +80,10 @@ func TestParseReplyForms(t *testing.T) {
 		{"GB2312 declared", "<?xml version=\"1.0\" encoding=\"GB2312\"?><TradeResult><Record><PayInForm>07</PayInForm><PayInResult>\xd0\xa3\xd1\xe9</PayInResult></Record></TradeResult>", "07", true, false},
 		{"GB2312 bytes declared UTF-8", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><TradeResult><Record><PayInForm>07</PayInForm><PayInResult>\xd0\xa3\xd1\xe9</PayInResult></Record></TradeResult>", "", false, true},
 		{"wrong root", `<Result><PayInForm>11</PayInForm></Result>`, "", false, true},
-		{"mixed", `<TradeResult><Record><PayInForm>11</PayInForm></Record><PayInForm>11</PayInForm></TradeResult>`, "", false, true},
+		// An element beside <Record> is kept in Extra (a warning for the
+		// caller), not a reason to refuse the reply (E-KAKATONG-RECORD-WRAPPER).
+		{"unknown element beside Record", `<TradeResult><Record><PayInForm>11</PayInForm></Record><ServerTime>2026-01-05</ServerTime></TradeResult>`, "11", true, false},
+		{"element with children beside Record", `<TradeResult><Record><PayInForm>11</PayInForm></Record><X><Y/></X></TradeResult>`, "", false, true},
 		{"repeated field", `<TradeResult><Record><PayInForm>11</PayInForm><PayInForm>12</PayInForm></Record></TradeResult>`, "", false, true},
 	}
 	for _, tc := range tests {
@@ -91,6 +94,11 @@ func TestParseReplyForms(t *testing.T) {
 		}
 		if err == nil && (r.Code() != tc.code || r.Wrapped != tc.wrapped) {
 			t.Errorf("%s: code %q wrapped %v, want %q %v", tc.name, r.Code(), r.Wrapped, tc.code, tc.wrapped)
+		}
+		if wantExtra := strings.Contains(tc.name, "unknown element"); err == nil && (len(r.Extra) == 1) != wantExtra {
+			t.Errorf("%s: Extra = %q", tc.name, r.Extra)
+		} else if wantExtra && r.Extra[0] != "TradeResult/ServerTime=2026-01-05" {
+			t.Errorf("%s: Extra = %q, want the path and the example", tc.name, r.Extra)
 		}
 	}
 }

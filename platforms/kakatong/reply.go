@@ -49,6 +49,10 @@ type Reply struct {
 	Licence string
 	// Charset is the encoding the reply was decoded from ("UTF-8", "GBK").
 	Charset string
+	// Extra lists elements beside the <Record> elements the catalogue does
+	// not know, as "TradeResult/<name>=<text>": the seed does not forbid
+	// them, so a caller reports them rather than refusing the reply.
+	Extra []string
 }
 
 // Code returns the reply's result code: the SOAP licence number, else the
@@ -113,7 +117,16 @@ func fillRecords(r *Reply, parent *gbkxml.Node) error {
 	recs := parent.All("Record")
 	switch {
 	case len(recs) > 0 && len(recs) != len(parent.Children):
-		return fmt.Errorf("%w: %s reply mixes <Record> and bare fields", ErrProtocol, r.Method)
+		for _, c := range parent.Children {
+			if c.Name == "Record" {
+				continue
+			}
+			if len(c.Children) > 0 {
+				return fmt.Errorf("%w: %s reply: element <%s> beside <Record> has child elements", ErrProtocol, r.Method, c.Name)
+			}
+			r.Extra = append(r.Extra, parent.Name+"/"+c.Name+"="+c.Text)
+		}
+		fallthrough
 	case len(recs) > 0:
 		r.Wrapped = true
 		for _, n := range recs {

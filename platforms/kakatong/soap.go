@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"mime"
+	"strconv"
 	"strings"
 
 	"paycert/codecs/gbkxml"
@@ -18,6 +19,11 @@ const (
 	TargetNS    = "urn:kakatong:gateway"
 	XSINS       = "http://www.w3.org/2001/XMLSchema-instance"
 	XSDNS       = "http://www.w3.org/2001/XMLSchema"
+	// SOAPEncNS is SOAP 1.2 encoding, the binding's encodingStyle, and
+	// ApacheNS the namespace of apache:Map, the type PHP's SoapClient
+	// decodes as an associative array (the seed's client does is_array($res)).
+	SOAPEncNS = "http://www.w3.org/2003/05/soap-encoding"
+	ApacheNS  = "http://xml.apache.org/xml-soap"
 )
 
 // Charsets a SOAP message may use. GB2312 is a subset of GBK, so the GBK
@@ -69,8 +75,11 @@ func relabel(b []byte, from, to string) []byte {
 	return append(out, b[i+len(from):]...)
 }
 
-// BuildSOAPRequest writes the SOAP 1.2 envelope calling op with params (in
-// the operation's WSDL order; names not in params are left out).
+// BuildSOAPRequest writes the SOAP 1.2 RPC envelope calling op with params
+// as the seed's PHP SoapClient does from the WSDL (erratum E-KAKATONG-WSDL):
+// the operation element in the gateway's namespace with the SOAP encoding
+// style, one unqualified element per parameter in the operation's order
+// (names not in params are left out).
 func BuildSOAPRequest(op Operation, params map[string]string, charset string) ([]byte, error) {
 	w, fix := newWriter(charset)
 	w.Start("env:Envelope")
@@ -78,9 +87,10 @@ func BuildSOAPRequest(op Operation, params map[string]string, charset string) ([
 	w.Attr("xmlns:k", TargetNS)
 	w.Start("env:Body")
 	w.Start("k:" + op.Name)
+	w.Attr("env:encodingStyle", SOAPEncNS)
 	for _, p := range op.Params {
 		if v, ok := params[p]; ok {
-			w.Element("k:"+p, v)
+			w.Element(p, v)
 		}
 	}
 	w.End("k:" + op.Name)
@@ -168,9 +178,11 @@ func nsOf(n *gbkxml.Node, scope ...*gbkxml.Node) string {
 	return ns
 }
 
-// BuildSOAPResponse writes op's response: records as the <return> value
-// (one record's fields directly, or <Record> elements for the stream), or
-// the bare licence number when licence is set.
+// BuildSOAPResponse writes op's RPC response as a PHP SoapServer does (the
+// seed's gateway is PHP: its sample client reads is_array($res) and
+// $res['PayInForm']): the one record as an apache:Map of field name to
+// text, the stream's records as a SOAP-encoded array of such maps, or the
+// bare licence number as an xsd:int.
 func BuildSOAPResponse(op Operation, records []Record, licence, charset string) ([]byte, error) {
 	w, fix := newWriter(charset)
 	w.Start("env:Envelope")
@@ -178,34 +190,33 @@ func BuildSOAPResponse(op Operation, records []Record, licence, charset string) 
 	w.Attr("xmlns:k", TargetNS)
 	w.Attr("xmlns:xsi", XSINS)
 	w.Attr("xmlns:xsd", XSDNS)
+	w.Attr("xmlns:apache", ApacheNS)
+	w.Attr("xmlns:enc", SOAPEncNS)
 	w.Start("env:Body")
 	w.Start("k:" + op.Name + "Response")
+	w.Attr("env:encodingStyle", SOAPEncNS)
+	w.Start("return")
 	switch {
 	case licence != "":
-		// gbkxml.Writer cannot put text after an attribute, and the number
-		// needs no type annotation to be read as one.
-		w.Element("k:return", licence)
+		w.Attr("xsi:type", "xsd:int")
+		w.Text(licence)
 	case op.Method == MethodStream:
-		w.Start("k:return")
-		w.Attr("xsi:type", "k:TradeStream")
+		w.Attr("xsi:type", "enc:Array")
+		w.Attr("enc:itemType", "apache:Map")
+		w.Attr("enc:arraySize", strconv.Itoa(len(records)))
 		for _, r := range records {
-			w.Start("k:Record")
-			for _, n := range r.Names {
-				w.Element("k:"+n, r.Values[n])
-			}
-			w.End("k:Record")
+			w.Start("item")
+			w.Attr("xsi:type", "apache:Map")
+			writeMap(w, r)
+			w.End("item")
 		}
-		w.End("k:return")
 	default:
-		w.Start("k:return")
-		w.Attr("xsi:type", "k:"+ResultType(op.Method))
+		w.Attr("xsi:type", "apache:Map")
 		if len(records) > 0 {
-			for _, n := range records[0].Names {
-				w.Element("k:"+n, records[0].Values[n])
-			}
+			writeMap(w, records[0])
 		}
-		w.End("k:return")
 	}
+	w.End("return")
 	w.End("k:" + op.Name + "Response")
 	w.End("env:Body")
 	w.End("env:Envelope")
@@ -213,6 +224,16 @@ func BuildSOAPResponse(op Operation, records []Record, licence, charset string) 
 		return nil, fmt.Errorf("kakatong: build %s response: %w", op.Name, err)
 	}
 	return fix(w.Bytes()), nil
+}
+
+// writeMap writes a record's fields as apache:Map items, in order.
+func writeMap(w *gbkxml.Writer, r Record) {
+	for _, n := range r.Names {
+		w.Start("item")
+		w.Element("key", n)
+		w.Element("value", r.Values[n])
+		w.End("item")
+	}
 }
 
 // ResultType is the WSDL type of a method's <return>.
@@ -289,8 +310,73 @@ func ParseSOAPReply(op Operation, contentType string, body []byte) (*Reply, erro
 		r.Licence = strings.TrimSpace(ret.Text)
 		return r, nil
 	}
+	if isMap(ret) || isMapArray(ret) {
+		if err := fillMaps(r, ret); err != nil {
+			return nil, err
+		}
+		return r, nil
+	}
+	// The document/literal reading: the fields, or <Record> elements,
+	// directly in <return>.
 	if err := fillRecords(r, ret); err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// isMap reports whether n is an apache:Map: <item><key/><value/></item>...
+// (an empty <return> is an empty map only when typed so).
+func isMap(n *gbkxml.Node) bool {
+	if len(n.Children) == 0 {
+		t, _ := n.Attr("type")
+		return strings.HasSuffix(t, ":Map")
+	}
+	for _, c := range n.Children {
+		if c.Name != "item" || len(c.Children) != 2 || c.Children[0].Name != "key" || c.Children[1].Name != "value" {
+			return false
+		}
+	}
+	return true
+}
+
+// isMapArray reports whether n is a SOAP array whose items are maps.
+func isMapArray(n *gbkxml.Node) bool {
+	t, _ := n.Attr("type")
+	if !strings.HasSuffix(t, ":Array") {
+		return false
+	}
+	for _, c := range n.Children {
+		if c.Name != "item" || !isMap(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// fillMaps reads a map (one record) or an array of maps (the stream).
+func fillMaps(r *Reply, ret *gbkxml.Node) error {
+	maps := []*gbkxml.Node{ret}
+	if isMapArray(ret) {
+		maps = ret.Children
+	}
+	for _, m := range maps {
+		var rec Record
+		for _, it := range m.Children {
+			k := it.Children[0]
+			if len(k.Children) > 0 || len(it.Children[1].Children) > 0 {
+				return fmt.Errorf("%w: %s reply: map item %q is not a key and a text", ErrProtocol, r.Method, k.Text)
+			}
+			if _, dup := rec.Get(k.Text); dup {
+				return fmt.Errorf("%w: %s reply: key %q repeated in one map", ErrProtocol, r.Method, k.Text)
+			}
+			rec.Set(k.Text, it.Children[1].Text)
+		}
+		r.Records = append(r.Records, rec)
+	}
+	if r.Method == MethodTrade && len(r.Records) > 0 {
+		if _, ok := r.Records[0].Get("stanceNo"); ok {
+			r.Method = MethodStream
+		}
+	}
+	return nil
 }

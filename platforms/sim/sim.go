@@ -51,7 +51,12 @@ type Options struct {
 	Clock  Clock    // nil: the system clock
 	Faults []string // names from Faults(); unknown names are an error from New
 	Strict bool     // strict-mock: record every violation of the spec in incoming requests
-	Logf   func(format string, args ...any)
+	// Profile names a reading of the spec the simulator serves where its
+	// seed contradicts itself ("" is the simulator's default). Only the
+	// Kakatong simulator has profiles (record, root) and refuses other
+	// names; the others do not read it yet.
+	Profile string
+	Logf    func(format string, args ...any)
 }
 
 // ClockOrSystem returns o.Clock, or the system clock when none was given.

@@ -32,6 +32,7 @@
 //	1680115500000210         not yet active, holder mobile 13800000001 already on 211 (59)
 //	1680115500000211         active, holder mobile 13800000001
 //	1680115500000212         not yet active (a second activation target)
+//	1680115500000300..399    not yet active, empty (the pool an outside client activates)
 //	1680115600000001         not yet active, issued by 1156 (52 when 1155 activates it)
 //	1680115700000001         not yet active, face value 100.00 yuan, issuer 1157 (54)
 //

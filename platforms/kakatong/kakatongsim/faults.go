@@ -2,6 +2,15 @@ package kakatongsim
 
 import "paycert/platforms/sim"
 
+// Profiles: the two readings of a REST reply's shape in seed 000
+// (E-KAKATONG-RECORD-WRAPPER). The interface sections wrap the fields in
+// <Record> (the default); the sample section and the sample PHP
+// ($xml->PayInResult) read them at the root of <TradeResult>.
+const (
+	ProfileRecord = "record"
+	ProfileRoot   = "root"
+)
+
 // Fault names. Each is a plausible bug of a real gateway; the conformance
 // suite must fail with any one of them switched on.
 const (

@@ -2,6 +2,7 @@ package kakatongsim
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -49,6 +50,18 @@ const (
 	CardActiveNew = "1680115500000212" // inactive, second activation target
 	MobileTaken   = "13800000001"
 
+	// InactivePool is the first of PoolSize cards that are not yet active
+	// and empty (1680115500000300..): an outside client certifying the
+	// simulator (paycert sim --write-config) activates one per activation
+	// spec, so a run and the next find fresh ones.
+	InactivePool = 1680115500000300
+	PoolSize     = 100
+
+	// RechargeCap is PosCapped's daily recharge cap in fen (58) and
+	// DailyTrades PosCounted's trades a day (67).
+	RechargeCap = 50_000
+	DailyTrades = 5
+
 	// SingleLimit is every fixture card's per-trade limit (09): 10,000.00 yuan.
 	SingleLimit = 1_000_000
 )
@@ -63,8 +76,8 @@ func (s *Simulator) loadFixture() error {
 		s.AddMerchant(MerchantSpec{CopNo: ClosedCopNo, Name: "已封闭商户", Closed: true, Prepaid: 1_000_000}),
 		s.AddMerchant(MerchantSpec{CopNo: TestCopNo, Name: "测试模式商户", TestMode: true, Prepaid: 1_000_000_000}),
 		s.AddTerminal(TerminalSpec{PosCode: PosCode, CopNo: CopNo}),
-		s.AddTerminal(TerminalSpec{PosCode: PosCapped, CopNo: CopNo, DailyRecharge: 50_000}),
-		s.AddTerminal(TerminalSpec{PosCode: PosCounted, CopNo: CopNo, DailyMaxTrades: 5}),
+		s.AddTerminal(TerminalSpec{PosCode: PosCapped, CopNo: CopNo, DailyRecharge: RechargeCap}),
+		s.AddTerminal(TerminalSpec{PosCode: PosCounted, CopNo: CopNo, DailyMaxTrades: DailyTrades}),
 		s.AddTerminal(TerminalSpec{PosCode: OtherPos, CopNo: OtherCopNo}),
 		s.AddTerminal(TerminalSpec{PosCode: LowPos, CopNo: LowCopNo}),
 		s.AddTerminal(TerminalSpec{PosCode: ClosedPos, CopNo: ClosedCopNo}),
@@ -86,6 +99,9 @@ func (s *Simulator) loadFixture() error {
 	steps = append(steps, card(CardNew, func(c *CardSpec) { c.State, c.Balance, c.Points = Inactive, 0, 0 }))
 	for i := 126; i <= 133; i++ {
 		steps = append(steps, card(fmt.Sprintf("1680115500000%d", i), nil))
+	}
+	for i := 0; i < PoolSize; i++ {
+		steps = append(steps, card(strconv.Itoa(InactivePool+i), func(c *CardSpec) { c.State, c.Balance, c.Points = Inactive, 0, 0 }))
 	}
 	steps = append(steps,
 		card(CardLost, func(c *CardSpec) { c.State = Lost }),

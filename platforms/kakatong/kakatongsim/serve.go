@@ -173,7 +173,9 @@ func (s *Simulator) renderREST(out outcome) []byte {
 		}
 		recs = []kakatong.Record{rec}
 	}
-	wrap := !s.faults.Has(FaultNoRecordWrapper)
+	// A stream of several records keeps <Record> in the root profile: bare
+	// fields of several trades could not be told apart.
+	wrap := !s.faults.Has(FaultNoRecordWrapper) && (!s.root || len(recs) > 1)
 	for _, rec := range recs {
 		if wrap {
 			w.Start("Record")

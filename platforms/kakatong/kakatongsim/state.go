@@ -120,6 +120,7 @@ type trade struct {
 
 // Simulator is the Kakatong reference gateway.
 type Simulator struct {
+	root   bool // profile root: REST reply fields directly under <TradeResult>
 	clock  sim.Clock
 	faults sim.FaultSet
 	strict bool
@@ -165,8 +166,13 @@ func New(o sim.Options) (*Simulator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kakatong simulator: %w", err)
 	}
+	switch o.Profile {
+	case "", ProfileRecord, ProfileRoot:
+	default:
+		return nil, fmt.Errorf("kakatong simulator: unknown profile %q (want %s or %s)", o.Profile, ProfileRecord, ProfileRoot)
+	}
 	s := &Simulator{
-		clock: o.ClockOrSystem(), faults: fs, strict: o.Strict, rec: &sim.Recorder{}, logf: o.Logf,
+		clock: o.ClockOrSystem(), faults: fs, strict: o.Strict, rec: &sim.Recorder{}, logf: o.Logf, root: o.Profile == ProfileRoot,
 		merchants: map[string]*merchant{}, terminals: map[string]TerminalSpec{}, licences: map[string]LicenceSpec{},
 		cards: map[string]*card{}, items: map[string]item{}, byStance: map[string]*trade{},
 		termDay: map[string]*dayCount{}, merchDay: map[string]int{},

@@ -27,10 +27,31 @@ function check(name, cond, detail) {
     console.log('FAIL ' + name + ': ' + JSON.stringify(detail));
   }
 }
+// The gateway answers as a PHP SoapServer (RPC/encoded): an apache:Map of
+// <item><key/><value/></item>, a SOAP array of maps for the stream, or an
+// xsd:int licence number. node-soap hands those over as parsed XML; decode
+// them into what PHP's SoapClient gives the seed's client: an object of
+// fields, an array of them, or the number.
+const asList = (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+function decodeMap(m) {
+  const out = {};
+  for (const it of asList(m && m.item)) {
+    out[it.key] = it.value === null || it.value === undefined ? '' : String(it.value);
+  }
+  return out;
+}
+function decode(ret) {
+  if (ret === null || ret === undefined) return ret;
+  if (typeof ret !== 'object') return String(ret);
+  if (ret.$value !== undefined) return String(ret.$value);
+  const type = (ret.attributes && ret.attributes['xsi:type']) || '';
+  if (type.endsWith(':Array')) return asList(ret.item).map(decodeMap);
+  return decodeMap(ret);
+}
 // node-soap returns [result, rawResponse, soapHeader, rawRequest].
 async function call(client, op, args) {
   const res = await client[op + 'Async'](args);
-  return res[0] && res[0]['return'];
+  return decode(res[0] && res[0]['return']);
 }
 
 (async () => {
@@ -78,7 +99,7 @@ async function call(client, op, args) {
     LANG: 'GB2312', LICENSEKEY: KEY, CARDNO: CARD, CARDPWD: '', TRADETYPE: '0012', TRADEMODE: '0',
     POSCODE: '0', COPNO: COPNO, START: '0', END: '0', STANCE_NO: '0',
   });
-  const recs = r && (Array.isArray(r.Record) ? r.Record : (r.Record ? [r.Record] : []));
+  const recs = Array.isArray(r) ? r : [];
   check('soapTradeStream lists the purchase and its undo', recs.length >= 2 && recs.some((x) => x.stanceNo === stance && x.Amount === '1.37'), r);
 
   r = await call(client, 'soapCardInfo', {
