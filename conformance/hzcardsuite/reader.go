@@ -49,7 +49,11 @@ func (e *env) readerCard(ctx context.Context) readerCard {
 	if e.reader == nil {
 		l, err := lab.Attach(name)
 		Expect(err).NotTo(HaveOccurred(), "the reader param: PC/SC reader %q", name)
-		k, err := l.Connect(ctx, 0, 30*time.Second) // a lab card is in the reader already; bounded like paycert card
+		// The session outlives this spec (later reader specs reuse it) and
+		// a reader connection ends with the context it was opened with:
+		// open it with the spec's values but not its cancellation; the
+		// env's stop closes it. The wait is bounded like paycert card's.
+		k, err := l.Connect(context.WithoutCancel(ctx), 0, 30*time.Second)
 		if err != nil {
 			l.Close()
 		}
