@@ -11,15 +11,17 @@ import (
 	"paycert/platforms/ipos/iposclient"
 	"paycert/platforms/ipos/ipossim"
 	"paycert/platforms/sim"
+	"paycert/platforms/wire"
 )
 
 // TestNoSpecDependsOnTheTimeOfDay runs what the suite derives from the
 // clock (pos_seq, terminal ids and the day card_daily asks for; no amount
 // comes from the clock) against a simulator whose clock stands at 00:00,
 // 12:00 and 23:59, in the machine's zone, in Beijing and in UTC: a
-// verification made now must be in the daily the suite asks for today.
-// Dating the day in the machine's zone instead of Beijing's fails at
-// 23:59 UTC and at 00:00 Beijing.
+// verification made now must be in the daily the suite asks for today,
+// and the suite's tomorrow must be the platform's. Dating the day in UTC
+// instead of Beijing time fails at 23:59 UTC and at 00:00
+// Beijing (wherever the two dates differ).
 func TestNoSpecDependsOnTheTimeOfDay(t *testing.T) {
 	zones := []*time.Location{time.Local, time.FixedZone("Beijing", 8*3600), time.UTC}
 	seqShape := regexp.MustCompile(`^[0-9]{13,32}$`)
@@ -69,6 +71,18 @@ func TestNoSpecDependsOnTheTimeOfDay(t *testing.T) {
 				}
 				if len(d.Daily) != 1 || d.Daily[0].ValidateAmt != "100" {
 					t.Fatalf("card_daily for %s at %s: %+v, want the verification of 100 fen just made", e.today(), clock.Now(), d.Daily)
+				}
+				// The spec "card_daily refuses a day after today" asks for
+				// the suite's today + 1: the platform's tomorrow only if
+				// the suite dates days as the platform does.
+				today, err := time.Parse(ipos.DayLayout, e.today())
+				if err != nil {
+					t.Fatal(err)
+				}
+				h.PosSeq = e.seq()
+				_, err = c.Do(ctx, dailyReq(h, today.AddDate(0, 0, 1).Format(ipos.DayLayout)))
+				if got := wire.Code(err); got != ipos.CodeDailyDay {
+					t.Fatalf("card_daily for the day after %s at %s: code %q (%v), want %s", e.today(), clock.Now(), got, err, ipos.CodeDailyDay)
 				}
 			})
 		}
