@@ -57,15 +57,15 @@ func provokers() map[string]conformance.Provoker[*env] {
 		bill99.RCNotBound: provoke(bill99.RCNotBound, bill99.IfPurchase, "", exact, unbound, func(ctx context.Context, e *env) *bill99.Reply {
 			return purchase(ctx, e, "nobody-"+e.ref(), e.ref(), "1.00", "8129999999999999999")
 		}),
-		bill99.RCBadCode: provoke(bill99.RCBadCode, bill99.IfIndAuthVerify, "needs a pending sign-up", anyFormat, unbound, func(ctx context.Context, e *env) *bill99.Reply {
+		bill99.RCBadCode: provoke(bill99.RCBadCode, bill99.IfIndAuthVerify, "", exact, unbound, func(ctx context.Context, e *env) *bill99.Reply {
+			pan, phone := e.signUpCard()
 			ref, cust := e.ref(), "t6-"+e.ref()
-			ia := indAuth(ctx, e, cust, ref, "6217000000000000022", "13700000022")
-			sms, _ := e.sim.SMSCode(e.mid, ref)
+			ia := indAuth(ctx, e, cust, ref, pan, phone)
 			wrong := "000000"
-			if sms == wrong {
+			if e.smsCode(ctx, ref) == wrong {
 				wrong = "111111"
 			}
-			return verify(ctx, e, cust, ref, "6217000000000000022", "13700000022", wrong, ia.Get("token"))
+			return verify(ctx, e, cust, ref, pan, phone, wrong, ia.Get("token"))
 		}),
 		bill99.RCBadMerchant: provoke(bill99.RCBadMerchant, bill99.IfPurchase, "needs a merchant known but not opened", anyFormat, unbound, func(ctx context.Context, e *env) *bill99.Reply {
 			r := bill99.PurchaseRequest{MerchantID: "104110045112099", TerminalID: "00002099", CustomerID: "x", ExternalRefNumber: e.ref(),
@@ -86,8 +86,13 @@ func provokers() map[string]conformance.Provoker[*env] {
 		bill99.RCLimit: provoke(bill99.RCLimit, bill99.IfPurchase, fixture, anyFormat, bound, func(ctx context.Context, e *env) *bill99.Reply {
 			return purchase(ctx, e, "c-limit", e.ref(), "100.01", "8120000000000000104")
 		}),
-		bill99.RCPhone: provoke(bill99.RCPhone, bill99.IfIndAuth, fixture, anyFormat, unbound, func(ctx context.Context, e *env) *bill99.Reply {
-			return indAuth(ctx, e, "hw-"+e.ref(), e.ref(), "6217000000000000022", "13999999999")
+		bill99.RCPhone: provoke(bill99.RCPhone, bill99.IfIndAuth, "", exact, unbound, func(ctx context.Context, e *env) *bill99.Reply {
+			pan, phone := e.signUpCard()
+			other := "13999999999" // any phone but the bank-reserved one
+			if phone == other {
+				other = "13999999998"
+			}
+			return indAuth(ctx, e, "hw-"+e.ref(), e.ref(), pan, other)
 		}),
 		bill99.RCResign: provoke(bill99.RCResign, bill99.IfPurchase, fixture, anyFormat, bound, func(ctx context.Context, e *env) *bill99.Reply {
 			return purchase(ctx, e, "c-revoked", e.ref(), "1", "8120000000000000103")

@@ -38,10 +38,17 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
+
+	. "github.com/onsi/ginkgo/v2" //nolint:revive
+	. "github.com/onsi/gomega"    //nolint:revive
 
 	"paycert/codecs/rsasig"
 	"paycert/codecs/testpki"
@@ -74,6 +81,52 @@ type env struct {
 	refs        *bill99client.RefGenerator
 	customerID  string // a bound customer for purchases
 	payToken    string
+	pan, phone  string // a card the suite may sign up (params pan, phone)
+	smsURL      string // param sms_url: where the SMS code of a sign-up is read
+	smsFixed    string // param sms_code: the one code a sandbox accepts
+}
+
+// smsCode is the SMS verification code of the sign-up ref: read from the
+// embedded simulator, from the endpoint of param sms_url (paycert sim
+// bill99 serves one on loopback), or the fixed param sms_code of a
+// sandbox; a spec that needs it skips when the target gives none.
+func (e *env) smsCode(ctx context.Context, ref string) string {
+	if e.sim != nil {
+		code, ok := e.sim.SMSCode(e.mid, ref)
+		Expect(ok).To(BeTrue(), "the simulator sent an SMS for %s", ref)
+		return code
+	}
+	if e.smsFixed != "" {
+		return e.smsFixed
+	}
+	if e.smsURL == "" {
+		Skip("needs param sms_url or sms_code to read the SMS verification code of a sign-up")
+	}
+	u, err := url.Parse(e.smsURL)
+	Expect(err).NotTo(HaveOccurred(), "param sms_url")
+	q := u.Query()
+	q.Set("merchantId", e.mid)
+	q.Set("externalRefNumber", ref)
+	u.RawQuery = q.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	Expect(err).NotTo(HaveOccurred())
+	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: e.tls}}
+	resp, err := hc.Do(req)
+	Expect(err).NotTo(HaveOccurred(), "reading the SMS code from param sms_url")
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 64))
+	Expect(err).NotTo(HaveOccurred())
+	Expect(resp.StatusCode).To(Equal(http.StatusOK), "sms_url for %s: %s", ref, b)
+	return strings.TrimSpace(string(b))
+}
+
+// signUpCard is the card and phone a spec signs up: the fixture's on the
+// simulator, params pan and phone on a real endpoint.
+func (e *env) signUpCard() (pan, phone string) {
+	if e.pan == "" || e.phone == "" {
+		Skip("needs params pan and phone (a card the suite may sign up) on a real endpoint")
+	}
+	return e.pan, e.phone
 }
 
 func (e *env) client() *bill99client.Client {
@@ -149,6 +202,7 @@ func start(t conformance.Target) (*env, func() error, error) {
 		e.platformKey = &s.PlatformKey().PublicKey
 		e.signKey = s.PlatformKey()
 		e.customerID, e.payToken = "33150001", "8120000002867710851"
+		e.pan, e.phone = "6217000000000000022", "13700000022"
 	} else {
 		e.url = t.URL
 		e.qurl = t.Param("query_url", "")
@@ -167,6 +221,8 @@ func start(t conformance.Target) (*env, func() error, error) {
 			}
 		}
 		e.customerID, e.payToken = t.Param("customer_id", ""), t.Param("pay_token", "")
+		e.pan, e.phone = t.Param("pan", ""), t.Param("phone", "")
+		e.smsURL, e.smsFixed = t.Param("sms_url", ""), t.Param("sms_code", "")
 	}
 	if p := t.Param("mgw_key", ""); p != "" {
 		b, err := os.ReadFile(p)
@@ -186,10 +242,15 @@ func start(t conformance.Target) (*env, func() error, error) {
 			return fail(fmt.Errorf("suite TR3 endpoint: %w", err))
 		}
 		stops = append(stops, srv.Close)
-		if t.Embedded() {
+		switch {
+		case t.Embedded():
 			e.tr3URL = srv.URL + "/tr3"
-		} else {
+		case t.Param("tr3_url", "") != "":
 			e.tr3URL = t.Param("tr3_url", "")
+		case loopback(t.URL):
+			// A platform on this machine reaches the suite's own
+			// endpoint on loopback: no param needed.
+			e.tr3URL = srv.URL + "/tr3"
 		}
 		e.merchantURL = srv.URL + "/tr3"
 	}
@@ -197,6 +258,20 @@ func start(t conformance.Target) (*env, func() error, error) {
 		e.merchantURL = u
 	}
 	return e, stop, nil
+}
+
+// loopback reports whether raw is a URL whose host is a loopback address
+// or localhost.
+func loopback(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	if u.Hostname() == "localhost" {
+		return true
+	}
+	a, err := netip.ParseAddr(u.Hostname())
+	return err == nil && a.IsLoopback()
 }
 
 // tr3HTTP posts TR3s to a merchant endpoint.

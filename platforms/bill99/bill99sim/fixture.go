@@ -14,6 +14,18 @@ const (
 	// ClosedMerchant is known to the gateway but not opened for agreement
 	// payment: every request gets M1 (E-BILL99-M1-VS-0001).
 	ClosedMerchant = "104110045112099"
+
+	// FixtureCustomer and FixturePayToken are a bound CCB debit card
+	// (6217003320034459100) of DefaultMerchant: target params customer_id
+	// and pay_token for a client certifying the simulator from another
+	// process.
+	FixtureCustomer = "33150001"
+	FixturePayToken = "8120000002867710851"
+	// SignUpPan and SignUpPhone are a CCB debit card and its
+	// bank-reserved phone that any new customer may sign up (params pan,
+	// phone); the codes sent are printed and told by PathSMS.
+	SignUpPan   = "6217000000000000022"
+	SignUpPhone = "13700000022"
 )
 
 // BIN is one row of the simulator's card-BIN table (card-info query, §4.7).
