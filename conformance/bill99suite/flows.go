@@ -56,7 +56,7 @@ func describeFlows(f *conformance.Framework[*env]) {
 			Expect(n.ResponseCode).To(Equal(bill99.RCSuccess))
 			Expect(n.Amount).To(Equal("88.80"))
 			Expect(n.ExternalRefNumber).To(Equal(buy))
-			Expect(n.StorableCardNo).To(Equal(pan[:6]+pan[len(pan)-4:]))
+			Expect(n.StorableCardNo).To(Equal(pan[:6] + pan[len(pan)-4:]))
 			if e.sim == nil {
 				return // what follows reads the simulator's delivery log and moves its clock
 			}

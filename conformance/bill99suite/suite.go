@@ -308,7 +308,7 @@ func describeHappy(f *conformance.Framework[*env]) {
 			card := boundCard(ctx, e, cust, tok)
 			rep, _ := send(ctx, e, bill99.IfPciDel, bill99.PciDeleteRequest{MerchantID: e.mid, CustomerID: cust, PayToken: tok, BankID: card.Get("bankId")}.Message())
 			Expect(code(rep)).To(Equal(bill99.RCSuccess))
-			Expect(rep.Get("storablePan")).To(Equal(pan[:6]+pan[len(pan)-4:]))
+			Expect(rep.Get("storablePan")).To(Equal(pan[:6] + pan[len(pan)-4:]))
 		})
 	})
 }
