@@ -110,10 +110,11 @@ func provokers() map[string]conformance.Provoker[*env] {
 			return purchase(ctx, e, e.customerID, e.ref(), "1", e.payToken, func(r *bill99.PurchaseRequest) { r.MerchantID = "10411004511201" })
 		}),
 		bill99.ECDuplicateRef: provoke(bill99.ECDuplicateRef, bill99.IfPurchase, "", anyFormat, bound, func(ctx context.Context, e *env) *bill99.Reply {
-			ref := e.ref()
-			first := purchase(ctx, e, e.customerID, ref, "0.03", e.payToken)
+			ref, at := e.ref(), e.entryTime()
+			same := func(r *bill99.PurchaseRequest) { r.EntryTime = at } // only the amount differs
+			first := purchase(ctx, e, e.customerID, ref, "0.03", e.payToken, same)
 			Expect(code(first)).To(Equal(bill99.RCSuccess))
-			return purchase(ctx, e, e.customerID, ref, "0.04", e.payToken)
+			return purchase(ctx, e, e.customerID, ref, "0.04", e.payToken, same)
 		}),
 		bill99.ECNoTxn: provoke(bill99.ECNoTxn, bill99.IfQueryTxn, "", exact, unbound, func(ctx context.Context, e *env) *bill99.Reply {
 			return query(ctx, e, "NOSUCH"+e.ref())

@@ -177,15 +177,19 @@ func describeFlows(f *conformance.Framework[*env]) {
 			if e.sim != nil {
 				before = e.sim.Totals().DebitedFen
 			}
-			first := purchase(ctx, e, e.customerID, ref, "0.06", e.payToken)
+			// A replay is the same request byte for byte: one entryTime,
+			// even when the second crosses a second boundary.
+			at := e.entryTime()
+			same := func(r *bill99.PurchaseRequest) { r.EntryTime = at }
+			first := purchase(ctx, e, e.customerID, ref, "0.06", e.payToken, same)
 			Expect(code(first)).To(Equal(bill99.RCSuccess))
-			second := purchase(ctx, e, e.customerID, ref, "0.06", e.payToken)
+			second := purchase(ctx, e, e.customerID, ref, "0.06", e.payToken, same)
 			Expect(second.Get("refNumber")).To(Equal(first.Get("refNumber")), "the replay must not create a second order (§5.4.1)")
 			if e.sim != nil {
 				Expect(e.sim.Totals().DebitedFen-before).To(Equal(int64(6)), "money moves once per externalRefNumber")
 				Expect(code(second)).To(Equal(bill99.RCSuccess))
 			}
-			different := purchase(ctx, e, e.customerID, ref, "0.07", e.payToken)
+			different := purchase(ctx, e, e.customerID, ref, "0.07", e.payToken, same)
 			Expect(different.Result.OK()).To(BeFalse(), "reusing an externalRefNumber for another amount must fail")
 		})
 
