@@ -39,6 +39,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -150,6 +151,13 @@ func (e *env) entryTime() string {
 	return now.In(time.FixedZone("CST", 8*3600)).Format("20060102150405")
 }
 
+// refPrefix is a run's externalRefNumber prefix (12 characters at most):
+// its start second and 4 random base-36 digits, so two runs started within
+// one second against one endpoint never replay each other's orders.
+func refPrefix(start time.Time, r uint32) string {
+	return "PC" + strconv.FormatInt(start.Unix()%1e8, 36) + fmt.Sprintf("%04s", strconv.FormatUint(uint64(r%(36*36*36*36)), 36))
+}
+
 // deliver makes the embedded simulator deliver what is due (it runs without
 // a background deliverer so that the clock alone decides); ctx is the
 // spec's, so a spec that times out stops the TR3 posts too.
@@ -166,7 +174,7 @@ func (e *env) Simulator() sim.Simulator { return e.sim } // nil *Simulator: a ta
 
 func start(t conformance.Target) (*env, func() error, error) {
 	e := &env{target: t, cat: bill99.Catalogue(), mid: t.Param("merchant_id", bill99sim.DefaultMerchant), tid: t.Param("terminal_id", bill99sim.DefaultTerminal)}
-	e.refs = bill99client.NewRefGenerator("PC" + strconv.FormatInt(time.Now().Unix()%1e8, 36))
+	e.refs = bill99client.NewRefGenerator(refPrefix(time.Now(), rand.Uint32()))
 	var stops []func() error
 	stop := func() error {
 		var errs []error
