@@ -189,7 +189,7 @@ func start(t conformance.Target) (*env, func() error, error) {
 		e.clock = sim.NewManualClock(time.Now().Truncate(time.Second))
 		cfg := bill99sim.Config{NoNotifier: true}
 		if dir := t.Param("pki_dir", ""); dir != "" {
-			kit, err := testpki.LoadKit(dir, bill99sim.ClientPFXName, bill99sim.SignerName, t.Param("pki_password", "changeit"))
+			kit, err := testpki.LoadKit(dir, bill99sim.ClientPFXName, bill99sim.SignerName, t.Param("pki_password", bill99sim.DefaultPFXPassword))
 			if err != nil {
 				return fail(fmt.Errorf("pki_dir: %w", err))
 			}

@@ -10,9 +10,9 @@ import (
 	"paycert/platforms/sim"
 )
 
-// simPFXPassword protects the .pfx bundles SimTarget writes: a test
-// password for a test PKI, printed by paycert sim.
-const simPFXPassword = "paycert"
+// simPFXPassword protects the .pfx bundles SimTarget writes: the one
+// default of a test PKI, printed by paycert sim.
+const simPFXPassword = bill99sim.DefaultPFXPassword
 
 // SimTarget is the target section an outside client needs to certify
 // against s served at url (paycert sim bill99 --write-config): the fixture
