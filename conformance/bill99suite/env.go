@@ -17,11 +17,20 @@
 //	merchant_id, terminal_id             default the sandbox's 104110045112012 / 00002012
 //	customer_id, pay_token               a bound card for purchase/query/pci specs on a real endpoint
 //	card_type                            that card's type for pci_query (default 0002, debit)
-//	pan, phone                           a card and its bank-reserved phone for the ind_auth happy path
+//	pan, phone                           a card and its bank-reserved phone the suite may sign up (customers of its own)
+//	sms_url, sms_code                    where the SMS code of a sign-up is read (GET ?merchantId=&externalRefNumber=), or the one code a sandbox accepts
 //	expired_pfx, foreign_pfx             an expired client certificate and one from another CA (TLS matrix)
 //	tr3_listen, tr3_url                  where the suite's own TR3 endpoint listens and the URL the platform reaches it by
+//	                                     (a target on loopback reaches the suite's loopback endpoint without them)
 //	merchant_tr3_url, mgw_key            a merchant TR3 endpoint under test, and the platform private key it trusts
 //	pki_dir, pki_password                embedded only: serve the simulator with this kit (paycert bill99 pki) instead of a fresh one
+//
+// Against a target the suite changes only what it creates: it signs up
+// customers of its own with pan/phone, unbinds only those, and resends a
+// replayed purchase byte for byte. Every reply is held to the catalogue's
+// tables (bill99.CheckReply) whatever the target; what only the simulator
+// can tell (its ledger, delivery log, fixture cards) is an extra check in
+// process.
 //
 // The specs are declared on conformance.Framework[*env]: the environment
 // starts on the first spec that needs it, every call to the target gets the

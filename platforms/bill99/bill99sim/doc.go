@@ -63,8 +63,11 @@
 //	c-revoked    6013820000000000009 8120000000000000103
 //	c-limit      4367420000000001    8120000000000000104
 //
-// SMS codes are random 6 digits, printed through Options.Logf and readable
-// in-process with SMSCode. Seeding for long runs: AddCard, AddBIN,
+// SMS codes are random 6 digits, printed through Options.Logf (paycert sim
+// bill99 prints them as they are sent), readable in-process with SMSCode
+// and, from another process on this machine, at GET PathSMS (loopback
+// callers only). FixtureText is the fixture as paycert sim prints it;
+// UsePKIDir serves with a kit kept in a directory across restarts. Seeding for long runs: AddCard, AddBIN,
 // AddBinding, SeedBindings(merchant, n); Totals and Audit check the ledger
 // (debits = credits = sum of S orders, one order per externalRefNumber and
 // per refNumber, no overdue pending order, at most 11 TR3 attempts).
