@@ -19,6 +19,7 @@
 //	card_type                            that card's type for pci_query (default 0002, debit)
 //	pan, phone                           a card and its bank-reserved phone the suite may sign up (customers of its own)
 //	sms_url, sms_code                    where the SMS code of a sign-up is read (GET ?merchantId=&externalRefNumber=), or the one code a sandbox accepts
+//	code_bindings                        bound cards whose bank answers C0, 68, I8, ZG: "CODE=customerId/payToken[/amount],..."
 //	expired_pfx, foreign_pfx             an expired client certificate and one from another CA (TLS matrix)
 //	tr3_listen, tr3_url                  where the suite's own TR3 endpoint listens and the URL the platform reaches it by
 //	                                     (a target on loopback reaches the suite's loopback endpoint without them)
@@ -53,6 +54,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -94,6 +96,46 @@ type env struct {
 	pan, phone  string // a card the suite may sign up (params pan, phone)
 	smsURL      string // param sms_url: where the SMS code of a sign-up is read
 	smsFixed    string // param sms_code: the one code a sandbox accepts
+	// codeBindings are bound cards whose bank answers a code (C0, 68,
+	// I8, ZG): the fixture's, or param code_bindings.
+	codeBindings map[string]bill99sim.CodeBinding
+}
+
+// parseCodeBindings reads param code_bindings:
+// "CODE=customerId/payToken[/amount],..." (amount default 1.00).
+func parseCodeBindings(s string) (map[string]bill99sim.CodeBinding, error) {
+	out := map[string]bill99sim.CodeBinding{}
+	for _, item := range strings.Split(s, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		code, rest, ok := strings.Cut(item, "=")
+		parts := strings.Split(rest, "/")
+		if !ok || code == "" || len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
+			return nil, fmt.Errorf("code_bindings: %q is not CODE=customerId/payToken[/amount]", item)
+		}
+		b := bill99sim.CodeBinding{CustomerID: parts[0], PayToken: parts[1], Amount: "1.00"}
+		if len(parts) == 3 {
+			b.Amount = parts[2]
+		}
+		out[code] = b
+	}
+	return out, nil
+}
+
+// formatCodeBindings is parseCodeBindings' inverse, in code order.
+func formatCodeBindings(m map[string]bill99sim.CodeBinding) string {
+	codes := make([]string, 0, len(m))
+	for c := range m {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	items := make([]string, len(codes))
+	for i, c := range codes {
+		items[i] = c + "=" + m[c].CustomerID + "/" + m[c].PayToken + "/" + m[c].Amount
+	}
+	return strings.Join(items, ",")
 }
 
 // smsCode is the SMS verification code of the sign-up ref: read from the
@@ -220,6 +262,7 @@ func start(t conformance.Target) (*env, func() error, error) {
 		e.signKey = s.PlatformKey()
 		e.customerID, e.payToken = "33150001", "8120000002867710851"
 		e.pan, e.phone = "6217000000000000022", "13700000022"
+		e.codeBindings = bill99sim.CodeBindings()
 	} else {
 		e.url = t.URL
 		e.qurl = t.Param("query_url", "")
@@ -240,6 +283,9 @@ func start(t conformance.Target) (*env, func() error, error) {
 		e.customerID, e.payToken = t.Param("customer_id", ""), t.Param("pay_token", "")
 		e.pan, e.phone = t.Param("pan", ""), t.Param("phone", "")
 		e.smsURL, e.smsFixed = t.Param("sms_url", ""), t.Param("sms_code", "")
+		if e.codeBindings, err = parseCodeBindings(t.Param("code_bindings", "")); err != nil {
+			return fail(err)
+		}
 	}
 	if p := t.Param("mgw_key", ""); p != "" {
 		b, err := os.ReadFile(p)

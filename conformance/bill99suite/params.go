@@ -22,6 +22,7 @@ func TargetDoc() conformance.TargetDoc {
 			{Name: "phone", Doc: "that card's bank-reserved phone", Secret: true},
 			{Name: "sms_url", Doc: "where the SMS code of a sign-up is read: GET ?merchantId=&externalRefNumber= answers the code (paycert sim bill99 serves /paycert/sms on loopback)"},
 			{Name: "sms_code", Doc: "the one SMS code a sandbox accepts, instead of sms_url", Secret: true},
+			{Name: "code_bindings", Doc: "bound test cards whose bank answers a purchase with C0, 68, I8 or ZG: CODE=customerId/payToken[/amount],... (4 specs)", Example: "C0=c1/8120000000000000101,ZG=c2/8120000000000000103/1"},
 			{Name: "expired_pfx", Doc: "an expired client certificate (TLS matrix)"},
 			{Name: "foreign_pfx", Doc: "a client certificate from another CA (TLS matrix)"},
 			{Name: "tr3_listen", Doc: "where the suite's own TR3 endpoint listens"},

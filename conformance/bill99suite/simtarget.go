@@ -54,5 +54,7 @@ func SimTarget(s sim.Simulator, url, dir string) (conformance.Target, error) {
 		"pan":         bill99sim.SignUpPan,
 		"phone":       bill99sim.SignUpPhone,
 		"sms_url":     url + bill99sim.PathSMS,
+		// The fixture's cards behind C0, 68, I8 and ZG.
+		"code_bindings": formatCodeBindings(bill99sim.CodeBindings()),
 	}}, nil
 }

@@ -106,3 +106,23 @@ func defaultBindings() []Binding {
 		{m, "c-limit", "4367420000000001", "8120000000000000104"},
 	}
 }
+
+// CodeBinding is a bound card whose bank answers one response code to a
+// purchase of Amount (yuan).
+type CodeBinding struct {
+	CustomerID, PayToken, Amount string
+}
+
+// CodeBindings are the fixture's bound cards behind the purchase codes a
+// client cannot provoke with a card of its own: C0 and 68 (the bank times
+// out), I8 (over the card's limit), ZG (the holder revoked the
+// agreement). paycert sim bill99 --write-config gives them as param
+// code_bindings.
+func CodeBindings() map[string]CodeBinding {
+	return map[string]CodeBinding{
+		bill99.RCTimeoutC0: {"c-timeout-c0", "8120000000000000101", "1.00"},
+		bill99.RCTimeout68: {"c-timeout-68", "8120000000000000102", "1.00"},
+		bill99.RCResign:    {"c-revoked", "8120000000000000103", "1"},
+		bill99.RCLimit:     {"c-limit", "8120000000000000104", "100.01"},
+	}
+}
