@@ -261,7 +261,7 @@ func start(t conformance.Target) (*env, func() error, error) {
 		e.platformKey = &s.PlatformKey().PublicKey
 		e.signKey = s.PlatformKey()
 		e.customerID, e.payToken = "33150001", "8120000002867710851"
-		e.pan, e.phone = "6217000000000000022", "13700000022"
+		e.pan, e.phone = bill99sim.SignUpPan, bill99sim.SignUpPhone
 		e.codeBindings = bill99sim.CodeBindings()
 	} else {
 		e.url = t.URL

@@ -51,6 +51,7 @@ func describeFlows(f *conformance.Framework[*env]) {
 			buy := e.ref()
 			p := purchase(ctx, e, cust, buy, "88.80", v.Get("payToken"))
 			Expect(code(p)).To(Equal(bill99.RCSuccess))
+			Expect(p.Get("storableCardNo")).To(Equal(pan[:6]+pan[len(pan)-4:]), "storableCardNo is the first 6 and last 4 digits of the card signed up (§4.3)")
 			Expect(query(ctx, e, buy).Get("txnStatus")).To(Equal(bill99.TxnSucceeded))
 			n := waitNotice(ctx, e, p.Get("refNumber"))
 			Expect(n.ResponseCode).To(Equal(bill99.RCSuccess))

@@ -20,8 +20,8 @@ func TestCodeBindings(t *testing.T) {
 		want map[string]bill99sim.CodeBinding // nil: an error
 	}{
 		{"", map[string]bill99sim.CodeBinding{}},
-		{"ZG=c1/812", map[string]bill99sim.CodeBinding{"ZG": {"c1", "812", "1.00"}}},
-		{" I8=c2/813/100.01 ,", map[string]bill99sim.CodeBinding{"I8": {"c2", "813", "100.01"}}},
+		{"ZG=c1/812", map[string]bill99sim.CodeBinding{"ZG": {CustomerID: "c1", PayToken: "812", Amount: "1.00"}}},
+		{" I8=c2/813/100.01 ,", map[string]bill99sim.CodeBinding{"I8": {CustomerID: "c2", PayToken: "813", Amount: "100.01"}}},
 		{"ZG=c1", nil},
 		{"ZG=/812", nil},
 		{"c1/812", nil},

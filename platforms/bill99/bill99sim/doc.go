@@ -46,6 +46,7 @@
 //	4367420000000001    13600000001 approve, limit 100.00 (above: I8)
 //	6222020000000000011 13700000000 approve (ICBC: needs name + CVV2, else TC)
 //	6217000000000000022 13700000022 approve (free for sign-ups)
+//	6217001234567895678 13712345678 approve (free for sign-ups: SignUpPan, the target param pan)
 //	6225880000000000033 13700000033 approve (CMB credit: needs CVV2 + expiry)
 //	6228480000000000044 13700000044 ABC, not CNP-enabled: L8
 //

@@ -23,9 +23,12 @@ const (
 	FixturePayToken = "8120000002867710851"
 	// SignUpPan and SignUpPhone are a CCB debit card and its
 	// bank-reserved phone that any new customer may sign up (params pan,
-	// phone); the codes sent are printed and told by PathSMS.
-	SignUpPan   = "6217000000000000022"
-	SignUpPhone = "13700000022"
+	// phone); the codes sent are printed and told by PathSMS. Its digits
+	// differ around the cut, so first 6 + last 4 tells a storablePan
+	// built any other way (first 4 + last 6 of 6217000000000000022 is the
+	// same 6217000022).
+	SignUpPan   = "6217001234567895678"
+	SignUpPhone = "13712345678"
 )
 
 // BIN is one row of the simulator's card-BIN table (card-info query, §4.7).
@@ -88,6 +91,7 @@ func defaultCards() []Card {
 		{Pan: "4367420000000001", Phone: "13600000001", Name: "钱七", ID: "110101199005051234", Behaviour: Approve, LimitFen: 10_000},
 		{Pan: "6222020000000000011", Phone: "13700000000", Name: "孙八", ID: "110101199006061234", Behaviour: Approve},
 		{Pan: "6217000000000000022", Phone: "13700000022", Name: "周九", ID: "110101199007071234", Behaviour: Approve},
+		{Pan: SignUpPan, Phone: SignUpPhone, Name: "冯二", ID: "110101199010101234", Behaviour: Approve},
 		{Pan: "6225880000000000033", Phone: "13700000033", Name: "吴十", ID: "110101199008081234", Behaviour: Approve},
 		{Pan: "6228480000000000044", Phone: "13700000044", Name: "郑一", ID: "110101199009091234", Behaviour: Approve},
 	}
