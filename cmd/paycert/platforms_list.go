@@ -52,6 +52,7 @@ func platforms() []registry.Platform {
 			Target:       bill99suite.TargetDoc,
 			Scenarios:    func() []*load.Scenario { return []*load.Scenario{scenario.Bill99Purchase()} },
 			Command:      bill99cmd.Command,
+			Fixture:      bill99sim.FixtureText,
 		},
 		{
 			Name:         "ipos",
@@ -63,6 +64,7 @@ func platforms() []registry.Platform {
 			Target:       ipossuite.TargetDoc,
 			Scenarios:    func() []*load.Scenario { return []*load.Scenario{scenario.IPosMAC(), scenario.IPosVerify()} },
 			Command:      iposcmd.Command,
+			Fixture:      ipossim.FixtureText,
 		},
 		{
 			Name:         "hzcard",

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	goio "io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -59,15 +61,15 @@ Examples:
   paycert sim bill99 --listen 127.0.0.1:8443 --strict
   paycert sim hzcard --list-faults
   paycert sim kakatong --fault dup-window-23h
-  paycert sim kakatong --profile root   # REST replies as the seed's sample PHP reads them`,
+  paycert sim kakatong --profile root   # REST replies as the seed's sample PHP reads them` + fixtureHelp(platforms()),
 	}
 	cmd.Flags = func(fs *flag.FlagSet) {
 		listen = fs.String("listen", "127.0.0.1:0", "address to serve on (loopback)")
 		strict = fs.Bool("strict", false, "strict-mock mode: record and report every violation in incoming requests")
 		allowRemote = fs.Bool("allow-remote", false, "allow a non-loopback listen address")
 		listFaults = fs.Bool("list-faults", false, "list the simulator's named faults and exit")
-		pkiDir = fs.String("pki-dir", "sim-pki", "where a TLS simulator (bill99) writes its test PKI for the client: CA, client .pfx, mgw.cer")
-		pkiPass = fs.String("pki-password", "paycert", "password of the .pfx bundles written to --pki-dir")
+		pkiDir = fs.String("pki-dir", "sim-pki", "a TLS simulator's (bill99) test PKI: reused when the directory holds one, else written there (CA and its key, client .pfx, mgw.cer)")
+		pkiPass = fs.String("pki-password", "", "password of the .pfx bundles in --pki-dir (default: the simulator's, changeit for bill99)")
 		writeConfig = fs.String("write-config", "", "write the target section an outside client needs (URL, fixture, keys, PKI) to this YAML file")
 		profile = fs.String("profile", "", "a named reading of the spec where the seed contradicts itself (kakatong: record = fields in <Record>, the default; root = fields at the root of <TradeResult>, as the seed's samples read them)")
 		faults = nil
@@ -92,22 +94,27 @@ Examples:
 			}
 			return nil
 		}
-		s, err := p.NewSimulator(sim.Options{Faults: faults, Strict: *strict, Profile: *profile})
+		out := &lockedWriter{w: io.Stdout} // the simulator logs (SMS codes) from its handlers
+		s, err := p.NewSimulator(sim.Options{Faults: faults, Strict: *strict, Profile: *profile,
+			Logf: func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) }})
 		if err != nil {
 			return fmt.Errorf("start %s simulator: %w", p.Name, err)
+		}
+		if d, ok := s.(pkiDirUser); ok { // before serving: the server certificate may come from the directory
+			files, pass, reused, err := d.UsePKIDir(*pkiDir, *pkiPass)
+			if err != nil {
+				return fmt.Errorf("the simulator's test PKI: %w", err)
+			}
+			how := "written to"
+			if reused {
+				how = "reused from"
+			}
+			fmt.Fprintf(out, "mutual TLS: test PKI %s %s: trust %s, present %s (password %q); notices are signed by %s; %s issues more client certificates\n",
+				how, *pkiDir, files.CA, files.ClientPFX, pass, files.SignerCertDER, files.CAKey)
 		}
 		srv, err := sim.Start(s, sim.ListenOptions{Addr: *listen, AllowRemote: *allowRemote})
 		if err != nil {
 			return err
-		}
-		if w, ok := s.(pkiWriter); ok {
-			files, err := w.WritePKI(*pkiDir, *pkiPass)
-			if err != nil {
-				srv.Close()
-				return fmt.Errorf("write the simulator's test PKI: %w", err)
-			}
-			fmt.Fprintf(io.Stdout, "mutual TLS: trust %s, present %s (password %q); notices are signed by %s\n",
-				files.CA, files.ClientPFX, *pkiPass, files.SignerCertDER)
 		}
 		if *writeConfig != "" {
 			if err := writeSimConfig(p, s, srv.URL, *writeConfig); err != nil {
@@ -116,7 +123,10 @@ Examples:
 			}
 			fmt.Fprintf(io.Stdout, "target section written to %s: paycert certify %s --config %s\n", *writeConfig, p.Name, *writeConfig)
 		}
-		fmt.Fprintf(io.Stdout, "%s simulator serving at %s (strict=%v faults=%s); Ctrl-C to stop\n",
+		if p.Fixture != nil {
+			fmt.Fprintf(out, "fixture: %s", p.Fixture())
+		}
+		fmt.Fprintf(out, "%s simulator serving at %s (strict=%v faults=%s); Ctrl-C to stop\n",
 			p.Name, srv.URL, *strict, strings.Join(faults, ","))
 		<-ctx.Done()
 		srv.Close()
@@ -136,10 +146,37 @@ Examples:
 	return cmd
 }
 
-// pkiWriter is a simulator served over mutual TLS whose client needs the
-// generated test PKI on disk.
-type pkiWriter interface {
-	WritePKI(dir, password string) (testpki.KitFiles, error)
+// pkiDirUser is a simulator served over mutual TLS whose client needs its
+// test PKI on disk: it serves with the kit already in dir (so clients keep
+// their certificates across restarts) or writes its own there; an empty
+// password is the simulator's default, returned.
+type pkiDirUser interface {
+	UsePKIDir(dir, password string) (files testpki.KitFiles, usedPassword string, reused bool, err error)
+}
+
+// lockedWriter serialises writes: the simulator logs from its handlers
+// while the command prints.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  goio.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// fixtureHelp is the part of "paycert sim --help" that tells a client what
+// each simulator's fixture gives it.
+func fixtureHelp(ps []registry.Platform) string {
+	var b strings.Builder
+	for _, p := range ps {
+		if p.Fixture != nil {
+			fmt.Fprintf(&b, "\n\nFixture of %s: %s", p.Name, strings.TrimRight(p.Fixture(), "\n"))
+		}
+	}
+	return b.String()
 }
 
 // writeSimConfig writes the config an outside client needs to certify

@@ -252,6 +252,7 @@ func (k *Kit) SignerKey() *rsa.PrivateKey {
 // KitFiles names the files WriteFiles writes.
 type KitFiles struct {
 	CA, OtherCA               string // ca.pem, other-ca.pem
+	CAKey                     string // ca-key.pem: a lab issues its own client certificates with it
 	ServerCert, ServerKey     string
 	ClientCert, ClientKey     string
 	ClientPFX                 string
@@ -266,7 +267,7 @@ type KitFiles struct {
 // (e.g. "mgw"). Bundles use password.
 func (k *Kit) WriteFiles(dir, clientPFXName, signerName, password string) (KitFiles, error) {
 	f := KitFiles{
-		CA: "ca.pem", OtherCA: "other-ca.pem",
+		CA: "ca.pem", CAKey: "ca-key.pem", OtherCA: "other-ca.pem",
 		ServerCert: "server.pem", ServerKey: "server-key.pem",
 		ClientCert: "client.pem", ClientKey: "client-key.pem", ClientPFX: clientPFXName,
 		ExpiredPFX: "client-expired.pfx", ForeignPFX: "client-other-ca.pfx",
@@ -287,6 +288,9 @@ func (k *Kit) WriteFiles(dir, clientPFXName, signerName, password string) (KitFi
 	}
 	static := func(b []byte) func() ([]byte, error) { return func() ([]byte, error) { return b, nil } }
 	add(f.CA, static(k.CA.CertPEM()))
+	if k.CA.Key != nil {
+		add(f.CAKey, (&Leaf{Key: k.CA.Key}).KeyPEM)
+	}
 	add(f.OtherCA, static(k.OtherCA.CertPEM()))
 	add(f.ServerCert, static(k.Server.CertPEM()))
 	add(f.ServerKey, k.Server.KeyPEM)
@@ -311,7 +315,8 @@ func (k *Kit) WriteFiles(dir, clientPFXName, signerName, password string) (KitFi
 }
 
 // LoadKit reads a kit written by WriteFiles (same names and password), so a
-// simulator and its clients can share one PKI across processes.
+// simulator and its clients can share one PKI across processes and
+// restarts; with ca-key.pem the loaded CA issues further leaves.
 func LoadKit(dir, clientPFXName, signerName, password string) (*Kit, error) {
 	read := func(name string) ([]byte, error) {
 		b, err := os.ReadFile(filepath.Join(dir, name))
@@ -365,6 +370,13 @@ func LoadKit(dir, clientPFXName, signerName, password string) (*Kit, error) {
 	var err error
 	if k.CA, err = caFrom("ca.pem"); err != nil {
 		return nil, err
+	}
+	// The CA key is optional (kits written before it was kept have
+	// none): with it, the loaded CA can issue again.
+	if b, err := os.ReadFile(filepath.Join(dir, "ca-key.pem")); err == nil {
+		if k.CA.Key, err = rsasig.ParseAnyPrivateKey(b); err != nil {
+			return nil, fmt.Errorf("testpki: ca-key.pem: %w", err)
+		}
 	}
 	if k.OtherCA, err = caFrom("other-ca.pem"); err != nil {
 		return nil, err

@@ -112,4 +112,13 @@ func TestLoadKitRoundTrip(t *testing.T) {
 	if _, err := testpki.LoadKit(dir, "client.pfx", "mgw", "wrong"); err == nil {
 		t.Fatal("kit loaded with the wrong password")
 	}
+	// The loaded CA keeps its key: a lab issues its own client
+	// certificate, and it chains to the CA the server trusts.
+	leaf, err := got.CA.Issue(testpki.LeafOptions{CommonName: "lab-client", Client: true, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)})
+	if err != nil {
+		t.Fatalf("the loaded CA cannot issue: %v", err)
+	}
+	if _, err := leaf.Cert.Verify(x509.VerifyOptions{Roots: kit.CA.Pool(), KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err != nil {
+		t.Fatalf("a client certificate issued by the loaded CA does not chain to the written ca.pem: %v", err)
+	}
 }

@@ -3,7 +3,8 @@ package bill99suite
 import (
 	"context"
 
-	. "github.com/onsi/gomega" //nolint:revive
+	. "github.com/onsi/ginkgo/v2" //nolint:revive
+	. "github.com/onsi/gomega"    //nolint:revive
 
 	"paycert/conformance"
 	"paycert/platforms/bill99"
@@ -48,24 +49,20 @@ func provokers() map[string]conformance.Provoker[*env] {
 			r, _ := send(ctx, e, bill99.IfCardInfo, bill99.CardInfoRequest{CardNo: "6217003320034459100"}.Message())
 			return r
 		}),
-		bill99.RCTimeoutC0: provoke(bill99.RCTimeoutC0, bill99.IfPurchase, fixture, anyFormat, bound, func(ctx context.Context, e *env) *bill99.Reply {
-			return purchase(ctx, e, "c-timeout-c0", e.ref(), "1.00", "8120000000000000101")
-		}),
-		bill99.RCTimeout68: provoke(bill99.RCTimeout68, bill99.IfPurchase, fixture, anyFormat, bound, func(ctx context.Context, e *env) *bill99.Reply {
-			return purchase(ctx, e, "c-timeout-68", e.ref(), "1.00", "8120000000000000102")
-		}),
+		bill99.RCTimeoutC0: provoke(bill99.RCTimeoutC0, bill99.IfPurchase, "", exact, unbound, codeCard(bill99.RCTimeoutC0)),
+		bill99.RCTimeout68: provoke(bill99.RCTimeout68, bill99.IfPurchase, "", exact, unbound, codeCard(bill99.RCTimeout68)),
 		bill99.RCNotBound: provoke(bill99.RCNotBound, bill99.IfPurchase, "", exact, unbound, func(ctx context.Context, e *env) *bill99.Reply {
 			return purchase(ctx, e, "nobody-"+e.ref(), e.ref(), "1.00", "8129999999999999999")
 		}),
-		bill99.RCBadCode: provoke(bill99.RCBadCode, bill99.IfIndAuthVerify, "needs a pending sign-up", anyFormat, unbound, func(ctx context.Context, e *env) *bill99.Reply {
+		bill99.RCBadCode: provoke(bill99.RCBadCode, bill99.IfIndAuthVerify, "", exact, unbound, func(ctx context.Context, e *env) *bill99.Reply {
+			pan, phone := e.signUpCard()
 			ref, cust := e.ref(), "t6-"+e.ref()
-			ia := indAuth(ctx, e, cust, ref, "6217000000000000022", "13700000022")
-			sms, _ := e.sim.SMSCode(e.mid, ref)
+			ia := indAuth(ctx, e, cust, ref, pan, phone)
 			wrong := "000000"
-			if sms == wrong {
+			if e.smsCode(ctx, ref) == wrong {
 				wrong = "111111"
 			}
-			return verify(ctx, e, cust, ref, "6217000000000000022", "13700000022", wrong, ia.Get("token"))
+			return verify(ctx, e, cust, ref, pan, phone, wrong, ia.Get("token"))
 		}),
 		bill99.RCBadMerchant: provoke(bill99.RCBadMerchant, bill99.IfPurchase, "needs a merchant known but not opened", anyFormat, unbound, func(ctx context.Context, e *env) *bill99.Reply {
 			r := bill99.PurchaseRequest{MerchantID: "104110045112099", TerminalID: "00002099", CustomerID: "x", ExternalRefNumber: e.ref(),
@@ -83,15 +80,16 @@ func provokers() map[string]conformance.Provoker[*env] {
 			// ICBC debit (validateType 011) without name and id number.
 			return indAuth(ctx, e, "tc-"+e.ref(), e.ref(), "6222020000000000011", "13700000000")
 		}),
-		bill99.RCLimit: provoke(bill99.RCLimit, bill99.IfPurchase, fixture, anyFormat, bound, func(ctx context.Context, e *env) *bill99.Reply {
-			return purchase(ctx, e, "c-limit", e.ref(), "100.01", "8120000000000000104")
+		bill99.RCLimit: provoke(bill99.RCLimit, bill99.IfPurchase, "", exact, unbound, codeCard(bill99.RCLimit)),
+		bill99.RCPhone: provoke(bill99.RCPhone, bill99.IfIndAuth, "", exact, unbound, func(ctx context.Context, e *env) *bill99.Reply {
+			pan, phone := e.signUpCard()
+			other := "13999999999" // any phone but the bank-reserved one
+			if phone == other {
+				other = "13999999998"
+			}
+			return indAuth(ctx, e, "hw-"+e.ref(), e.ref(), pan, other)
 		}),
-		bill99.RCPhone: provoke(bill99.RCPhone, bill99.IfIndAuth, fixture, anyFormat, unbound, func(ctx context.Context, e *env) *bill99.Reply {
-			return indAuth(ctx, e, "hw-"+e.ref(), e.ref(), "6217000000000000022", "13999999999")
-		}),
-		bill99.RCResign: provoke(bill99.RCResign, bill99.IfPurchase, fixture, anyFormat, bound, func(ctx context.Context, e *env) *bill99.Reply {
-			return purchase(ctx, e, "c-revoked", e.ref(), "1", "8120000000000000103")
-		}),
+		bill99.RCResign: provoke(bill99.RCResign, bill99.IfPurchase, "", exact, unbound, codeCard(bill99.RCResign)),
 		bill99.ECBadMerchant: provoke(bill99.ECBadMerchant, bill99.IfPurchase, "", exact, unbound, func(ctx context.Context, e *env) *bill99.Reply {
 			r := bill99.PurchaseRequest{MerchantID: "999999999999999", TerminalID: e.tid, CustomerID: "x", ExternalRefNumber: e.ref(),
 				EntryTime: e.entryTime(), Amount: "1", PayToken: "8120000002867710851"}
@@ -105,14 +103,29 @@ func provokers() map[string]conformance.Provoker[*env] {
 			return purchase(ctx, e, e.customerID, e.ref(), "1", e.payToken, func(r *bill99.PurchaseRequest) { r.MerchantID = "10411004511201" })
 		}),
 		bill99.ECDuplicateRef: provoke(bill99.ECDuplicateRef, bill99.IfPurchase, "", anyFormat, bound, func(ctx context.Context, e *env) *bill99.Reply {
-			ref := e.ref()
-			first := purchase(ctx, e, e.customerID, ref, "0.03", e.payToken)
+			ref, at := e.ref(), e.entryTime()
+			same := func(r *bill99.PurchaseRequest) { r.EntryTime = at } // only the amount differs
+			first := purchase(ctx, e, e.customerID, ref, "0.03", e.payToken, same)
 			Expect(code(first)).To(Equal(bill99.RCSuccess))
-			return purchase(ctx, e, e.customerID, ref, "0.04", e.payToken)
+			return purchase(ctx, e, e.customerID, ref, "0.04", e.payToken, same)
 		}),
 		bill99.ECNoTxn: provoke(bill99.ECNoTxn, bill99.IfQueryTxn, "", exact, unbound, func(ctx context.Context, e *env) *bill99.Reply {
 			return query(ctx, e, "NOSUCH"+e.ref())
 		}),
+	}
+}
+
+// codeCard purchases with the bound card whose bank answers code: the
+// simulator's fixture (bill99sim.CodeBindings), or param code_bindings on
+// a real endpoint (a sandbox's test cards); the spec skips when neither
+// names one.
+func codeCard(code string) func(ctx context.Context, e *env) *bill99.Reply {
+	return func(ctx context.Context, e *env) *bill99.Reply {
+		b, ok := e.codeBindings[code]
+		if !ok {
+			Skip("needs a bound card whose bank answers " + code + ": param code_bindings (" + code + "=customerId/payToken[/amount])")
+		}
+		return purchase(ctx, e, b.CustomerID, e.ref(), b.Amount, b.PayToken)
 	}
 }
 

@@ -17,11 +17,21 @@
 //	merchant_id, terminal_id             default the sandbox's 104110045112012 / 00002012
 //	customer_id, pay_token               a bound card for purchase/query/pci specs on a real endpoint
 //	card_type                            that card's type for pci_query (default 0002, debit)
-//	pan, phone                           a card and its bank-reserved phone for the ind_auth happy path
+//	pan, phone                           a card and its bank-reserved phone the suite may sign up (customers of its own)
+//	sms_url, sms_code                    where the SMS code of a sign-up is read (GET ?merchantId=&externalRefNumber=), or the one code a sandbox accepts
+//	code_bindings                        bound cards whose bank answers C0, 68, I8, ZG: "CODE=customerId/payToken[/amount],..."
 //	expired_pfx, foreign_pfx             an expired client certificate and one from another CA (TLS matrix)
 //	tr3_listen, tr3_url                  where the suite's own TR3 endpoint listens and the URL the platform reaches it by
+//	                                     (a target on loopback reaches the suite's loopback endpoint without them)
 //	merchant_tr3_url, mgw_key            a merchant TR3 endpoint under test, and the platform private key it trusts
 //	pki_dir, pki_password                embedded only: serve the simulator with this kit (paycert bill99 pki) instead of a fresh one
+//
+// Against a target the suite changes only what it creates: it signs up
+// customers of its own with pan/phone, unbinds only those, and resends a
+// replayed purchase byte for byte. Every reply is held to the catalogue's
+// tables (bill99.CheckReply) whatever the target; what only the simulator
+// can tell (its ledger, delivery log, fixture cards) is an extra check in
+// process.
 //
 // The specs are declared on conformance.Framework[*env]: the environment
 // starts on the first spec that needs it, every call to the target gets the
@@ -38,10 +48,19 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
+	"math/rand/v2"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"os"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
+
+	. "github.com/onsi/ginkgo/v2" //nolint:revive
+	. "github.com/onsi/gomega"    //nolint:revive
 
 	"paycert/codecs/rsasig"
 	"paycert/codecs/testpki"
@@ -74,6 +93,92 @@ type env struct {
 	refs        *bill99client.RefGenerator
 	customerID  string // a bound customer for purchases
 	payToken    string
+	pan, phone  string // a card the suite may sign up (params pan, phone)
+	smsURL      string // param sms_url: where the SMS code of a sign-up is read
+	smsFixed    string // param sms_code: the one code a sandbox accepts
+	// codeBindings are bound cards whose bank answers a code (C0, 68,
+	// I8, ZG): the fixture's, or param code_bindings.
+	codeBindings map[string]bill99sim.CodeBinding
+}
+
+// parseCodeBindings reads param code_bindings:
+// "CODE=customerId/payToken[/amount],..." (amount default 1.00).
+func parseCodeBindings(s string) (map[string]bill99sim.CodeBinding, error) {
+	out := map[string]bill99sim.CodeBinding{}
+	for _, item := range strings.Split(s, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		code, rest, ok := strings.Cut(item, "=")
+		parts := strings.Split(rest, "/")
+		if !ok || code == "" || len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
+			return nil, fmt.Errorf("code_bindings: %q is not CODE=customerId/payToken[/amount]", item)
+		}
+		b := bill99sim.CodeBinding{CustomerID: parts[0], PayToken: parts[1], Amount: "1.00"}
+		if len(parts) == 3 {
+			b.Amount = parts[2]
+		}
+		out[code] = b
+	}
+	return out, nil
+}
+
+// formatCodeBindings is parseCodeBindings' inverse, in code order.
+func formatCodeBindings(m map[string]bill99sim.CodeBinding) string {
+	codes := make([]string, 0, len(m))
+	for c := range m {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	items := make([]string, len(codes))
+	for i, c := range codes {
+		items[i] = c + "=" + m[c].CustomerID + "/" + m[c].PayToken + "/" + m[c].Amount
+	}
+	return strings.Join(items, ",")
+}
+
+// smsCode is the SMS verification code of the sign-up ref: read from the
+// embedded simulator, from the endpoint of param sms_url (paycert sim
+// bill99 serves one on loopback), or the fixed param sms_code of a
+// sandbox; a spec that needs it skips when the target gives none.
+func (e *env) smsCode(ctx context.Context, ref string) string {
+	if e.sim != nil {
+		code, ok := e.sim.SMSCode(e.mid, ref)
+		Expect(ok).To(BeTrue(), "the simulator sent an SMS for %s", ref)
+		return code
+	}
+	if e.smsFixed != "" {
+		return e.smsFixed
+	}
+	if e.smsURL == "" {
+		Skip("needs param sms_url or sms_code to read the SMS verification code of a sign-up")
+	}
+	u, err := url.Parse(e.smsURL)
+	Expect(err).NotTo(HaveOccurred(), "param sms_url")
+	q := u.Query()
+	q.Set("merchantId", e.mid)
+	q.Set("externalRefNumber", ref)
+	u.RawQuery = q.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	Expect(err).NotTo(HaveOccurred())
+	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: e.tls}}
+	resp, err := hc.Do(req)
+	Expect(err).NotTo(HaveOccurred(), "reading the SMS code from param sms_url")
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 64))
+	Expect(err).NotTo(HaveOccurred())
+	Expect(resp.StatusCode).To(Equal(http.StatusOK), "sms_url for %s: %s", ref, b)
+	return strings.TrimSpace(string(b))
+}
+
+// signUpCard is the card and phone a spec signs up: the fixture's on the
+// simulator, params pan and phone on a real endpoint.
+func (e *env) signUpCard() (pan, phone string) {
+	if e.pan == "" || e.phone == "" {
+		Skip("needs params pan and phone (a card the suite may sign up) on a real endpoint")
+	}
+	return e.pan, e.phone
 }
 
 func (e *env) client() *bill99client.Client {
@@ -97,6 +202,13 @@ func (e *env) entryTime() string {
 	return now.In(time.FixedZone("CST", 8*3600)).Format("20060102150405")
 }
 
+// refPrefix is a run's externalRefNumber prefix (12 characters at most):
+// its start second and 4 random base-36 digits, so two runs started within
+// one second against one endpoint never replay each other's orders.
+func refPrefix(start time.Time, r uint32) string {
+	return "PC" + strconv.FormatInt(start.Unix()%1e8, 36) + fmt.Sprintf("%04s", strconv.FormatUint(uint64(r%(36*36*36*36)), 36))
+}
+
 // deliver makes the embedded simulator deliver what is due (it runs without
 // a background deliverer so that the clock alone decides); ctx is the
 // spec's, so a spec that times out stops the TR3 posts too.
@@ -113,7 +225,7 @@ func (e *env) Simulator() sim.Simulator { return e.sim } // nil *Simulator: a ta
 
 func start(t conformance.Target) (*env, func() error, error) {
 	e := &env{target: t, cat: bill99.Catalogue(), mid: t.Param("merchant_id", bill99sim.DefaultMerchant), tid: t.Param("terminal_id", bill99sim.DefaultTerminal)}
-	e.refs = bill99client.NewRefGenerator("PC" + strconv.FormatInt(time.Now().Unix()%1e8, 36))
+	e.refs = bill99client.NewRefGenerator(refPrefix(time.Now(), rand.Uint32()))
 	var stops []func() error
 	stop := func() error {
 		var errs []error
@@ -128,7 +240,7 @@ func start(t conformance.Target) (*env, func() error, error) {
 		e.clock = sim.NewManualClock(time.Now().Truncate(time.Second))
 		cfg := bill99sim.Config{NoNotifier: true}
 		if dir := t.Param("pki_dir", ""); dir != "" {
-			kit, err := testpki.LoadKit(dir, bill99sim.ClientPFXName, bill99sim.SignerName, t.Param("pki_password", "changeit"))
+			kit, err := testpki.LoadKit(dir, bill99sim.ClientPFXName, bill99sim.SignerName, t.Param("pki_password", bill99sim.DefaultPFXPassword))
 			if err != nil {
 				return fail(fmt.Errorf("pki_dir: %w", err))
 			}
@@ -149,6 +261,8 @@ func start(t conformance.Target) (*env, func() error, error) {
 		e.platformKey = &s.PlatformKey().PublicKey
 		e.signKey = s.PlatformKey()
 		e.customerID, e.payToken = "33150001", "8120000002867710851"
+		e.pan, e.phone = bill99sim.SignUpPan, bill99sim.SignUpPhone
+		e.codeBindings = bill99sim.CodeBindings()
 	} else {
 		e.url = t.URL
 		e.qurl = t.Param("query_url", "")
@@ -167,6 +281,11 @@ func start(t conformance.Target) (*env, func() error, error) {
 			}
 		}
 		e.customerID, e.payToken = t.Param("customer_id", ""), t.Param("pay_token", "")
+		e.pan, e.phone = t.Param("pan", ""), t.Param("phone", "")
+		e.smsURL, e.smsFixed = t.Param("sms_url", ""), t.Param("sms_code", "")
+		if e.codeBindings, err = parseCodeBindings(t.Param("code_bindings", "")); err != nil {
+			return fail(err)
+		}
 	}
 	if p := t.Param("mgw_key", ""); p != "" {
 		b, err := os.ReadFile(p)
@@ -186,10 +305,15 @@ func start(t conformance.Target) (*env, func() error, error) {
 			return fail(fmt.Errorf("suite TR3 endpoint: %w", err))
 		}
 		stops = append(stops, srv.Close)
-		if t.Embedded() {
+		switch {
+		case t.Embedded():
 			e.tr3URL = srv.URL + "/tr3"
-		} else {
+		case t.Param("tr3_url", "") != "":
 			e.tr3URL = t.Param("tr3_url", "")
+		case loopback(t.URL):
+			// A platform on this machine reaches the suite's own
+			// endpoint on loopback: no param needed.
+			e.tr3URL = srv.URL + "/tr3"
 		}
 		e.merchantURL = srv.URL + "/tr3"
 	}
@@ -197,6 +321,20 @@ func start(t conformance.Target) (*env, func() error, error) {
 		e.merchantURL = u
 	}
 	return e, stop, nil
+}
+
+// loopback reports whether raw is a URL whose host is a loopback address
+// or localhost.
+func loopback(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	if u.Hostname() == "localhost" {
+		return true
+	}
+	a, err := netip.ParseAddr(u.Hostname())
+	return err == nil && a.IsLoopback()
 }
 
 // tr3HTTP posts TR3s to a merchant endpoint.

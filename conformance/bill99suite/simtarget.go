@@ -5,18 +5,20 @@ import (
 	"path/filepath"
 
 	"paycert/conformance"
+	"paycert/platforms/bill99"
 	"paycert/platforms/bill99/bill99sim"
 	"paycert/platforms/sim"
 )
 
-// simPFXPassword protects the .pfx bundles SimTarget writes: a test
-// password for a test PKI, printed by paycert sim.
-const simPFXPassword = "paycert"
+// simPFXPassword protects the .pfx bundles SimTarget writes: the one
+// default of a test PKI, printed by paycert sim.
+const simPFXPassword = bill99sim.DefaultPFXPassword
 
 // SimTarget is the target section an outside client needs to certify
 // against s served at url (paycert sim bill99 --write-config): the fixture
 // merchant and terminal, and the simulator's test PKI written into dir (the
-// merchant's client .pfx, the CA of the server certificate, mgw.cer).
+// merchant's client .pfx, the CA of the server certificate, mgw.cer and its
+// key), a bound card, a card to sign up and the SMS endpoint.
 func SimTarget(s sim.Simulator, url, dir string) (conformance.Target, error) {
 	b, ok := s.(*bill99sim.Simulator)
 	if !ok {
@@ -40,5 +42,19 @@ func SimTarget(s sim.Simulator, url, dir string) (conformance.Target, error) {
 		"platform_cert":         at(files.SignerCertDER),
 		"expired_pfx":           at(files.ExpiredPFX),
 		"foreign_pfx":           at(files.ForeignPFX),
+		// The platform key, so the merchant TR3 specs can sign notices
+		// for the suite's reference merchant (a test key of a test PKI).
+		"mgw_key": at(files.SignerKey),
+		// A bound card of the fixture (purchase, query, pci specs) and a
+		// card the suite may sign up, whose SMS codes the simulator's
+		// loopback endpoint tells.
+		"customer_id": bill99sim.FixtureCustomer,
+		"pay_token":   bill99sim.FixturePayToken,
+		"card_type":   bill99.CardDebit,
+		"pan":         bill99sim.SignUpPan,
+		"phone":       bill99sim.SignUpPhone,
+		"sms_url":     url + bill99sim.PathSMS,
+		// The fixture's cards behind C0, 68, I8 and ZG.
+		"code_bindings": formatCodeBindings(bill99sim.CodeBindings()),
 	}}, nil
 }

@@ -3,6 +3,7 @@ package bill99suite
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
 	"os"
 
 	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL reads best unqualified
@@ -12,7 +13,6 @@ import (
 	"paycert/codecs/testpki"
 	"paycert/conformance"
 	"paycert/platforms/bill99"
-	"paycert/platforms/bill99/bill99sim"
 	"paycert/platforms/wire"
 )
 
@@ -71,17 +71,15 @@ func verify(ctx context.Context, e *env, cust, ref, pan, phone, code, token stri
 	return rep
 }
 
-// bind signs a fresh customer up on the embedded simulator and returns the
-// payToken.
+// bind signs a fresh customer up (ind_auth, then ind_auth_verify with the
+// SMS code, env.smsCode) and returns the payToken.
 func bind(ctx context.Context, e *env, cust, pan, phone string) string {
 	ref := e.ref()
 	// CVV2 and expiry satisfy a credit card's validateType; a debit card's
 	// bank ignores them.
 	ia := indAuth(ctx, e, cust, ref, pan, phone, func(r *bill99.IndAuthRequest) { r.CVV2, r.ExpiredDate = "123", "1230" })
 	Expect(code(ia)).To(Equal(bill99.RCSuccess), "ind_auth for a fresh customer")
-	sms, ok := e.sim.SMSCode(e.mid, ref)
-	Expect(ok).To(BeTrue())
-	v := verify(ctx, e, cust, ref, pan, phone, sms, ia.Get("token"))
+	v := verify(ctx, e, cust, ref, pan, phone, e.smsCode(ctx, ref), ia.Get("token"))
 	Expect(code(v)).To(Equal(bill99.RCSuccess), "ind_auth_verify with the right code")
 	return v.Get("payToken")
 }
@@ -100,6 +98,25 @@ func query(ctx context.Context, e *env, ref string) *bill99.Reply {
 	r := bill99.QueryRequest{MerchantID: e.mid, ExternalRefNumber: ref, TxnType: bill99.TxnPurchase}
 	rep, _ := send(ctx, e, bill99.IfQueryTxn, r.Message())
 	return rep
+}
+
+// boundCard is the pciInfo pci_query lists for cust's payToken tok, of
+// either card type; the spec fails when no such card is listed.
+func boundCard(ctx context.Context, e *env, cust, tok string) *bill99.Node {
+	GinkgoHelper()
+	for _, ct := range []string{bill99.CardDebit, bill99.CardCredit} {
+		list, _ := send(ctx, e, bill99.IfPciQuery, bill99.PciQueryRequest{MerchantID: e.mid, TerminalID: e.tid, CustomerID: cust, CardType: ct}.Message())
+		if list.Content == nil || list.Content.Child("pciInfos") == nil {
+			continue
+		}
+		for _, in := range list.Content.Child("pciInfos").All("pciInfo") {
+			if in.Get("payToken") == tok {
+				return in
+			}
+		}
+	}
+	Fail(fmt.Sprintf("pci_query lists no card with payToken %s for customer %s", tok, cust))
+	return nil
 }
 
 func needBinding(e *env) {
@@ -185,30 +202,23 @@ func describeHappy(f *conformance.Framework[*env]) {
 	Describe("happy paths", func() {
 		f.It("ind_auth sends a code and returns a token and storablePan = first 6 + last 4", conformance.Interface(bill99.IfIndAuth), conformance.Code(bill99.RCSuccess), func(ctx SpecContext) {
 			e := f.Env()
-			pan, phone := "6217000000000000022", "13700000022"
-			if !f.Embedded() {
-				pan, phone = f.Target.Param("pan", ""), f.Target.Param("phone", "")
-				if pan == "" {
-					Skip("needs params pan and phone for a sign-up on a real endpoint")
-				}
-			}
+			pan, phone := e.signUpCard()
 			rep := indAuth(ctx, e, "u-"+e.ref(), e.ref(), pan, phone)
 			Expect(code(rep)).To(Equal(bill99.RCSuccess))
 			Expect(rep.Get("storablePan")).To(Equal(pan[:6]+pan[len(pan)-4:]), "storablePan is the first 6 and last 4 digits (§4.1)")
 			Expect(rep.Get("token")).NotTo(BeEmpty())
 			Expect(rep.Doc.Error()).To(BeNil(), "a business reply carries no ErrorMsgContent (§5.3.3)")
 		})
-		f.It("ind_auth_verify returns a 19-digit payToken that is not the token", conformance.SimOnly, conformance.Interface(bill99.IfIndAuthVerify), conformance.Code(bill99.RCSuccess), func(ctx SpecContext) {
-			f.SkipUnlessEmbedded("the SMS code is read from the simulator")
+		f.It("ind_auth_verify returns a 19-digit payToken that is not the token", conformance.Interface(bill99.IfIndAuthVerify), conformance.Code(bill99.RCSuccess), func(ctx SpecContext) {
 			e := f.Env()
-			ref, cust, pan, phone := e.ref(), "u-"+e.ref(), "6217000000000000022", "13700000022"
+			pan, phone := e.signUpCard()
+			ref, cust := e.ref(), "u-"+e.ref()
 			ia := indAuth(ctx, e, cust, ref, pan, phone)
-			sms, _ := e.sim.SMSCode(e.mid, ref)
-			v := verify(ctx, e, cust, ref, pan, phone, sms, ia.Get("token"))
+			v := verify(ctx, e, cust, ref, pan, phone, e.smsCode(ctx, ref), ia.Get("token"))
 			Expect(code(v)).To(Equal(bill99.RCSuccess))
 			// send checked payToken's presence and shape against the catalogue.
 			Expect(v.Get("payToken")).NotTo(Equal(ia.Get("token")), "token and payToken are unrelated (§4.13)")
-			Expect(v.Get("storablePan")).To(Equal("6217000022"))
+			Expect(v.Get("storablePan")).To(Equal(pan[:6]+pan[len(pan)-4:]), "storablePan is the first 6 and last 4 digits of the pan signed up (§4.2)")
 		})
 		f.It("purchase returns TR2 with refNumber, authorizationCode and the card's storableCardNo", conformance.Interface(bill99.IfPurchase), conformance.Code(bill99.RCSuccess), func(ctx SpecContext) {
 			e := f.Env()
@@ -217,12 +227,18 @@ func describeHappy(f *conformance.Framework[*env]) {
 			rep := purchase(ctx, e, e.customerID, ref, "0.01", e.payToken)
 			Expect(code(rep)).To(Equal(bill99.RCSuccess))
 			Expect(rep.Get("interactiveStatus")).To(Equal(bill99.StatusTR2))
-			// send checked refNumber and authorizationCode against the catalogue.
+			// send checked refNumber and authorizationCode against the
+			// catalogue, and cardOrg against table 4.11.
 			if f.Embedded() {
 				Expect(rep.Get("storableCardNo")).To(Equal("6217009100"), "storableCardNo of 6217003320034459100 is first 6 + last 4")
 				Expect(rep.Get("cardOrg")).To(Equal("CU"))
 				Expect(rep.Get("issuer")).To(Equal("建设银行"))
 			}
+			By("the card charged is the one pci_query lists for that payToken")
+			card := boundCard(ctx, e, e.customerID, e.payToken)
+			Expect(rep.Get("storableCardNo")).To(Equal(card.Get("storablePan")), "storableCardNo is the bound card's storablePan (§4.3, §4.6)")
+			Expect(rep.Get("cardOrg")).NotTo(BeEmpty(), "cardOrg of the card charged (4.11)")
+			Expect(rep.Get("issuer")).To(Equal(bill99.BankIDs()[card.Get("bankId")]), "issuer is the name table 4.12 gives the card's bankId %q", card.Get("bankId"))
 		})
 		f.It("query_txn returns the order with txnStatus S and voidFlag 0", conformance.Interface(bill99.IfQueryTxn), conformance.Code(bill99.RCSuccess), func(ctx SpecContext) {
 			e := f.Env()
@@ -268,6 +284,13 @@ func describeHappy(f *conformance.Framework[*env]) {
 			Expect(code(rep)).To(Equal(bill99.RCSuccess))
 			infos := rep.Content.Child("pciInfos").All("pciInfo")
 			Expect(infos).NotTo(BeEmpty())
+			if !f.Embedded() {
+				var tokens []string
+				for _, in := range infos {
+					tokens = append(tokens, in.Get("payToken"))
+				}
+				Expect(tokens).To(ContainElement(e.payToken), "pci_query for customer_id lists the card bound as pay_token (§4.6)")
+			}
 			if f.Embedded() {
 				Expect(infos[0].Get("payToken")).To(Equal("8120000000000560000"))
 				Expect(infos[0].Get("storablePan")).To(Equal("6214833617"))
@@ -275,15 +298,17 @@ func describeHappy(f *conformance.Framework[*env]) {
 				Expect(infos[0].Get("bankId")).To(Equal("CMB"))
 			}
 		})
-		f.It("pci_del unbinds a card", conformance.SimOnly, conformance.Interface(bill99.IfPciDel), conformance.Code(bill99.RCSuccess), func(ctx SpecContext) {
-			f.SkipUnlessEmbedded("deleting a binding on a real endpoint destroys the operator's test data")
+		f.It("pci_del unbinds a card", conformance.Interface(bill99.IfPciDel), conformance.Code(bill99.RCSuccess), func(ctx SpecContext) {
+			// The suite deletes only a binding it made itself, for a
+			// customer of its own: the operator's test data stays.
 			e := f.Env()
+			pan, phone := e.signUpCard()
 			cust := "del-" + e.ref()
-			tok, err := e.sim.AddBinding(bill99sim.Binding{MerchantID: e.mid, CustomerID: cust, Pan: "6225880000000000033"})
-			Expect(err).NotTo(HaveOccurred())
-			rep, _ := send(ctx, e, bill99.IfPciDel, bill99.PciDeleteRequest{MerchantID: e.mid, CustomerID: cust, PayToken: tok, BankID: "CMB"}.Message())
+			tok := bind(ctx, e, cust, pan, phone)
+			card := boundCard(ctx, e, cust, tok)
+			rep, _ := send(ctx, e, bill99.IfPciDel, bill99.PciDeleteRequest{MerchantID: e.mid, CustomerID: cust, PayToken: tok, BankID: card.Get("bankId")}.Message())
 			Expect(code(rep)).To(Equal(bill99.RCSuccess))
-			Expect(rep.Get("storablePan")).To(Equal("6225880033"))
+			Expect(rep.Get("storablePan")).To(Equal(pan[:6] + pan[len(pan)-4:]))
 		})
 	})
 }

@@ -7,6 +7,8 @@ package ipossuite
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 	"paycert/platforms/ipos/iposclient"
 	"paycert/platforms/ipos/ipossim"
 	"paycert/platforms/sim"
+	"paycert/platforms/wire"
 )
 
 // simStart is the simulated time of the embedded simulator: a fixed
@@ -37,6 +40,8 @@ type env struct {
 	posID    string
 	prefix   string // pos_seq prefix: unique per run
 	n        atomic.Int64
+	now      func() time.Time // the clock today() and prefix read: the simulator's, else the system's
+	termBase uint32           // random start of the run's fresh terminal ids: runs never share one
 }
 
 // Simulator returns the embedded simulator for the framework's after-each
@@ -46,12 +51,15 @@ func (e *env) Simulator() sim.Simulator { return e.sim } // nil *Simulator: a ta
 func newEnv(t conformance.Target) (*env, func() error, error) {
 	e := &env{target: t, url: t.URL, key: t.Param("key", ipossim.FixtureKey),
 		isspid: t.Param("isspid", ipossim.FixtureISSPID), systemID: t.Param("system_id", ipossim.FixtureSystemID),
-		storeID: t.Param("store_id", ipossim.FixtureStoreID), posID: t.Param("pos_id", ipossim.FixturePosID),
-		prefix: time.Now().UTC().Format("060102150405")}
+		storeID: t.Param("store_id", ipossim.FixtureStoreID), posID: t.Param("pos_id", ipossim.FixturePosID), now: time.Now,
+		termBase: rand.Uint32()}
 	if !t.Embedded() {
+		e.prefix = seqPrefix(e.now(), rand.Uint32())
 		return e, func() error { return nil }, nil
 	}
 	e.clock = sim.NewManualClock(simStart())
+	e.now = e.clock.Now
+	e.prefix = seqPrefix(time.Now(), rand.Uint32()) // the wall clock: runs against one simulator never share pos_seqs
 	s, err := ipossim.New(sim.Options{Clock: e.clock, Faults: t.Faults, Strict: t.Strict})
 	if err != nil {
 		return nil, nil, fmt.Errorf("ipos simulator: %w", err)
@@ -64,8 +72,16 @@ func newEnv(t conformance.Target) (*env, func() error, error) {
 	return e, srv.Close, nil
 }
 
-// seq returns a fresh pos_seq: 12 digits of the run's start time and a
-// 5-digit counter (17 digits: unique per merchant and longer than 12).
+// seqPrefix is the pos_seq prefix of a run: 12 digits of its start time
+// and 4 random digits, so two runs started within the same second (two
+// certify processes against one endpoint) never reuse a pos_seq, which
+// must be unique per merchant (002 §4.3).
+func seqPrefix(start time.Time, r uint32) string {
+	return start.UTC().Format("060102150405") + fmt.Sprintf("%04d", r%10000)
+}
+
+// seq returns a fresh pos_seq: the run's prefix and a 5-digit counter (21
+// digits: unique per merchant and longer than 12).
 func (e *env) seq() string { return fmt.Sprintf("%s%05d", e.prefix, e.n.Add(1)) }
 
 // client returns a client whose exchanges are attached to the running spec.
@@ -84,12 +100,12 @@ func (e *env) header() ipos.Header {
 }
 
 // today is the platform's date (Beijing time) by the target's clock.
-func (e *env) today() string {
-	now := time.Now()
-	if e.clock != nil {
-		now = e.clock.Now()
-	}
-	return now.In(time.FixedZone("CST", 8*3600)).Format(ipos.DayLayout)
+func (e *env) today() string { return beijingDay(e.now()) }
+
+// beijingDay is the platform's date at t: iPos dates days in Beijing time
+// whatever the zone of the machine running the suite.
+func beijingDay(t time.Time) string {
+	return t.In(time.FixedZone("CST", 8*3600)).Format(ipos.DayLayout)
 }
 
 // do sends req with the spec's context (cancelled when the spec times out
@@ -99,7 +115,10 @@ func (e *env) do(ctx context.Context, req ipos.Request) (*ipos.Reply, error) {
 }
 
 // amountVoucher returns a voucher code with balance fen unused: seeded on
-// the simulator, from Params on a real endpoint (where balance is a floor).
+// the simulator, from Params on a real endpoint, where balance is a floor
+// and the voucher is shared by every spec and every run: a spec reads its
+// remaining value (remainAmt) before it derives an amount, and undoes what
+// it verified (undoLater).
 func (e *env) amountVoucher(balance int64) string {
 	if e.sim == nil {
 		return e.param("voucher_amount")
@@ -133,7 +152,7 @@ func (e *env) giftCash(amount int64) string {
 // freshTerminal binds a new terminal (through bind_pos itself, so it works
 // against a real endpoint too) and returns a header for it.
 func (e *env) freshTerminal(ctx context.Context) ipos.Header {
-	posID := fmt.Sprintf("9%09d", e.n.Add(1)%1_000_000_000)
+	posID := e.newPosID("9")
 	h := e.header()
 	h.PosID = posID
 	bind := ipos.BindPosRequest{Header: ipos.Header{ISSPID: e.isspid, PosID: posID, PosSeq: e.seq(), SystemID: e.systemID},
@@ -142,6 +161,84 @@ func (e *env) freshTerminal(ctx context.Context) ipos.Header {
 		ginkgo.Fail("binding a fresh terminal for the spec: " + err.Error())
 	}
 	return h
+}
+
+// usedVoucher returns a times voucher with no use left (3038): the
+// fixture's on the simulator, param voucher_used on a real endpoint.
+func (e *env) usedVoucher() string {
+	if e.sim == nil {
+		return e.param("voucher_used")
+	}
+	return ipossim.VoucherTimesUsed
+}
+
+// revocableGift returns a cash gift card the spec may revoke: seeded on the
+// simulator; on a real endpoint the first card of param gift_revoke (a
+// comma-separated list: a revoke cannot be undone) that getcodeinfo does
+// not show revoked yet.
+func (e *env) revocableGift(ctx context.Context, amount int64) string {
+	if e.sim == nil {
+		for _, code := range strings.Split(e.param("gift_revoke"), ",") {
+			code = strings.TrimSpace(code)
+			q := e.wecard(ipos.WecardGetCodeInfo)
+			q.Code = code
+			if r, err := e.do(ctx, q.Request()); err == nil && r.Trace != nil && fen(r.Trace.Overplus) > 0 {
+				return code
+			}
+		}
+		ginkgo.Fail("every gift card of param gift_revoke is revoked or empty: give the suite fresh ones")
+	}
+	return e.giftCash(amount)
+}
+
+// remainAmt reads an amount voucher's remaining value (card_query).
+func (e *env) remainAmt(ctx context.Context, code string) int64 {
+	ginkgo.GinkgoHelper()
+	r, err := e.do(ctx, queryReq(e, code))
+	if err != nil || r.Query == nil {
+		ginkgo.Fail(fmt.Sprintf("card_query of voucher %s, to read its remaining value: %v", code, err))
+	}
+	return fen(r.Query.RemainAmt)
+}
+
+// overplus reads a cash gift card's balance (wecard_getcodeinfo).
+func (e *env) overplus(ctx context.Context, code string) int64 {
+	ginkgo.GinkgoHelper()
+	q := e.wecard(ipos.WecardGetCodeInfo)
+	q.Code = code
+	r, err := e.do(ctx, q.Request())
+	if err != nil || r.Trace == nil {
+		ginkgo.Fail(fmt.Sprintf("wecard_getcodeinfo of gift card %s, to read its balance: %v", code, err))
+	}
+	return fen(r.Trace.Overplus)
+}
+
+// undoLater cancels the verification org of code when the spec ends, so a
+// shared voucher of a real endpoint gets its value back (the cancel
+// restores it, erratum E-IPOS-CANCEL-RESTORES). An undo the spec already
+// made answers 3037, which is fine.
+func (e *env) undoLater(code, org string) {
+	ginkgo.DeferCleanup(func(ctx ginkgo.SpecContext) {
+		_, err := e.do(ctx, undoReq(ipos.CardCancel, e.header(), code, org))
+		if err != nil && wire.Code(err) != ipos.CodeCancelled {
+			ginkgo.Fail(fmt.Sprintf("undoing verification %s of voucher %s: %v", org, code, err))
+		}
+	})
+}
+
+// refundLater refunds the gift-card consume org when the spec ends; a
+// consume the spec refunded itself answers with an error, which is fine.
+func (e *env) refundLater(code, org string) {
+	ginkgo.DeferCleanup(func(ctx ginkgo.SpecContext) {
+		rf := e.wecard(ipos.WecardPosReturnd)
+		rf.Code, rf.ConsumeSource, rf.OrgPosSeq = code, "退款渠道", org
+		_, _ = e.do(ctx, rf.Request())
+	})
+}
+
+// newPosID is a terminal id no earlier run used: lead and 9 digits.
+func (e *env) newPosID(lead string) string {
+	return fmt.Sprintf("%s%09d", lead, (int64(e.termBase)+e.n.Add(1))%1_000_000_000)
 }
 
 func (e *env) param(name string) string {

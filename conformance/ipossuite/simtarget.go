@@ -2,6 +2,7 @@ package ipossuite
 
 import (
 	"fmt"
+	"strings"
 
 	"paycert/conformance"
 	"paycert/platforms/ipos/ipossim"
@@ -10,7 +11,9 @@ import (
 
 // SimTarget is the target section an outside client needs to certify
 // against s served at url (paycert sim ipos --write-config): the fixture
-// merchant, its MAC key, store and terminal, and fixture vouchers.
+// merchant, its MAC key, store and terminal, and the certification
+// fixture's vouchers and gift cards (large enough for many runs: the suite
+// reads their balances and undoes what it takes).
 func SimTarget(s sim.Simulator, url, _ string) (conformance.Target, error) {
 	if _, ok := s.(*ipossim.Simulator); !ok {
 		return conformance.Target{}, fmt.Errorf("ipos: SimTarget needs an *ipossim.Simulator, got %T", s)
@@ -21,5 +24,11 @@ func SimTarget(s sim.Simulator, url, _ string) (conformance.Target, error) {
 		"system_id": ipossim.FixtureSystemID,
 		"store_id":  ipossim.FixtureStoreID,
 		"pos_id":    ipossim.FixturePosID,
+
+		"voucher_amount": ipossim.CertVoucherAmount,
+		"voucher_times":  ipossim.CertVoucherTimes,
+		"voucher_used":   ipossim.VoucherTimesUsed,
+		"gift_cash":      ipossim.CertGiftCash,
+		"gift_revoke":    strings.Join(ipossim.CertGiftRevoke(), ","),
 	}}, nil
 }

@@ -16,7 +16,16 @@
 //	pos_id       a terminal of that store               (default 1511300001)
 //	voucher_amount  an amount voucher code with >= 10000 fen left
 //	voucher_times   a times voucher code with >= 2 uses left
+//	voucher_used    a times voucher with no use left (3038)
 //	gift_cash    a cash WeChat gift card code with >= 1000 fen left
+//	gift_revoke  comma-separated cash gift cards the suite may revoke (two per run)
+//
+// Those vouchers and cards are shared by every spec and every run: a spec
+// reads the state it depends on (card_query's remain_amt, getcodeinfo's
+// overplus) and derives its amounts from it, and undoes what it changes
+// (a cancel for each verification, a refund for each consume) when it
+// ends. paycert sim ipos --write-config writes the simulator's
+// certification fixture as these params.
 //
 // Specs that need state a real endpoint cannot be asked for (an expired
 // voucher, a merchant restricted to another IP, fault injection) are
@@ -109,6 +118,19 @@ func dailyReq(h ipos.Header, day string) ipos.Request {
 func (e *env) wecard(iface string) ipos.WecardRequest {
 	return ipos.WecardRequest{Interface: iface, ISSPID: e.isspid, SystemID: e.systemID, PosID: e.posID,
 		StoreID: e.storeID, PosSeq: e.seq(), TransactionID: e.seq()}
+}
+
+// wecardAt is wecard from the terminal of h.
+func (e *env) wecardAt(h ipos.Header, iface string) ipos.WecardRequest {
+	q := e.wecard(iface)
+	q.PosID, q.StoreID = h.PosID, h.StoreID
+	return q
+}
+
+// seqOf is the pos_seq req carries.
+func seqOf(req ipos.Request) string {
+	s, _ := req.Get("pos_seq")
+	return s
 }
 
 // checked asserts a successful reply to req field by field against the

@@ -140,11 +140,29 @@ func contentOf(root *Node, fields []catalog.Field) *Node {
 	return nil
 }
 
+// domainTable names the table inDomain checks name against.
+func domainTable(name string) string {
+	switch name {
+	case "idType":
+		return "4.10"
+	case "bankId":
+		return "4.12"
+	case "cardOrg":
+		return "4.11"
+	case "txnType":
+		return "4.9"
+	}
+	return "§4.4, §4.6"
+}
+
 // inDomain checks the elements whose values come from a closed table of the
-// seed: idType (4.10), bankId (4.12), txnType (4.9), cardType and txnStatus
-// (4.4, 4.6), expiredDate as MMYY.
+// seed: idType (4.10), bankId (4.12), cardOrg (4.11), txnType (4.9),
+// cardType and txnStatus (4.4, 4.6), expiredDate as MMYY.
 func inDomain(name, v string) bool {
 	switch name {
+	case "cardOrg":
+		_, ok := CardOrgs()[v]
+		return ok
 	case "idType":
 		_, ok := IDTypes()[v]
 		return ok
@@ -230,6 +248,8 @@ func CheckReply(cat *catalog.Catalogue, req *Node, rep *Reply) []catalog.Finding
 	}
 	if v := rep.Doc.Root.Get("version"); v == "" {
 		add("version", "missing", secMsg, "version missing")
+	} else if v != Version {
+		add("version", "value", secMsg, "version %q: the interface version is %s", v, Version)
 	}
 	in, ok := cat.Interface(rep.Interface)
 	if !ok {
@@ -267,6 +287,8 @@ func CheckReply(cat *catalog.Catalogue, req *Node, rep *Reply) []catalog.Finding
 			add(f.Path, "too-short", in.Section, "%q: length %d outside the table's %d..%d", v, n, f.MinLen, f.MaxLen)
 		} else if !shapeOK(f.Type, v) {
 			add(f.Path, "format", in.Section, "%q: not a %s", v, f.Type)
+		} else if name := f.Path[strings.LastIndex(f.Path, "/")+1:]; !inDomain(name, v) {
+			add(f.Path, "domain", in.Section, "%q: not a value of its table (%s)", v, domainTable(name))
 		}
 	}
 	if req != nil {
@@ -296,6 +318,9 @@ func checkList(root *Node, f catalog.Field, section, listPath, name string) []ca
 		if (f.MaxLen > 0 && n > f.MaxLen) || n < f.MinLen || !shapeOK(f.Type, v) {
 			out = append(out, catalog.Finding{Path: path, Rule: "format", Section: section,
 				Detail: fmt.Sprintf("%q: outside the table (%s, %d..%d)", v, f.Type, f.MinLen, f.MaxLen)})
+		} else if !inDomain(name, v) {
+			out = append(out, catalog.Finding{Path: path, Rule: "domain", Section: section,
+				Detail: fmt.Sprintf("%q: not a value of its table (%s)", v, domainTable(name))})
 		}
 	}
 	return out

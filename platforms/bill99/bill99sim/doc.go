@@ -46,6 +46,7 @@
 //	4367420000000001    13600000001 approve, limit 100.00 (above: I8)
 //	6222020000000000011 13700000000 approve (ICBC: needs name + CVV2, else TC)
 //	6217000000000000022 13700000022 approve (free for sign-ups)
+//	6217001234567895678 13712345678 approve (free for sign-ups: SignUpPan, the target param pan)
 //	6225880000000000033 13700000033 approve (CMB credit: needs CVV2 + expiry)
 //	6228480000000000044 13700000044 ABC, not CNP-enabled: L8
 //
@@ -63,8 +64,11 @@
 //	c-revoked    6013820000000000009 8120000000000000103
 //	c-limit      4367420000000001    8120000000000000104
 //
-// SMS codes are random 6 digits, printed through Options.Logf and readable
-// in-process with SMSCode. Seeding for long runs: AddCard, AddBIN,
+// SMS codes are random 6 digits, printed through Options.Logf (paycert sim
+// bill99 prints them as they are sent), readable in-process with SMSCode
+// and, from another process on this machine, at GET PathSMS (loopback
+// callers only). FixtureText is the fixture as paycert sim prints it;
+// UsePKIDir serves with a kit kept in a directory across restarts. Seeding for long runs: AddCard, AddBIN,
 // AddBinding, SeedBindings(merchant, n); Totals and Audit check the ledger
 // (debits = credits = sum of S orders, one order per externalRefNumber and
 // per refNumber, no overdue pending order, at most 11 TR3 attempts).

@@ -14,6 +14,21 @@ const (
 	// ClosedMerchant is known to the gateway but not opened for agreement
 	// payment: every request gets M1 (E-BILL99-M1-VS-0001).
 	ClosedMerchant = "104110045112099"
+
+	// FixtureCustomer and FixturePayToken are a bound CCB debit card
+	// (6217003320034459100) of DefaultMerchant: target params customer_id
+	// and pay_token for a client certifying the simulator from another
+	// process.
+	FixtureCustomer = "33150001"
+	FixturePayToken = "8120000002867710851"
+	// SignUpPan and SignUpPhone are a CCB debit card and its
+	// bank-reserved phone that any new customer may sign up (params pan,
+	// phone); the codes sent are printed and told by PathSMS. Its digits
+	// differ around the cut, so first 6 + last 4 tells a storablePan
+	// built any other way (first 4 + last 6 of 6217000000000000022 is the
+	// same 6217000022).
+	SignUpPan   = "6217001234567895678"
+	SignUpPhone = "13712345678"
 )
 
 // BIN is one row of the simulator's card-BIN table (card-info query, §4.7).
@@ -76,6 +91,7 @@ func defaultCards() []Card {
 		{Pan: "4367420000000001", Phone: "13600000001", Name: "钱七", ID: "110101199005051234", Behaviour: Approve, LimitFen: 10_000},
 		{Pan: "6222020000000000011", Phone: "13700000000", Name: "孙八", ID: "110101199006061234", Behaviour: Approve},
 		{Pan: "6217000000000000022", Phone: "13700000022", Name: "周九", ID: "110101199007071234", Behaviour: Approve},
+		{Pan: SignUpPan, Phone: SignUpPhone, Name: "冯二", ID: "110101199010101234", Behaviour: Approve},
 		{Pan: "6225880000000000033", Phone: "13700000033", Name: "吴十", ID: "110101199008081234", Behaviour: Approve},
 		{Pan: "6228480000000000044", Phone: "13700000044", Name: "郑一", ID: "110101199009091234", Behaviour: Approve},
 	}
@@ -92,5 +108,25 @@ func defaultBindings() []Binding {
 		{m, "c-timeout-68", "6214830000000000068", "8120000000000000102"},
 		{m, "c-revoked", "6013820000000000009", "8120000000000000103"},
 		{m, "c-limit", "4367420000000001", "8120000000000000104"},
+	}
+}
+
+// CodeBinding is a bound card whose bank answers one response code to a
+// purchase of Amount (yuan).
+type CodeBinding struct {
+	CustomerID, PayToken, Amount string
+}
+
+// CodeBindings are the fixture's bound cards behind the purchase codes a
+// client cannot provoke with a card of its own: C0 and 68 (the bank times
+// out), I8 (over the card's limit), ZG (the holder revoked the
+// agreement). paycert sim bill99 --write-config gives them as param
+// code_bindings.
+func CodeBindings() map[string]CodeBinding {
+	return map[string]CodeBinding{
+		bill99.RCTimeoutC0: {"c-timeout-c0", "8120000000000000101", "1.00"},
+		bill99.RCTimeout68: {"c-timeout-68", "8120000000000000102", "1.00"},
+		bill99.RCResign:    {"c-revoked", "8120000000000000103", "1"},
+		bill99.RCLimit:     {"c-limit", "8120000000000000104", "100.01"},
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -23,6 +24,9 @@ func (s *Simulator) serve(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path { // a switch, not a map literal built per request
 	case bill99.PathIndAuth, bill99.PathIndAuthVerify, bill99.PathPurchase,
 		bill99.PathQueryTxn, bill99.PathPciDel, bill99.PathPciQuery:
+	case PathSMS:
+		s.serveSMS(w, r)
+		return
 	default:
 		http.NotFound(w, r)
 		return
@@ -55,6 +59,35 @@ func (s *Simulator) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.write(w, s.handle(r.URL.Path, body))
+}
+
+// PathSMS is the simulator's own endpoint (not 99bill's) that tells a
+// client on this machine the SMS code of a sign-up, as the cardholder's
+// phone would: GET PathSMS?merchantId=M&externalRefNumber=R over the same
+// mutual TLS answers the 6 digits as text/plain, 404 when no sign-up has
+// that key. It answers loopback callers only: a suite certifying the
+// simulator from another process completes ind_auth_verify with it
+// (target param sms_url).
+const PathSMS = "/paycert/sms"
+
+func (s *Simulator) serveSMS(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", http.MethodGet)
+		http.Error(w, "GET only", http.StatusMethodNotAllowed)
+		return
+	}
+	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err != nil || !ap.Addr().Unmap().IsLoopback() {
+		http.Error(w, "the SMS endpoint answers loopback callers only", http.StatusForbidden)
+		return
+	}
+	q := r.URL.Query()
+	code, ok := s.SMSCode(q.Get("merchantId"), q.Get("externalRefNumber"))
+	if !ok {
+		http.Error(w, "no sign-up for that merchantId and externalRefNumber", http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, code)
 }
 
 func (s *Simulator) write(w http.ResponseWriter, m *bill99.Node) {

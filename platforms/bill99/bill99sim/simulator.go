@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -607,10 +609,44 @@ const (
 	SignerName    = "mgw"
 )
 
+// DefaultPFXPassword protects the .pfx bundles of a test PKI unless told
+// otherwise: one default for paycert sim bill99, paycert bill99 pki, the
+// config --write-config writes and the suite's pki_dir param.
+const DefaultPFXPassword = "changeit"
+
 // WritePKI writes the simulator's PKI into dir so a client in another
-// process can connect (client .pfx, CA, mgw.cer...).
+// process can connect (client .pfx, CA and its key, mgw.cer...).
 func (s *Simulator) WritePKI(dir, password string) (testpki.KitFiles, error) {
 	return s.kit.WriteFiles(dir, ClientPFXName, SignerName, password)
+}
+
+// UsePKIDir makes dir the simulator's PKI home before it serves: when dir
+// holds a kit (an earlier run, or paycert bill99 pki) the simulator serves
+// with it, so clients keep the .pfx and CA they were given across
+// restarts; otherwise it writes its own kit there. ca-key.pem is kept with
+// it, so a lab can issue its own client certificates. reused says which;
+// an empty password is DefaultPFXPassword, returned as usedPassword.
+// It must be called before the simulator is served.
+func (s *Simulator) UsePKIDir(dir, password string) (files testpki.KitFiles, usedPassword string, reused bool, err error) {
+	if password == "" {
+		password = DefaultPFXPassword
+	}
+	if _, err := os.Stat(filepath.Join(dir, ClientPFXName)); err == nil {
+		kit, err := testpki.LoadKit(dir, ClientPFXName, SignerName, password)
+		if err != nil {
+			return files, password, false, fmt.Errorf("bill99 simulator: the kit in %s: %w", dir, err)
+		}
+		if kit.SignerKey() == nil {
+			return files, password, false, fmt.Errorf("bill99 simulator: the kit in %s: the signing key must be RSA (TR3 is RSA-SHA1)", dir)
+		}
+		s.mu.Lock()
+		s.kit = kit
+		s.tlsConf = s.buildTLS()
+		s.mu.Unlock()
+		reused = true
+	}
+	files, err = s.kit.WriteFiles(dir, ClientPFXName, SignerName, password)
+	return files, password, reused, err
 }
 
 // ClientTLS is the merchant side of the mutual TLS for this simulator: the

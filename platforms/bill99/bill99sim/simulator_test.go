@@ -3,7 +3,10 @@ package bill99sim_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -235,5 +238,39 @@ func TestConcurrentPurchasesKeepTheLedger(t *testing.T) {
 	tot := s.Totals()
 	if tot.Orders != 8*20 || tot.Succeeded != 8*20 || tot.DebitedFen != 8*20*100 || tot.CreditedFen != 8*20*100 {
 		t.Fatalf("totals %+v, want 160 orders of 1 yuan, each debited and credited once", tot)
+	}
+}
+
+// TestSMSEndpoint: the code of a sign-up is readable over the simulator's
+// own loopback endpoint (how a suite in another process completes
+// ind_auth_verify), and only the code of a sign-up that exists.
+func TestSMSEndpoint(t *testing.T) {
+	s, c, _ := start(t)
+	ctx := context.Background()
+	if _, err := c.IndAuth(ctx, bill99.IndAuthRequest{CustomerID: "sms1", ExternalRefNumber: "SMS1", Pan: "6217000000000000022", PhoneNO: "13700000022"}); err != nil {
+		t.Fatalf("ind_auth: %v", err)
+	}
+	want, _ := s.SMSCode(bill99sim.DefaultMerchant, "SMS1")
+	srv, err := sim.Start(s, sim.ListenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: bill99client.TLSConfig(mustPFX(t, s.Kit().Client), s.Kit().CA.Pool())}}
+	get := func(ref string) (int, string) {
+		t.Helper()
+		resp, err := hc.Get(srv.URL + bill99sim.PathSMS + "?" + url.Values{"merchantId": {bill99sim.DefaultMerchant}, "externalRefNumber": {ref}}.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if status, body := get("SMS1"); status != http.StatusOK || body != want {
+		t.Fatalf("GET %s for SMS1: %d %q, want 200 %q", bill99sim.PathSMS, status, body, want)
+	}
+	if status, _ := get("NOSUCH"); status != http.StatusNotFound {
+		t.Fatalf("GET %s for no sign-up: %d, want 404", bill99sim.PathSMS, status)
 	}
 }

@@ -42,6 +42,13 @@
 //	488014963299  cash, revoked (use_flag 8): 3037 on consume
 //	111111111111  cash, validity ended an hour before New: 3044 on consume
 //
+// The certification fixture, given to an outside client as target params
+// by paycert sim ipos --write-config (CertVoucherAmount...): amount voucher
+// 4000000000000001 with 10,000,000 fen, times voucher 4000000000000002 with
+// 100,000 uses, cash gift card 798492700001 with 10,000,000 fen, and 60
+// revocable cash cards of 600 fen, 798492730101..798492730160. The
+// fixture's used-up times voucher 2000000000000003 is param voucher_used.
+//
 // AddVoucher, AddGiftCard and BindTerminal seed more in-process (a load run
 // creates an amount voucher with the balance it needs); Voucher,
 // GiftOverplus and Totals read state back for ledger checks, and Audit

@@ -53,7 +53,30 @@ const (
 	GiftItem        = "267373474047" // single item (type 2), price 500
 	GiftRevoked     = "488014963299" // cash, revoked (use_flag 8)
 	GiftExpired     = "111111111111" // cash, validity ended: 3044
+
+	// The certification fixture: what a client certifying this simulator
+	// from another process is given as target params (paycert sim ipos
+	// --write-config), shared by every spec and every run, so large
+	// enough for many runs (the suite reads balances and undoes what it
+	// verifies or consumes).
+	CertVoucherAmount = "4000000000000001" // amount, 10,000,000 fen (param voucher_amount)
+	CertVoucherTimes  = "4000000000000002" // times, 100,000 uses, price 1500 (param voucher_times)
+	CertGiftCash      = "798492700001"     // cash, 10,000,000 fen (param gift_cash)
+	// CertGiftRevokePrefix + 01..CertGiftRevokeN: cash cards of 600 fen a
+	// run may revoke (param gift_revoke), two per run.
+	CertGiftRevokePrefix = "7984927301"
+	CertGiftRevokeN      = 60
 )
+
+// CertGiftRevoke lists the revocable gift cards of the certification
+// fixture (param gift_revoke).
+func CertGiftRevoke() []string {
+	out := make([]string, CertGiftRevokeN)
+	for i := range out {
+		out[i] = fmt.Sprintf("%s%02d", CertGiftRevokePrefix, i+1)
+	}
+	return out
+}
 
 // china is the platform's local time (trans_time, daily_day).
 var china = time.FixedZone("CST", 8*3600)
@@ -248,6 +271,8 @@ func (s *Simulator) loadFixture() error {
 		{Code: VoucherVoided, Kind: KindAmount, Balance: 10000, Price: 10000, Expires: year, Voided: true},
 		{Code: VoucherExpired, Kind: KindAmount, Balance: 10000, Price: 10000, Expires: now.Add(-24 * time.Hour)},
 		{Code: VoucherOffline, Kind: KindAmount, Balance: 10000, Price: 10000, Expires: year, Offline: true},
+		{Code: CertVoucherAmount, Kind: KindAmount, Balance: 10_000_000, Price: 10_000_000, Expires: year},
+		{Code: CertVoucherTimes, Kind: KindTimes, Balance: 100_000, Price: 1500, Expires: year},
 	} {
 		if err := add(v); err != nil {
 			return err
@@ -274,7 +299,14 @@ func (s *Simulator) loadFixture() error {
 		{Code: GiftItem, Type: ipos.GiftTypeItem, Amount: 500, Title: "翼码兑换礼品卡", Begin: now.Add(-24 * time.Hour), End: year},
 		{Code: GiftRevoked, Type: ipos.GiftTypeCash, Amount: 500, Title: "已注销礼品卡", Begin: now.Add(-24 * time.Hour), End: year, Revoked: true},
 		{Code: GiftExpired, Type: ipos.GiftTypeCash, Amount: 500, Title: "过期礼品卡", Begin: now.AddDate(0, -2, 0), End: now.Add(-time.Hour)},
+		{Code: CertGiftCash, Type: ipos.GiftTypeCash, Amount: 10_000_000, Title: "认证储值礼品卡", Begin: now.Add(-24 * time.Hour), End: year},
 	} {
+		if err := s.AddGiftCard(FixtureISSPID, g); err != nil {
+			return err
+		}
+	}
+	for _, code := range CertGiftRevoke() {
+		g := GiftCardSpec{Code: code, Type: ipos.GiftTypeCash, Amount: 600, Title: "认证可注销礼品卡", Begin: now.Add(-24 * time.Hour), End: year}
 		if err := s.AddGiftCard(FixtureISSPID, g); err != nil {
 			return err
 		}

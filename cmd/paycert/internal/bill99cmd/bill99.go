@@ -44,6 +44,7 @@ Examples:
   paycert bill99 purchase --url https://sandbox.99bill.com --pfx 10411004511201290.pfx --password P \
       customerId=fj2030 payToken=8120000000000700000 amount=0.01
   paycert bill99 pki --out ./pki
+  paycert sim bill99 --pki-dir ./pki     (serve the simulator with that kit)
   paycert bill99 tr3 verify --cert mgw.cer --sig BASE64 notice.xml`,
 	}
 	for _, it := range cat.Interfaces {
@@ -52,7 +53,7 @@ Examples:
 		}
 		root.Subs = append(root.Subs, bill99Leaf(it))
 	}
-	root.Subs = append(root.Subs, bill99ServeCommand(), bill99PKICommand(), bill99TR3Command())
+	root.Subs = append(root.Subs, bill99PKICommand(), bill99TR3Command())
 	return root
 }
 
@@ -206,74 +207,6 @@ func bill99Target(url, pfxPath, password, caPath string, io cli.IO) (string, *tl
 	return srv.URL, s.ClientTLS(), func() { srv.Close(); s.Close() }, nil
 }
 
-func bill99ServeCommand() *cli.Command {
-	cmd := &cli.Command{
-		Name:    "serve",
-		Summary: "Serve the 99bill simulator with a PKI a client in another process can load",
-		Usage:   "bill99 serve --pki DIR [--listen 127.0.0.1:8443] [--strict] [--fault NAME]...",
-		Help: `Like 'paycert sim bill99', but the PKI lives in DIR: loaded when DIR holds a kit
-(written by 'paycert bill99 pki' or an earlier serve), generated and written there
-otherwise. Point the client under test at 10411004511201290.pfx (password --password)
-and trust ca.pem; its TR3 endpoint verifies with mgw.cer. SMS codes are printed on
-stderr. TR3s are delivered by the wall clock. Strict mode prints the violations at
-the end and exits 1 when there were any.
-
-Examples:
-  paycert bill99 serve --pki ./pki --listen 127.0.0.1:8443
-  paycert bill99 serve --pki ./pki --strict --fault both-codes`,
-	}
-	var (
-		dir, password, listen *string
-		strict                *bool
-		faults                cli.MultiFlag
-	)
-	cmd.Flags = func(fs *flag.FlagSet) {
-		dir = fs.String("pki", "", "directory holding (or receiving) the kit")
-		password = fs.String("password", "changeit", "password of the .pfx bundles")
-		listen = fs.String("listen", "127.0.0.1:0", "loopback address to serve on")
-		strict = fs.Bool("strict", false, "strict-mock mode: record every violation in incoming requests")
-		faults = nil
-		fs.Var(&faults, "fault", "switch on a named fault (repeatable)")
-	}
-	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
-		if *dir == "" || len(pos) > 0 {
-			return cli.Usagef("give --pki DIR and no arguments")
-		}
-		kit, err := testpki.LoadKit(*dir, bill99sim.ClientPFXName, bill99sim.SignerName, *password)
-		if err != nil {
-			if kit, err = testpki.NewKit(time.Now(), testpki.KitOptions{ClientCN: bill99sim.DefaultMerchant, SignerCN: bill99sim.SignerName}); err != nil {
-				return err
-			}
-			if _, err := kit.WriteFiles(*dir, bill99sim.ClientPFXName, bill99sim.SignerName, *password); err != nil {
-				return err
-			}
-			fmt.Fprintf(io.Stdout, "wrote a new PKI into %s\n", *dir)
-		}
-		s, err := bill99sim.NewWithConfig(sim.Options{Faults: faults, Strict: *strict,
-			Logf: func(f string, a ...any) { fmt.Fprintf(io.Stderr, f+"\n", a...) }}, bill99sim.Config{Kit: kit})
-		if err != nil {
-			return err
-		}
-		defer s.Close()
-		srv, err := sim.Start(s, sim.ListenOptions{Addr: *listen})
-		if err != nil {
-			return err
-		}
-		defer srv.Close()
-		fmt.Fprintf(io.Stdout, "bill99 simulator serving at %s (PKI %s, strict=%v, faults=%s); Ctrl-C to stop\n", srv.URL, *dir, *strict, strings.Join(faults, ","))
-		<-ctx.Done()
-		if v := s.Violations(); len(v) > 0 {
-			for _, x := range v {
-				fmt.Fprintf(io.Stdout, "violation: %s %s: %s\n", x.Interface, x.Rule, x.Detail)
-			}
-			return &cli.ExitError{Code: 1, Err: fmt.Errorf("%d violation(s) recorded", len(v))}
-		}
-		fmt.Fprintln(io.Stdout, "stopped; no violations recorded")
-		return nil
-	}
-	return cmd
-}
-
 func bill99PKICommand() *cli.Command {
 	cmd := &cli.Command{
 		Name:    "pki",
@@ -291,7 +224,7 @@ Examples:
 	var out, password *string
 	cmd.Flags = func(fs *flag.FlagSet) {
 		out = fs.String("out", "", "directory to write into (created)")
-		password = fs.String("password", "changeit", "password of the .pfx bundles")
+		password = fs.String("password", bill99sim.DefaultPFXPassword, "password of the .pfx bundles")
 	}
 	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if *out == "" || len(pos) > 0 {

@@ -1,7 +1,6 @@
 package bill99cmd
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -66,17 +65,6 @@ func TestBill99CLI(t *testing.T) {
 				t.Fatalf("exit %d (want %d)\nstdout:\n%s\nstderr:\n%s", code, c.code, out, errs)
 			}
 		})
-	}
-	// serve: writes a kit, serves it, and stops with the context.
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	root := &cli.Command{Name: "paycert", Usage: "<command>", Subs: []*cli.Command{Command()}}
-	var out bytes.Buffer
-	if code := cli.Execute(ctx, root, cli.IO{Stdout: &out, Stderr: &out}, []string{"bill99", "serve", "--pki", filepath.Join(dir, "serve")}); code != 0 || !strings.Contains(out.String(), "serving at https://127.0.0.1:") {
-		t.Errorf("serve: exit %d\n%s", code, out.String())
-	}
-	if _, err := testpki.LoadKit(filepath.Join(dir, "serve"), "10411004511201290.pfx", "mgw", "changeit"); err != nil {
-		t.Errorf("serve did not leave a loadable kit: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "pki", "mgw.cer")); err != nil {
 		t.Errorf("pki did not write mgw.cer: %v", err)

@@ -50,6 +50,11 @@ type Platform struct {
 	Scenarios func() []*load.Scenario
 	// Command is "paycert <name>": one client call to the platform.
 	Command func() *cli.Command
+	// Fixture, optional, tells a client of "paycert sim <name>" what it
+	// needs: the simulator's fixture (ids, keys, cards, vouchers, test
+	// PKI), printed by "paycert sim --help" and at start-up
+	// (platforms/<p>/<p>sim.FixtureText).
+	Fixture func() string
 }
 
 // SeedTitle is the title of the specification the platform implements, as
