@@ -16,7 +16,7 @@ type fakeSim struct {
 	rec   Recorder
 }
 
-func (f *fakeSim) Faults() []Fault          { return nil }
+func (f *fakeSim) Faults() []Fault         { return nil }
 func (f *fakeSim) Violations() []Violation { return f.rec.Violations() }
 func (f *fakeSim) Audit() error            { return f.audit }
 
