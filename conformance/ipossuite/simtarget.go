@@ -10,7 +10,8 @@ import (
 
 // SimTarget is the target section an outside client needs to certify
 // against s served at url (paycert sim ipos --write-config): the fixture
-// merchant, its MAC key, store and terminal, and fixture vouchers.
+// merchant, its MAC key, store and terminal, and the voucher paycert load
+// ipos-verify takes its verifications from.
 func SimTarget(s sim.Simulator, url, _ string) (conformance.Target, error) {
 	if _, ok := s.(*ipossim.Simulator); !ok {
 		return conformance.Target{}, fmt.Errorf("ipos: SimTarget needs an *ipossim.Simulator, got %T", s)
@@ -21,5 +22,8 @@ func SimTarget(s sim.Simulator, url, _ string) (conformance.Target, error) {
 		"system_id": ipossim.FixtureSystemID,
 		"store_id":  ipossim.FixtureStoreID,
 		"pos_id":    ipossim.FixturePosID,
+		// paycert load ipos-verify's voucher (1 fen per verify); the suite
+		// does not read it, so certifying and loading do not share money.
+		"load_voucher": ipossim.VoucherAmount,
 	}}, nil
 }
