@@ -379,7 +379,7 @@ func (r *run) finish() (*Report, error) {
 	rep.Checked, rep.CheckFailed, rep.CheckErrors = r.env.Checks.Result()
 	rep.LateHits, rep.MaxLag = r.pacer.late.Load(), time.Duration(r.pacer.maxLag.Load())
 	switch {
-	case r.wl.Audit == nil && r.sc.MovesMoney && !r.env.Embedded():
+	case r.wl.Audit == nil && !r.env.Embedded():
 		rep.Ledger = "not checked: the target has no admin endpoint (a real implementation's ledger is its own; a simulator's is checked with paycert sim --admin)"
 	case r.wl.Audit == nil:
 		rep.Ledger = "not applicable: this scenario moves no money"

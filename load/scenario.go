@@ -25,9 +25,6 @@ type Scenario struct {
 	Unavailable string
 	// Steps names the steps of a multi-step flow (nil for one request).
 	Steps []string
-	// MovesMoney says the scenario has a ledger to check (against the
-	// embedded simulator, or a simulator's admin endpoint).
-	MovesMoney bool
 	// Setup prepares a run: starts the embedded simulator when env.Target is
 	// empty, seeds what the whole run needs, and returns the workload.
 	// Against a target it reads env.Params and refuses, with one line
