@@ -156,10 +156,10 @@ func (s *shape) config(n *yaml.Node) {
 }
 
 func (s *shape) target(what string, n *yaml.Node) {
-	s.mapping(n, what, []string{"url", "params", "strict"}, func(key string, _, v *yaml.Node) {
+	s.mapping(n, what, []string{"url", "params", "strict", "admin"}, func(key string, _, v *yaml.Node) {
 		switch key {
-		case "url":
-			s.scalar(v, what+".url")
+		case "url", "admin":
+			s.scalar(v, what+"."+key)
 		case "params":
 			s.mapping(v, what+".params", nil, func(p string, _, val *yaml.Node) {
 				if val.Kind != yaml.ScalarNode {

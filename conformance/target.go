@@ -25,6 +25,11 @@ type Target struct {
 	Faults []string `yaml:"-"`
 	// Strict puts the embedded simulator in strict-mock mode.
 	Strict bool `yaml:"strict"`
+	// Admin is a simulator's loopback admin endpoint (paycert sim --admin),
+	// where "paycert load" reads its ledger to check it after a run in
+	// another process; certify does not read it. A real implementation has
+	// none.
+	Admin string `yaml:"admin,omitempty"`
 }
 
 // Embedded reports whether the target is the in-process simulator.

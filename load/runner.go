@@ -37,10 +37,21 @@ type Plan struct {
 	Shard       Shard
 	StartAt     time.Time // shared start time of a sharded run (zero: now)
 	Target      string    // "" for the embedded simulator
-	Output      string    // results file ("" writes none)
-	Progress    io.Writer // progress lines (nil: none)
-	SLO         *SLO
-	Flags       Thresholds // scenario-level thresholds from flags
+	// AllowRemote permits a Target that is not a loopback address: set
+	// deliberately (--allow-remote) or because the target came from a
+	// config file that describes the implementation under test.
+	AllowRemote bool
+	// Params are the target's params from paycert.yaml (the certify
+	// config's, same names): keys, PKI, cards, vouchers. Ignored for the
+	// embedded simulator.
+	Params map[string]string
+	// Admin is a simulator's loopback admin endpoint (paycert sim --admin):
+	// with it the ledger of an out-of-process simulator is checked too.
+	Admin    string
+	Output   string    // results file ("" writes none)
+	Progress io.Writer // progress lines (nil: none)
+	SLO      *SLO
+	Flags    Thresholds // scenario-level thresholds from flags
 }
 
 // Report is what a run found.
@@ -126,7 +137,7 @@ func (r *Report) WriteText(w io.Writer) error {
 }
 
 // Validate reports a plan Run would refuse (the scenario unavailable, rate or
-// duration out of bounds, a target off loopback, a start time too far
+// duration out of bounds, a target off loopback not allowed, a start time too far
 // ahead), so a caller can tell a usage error from a failed run before
 // starting anything.
 func (p *Plan) Validate(sc *Scenario) error {
@@ -141,7 +152,7 @@ func (p *Plan) Validate(sc *Scenario) error {
 		return fmt.Errorf("duration %s: want 0 < duration <= %s (a run is bounded)", p.Duration, MaxDuration)
 	}
 	if p.Target != "" {
-		if err := CheckTarget(p.Target); err != nil {
+		if err := CheckTarget(p.Target, p.AllowRemote); err != nil {
 			return err
 		}
 	}
@@ -230,7 +241,7 @@ func prepare(ctx context.Context, sc *Scenario, p Plan) (_ *run, err error) {
 		maxReq = uint64(1.05*rate*p.Duration.Seconds()) + 10
 	}
 	env := &Env{
-		Target: p.Target, Shard: p.Shard, IDs: NewIDs(p.Shard), Rate: rate, Duration: p.Duration,
+		Target: p.Target, Params: p.Params, Admin: p.Admin, Shard: p.Shard, IDs: NewIDs(p.Shard), Rate: rate, Duration: p.Duration,
 		MaxRequests: maxReq, Checks: &Checks{}, Logf: func(string, ...any) {},
 		Stamp: time.Now().UTC().Format("060102150405"),
 	}
@@ -368,8 +379,8 @@ func (r *run) finish() (*Report, error) {
 	rep.Checked, rep.CheckFailed, rep.CheckErrors = r.env.Checks.Result()
 	rep.LateHits, rep.MaxLag = r.pacer.late.Load(), time.Duration(r.pacer.maxLag.Load())
 	switch {
-	case !r.env.Embedded():
-		rep.Ledger = "not checked: external target (the ledger is checked against the embedded simulator)"
+	case r.wl.Audit == nil && !r.env.Embedded():
+		rep.Ledger = "not checked: the target has no admin endpoint (a real implementation's ledger is its own; a simulator's is checked with paycert sim --admin)"
 	case r.wl.Audit == nil:
 		rep.Ledger = "not applicable: this scenario moves no money"
 	default:

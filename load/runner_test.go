@@ -221,7 +221,8 @@ func TestRunRefusesNonLoopbackAndUnbounded(t *testing.T) {
 		plan Plan
 		want string
 	}{
-		{"remote", Plan{Rate: 1, Duration: time.Second, Target: "http://10.0.0.1:8080/"}, "loopback"},
+		{"remote", Plan{Rate: 1, Duration: time.Second, Target: "http://10.0.0.1:8080/"}, "--allow-remote"},
+		{"no host", Plan{Rate: 1, Duration: time.Second, Target: "http://:80/", AllowRemote: true}, "no host"},
 		{"remote name", Plan{Rate: 1, Duration: time.Second, Target: "https://pay.example.com/"}, "loopback"},
 		{"no rate", Plan{Duration: time.Second, Target: "http://127.0.0.1:9/"}, "rate"},
 		{"forever", Plan{Rate: 1, Target: "http://127.0.0.1:9/"}, "duration"},

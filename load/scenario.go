@@ -27,12 +27,19 @@ type Scenario struct {
 	Steps []string
 	// Setup prepares a run: starts the embedded simulator when env.Target is
 	// empty, seeds what the whole run needs, and returns the workload.
+	// Against a target it reads env.Params and refuses, with one line
+	// saying what is missing, what the target cannot support.
 	Setup func(ctx context.Context, env *Env) (*Workload, error)
 }
 
 // Env is what a scenario's Setup gets from the runner.
 type Env struct {
-	Target      string        // "" for the embedded simulator; else a loopback URL
+	Target string // "" for the embedded simulator; else the implementation's URL
+	// Params are the target's params (paycert.yaml's, as certify reads
+	// them); nil for the embedded simulator.
+	Params map[string]string
+	// Admin is the target simulator's admin endpoint ("": none).
+	Admin       string
 	Shard       Shard         // which slice of a distributed run
 	IDs         *IDs          // unique request ids (order numbers) for this shard
 	Rate        float64       // this shard's asked rate, per second
@@ -49,11 +56,20 @@ type Env struct {
 // Embedded reports whether the run targets the embedded simulator.
 func (e *Env) Embedded() bool { return e.Target == "" }
 
+// Param returns the target's param name, or def when it is unset.
+func (e *Env) Param(name, def string) string {
+	if v := e.Params[name]; v != "" {
+		return v
+	}
+	return def
+}
+
 // Workload is what a scenario runs: exactly one of HTTP and Flow.
 type Workload struct {
 	HTTP *HTTPWork
 	Flow *FlowWork
-	// Audit checks the ledger after a run against the embedded simulator:
+	// Audit checks the ledger after a run against the embedded simulator
+	// or a simulator's admin endpoint (nil: not checked):
 	// the simulator's own invariants, money in equals money out, and every
 	// accepted request (stats of the scenario level) visible in its state.
 	Audit func(accepted *Stats) error

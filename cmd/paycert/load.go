@@ -12,8 +12,11 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
 	"paycert/cmd/paycert/internal/cli"
 	"paycert/cmd/paycert/internal/registry"
+	"paycert/conformance"
 	"paycert/load"
 	"paycert/load/htmlreport"
 )
@@ -35,25 +38,37 @@ func loadCommand() *cli.Command {
 (no coordinated omission), and streams every result to a vegeta gob file that
 "vegeta report", "vegeta plot" and "paycert report load" read. With no --target
 the scenario starts its platform's reference simulator on loopback, seeds what
-the run needs, and checks the simulator's ledger afterwards. Targets must be
-loopback addresses. Business failures (a non-success code in the body) count
-as failures.
+the run needs, and checks the simulator's ledger afterwards.
+
+The implementation under test is described as for certify: --config
+paycert.yaml (its targets.<platform> section: URL, params such as keys, PKI,
+cards, vouchers, and for a simulator its admin: endpoint, which the ledger
+check reads). A --target that is not a loopback address needs --allow-remote;
+a target from --config may be anywhere. What a target cannot support (a
+missing param, a voucher or card without the balance the run needs) is
+refused before anything is sent. Business failures (a non-success code in the
+body) count as failures.
 
 Exit status: 0 all passed; 99 an SLO threshold was breached (each breach is
 named); 1 the ledger or a sampled field check failed, or the run could not start;
-2 usage (a bad flag, a rate or duration out of bounds, a target off loopback).
+2 usage (a bad flag or config, a rate or duration out of bounds, a target off
+loopback without --allow-remote).
 
 Examples:
   paycert load list
   paycert load ipos-verify --rate 500 --duration 30s --p99 20ms --output ipos.bin
   paycert load hzcard-charge --rate 100 --duration 1m --config slo.yaml
   paycert load kakatong-consume --target http://127.0.0.1:8082/ --rate 200 --duration 10s
+  paycert load ipos-verify --config paycert.yaml --rate 100 --duration 1m
+  paycert load ipos-verify --target http://10.0.0.5:8081/ --allow-remote --config paycert.yaml
   paycert load ipos-verify --shard 0/4 --start-at 2026-11-22T06:00:00Z --rate 2000 --output s0.bin
   paycert load merge s0.bin s1.bin s2.bin s3.bin --config slo.yaml`,
 	}
 	cmd.Subs = append(cmd.Subs, loadListCommand(), loadMergeCommand())
-	for _, sc := range registry.Scenarios(platforms()) {
-		cmd.Subs = append(cmd.Subs, loadScenarioCommand(sc))
+	for _, p := range platforms() {
+		for _, sc := range p.Scenarios() {
+			cmd.Subs = append(cmd.Subs, loadScenarioCommand(p.Name, sc))
+		}
 	}
 	return cmd
 }
@@ -95,7 +110,7 @@ Examples:
 type thresholdFlags struct {
 	p50, p90, p95, p99, max time.Duration
 	success, rateRatio      float64
-	config                  string
+	config                  cli.MultiFlag
 }
 
 func addThresholdFlags(fs *flag.FlagSet) *thresholdFlags {
@@ -107,23 +122,57 @@ func addThresholdFlags(fs *flag.FlagSet) *thresholdFlags {
 	fs.DurationVar(&t.max, "max", 0, "fail when the slowest request is above this")
 	fs.Float64Var(&t.success, "success", 0, "fail when the success ratio (0..1) is below this, e.g. 0.999")
 	fs.Float64Var(&t.rateRatio, "rate-ratio", 0, "fail when achieved/asked rate is below this (default 0.98)")
-	fs.StringVar(&t.config, "config", "", "YAML file of thresholds per scenario and step (see 'paycert load --help')")
+	fs.Var(&t.config, "config", "YAML file of thresholds per scenario and step, or (paycert load <scenario>) the paycert.yaml of certify whose targets: section names the implementation; repeatable, one of each")
 	return t
 }
 
-func (t *thresholdFlags) resolve() (*load.SLO, load.Thresholds, error) {
+// resolve returns the thresholds and, when a --config file is a
+// paycert.yaml (its top level has targets:), that file's path.
+func (t *thresholdFlags) resolve() (*load.SLO, load.Thresholds, string, error) {
 	if t.success < 0 || t.success > 1 || t.rateRatio < 0 || t.rateRatio > 1 {
-		return nil, load.Thresholds{}, cli.Usagef("--success and --rate-ratio are ratios between 0 and 1")
+		return nil, load.Thresholds{}, "", cli.Usagef("--success and --rate-ratio are ratios between 0 and 1")
 	}
 	th := load.Thresholds{
 		P50: load.Duration(t.p50), P90: load.Duration(t.p90), P95: load.Duration(t.p95), P99: load.Duration(t.p99),
 		Max: load.Duration(t.max), MinSuccess: t.success, MinRateRatio: t.rateRatio,
 	}
-	if t.config == "" {
-		return nil, th, nil
+	var slo *load.SLO
+	var targets string
+	for _, f := range t.config {
+		isTargets, err := hasTargets(f)
+		if err != nil {
+			return nil, th, "", err
+		}
+		switch {
+		case isTargets && targets != "":
+			return nil, th, "", cli.Usagef("--config %s: a second targets file (%s is the first)", f, targets)
+		case isTargets:
+			targets = f
+		case slo != nil:
+			return nil, th, "", cli.Usagef("--config %s: a second thresholds file", f)
+		default:
+			if slo, err = load.LoadSLO(f); err != nil {
+				return nil, th, "", err
+			}
+		}
 	}
-	slo, err := load.LoadSLO(t.config)
-	return slo, th, err
+	return slo, th, targets, nil
+}
+
+// hasTargets reports whether a YAML file's top level has a targets: key:
+// then it is certify's paycert.yaml, not a thresholds file (whose keys are
+// defaults: and scenarios:), so one flag takes either.
+func hasTargets(path string) (bool, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return false, fmt.Errorf("--config: %w", err)
+	}
+	var top map[string]yaml.Node
+	if err := yaml.Unmarshal(b, &top); err != nil {
+		return false, nil // the thresholds loader says what is wrong with it
+	}
+	_, ok := top["targets"]
+	return ok, nil
 }
 
 const sloHelp = `
@@ -137,7 +186,7 @@ per-scenario and per-step thresholds; flags win:
         confirm: {p99: 120ms, success: 0.999}
 The achieved rate must reach 98% of the asked rate unless --rate-ratio says otherwise.`
 
-func loadScenarioCommand(sc *load.Scenario) *cli.Command {
+func loadScenarioCommand(platform string, sc *load.Scenario) *cli.Command {
 	status := ""
 	if sc.Unavailable != "" {
 		status = " [NOT AVAILABLE YET: " + sc.Unavailable + "]"
@@ -160,6 +209,7 @@ func loadScenarioCommand(sc *load.Scenario) *cli.Command {
 		timeout    *time.Duration
 		maxReq     *uint64
 		quiet      *bool
+		remote     *bool
 		th         *thresholdFlags
 	)
 	cmd := &cli.Command{
@@ -189,7 +239,8 @@ Examples:
 		rate = fs.Float64("rate", 50, "total requests (or flows) per second, all shards together")
 		duration = fs.Duration("duration", 10*time.Second, "how long to send (at most 1h)")
 		output = fs.String("output", "", "results file, vegeta gob (default load-<scenario>[-shard-i-of-N].bin; \"none\" writes none)")
-		target = fs.String("target", "", "loopback URL of the implementation under test (default: the embedded simulator)")
+		target = fs.String("target", "", "URL of the implementation under test (default: targets."+platform+" of --config, else the embedded simulator); off loopback only with --allow-remote")
+		remote = fs.Bool("allow-remote", false, "allow a --target that is not a loopback address (a target from --config is allowed anyway)")
 		shard = fs.String("shard", "", "run shard i of N, e.g. 0/4")
 		startAt = fs.String("start-at", "", "shared start time, RFC 3339 or Unix seconds (sharded runs)")
 		workers = fs.Uint64("workers", 10, "initial workers")
@@ -208,13 +259,18 @@ Examples:
 		if sc.Unavailable != "" {
 			return &cli.ExitError{Code: 1, Err: fmt.Errorf("scenario %s is not available yet: %s", sc.Name, sc.Unavailable)}
 		}
-		slo, flags, err := th.resolve()
+		slo, flags, targets, err := th.resolve()
 		if err != nil {
 			return err
 		}
 		p := load.Plan{
 			Rate: *rate, Duration: *duration, MaxRequests: *maxReq, Workers: *workers, MaxWorkers: *maxWorkers,
-			Connections: *conns, KeepAlive: *keepalive, Timeout: *timeout, Target: *target, SLO: slo, Flags: flags,
+			Connections: *conns, KeepAlive: *keepalive, Timeout: *timeout, Target: *target, AllowRemote: *remote, SLO: slo, Flags: flags,
+		}
+		if targets != "" {
+			if err := applyTargetConfig(&p, platform, targets); err != nil {
+				return err
+			}
 		}
 		if *shard != "" {
 			if p.Shard, err = load.ParseShard(*shard); err != nil {
@@ -253,6 +309,32 @@ Examples:
 		return runStatus(rep.LedgerErr != nil || rep.CheckFailed > 0, len(rep.Breaches))
 	}
 	return cmd
+}
+
+// applyTargetConfig reads certify's paycert.yaml and takes the platform's
+// target from it: its URL (unless --target gives one), params and admin
+// endpoint. A target a file names was chosen deliberately: it may be remote.
+func applyTargetConfig(p *load.Plan, platform, path string) error {
+	c, err := conformance.LoadConfig(path)
+	if err != nil {
+		return &cli.ExitError{Code: 2, Err: err}
+	}
+	docs := map[string]conformance.TargetDoc{}
+	for _, pl := range platforms() {
+		docs[pl.Name] = pl.Target()
+	}
+	if err := c.Validate(docs, time.Now()); err != nil {
+		return &cli.ExitError{Code: 2, Err: err}
+	}
+	t, ok := c.Targets[platform]
+	if !ok {
+		return cli.Usagef("--config %s has no targets.%s section", path, platform)
+	}
+	if p.Target == "" || p.Target == t.URL {
+		p.Target, p.AllowRemote = t.URL, true
+	}
+	p.Params, p.Admin = t.Params, t.Admin
+	return nil
 }
 
 func stepsLine(sc *load.Scenario) string {
@@ -323,9 +405,12 @@ Examples:
 		if len(files) == 0 {
 			return cli.Usagef("merge needs the shard result files")
 		}
-		slo, flags, err := th.resolve()
+		slo, flags, targets, err := th.resolve()
 		if err != nil {
 			return err
+		}
+		if targets != "" {
+			return cli.Usagef("merge takes a thresholds --config, not a targets file (%s)", targets)
 		}
 		var out *os.File
 		if *output != "" {

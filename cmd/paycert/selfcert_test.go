@@ -67,11 +67,13 @@ func TestSelfCertificationOutOfProcess(t *testing.T) {
 	}
 }
 
-// startSim runs "paycert sim <platform> --write-config cfg" as another
-// process and waits for the config; stop interrupts it as Ctrl-C would.
-func startSim(t *testing.T, platform, cfg, dir string) (stop func()) {
+// startSim runs "paycert sim <platform> --write-config cfg [extra...]" as
+// another process and waits for the config; stop interrupts it as Ctrl-C
+// would.
+func startSim(t *testing.T, platform, cfg, dir string, extra ...string) (stop func()) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "sim", platform, "--write-config", cfg, "--pki-dir", filepath.Join(dir, "pki"))
+	args := append([]string{"sim", platform, "--write-config", cfg, "--pki-dir", filepath.Join(dir, "pki")}, extra...)
+	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "PAYCERT_AS_MAIN=1")
 	var log syncBuffer
 	cmd.Stdout, cmd.Stderr = &log, &log

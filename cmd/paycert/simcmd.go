@@ -17,6 +17,7 @@ import (
 	"paycert/cmd/paycert/internal/registry"
 	"paycert/codecs/testpki"
 	"paycert/conformance"
+	"paycert/load/scenario"
 	"paycert/platforms/sim"
 )
 
@@ -30,6 +31,7 @@ func simCommand() *cli.Command {
 		pkiPass     *string
 		writeConfig *string
 		profile     *string
+		admin       *string
 		faults      cli.MultiFlag
 	)
 	cmd := &cli.Command{
@@ -53,11 +55,18 @@ implementation is:
   paycert sim ipos --write-config sim.yaml &
   paycert certify ipos --config sim.yaml
 
-The simulator binds loopback unless --allow-remote is given.
+--admin ADDR serves the simulator's ledger on a loopback address (GET /audit:
+its audit, violations and the counters the load ledger checks compare), and
+--write-config records it, so "paycert load --config" checks the ledger of a
+simulator in another process as it does the embedded one's.
+
+The simulator binds loopback unless --allow-remote is given; --admin never
+leaves loopback.
 
 Examples:
   paycert sim ipos --listen 127.0.0.1:8081
   paycert sim kakatong --write-config /tmp/kakatong-sim.yaml
+  paycert sim ipos --listen 10.0.0.5:8081 --allow-remote --admin 127.0.0.1:9081 --write-config ipos.yaml
   paycert sim bill99 --listen 127.0.0.1:8443 --strict
   paycert sim hzcard --list-faults
   paycert sim kakatong --fault dup-window-23h
@@ -72,6 +81,7 @@ Examples:
 		pkiPass = fs.String("pki-password", "", "password of the .pfx bundles in --pki-dir (default: the simulator's, changeit for bill99)")
 		writeConfig = fs.String("write-config", "", "write the target section an outside client needs (URL, fixture, keys, PKI) to this YAML file")
 		profile = fs.String("profile", "", "a named reading of the spec where the seed contradicts itself (kakatong: record = fields in <Record>, the default; root = fields at the root of <TradeResult>, as the seed's samples read them)")
+		admin = fs.String("admin", "", "serve the ledger audit for 'paycert load' on this loopback address, e.g. 127.0.0.1:0")
 		faults = nil
 		fs.Var(&faults, "fault", "switch on a named fault (repeatable)")
 	}
@@ -116,8 +126,19 @@ Examples:
 		if err != nil {
 			return err
 		}
+		adminURL := ""
+		if *admin != "" {
+			asrv, err := sim.ListenAdmin(*admin, s, scenario.Counters(s))
+			if err != nil {
+				srv.Close()
+				return fmt.Errorf("--admin: %w", err)
+			}
+			defer asrv.Close()
+			adminURL = asrv.URL
+			fmt.Fprintf(io.Stdout, "admin endpoint (ledger audit for paycert load): %s/audit\n", adminURL)
+		}
 		if *writeConfig != "" {
-			if err := writeSimConfig(p, s, srv.URL, *writeConfig); err != nil {
+			if err := writeSimConfig(p, s, srv.URL, adminURL, *writeConfig); err != nil {
 				srv.Close()
 				return err
 			}
@@ -184,11 +205,12 @@ func fixtureHelp(ps []registry.Platform) string {
 // holds test keys and passwords, so it is readable by its owner only; it is
 // written to a temporary name and renamed, so a process waiting for it
 // never reads half a file.
-func writeSimConfig(p registry.Platform, s sim.Simulator, url, path string) error {
+func writeSimConfig(p registry.Platform, s sim.Simulator, url, admin, path string) error {
 	t, err := p.SimTarget(s, url, filepath.Dir(path))
 	if err != nil {
 		return fmt.Errorf("--write-config: %w", err)
 	}
+	t.Admin = admin
 	b, err := yaml.Marshal(conformance.Config{Targets: map[string]conformance.Target{p.Name: t}})
 	if err != nil {
 		return fmt.Errorf("--write-config: %w", err)

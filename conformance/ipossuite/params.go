@@ -13,6 +13,7 @@ func TargetDoc() conformance.TargetDoc {
 			{Name: "system_id", Doc: "system id (default 8888)", Example: "8888"},
 			{Name: "store_id", Doc: "a store bound to this machine's IP (default 1511300001)", Example: "1511300001"},
 			{Name: "pos_id", Doc: "a terminal of that store (default 1511300001)", Example: "1511300001"},
+			{Name: "load_voucher", Doc: "paycert load ipos-verify only: an amount voucher it verifies 1 fen at a time (the run checks its balance first; default voucher_amount)", Example: "an amount voucher with a fen per request of the run"},
 			{Name: "voucher_amount", Doc: "an amount voucher code with >= 10000 fen left, shared by the specs (they read its remaining value and cancel what they verify); unlocks 30 specs", Example: "an amount voucher with >= 10000 fen left"},
 			{Name: "voucher_times", Doc: "a times voucher code with >= 2 uses left (a spec cancels the use it takes); unlocks 1 spec", Example: "a times voucher with >= 2 uses left"},
 			{Name: "voucher_used", Doc: "a times voucher with no use left, for code 3038; unlocks 1 spec", Example: "a used-up times voucher"},

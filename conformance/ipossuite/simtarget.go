@@ -11,9 +11,10 @@ import (
 
 // SimTarget is the target section an outside client needs to certify
 // against s served at url (paycert sim ipos --write-config): the fixture
-// merchant, its MAC key, store and terminal, and the certification
-// fixture's vouchers and gift cards (large enough for many runs: the suite
-// reads their balances and undoes what it takes).
+// merchant, its MAC key, store and terminal, the certification fixture's
+// vouchers and gift cards (large enough for many runs: the suite reads their
+// balances and undoes what it takes), and the voucher paycert load
+// ipos-verify takes its verifications from.
 func SimTarget(s sim.Simulator, url, _ string) (conformance.Target, error) {
 	if _, ok := s.(*ipossim.Simulator); !ok {
 		return conformance.Target{}, fmt.Errorf("ipos: SimTarget needs an *ipossim.Simulator, got %T", s)
@@ -30,5 +31,8 @@ func SimTarget(s sim.Simulator, url, _ string) (conformance.Target, error) {
 		"voucher_used":   ipossim.VoucherTimesUsed,
 		"gift_cash":      ipossim.CertGiftCash,
 		"gift_revoke":    strings.Join(ipossim.CertGiftRevoke(), ","),
+		// paycert load ipos-verify's voucher (1 fen per verify); the suite
+		// does not read it, so certifying and loading do not share money.
+		"load_voucher": ipossim.VoucherAmount,
 	}}, nil
 }

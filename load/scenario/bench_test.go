@@ -194,7 +194,7 @@ func BenchmarkLoad(b *testing.B) {
 		})
 		onMed, onNote, _, onCPU := paired(static, func() capa { return capacity(onlineSc, hello.URL) })
 		macTargets := iposTargets(hello.URL, []byte(iposFixtureKey), func(id uint64) ipos.CardVerifyRequest {
-			return iposVerifyRequest("261122050000", id, iposFixtureVoucher, 1)
+			return iposVerifyRequest(iposTargetOf(&load.Env{}), "261122050000", id, iposFixtureVoucher, 1)
 		})
 		macMed, macNote, _, macCPU := paired(static, func() capa {
 			return capacity(dynamicScenario("dyn-mac", macTargets), hello.URL)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"sync"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"paycert/load"
 	"paycert/platforms/catalog"
 	"paycert/platforms/ipos"
+	"paycert/platforms/ipos/iposclient"
 	"paycert/platforms/ipos/ipossim"
 	"paycert/platforms/sim"
 )
@@ -42,11 +44,11 @@ func iposID(posSeq string) (uint64, bool) {
 	return id, err == nil
 }
 
-func iposVerifyRequest(stamp string, id uint64, voucher string, fen int64) ipos.CardVerifyRequest {
+func iposVerifyRequest(who iposTarget, stamp string, id uint64, voucher string, fen int64) ipos.CardVerifyRequest {
 	return ipos.CardVerifyRequest{
 		Header: ipos.Header{
-			ISSPID: ipossim.FixtureISSPID, PosID: ipossim.FixturePosID, StoreID: ipossim.FixtureStoreID,
-			PosSeq: iposPosSeq(stamp, id), SystemID: ipossim.FixtureSystemID,
+			ISSPID: who.isspid, PosID: who.posID, StoreID: who.storeID,
+			PosSeq: iposPosSeq(stamp, id), SystemID: who.systemID,
 		},
 		ValidInfo: voucher, EncodeType: "099", TxAmt: ipos.Fen(fen),
 	}
@@ -92,12 +94,29 @@ func IPosVerify() *load.Scenario {
 	}
 }
 
+// iposTarget is who the run is at the target: the merchant, its MAC key,
+// store and terminal (the fixture's by default, as certify's defaults).
+type iposTarget struct {
+	key                              string
+	isspid, systemID, storeID, posID string
+}
+
+func iposTargetOf(env *load.Env) iposTarget {
+	return iposTarget{
+		key: env.Param("key", ipossim.FixtureKey), isspid: env.Param("isspid", ipossim.FixtureISSPID),
+		systemID: env.Param("system_id", ipossim.FixtureSystemID), storeID: env.Param("store_id", ipossim.FixtureStoreID),
+		posID: env.Param("pos_id", ipossim.FixturePosID),
+	}
+}
+
 func setupIPosVerify(ctx context.Context, env *load.Env) (*load.Workload, error) {
 	target := env.Target
-	vouchers := []string{iposFixtureVoucher}
-	fen := int64(1) // the fixture voucher holds 10000 fen: one per verify against a target we cannot seed
+	who := iposTargetOf(env)
+	var vouchers []string
+	fen := int64(1) // against a target paycert cannot seed: one fen per verify, so one voucher lasts
 	var s *ipossim.Simulator
 	var emb *embedded
+	var remote *remoteLedger
 	if env.Embedded() {
 		var err error
 		if s, err = ipossim.New(sim.Options{}); err != nil {
@@ -106,7 +125,6 @@ func setupIPosVerify(ctx context.Context, env *load.Env) (*load.Workload, error)
 		// Enough balance for the whole run, whatever the rate: every
 		// request's amount on every voucher is never exhausted.
 		fen = iposVerifyFen
-		vouchers = vouchers[:0]
 		per := int64(env.MaxRequests)*fen + fen
 		for i := range iposVoucherCount {
 			code := fmt.Sprintf("9%02d%013d", env.Shard.Index, i+1)
@@ -120,11 +138,20 @@ func setupIPosVerify(ctx context.Context, env *load.Env) (*load.Workload, error)
 			return nil, err
 		}
 		target = emb.URL()
+	} else {
+		v, err := iposCheckVoucher(ctx, env, who, int64(env.MaxRequests)*fen)
+		if err != nil {
+			return nil, err
+		}
+		vouchers = []string{v}
+		if remote, err = openRemoteLedger(ctx, env, url.Values{"voucher": vouchers}); err != nil {
+			return nil, err
+		}
 	}
-	key := []byte(iposFixtureKey)
+	key := []byte(who.key)
 	cat := ipos.Catalogue()
 	build := func(id uint64) ipos.CardVerifyRequest {
-		return iposVerifyRequest(env.Stamp, id, vouchers[id%uint64(len(vouchers))], fen)
+		return iposVerifyRequest(who, env.Stamp, id, vouchers[id%uint64(len(vouchers))], fen)
 	}
 	wl := &load.Workload{
 		Note: "requests are built and MAC'd by background signers ahead of their send time (buffer ~50ms), so latency is the round trip",
@@ -160,7 +187,45 @@ func setupIPosVerify(ctx context.Context, env *load.Env) (*load.Workload, error)
 		wl.Close = emb.Close
 		wl.Audit = func(acc *load.Stats) error { return auditIPos(s, acc, vouchers, fen) }
 	}
+	if remote != nil {
+		wl.Audit = func(acc *load.Stats) error {
+			return remote.audit(func(d, _ map[string]int64) []error { return iposLedger(d, acc, vouchers, fen) })
+		}
+	}
 	return wl, nil
+}
+
+// iposCheckVoucher names the target's voucher for the run (params
+// load_voucher, else voucher_amount: certify's) and checks with card_query,
+// before anything is sent, that it holds what the run can take.
+func iposCheckVoucher(ctx context.Context, env *load.Env, who iposTarget, need int64) (string, error) {
+	v := env.Param("load_voucher", env.Param("voucher_amount", ""))
+	if v == "" {
+		return "", errors.New("ipos-verify against a target needs params.load_voucher (or voucher_amount): an amount voucher the run verifies 1 fen at a time")
+	}
+	c, err := iposclient.New(iposclient.Config{URL: env.Target, Key: who.key})
+	if err != nil {
+		return "", fmt.Errorf("ipos client: %w", err)
+	}
+	q := ipos.CardQueryRequest{Header: ipos.Header{ISSPID: who.isspid, PosID: who.posID, StoreID: who.storeID,
+		PosSeq: iposPosSeq(env.Stamp, 0), SystemID: who.systemID}, ValidInfo: v}
+	r, err := c.Do(ctx, q.Request())
+	if err != nil {
+		return "", fmt.Errorf("card_query of the voucher %s: %w", v, err)
+	}
+	var left int64 = -1
+	if r.Query != nil {
+		if n, ok := ipos.ParseFen(r.Query.RemainAmt); ok {
+			left = n
+		}
+	}
+	switch {
+	case left < 0:
+		return "", fmt.Errorf("voucher %s: card_query gave no remaining amount (is it an amount voucher?)", v)
+	case left < need:
+		return "", fmt.Errorf("voucher %s has %d fen left, the run may verify up to %d (1 fen each): give a fuller voucher, or a lower --rate, --duration or --max-requests", v, left, need)
+	}
+	return v, nil
 }
 
 func replyComment(body []byte) string {
@@ -201,4 +266,30 @@ func auditIPos(s *ipossim.Simulator, acc *load.Stats, vouchers []string, fen int
 		errs = append(errs, fmt.Errorf("vouchers hold %d live verifications, the simulator counted %d", live, t.Verifications))
 	}
 	return errors.Join(errs...)
+}
+
+// iposLedger is the out-of-process ledger check on the admin endpoint's
+// counters (deltas over the run): verifications counted = accepted; fen
+// taken = verifications × fen; the voucher's live verifications and the
+// money it lost match them.
+func iposLedger(d map[string]int64, acc *load.Stats, vouchers []string, fen int64) []error {
+	var errs []error
+	if err := countMatches(d["verifications"], acc, "verifications"); err != nil {
+		errs = append(errs, err)
+	}
+	if d["verified_fen"] != d["verifications"]*fen {
+		errs = append(errs, fmt.Errorf("simulator took %d fen, %d verifications of %d fen make %d", d["verified_fen"], d["verifications"], fen, d["verifications"]*fen))
+	}
+	var taken, live int64
+	for _, v := range vouchers {
+		taken -= d["voucher:"+v+":remain"]
+		live += d["voucher:"+v+":verifications"]
+	}
+	if taken != d["verified_fen"]-d["undone_fen"] {
+		errs = append(errs, fmt.Errorf("money in != money out: the voucher lost %d fen, verifications took %d (undone %d)", taken, d["verified_fen"], d["undone_fen"]))
+	}
+	if live != d["verifications"] {
+		errs = append(errs, fmt.Errorf("the voucher gained %d live verifications, the simulator counted %d", live, d["verifications"]))
+	}
+	return errs
 }

@@ -43,7 +43,8 @@ func TestShardMergeIPos(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			_, errs[i] = load.Run(context.Background(), sc, load.Plan{Rate: 60, Duration: time.Second, KeepAlive: true,
-				Target: srv.URL, Shard: load.Shard{Index: i, Count: shards}, StartAt: start, Output: files[i]})
+				Target: srv.URL, Params: map[string]string{"load_voucher": ipossim.VoucherAmount},
+				Shard: load.Shard{Index: i, Count: shards}, StartAt: start, Output: files[i]})
 		}()
 	}
 	wg.Wait()
@@ -136,5 +137,25 @@ func TestCountMatches(t *testing.T) {
 	answered := &load.Stats{Requests: 10, Successes: 10, Codes: map[string]int{"200": 10}}
 	if countMatches(10, answered, "x") != nil || countMatches(11, answered, "x") == nil {
 		t.Error("with every request answered the count must equal the accepted ones")
+	}
+}
+
+// TestIPosRemoteLedger: the out-of-process check fails on each broken
+// counter (a verify not counted, money taken twice, a voucher not debited).
+func TestIPosRemoteLedger(t *testing.T) {
+	acc := &load.Stats{Successes: 5, Codes: map[string]int{}}
+	good := map[string]int64{"verifications": 5, "verified_fen": 5, "undone_fen": 0, "voucher:v:remain": -5, "voucher:v:verifications": 5}
+	if errs := iposLedger(good, acc, []string{"v"}, 1); len(errs) != 0 {
+		t.Fatalf("a consistent ledger failed: %v", errs)
+	}
+	for key, bad := range map[string]int64{"verifications": 4, "verified_fen": 10, "voucher:v:remain": -4, "voucher:v:verifications": 6} {
+		d := map[string]int64{}
+		for k, v := range good {
+			d[k] = v
+		}
+		d[key] = bad
+		if errs := iposLedger(d, acc, []string{"v"}, 1); len(errs) == 0 {
+			t.Errorf("%s = %d passed the ledger check", key, bad)
+		}
 	}
 }

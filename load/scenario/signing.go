@@ -130,12 +130,13 @@ func IPosMAC() *load.Scenario {
 		Steps:    []string{"mac"},
 		Setup: func(ctx context.Context, env *load.Env) (*load.Workload, error) {
 			key := []byte(iposFixtureKey)
+			fixture := iposTargetOf(&load.Env{})
 			pool := &sync.Pool{New: func() any { return gbkxml.NewWriter(nil, gbkxml.GBK) }}
 			return &load.Workload{Note: funcNote, Flow: &load.FlowWork{Do: func(ctx context.Context, id uint64, it *flow.Iteration) {
 				it.Step("mac", func(context.Context) flow.Outcome {
 					w := pool.Get().(*gbkxml.Writer)
 					defer pool.Put(w)
-					q := iposVerifyRequest(env.Stamp, id, iposFixtureVoucher, 1)
+					q := iposVerifyRequest(fixture, env.Stamp, id, iposFixtureVoucher, 1)
 					x, err := q.AppendXML(w, nil)
 					if err != nil {
 						return flow.Outcome{Err: err}
