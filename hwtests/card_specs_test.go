@@ -45,10 +45,10 @@ var _ = Describe("the e-purse through a PC/SC reader", Label("hw"), func() {
 
 		_, listed, err := t.SelectPPSE()
 		Expect(err).NotTo(HaveOccurred(), "SELECT 2PAY.SYS.DDF01 must answer 9000")
-		Expect(listed).To(BeTrue(), "the PPSE FCI must list the purse AID A000000632010105 in tag 4F")
+		Expect(listed).To(BeTrue(), "the PPSE FCI must list the purse AID %X in tag 4F", suite.purseAID())
 
 		pub, err := t.SelectPurse()
-		Expect(err).NotTo(HaveOccurred(), "SELECT A000000632010105 must answer 9000 with 9F0C (file 0x15) in the FCI")
+		Expect(err).NotTo(HaveOccurred(), "SELECT %X must answer 9000 with 9F0C (file 0x15) in the FCI", suite.purseAID())
 		file15, err := t.ReadBinary(cpucard.SFIPublic)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(file15).To(Equal(pub.Bytes()), "the FCI's 9F0C must be file 0x15 byte for byte")
@@ -111,6 +111,19 @@ var _ = Describe("the e-purse through a PC/SC reader", Label("hw"), func() {
 		}
 	})
 
+	It("writes the terminal's id and the date and time in the configured zone into the card's log", func(ctx SpecContext) {
+		t, _, kh := purse(ctx, spare())
+		ensureBalance(t, kh, 100)
+		_, err := kh.Purchase(t, 1, suite.termID, nextTermSeq(), now())
+		Expect(err).NotTo(HaveOccurred())
+		recs, err := t.ReadRecords(cpucard.SFILog, 1)
+		Expect(err).NotTo(HaveOccurred())
+		lr, err := cpucard.ParseLogRecord(recs[0])
+		Expect(err).NotTo(HaveOccurred())
+		Expect(lr.Terminal).To(Equal(suite.termID), "the log record carries the terminal id of INITIALIZE FOR PURCHASE")
+		expectNow(lr.DateTime, "the purchase's date-time in the log")
+	})
+
 	It("reports the balance, and refuses it before the purse is selected", func(ctx SpecContext) {
 		t, _ := session(ctx, spare())
 		_, err := t.SelectPurse()
@@ -171,7 +184,7 @@ var _ = Describe("the e-purse through a PC/SC reader", Label("hw"), func() {
 		Expect(found).To(BeTrue())
 		Expect(pr.TAC).To(Equal(res.Reply.TAC), "the proof repeats the purchase TAC")
 
-		r, err := t.Do(apdu.InitializeForPurchase(0x01, after+1, suite.termID))
+		r, err := t.Do(apdu.InitializeForPurchase(suite.keyIdx, after+1, suite.termID))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(r.SW).To(Equal(apdu.SWInsufficientBalance), "a purchase above the balance must answer 9401")
 	})
@@ -351,9 +364,9 @@ var _ = Describe("the e-purse through a PC/SC reader", Label("hw"), func() {
 		bb := ensureBalance(tb, kb, 1000)
 
 		By("INITIALIZE on A, INITIALIZE on B, DEBIT on A, DEBIT on B")
-		ia, err := ta.InitPurchase(1, 11, suite.termID)
+		ia, err := ta.InitPurchase(suite.keyIdx, 11, suite.termID)
 		Expect(err).NotTo(HaveOccurred())
-		ib, err := tb.InitPurchase(1, 22, suite.termID)
+		ib, err := tb.InitPurchase(suite.keyIdx, 22, suite.termID)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(ia.Balance).To(Equal(ba))
 		Expect(ib.Balance).To(Equal(bb))
@@ -393,6 +406,17 @@ var _ = Describe("the e-purse through a PC/SC reader", Label("hw"), func() {
 		Expect(tb.Balance()).To(Equal(bb - 22 - 50))
 	})
 })
+
+// expectNow checks that a date-time written to the card is the wall-clock
+// time now in the variant's zone (within two minutes): a terminal or
+// centre writing another zone's time is hours off.
+func expectNow(dt [7]byte, what string) {
+	GinkgoHelper()
+	at, err := time.ParseInLocation("20060102150405", fmt.Sprintf("%X", dt), suite.zone)
+	Expect(err).NotTo(HaveOccurred(), "%s %X is not a BCD date-time", what, dt)
+	Expect(time.Since(at).Abs()).To(BeNumerically("<", 2*time.Minute),
+		"%s is %s read in %s, now is %s there", what, at.Format(time.DateTime), suite.zone, time.Now().In(suite.zone).Format(time.DateTime))
+}
 
 // purse opens a session on slot i with the purse selected, and returns the
 // terminal, the connection and the key holder of the card in it.

@@ -7,7 +7,9 @@
 // with paycert's test master keys or the ones given in PAYCERT_MASTER_KEYS
 // ("MLK,MPK,MTK,MAMK" in hex; never printed). PAYCERT_READER2 names a second
 // reader for the two-reader spec, PAYCERT_TARGET_HZCARD a real Huzhou centre
-// for the recharge specs.
+// for the recharge specs. PAYCERT_KEY_INDEX, PAYCERT_TERMINAL, PAYCERT_AID,
+// PAYCERT_CIPHER and PAYCERT_TZ (or -key-index, -terminal, -aid, -cipher,
+// -tz) describe the card variant; hwtests/variants runs the suite on one.
 //
 // With no reader named, the suite builds a virtual lab: software cards
 // (platforms/cpucard) in vpcd slot 0 and slot 1, on the system's pcscd when

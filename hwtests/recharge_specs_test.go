@@ -35,6 +35,10 @@ func startCentre(faults ...string) (*hzcardsim.Simulator, string) {
 	GinkgoHelper()
 	centre, err := hzcardsim.New(sim.Options{Faults: faults})
 	Expect(err).NotTo(HaveOccurred())
+	// The centre writes the CREDIT FOR LOAD date: in the variant's zone,
+	// as the terminal writes its purchases, so the card's log reads in
+	// order.
+	centre.SetZone(suite.zone)
 	srv, err := sim.Start(centre, sim.ListenOptions{})
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(srv.Close)
@@ -57,7 +61,7 @@ func centreCard(ctx SpecContext, centre *hzcardsim.Simulator) cpucard.PublicInfo
 	slot := suite.lab.Slots[0]
 	if slot.Virtual() {
 		Expect(centre).NotTo(BeNil(), "the virtual card is known to the embedded centre only: unset PAYCERT_TARGET_HZCARD or name a reader with a card the real centre knows")
-		soft, err := centre.AddCard(hzcardsim.CardSpec{CardNo: rechargeCardNo})
+		soft, err := centre.AddCard(variantSpec(hzcardsim.CardSpec{CardNo: rechargeCardNo}))
 		Expect(err).NotTo(HaveOccurred())
 		old := slot.Card
 		Expect(suite.lab.Swap(ctx, 0, soft, nil)).To(Succeed())
@@ -72,10 +76,18 @@ func centreCard(ctx SpecContext, centre *hzcardsim.Simulator) cpucard.PublicInfo
 	if !slot.Virtual() && centre != nil {
 		bal, err := t.Balance()
 		Expect(err).NotTo(HaveOccurred())
-		_, err = centre.AddCard(hzcardsim.CardSpec{CardNo: pub.ShortCardNumber(), Balance: bal})
+		_, err = centre.AddCard(variantSpec(hzcardsim.CardSpec{CardNo: pub.ShortCardNumber(), Balance: bal}))
 		Expect(err).NotTo(HaveOccurred())
 	}
 	return pub
+}
+
+// variantSpec is spec with the suite's card variant: the embedded centre
+// then selects the card's AID, sends its key index and computes with its
+// cipher.
+func variantSpec(spec hzcardsim.CardSpec) hzcardsim.CardSpec {
+	spec.AID, spec.KeyIndex, spec.Cipher = suite.aid, suite.keyIdx, suite.scheme.Cipher
+	return spec
 }
 
 var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Ordered, func() {
@@ -138,7 +150,7 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 
 	It("charges: INITIALIZE FOR LOAD, MAC2 from the centre, CREDIT; TAC checked; card and centre agree", func(ctx SpecContext) {
 		t, k := session(ctx, 0)
-		info, err := hzcardclient.ReadCard(ctx, cl, k)
+		info, err := hzcardclient.ReadCardAID(ctx, cl, k, suite.aid)
 		Expect(err).NotTo(HaveOccurred(), "cardInfoQuery with the card's read list")
 		Expect(info.CardNo).To(Equal(cardNo), "the centre reads the card number from file 0x15")
 		before, ledgerBefore := balances(t)
@@ -166,6 +178,9 @@ var _ = Describe("recharge through the Huzhou centre", Label("hw", "flow"), Orde
 		Expect(err).NotTo(HaveOccurred())
 		Expect(lr.Type).To(Equal(epurse.TypePurseLoad))
 		Expect(lr.Amount).To(BeEquivalentTo(2000))
+		if centre != nil {
+			expectNow(lr.DateTime, "the centre's CREDIT FOR LOAD date-time in the log")
+		}
 		pr, found, err := t.Proof(epurse.TypePurseLoad, lr.Seq)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(found).To(BeTrue())

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"paycert/codecs/apdu"
 	"paycert/codecs/epurse"
@@ -26,6 +27,11 @@ type Report struct {
 	Loads      [][]byte // file 0x07 records
 	Purchases  [][]byte // file 0x08 records
 	Notes      []string // files that could not be read and why
+	// Zone is the zone the card's date-times are read in (they carry
+	// none): Print names it and says how long ago the newest record is,
+	// which shows a card written in another zone. nil: not said.
+	Zone *time.Location
+	now  func() time.Time // nil: time.Now (tests fix it)
 }
 
 // Scan selects the purse and reads everything a lab tech checks. Only the
@@ -104,6 +110,10 @@ func bcdDate(b []byte) string {
 	return s[0:4] + "-" + s[4:6] + "-" + s[6:8]
 }
 
+// FormatDateTime writes a purse date-time (7 BCD bytes) as
+// "YYYY-MM-DD hh:mm:ss".
+func FormatDateTime(dt [7]byte) string { return bcdDateTime(dt) }
+
 func bcdDateTime(dt [7]byte) string {
 	s := fmt.Sprintf("%X", dt[:])
 	return s[0:4] + "-" + s[4:6] + "-" + s[6:8] + " " + s[8:10] + ":" + s[10:12] + ":" + s[12:14]
@@ -127,8 +137,12 @@ func (r *Report) Print(w io.Writer) {
 		fmt.Fprintf(w, "Management:    country %X province %X city %X interop %X card type %02X\n", m[0:4], m[4:6], m[6:8], m[8:10], m[10])
 	}
 	fmt.Fprintf(w, "\nLast transactions (file 0x18, newest first): %d\n", len(r.Log))
+	dtHead := "date/time"
+	if r.Zone != nil {
+		dtHead = "date/time (" + r.Zone.String() + ")"
+	}
 	if len(r.Log) > 0 {
-		fmt.Fprintf(w, "  %-3s %-5s %-20s %12s  %-12s %s\n", "#", "seq", "type", "amount", "terminal", "date/time")
+		fmt.Fprintf(w, "  %-3s %-5s %-20s %12s  %-12s %s\n", "#", "seq", "type", "amount", "terminal", dtHead)
 	}
 	for i, b := range r.Log {
 		lr, err := cpucard.ParseLogRecord(b)
@@ -142,6 +156,11 @@ func (r *Report) Print(w io.Writer) {
 		}
 		fmt.Fprintf(w, "  %-3d %-5d %-20s %12s  %-12X %s\n", i+1, lr.Seq, fmt.Sprintf("%02X %s", lr.Type, TypeName(lr.Type)),
 			sign+Yuan(int64(lr.Amount)), lr.Terminal, bcdDateTime(lr.DateTime))
+	}
+	if r.Zone != nil && len(r.Log) > 0 {
+		if lr, err := cpucard.ParseLogRecord(r.Log[0]); err == nil {
+			fmt.Fprintf(w, "  newest: %s\n", r.age(lr.DateTime))
+		}
 	}
 	if len(r.Loads) > 0 {
 		fmt.Fprintf(w, "\nRecharge details (file 0x07, paycert layout): %d\n", len(r.Loads))
@@ -173,4 +192,22 @@ func (r *Report) Print(w io.Writer) {
 // IsTorn reports whether err is a torn transmission (the card left mid-command).
 func IsTorn(err error) bool {
 	return errors.Is(err, apdu.ErrTorn)
+}
+
+// age says how long ago dt was, read in r.Zone: a record "in the future"
+// or many hours old right after a transaction is a zone mismatch.
+func (r *Report) age(dt [7]byte) string {
+	at, err := time.ParseInLocation("20060102150405", fmt.Sprintf("%X", dt), r.Zone)
+	if err != nil {
+		return fmt.Sprintf("%X is not a date-time", dt)
+	}
+	now := time.Now
+	if r.now != nil {
+		now = r.now
+	}
+	d := now().Sub(at).Round(time.Minute)
+	if d < 0 {
+		return fmt.Sprintf("%s read in %s is %s in the future: the card was dated in another zone, or this machine's clock is off", bcdDateTime(dt), r.Zone, -d)
+	}
+	return fmt.Sprintf("%s ago, read in %s", d, r.Zone)
 }

@@ -91,3 +91,28 @@ func TestParseZone(t *testing.T) {
 		}
 	}
 }
+
+// TestReportZone: the scan report names the zone its date-times are read
+// in and says how old the newest record is there; read in the wrong zone a
+// record made just now is hours old or in the future.
+func TestReportZone(t *testing.T) {
+	at := time.Date(2026, 11, 22, 2, 30, 0, 0, time.UTC)
+	rec := make([]byte, cpucard.LogRecordLen)
+	dt := DateTimeIn(at, ChinaTime())
+	copy(rec[len(rec)-7:], dt[:])
+	for _, tt := range []struct {
+		zone *time.Location
+		want string
+	}{
+		{ChinaTime(), "newest: 0s ago, read in CST"},
+		{time.UTC, "in the future"},
+		{time.FixedZone("UTC+9", 9*3600), "newest: 1h0m0s ago, read in UTC+9"},
+	} {
+		r := &Report{Log: [][]byte{rec}, Zone: tt.zone, now: func() time.Time { return at }}
+		var out bytes.Buffer
+		r.Print(&out)
+		if !strings.Contains(out.String(), tt.want) || !strings.Contains(out.String(), "date/time ("+tt.zone.String()+")") {
+			t.Errorf("zone %s: report lacks %q:\n%s", tt.zone, tt.want, out.String())
+		}
+	}
+}

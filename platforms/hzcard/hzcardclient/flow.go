@@ -119,11 +119,19 @@ func commandName(b []byte) string {
 // ReadList is what cardInfoQuery carries: the required read commands of
 // appendix C (IDX_0001-0004, the 0x18 log, file 0x05, the 0x07 recharge
 // details). Their responses are the card information.
-func ReadList() string {
+func ReadList() string { return ReadListAID(nil) }
+
+// ReadListAID is ReadList for a card whose purse has its own AID (nil:
+// A000000632010105): IDX_0002 selects aid instead.
+func ReadListAID(aid []byte) string {
 	var l apdu.List
 	for _, ix := range apdu.AppendixC() {
 		if ix.Required && ix.ID != "IDX_1001" {
-			l = append(l, apdu.Entry{Bytes: ix.Command.Bytes()})
+			cmd := ix.Command
+			if ix.ID == "IDX_0002" && len(aid) > 0 {
+				cmd = apdu.SelectByNameNoLe(aid)
+			}
+			l = append(l, apdu.Entry{Bytes: cmd.Bytes()})
 		}
 	}
 	return l.String()
@@ -132,7 +140,12 @@ func ReadList() string {
 // ReadCard runs ReadList on the card and asks the centre for the card
 // information.
 func ReadCard(ctx context.Context, c *Client, card Transmitter) (hzcard.CardInfo, error) {
-	list := ReadList()
+	return ReadCardAID(ctx, c, card, nil)
+}
+
+// ReadCardAID is ReadCard for a purse with its own AID (ReadListAID).
+func ReadCardAID(ctx context.Context, c *Client, card Transmitter, aid []byte) (hzcard.CardInfo, error) {
+	list := ReadListAID(aid)
 	resp, err := c.Run(card, list)
 	if err != nil {
 		return hzcard.CardInfo{}, torn(StepRead, "", err)

@@ -71,6 +71,8 @@
 //	2253000000000010 blacklisted (000038), 11 reported lost (000114), 12 locked (000078), 13 unsold (10000B on charge; activation),
 //	14 student, 15 senior, 16 unsold senior; 2253999999999999 does not exist (000022/000024)
 //	card keys: cpucard.DeriveKeys(3DES, cpucard.TestMasterKeys(), cardno); key index 01, key version 01, algorithm 00
+//	card variants (AddCard with CardSpec.AID, KeyIndex, Cipher): the load and management lists select the
+//	card's AID and send its key index, keys and MACs use its cipher (SM4: algorithm 04); SetZone dates in another zone
 //
 // Every card, fixture or added with AddCard, has a software card (Card)
 // personalised with the same keys and balance, for in-process flows; Audit

@@ -177,7 +177,10 @@ func (s *Simulator) cardInfoQuery(c *call) (any, *fail) {
 		resp := rs[i]
 		required := false
 		switch {
-		case cmd.INS == apdu.INSSelect && bytes.Equal(cmd.Data, apdu.PurseAID):
+		case cmd.INS == apdu.INSSelect && cmd.P1 == 0x04 && !bytes.Equal(cmd.Data, apdu.PPSE):
+			// The purse selection (IDX_0002): A000000632010105, or the AID
+			// of a card variant with its own (the card is not known yet:
+			// file 0x15 comes after the SELECT).
 			required = true
 		case cmd.INS == apdu.INSGetBalance:
 			required = true
@@ -295,8 +298,8 @@ func (s *Simulator) orderCreate(c *call) (any, *fail) {
 	o := &order{no: s.nextNo("HZ", c), kind: kindCharge, cardno: cd.no, payOrderNo: r.PayOrderNo, amount: amt,
 		state: hzcard.StateInitial, payState: hzcard.PayPaid, orderType: otype, chnlid: c.req.ChnlID,
 		paytype: r.PayType, merchant: m.id, created: c.now, txn: c.now, terminal: hzcard.Terminal(c.req.TermID)}
-	o.issued = apdu.NewList(apdu.SelectByNameNoLe(apdu.PurseAID).Bytes(),
-		apdu.InitializeForLoad(0x01, uint32(amt), o.terminal).Bytes()).String()
+	o.issued = apdu.NewList(apdu.SelectByNameNoLe(cd.aid).Bytes(),
+		apdu.InitializeForLoad(cd.keyIdx, uint32(amt), o.terminal).Bytes()).String()
 	o.loadList = o.issued
 	s.orders[o.no] = o
 	if r.PayOrderNo != "" {
@@ -454,17 +457,17 @@ func (s *Simulator) chargeRequest(c *call) (any, *fail) {
 		o.state = hzcard.StateCardFailed
 		return nil, s.failf(hzcard.CodeAPDUResult, "INITIALIZE FOR LOAD reply: %v", err)
 	}
-	if ir.KeyVer != 0x01 || ir.AlgID != 0x00 {
+	if ir.KeyVer != 0x01 || ir.AlgID != algID(cd) {
 		o.state = hzcard.StateCardFailed
 		return nil, s.failf(hzcard.CodeCardKey, "key version %02X algorithm %02X not held for this card", ir.KeyVer, ir.AlgID)
 	}
-	ses, err := s.scheme.LoadSessionKey(s.keysOf(cd).DLK, ir.Random, ir.OnlineSeq)
+	ses, err := cd.scheme.LoadSessionKey(s.keysOf(cd).DLK, ir.Random, ir.OnlineSeq)
 	if err != nil {
 		return nil, s.failf(hzcard.CodeCardKey, "%v", err)
 	}
 	l := epurse.Load{OldBalance: ir.Balance, Amount: uint32(o.amount), Type: epurse.TypePurseLoad,
 		Terminal: o.terminal, OnlineSeq: ir.OnlineSeq, Random: ir.Random}
-	mac1, err := s.scheme.LoadMAC1(ses, l)
+	mac1, err := cd.scheme.LoadMAC1(ses, l)
 	if err != nil {
 		return nil, s.failf(hzcard.CodeCardKey, "%v", err)
 	}
@@ -487,7 +490,7 @@ func (s *Simulator) chargeRequest(c *call) (any, *fail) {
 	if s.faults.Has(FaultMAC2WrongData) {
 		m2.Type = epurse.TypeDepositLoad
 	}
-	mac2, err := s.scheme.LoadMAC2(ses, m2)
+	mac2, err := cd.scheme.LoadMAC2(ses, m2)
 	if err != nil {
 		return nil, s.failf(hzcard.CodeCardKey, "%v", err)
 	}
@@ -500,6 +503,15 @@ func (s *Simulator) chargeRequest(c *call) (any, *fail) {
 	}
 	return hzcard.APDUReply{OrderNo: o.no, APDUNum: "1", APDUList: hzcard.APDUs(o.issued),
 		TxnTime: tm.TxnTime, TxnDate: tm.TxnDate, SettDate: tm.SettDate}, nil
+}
+
+// algID is the algorithm identifier the card must report in its
+// INITIALIZE replies: 00 for 3DES, 04 for SM4 (epurse.Cipher.AlgID).
+func algID(cd *card) byte {
+	if cd.scheme.Cipher == nil {
+		return 0x00
+	}
+	return cd.scheme.Cipher.AlgID()
 }
 
 func mustList(s string) apdu.List {
@@ -554,7 +566,7 @@ func (s *Simulator) chargeConfirm(c *call) (any, *fail) {
 		return nil, s.failf(hzcard.CodeAPDUResult, "CREDIT FOR LOAD answered %s", rs[0].SW)
 	}
 	tac, err := apdu.ParseCreditReply(rs[0].Data)
-	want, err2 := s.scheme.LoadTAC(s.keysOf(cd).DTK, s.loadOf(o))
+	want, err2 := cd.scheme.LoadTAC(s.keysOf(cd).DTK, s.loadOf(o))
 	if err != nil || err2 != nil || subtle.ConstantTimeCompare(want, tac[:]) != 1 {
 		if !s.faults.Has(FaultTACNotChecked) {
 			o.state = hzcard.StateCardUnknown
@@ -589,7 +601,7 @@ func (s *Simulator) manageState(o *order) *fail {
 
 func (s *Simulator) manageRequest(c *call) (any, *fail) {
 	var r hzcard.ChargeReq
-	o, _, f := s.chargeOrder(c, &r)
+	o, cd, f := s.chargeOrder(c, &r)
 	if f != nil {
 		return nil, f
 	}
@@ -600,7 +612,7 @@ func (s *Simulator) manageRequest(c *call) (any, *fail) {
 	if s.faults.Has(FaultProofCounter) {
 		counter = o.onlineSeq
 	}
-	o.issued = apdu.NewList(apdu.SelectByNameNoLe(apdu.PurseAID).Bytes(), apdu.GetBalance().Bytes(),
+	o.issued = apdu.NewList(apdu.SelectByNameNoLe(cd.aid).Bytes(), apdu.GetBalance().Bytes(),
 		apdu.GetTransactionProof(epurse.TypePurseLoad, counter).Bytes()).String()
 	return hzcard.APDUReply{OrderNo: o.no, APDUNum: "3", APDUList: hzcard.APDUs(o.issued)}, nil
 }
@@ -640,7 +652,7 @@ func (s *Simulator) manageConfirm(c *call) (any, *fail) {
 	switch {
 	case proof.OK():
 		pr, err := apdu.ParseProofReply(proof.Data)
-		want, err2 := s.scheme.LoadTAC(s.keysOf(cd).DTK, s.loadOf(o))
+		want, err2 := cd.scheme.LoadTAC(s.keysOf(cd).DTK, s.loadOf(o))
 		if err != nil || err2 != nil || pr.MAC != o.mac2 || subtle.ConstantTimeCompare(want, pr.TAC[:]) != 1 {
 			o.state = hzcard.StateAdjustFailed
 			return nil, s.failf(hzcard.CodeManual, "the transaction proof does not verify")
@@ -708,7 +720,7 @@ func (s *Simulator) saleRequest(c *call) (any, *fail) {
 	copy(ch[:], rs[0].Data)
 	tm := stamp(c.now)
 	pub := s.publicInfo(cd, tm.TxnDate)
-	mac, err := s.scheme.SecureMessagingMAC(s.keysOf(cd).DAMK, ch, apdu.UpdateBinaryMACInput(cpucard.SFIPublic, 0, pub.Bytes()))
+	mac, err := cd.scheme.SecureMessagingMAC(s.keysOf(cd).DAMK, ch, apdu.UpdateBinaryMACInput(cpucard.SFIPublic, 0, pub.Bytes()))
 	if err != nil {
 		return nil, s.failf(hzcard.CodeCardKey, "%v", err)
 	}
@@ -856,7 +868,7 @@ func (s *Simulator) returnApply(c *call) (any, *fail) {
 	if int64(ip.Balance) != stated {
 		return nil, s.failf(hzcard.CodeRefundMismatch, "cardbal %d, the card says %d", stated, ip.Balance)
 	}
-	if ip.KeyVer != 0x01 || ip.AlgID != 0x00 {
+	if ip.KeyVer != 0x01 || ip.AlgID != algID(cd) {
 		return nil, s.failf(hzcard.CodeCardKey, "key version %02X algorithm %02X not held for this card", ip.KeyVer, ip.AlgID)
 	}
 	s.termSeq++
@@ -866,11 +878,11 @@ func (s *Simulator) returnApply(c *call) (any, *fail) {
 	}
 	o.amount, o.offlineSeq, o.random, o.termSeq, o.dateTime, o.oldBal = int64(ip.Balance), ip.OfflineSeq, ip.Random, s.termSeq, dt, ip.Balance
 	pu := s.purchaseOf(o)
-	ses, err := s.scheme.PurchaseSessionKey(s.keysOf(cd).DPK, pu.Random, pu.OfflineSeq, pu.TermSeq)
+	ses, err := cd.scheme.PurchaseSessionKey(s.keysOf(cd).DPK, pu.Random, pu.OfflineSeq, pu.TermSeq)
 	if err != nil {
 		return nil, s.failf(hzcard.CodeCardKey, "%v", err)
 	}
-	mac1, err := s.scheme.PurchaseMAC1(ses, pu)
+	mac1, err := cd.scheme.PurchaseMAC1(ses, pu)
 	if err != nil {
 		return nil, s.failf(hzcard.CodeCardKey, "%v", err)
 	}
@@ -920,11 +932,11 @@ func (s *Simulator) returnConfirm(c *call) (any, *fail) {
 			return nil, s.failf(hzcard.CodeAPDUResult, "DEBIT FOR PURCHASE reply: %v", err)
 		}
 		pu := s.purchaseOf(o)
-		ses, err := s.scheme.PurchaseSessionKey(s.keysOf(cd).DPK, pu.Random, pu.OfflineSeq, pu.TermSeq)
+		ses, err := cd.scheme.PurchaseSessionKey(s.keysOf(cd).DPK, pu.Random, pu.OfflineSeq, pu.TermSeq)
 		if err != nil {
 			return nil, s.failf(hzcard.CodeCardKey, "%v", err)
 		}
-		mac2, err := s.scheme.PurchaseMAC2(ses, pu)
+		mac2, err := cd.scheme.PurchaseMAC2(ses, pu)
 		if err != nil || subtle.ConstantTimeCompare(mac2, dr.MAC2[:]) != 1 {
 			// The card may have been debited, but not provably: the order
 			// is in doubt (4) and the refund waits for a person.
@@ -932,7 +944,7 @@ func (s *Simulator) returnConfirm(c *call) (any, *fail) {
 			s.violation(c.iface, "mac2", "purchase MAC2 %X does not verify", dr.MAC2)
 			return nil, s.failf(hzcard.CodeCardAuth, "purchase MAC2 does not verify")
 		}
-		tac, err := s.scheme.PurchaseTAC(s.keysOf(cd).DTK, pu)
+		tac, err := cd.scheme.PurchaseTAC(s.keysOf(cd).DTK, pu)
 		if err != nil || subtle.ConstantTimeCompare(tac, dr.TAC[:]) != 1 {
 			o.state, o.txn, cd.returning = hzcard.StateCardUnknown, c.now, ""
 			s.violation(c.iface, "tac", "purchase TAC %X does not verify", dr.TAC)

@@ -7,9 +7,9 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	"paycert/codecs/epurse"
 	"paycert/codecs/signdomain"
 	"paycert/codecs/sm2"
 	"paycert/platforms/catalog"
@@ -33,8 +33,7 @@ type Simulator struct {
 	key      *sm2.PrivateKey // the centre's: signs replies
 	wrongKey *sm2.PrivateKey // FaultReplyWrongKey
 	profile  signdomain.Profile
-	scheme   epurse.Scheme
-	cst      *time.Location // China Standard Time, made once (see cst)
+	cst      atomic.Pointer[time.Location] // the wire's zone (see cst, SetZone)
 	masters  cpucard.MasterKeys
 
 	mu        sync.Mutex
@@ -70,7 +69,7 @@ func New(opts sim.Options) (*Simulator, error) {
 	}
 	s := &Simulator{
 		cat: hzcard.Catalogue(), clock: opts.ClockOrSystem(), faults: fs, strict: opts.Strict,
-		rec: &sim.Recorder{}, logf: opts.Logf, key: key, wrongKey: other, profile: signdomain.Default, cst: cst(),
+		rec: &sim.Recorder{}, logf: opts.Logf, key: key, wrongKey: other, profile: signdomain.Default,
 		masters:   cpucard.TestMasterKeys(),
 		insts:     map[string]*institution{},
 		merchants: map[string]*merchant{},
@@ -81,6 +80,7 @@ func New(opts sim.Options) (*Simulator, error) {
 		payOrders: map[string]string{},
 		ssns:      map[string]struct{}{},
 	}
+	s.cst.Store(cst())
 	if s.logf == nil {
 		s.logf = func(string, ...any) {}
 	}
@@ -220,7 +220,7 @@ func (s *Simulator) handle(r *http.Request) (any, *fail) {
 		}
 		return nil, s.failf(hzcard.CodeUnknown, "reading the body: %v", err)
 	}
-	c := &call{iface: name, body: body, now: s.clock.Now().In(s.cst)}
+	c := &call{iface: name, body: body, now: s.clock.Now().In(s.cst.Load())}
 	msg := hzcard.Scan(body) // one scan for the envelope, the signature, the field checks and the data
 	c.msg = msg
 	if req, ok := msg.Request(); ok {
@@ -323,6 +323,17 @@ func interfaceOf(path string) (string, bool) {
 // cst is the zone of the wire (hzcard.Zone, Asia/Shanghai): dates and
 // times on the wire are local. New makes it once.
 func cst() *time.Location { return hzcard.Zone() }
+
+// SetZone dates the centre's replies and the CREDIT FOR LOAD it writes
+// into cards in loc instead of the wire's zone (hzcard.Zone): a centre
+// whose cards are at home in another zone, the time-zone variant of a lab
+// run (hwtests PAYCERT_TZ, card recharge --tz). Safe while serving.
+func (s *Simulator) SetZone(loc *time.Location) {
+	if loc == nil {
+		loc = cst()
+	}
+	s.cst.Store(loc)
+}
 
 func stamp(t time.Time) hzcard.Times {
 	d := t.Format("20060102")

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"time"
 
+	"paycert/codecs/apdu"
+	"paycert/codecs/epurse"
 	"paycert/codecs/sm2"
 	"paycert/platforms/cpucard"
 	"paycert/platforms/hzcard"
@@ -61,6 +63,14 @@ type card struct {
 	cust        *hzcard.CustInfo
 	soft        *cpucard.Card // the software card, when the simulator made it
 	offCard     bool          // returned as a bad card: its chip no longer counts
+
+	// The card's variant (CardSpec): the purse AID the centre's lists
+	// select, the key index of INITIALIZE FOR LOAD, the cipher of its keys
+	// and MACs. A city's cards differ in them, and the centre keeps them
+	// per card as a real issuer's key system does.
+	aid    []byte
+	keyIdx byte
+	scheme epurse.Scheme
 }
 
 // order kinds.
@@ -275,6 +285,16 @@ type CardSpec struct {
 	Blacklisted bool
 	Unsold      bool // initflag 00: must be activated (cardSaleRequest) first
 
+	// The card's variant; zero values are the fixture's (AID
+	// A000000632010105, key index 01, 3DES). The centre selects AID in the
+	// load and management lists, sends KeyIndex in INITIALIZE FOR LOAD,
+	// diversifies the card's keys and computes MAC1/MAC2/TAC with Cipher
+	// and expects the card to report its algId; the software card is
+	// personalised the same way.
+	AID      []byte
+	KeyIndex byte
+	Cipher   epurse.Cipher
+
 	lab bool // the lab batch: no software card here (its chip is the client's)
 }
 
@@ -311,17 +331,28 @@ func (s *Simulator) addCardLocked(spec CardSpec) (*cpucard.Card, error) {
 	if _, err := cpucard.Diversifier(spec.CardNo); err != nil {
 		return nil, fmt.Errorf("card %s: %w", spec.CardNo, err)
 	}
+	if spec.KeyIndex == 0 {
+		spec.KeyIndex = 0x01
+	}
+	if len(spec.AID) == 0 {
+		spec.AID = apdu.PurseAID
+	}
+	if len(spec.AID) < 5 || len(spec.AID) > 16 {
+		return nil, fmt.Errorf("card %s: AID %X: want 5 to 16 bytes", spec.CardNo, spec.AID)
+	}
 	var soft *cpucard.Card
 	if !spec.lab {
 		var err error
-		soft, err = cpucard.New(cpucard.Profile{PAN: spec.CardNo, Balance: spec.Balance, MaxBalance: spec.WalletMax})
+		soft, err = cpucard.New(cpucard.Profile{PAN: spec.CardNo, Balance: spec.Balance, MaxBalance: spec.WalletMax,
+			AID: spec.AID, KeyIndex: spec.KeyIndex, Cipher: spec.Cipher})
 		if err != nil {
 			return nil, fmt.Errorf("card %s: software card: %w", spec.CardNo, err)
 		}
 	}
 	c := &card{no: spec.CardNo, face: "HZ" + spec.CardNo[len(spec.CardNo)-8:], ctype: spec.Type, status: spec.Status,
 		blacklisted: spec.Blacklisted, initflag: hzcard.InitFlagOn, saleDate: "20240101", valDate: "20401231",
-		walletMax: int64(spec.WalletMax), balance: int64(spec.Balance), initial: int64(spec.Balance), soft: soft}
+		walletMax: int64(spec.WalletMax), balance: int64(spec.Balance), initial: int64(spec.Balance), soft: soft,
+		aid: append([]byte(nil), spec.AID...), keyIdx: spec.KeyIndex, scheme: epurse.Scheme{Cipher: spec.Cipher}}
 	if spec.Unsold {
 		c.initflag, c.saleDate = hzcard.InitFlagOff, "00000000"
 	} else {
@@ -337,7 +368,7 @@ func (s *Simulator) addCardLocked(spec CardSpec) (*cpucard.Card, error) {
 // simulator tens of milliseconds. Called with s.mu held.
 func (s *Simulator) keysOf(cd *card) cpucard.Keys {
 	if cd.keys.DLK == nil {
-		k, err := cpucard.DeriveKeys(s.scheme, s.masters, cd.no)
+		k, err := cpucard.DeriveKeys(cd.scheme, s.masters, cd.no)
 		if err != nil { // the number was checked by addCardLocked: cannot happen
 			panic(fmt.Sprintf("hzcard simulator: card %s: %v", cd.no, err))
 		}

@@ -14,8 +14,10 @@ import (
 
 	"paycert/cmd/paycert/internal/cli"
 	"paycert/codecs/apdu"
+	"paycert/codecs/epurse"
 	"paycert/platforms/cpucard"
 	"paycert/platforms/cpucard/terminal"
+	"paycert/platforms/hzcard"
 	"paycert/platforms/hzcard/hzcardclient"
 	"paycert/platforms/hzcard/hzcardsim"
 	"paycert/platforms/pcsc/lab"
@@ -116,22 +118,30 @@ func cardScanCommand() *cli.Command {
 		timeout *time.Duration
 		trace   *bool
 		aid     *string
+		tz      *string
 	)
 	cmd := &cli.Command{
 		Name:    "scan",
 		Summary: "Wait for a card, then show its ATR, card number, balance and last transactions",
-		Usage:   "card scan [--reader R] [--wait 30s] [--trace]",
+		Usage:   "card scan [--reader R] [--wait 30s] [--aid HEX] [--tz ZONE] [--trace]",
 		Help: `Waits for a card, prints its ATR, selects the PPSE and the transit purse
 (A000000632010105, or --aid), and prints the card number (file 0x15), validity, balance
 and the last transactions (file 0x18; recharge and purchase details 0x07 and
 0x08 when the card has them). Only plain reads: nothing on the card changes.
 --trace prints every APDU exchanged.
 
+The card stores wall-clock date-times without a zone: they are the zone of
+the terminals and the centre that wrote them, China Standard Time for a
+Huzhou card. --tz names that zone (default CST) for the column headings and
+the age of the newest record, so a card written in another zone, or by a
+terminal set to the wrong one, shows.
+
 Exit status 1 when no card came, or the card has no transit purse.
 
 Examples:
   paycert card scan
-  paycert card scan --reader "PCD 00 01" --wait 2m --trace`,
+  paycert card scan --reader "PCD 00 01" --wait 2m --trace
+  paycert card scan --aid A000000632010106 --tz UTC`,
 	}
 	cmd.Flags = func(fs *flag.FlagSet) {
 		name = fs.String("reader", "", "reader name or a unique part of it (default: the only reader)")
@@ -139,12 +149,17 @@ Examples:
 		timeout = fs.Duration("timeout", reader.DefaultTimeout, "how long one command may take in the reader")
 		trace = fs.Bool("trace", false, "print every APDU")
 		aid = fs.String("aid", "", "the purse AID, hex (default A000000632010105; a city card may have its own)")
+		tz = fs.String("tz", "", "zone the card's date-times are in: CST (default), UTC, UTC+H, +HH:MM, an IANA name or local")
 	}
 	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if len(pos) != 0 {
 			return cli.Usagef("card scan takes no arguments")
 		}
 		purseAID, err := cardAID(*aid)
+		if err != nil {
+			return err
+		}
+		zone, err := cardZone(*tz, terminal.ChinaTime())
 		if err != nil {
 			return err
 		}
@@ -168,6 +183,7 @@ Examples:
 		if err != nil {
 			return fmt.Errorf("%w (is this a transit card?)", err)
 		}
+		rep.Zone = zone
 		rep.Print(io.Stdout)
 		return nil
 	}
@@ -175,11 +191,23 @@ Examples:
 }
 
 // cardParseAPDUs reads the APDUs of `card exec`: hex (blanks allowed when
-// quoted), comma-separated lists, or appendix C indices ("IDX_0002").
-func cardParseAPDUs(args []string) ([]apdu.Command, error) {
+// quoted), comma-separated lists, appendix C indices ("IDX_0002", which
+// selects o.aid when set) or the e-purse templates IDX_2002-2005
+// (execTemplate).
+func cardParseAPDUs(args []string, o execOptions) ([]apdu.Command, error) {
 	var out []apdu.Command
 	for _, a := range args {
+		if c, ok, err := execTemplate(a, o); ok {
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, c)
+			continue
+		}
 		if ix, ok := apdu.LookupIndexed(a); ok {
+			if ix.ID == "IDX_0002" && len(o.aid) > 0 {
+				ix.Command = apdu.SelectByNameNoLe(o.aid)
+			}
 			out = append(out, ix.Command)
 			continue
 		}
@@ -203,15 +231,26 @@ func cardExecCommand() *cli.Command {
 		name    *string
 		wait    *time.Duration
 		timeout *time.Duration
+		aid     *string
+		term    *string
+		keyIdx  *string
+		tz      *string
 	)
 	cmd := &cli.Command{
 		Name:    "exec",
 		Summary: "Send APDUs to the card in a reader and print each response with its status word",
-		Usage:   "card exec [--reader R] [--wait 10s] APDU...",
+		Usage:   "card exec [--reader R] [--wait 10s] [--aid HEX] [--terminal HEX] [--key-index HEX] [--tz ZONE] APDU...",
 		Help: `Sends each APDU, in order and in one session, and prints the command name, the
 response and what the status word means. APDUs are hex ("805C000204", or
 "80 5C 00 02 04" quoted), comma-separated lists as the Huzhou centre writes
-them, or seed 003 appendix C indices (IDX_0002 selects the purse).
+them, or seed 003 appendix C indices (IDX_0002 selects the purse,
+A000000632010105 or --aid), or these e-purse templates, filled in from the
+flags (amounts in fen, decimal or 0x hex; MACs 4 bytes hex):
+
+` + execTemplates + `
+
+The date-time of CREDIT and DEBIT is now in --tz (default CST, China Standard
+Time: the card's home zone, whatever this machine's).
 
 pcscd powers a card up afresh for each session: begin with the SELECT.
 Exit status 1 when any status word is not success (9000/61xx) or the card left.
@@ -219,19 +258,44 @@ Exit status 1 when any status word is not success (9000/61xx) or the card left.
 Examples:
   paycert card exec --reader ACR1252 00A4040008A000000632010105 805C000204
   paycert card exec IDX_0002 IDX_0003 00B0950000
-  paycert card exec "00A4040008A000000632010105,00B201C400"`,
+  paycert card exec "00A4040008A000000632010105,00B201C400"
+  paycert card exec --aid A000000632010106 --key-index 03 --terminal 112233445566 IDX_0002 IDX_2002:1000`,
 	}
 	cmd.Flags = func(fs *flag.FlagSet) {
 		name = fs.String("reader", "", "reader name or a unique part of it (default: the only reader)")
 		wait = fs.Duration("wait", 10*time.Second, "how long to wait for a card and for the reader to be free")
 		timeout = fs.Duration("timeout", reader.DefaultTimeout, "how long one command may take in the reader")
+		aid = fs.String("aid", "", "the purse AID IDX_0002 selects, hex (default A000000632010105)")
+		term = fs.String("terminal", "", "terminal id of IDX_2002/IDX_2004, 6 bytes hex")
+		keyIdx = fs.String("key-index", "", "key index of IDX_2002/IDX_2004, 1 byte hex (default 01)")
+		tz = fs.String("tz", "", "zone of the date-time of IDX_2003/IDX_2005: CST (default), UTC, UTC+H, +HH:MM, an IANA name or local")
 	}
 	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if len(pos) == 0 {
 			return cli.Usagef("give at least one APDU")
 		}
-		cmds, err := cardParseAPDUs(pos)
+		o := execOptions{terminal: *term}
+		var err error
+		if o.aid, err = cardAID(*aid); err != nil {
+			return err
+		}
+		if o.keyIdx, err = cardKeyIndex(*keyIdx); err != nil {
+			return err
+		}
+		if o.zone, err = cardZone(*tz, terminal.ChinaTime()); err != nil {
+			return err
+		}
+		if *term != "" {
+			if _, err := cardTerminalID(*term); err != nil {
+				return err
+			}
+		}
+		cmds, err := cardParseAPDUs(pos, o)
 		if err != nil {
+			var ue *cli.ExitError
+			if errors.As(err, &ue) {
+				return err
+			}
 			return cli.Usagef("%v", err)
 		}
 		pc, _, k, err := cardOpen(ctx, io, *name, *wait, *timeout)
@@ -269,11 +333,15 @@ func cardRechargeCommand() *cli.Command {
 		wait     *time.Duration
 		timeout  *time.Duration
 		pause    *string
+		aid      *string
+		keyIdx   *string
+		cipher   *string
+		tz       *string
 	)
 	cmd := &cli.Command{
 		Name:    "recharge",
 		Summary: "Recharge the card in a reader through the Huzhou centre (embedded or real)",
-		Usage:   "card recharge [--reader R] --amount FEN [--target URL] [--pay-order N] [--wait 30s] [--pause-before STEP]",
+		Usage:   "card recharge [--reader R] --amount FEN [--target URL] [--pay-order N] [--wait 30s] [--pause-before STEP] [--aid HEX] [--key-index HEX] [--cipher 3des|sm4] [--tz ZONE]",
 		Help: `Runs the whole Huzhou recharge (seed 003) through the reader: card information
 query, order, INITIALIZE FOR LOAD, the centre's MAC2, CREDIT FOR LOAD, confirm;
 then reads the balance back. Amounts are in fen (2000 = 20.00 yuan), decimal
@@ -284,6 +352,18 @@ it does not know is registered with the balance it holds and keys diversified
 from paycert's test master keys (so only test cards personalised with those
 keys verify). With --target the flow goes to that centre with the test
 institution's SM2 keys of the hzcard fixture.
+
+Card variants: --aid selects a purse with its own AID (a city card) to read
+the card; the centre's lists select the AID it holds for the card. The
+terminal id INITIALIZE FOR LOAD carries is the centre's, in its list
+(0000 and the termid of the request). For the embedded centre, --key-index
+and --cipher say how the card was personalised (default 01 and 3des; sm4
+is algId 04) and --aid which AID it has: it registers the card so, sends
+that key index and computes MAC2 with that cipher. --tz is the zone the
+embedded centre dates CREDIT FOR LOAD in (default Asia/Shanghai; the card's
+log keeps that wall-clock time); the load's date-time is printed in it. A
+centre given by --target knows its cards and its zone: --key-index, --cipher
+and --tz are refused with it.
 
 If the card leaves mid-way, put it back within --wait: the order is resolved
 through card management (GET TRANSACTION PROOF) and charged again only if the
@@ -301,7 +381,8 @@ pull, running it again with the same file the reinsertion).
 Examples:
   paycert card recharge --amount 2000
   paycert card recharge --reader ACR1252 --amount 5000 --target http://10.0.0.5:8080
-  paycert card recharge --reader ACR1252 --amount 100 --pause-before CREDIT`,
+  paycert card recharge --reader ACR1252 --amount 100 --pause-before CREDIT
+  paycert card recharge --amount 2000 --aid A000000632010106 --key-index 03 --cipher sm4 --tz UTC`,
 	}
 	cmd.Flags = func(fs *flag.FlagSet) {
 		name = fs.String("reader", "", "reader name or a unique part of it (default: the only reader)")
@@ -311,6 +392,10 @@ Examples:
 		wait = fs.Duration("wait", 30*time.Second, "how long to wait for the card and for the reader to be free (also after the card left)")
 		timeout = fs.Duration("timeout", reader.DefaultTimeout, "how long one command may take in the reader")
 		pause = fs.String("pause-before", "", "stop before INITIALIZE, CREDIT or confirm until Enter: pull the card there (tear rehearsal)")
+		aid = fs.String("aid", "", "the purse AID, hex (default A000000632010105)")
+		keyIdx = fs.String("key-index", "", "embedded centre: the card's load key index, 1 byte hex (default 01)")
+		cipher = fs.String("cipher", "", "embedded centre: the card's cipher, 3des (default) or sm4")
+		tz = fs.String("tz", "", "embedded centre: the zone it dates the load in (default Asia/Shanghai): CST, UTC, UTC+H, +HH:MM, an IANA name or local")
 	}
 	cmd.Run = func(ctx context.Context, io cli.IO, pos []string) error {
 		if len(pos) != 0 {
@@ -336,6 +421,22 @@ Examples:
 		if *payOrder == "" {
 			*payOrder = fmt.Sprintf("PC%d", time.Now().UnixNano()/1e6)
 		}
+		if *target != "" && (*keyIdx != "" || *cipher != "" || *tz != "") {
+			return cli.Usagef("--key-index, --cipher and --tz describe the card and the zone to the embedded centre; the centre at --target knows its own")
+		}
+		v := cardVariant{aid: *aid, keyIndex: *keyIdx, cipher: *cipher}
+		prof, err := v.profile()
+		if err != nil {
+			return err
+		}
+		purseAID, err := cardAID(*aid)
+		if err != nil {
+			return err
+		}
+		zone, err := cardZone(*tz, hzcard.Zone())
+		if err != nil {
+			return err
+		}
 		pc, r, k, err := cardOpen(ctx, io, *name, *wait, *timeout)
 		if err != nil {
 			return err
@@ -346,10 +447,10 @@ Examples:
 				k.Disconnect()
 			}
 		}()
-		t := terminal.New(k)
+		t := &terminal.Terminal{T: k, AID: purseAID}
 		pub, err := t.SelectPurse()
 		if err != nil {
-			return fmt.Errorf("%w (is this a transit card?)", err)
+			return fmt.Errorf("%w (is this a transit card? a city card with its own AID: --aid)", err)
 		}
 		cardNo := pub.ShortCardNumber()
 		bal, err := t.Balance()
@@ -369,10 +470,16 @@ Examples:
 			}
 			defer srv.Close()
 			url = srv.URL
-			if _, known := centre.CardBalance(cardNo); !known {
-				if _, err := centre.AddCard(hzcardsim.CardSpec{CardNo: cardNo, Balance: bal}); err != nil {
+			centre.SetZone(zone)
+			_, known := centre.CardBalance(cardNo)
+			switch {
+			case !known:
+				spec := hzcardsim.CardSpec{CardNo: cardNo, Balance: bal, AID: prof.AID, KeyIndex: prof.KeyIndex, Cipher: prof.Cipher}
+				if _, err := centre.AddCard(spec); err != nil {
 					return fmt.Errorf("register card %s at the embedded centre: %w", cardNo, err)
 				}
+			case len(v.given(false)) > 0:
+				return cli.Usagef("card %s is in the embedded centre's fixture as a default card (AID A000000632010105, key index 01, 3DES): %s cannot apply to it", cardNo, strings.Join(v.given(false), ", "))
 			}
 			fmt.Fprintf(io.Stdout, "Centre:        embedded reference centre at %s\n", url)
 		} else {
@@ -382,7 +489,7 @@ Examples:
 		if err != nil {
 			return err
 		}
-		info, err := hzcardclient.ReadCard(ctx, cl, k)
+		info, err := hzcardclient.ReadCardAID(ctx, cl, k, purseAID)
 		if err != nil {
 			return fmt.Errorf("card information query: %w", err)
 		}
@@ -409,7 +516,7 @@ Examples:
 			Reconnect: func(ctx context.Context, torn *hzcardclient.TornError) (hzcardclient.Transmitter, error) {
 				fmt.Fprintf(io.Stdout, "The card left during %s. Put it back (waiting up to %s)...\n", torn.Step, *wait)
 				k.Disconnect()
-				nk, err := cardReconnect(ctx, pc, r, *wait)
+				nk, err := cardReconnect(ctx, pc, r, purseAID, *wait)
 				if err != nil {
 					k = nil
 					unresolved = fmt.Errorf("order %s is unresolved (%w): resolve it with card management", torn.OrderNo, err)
@@ -427,7 +534,7 @@ Examples:
 		default:
 			return fmt.Errorf("recharge: %w", err)
 		}
-		t = terminal.New(k)
+		t = &terminal.Terminal{T: k, AID: purseAID}
 		if _, err := t.SelectPurse(); err != nil {
 			return err
 		}
@@ -437,6 +544,11 @@ Examples:
 		}
 		if res.TAC != ([4]byte{}) {
 			fmt.Fprintf(io.Stdout, "TAC:           %X (checked by the centre)\n", res.TAC)
+		}
+		if log, err := t.ReadRecords(cpucard.SFILog, 1); err == nil && len(log) == 1 {
+			if lr, err := cpucard.ParseLogRecord(log[0]); err == nil && lr.Type == epurse.TypePurseLoad {
+				fmt.Fprintf(io.Stdout, "Loaded at:     %s (%s, as the centre dated CREDIT FOR LOAD), terminal %X\n", terminal.FormatDateTime(lr.DateTime), zoneLabel(zone, *target != ""), lr.Terminal)
+			}
 		}
 		fmt.Fprintf(io.Stdout, "Balance:       %s yuan after\n", terminal.Yuan(int64(after)))
 		if int64(after) != int64(bal)+amount {
@@ -482,9 +594,9 @@ card's (test) keys.
 
 Variants of a new card: --aid (default A000000632010105), --key-index (the
 one INITIALIZE key index it accepts, default 01), --cipher (3des, or sm4 =
-algId 04). The embedded centre of 'card recharge' loads 3DES cards with key
-index 01 and the default AID only; 'card scan --aid' and 'apdu epurse
---cipher' serve the others.
+algId 04). 'card recharge' with the same --aid, --key-index and --cipher
+registers such a card at its embedded centre and loads it; 'card scan --aid',
+'card exec --aid --key-index' and 'apdu epurse --cipher' serve it too.
 
 pcscd must run with the vpcd driver (apt-get install --no-install-recommends
 pcscd vsmartcard-vpcd). --start-pcscd starts pcscd as a child of this command

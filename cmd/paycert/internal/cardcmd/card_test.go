@@ -119,7 +119,7 @@ func TestCardUsageErrors(t *testing.T) {
 }
 
 func TestCardParseAPDUs(t *testing.T) {
-	cmds, err := cardParseAPDUs([]string{"IDX_0002", "80 5C 00 02 04", "00B0950000,00B201C400"})
+	cmds, err := cardParseAPDUs([]string{"IDX_0002", "80 5C 00 02 04", "00B0950000,00B201C400"}, execOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -90,7 +90,7 @@ func cardConnect(ctx context.Context, io cli.IO, pc *reader.Context, name string
 // answer a SELECT of the purse. pcscd may not have noticed the removal yet
 // (the card can be back before its next poll), so a connection that fails
 // or a card that does not answer is retried until wait has passed.
-func cardReconnect(ctx context.Context, pc *reader.Context, name string, wait time.Duration) (*reader.Card, error) {
+func cardReconnect(ctx context.Context, pc *reader.Context, name string, aid []byte, wait time.Duration) (*reader.Card, error) {
 	wctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	var last error
@@ -103,7 +103,7 @@ func cardReconnect(ctx context.Context, pc *reader.Context, name string, wait ti
 		}
 		k, err := pc.Connect(ctx, name, max(time.Until(deadlineOf(wctx)), 100*time.Millisecond))
 		if err == nil {
-			if _, err = terminal.New(k).SelectPurse(); err == nil {
+			if _, err = (&terminal.Terminal{T: k, AID: aid}).SelectPurse(); err == nil {
 				return k, nil
 			}
 			k.Disconnect()
