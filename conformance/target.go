@@ -132,3 +132,19 @@ func (d TargetDoc) Check() error {
 	}
 	return nil
 }
+
+// MissingParams lists, in the documented order, the params doc documents
+// for a real target that t does not give. Params documented as for the
+// embedded simulator only are left out.
+func (t Target) MissingParams(doc TargetDoc) []string {
+	var out []string
+	for _, p := range doc.Params {
+		if strings.HasPrefix(p.Doc, "embedded only") {
+			continue
+		}
+		if t.Params[p.Name] == "" {
+			out = append(out, p.Name)
+		}
+	}
+	return out
+}

@@ -72,3 +72,14 @@ func TestExampleConfigLoads(t *testing.T) {
 		t.Fatalf("example config platforms: %v", got)
 	}
 }
+
+func TestMissingParams(t *testing.T) {
+	doc := TargetDoc{URL: "https://x", Params: []Param{
+		{Name: "key", Doc: "the MAC key"}, {Name: "voucher", Doc: "a voucher"},
+		{Name: "pki_dir", Doc: "embedded only: a kit"}, {Name: "cards", Doc: "cards"},
+	}}
+	got := Target{URL: "https://x", Params: map[string]string{"key": "k", "cards": ""}}.MissingParams(doc)
+	if strings.Join(got, ",") != "voucher,cards" {
+		t.Errorf("MissingParams = %v, want voucher,cards (an empty value is not given; embedded-only params are not asked for)", got)
+	}
+}

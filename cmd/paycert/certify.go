@@ -253,6 +253,17 @@ Examples:
 			cats = append(cats, p.Catalogue())
 			targetLines = append(targetLines, resolved[p.Name].String())
 		}
+		// Against a target, say up front which documented params are not
+		// given: the specs that need them will skip (the summary counts
+		// them per param), and the verdict will be INCOMPLETE.
+		for _, p := range ps {
+			if t := resolved[p.Name]; !t.Embedded() {
+				if missing := t.MissingParams(p.Target()); len(missing) > 0 {
+					fmt.Fprintf(io.Stdout, "%s: %d documented params not given (the specs that need them skip; the summary counts them): %s\n",
+						p.Name, len(missing), strings.Join(missing, ", "))
+				}
+			}
+		}
 		// A target that does not answer at all would fail every spec with
 		// the same cause: one line, exit 1, and no run directory.
 		if lines := preflight(ctx, suites, resolved); len(lines) > 0 {

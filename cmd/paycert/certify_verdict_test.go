@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -102,6 +103,15 @@ func TestCertifyVerdicts(t *testing.T) {
 			}
 			if c.check != nil {
 				c.check(t, rep)
+			}
+			// Against a target, the params it lacks are named before the run
+			// and the skips they cause are counted per reason after it.
+			if c.verdict == reports.VerdictIncomplete && slices.Contains(c.args, "--target") {
+				for _, w := range []string{"documented params not given", "voucher_amount", "SKIPPED ipos: "} {
+					if !strings.Contains(out, w) {
+						t.Errorf("console lacks %q:\n%s", w, out)
+					}
+				}
 			}
 		})
 	}
