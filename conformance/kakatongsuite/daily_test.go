@@ -21,20 +21,40 @@ import (
 	"paycert/platforms/sim"
 )
 
-// targetEnv carries a target to the child run of TestDailyLimitsChild.
-const targetEnv = "PAYCERT_KAKATONG_DAILY_TARGET"
+// targetEnv carries a target to the child run of TestTargetChild.
+const targetEnv = "PAYCERT_KAKATONG_CHILD_TARGET"
 
 type childRun struct {
 	Target conformance.Target
 	Labels string
+	Focus  []string
 }
 
-// TestDailyLimitsChild runs the suite against the target the parent put in
+// runChild runs the suite in a child process against the target of run
+// and returns whether it passed, how many specs ran and its output.
+func runChild(t *testing.T, run childRun) (bool, int, []byte) {
+	t.Helper()
+	b, err := json.Marshal(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestTargetChild$", "-test.v")
+	cmd.Env = append(os.Environ(), targetEnv+"="+string(b))
+	out, err := cmd.CombinedOutput()
+	m := regexp.MustCompile(`specs run: (\d+)`).FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("the child run did not report:\n%s", out)
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	return err == nil, n, out
+}
+
+// TestTargetChild runs the suite against the target the parent put in
 // targetEnv (Ginkgo runs once per process, so each case is a child).
-func TestDailyLimitsChild(t *testing.T) {
+func TestTargetChild(t *testing.T) {
 	v := os.Getenv(targetEnv)
 	if v == "" {
-		t.Skip("a child of TestDailyLimitsExactAgainstTarget")
+		t.Skip("a child of TestDailyLimitsExactAgainstTarget and TestParityAgainstTarget")
 	}
 	var run childRun
 	if err := json.Unmarshal([]byte(v), &run); err != nil {
@@ -53,7 +73,7 @@ func TestDailyLimitsChild(t *testing.T) {
 		fmt.Printf("specs run: %d\n", ran)
 	}
 	if !conformance.Run([]conformance.Suite{Suite()}, map[string]conformance.Target{"kakatong": run.Target},
-		conformance.RunOptions{LabelFilter: run.Labels, Quiet: true, OnReport: report}) {
+		conformance.RunOptions{LabelFilter: run.Labels, Focus: run.Focus, Quiet: true, OnReport: report}) {
 		t.Fatal("specs failed")
 	}
 }
@@ -97,7 +117,6 @@ func TestDailyLimitsExactAgainstTarget(t *testing.T) {
 		{name: "68 part used today", labels: "code:68", pass: true},
 		{name: "68 endpoint allows 101", labels: "code:68", faults: []string{kakatongsim.FaultTestCap101}},
 	}
-	ran := regexp.MustCompile(`specs run: (\d+)`)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			// 20:00 the day before the run: the yesterday cases trade
@@ -129,20 +148,14 @@ func TestDailyLimitsExactAgainstTarget(t *testing.T) {
 			if tc.yesterday {
 				clock.Advance(18 * time.Hour)
 			}
-			b, err := json.Marshal(childRun{Target: tgt, Labels: tc.labels})
-			if err != nil {
-				t.Fatal(err)
-			}
-			cmd := exec.Command(os.Args[0], "-test.run", "^TestDailyLimitsChild$", "-test.v")
-			cmd.Env = append(os.Environ(), targetEnv+"="+string(b))
-			out, err := cmd.CombinedOutput()
-			if m := ran.FindSubmatch(out); m == nil || string(m[1]) != "1" {
-				t.Fatalf("want exactly one spec run (%s):\n%s", tc.labels, out)
+			ok, n, out := runChild(t, childRun{Target: tgt, Labels: tc.labels})
+			if n != 1 {
+				t.Fatalf("want exactly one spec run (%s), %d ran:\n%s", tc.labels, n, out)
 			}
 			switch {
-			case tc.pass && err != nil:
-				t.Errorf("the spec failed: %v\n%s", err, out)
-			case !tc.pass && err == nil:
+			case tc.pass && !ok:
+				t.Errorf("the spec failed:\n%s", out)
+			case !tc.pass && ok:
 				t.Errorf("the spec passed against an endpoint whose limit is not the documented one:\n%s", out)
 			}
 		})
