@@ -234,19 +234,39 @@ func provokers() map[string]conformance.Provoker[*env] {
 		"58": {Interface: kakatong.MethodTrade, Check: answers("58", func(ctx context.Context, e *env) (*kakatong.Reply, kakatong.Expect) {
 			pos := need(e.fx.capPos, "terminal_recharge_cap")
 			c, card, limit := e.client(), e.card(), e.fx.capAmount
+			fwd := *rowOf("1102", "0")
+			x := kakatong.Expect{Method: kakatong.MethodTrade, Row: &fwd}
 			recharge := func(amount int64) *kakatong.Reply {
-				return must(c.Trade(ctx, kakatongclient.Trade{Type: "1102", Mode: "0", CardNo: card, Password: e.pwd, Amount: strconv.FormatInt(amount, 10), PosCode: pos}))
+				r := must(c.Trade(ctx, kakatongclient.Trade{Type: "1102", Mode: "0", CardNo: card, Password: e.pwd, Amount: strconv.FormatInt(amount, 10), PosCode: pos}))
+				if r.Code() == kakatong.CodeOK {
+					// The undo gives the card and the merchant's prepaid
+					// account their money back; the cap's use stays.
+					e.undoRowLater(c, card, fwd, r.First().V("Stance"))
+				}
+				return r
 			}
-			if e.sim == nil {
-				// A target's cap may be partly used today (an earlier run):
-				// one recharge over the whole cap answers 58 whatever is left.
-				return recharge(limit + 1), kakatong.Expect{Method: kakatong.MethodTrade, Row: rowOf("1102", "0")}
+			// An earlier run may have used part of today's cap: what is
+			// left is the cap minus today's recharges in the terminal's
+			// stream, and the two recharges add up to one fen past it.
+			used := rechargedToday(e.today(ctx, c, pos, e.targetDay(ctx)))
+			Expect(used).To(BeNumerically("<=", limit), "terminal %s's stream lists %d fen of recharges today, over its daily cap of %d", pos, used, limit)
+			left := limit - used
+			first := e.amountN()
+			for first < left && e.used[left-first+1] { // the second amount must not be a duplicate (12) of an earlier run's
+				first = e.amountN()
 			}
-			first := limit*3/5 + e.amountN()%100
+			if first >= left {
+				// Today's cap is all but used up: no two recharges fit,
+				// and one over what is left must answer 58 at once.
+				return recharge(max(first, left+1)), x
+			}
+			second := left - first + 1 // within the cap alone, past it after the first
+			if lim, err := strconv.ParseInt(e.fx.singleLimit, 10, 64); err == nil {
+				Expect(second).To(BeNumerically("<=", lim), "terminal %s has %d fen of its daily cap left, more than the cards' single-trade limit: 09 would answer before 58; give a terminal whose cap is below single_limit", pos, left)
+			}
 			r := recharge(first)
-			Expect(r.Code()).To(Equal(kakatong.CodeOK), "the first recharge is within the terminal's daily cap")
-			r = recharge(limit - first + 1)
-			return r, kakatong.Expect{Method: kakatong.MethodTrade, Row: rowOf("1102", "0")}
+			Expect(r.Code()).To(Equal(kakatong.CodeOK), "a recharge of %d fen is within the %d fen left of terminal %s's daily cap today (%d used)", first, left, pos, used)
+			return recharge(second), x
 		})},
 		"59": {Interface: kakatong.MethodActivate, Check: answers("59", activate("card_dup_mobile", nil, func(fx *fixture) string { return fx.dupMobile }))},
 		"60": {Interface: kakatong.MethodTrade, Check: answers("60", func(ctx context.Context, e *env) (*kakatong.Reply, kakatong.Expect) {
@@ -296,13 +316,27 @@ func provokers() map[string]conformance.Provoker[*env] {
 			pos := need(e.fx.countPos, "terminal_trade_count")
 			c := e.client(func(cfg *kakatongclient.Config) { cfg.PosCode = pos })
 			card := e.card()
-			return upToCap(ctx, e, c, card, e.fx.countMax, "on terminal "+pos, buy), consumeX(card, "")
+			used := len(e.today(ctx, c, pos, e.targetDay(ctx)))
+			// Each purchase is undone on the env's own terminal: on this
+			// one the undo would count too, and after the cap answer 67.
+			buyUndone := func(ctx context.Context, e *env, c *kakatongclient.Client, card, amount string) *kakatong.Reply {
+				r := buy(ctx, e, c, card, amount)
+				if r.Code() == kakatong.CodeOK {
+					e.undoLater(e.client(), card, r.First().V("Stance"))
+				}
+				return r
+			}
+			return upToCap(ctx, e, c, card, e.fx.countMax, used, "on terminal "+pos, buyUndone), consumeX(card, "")
 		})},
 		"68": {Interface: kakatong.MethodTrade, Check: answers("68", func(ctx context.Context, e *env) (*kakatong.Reply, kakatong.Expect) {
 			m := need(e.fx.testMode, "merchant_test_mode")
 			card := need(e.fx.testCard, "test_mode_card")
 			c := e.client(merchantOf(m.key, m.copno, m.pos))
-			return upToCap(ctx, e, c, card, testModeCap, "in test mode", buy), consumeX(card, "")
+			// The cap is the merchant's: today's trades at every terminal
+			// of it count. Its purchases cannot be undone (an undo at the
+			// merchant counts too, and after the cap answers 68).
+			used := len(e.today(ctx, c, "", e.targetDay(ctx)))
+			return upToCap(ctx, e, c, card, testModeCap, used, "in test mode", buy), consumeX(card, "")
 		})},
 		"70": {Interface: kakatong.MethodTrade, Check: answers("70", raw(kakatongclient.Params{"POSCODE": "99999999"}))},
 		// 非法操作 answers a method the gateway does not know; the
@@ -330,18 +364,17 @@ func codeSpecs(f *framework) {
 const testModeCap = 100
 
 // upToCap buys on card until the daily cap answers, and returns the reply
-// that should carry the cap's code. The embedded simulator starts the day
-// with the whole cap, so exactly max purchases must pass first; a target
-// may have counted trades of an earlier run today, so there at most max
-// may pass (the cap's code is then checked by the caller).
-func upToCap(ctx context.Context, e *env, c *kakatongclient.Client, card string, max int, where string,
+// that should carry the cap's code. used is how many of the day's max
+// trades the stream listed before the spec (an earlier run the same day,
+// other cards): exactly max - used purchases must pass before the code,
+// against a target as in process (where the simulator's day starts with
+// the whole cap).
+func upToCap(ctx context.Context, e *env, c *kakatongclient.Client, card string, max, used int, where string,
 	buy func(context.Context, *env, *kakatongclient.Client, string, string) *kakatong.Reply) *kakatong.Reply {
-	for i := 0; i < max; i++ {
+	Expect(used).To(BeNumerically("<=", max), "the stream lists %d trades %s today, more than the %d a day allowed", used, where, max)
+	for i := used; i < max; i++ {
 		r := buy(ctx, e, c, card, e.amount())
-		if e.sim == nil && r.Code() != kakatong.CodeOK {
-			return r
-		}
-		Expect(r.Code()).To(Equal(kakatong.CodeOK), "trade %d of %d allowed %s", i+1, max, where)
+		Expect(r.Code()).To(Equal(kakatong.CodeOK), "trade %d of the %d a day allowed %s (%d listed in the stream today before this spec)", i+1, max, where, used)
 	}
 	return buy(ctx, e, c, card, e.amount())
 }

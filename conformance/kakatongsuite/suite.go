@@ -16,9 +16,12 @@
 // and passwords reset after each spec, so a second run finds the cards as
 // the first did.
 //
-// Specs that need the embedded simulator itself (its clock, closing its
-// gateway, two cards in one state, its fixture's service codes, strict
-// mode) are labelled sim-only and skipped with the reason there.
+// The daily limits (58, 67, 68) read today's use from the stream and
+// expect exactly what is left to pass (daily.go); the REST/SOAP parity
+// specs read both cards' balance and points and compare what each reply
+// moved. Specs that need the embedded simulator itself (its clock, closing
+// its gateway, its fixture's service codes, strict mode) are labelled
+// sim-only and skipped with the reason there.
 //
 // The suite is written on conformance.Framework: the framework starts the
 // environment lazily, audits the simulator's ledger and looks for simulator
