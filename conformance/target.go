@@ -148,3 +148,27 @@ func (t Target) MissingParams(doc TargetDoc) []string {
 	}
 	return out
 }
+
+// FixtureText lists a simulator's fixture for a person setting up a client
+// under test: each param of t (what "paycert sim --write-config" writes) in
+// doc's order, with its value and the first clause of its documentation.
+// Fixture values are public test data, printed on purpose.
+func FixtureText(t Target, doc TargetDoc) string {
+	var b strings.Builder
+	b.WriteString("the params --write-config writes:\n")
+	for _, p := range doc.Params {
+		v, ok := t.Params[p.Name]
+		if !ok || v == "" {
+			continue
+		}
+		what, _, _ := strings.Cut(p.Doc, ";")
+		if len(what) > 70 {
+			what = what[:strings.LastIndex(what[:70], " ")] + "…"
+		}
+		if items := strings.Split(v, ","); len(items) > 4 && !strings.Contains(v, "-") {
+			v = fmt.Sprintf("%s … %s (%d)", items[0], items[len(items)-1], len(items))
+		}
+		fmt.Fprintf(&b, "  %-21s %s  (%s)\n", p.Name, v, what)
+	}
+	return b.String()
+}

@@ -83,3 +83,18 @@ func TestMissingParams(t *testing.T) {
 		t.Errorf("MissingParams = %v, want voucher,cards (an empty value is not given; embedded-only params are not asked for)", got)
 	}
 }
+
+func TestFixtureText(t *testing.T) {
+	doc := TargetDoc{URL: "https://x", Params: []Param{
+		{Name: "key", Doc: "the MAC key; secret"}, {Name: "cards", Doc: "cards to trade on"}, {Name: "unset", Doc: "not given"},
+	}}
+	got := FixtureText(Target{Params: map[string]string{"key": "654321", "cards": "1,2,3,4,5,6"}}, doc)
+	for _, want := range []string{"key                   654321  (the MAC key)", "cards                 1 … 6 (6)  (cards to trade on)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("FixtureText lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "unset") {
+		t.Errorf("a param the simulator does not give is listed:\n%s", got)
+	}
+}

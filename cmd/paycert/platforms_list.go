@@ -35,6 +35,7 @@ func platforms() []registry.Platform {
 			Catalogue:    kakatong.Catalogue,
 			NewSimulator: func(o sim.Options) (sim.Simulator, error) { return kakatongsim.New(o) },
 			SimTarget:    kakatongsuite.SimTarget,
+			Fixture:      kakatongsuite.FixtureText,
 			Suite:        kakatongsuite.Suite,
 			Target:       kakatongsuite.TargetDoc,
 			Scenarios: func() []*load.Scenario {
@@ -72,6 +73,7 @@ func platforms() []registry.Platform {
 			Catalogue:    hzcard.Catalogue,
 			NewSimulator: func(o sim.Options) (sim.Simulator, error) { return hzcardsim.New(o) },
 			SimTarget:    hzcardsuite.SimTarget,
+			Fixture:      hzcardsuite.FixtureText,
 			Suite:        hzcardsuite.Suite,
 			Target:       hzcardsuite.TargetDoc,
 			Scenarios: func() []*load.Scenario {

@@ -50,10 +50,10 @@ type Platform struct {
 	Scenarios func() []*load.Scenario
 	// Command is "paycert <name>": one client call to the platform.
 	Command func() *cli.Command
-	// Fixture, optional, tells a client of "paycert sim <name>" what it
-	// needs: the simulator's fixture (ids, keys, cards, vouchers, test
-	// PKI), printed by "paycert sim --help" and at start-up
-	// (platforms/<p>/<p>sim.FixtureText).
+	// Fixture tells a client of "paycert sim <name>" what it needs: the
+	// simulator's fixture (ids, keys, cards, vouchers, test PKI), printed
+	// by "paycert sim --help" and at start-up (<p>sim.FixtureText, or the
+	// suite's, built from what SimTarget writes).
 	Fixture func() string
 }
 
@@ -111,6 +111,9 @@ func Check(ps []Platform) error {
 		}
 		if p.SimTarget == nil {
 			bad(p, "no SimTarget (the simulator's config writer)")
+		}
+		if p.Fixture == nil {
+			bad(p, "no Fixture (what a client of paycert sim needs)")
 		}
 		if p.Suite == nil {
 			bad(p, "no Suite")

@@ -22,6 +22,7 @@ func fake(name string) Platform {
 		},
 		NewSimulator: func(sim.Options) (sim.Simulator, error) { return nil, nil },
 		SimTarget:    func(sim.Simulator, string, string) (conformance.Target, error) { return conformance.Target{}, nil },
+		Fixture:      func() string { return "fixture" },
 		Suite: func() conformance.Suite {
 			return conformance.Suite{Platform: name, Register: func(conformance.Target) func() { return func() {} }}
 		},
@@ -48,6 +49,7 @@ func TestCheck(t *testing.T) {
 		{func(p *Platform) { p.Catalogue = nil }, "platform a: no Catalogue"},
 		{func(p *Platform) { p.NewSimulator = nil }, "platform a: no NewSimulator"},
 		{func(p *Platform) { p.SimTarget = nil }, "platform a: no SimTarget"},
+		{func(p *Platform) { p.Fixture = nil }, "platform a: no Fixture"},
 		{func(p *Platform) { p.Suite = nil }, "platform a: no Suite"},
 		{func(p *Platform) { p.Target = nil }, "platform a: no Target"},
 		{func(p *Platform) { p.Scenarios = nil }, "platform a: no Scenarios"},

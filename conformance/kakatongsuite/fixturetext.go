@@ -1,0 +1,21 @@
+package kakatongsuite
+
+import (
+	"paycert/conformance"
+	"paycert/platforms/kakatong/kakatongsim"
+	"paycert/platforms/sim"
+)
+
+// FixtureText tells a client of "paycert sim kakatong" what the simulator's
+// fixture holds: the params SimTarget writes for it, with what each is.
+func FixtureText() string {
+	s, err := kakatongsim.New(sim.Options{})
+	if err != nil {
+		return "(the simulator did not start: " + err.Error() + ")"
+	}
+	t, err := SimTarget(s, "", "")
+	if err != nil {
+		return "(" + err.Error() + ")"
+	}
+	return conformance.FixtureText(t, TargetDoc())
+}
