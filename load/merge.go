@@ -15,6 +15,7 @@ type MergeReport struct {
 	Files     int
 	Results   uint64
 	Stats     []*Stats
+	Outcomes  []Outcome // every threshold checked on the merged data
 	Breaches  []Breach
 	Asked     map[string]float64 // total asked rate per scenario (from the meta files or --rate)
 	Truncated []string           // files cut short by a killed shard
@@ -115,6 +116,7 @@ func Merge(files []string, out io.Writer, slo *SLO, flags Thresholds, rate float
 		}
 	}
 	rep.Stats = agg.All()
-	rep.Breaches = CheckAll(rep.Stats, slo, flags, rep.Asked)
+	rep.Outcomes = EvaluateAll(rep.Stats, slo, flags, rep.Asked)
+	rep.Breaches = Breaches(rep.Outcomes)
 	return rep, nil
 }

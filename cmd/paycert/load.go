@@ -18,13 +18,6 @@ import (
 	"paycert/load/htmlreport"
 )
 
-// Exit statuses of "paycert load": k6's convention for thresholds, so CI
-// can tell a slow run from a wrong one.
-const (
-	exitThresholds = 99 // an SLO threshold was breached
-	exitLedger     = 1  // the ledger or a field check failed: correctness, not speed
-)
-
 // loadCommand is "paycert load": the load scenarios on vegeta.
 func loadCommand() *cli.Command {
 	cmd := &cli.Command{
@@ -40,7 +33,8 @@ loopback addresses. Business failures (a non-success code in the body) count
 as failures.
 
 Exit status: 0 all passed; 99 an SLO threshold was breached (each breach is
-named); 1 the ledger or a sampled field check failed, or the run could not start;
+named; by default fewer than 99% of requests successful is one, --success 0
+turns that off); 1 the ledger or a sampled field check failed, or the run could not start;
 2 usage (a bad flag, a rate or duration out of bounds, a target off loopback).
 
 Examples:
@@ -94,7 +88,7 @@ Examples:
 // thresholdFlags registers the scenario-level SLO flags.
 type thresholdFlags struct {
 	p50, p90, p95, p99, max time.Duration
-	success, rateRatio      float64
+	success, rateRatio      ratioFlag
 	config                  string
 }
 
@@ -105,25 +99,48 @@ func addThresholdFlags(fs *flag.FlagSet) *thresholdFlags {
 	fs.DurationVar(&t.p95, "p95", 0, "fail when p95 is above this")
 	fs.DurationVar(&t.p99, "p99", 0, "fail when p99 is above this")
 	fs.DurationVar(&t.max, "max", 0, "fail when the slowest request is above this")
-	fs.Float64Var(&t.success, "success", 0, "fail when the success ratio (0..1) is below this, e.g. 0.999")
-	fs.Float64Var(&t.rateRatio, "rate-ratio", 0, "fail when achieved/asked rate is below this (default 0.98)")
+	fs.Var(&t.success, "success", "fail when the share of successful requests (0..1) is below this (default 0.99; 0 turns the check off)")
+	fs.Var(&t.rateRatio, "rate-ratio", "fail when achieved/asked rate is below this (default 0.98; 0 turns the check off)")
 	fs.StringVar(&t.config, "config", "", "YAML file of thresholds per scenario and step (see 'paycert load --help')")
 	return t
 }
 
 func (t *thresholdFlags) resolve() (*load.SLO, load.Thresholds, error) {
-	if t.success < 0 || t.success > 1 || t.rateRatio < 0 || t.rateRatio > 1 {
-		return nil, load.Thresholds{}, cli.Usagef("--success and --rate-ratio are ratios between 0 and 1")
-	}
 	th := load.Thresholds{
 		P50: load.Duration(t.p50), P90: load.Duration(t.p90), P95: load.Duration(t.p95), P99: load.Duration(t.p99),
-		Max: load.Duration(t.max), MinSuccess: t.success, MinRateRatio: t.rateRatio,
+		Max: load.Duration(t.max), MinSuccess: t.success.r, MinRateRatio: t.rateRatio.r,
 	}
 	if t.config == "" {
 		return nil, th, nil
 	}
 	slo, err := load.LoadSLO(t.config)
 	return slo, th, err
+}
+
+// ratioFlag is a threshold ratio that tells "--success 0" (off, on
+// purpose) from no flag at all (the default applies).
+type ratioFlag struct{ r load.Ratio }
+
+func (f *ratioFlag) String() string {
+	if f == nil || f.r == 0 {
+		return ""
+	}
+	if f.r == load.Off {
+		return "0"
+	}
+	return strconv.FormatFloat(float64(f.r), 'g', -1, 64)
+}
+
+func (f *ratioFlag) Set(s string) error {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v < 0 || v > 1 {
+		return fmt.Errorf("%q: want a ratio between 0 and 1 (0 turns the check off)", s)
+	}
+	f.r = load.Ratio(v)
+	if v == 0 {
+		f.r = load.Off
+	}
+	return nil
 }
 
 const sloHelp = `
@@ -135,7 +152,9 @@ per-scenario and per-step thresholds; flags win:
       p99: 300ms
       steps:
         confirm: {p99: 120ms, success: 0.999}
-The achieved rate must reach 98% of the asked rate unless --rate-ratio says otherwise.`
+Unless a flag or the file says otherwise, at least 99% of the scenario's requests
+must succeed and the achieved rate must reach 98% of the asked rate; 0 turns
+either check off ("--success 0", "success: 0").`
 
 func loadScenarioCommand(sc *load.Scenario) *cli.Command {
 	status := ""
@@ -215,6 +234,7 @@ Examples:
 		p := load.Plan{
 			Rate: *rate, Duration: *duration, MaxRequests: *maxReq, Workers: *workers, MaxWorkers: *maxWorkers,
 			Connections: *conns, KeepAlive: *keepalive, Timeout: *timeout, Target: *target, SLO: slo, Flags: flags,
+			Version: version + " (" + commit + ")", Command: os.Args,
 		}
 		if *shard != "" {
 			if p.Shard, err = load.ParseShard(*shard); err != nil {
@@ -250,7 +270,7 @@ Examples:
 		if err := rep.WriteText(tio.Stdout); err != nil {
 			return err
 		}
-		return runStatus(rep.LedgerErr != nil || rep.CheckFailed > 0, len(rep.Breaches))
+		return runStatus(rep.Verdict())
 	}
 	return cmd
 }
@@ -269,14 +289,11 @@ func targetName(t string) string {
 	return t
 }
 
-func runStatus(wrong bool, breaches int) error {
-	switch {
-	case wrong:
-		return &cli.ExitError{Code: exitLedger, Err: errors.New("ledger or field checks failed (see above)")}
-	case breaches > 0:
-		return &cli.ExitError{Code: exitThresholds, Err: fmt.Errorf("%d SLO threshold(s) breached (see above)", breaches)}
+func runStatus(v load.Verdict) error {
+	if v.Exit == load.ExitPass {
+		return nil
 	}
-	return nil
+	return &cli.ExitError{Code: v.Exit, Err: errors.New(strings.ToLower(v.Status) + ": " + v.Why)}
 }
 
 func parseStartAt(s string) (time.Time, error) {
@@ -350,7 +367,10 @@ Examples:
 		if err := rep.WriteText(tio.Stdout); err != nil {
 			return err
 		}
-		return runStatus(false, len(rep.Breaches))
+		if len(rep.Breaches) > 0 {
+			return runStatus(load.Judge(rep.Outcomes, nil))
+		}
+		return nil
 	}
 	return cmd
 }

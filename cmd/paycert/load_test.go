@@ -38,6 +38,11 @@ func TestLoadCommand(t *testing.T) {
 		{"help", []string{"load", "--help"}, 0, []string{"Examples:", "Exit status"}, ""},
 		{"scenario help", []string{"load", "sm2-sign", "--help"}, 0, []string{"One latency measures", "--shard", "--p99", "Examples:"}, ""},
 		{"run", []string{"load", "sm2-sign", "--rate", "50", "--duration", "1s", "--output", bin, "--quiet", "--rate-ratio", "0.5"}, 0, []string{"sm2-sign/sign", "ledger: not applicable"}, ""},
+		// Nothing listens on port 1: every request fails, and the default
+		// success threshold (99%) makes that a breach, not a pass.
+		{"all failed", []string{"load", "ipos-verify", "--target", "http://127.0.0.1:1", "--rate", "50", "--duration", "1s", "--output", "none", "--quiet"}, 99, []string{"SLO breached: ipos-verify success = 0%", "verdict: SLO BREACHED (exit 99)"}, "slo breached"},
+		{"success off", []string{"load", "ipos-verify", "--target", "http://127.0.0.1:1", "--rate", "50", "--duration", "1s", "--output", "none", "--quiet", "--success", "0", "--rate-ratio", "0.5"}, 0, []string{"verdict: PASS"}, ""},
+		{"bad ratio", []string{"load", "sm2-sign", "--success", "99"}, 2, nil, "want a ratio between 0 and 1"},
 		{"breach", []string{"load", "sm2-sign", "--rate", "50", "--duration", "500ms", "--output", "none", "--quiet", "--p50", "1ns"}, 99, []string{"SLO breached: sm2-sign p50"}, ""},
 		{"remote target", []string{"load", "ipos-verify", "--target", "http://192.0.2.1/", "--duration", "1s"}, 2, nil, "load runs target loopback addresses only"},
 		{"bad shard", []string{"load", "sm2-sign", "--shard", "4/4"}, 2, nil, "4/4"},
