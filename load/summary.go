@@ -178,6 +178,10 @@ func WriteText(w io.Writer, all []*Stats) error {
 	return nil
 }
 
+// Round is how paycert prints a latency, on the console and on the page
+// alike: 1 ms resolution from 1 s, 10 µs from 1 ms, else 1 µs.
+func Round(d time.Duration) time.Duration { return round(d) }
+
 func round(d time.Duration) time.Duration {
 	switch {
 	case d >= time.Second:

@@ -319,7 +319,9 @@ func loadMergeCommand() *cli.Command {
 		Help: `Reads the gob files of the shards of one distributed run (each with its own
 attack names, as --shard writes them), prints the merged figures per scenario
 and step, checks the thresholds on the merged data, and optionally writes one
-merged gob file. The asked rate is the sum of the shards' FILE.meta.json rates
+merged gob file (with a FILE.meta.json that lets 'paycert report load' judge
+it as merge did: merge's thresholds, the shards' ledger and field checks).
+The asked rate is the sum of the shards' FILE.meta.json rates
 (or --rate). A file cut short by a killed shard is merged up to its last whole
 result, with a warning. The same attack name in two files is refused.
 
@@ -363,6 +365,13 @@ Examples:
 			if err := out.Close(); err != nil {
 				return err
 			}
+			// The merged file's own meta: 'paycert report load' then judges the
+			// distributed run as merge did (thresholds, shards' ledgers).
+			m := rep.Meta(os.Args)
+			m.Version = version + " (" + commit + ")"
+			if err := load.WriteMeta(*output, m); err != nil {
+				return err
+			}
 		}
 		if err := rep.WriteText(tio.Stdout); err != nil {
 			return err
@@ -386,15 +395,21 @@ func reportLoadCommand() *cli.Command {
 		Summary: "Write a self-contained HTML page of load results",
 		Usage:   "report load RESULTS... [--output load.html] [--title T]",
 		Help: `Reads vegeta gob result files (from 'paycert load', 'paycert load merge' or
-'vegeta attack') and writes one HTML page with no external assets: per scenario
-and per step, latency over time (p50/p90/p99/max), the percentiles, a latency
-histogram, throughput (sent/ok/failed per second) and the errors table. Shards
-of one run are merged by attack name. A file's FILE.meta.json, when present,
-adds the asked rate.
+'vegeta attack') and writes one HTML page with no external assets. It opens
+with the verdict (PASS, SLO BREACHED, FAIL, or NO VERDICT for a run that
+recorded no ledger or field-check result: killed, or vegeta's own file), then
+per file: the thresholds (want / got / met), the SLO breaches, the ledger and
+field checks, generator-lag and worker-cap warnings, the paycert version,
+command line and target (from FILE.meta.json), and per scenario and step the
+percentiles (computed as the console computes them), latency over time, a
+latency histogram, throughput and the errors. Each file is a run of its own
+(its own series and verdict): to see the shards of one run as one, merge them
+with 'paycert load merge --output' and report the merged file.
 
 Examples:
   paycert report load load-ipos-verify.bin
-  paycert report load s0.bin s1.bin s2.bin --output distributed.html --title "iPos 4×500/s"`,
+  paycert load merge s0.bin s1.bin s2.bin --output all.bin && paycert report load all.bin --title "iPos 3×500/s"
+  paycert report load before.bin after.bin --output compare.html`,
 	}
 	cmd.Flags = func(fs *flag.FlagSet) {
 		output = fs.String("output", "load-report.html", "HTML file to write (\"-\" for stdout)")

@@ -53,6 +53,8 @@ func TestLoadCommand(t *testing.T) {
 		{"merge nothing", []string{"load", "merge"}, 2, nil, ""},
 		{"report", []string{"report", "load", bin, "--output", filepath.Join(dir, "r.html")}, 0, []string{"wrote"}, ""},
 		{"report nothing", []string{"report", "load"}, 2, nil, ""},
+		{"merge output", []string{"load", "merge", bin, "--rate-ratio", "0.5", "--output", filepath.Join(dir, "merged.bin")}, 0, []string{"merged"}, ""},
+		{"report merged", []string{"report", "load", filepath.Join(dir, "merged.bin"), "--output", filepath.Join(dir, "m.html")}, 0, []string{"wrote"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errs := runLoadCLI(t, tc.args...)
@@ -72,5 +74,13 @@ func TestLoadCommand(t *testing.T) {
 	html, err := os.ReadFile(filepath.Join(dir, "r.html"))
 	if err != nil || !bytes.Contains(html, []byte("<svg")) {
 		t.Fatalf("report: %v %.200s", err, html)
+	}
+	// The run's own page and the merged file's page carry the verdict the
+	// run and merge came to (the merged file has a meta of its own).
+	for _, page := range []string{"r.html", "m.html"} {
+		html, err := os.ReadFile(filepath.Join(dir, page))
+		if err != nil || !bytes.Contains(html, []byte(`<div id="verdict" class="verdict pass">PASS`)) || !bytes.Contains(html, []byte(version)) {
+			t.Errorf("%s: no PASS verdict or no version: %v %.600s", page, err, html)
+		}
 	}
 }
