@@ -551,7 +551,7 @@ Success means HTTP 2xx/3xx and no business failure in the body.</p>
 <tr><th class="l">paycert version</th><td class="l">{{if .Version}}{{.Version}}{{else}}not recorded{{end}}</td></tr>
 <tr><th class="l">command line</th><td class="l">{{if .Command}}<code>{{args .Command}}</code>{{else}}not recorded{{end}}</td></tr>
 <tr><th class="l">target</th><td class="l">{{.Target}}</td></tr>
-<tr><th class="l">scenario</th><td class="l">{{.Scenario}}{{if .Shard}} shard {{.Shard}}{{end}}</td></tr>
+<tr><th class="l">scenario</th><td class="l">{{.Scenario}}{{if and .Shard (ne .Shard "0/1")}} shard {{.Shard}}{{end}}</td></tr>
 <tr><th class="l">asked</th><td class="l">{{f1 .Rate}}/s for {{.Duration}}</td></tr>
 {{if .Note}}<tr><th class="l">note</th><td class="l">{{.Note}}</td></tr>{{end}}
 {{else}}<tr><th class="l">version, command line, target</th><td class="l">not recorded (no meta file)</td></tr>{{end}}
