@@ -10,7 +10,7 @@ VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 COMMIT    := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS   := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
-.PHONY: all build test unit mutate certify bench bench-load fuzz fuzz-short lint hwtests clean
+.PHONY: all build test unit mutate certify bench bench-load fuzz fuzz-short lint hwtests image clean
 
 all: build
 
@@ -59,6 +59,12 @@ lint:
 
 hwtests:
 	$(GO) test -count=1 -v ./hwtests/... ./platforms/pcsc/... ./platforms/cpucard/terminal/
+
+# The container image load/deploy's manifests run (${IMAGE}); needs docker.
+IMAGE ?= paycert:$(VERSION)
+image:
+	@docker info >/dev/null 2>&1 || { echo "make image: no docker daemon here (docker info fails); build where one runs"; exit 1; }
+	docker build --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) -t $(IMAGE) .
 
 clean:
 	rm -rf bin reports/out

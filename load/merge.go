@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -15,10 +16,13 @@ type MergeReport struct {
 	Files     int
 	Results   uint64
 	Stats     []*Stats
+	Outcomes  []Outcome // every threshold checked on the merged data
 	Breaches  []Breach
 	Asked     map[string]float64 // total asked rate per scenario (from the meta files or --rate)
 	Truncated []string           // files cut short by a killed shard
 	Warnings  []string
+	metas     []*Meta               // per file, nil where it has none
+	th        map[string]Thresholds // the thresholds checked, per group
 }
 
 // Failed reports whether the merged run breached a threshold.
@@ -74,6 +78,9 @@ func Merge(files []string, out io.Writer, slo *SLO, flags Thresholds, rate float
 		}
 		if ok {
 			rep.Asked[meta.Scenario] += meta.Rate
+			rep.metas = append(rep.metas, &meta)
+		} else {
+			rep.metas = append(rep.metas, nil)
 		}
 		var first time.Time
 		n, trunc, err := ReadResults(f, func(r *vegeta.Result) error {
@@ -115,6 +122,76 @@ func Merge(files []string, out io.Writer, slo *SLO, flags Thresholds, rate float
 		}
 	}
 	rep.Stats = agg.All()
-	rep.Breaches = CheckAll(rep.Stats, slo, flags, rep.Asked)
+	rep.Outcomes = EvaluateAll(rep.Stats, slo, flags, rep.Asked)
+	rep.th = map[string]Thresholds{}
+	for _, s := range rep.Stats {
+		rep.th[s.Group] = slo.For(s.Scenario, s.Step, flags)
+	}
+	rep.Breaches = Breaches(rep.Outcomes)
 	return rep, nil
+}
+
+// Meta is the meta file of the merged results: the shards' asked rates
+// summed, the thresholds merge checked, and their ledger and field-check
+// results combined, so that "paycert report load merged.bin" judges the
+// distributed run as merge did. The result is left out (the page then says
+// NO VERDICT) when a shard recorded none: a killed shard's ledger is not
+// known to be right.
+func (m *MergeReport) Meta(command []string) Meta {
+	out := Meta{Shard: fmt.Sprintf("merged from %d files", m.Files), Command: command, Thresholds: m.th}
+	var scenarios, targets, versions []string
+	seen := map[string]bool{}
+	add := func(list *[]string, v string) {
+		if v != "" && !seen[v] {
+			seen[v] = true
+			*list = append(*list, v)
+		}
+	}
+	res := &RunResult{}
+	var ledgers []string
+	for _, x := range m.metas {
+		if x == nil || x.Result == nil {
+			res = nil
+			if x == nil {
+				continue
+			}
+		}
+		add(&scenarios, x.Scenario)
+		add(&targets, "target "+x.Target)
+		add(&versions, "version "+x.Version)
+		if d, err := time.ParseDuration(x.Duration); err == nil {
+			if cur, _ := time.ParseDuration(out.Duration); d > cur {
+				out.Duration = x.Duration
+			}
+		}
+		if out.StartAt.IsZero() || (!x.StartAt.IsZero() && x.StartAt.Before(out.StartAt)) {
+			out.StartAt = x.StartAt
+		}
+		if res == nil || x.Result == nil {
+			continue
+		}
+		r := x.Result
+		ledgers = append(ledgers, fmt.Sprintf("shard %s: %s", x.Shard, r.Ledger))
+		res.LedgerFailed = res.LedgerFailed || r.LedgerFailed
+		res.Checked += r.Checked
+		res.CheckFailed += r.CheckFailed
+		res.CheckErrors = append(res.CheckErrors, r.CheckErrors...)
+		res.LateHits += r.LateHits
+		res.MaxLag = max(res.MaxLag, r.MaxLag)
+		res.CapHits += r.CapHits
+		res.MaxWorkers = max(res.MaxWorkers, r.MaxWorkers)
+		res.Starved += r.Starved
+		res.Interrupted = res.Interrupted || r.Interrupted
+	}
+	out.Scenario = strings.Join(scenarios, ", ")
+	for _, sc := range scenarios {
+		out.Rate += m.Asked[sc]
+	}
+	out.Target = strings.TrimPrefix(strings.Join(targets, "; "), "target ")
+	out.Version = strings.TrimPrefix(strings.Join(versions, "; "), "version ")
+	if res != nil && len(ledgers) > 0 {
+		res.Ledger = strings.Join(ledgers, "; ")
+		out.Result = res
+	}
+	return out
 }

@@ -76,6 +76,25 @@ func TestShardMerge(t *testing.T) {
 	checkSeq(t, readAll(t, mergedPath))
 	vegetaCLI(t, files...)
 
+	// The merged file's meta judges the distributed run as merge did: the
+	// summed asked rate, merge's thresholds and every shard's checks.
+	mm := merged.Meta([]string{"paycert", "load", "merge"})
+	if mm.Scenario != "echo" || mm.Rate != rate || mm.Thresholds["echo"].MinSuccess != 1 || mm.Result == nil ||
+		!strings.Contains(mm.Result.Ledger, "shard 2/3: ") || mm.Result.LedgerFailed {
+		t.Errorf("merged meta: %+v (result %+v)", mm, mm.Result)
+	}
+	if v := Judge(merged.Outcomes, mm.Result); v.Status != "PASS" {
+		t.Errorf("merged verdict %+v", v)
+	}
+	killed, _, _ := ReadMeta(files[1])
+	killed.Result = nil // as a shard killed before it finished leaves it
+	if err := WriteMeta(files[1], killed); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := Merge(files, nil, nil, Thresholds{}, 0); err != nil || m.Meta(nil).Result != nil {
+		t.Errorf("a merge with a killed shard claims a ledger and field-check result: %v", err)
+	}
+
 	// The unsharded run gets its own server: its ids overlap shard 0's by design.
 	srv1, _ := echoServer(t, 0, 0)
 	single, err := Run(context.Background(), echoScenario(srv1.URL, 0, 0), Plan{

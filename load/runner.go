@@ -52,6 +52,11 @@ type Plan struct {
 	Progress io.Writer // progress lines (nil: none)
 	SLO      *SLO
 	Flags    Thresholds // scenario-level thresholds from flags
+	// Version and Command (the command line, credentials redacted) are
+	// recorded in the meta file for the page: a result without the
+	// command that produced it cannot be reproduced.
+	Version string
+	Command []string
 }
 
 // Report is what a run found.
@@ -59,9 +64,10 @@ type Report struct {
 	Scenario    string
 	Name        string // attack name of the scenario level
 	Stats       []*Stats
-	Breaches    []Breach
-	AskedRate   float64 // this shard's
-	Ledger      string  // "ok", "not checked: ...", or the failure
+	Outcomes    []Outcome // every threshold checked, met or not
+	Breaches    []Breach  // the ones not met
+	AskedRate   float64   // this shard's
+	Ledger      string    // "ok", "not checked: ...", or the failure
 	LedgerErr   error
 	Checked     uint64 // replies checked with the platform's field checks
 	CheckFailed uint64
@@ -84,9 +90,20 @@ type Report struct {
 }
 
 // Failed reports whether the run must exit non-zero.
-func (r *Report) Failed() bool {
-	return len(r.Breaches) > 0 || r.LedgerErr != nil || r.CheckFailed > 0
+func (r *Report) Failed() bool { return r.Verdict().Exit != ExitPass }
+
+// Result is the run's outcome apart from its thresholds, as the meta file
+// records it.
+func (r *Report) Result() *RunResult {
+	return &RunResult{
+		Ledger: r.Ledger, LedgerFailed: r.LedgerErr != nil, Checked: r.Checked, CheckFailed: r.CheckFailed,
+		CheckErrors: r.CheckErrors, LateHits: r.LateHits, MaxLag: r.MaxLag, CapHits: r.CapHits,
+		MaxWorkers: r.MaxWorkers, Starved: r.Starved, Interrupted: r.Interrupted,
+	}
 }
+
+// Verdict is what the run comes to, and its exit status.
+func (r *Report) Verdict() Verdict { return Judge(r.Outcomes, r.Result()) }
 
 // ScenarioStats returns the scenario-level stats (nil when nothing ran).
 func (r *Report) ScenarioStats() *Stats {
@@ -106,17 +123,8 @@ func (r *Report) WriteText(w io.Writer) error {
 	if err := WriteText(w, r.Stats); err != nil {
 		return err
 	}
-	if r.Interrupted {
-		fmt.Fprintf(w, "interrupted: the results file keeps what was measured\n")
-	}
-	if r.MaxWorkers > 0 && (r.CapHits > 0 || r.LateHits > 0) {
-		fmt.Fprintf(w, "MaxWorkers cap %d was hit: %d sends held back (max lag %s); latencies under-report stalls (closed model)\n",
-			r.MaxWorkers, r.CapHits+r.LateHits, round(r.MaxLag))
-	} else if r.LateHits > 0 {
-		fmt.Fprintf(w, "generator fell behind schedule: %d sends more than %s late (max lag %s)\n", r.LateHits, lateAfter, round(r.MaxLag))
-	}
-	if r.Starved > 0 {
-		fmt.Fprintf(w, "signers fell behind: the attack waited for %d signed requests\n", r.Starved)
+	for _, x := range r.Result().Warnings() {
+		fmt.Fprintln(w, x)
 	}
 	if r.CPU > 0 && r.Wall > 0 {
 		fmt.Fprintf(w, "process CPU during the attack: %s in %s (%.1f cores busy of %d)\n", round(r.CPU), round(r.Wall),
@@ -133,7 +141,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	if r.Output != "" {
 		fmt.Fprintf(w, "results: %s (%d results, vegeta gob format)\n", r.Output, r.Written)
 	}
-	return nil
+	v := r.Verdict()
+	_, err := fmt.Fprintf(w, "verdict: %s (exit %d): %s\n", v.Status, v.Exit, v.Why)
+	return err
 }
 
 // Validate reports a plan Run would refuse (the scenario unavailable, rate or
@@ -211,6 +221,7 @@ type run struct {
 	name  Name
 	rep   *Report
 	sink  *Sink // nil without an output file
+	meta  Meta  // as written next to the output file
 	pacer *boundedPacer
 }
 
@@ -277,8 +288,16 @@ func prepare(ctx context.Context, sc *Scenario, p Plan) (_ *run, err error) {
 		if target == "" {
 			target = "embedded"
 		}
-		if err := WriteMeta(p.Output, Meta{Scenario: sc.Name, Shard: p.Shard.String(), Rate: rate,
-			Duration: p.Duration.String(), StartAt: p.StartAt, Target: target, Note: wl.Note}); err != nil {
+		r.meta = Meta{Scenario: sc.Name, Shard: p.Shard.String(), Rate: rate,
+			Duration: p.Duration.String(), StartAt: p.StartAt, Target: target, Note: wl.Note,
+			Version: p.Version, Command: p.Command, Thresholds: map[string]Thresholds{}}
+		// The thresholds are known before the run: recorded now, a killed
+		// run's page still judges its data by them.
+		r.meta.Thresholds[name.Group()] = p.SLO.For(sc.Name, "", p.Flags)
+		for _, step := range sc.Steps {
+			r.meta.Thresholds[Name{Scenario: sc.Name, Step: step}.Group()] = p.SLO.For(sc.Name, step, p.Flags)
+		}
+		if err := WriteMeta(p.Output, r.meta); err != nil {
 			return nil, err
 		}
 	}
@@ -375,7 +394,8 @@ func (r *run) finish() (*Report, error) {
 			return nil, err
 		}
 	}
-	rep.Breaches = CheckAll(rep.Stats, r.p.SLO, r.p.Flags, map[string]float64{r.sc.Name: r.rate})
+	rep.Outcomes = EvaluateAll(rep.Stats, r.p.SLO, r.p.Flags, map[string]float64{r.sc.Name: r.rate})
+	rep.Breaches = Breaches(rep.Outcomes)
 	rep.Checked, rep.CheckFailed, rep.CheckErrors = r.env.Checks.Result()
 	rep.LateHits, rep.MaxLag = r.pacer.late.Load(), time.Duration(r.pacer.maxLag.Load())
 	switch {
@@ -389,6 +409,12 @@ func (r *run) finish() (*Report, error) {
 			rep.Ledger = "FAILED: " + err.Error()
 		} else {
 			rep.Ledger = "ok"
+		}
+	}
+	if r.p.Output != "" {
+		r.meta.Result = rep.Result()
+		if err := WriteMeta(r.p.Output, r.meta); err != nil {
+			return nil, err
 		}
 	}
 	return rep, nil

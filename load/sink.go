@@ -80,6 +80,13 @@ type Meta struct {
 	StartAt  time.Time `json:"start_at"`
 	Target   string    `json:"target"` // "embedded" or the URL
 	Note     string    `json:"note,omitempty"`
+	Version  string    `json:"version,omitempty"` // paycert's
+	Command  []string  `json:"command,omitempty"` // the command line, credentials redacted
+	// Thresholds are the resolved thresholds per group ("scenario",
+	// "scenario/step"), recorded before the run.
+	Thresholds map[string]Thresholds `json:"thresholds,omitempty"`
+	// Result is written when the run finishes; a killed run has none.
+	Result *RunResult `json:"result,omitempty"`
 }
 
 // MetaPath is where the sidecar of a results file lives.
@@ -88,6 +95,7 @@ func MetaPath(results string) string { return results + ".meta.json" }
 // WriteMeta writes the sidecar of a results file.
 func WriteMeta(results string, m Meta) error {
 	m.Target = redact.URL(m.Target) // a URL's userinfo is a credential: never in a file
+	m.Command = RedactArgs(m.Command)
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err
@@ -140,4 +148,18 @@ func ReadResults(path string, fn func(*vegeta.Result) error) (n uint64, truncate
 			return n, false, err
 		}
 	}
+}
+
+// RedactArgs hides the userinfo of every URL in a command line (also in
+// "--target=URL"): a target given as https://user:pass@host must not reach
+// a file or a page.
+func RedactArgs(args []string) []string {
+	if args == nil {
+		return nil
+	}
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = redact.URL(a)
+	}
+	return out
 }

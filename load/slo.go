@@ -10,17 +10,46 @@ import (
 )
 
 // Thresholds are the SLOs of one scenario or step. Zero values are not
-// checked, except MinRateRatio which defaults to 0.98 for the scenario
-// itself (a step's rate depends on the steps before it, so steps are not
-// rate-checked unless their threshold says so).
+// set, except on the scenario level itself, where MinSuccess defaults to
+// 0.99 and MinRateRatio to 0.98: a run that mostly fails must not pass
+// because nobody wrote a threshold. Steps get neither default (a step's
+// rate and failures follow from the steps before it). A ratio set to 0
+// explicitly (flag or YAML) is stored as Off and disables the default.
 type Thresholds struct {
-	P50          Duration `yaml:"p50,omitempty"`
-	P90          Duration `yaml:"p90,omitempty"`
-	P95          Duration `yaml:"p95,omitempty"`
-	P99          Duration `yaml:"p99,omitempty"`
-	Max          Duration `yaml:"max,omitempty"`
-	MinSuccess   float64  `yaml:"success,omitempty"`    // ratio 0..1, e.g. 0.999
-	MinRateRatio float64  `yaml:"rate_ratio,omitempty"` // achieved/asked, e.g. 0.98
+	P50          Duration `yaml:"p50,omitempty" json:"p50,omitempty"`
+	P90          Duration `yaml:"p90,omitempty" json:"p90,omitempty"`
+	P95          Duration `yaml:"p95,omitempty" json:"p95,omitempty"`
+	P99          Duration `yaml:"p99,omitempty" json:"p99,omitempty"`
+	Max          Duration `yaml:"max,omitempty" json:"max,omitempty"`
+	MinSuccess   Ratio    `yaml:"success,omitempty" json:"success,omitempty"`       // ratio 0..1, e.g. 0.999
+	MinRateRatio Ratio    `yaml:"rate_ratio,omitempty" json:"rate_ratio,omitempty"` // achieved/asked, e.g. 0.98
+}
+
+// Ratio is a threshold between 0 and 1. The zero value means "not set"
+// (a default may apply); Off means "set to 0": explicitly not checked.
+type Ratio float64
+
+// Off is a ratio threshold disabled on purpose ("success: 0", "--success 0").
+const Off Ratio = -1
+
+// Checked reports whether the ratio is a threshold to check.
+func (r Ratio) Checked() bool { return r > 0 }
+
+// UnmarshalYAML reads a ratio; an explicit 0 is Off, so "success: 0" turns
+// the default success threshold off instead of being taken for "unset".
+func (r *Ratio) UnmarshalYAML(n *yaml.Node) error {
+	var v float64
+	if err := n.Decode(&v); err != nil {
+		return fmt.Errorf("line %d: ratio %q: %w", n.Line, n.Value, err)
+	}
+	if v < 0 || v > 1 {
+		return fmt.Errorf("line %d: ratio %v: want a number between 0 and 1", n.Line, v)
+	}
+	*r = Ratio(v)
+	if v == 0 {
+		*r = Off
+	}
+	return nil
 }
 
 // Duration is a time.Duration that reads "50ms" from YAML.
@@ -76,8 +105,12 @@ type ScenarioSLO struct {
 	Steps      map[string]Thresholds `yaml:"steps"`
 }
 
-// DefaultRateRatio is the achieved/asked rate below which a run fails.
-const DefaultRateRatio = 0.98
+// The scenario-level defaults: the achieved/asked rate and the share of
+// successful requests below which a run fails (exit 99).
+const (
+	DefaultRateRatio Ratio = 0.98
+	DefaultSuccess   Ratio = 0.99
+)
 
 // LoadSLO reads a YAML threshold file. Unknown keys are errors: a typo in an
 // SLO must not silently disable it.
@@ -102,12 +135,14 @@ func LoadSLO(path string) (*SLO, error) {
 func (s *SLO) For(scenario, step string, flags Thresholds) Thresholds {
 	var t Thresholds
 	if step == "" {
-		t.MinRateRatio = DefaultRateRatio
+		t.MinRateRatio, t.MinSuccess = DefaultRateRatio, DefaultSuccess
 	}
 	if s != nil {
 		t = t.merge(s.Defaults)
 		if step != "" {
-			t.MinRateRatio = s.Defaults.MinRateRatio // the default rate check is for whole scenarios
+			// The built-in defaults are for whole scenarios; the file's
+			// defaults apply to steps too, as written.
+			t.MinRateRatio = s.Defaults.MinRateRatio
 		}
 		if sc, ok := s.Scenarios[scenario]; ok {
 			if step == "" {
@@ -131,46 +166,76 @@ type Breach struct {
 	Got       string
 }
 
+// Outcome is one threshold that was checked, met or not: the page shows
+// every threshold (want / got / met), not only the breaches.
+type Outcome struct {
+	Breach
+	Met bool
+}
+
 func (b Breach) String() string {
 	return fmt.Sprintf("SLO breached: %s %s = %s, threshold %s", b.Group, b.Threshold, b.Got, b.Want)
 }
 
-// Check compares stats with thresholds. askedRate is the total rate asked
-// for (all shards); 0 skips the rate check.
-func Check(s *Stats, t Thresholds, askedRate float64) []Breach {
-	var out []Breach
+// Evaluate compares stats with every threshold that is set. askedRate is
+// the total rate asked for (all shards); 0 skips the rate check.
+func Evaluate(s *Stats, t Thresholds, askedRate float64) []Outcome {
+	var out []Outcome
 	lat := []struct {
 		name  string
 		limit Duration
 		got   time.Duration
 	}{{"p50", t.P50, s.P50}, {"p90", t.P90, s.P90}, {"p95", t.P95, s.P95}, {"p99", t.P99, s.P99}, {"max", t.Max, s.Max}}
 	for _, l := range lat {
-		if l.limit > 0 && l.got > time.Duration(l.limit) {
-			out = append(out, Breach{s.Group, l.name, "<= " + time.Duration(l.limit).String(), round(l.got).String()})
+		if l.limit > 0 {
+			out = append(out, Outcome{Breach{s.Group, l.name, "<= " + time.Duration(l.limit).String(), round(l.got).String()}, l.got <= time.Duration(l.limit)})
 		}
 	}
-	if t.MinSuccess > 0 && s.SuccessRatio() < t.MinSuccess {
-		out = append(out, Breach{s.Group, "success", fmt.Sprintf(">= %.4g%%", 100*t.MinSuccess), fmt.Sprintf("%.4g%% (%d/%d)", 100*s.SuccessRatio(), s.Successes, s.Requests)})
+	if t.MinSuccess.Checked() {
+		got := s.SuccessRatio()
+		out = append(out, Outcome{Breach{s.Group, "success", fmt.Sprintf(">= %.4g%%", 100*float64(t.MinSuccess)), fmt.Sprintf("%.4g%% (%d/%d)", 100*got, s.Successes, s.Requests)},
+			s.Requests > 0 && got >= float64(t.MinSuccess)})
 	}
-	if t.MinRateRatio > 0 && askedRate > 0 {
-		if got := s.Rate / askedRate; got < t.MinRateRatio {
-			out = append(out, Breach{s.Group, "rate", fmt.Sprintf(">= %.0f%% of %.1f/s", 100*t.MinRateRatio, askedRate), fmt.Sprintf("%.1f/s (%.1f%%)", s.Rate, 100*got)})
+	if t.MinRateRatio.Checked() && askedRate > 0 {
+		got := s.Rate / askedRate
+		out = append(out, Outcome{Breach{s.Group, "rate", fmt.Sprintf(">= %.0f%% of %.1f/s", 100*float64(t.MinRateRatio), askedRate), fmt.Sprintf("%.1f/s (%.1f%%)", s.Rate, 100*got)},
+			got >= float64(t.MinRateRatio)})
+	}
+	return out
+}
+
+// Check returns the thresholds stats did not meet.
+func Check(s *Stats, t Thresholds, askedRate float64) []Breach {
+	return Breaches(Evaluate(s, t, askedRate))
+}
+
+// Breaches returns the outcomes that were not met.
+func Breaches(all []Outcome) []Breach {
+	var out []Breach
+	for _, o := range all {
+		if !o.Met {
+			out = append(out, o.Breach)
 		}
 	}
 	return out
 }
 
-// CheckAll checks every group of an aggregate against the SLO. asked maps a
-// scenario to its total asked rate.
-func CheckAll(all []*Stats, slo *SLO, flags Thresholds, asked map[string]float64) []Breach {
-	var out []Breach
+// EvaluateAll checks every group of an aggregate against the SLO. asked
+// maps a scenario to its total asked rate.
+func EvaluateAll(all []*Stats, slo *SLO, flags Thresholds, asked map[string]float64) []Outcome {
+	var out []Outcome
 	for _, s := range all {
 		rate := 0.0
 		if s.Step == "" {
 			rate = asked[s.Scenario]
 		}
-		out = append(out, Check(s, slo.For(s.Scenario, s.Step, flags), rate)...)
+		out = append(out, Evaluate(s, slo.For(s.Scenario, s.Step, flags), rate)...)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Group < out[j].Group })
 	return out
+}
+
+// CheckAll is EvaluateAll's breaches.
+func CheckAll(all []*Stats, slo *SLO, flags Thresholds, asked map[string]float64) []Breach {
+	return Breaches(EvaluateAll(all, slo, flags, asked))
 }

@@ -25,6 +25,7 @@ scenarios:
     rate_ratio: 0.9
     steps:
       confirm: {p99: 120ms, success: 0.99}
+  off-in-file: {success: 0, rate_ratio: 0}
 `)
 	slo, err := LoadSLO(good)
 	if err != nil {
@@ -39,18 +40,25 @@ scenarios:
 		{"hzcard-charge", "confirm", Thresholds{P99: 1}, Thresholds{P99: Duration(120 * time.Millisecond), MinSuccess: 0.99}},
 		{"hzcard-charge", "create", Thresholds{}, Thresholds{MinSuccess: 0.999}},
 		{"ipos-verify", "", Thresholds{P99: Duration(time.Millisecond)}, Thresholds{P99: Duration(time.Millisecond), MinSuccess: 0.999, MinRateRatio: DefaultRateRatio}},
+		{"ipos-verify", "", Thresholds{MinSuccess: Off}, Thresholds{MinSuccess: Off, MinRateRatio: DefaultRateRatio}},
+		{"off-in-file", "", Thresholds{}, Thresholds{MinSuccess: Off, MinRateRatio: Off}},
+		{"off-in-file", "", Thresholds{MinSuccess: 0.5}, Thresholds{MinSuccess: 0.5, MinRateRatio: Off}},
 	} {
 		if got := slo.For(tc.scenario, tc.step, tc.flags); got != tc.want {
 			t.Errorf("For(%s, %s) = %+v, want %+v", tc.scenario, tc.step, got, tc.want)
 		}
 	}
 	var none *SLO
-	if got := none.For("x", "", Thresholds{}); got != (Thresholds{MinRateRatio: DefaultRateRatio}) {
-		t.Errorf("no config: %+v", got)
+	if got := none.For("x", "", Thresholds{}); got != (Thresholds{MinSuccess: DefaultSuccess, MinRateRatio: DefaultRateRatio}) {
+		t.Errorf("no config: %+v, want the default success and rate thresholds", got)
+	}
+	if got := none.For("x", "step", Thresholds{}); got != (Thresholds{}) {
+		t.Errorf("no config, a step: %+v, want no thresholds (the defaults are for whole scenarios)", got)
 	}
 	for name, body := range map[string]string{
 		"typo.yaml":     "scenarios:\n  x: {p99s: 10ms}\n",
 		"duration.yaml": "defaults: {p99: fast}\n",
+		"ratio.yaml":    "defaults: {success: 99}\n",
 	} {
 		if _, err := LoadSLO(write(name, body)); err == nil {
 			t.Errorf("%s accepted: a typo must not silently disable an SLO", name)
@@ -73,6 +81,13 @@ func TestCheckNamesEveryBreach(t *testing.T) {
 	}
 	if strings.Join(names, ",") != "p99,max,success,rate" {
 		t.Errorf("breaches %v, want p99,max,success,rate", names)
+	}
+	all := Evaluate(s, Thresholds{P50: Duration(10 * time.Millisecond), MinSuccess: 0.9, MinRateRatio: Off}, 100)
+	if len(all) != 2 || !all[0].Met || !all[1].Met || all[1].Want != ">= 90%" || all[1].Got != "97% (97/100)" {
+		t.Errorf("outcomes %+v, want p50 and success met (rate off)", all)
+	}
+	if got := Check(&Stats{Group: "none"}, Thresholds{MinSuccess: DefaultSuccess}, 0); len(got) != 1 {
+		t.Errorf("a run without a single request passed its success threshold: %v", got)
 	}
 }
 

@@ -66,7 +66,8 @@ type Aggregator struct {
 
 type agg struct {
 	name   Name
-	m      vegeta.Metrics
+	m      vegeta.Metrics // counts, rate, duration, mean, status codes
+	lat    Hist           // the percentiles (hist.go says why not m's t-digest)
 	ok     uint64
 	max    time.Duration
 	errs   map[string]uint64
@@ -89,6 +90,7 @@ func (a *Aggregator) Add(r *vegeta.Result) {
 	}
 	g.shards[n.Shard] = true
 	g.m.Add(r)
+	g.lat.Add(r.Latency)
 	if Succeeded(r) {
 		g.ok++
 	}
@@ -111,13 +113,13 @@ func (a *Aggregator) Stats(group string) *Stats {
 	if g == nil {
 		return nil
 	}
-	m := g.m // Close mutates derived fields only; the digest is shared but read-only here
+	m := g.m // Close fills derived fields; percentiles come from g.lat, not from m's digest
 	m.Close()
 	s := &Stats{
 		Group: group, Scenario: g.name.Scenario, Step: g.name.Step,
 		Requests: m.Requests, Successes: g.ok, Rate: m.Rate, Duration: m.Duration,
 		Earliest: m.Earliest, Latest: m.Latest,
-		P50: m.Latencies.P50, P90: m.Latencies.P90, P95: m.Latencies.P95, P99: m.Latencies.P99,
+		P50: g.lat.Quantile(0.5), P90: g.lat.Quantile(0.9), P95: g.lat.Quantile(0.95), P99: g.lat.Quantile(0.99),
 		Max: g.max, Mean: m.Latencies.Mean, Codes: m.StatusCodes, Shards: len(g.shards),
 	}
 	for e, c := range g.errs {
@@ -150,7 +152,7 @@ func (a *Aggregator) Progress(group string) (p99 time.Duration, requests, failur
 	if g == nil {
 		return 0, 0, 0
 	}
-	return g.m.Latencies.Quantile(0.99), g.m.Requests, g.m.Requests - g.ok
+	return g.lat.Quantile(0.99), g.m.Requests, g.m.Requests - g.ok
 }
 
 // WriteText prints a table of stats, then the most frequent errors.
@@ -175,6 +177,10 @@ func WriteText(w io.Writer, all []*Stats) error {
 	}
 	return nil
 }
+
+// Round is how paycert prints a latency, on the console and on the page
+// alike: 1 ms resolution from 1 s, 10 µs from 1 ms, else 1 µs.
+func Round(d time.Duration) time.Duration { return round(d) }
 
 func round(d time.Duration) time.Duration {
 	switch {

@@ -21,13 +21,6 @@ import (
 	"paycert/load/htmlreport"
 )
 
-// Exit statuses of "paycert load": k6's convention for thresholds, so CI
-// can tell a slow run from a wrong one.
-const (
-	exitThresholds = 99 // an SLO threshold was breached
-	exitLedger     = 1  // the ledger or a field check failed: correctness, not speed
-)
-
 // loadCommand is "paycert load": the load scenarios on vegeta.
 func loadCommand() *cli.Command {
 	cmd := &cli.Command{
@@ -50,9 +43,10 @@ refused before anything is sent. Business failures (a non-success code in the
 body) count as failures.
 
 Exit status: 0 all passed; 99 an SLO threshold was breached (each breach is
-named); 1 the ledger or a sampled field check failed, or the run could not start;
-2 usage (a bad flag or config, a rate or duration out of bounds, a target off
-loopback without --allow-remote).
+named; by default fewer than 99% of requests successful is one, --success 0
+turns that off); 1 the ledger or a sampled field check failed, or the run could
+not start; 2 usage (a bad flag or config, a rate or duration out of bounds, a
+target off loopback without --allow-remote).
 
 Examples:
   paycert load list
@@ -109,7 +103,7 @@ Examples:
 // thresholdFlags registers the scenario-level SLO flags.
 type thresholdFlags struct {
 	p50, p90, p95, p99, max time.Duration
-	success, rateRatio      float64
+	success, rateRatio      ratioFlag
 	config                  cli.MultiFlag
 }
 
@@ -120,21 +114,19 @@ func addThresholdFlags(fs *flag.FlagSet) *thresholdFlags {
 	fs.DurationVar(&t.p95, "p95", 0, "fail when p95 is above this")
 	fs.DurationVar(&t.p99, "p99", 0, "fail when p99 is above this")
 	fs.DurationVar(&t.max, "max", 0, "fail when the slowest request is above this")
-	fs.Float64Var(&t.success, "success", 0, "fail when the success ratio (0..1) is below this, e.g. 0.999")
-	fs.Float64Var(&t.rateRatio, "rate-ratio", 0, "fail when achieved/asked rate is below this (default 0.98)")
+	fs.Var(&t.success, "success", "fail when the share of successful requests (0..1) is below this (default 0.99; 0 turns the check off)")
+	fs.Var(&t.rateRatio, "rate-ratio", "fail when achieved/asked rate is below this (default 0.98; 0 turns the check off)")
 	fs.Var(&t.config, "config", "YAML file of thresholds per scenario and step, or (paycert load <scenario>) the paycert.yaml of certify whose targets: section names the implementation; repeatable, one of each")
 	return t
 }
 
 // resolve returns the thresholds and, when a --config file is a
-// paycert.yaml (its top level has targets:), that file's path.
+// paycert.yaml (its top level has targets:), that file's path. The ratios
+// are checked by ratioFlag as they are parsed.
 func (t *thresholdFlags) resolve() (*load.SLO, load.Thresholds, string, error) {
-	if t.success < 0 || t.success > 1 || t.rateRatio < 0 || t.rateRatio > 1 {
-		return nil, load.Thresholds{}, "", cli.Usagef("--success and --rate-ratio are ratios between 0 and 1")
-	}
 	th := load.Thresholds{
 		P50: load.Duration(t.p50), P90: load.Duration(t.p90), P95: load.Duration(t.p95), P99: load.Duration(t.p99),
-		Max: load.Duration(t.max), MinSuccess: t.success, MinRateRatio: t.rateRatio,
+		Max: load.Duration(t.max), MinSuccess: t.success.r, MinRateRatio: t.rateRatio.r,
 	}
 	var slo *load.SLO
 	var targets string
@@ -175,6 +167,32 @@ func hasTargets(path string) (bool, error) {
 	return ok, nil
 }
 
+// ratioFlag is a threshold ratio that tells "--success 0" (off, on
+// purpose) from no flag at all (the default applies).
+type ratioFlag struct{ r load.Ratio }
+
+func (f *ratioFlag) String() string {
+	if f == nil || f.r == 0 {
+		return ""
+	}
+	if f.r == load.Off {
+		return "0"
+	}
+	return strconv.FormatFloat(float64(f.r), 'g', -1, 64)
+}
+
+func (f *ratioFlag) Set(s string) error {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v < 0 || v > 1 {
+		return fmt.Errorf("%q: want a ratio between 0 and 1 (0 turns the check off)", s)
+	}
+	f.r = load.Ratio(v)
+	if v == 0 {
+		f.r = load.Off
+	}
+	return nil
+}
+
 const sloHelp = `
 Thresholds come from flags (scenario level) and from --config, a YAML file with
 per-scenario and per-step thresholds; flags win:
@@ -184,7 +202,9 @@ per-scenario and per-step thresholds; flags win:
       p99: 300ms
       steps:
         confirm: {p99: 120ms, success: 0.999}
-The achieved rate must reach 98% of the asked rate unless --rate-ratio says otherwise.`
+Unless a flag or the file says otherwise, at least 99% of the scenario's requests
+must succeed and the achieved rate must reach 98% of the asked rate; 0 turns
+either check off ("--success 0", "success: 0").`
 
 func loadScenarioCommand(platform string, sc *load.Scenario) *cli.Command {
 	status := ""
@@ -266,6 +286,7 @@ Examples:
 		p := load.Plan{
 			Rate: *rate, Duration: *duration, MaxRequests: *maxReq, Workers: *workers, MaxWorkers: *maxWorkers,
 			Connections: *conns, KeepAlive: *keepalive, Timeout: *timeout, Target: *target, AllowRemote: *remote, SLO: slo, Flags: flags,
+			Version: version + " (" + commit + ")", Command: os.Args,
 		}
 		if targets != "" {
 			if err := applyTargetConfig(&p, platform, targets); err != nil {
@@ -306,7 +327,7 @@ Examples:
 		if err := rep.WriteText(tio.Stdout); err != nil {
 			return err
 		}
-		return runStatus(rep.LedgerErr != nil || rep.CheckFailed > 0, len(rep.Breaches))
+		return runStatus(rep.Verdict())
 	}
 	return cmd
 }
@@ -351,14 +372,11 @@ func targetName(t string) string {
 	return t
 }
 
-func runStatus(wrong bool, breaches int) error {
-	switch {
-	case wrong:
-		return &cli.ExitError{Code: exitLedger, Err: errors.New("ledger or field checks failed (see above)")}
-	case breaches > 0:
-		return &cli.ExitError{Code: exitThresholds, Err: fmt.Errorf("%d SLO threshold(s) breached (see above)", breaches)}
+func runStatus(v load.Verdict) error {
+	if v.Exit == load.ExitPass {
+		return nil
 	}
-	return nil
+	return &cli.ExitError{Code: v.Exit, Err: errors.New(strings.ToLower(v.Status) + ": " + v.Why)}
 }
 
 func parseStartAt(s string) (time.Time, error) {
@@ -384,7 +402,9 @@ func loadMergeCommand() *cli.Command {
 		Help: `Reads the gob files of the shards of one distributed run (each with its own
 attack names, as --shard writes them), prints the merged figures per scenario
 and step, checks the thresholds on the merged data, and optionally writes one
-merged gob file. The asked rate is the sum of the shards' FILE.meta.json rates
+merged gob file (with a FILE.meta.json that lets 'paycert report load' judge
+it as merge did: merge's thresholds, the shards' ledger and field checks).
+The asked rate is the sum of the shards' FILE.meta.json rates
 (or --rate). A file cut short by a killed shard is merged up to its last whole
 result, with a warning. The same attack name in two files is refused.
 
@@ -431,11 +451,21 @@ Examples:
 			if err := out.Close(); err != nil {
 				return err
 			}
+			// The merged file's own meta: 'paycert report load' then judges the
+			// distributed run as merge did (thresholds, shards' ledgers).
+			m := rep.Meta(os.Args)
+			m.Version = version + " (" + commit + ")"
+			if err := load.WriteMeta(*output, m); err != nil {
+				return err
+			}
 		}
 		if err := rep.WriteText(tio.Stdout); err != nil {
 			return err
 		}
-		return runStatus(false, len(rep.Breaches))
+		if len(rep.Breaches) > 0 {
+			return runStatus(load.Judge(rep.Outcomes, nil))
+		}
+		return nil
 	}
 	return cmd
 }
@@ -451,15 +481,21 @@ func reportLoadCommand() *cli.Command {
 		Summary: "Write a self-contained HTML page of load results",
 		Usage:   "report load RESULTS... [--output load.html] [--title T]",
 		Help: `Reads vegeta gob result files (from 'paycert load', 'paycert load merge' or
-'vegeta attack') and writes one HTML page with no external assets: per scenario
-and per step, latency over time (p50/p90/p99/max), the percentiles, a latency
-histogram, throughput (sent/ok/failed per second) and the errors table. Shards
-of one run are merged by attack name. A file's FILE.meta.json, when present,
-adds the asked rate.
+'vegeta attack') and writes one HTML page with no external assets. It opens
+with the verdict (PASS, SLO BREACHED, FAIL, or NO VERDICT for a run that
+recorded no ledger or field-check result: killed, or vegeta's own file), then
+per file: the thresholds (want / got / met), the SLO breaches, the ledger and
+field checks, generator-lag and worker-cap warnings, the paycert version,
+command line and target (from FILE.meta.json), and per scenario and step the
+percentiles (computed as the console computes them), latency over time, a
+latency histogram, throughput and the errors. Each file is a run of its own
+(its own series and verdict): to see the shards of one run as one, merge them
+with 'paycert load merge --output' and report the merged file.
 
 Examples:
   paycert report load load-ipos-verify.bin
-  paycert report load s0.bin s1.bin s2.bin --output distributed.html --title "iPos 4×500/s"`,
+  paycert load merge s0.bin s1.bin s2.bin --output all.bin && paycert report load all.bin --title "iPos 3×500/s"
+  paycert report load before.bin after.bin --output compare.html`,
 	}
 	cmd.Flags = func(fs *flag.FlagSet) {
 		output = fs.String("output", "load-report.html", "HTML file to write (\"-\" for stdout)")

@@ -38,6 +38,11 @@ func TestLoadCommand(t *testing.T) {
 		{"help", []string{"load", "--help"}, 0, []string{"Examples:", "Exit status"}, ""},
 		{"scenario help", []string{"load", "sm2-sign", "--help"}, 0, []string{"One latency measures", "--shard", "--p99", "Examples:"}, ""},
 		{"run", []string{"load", "sm2-sign", "--rate", "50", "--duration", "1s", "--output", bin, "--quiet", "--rate-ratio", "0.5"}, 0, []string{"sm2-sign/sign", "ledger: not applicable"}, ""},
+		// Nothing listens on port 1: every request fails, and the default
+		// success threshold (99%) makes that a breach, not a pass.
+		{"all failed", []string{"load", "kakatong-consume", "--target", "http://127.0.0.1:1", "--rate", "50", "--duration", "1s", "--output", "none", "--quiet"}, 99, []string{"SLO breached: kakatong-consume success = 0%", "verdict: SLO BREACHED (exit 99)"}, "slo breached"},
+		{"success off", []string{"load", "kakatong-consume", "--target", "http://127.0.0.1:1", "--rate", "50", "--duration", "1s", "--output", "none", "--quiet", "--success", "0", "--rate-ratio", "0.5"}, 0, []string{"verdict: PASS"}, ""},
+		{"bad ratio", []string{"load", "sm2-sign", "--success", "99"}, 2, nil, "want a ratio between 0 and 1"},
 		{"breach", []string{"load", "sm2-sign", "--rate", "50", "--duration", "500ms", "--output", "none", "--quiet", "--p50", "1ns"}, 99, []string{"SLO breached: sm2-sign p50"}, ""},
 		{"remote target", []string{"load", "ipos-verify", "--target", "http://192.0.2.1/", "--duration", "1s"}, 2, nil, "is not a loopback address"},
 		{"bad shard", []string{"load", "sm2-sign", "--shard", "4/4"}, 2, nil, "4/4"},
@@ -48,6 +53,8 @@ func TestLoadCommand(t *testing.T) {
 		{"merge nothing", []string{"load", "merge"}, 2, nil, ""},
 		{"report", []string{"report", "load", bin, "--output", filepath.Join(dir, "r.html")}, 0, []string{"wrote"}, ""},
 		{"report nothing", []string{"report", "load"}, 2, nil, ""},
+		{"merge output", []string{"load", "merge", bin, "--rate-ratio", "0.5", "--output", filepath.Join(dir, "merged.bin")}, 0, []string{"merged"}, ""},
+		{"report merged", []string{"report", "load", filepath.Join(dir, "merged.bin"), "--output", filepath.Join(dir, "m.html")}, 0, []string{"wrote"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errs := runLoadCLI(t, tc.args...)
@@ -67,5 +74,13 @@ func TestLoadCommand(t *testing.T) {
 	html, err := os.ReadFile(filepath.Join(dir, "r.html"))
 	if err != nil || !bytes.Contains(html, []byte("<svg")) {
 		t.Fatalf("report: %v %.200s", err, html)
+	}
+	// The run's own page and the merged file's page carry the verdict the
+	// run and merge came to (the merged file has a meta of its own).
+	for _, page := range []string{"r.html", "m.html"} {
+		html, err := os.ReadFile(filepath.Join(dir, page))
+		if err != nil || !bytes.Contains(html, []byte(`<div id="verdict" class="verdict pass">PASS`)) || !bytes.Contains(html, []byte(version)) {
+			t.Errorf("%s: no PASS verdict or no version: %v %.600s", page, err, html)
+		}
 	}
 }

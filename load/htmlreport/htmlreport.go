@@ -19,29 +19,41 @@ import (
 	"paycert/load"
 )
 
-// Report is the data of one page.
+// Report is the data of one page: one Run per results file. Files are
+// never joined here: two files are two runs (or two shards of one, which
+// only "paycert load merge" may join, checking that they are), each drawn
+// as its own series and judged on its own, as "vegeta plot" draws them.
 type Report struct {
 	Title     string
-	Files     []string
 	Generated time.Time
-	Start     time.Time
-	Groups    []*Group
-	Notes     []string
-	agg       *load.Aggregator
-	asked     map[string]float64
-	byName    map[string]*Group
+	Runs      []*Run
 }
 
-// Group is one scenario or step over every file and shard.
+// Run is one results file: its data, what its meta file recorded, and the
+// verdict the page comes to.
+type Run struct {
+	File      string
+	Meta      *load.Meta // nil: no meta file (e.g. vegeta's own attack)
+	Truncated bool
+	Groups    []*Group
+	Outcomes  []load.Outcome
+	Verdict   load.Verdict
+	Warnings  []string
+	agg       *load.Aggregator
+	byName    map[string]*Group
+	anchor    time.Time // the first result seen: buckets are whole seconds from it
+	first     time.Time // the earliest result
+	last      time.Time // the latest result (sent then: vegeta's duration ends there too)
+}
+
+// Group is one scenario or step of a run.
 type Group struct {
-	Name   string
-	Stats  *load.Stats
-	Asked  float64           // asked rate (scenario level, from meta files), 0 if unknown
-	secs   map[int64]*bucket // by whole seconds since anchor
-	anchor time.Time         // the group's first result: buckets are whole seconds of the run, not of the clock
-	last   time.Time
-	hist   hist
-	report *Report
+	Name  string
+	Stats *load.Stats
+	Asked float64           // asked rate (scenario level, from the meta file), 0 if unknown
+	secs  map[int64]*bucket // by whole seconds since the run's anchor
+	hist  hist
+	run   *Run
 }
 
 type bucket struct {
@@ -49,9 +61,9 @@ type bucket struct {
 	h       hist
 }
 
-// hist is a log-scale latency histogram: four buckets per power of two from
-// 1µs (±9% resolution), enough for plotted percentiles; the tables use
-// vegeta's t-digest instead.
+// hist is a coarse log-scale latency histogram for the per-second charts:
+// four buckets per power of two from 1µs (±9%), so an hour of seconds stays
+// small. The tables' percentiles are load.Stats', the console's own.
 type hist [nBuckets]uint32
 
 const nBuckets = 4 * 36 // 1µs .. ~19h
@@ -89,30 +101,38 @@ func (h *hist) quantile(q float64) time.Duration {
 
 // New returns an empty report.
 func New(title string) *Report {
-	return &Report{Title: title, Generated: time.Now(), agg: load.NewAggregator(), byName: map[string]*Group{}}
+	return &Report{Title: title, Generated: time.Now()}
+}
+
+// NewRun adds an empty run (file names it; meta may be nil) to be filled
+// with Add.
+func (r *Report) NewRun(file string, meta *load.Meta) *Run {
+	run := &Run{File: file, Meta: meta, agg: load.NewAggregator(), byName: map[string]*Group{}}
+	r.Runs = append(r.Runs, run)
+	return run
 }
 
 // Add accounts one result.
-func (r *Report) Add(res *vegeta.Result) {
+func (r *Run) Add(res *vegeta.Result) {
 	r.agg.Add(res)
 	name := load.ParseName(res.Attack).Group()
 	g := r.byName[name]
 	if g == nil {
-		g = &Group{Name: name, secs: map[int64]*bucket{}, report: r}
+		g = &Group{Name: name, secs: map[int64]*bucket{}, run: r}
 		r.byName[name] = g
 	}
-	if r.Start.IsZero() || res.Timestamp.Before(r.Start) {
-		r.Start = res.Timestamp
+	if r.anchor.IsZero() {
+		r.anchor = res.Timestamp
 	}
-	if g.anchor.IsZero() {
-		g.anchor = res.Timestamp
+	if r.first.IsZero() || res.Timestamp.Before(r.first) {
+		r.first = res.Timestamp
 	}
-	if res.Timestamp.After(g.last) {
-		g.last = res.Timestamp
+	if res.Timestamp.After(r.last) {
+		r.last = res.Timestamp
 	}
-	off := res.Timestamp.Sub(g.anchor)
+	off := res.Timestamp.Sub(r.anchor)
 	sec := int64(off / time.Second)
-	if off < 0 {
+	if off < 0 && off%time.Second != 0 {
 		sec-- // floor: a result a little earlier than the anchor
 	}
 	b := g.secs[sec]
@@ -129,42 +149,82 @@ func (r *Report) Add(res *vegeta.Result) {
 	g.hist[i]++
 }
 
-// AddFile reads a gob results file into the report, with its meta file
-// when there is one.
+// AddFile reads a gob results file into the report as a run of its own,
+// with its meta file when there is one.
 func (r *Report) AddFile(path string) error {
-	r.Files = append(r.Files, path)
-	if m, ok, err := load.ReadMeta(path); err != nil {
+	m, ok, err := load.ReadMeta(path)
+	if err != nil {
 		return err
-	} else if ok {
-		r.Notes = append(r.Notes, fmt.Sprintf("%s: %s shard %s, asked %.1f/s for %s against %s", path, m.Scenario, m.Shard, m.Rate, m.Duration, m.Target))
-		if r.asked == nil {
-			r.asked = map[string]float64{}
-		}
-		r.asked[m.Scenario] += m.Rate
 	}
-	_, trunc, err := load.ReadResults(path, func(res *vegeta.Result) error { r.Add(res); return nil })
-	if trunc {
-		r.Notes = append(r.Notes, path+": cut short (interrupted run); whole results included")
+	var meta *load.Meta
+	if ok {
+		meta = &m
 	}
+	run := r.NewRun(path, meta)
+	_, trunc, err := load.ReadResults(path, func(res *vegeta.Result) error { run.Add(res); return nil })
+	run.Truncated = trunc
 	return err
 }
 
-// finish computes the stats of every group.
-func (r *Report) finish() {
+// finish computes the stats, the thresholds' outcomes and the verdict of
+// the run. The thresholds are those the run recorded before it started
+// (load.Meta.Thresholds), evaluated on this data with the same percentiles
+// as the console; without a meta file, paycert's defaults.
+func (r *Run) finish() {
 	r.Groups = r.Groups[:0]
-	for _, s := range r.agg.All() {
+	stats := r.agg.All()
+	asked := 0.0
+	if r.Meta != nil {
+		asked = r.Meta.Rate
+	}
+	r.Outcomes = nil
+	for _, s := range stats {
 		g := r.byName[s.Group]
 		g.Stats = s
+		rate := 0.0
 		if s.Step == "" {
-			g.Asked = r.asked[s.Scenario]
+			g.Asked, rate = asked, asked
 		}
 		r.Groups = append(r.Groups, g)
+		th, ok := load.Thresholds{}, false
+		if r.Meta != nil {
+			th, ok = r.Meta.Thresholds[s.Group]
+		}
+		if !ok {
+			th = (*load.SLO)(nil).For(s.Scenario, s.Step, load.Thresholds{})
+		}
+		r.Outcomes = append(r.Outcomes, load.Evaluate(s, th, rate)...)
 	}
+	var res *load.RunResult
+	if r.Meta != nil {
+		res = r.Meta.Result
+	}
+	r.Verdict = load.Judge(r.Outcomes, res)
+	r.Warnings = nil
+	if res != nil {
+		r.Warnings = res.Warnings()
+	}
+	if r.Truncated {
+		r.Warnings = append(r.Warnings, "the file was cut short (a killed run): its whole results are included")
+	}
+}
+
+// span is the run's length for the time axis: the asked duration or the
+// data's extent, whichever is longer, in whole seconds (a 5 s run is drawn
+// over 0-5 s, its last second included).
+func (r *Run) span() float64 {
+	d := r.last.Sub(r.first)
+	if r.Meta != nil {
+		if asked, err := time.ParseDuration(r.Meta.Duration); err == nil {
+			d = max(d, asked)
+		}
+	}
+	return math.Max(math.Ceil(d.Seconds()-1e-9), 1)
 }
 
 // point is one plotted time slice.
 type point struct {
-	t                 float64 // seconds since the report's start
+	t                 float64 // seconds since the run's first result, the slice's middle
 	rate, errRate     float64
 	p50, p90, p99, mx float64 // milliseconds
 }
@@ -183,8 +243,8 @@ func (g *Group) series() []point {
 	sort.Slice(secs, func(i, j int) bool { return secs[i] < secs[j] })
 	first, last := secs[0], secs[len(secs)-1]
 	width := max((last-first+1+maxPoints-1)/maxPoints, 1)
-	shift := g.anchor.Sub(g.report.Start).Seconds()
-	end := g.last.Sub(g.anchor).Seconds() // the last bucket is only partly covered
+	shift := g.run.anchor.Sub(g.run.first).Seconds()
+	end := g.run.span() - shift // the run's end, in seconds from the anchor
 	var out []point
 	for t := first; t <= last; t += width {
 		var b bucket
@@ -203,16 +263,39 @@ func (g *Group) series() []point {
 			span = float64(width) // a sliver: do not inflate its rate
 		}
 		out = append(out, point{
-			t: float64(t) + shift, rate: float64(b.n) / span, errRate: float64(b.errs) / span,
+			t: float64(t) + shift + span/2, rate: float64(b.n) / span, errRate: float64(b.errs) / span,
 			p50: ms(b.h.quantile(0.5)), p90: ms(b.h.quantile(0.9)), p99: ms(b.h.quantile(0.99)), mx: ms(b.h.quantile(1)),
 		})
 	}
 	return out
 }
 
+// worse orders verdicts for the page's overall one: a wrong result first,
+// then a run that cannot be judged, then a breach.
+func worse(a, b load.Verdict) bool {
+	rank := map[string]int{"FAIL": 3, "NO VERDICT": 2, "SLO BREACHED": 1, "PASS": 0}
+	return rank[a.Status] > rank[b.Status]
+}
+
+// Verdict is the page's overall verdict: the worst of its runs'.
+func (r *Report) Verdict() load.Verdict {
+	if len(r.Runs) == 0 {
+		return load.Verdict{Status: "NO VERDICT", Exit: load.ExitWrong, Why: "no results"}
+	}
+	v := r.Runs[0].Verdict
+	for _, run := range r.Runs[1:] {
+		if worse(run.Verdict, v) {
+			v = run.Verdict
+		}
+	}
+	if len(r.Runs) > 1 {
+		v.Why = fmt.Sprintf("the worst of %d runs (each file is a run of its own): %s", len(r.Runs), v.Why)
+	}
+	return v
+}
+
 // WriteHTML renders the page.
 func (r *Report) WriteHTML(w io.Writer) error {
-	r.finish()
 	type groupView struct {
 		ID, Name            string
 		S                   *load.Stats
@@ -221,50 +304,79 @@ func (r *Report) WriteHTML(w io.Writer) error {
 		Codes               []string
 		Errors              []load.ErrorCount
 	}
-	var views []groupView
-	for i, g := range r.Groups {
-		pts := g.series()
-		v := groupView{ID: fmt.Sprintf("g%d", i), Name: g.Name, S: g.Stats}
-		if g.Asked > 0 {
-			v.Asked = fmt.Sprintf("%.1f/s asked, %.1f%% achieved", g.Asked, 100*g.Stats.Rate/g.Asked)
-		}
-		xs := make([]float64, len(pts))
-		get := func(f func(point) float64) []float64 {
-			out := make([]float64, len(pts))
-			for i, p := range pts {
-				out[i] = f(p)
-			}
-			return out
-		}
-		for i, p := range pts {
-			xs[i] = p.t
-		}
-		v.Latency = lineChart("Latency over time (ms)", xs, []series{
-			{"p50", "#2b7bb9", get(func(p point) float64 { return p.p50 })},
-			{"p90", "#e0a030", get(func(p point) float64 { return p.p90 })},
-			{"p99", "#d03030", get(func(p point) float64 { return p.p99 })},
-			{"max", "#888888", get(func(p point) float64 { return p.mx })},
-		})
-		v.Rate = lineChart("Throughput (requests/s)", xs, []series{
-			{"sent", "#2b7bb9", get(func(p point) float64 { return p.rate })},
-			{"ok", "#30a050", get(func(p point) float64 { return p.rate - p.errRate })},
-			{"failed", "#d03030", get(func(p point) float64 { return p.errRate })},
-		})
-		v.Hist = histChart(&g.hist)
-		for c, n := range g.Stats.Codes {
-			v.Codes = append(v.Codes, fmt.Sprintf("%s×%d", c, n))
-		}
-		sort.Strings(v.Codes)
-		v.Errors = g.Stats.Errors
-		if len(v.Errors) > 50 {
-			v.Errors = v.Errors[:50]
-		}
-		views = append(views, v)
+	type runView struct {
+		*Run
+		N        int
+		Class    string
+		Breaches []load.Breach
+		Result   *load.RunResult
+		Groups   []groupView
+		Start    string
 	}
+	var runs []runView
+	for ri, run := range r.Runs {
+		run.finish()
+		rv := runView{Run: run, N: ri + 1, Class: class(run.Verdict), Breaches: load.Breaches(run.Outcomes), Start: run.first.UTC().Format(time.RFC3339Nano)}
+		if run.Meta != nil {
+			rv.Result = run.Meta.Result
+		}
+		xmax := run.span()
+		for i, g := range run.Groups {
+			pts := g.series()
+			v := groupView{ID: fmt.Sprintf("r%dg%d", ri+1, i), Name: g.Name, S: g.Stats}
+			if g.Asked > 0 {
+				v.Asked = fmt.Sprintf("%.1f/s asked, %.1f%% achieved", g.Asked, 100*g.Stats.Rate/g.Asked)
+			}
+			xs := make([]float64, len(pts))
+			get := func(f func(point) float64) []float64 {
+				out := make([]float64, len(pts))
+				for i, p := range pts {
+					out[i] = f(p)
+				}
+				return out
+			}
+			for i, p := range pts {
+				xs[i] = p.t
+			}
+			v.Latency = lineChart("Latency over time (ms)", xs, xmax, []series{
+				{"p50", "#2b7bb9", get(func(p point) float64 { return p.p50 })},
+				{"p90", "#e0a030", get(func(p point) float64 { return p.p90 })},
+				{"p99", "#d03030", get(func(p point) float64 { return p.p99 })},
+				{"max", "#888888", get(func(p point) float64 { return p.mx })},
+			})
+			v.Rate = lineChart("Throughput (requests/s)", xs, xmax, []series{
+				{"sent", "#2b7bb9", get(func(p point) float64 { return p.rate })},
+				{"ok", "#30a050", get(func(p point) float64 { return p.rate - p.errRate })},
+				{"failed", "#d03030", get(func(p point) float64 { return p.errRate })},
+			})
+			v.Hist = histChart(&g.hist)
+			for c, n := range g.Stats.Codes {
+				v.Codes = append(v.Codes, fmt.Sprintf("%s×%d", c, n))
+			}
+			sort.Strings(v.Codes)
+			v.Errors = g.Stats.Errors
+			if len(v.Errors) > 50 {
+				v.Errors = v.Errors[:50]
+			}
+			rv.Groups = append(rv.Groups, v)
+		}
+		runs = append(runs, rv)
+	}
+	v := r.Verdict()
 	return page.Execute(w, map[string]any{
-		"Title": r.Title, "Generated": r.Generated.UTC().Format(time.RFC3339), "Files": r.Files,
-		"Notes": r.Notes, "Groups": views, "Start": r.Start.UTC().Format(time.RFC3339Nano),
+		"Title": r.Title, "Generated": r.Generated.UTC().Format(time.RFC3339), "Runs": runs,
+		"Verdict": v, "Class": class(v),
 	})
+}
+
+func class(v load.Verdict) string {
+	switch v.Status {
+	case "PASS":
+		return "pass"
+	case "SLO BREACHED":
+		return "breach"
+	}
+	return "fail"
 }
 
 type series struct {
@@ -278,8 +390,9 @@ const (
 	padT, padB     = 26, 30
 )
 
-// lineChart draws series against xs (seconds) as inline SVG.
-func lineChart(title string, xs []float64, ss []series) template.HTML {
+// lineChart draws series against xs (seconds) as inline SVG, on an axis
+// from 0 to xmax (the whole run).
+func lineChart(title string, xs []float64, xmax float64, ss []series) template.HTML {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="%s">`, chartW, chartH, template.HTMLEscapeString(title))
 	fmt.Fprintf(&b, `<text x="%d" y="16" class="t">%s</text>`, padL, template.HTMLEscapeString(title))
@@ -287,8 +400,8 @@ func lineChart(title string, xs []float64, ss []series) template.HTML {
 		b.WriteString(`<text x="60" y="100">no data</text></svg>`)
 		return template.HTML(b.String())
 	}
-	xmax := max(xs[len(xs)-1], xs[0]+1)
-	xmin := xs[0]
+	xmin := 0.0
+	xmax = max(xmax, xs[len(xs)-1])
 	ymax := 0.0
 	for _, s := range ss {
 		for _, y := range s.ys {
@@ -390,34 +503,69 @@ func fmtNum(v float64) string {
 }
 
 var page = template.Must(template.New("page").Funcs(template.FuncMap{
-	"pct": func(s *load.Stats) string { return fmt.Sprintf("%.2f%%", 100*s.SuccessRatio()) },
-	"d":   func(d time.Duration) string { return d.Round(time.Microsecond).String() },
-	"f1":  func(f float64) string { return fmt.Sprintf("%.1f", f) },
+	"pct":  func(s *load.Stats) string { return fmt.Sprintf("%.2f%%", 100*s.SuccessRatio()) },
+	"d":    func(d time.Duration) string { return load.Round(d).String() },
+	"f1":   func(f float64) string { return fmt.Sprintf("%.1f", f) },
+	"args": func(a []string) string { return strings.Join(a, " ") },
 }).Parse(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title>
+<html lang="en"><head><meta charset="utf-8"><title>{{.Verdict.Status}}: {{.Title}}</title>
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}
-h1{font-size:20px}h2{font-size:17px;margin-top:32px;border-bottom:1px solid #ccc}
+h1{font-size:20px}h2{font-size:18px;margin-top:36px;border-bottom:2px solid #999}h3{font-size:16px;margin-top:28px;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}
 th{background:#f4f4f4}td.l,th.l{text-align:left}
+.verdict{font-size:22px;font-weight:700;padding:12px 16px;border-radius:4px;margin:0 0 12px}
+.verdict.pass{background:#c8efd2;color:#0a4d1e}.verdict.breach{background:#fde2a7;color:#6b4500}.verdict.fail{background:#f7c1bd;color:#7a0d05}
+.rv{font-weight:700;padding:2px 8px;border-radius:3px}.rv.pass{background:#c8efd2}.rv.breach{background:#fde2a7}.rv.fail{background:#f7c1bd}
 .charts{display:flex;flex-wrap:wrap;gap:12px}.chart{width:640px;max-width:100%;background:#fcfcfc;border:1px solid #eee}
 .t{font-size:13px;font-weight:600}.l{font-size:11px}.xl{font-size:10px;text-anchor:middle}.yl{font-size:10px;text-anchor:end}
-.ax{stroke:#444}.grid{stroke:#eee}.bad{color:#b00}.note{color:#555;font-size:12px}
+.ax{stroke:#444}.grid{stroke:#eee}.bad{color:#b00}.ok{color:#0a6d2e}.note{color:#555;font-size:12px}.warn{color:#8a5a00}
+code{font-size:12px;word-break:break-all}
 </style></head><body>
+<div id="verdict" class="verdict {{.Class}}">{{.Verdict.Status}} <span class="note">(exit {{.Verdict.Exit}})</span> — {{.Verdict.Why}}</div>
 <h1>{{.Title}}</h1>
-<p class="note">Generated {{.Generated}} from {{len .Files}} file(s); time axis in seconds from {{.Start}}.
+<p class="note">Generated {{.Generated}} from {{len .Runs}} file(s); each file is a run of its own, judged and drawn on its own
+(shards of one run are joined by <code>paycert load merge --output</code>, which checks that they are).
 Success means HTTP 2xx/3xx and no business failure in the body.</p>
-{{range .Notes}}<p class="note">{{.}}</p>{{end}}
+{{if gt (len .Runs) 1}}<table><tr><th class="l">run</th><th class="l">file</th><th class="l">verdict</th></tr>
+{{range .Runs}}<tr><td class="l"><a href="#run{{.N}}">run {{.N}}</a></td><td class="l">{{.File}}</td><td class="l"><span class="rv {{.Class}}">{{.Verdict.Status}}</span> {{.Verdict.Why}}</td></tr>
+{{end}}</table>{{end}}
+{{range .Runs}}<h2 id="run{{.N}}">Run {{.N}}: {{.File}}</h2>
+<p><span class="rv {{.Class}}">{{.Verdict.Status}}</span> (exit {{.Verdict.Exit}}) — {{.Verdict.Why}}</p>
+<h3>Thresholds</h3>
+{{if .Outcomes}}<table class="thresholds"><tr><th class="l">attack</th><th class="l">threshold</th><th>want</th><th>got</th><th class="l">met</th></tr>
+{{range .Outcomes}}<tr><td class="l">{{.Group}}</td><td class="l">{{.Threshold}}</td><td>{{.Want}}</td><td>{{.Got}}</td>{{if .Met}}<td class="l ok">✓ met</td>{{else}}<td class="l bad">✗ breached</td>{{end}}</tr>
+{{end}}</table>{{else}}<p>No threshold applies.</p>{{end}}
+{{if .Meta}}{{if not .Meta.Thresholds}}<p class="note">The run recorded no thresholds: paycert's defaults are shown.</p>{{end}}{{else}}<p class="note">No meta file: paycert's default thresholds, evaluated on this file's data.</p>{{end}}
+<h3>SLO breaches</h3>
+{{if .Breaches}}<ul>{{range .Breaches}}<li class="bad">{{.}}</li>{{end}}</ul>{{else}}<p>None.</p>{{end}}
+<h3>Ledger and field checks</h3>
+{{with .Result}}<p>Ledger: {{if .LedgerFailed}}<span class="bad">{{.Ledger}}</span>{{else}}{{.Ledger}}{{end}}</p>
+<p>Field checks: {{.Checked}} replies checked, {{if .CheckFailed}}<span class="bad">{{.CheckFailed}} failed</span>{{else}}none failed{{end}}.</p>
+{{if .CheckErrors}}<ul>{{range .CheckErrors}}<li class="bad"><code>{{.}}</code></li>{{end}}</ul>{{end}}
+{{else}}<p class="bad">Not recorded: the run did not finish (killed), or the file is not from <code>paycert load</code>. Neither the ledger nor the replies' fields are known to be right.</p>{{end}}
+<h3>Warnings</h3>
+{{if .Warnings}}<ul>{{range .Warnings}}<li class="warn">{{.}}</li>{{end}}</ul>{{else}}<p>None: the generator kept its schedule{{if .Result}}{{if .Result.MaxWorkers}} and the worker cap was not hit{{end}}{{end}}.</p>{{end}}
+<h3>Run</h3>
+<table>{{with .Meta}}
+<tr><th class="l">paycert version</th><td class="l">{{if .Version}}{{.Version}}{{else}}not recorded{{end}}</td></tr>
+<tr><th class="l">command line</th><td class="l">{{if .Command}}<code>{{args .Command}}</code>{{else}}not recorded{{end}}</td></tr>
+<tr><th class="l">target</th><td class="l">{{.Target}}</td></tr>
+<tr><th class="l">scenario</th><td class="l">{{.Scenario}}{{if and .Shard (ne .Shard "0/1")}} shard {{.Shard}}{{end}}</td></tr>
+<tr><th class="l">asked</th><td class="l">{{f1 .Rate}}/s for {{.Duration}}</td></tr>
+{{if .Note}}<tr><th class="l">note</th><td class="l">{{.Note}}</td></tr>{{end}}
+{{else}}<tr><th class="l">version, command line, target</th><td class="l">not recorded (no meta file)</td></tr>{{end}}
+<tr><th class="l">first result</th><td class="l">{{.Start}} (the time axes count seconds from it)</td></tr></table>
 <table><tr><th class="l">attack</th><th>requests</th><th>success</th><th>rate/s</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>max</th><th>shards</th></tr>
 {{range .Groups}}<tr><td class="l"><a href="#{{.ID}}">{{.Name}}</a></td><td>{{.S.Requests}}</td><td>{{pct .S}}</td><td>{{f1 .S.Rate}}</td><td>{{d .S.P50}}</td><td>{{d .S.P90}}</td><td>{{d .S.P95}}</td><td>{{d .S.P99}}</td><td>{{d .S.Max}}</td><td>{{.S.Shards}}</td></tr>
 {{end}}</table>
-{{range .Groups}}<h2 id="{{.ID}}">{{.Name}}</h2>
+{{range .Groups}}<h3 id="{{.ID}}">{{.Name}}</h3>
 <p>{{.S.Requests}} requests, {{pct .S}} success, {{f1 .S.Rate}}/s over {{d .S.Duration}}{{if .Asked}} ({{.Asked}}){{end}}; mean {{d .S.Mean}}; status codes {{range .Codes}}{{.}} {{end}}</p>
 <table><tr><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>max</th></tr>
 <tr><td>{{d .S.P50}}</td><td>{{d .S.P90}}</td><td>{{d .S.P95}}</td><td>{{d .S.P99}}</td><td>{{d .S.Max}}</td></tr></table>
 <div class="charts">{{.Latency}}{{.Rate}}{{.Hist}}</div>
 {{if .Errors}}<table><tr><th>count</th><th class="l">error</th></tr>
-{{range .Errors}}<tr><td>{{.Count}}</td><td class="l bad">{{.Error}}</td></tr>{{end}}</table>{{else}}<p>No errors.</p>{{end}}
-{{end}}
+{{range .Errors}}<tr><td>{{.Count}}</td><td class="l bad">{{.Error}}</td></tr>{{end}}</table>{{else}}<p>No failed requests (field checks and the ledger are above).</p>{{end}}
+{{end}}{{end}}
 </body></html>
 `))

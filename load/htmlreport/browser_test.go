@@ -1,0 +1,111 @@
+package htmlreport
+
+import (
+	"bytes"
+	"context"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"paycert/load"
+)
+
+// chromium finds Debian's headless browser, as reports/browser_test.go
+// does for the certification report: CI installs it (.ci/run), so there
+// its absence is a failure; elsewhere the test says why it skipped.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("chromium is not installed; .ci/run installs Debian's chromium package for this test")
+	}
+	t.Skipf("chromium not installed (apt-get install chromium): the browser check of the load page did not run")
+	return ""
+}
+
+func runChromium(t *testing.T, bin string, args ...string) (stdout, stderr string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir=" + t.TempDir(), "--enable-logging=stderr", "--v=0"}
+	cmd := exec.CommandContext(ctx, bin, append(base, args...)...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium %v: %v\n%s", args, err, e.String())
+	}
+	return o.String(), e.String()
+}
+
+// TestPageInBrowser opens the load page from disk in headless Chromium: no
+// console error, the verdict is the body's first element, and on screen
+// the top of the page is the verdict's banner in its colour.
+func TestPageInBrowser(t *testing.T) {
+	bin := chromium(t)
+	dir := t.TempDir()
+	res := filepath.Join(dir, "ipos.bin")
+	writeRun(t, res, []string{"ipos-verify"}, 600, 5*time.Millisecond, func(i int) bool { return i%3 == 0 },
+		&load.Meta{Scenario: "ipos-verify", Rate: 200, Duration: "3s", Target: "http://10.1.2.3:8081/", Version: "test",
+			Command: []string{"paycert", "load", "ipos-verify"}, Result: &load.RunResult{Ledger: "ok", Checked: 20}})
+	page := filepath.Join(dir, "load.html")
+	if err := os.WriteFile(page, []byte(render(t, res)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	url := "file://" + page
+
+	dom, logs := runChromium(t, bin, "--dump-dom", url)
+	for _, line := range strings.Split(logs, "\n") {
+		if strings.Contains(line, "CONSOLE") && (strings.Contains(line, "Uncaught") || strings.Contains(line, "Error")) {
+			t.Errorf("console error: %s", line)
+		}
+	}
+	i := strings.Index(dom, "<body>")
+	if i < 0 {
+		t.Fatalf("no body in the rendered DOM:\n%.500s", dom)
+	}
+	if first := strings.TrimSpace(dom[i+len("<body>"):]); !strings.HasPrefix(first, `<div id="verdict" class="verdict breach">SLO BREACHED`) {
+		t.Errorf("the rendered page does not begin with the verdict:\n%.300s", first)
+	}
+
+	shot := filepath.Join(dir, "shot.png")
+	runChromium(t, bin, "--screenshot="+shot, "--window-size=1400,900", "--hide-scrollbars", url)
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The breach banner's background (#fde2a7) fills the top of the page.
+	top, below := 0, 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if near(r>>8, 0xfd) && near(g>>8, 0xe2) && near(bl>>8, 0xa7) {
+				if y < 100 {
+					top++
+				} else {
+					below++
+				}
+			}
+		}
+	}
+	if top < 20000 {
+		t.Errorf("%d banner pixels in the top 100 px (%d below): the verdict is not what the page shows first", top, below)
+	}
+}
+
+func near(a, b uint32) bool { return a+3 >= b && a <= b+3 }
