@@ -9,6 +9,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"paycert/platforms/sim"
 )
 
 // Target is what one platform suite runs against.
@@ -171,4 +173,17 @@ func FixtureText(t Target, doc TargetDoc) string {
 		fmt.Fprintf(&b, "  %-21s %s  (%s)\n", p.Name, v, what)
 	}
 	return b.String()
+}
+
+// SimFixtureText is FixtureText for a freshly built simulator: what its
+// SimTarget would write, for "paycert sim --help" and the start-up lines.
+func SimFixtureText(s sim.Simulator, err error, simTarget func(sim.Simulator, string, string) (Target, error), doc TargetDoc) string {
+	if err != nil {
+		return "(the simulator did not start: " + err.Error() + ")"
+	}
+	t, err := simTarget(s, "", "")
+	if err != nil {
+		return "(" + err.Error() + ")"
+	}
+	return FixtureText(t, doc)
 }

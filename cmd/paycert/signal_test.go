@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -11,9 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"paycert/platforms/cpucard"
-	"paycert/platforms/pcsc/lab"
-	"paycert/platforms/pcsc/pcscd"
+	"paycert/platforms/pcsc/labtest"
 )
 
 // TestSignalEndsCardCommandOnBusyReader: `paycert card scan` blocked on a
@@ -21,25 +18,8 @@ import (
 // SCardConnect wait for it) ends within a second of SIGINT or SIGTERM,
 // with exit status 1 and the interruption said, and leaves the reader free.
 func TestSignalEndsCardCommandOnBusyReader(t *testing.T) {
-	if _, err := pcscd.Path(); err != nil {
-		t.Skipf("no pcscd here: %v (make test on CI installs it)", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	l, err := lab.StartVirtual(ctx, []*cpucard.Card{cpucard.MustNew(cpucard.Profile{PAN: "2253000000000300", Balance: 100})}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	name := l.Slots[0].Reader
-	holder, err := l.PC.ConnectShared(ctx, name, 10*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer holder.Disconnect()
-	if err := holder.Begin(10 * time.Second); err != nil {
-		t.Fatal(err)
-	}
+	ctx := t.Context()
+	l, name, release := labtest.BusyReader(t, "2253000000000300")
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "card", "scan", "--reader", name, "--wait", "5m")
@@ -75,10 +55,7 @@ func TestSignalEndsCardCommandOnBusyReader(t *testing.T) {
 			}
 		})
 	}
-	if err := holder.End(); err != nil {
-		t.Fatal(err)
-	}
-	if err := holder.Disconnect(); err != nil {
+	if err := release(); err != nil {
 		t.Fatal(err)
 	}
 	k, err := l.PC.Connect(ctx, name, 10*time.Second)

@@ -10,12 +10,5 @@ import (
 // fixture holds: the params SimTarget writes for it, with what each is.
 func FixtureText() string {
 	s, err := hzcardsim.New(sim.Options{})
-	if err != nil {
-		return "(the simulator did not start: " + err.Error() + ")"
-	}
-	t, err := SimTarget(s, "", "")
-	if err != nil {
-		return "(" + err.Error() + ")"
-	}
-	return conformance.FixtureText(t, TargetDoc())
+	return conformance.SimFixtureText(s, err, SimTarget, TargetDoc())
 }

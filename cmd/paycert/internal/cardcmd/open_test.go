@@ -6,34 +6,15 @@ import (
 	"testing"
 	"time"
 
-	"paycert/platforms/cpucard"
-	"paycert/platforms/pcsc/lab"
-	"paycert/platforms/pcsc/pcscd"
+	"paycert/platforms/pcsc/labtest"
 )
 
 // TestCardCommandsOnBusyReader: while another PC/SC client holds the
 // reader in a transaction, scan, exec and recharge give up at their --wait
 // with a "reader busy" error (exit 1), and work again once it lets go.
 func TestCardCommandsOnBusyReader(t *testing.T) {
-	if _, err := pcscd.Path(); err != nil {
-		t.Skipf("no pcscd here: %v (make test on CI installs it)", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	l, err := lab.StartVirtual(ctx, []*cpucard.Card{cpucard.MustNew(cpucard.Profile{PAN: "2253000000000301", Balance: 100})}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	name := l.Slots[0].Reader
-	holder, err := l.PC.ConnectShared(ctx, name, 10*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer holder.Disconnect()
-	if err := holder.Begin(10 * time.Second); err != nil {
-		t.Fatal(err)
-	}
+	ctx := t.Context()
+	_, name, release := labtest.BusyReader(t, "2253000000000301")
 	for _, args := range [][]string{
 		{"card", "scan", "--reader", name, "--wait", "1500ms"},
 		{"card", "exec", "--reader", name, "--wait", "1500ms", "IDX_0002"},
@@ -47,10 +28,7 @@ func TestCardCommandsOnBusyReader(t *testing.T) {
 			t.Fatalf("%s on a busy reader: exit %d after %s; want exit 1 after its 1.5s wait with %q:\n%s%s", args[1], code, took, want, out, errOut)
 		}
 	}
-	if err := holder.End(); err != nil {
-		t.Fatal(err)
-	}
-	if err := holder.Disconnect(); err != nil {
+	if err := release(); err != nil {
 		t.Fatal(err)
 	}
 	if code, out, errOut := runCard(t, ctx, "card", "scan", "--reader", name, "--wait", "10s"); code != 0 || !strings.Contains(out, "Balance:       1.00 yuan") {
