@@ -1,4 +1,4 @@
-package load
+package deploy
 
 import (
 	"bytes"
@@ -16,6 +16,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	sigsjson "sigs.k8s.io/json"
 	"sigs.k8s.io/yaml"
+
+	"paycert/load"
 )
 
 // deployVars fills in the manifests' envsubst variables as README.md's
@@ -81,7 +83,7 @@ func decodeManifests(files map[string]string) (*manifests, error) {
 func readManifests(t *testing.T) map[string]string {
 	t.Helper()
 	files := map[string]string{}
-	paths, _ := filepath.Glob("deploy/*.yaml")
+	paths, _ := filepath.Glob("*.yaml")
 	for _, p := range paths {
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -111,7 +113,7 @@ func TestDeployManifests(t *testing.T) {
 	if err := os.WriteFile(sloFile, []byte(slo.Data["slo.yaml"]), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := LoadSLO(sloFile); err != nil {
+	if _, err := load.LoadSLO(sloFile); err != nil {
 		t.Errorf("the SLO config map is not a valid paycert SLO file: %v", err)
 	}
 	for file, j := range m.jobs {
@@ -224,7 +226,7 @@ func TestDockerfileCarriesLinkedLibraries(t *testing.T) {
 			t.Skipf("%s not found: the Dockerfile's libraries are checked on Debian", tool)
 		}
 	}
-	df, err := os.ReadFile("../Dockerfile")
+	df, err := os.ReadFile("../../Dockerfile")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +236,7 @@ func TestDockerfileCarriesLinkedLibraries(t *testing.T) {
 		t.Fatalf("the Dockerfile is not multi-stage with a runtime stage copying the build's binary")
 	}
 	bin := filepath.Join(t.TempDir(), "paycert")
-	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/paycert").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/paycert").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	out, err := exec.Command("ldd", bin).Output()
