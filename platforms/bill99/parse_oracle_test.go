@@ -198,12 +198,15 @@ func compareParsers(b []byte) string {
 // XML 1.0 strictly, refuses (each is "malformed XML", B.MGW.0100): a
 // DOCTYPE or any other "<!" declaration (encoding/xml skips them as
 // directives), an XML declaration not at the very start, and encoding
-// labels encoding/xml passed to the charset reader unchecked, and names
-// (of elements, attributes, processing instructions) with characters XML
-// 1.0 does not allow in a name.
+// labels encoding/xml passed to the charset reader unchecked, a version
+// other than 1.x in the XML declaration (encoding/xml checks only that the
+// attribute is not "1.1"-style junk it cannot read: version="" passes),
+// bytes that are not UTF-8 where encoding/xml does not look (inside a
+// processing instruction), and names (of elements, attributes, processing instructions) with characters
+// XML 1.0 does not allow in a name.
 func acceptedOnlyByStd(b []byte, err error) bool {
 	msg := err.Error()
-	for _, known := range []string{"DOCTYPE", "'<!'", "XML declaration", "encoding", "in a name"} {
+	for _, known := range []string{"DOCTYPE", "'<!'", "XML declaration", "encoding", "in a name", "XML version", "invalid UTF-8"} {
 		if strings.Contains(msg, known) {
 			return true
 		}
