@@ -16,9 +16,20 @@ import (
 // bodies over MaxBody get 413 before the handler reads them, and a panic is
 // turned into a 500 and recorded as a violation of the simulator itself (a
 // panic is always a simulator bug; suites fail on a 5xx).
-func Harden(h http.Handler, rec *Recorder) http.Handler {
+func Harden(h http.Handler, rec *Recorder) http.Handler { return HardenStrict(h, rec, nil) }
+
+// HardenStrict is Harden for a simulator in strict-mock mode: a body it
+// refuses for its declared Content-Length, before the handler sees it, is
+// also recorded in rec as tooLarge describes it. Without this a client
+// that declares its oversized body would go unreported while one that sends
+// it chunked (refused by the handler's read, which records it) would not.
+// A nil tooLarge records nothing: Harden.
+func HardenStrict(h http.Handler, rec *Recorder, tooLarge func(r *http.Request) Violation) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > MaxBody {
+			if tooLarge != nil && rec != nil {
+				rec.Record(tooLarge(r))
+			}
 			http.Error(w, "request body over 1 MiB", http.StatusRequestEntityTooLarge)
 			return
 		}

@@ -151,6 +151,13 @@ type Violation struct {
 	Interface string    `json:"interface"`
 	Rule      string    `json:"rule"`   // short, stable: "mac-mismatch", "field-too-long"
 	Detail    string    `json:"detail"` // what exactly, with the offending value
+	// Path, Section and Code are optional (a simulator that does not fill
+	// them leaves them out of the JSON): the element the violation is in,
+	// as catalog.Finding names it, the seed section of the rule broken, and
+	// the result code the simulator answered the request with.
+	Path    string `json:"path,omitempty"`
+	Section string `json:"section,omitempty"`
+	Code    string `json:"code,omitempty"`
 }
 
 // Recorder collects violations. The zero value is ready; safe for

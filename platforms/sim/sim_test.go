@@ -52,6 +52,48 @@ func TestHardenCapsBodiesAndRecoversPanics(t *testing.T) {
 	}
 }
 
+// HardenStrict records a body it refuses for its declared length (the
+// handler never sees it); Harden does not, and neither records a body
+// within the cap.
+func TestHardenStrictRecordsDeclaredTooLarge(t *testing.T) {
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) })
+	tooLarge := func(r *http.Request) Violation {
+		return Violation{Interface: "?", Rule: "too-large", Detail: fmt.Sprintf("Content-Length %d", r.ContentLength)}
+	}
+	cases := []struct {
+		name   string
+		strict bool
+		length int64
+		want   []string // rules recorded
+	}{
+		{"strict, declared too large", true, MaxBody + 1, []string{"too-large"}},
+		{"strict, within the cap", true, MaxBody, nil},
+		{"not strict, declared too large", false, MaxBody + 1, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var rec Recorder
+			h := Harden(ok, &rec)
+			if c.strict {
+				h = HardenStrict(ok, &rec, tooLarge)
+			}
+			r := httptest.NewRequest("POST", "/", bytes.NewReader(make([]byte, c.length)))
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			var got []string
+			for _, v := range rec.Violations() {
+				got = append(got, v.Rule)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Fatalf("recorded %v, want %v", got, c.want)
+			}
+			if wantCode := map[bool]int{true: 413, false: 200}[c.length > MaxBody]; w.Code != wantCode {
+				t.Fatalf("status %d, want %d", w.Code, wantCode)
+			}
+		})
+	}
+}
+
 type zeros struct{}
 
 func (zeros) Read(p []byte) (int, error) {

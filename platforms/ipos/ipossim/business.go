@@ -142,7 +142,10 @@ func (s *Simulator) cardVerify(c *call) (*outcome, body) {
 	var moved, value int64
 	if v.kind == KindAmount {
 		if !hasAmt || amtText == "" {
-			return fail(ipos.CodeAmountNeeded), nil
+			// tx_amt is conditional on an amount voucher: its absence is the
+			// client's (recorded), not the voucher's.
+			return fail(ipos.CodeAmountNeeded).because(ipos.CardVerify+"_request/tx_amt", "missing", s.fields[c.iface].section,
+				"tx_amt is required for amount voucher %s and absent or empty (0305)", short(v.code)), nil
 		}
 		amt, _ := ipos.ParseFen(amtText)
 		if amt > v.remain {
@@ -459,7 +462,8 @@ func (s *Simulator) giftConsume(c *call) (*outcome, body) {
 	if g.typ == ipos.GiftTypeCash {
 		text, ok := c.get("amount")
 		if !ok || text == "" {
-			return fail(ipos.CodeAmountNeeded), nil
+			return fail(ipos.CodeAmountNeeded).because("amount", "missing", s.fields[c.iface].section,
+				"amount is required for cash gift card %s and absent or empty (0305, erratum E-IPOS-GIFT-CODES)", short(g.code)), nil
 		}
 		amt, _ = ipos.ParseFen(text)
 		if amt > g.overplus {

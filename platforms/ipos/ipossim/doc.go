@@ -57,8 +57,9 @@
 // # Order of checks
 //
 // POST (else 6107) → body within 1 MiB (else a clean 413: no iPos code
-// fits) → an xml parameter (6108) → XML well-formed and GBK-valid with root
-// business_trans (6106) → request_type one of the 12 (6107) → isspid 8
+// fits) → an xml parameter (6108) → the xml's bytes in the charset it
+// declares, not UTF-8 declared GBK (6106, ipos.CheckCharset) → XML
+// well-formed with root business_trans (6106) → request_type one of the 12 (6107) → isspid 8
 // digits (6104) → a known merchant (6101) → mac present and right (6100) →
 // caller IP allowed (6103) → system_id present (5200), 4 digits (6105), the
 // merchant's (6102) → interface allowed (6101) → fields (52xx, 55xx, 5216;
@@ -81,7 +82,8 @@
 //     daily, which the daily closes; daily_day is only validated; goods that
 //     net to nothing are left out.
 //   - E-IPOS-LEN-LIMITS: pos_id and store_id at most 10 and user_id at most
-//     12 characters, as codes 5211/5210/5209 say.
+//     12, as codes 5211/5210/5209 say; every length in GBK bytes (a Chinese
+//     character is 2), as the seed counts them.
 //   - E-IPOS-DUP-POSSEQ: pos_seq is unique per merchant across interfaces;
 //     an identical resend replays the first reply and moves nothing; a
 //     different request with a used pos_seq answers 9990 终端流水号重复.
@@ -91,8 +93,10 @@
 //   - E-IPOS-GIFT-CODES: gift cards answer 0325/0305/3038/3037/3044/0809 where
 //     those fit, 9990 with a specific comment otherwise; a consume is
 //     refunded at most once (a partial refund closes it).
-//   - E-IPOS-REQUEST-CHARSET: strict mode records a Content-Type without
-//     charset=GBK and an XML declaration other than GBK.
+//   - E-IPOS-REQUEST-CHARSET: xml not in the charset it declares (invalid
+//     GBK, or UTF-8 declared GBK) answers 6106 before any field rule;
+//     strict mode also records a Content-Type without charset=GBK and an
+//     XML declaration other than GBK.
 //   - E-IPOS-NO-TERMINAL-CODES: store_id without pos_id (or the reverse) in
 //     wecard_gettracelist answers 9990.
 //
@@ -102,9 +106,20 @@
 // # Strict mode
 //
 // With sim.Options.Strict, every deviation of an incoming request is
-// recorded as a sim.Violation (rule names: method, charset, encoding,
-// no-xml, xml, request-type, access-<code>, field-<code>, unknown-element,
-// body-too-large) and the request is still answered as usual.
+// recorded as a sim.Violation in catalog.Finding's terms: the element path
+// (business_trans/user_id; mac, xml or Content-Type outside the message),
+// the rule (missing, too-long, format, charset, mac, duplicate,
+// unknown-element, too-large, ...), a detail with the value (cut to 32
+// characters), the seed section, the interface (read from request_type
+// even when the xml does not parse; "(request_type not readable)" or "(body
+// over 1 MiB, not read)" otherwise) and the code answered. Every refusal
+// for a rule of the spec is recorded, 0305 for a missing tx_amt or amount
+// included, and a body over 1 MiB whether it declared its length
+// (sim.HardenStrict) or came chunked; business outcomes (0325, 3037, 3038,
+// 3044, 0809, 9998, 7000, 7104, 7105, an unknown voucher) are not the
+// client's fault and are not recorded. Tolerated deviations (Content-Type,
+// declaration, unknown elements) are recorded without a code and the
+// request is served as usual.
 //
 // # Faults
 //

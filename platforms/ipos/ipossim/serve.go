@@ -7,8 +7,10 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"paycert/codecs/gbk"
 	"paycert/codecs/gbkxml"
@@ -41,12 +43,53 @@ func (c *call) val(path string) string {
 // catalogue's text for the code.
 type outcome struct {
 	code, comment string
+	// why is the rule of the spec the request broke, which strict mode
+	// records; nil for a business outcome (balance short, voucher used or
+	// expired, terminal bound elsewhere), which a conforming client meets.
+	why *catalog.Finding
 }
 
 func fail(code string) *outcome { return &outcome{code: code} }
 
 func failf(code, format string, a ...any) *outcome {
 	return &outcome{code: code, comment: fmt.Sprintf(format, a...)}
+}
+
+// because says which rule of the spec the request broke: path is below the
+// root ("" for the message as a whole), detail names the value (short).
+func (o *outcome) because(path, rule, section, format string, a ...any) *outcome {
+	if path != "" {
+		path = ipos.Root + "/" + path
+	}
+	o.why = &catalog.Finding{Path: path, Rule: rule, Section: section, Detail: fmt.Sprintf(format, a...)}
+	return o
+}
+
+// inForm is because for a parameter of the form body (xml, mac), which is
+// no element of the message.
+func (o *outcome) inForm(param, rule, format string, a ...any) *outcome {
+	o.why = &catalog.Finding{Path: param, Rule: rule, Section: secTransport, Detail: fmt.Sprintf(format, a...)}
+	return o
+}
+
+// Sections of seed 002 the simulator's rules come from.
+const (
+	secTransport = "002 §2" // POST, the form body, the MAC, the charset
+	secMessage   = "002 §4" // the business_trans envelope and request_type
+	secCodes     = "002 §5" // rules only a code states (lengths of 5209-5211, formats)
+	// bodyUnread names the interface of a body refused unread.
+	bodyUnread = "(body over 1 MiB, not read)"
+)
+
+// short quotes a value for a violation's detail, cut to 32 characters:
+// enough to recognise it, never a 1 MiB padding.
+func short(v string) string {
+	const max = 32
+	if utf8.RuneCountInString(v) <= max {
+		return strconv.Quote(v)
+	}
+	r := []rune(v)
+	return strconv.Quote(string(r[:max])) + fmt.Sprintf("... (%d characters)", len(r))
 }
 
 // serve is the whole request pipeline. Its order is a reading (doc.go): the
@@ -61,15 +104,17 @@ func (s *Simulator) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if r.Method != http.MethodPost {
-		s.violate(c, "method", "HTTP method %s; 002 §2 says POST", r.Method)
-		s.write(w, c, fail(ipos.CodeMethod), nil)
+		s.refuse(w, c, fail(ipos.CodeMethod).because("", "method", secTransport, "HTTP method %s; 002 §2 says POST", r.Method))
 		return
 	}
 	body, err := wire.ReadBody(r.Body, r.ContentLength, sim.MaxBody)
 	if err != nil {
 		if sim.IsBodyTooLarge(err) {
-			// No iPos code fits a body over the cap: a clean 413.
-			s.violate(c, "body-too-large", "request body over %d bytes", sim.MaxBody)
+			// No iPos code fits a body over the cap: a clean 413. A body
+			// that declared its length never gets here (sim.HardenStrict
+			// refuses and records it: tooLarge).
+			c.iface = bodyUnread
+			s.violate(c, "", 0, tooLargeFinding("sent chunked"))
 			http.Error(w, "request body over 1 MiB", http.StatusRequestEntityTooLarge)
 			return
 		}
@@ -80,7 +125,10 @@ func (s *Simulator) serve(w http.ResponseWriter, r *http.Request) {
 		ct := r.Header.Get("Content-Type")
 		mt, params, _ := mime.ParseMediaType(ct)
 		if mt != "application/x-www-form-urlencoded" || !strings.EqualFold(params["charset"], "GBK") {
-			s.violate(c, "charset", "Content-Type %q; 002 §2 wants a form body with charset GBK", ct)
+			c.iface = ipos.RequestTypeOf(body) // request_type is ASCII, urlencoded as itself
+			s.violate(c, "", http.StatusOK, catalog.Finding{Path: "Content-Type", Rule: "charset", Section: secTransport,
+				Detail: fmt.Sprintf("Content-Type %s; 002 §2 wants a form body with charset GBK", short(ct))})
+			c.iface = ""
 		}
 	}
 	xmlBytes, macHex, err := gbkxml.ParseFormBody(body)
@@ -88,41 +136,49 @@ func (s *Simulator) serve(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, gbkxml.ErrNoMAC):
 		// Still parse the message so the reply can echo it.
 	case err != nil:
-		s.violate(c, "no-xml", "%v", err)
-		s.write(w, c, fail(ipos.CodeNoXML), nil)
+		s.refuse(w, c, fail(ipos.CodeNoXML).inForm("xml", "missing", "no xml parameter in the form body: %v", err))
 		return
 	}
 	c.xml = xmlBytes
+	// The charset before anything reads a field: a length counted in GBK
+	// bytes, or a store name stored, means nothing in mojibake.
+	if f := ipos.CheckCharset(xmlBytes); f != nil {
+		c.iface = ipos.RequestTypeOf(xmlBytes)
+		o := failf(ipos.CodeBadXML, "XML格式错误, 无法解析: 报文字符集与声明不符")
+		o.why = f
+		s.refuse(w, c, o)
+		return
+	}
 	doc, perr := gbkxml.Parse(xmlBytes)
 	if perr != nil || doc.Root() == nil || doc.Root().Name != ipos.Root {
 		why := "root element is not business_trans"
 		if perr != nil {
 			why = perr.Error()
 		}
-		s.violate(c, "xml", "%s", why)
-		s.write(w, c, fail(ipos.CodeBadXML), nil)
+		c.iface = ipos.RequestTypeOf(xmlBytes)
+		s.refuse(w, c, fail(ipos.CodeBadXML).because("", "xml", secMessage, "%s", why))
 		return
 	}
 	c.root = doc.Root()
 	if s.strict && doc.Encoding() != gbkxml.GBK {
-		s.violate(c, "encoding", "xml declares %q; 002 §2 wants GBK", doc.EncodingLabel())
+		c.iface = ipos.RequestTypeOf(xmlBytes)
+		s.violate(c, "", http.StatusOK, catalog.Finding{Path: "xml declaration", Rule: "charset", Section: secTransport,
+			Detail: fmt.Sprintf("the xml declares %s; 002 §2 wants GBK", short(doc.EncodingLabel()))})
+		c.iface = ""
 	}
 	rt := c.val("request_type")
 	name, ok := strings.CutSuffix(rt, "_request")
 	if !ok || !known(name) {
-		s.violate(c, "request-type", "request_type %q is none of the 12 interfaces", rt)
-		s.write(w, c, fail(ipos.CodeMethod), nil)
+		s.refuse(w, c, fail(ipos.CodeMethod).because("request_type", "unknown-value", secMessage, "request_type %s is none of the 12 interfaces", short(rt)))
 		return
 	}
 	c.iface = name
 	if o := s.admit(c, macHex, err); o != nil {
-		s.violate(c, "access-"+o.code, "%s", s.comment(o))
-		s.write(w, c, o, nil)
+		s.refuse(w, c, o)
 		return
 	}
 	if o := s.validate(c); o != nil {
-		s.violate(c, "field-"+o.code, "%s", s.comment(o))
-		s.write(w, c, o, nil)
+		s.refuse(w, c, o)
 		return
 	}
 
@@ -150,10 +206,14 @@ func (s *Simulator) decide(c *call, xmlKey string) []byte {
 				s.logf("ipos sim: replaying the reply to %s pos_seq %s", c.iface, seq)
 				return prev.reply
 			}
-			return s.render(c, failf(ipos.CodeFailed, "终端流水号重复"), nil)
+			o := failf(ipos.CodeFailed, "终端流水号重复").because("pos_seq", "duplicate", secCodes,
+				"pos_seq %s was already used by a different %s request; it is unique per merchant (002 §4.3)", short(seq), prev.iface)
+			s.record(c, o)
+			return s.render(c, o, nil)
 		}
 	}
 	o, body2 := s.business(c)
+	s.record(c, o)
 	reply := s.render(c, o, body2)
 	if key != "" {
 		s.seqs[key] = &seqRecord{iface: c.iface, xml: xmlKey, reply: reply}
@@ -174,17 +234,18 @@ func known(name string) bool {
 func (s *Simulator) admit(c *call, macHex string, formErr error) *outcome {
 	isspid, _ := c.get("isspid")
 	if len(isspid) != 8 || !catalog.IsDigits(isspid) {
-		return fail(ipos.CodeISSPIDFormat)
+		return fail(ipos.CodeISSPIDFormat).because("isspid", "format", secCodes, "isspid %s must be 8 digits (6104)", short(isspid))
 	}
 	s.mu.Lock()
 	m := s.merchants[isspid]
 	s.mu.Unlock()
 	if m == nil {
-		return failf(ipos.CodeNotAuthorised, "商户没有授权访问该接口: 商户%s不存在", isspid)
+		return failf(ipos.CodeNotAuthorised, "商户没有授权访问该接口: 商户%s不存在", isspid).
+			because("isspid", "unknown-merchant", secCodes, "no merchant %s (6101, erratum E-IPOS-UNKNOWN-MERCHANT)", short(isspid))
 	}
 	c.m = m
 	if errors.Is(formErr, gbkxml.ErrNoMAC) {
-		return failf(ipos.CodeBadMAC, "MAC值校验失败: 缺少mac参数")
+		return failf(ipos.CodeBadMAC, "MAC值校验失败: 缺少mac参数").inForm("mac", "missing", "the form body has no mac parameter")
 	}
 	macOver := c.xml
 	if s.faults.Has(FaultMACOverUTF8) {
@@ -193,22 +254,22 @@ func (s *Simulator) admit(c *call, macHex string, formErr error) *outcome {
 		}
 	}
 	if !mac.VerifyIPos([]byte(m.key), macOver, macHex) {
-		return fail(ipos.CodeBadMAC)
+		return fail(ipos.CodeBadMAC).inForm("mac", "mac", "mac %s is not md5(key+xml+key) over the xml's GBK bytes under merchant %s's key", short(macHex), isspid)
 	}
 	if !s.faults.Has(FaultIPNotChecked) && !allowed(m.allow, c.remote) {
-		return fail(ipos.CodeIPNotAllowed)
+		return fail(ipos.CodeIPNotAllowed).because("", "ip-not-allowed", secCodes, "merchant %s does not accept requests from %s (6103)", isspid, c.remote)
 	}
 	sys, ok := c.get("system_id")
 	switch {
 	case !ok || sys == "":
-		return fail(ipos.CodeSystemIDEmpty)
+		return fail(ipos.CodeSystemIDEmpty).because("system_id", "missing", secCodes, "system_id is required (5200)")
 	case len(sys) != 4 || !catalog.IsDigits(sys):
-		return fail(ipos.CodeSystemIDFormat)
+		return fail(ipos.CodeSystemIDFormat).because("system_id", "format", secCodes, "system_id %s must be 4 digits (6105)", short(sys))
 	case sys != m.systemID:
-		return fail(ipos.CodeSystemIDWrong)
+		return fail(ipos.CodeSystemIDWrong).because("system_id", "mismatch", secCodes, "system_id %s is not merchant %s's (6102)", short(sys), isspid)
 	}
 	if m.noWecard && strings.HasPrefix(c.iface, "wecard_") {
-		return fail(ipos.CodeNotAuthorised)
+		return fail(ipos.CodeNotAuthorised).because("request_type", "not-authorised", secCodes, "merchant %s may not use %s (6101)", isspid, c.iface)
 	}
 	return nil
 }
@@ -242,118 +303,153 @@ func (s *Simulator) validate(c *call) *outcome {
 		if s.faults.Has(FaultRejectUnknownElement) {
 			return failf(ipos.CodeBadXML, "XML格式错误, 无法解析: 未知节点 %s", unknown[0])
 		}
-		s.violate(c, "unknown-element", "elements not in the request table: %s", strings.Join(unknown, ", "))
+		s.violate(c, "", http.StatusOK, catalog.Finding{Path: ipos.Root + "/" + unknown[0], Rule: "unknown-element", Section: rf.section,
+			Detail: fmt.Sprintf("elements not in the %s request table: %s", c.iface, strings.Join(unknown, ", "))})
 	}
 
+	// Every length is counted in GBK bytes, as the seed counts them (002
+	// §2: the charset is GBK): a Chinese character is 2, whatever its
+	// UTF-8 length (erratum E-IPOS-LEN-LIMITS).
+	tooLong := func(code, p string, v string, max int, section string) *outcome {
+		return fail(code).because(p, "too-long", section, "%s is %d GBK bytes, over %d: %s", p, ipos.GBKLen(v), max, short(v))
+	}
+	missing := func(code, p string, section string) *outcome {
+		return fail(code).because(p, "missing", section, "%s is required and absent or empty", p)
+	}
 	if has("pos_id") {
 		v, ok := c.get("pos_id")
-		if (required("pos_id") && (!ok || v == "")) || len(v) > ipos.MaxPosIDLen {
-			return fail(ipos.CodePosID)
+		if required("pos_id") && (!ok || v == "") {
+			return missing(ipos.CodePosID, "pos_id", secCodes)
+		}
+		if ipos.GBKLen(v) > ipos.MaxPosIDLen {
+			return tooLong(ipos.CodePosID, "pos_id", v, ipos.MaxPosIDLen, secCodes)
 		}
 	}
 	if has("store_id") {
 		v, ok := c.get("store_id")
-		if (required("store_id") && (!ok || v == "")) || len(v) > ipos.MaxStoreIDLen {
-			return fail(ipos.CodeStoreID)
+		if required("store_id") && (!ok || v == "") {
+			return missing(ipos.CodeStoreID, "store_id", secCodes)
+		}
+		if ipos.GBKLen(v) > ipos.MaxStoreIDLen {
+			return tooLong(ipos.CodeStoreID, "store_id", v, ipos.MaxStoreIDLen, secCodes)
 		}
 	}
 	if has("pos_seq") {
 		v, ok := c.get("pos_seq")
 		switch {
 		case required("pos_seq") && (!ok || !posSeq(v, fields["pos_seq"])):
-			return fail(ipos.CodePosSeq)
+			return fail(ipos.CodePosSeq).because("pos_seq", "format", secCodes, "pos_seq %s must be %d to %d digits (5212)", short(v), ipos.MinPosSeqLen, fields["pos_seq"].MaxLen)
 		case ok && v != "" && (len(v) > fields["pos_seq"].MaxLen || !catalog.IsDigits(v)):
-			return fail(ipos.CodePosSeq)
+			return fail(ipos.CodePosSeq).because("pos_seq", "format", secCodes, "pos_seq %s must be digits, at most %d (5212)", short(v), fields["pos_seq"].MaxLen)
 		}
 	}
-	if v, _ := c.get("user_id"); len(v) > ipos.MaxUserIDLen {
-		return fail(ipos.CodeUserID)
+	if v, _ := c.get("user_id"); ipos.GBKLen(v) > ipos.MaxUserIDLen {
+		return tooLong(ipos.CodeUserID, "user_id", v, ipos.MaxUserIDLen, secCodes)
 	}
 	g := c.iface + "_request/"
+	sec := rf.section
 	switch c.iface {
 	case ipos.BindPos:
-		if v, ok := c.get("store_info/store_id"); !ok || v == "" || len(v) > ipos.MaxStoreIDLen {
-			return fail(ipos.CodeStoreID)
+		if v, ok := c.get("store_info/store_id"); !ok || v == "" {
+			return missing(ipos.CodeStoreID, "store_info/store_id", sec)
+		} else if ipos.GBKLen(v) > ipos.MaxStoreIDLen {
+			return tooLong(ipos.CodeStoreID, "store_info/store_id", v, ipos.MaxStoreIDLen, secCodes)
 		}
-		if v, ok := c.get("store_info/store_name"); !ok || strings.TrimSpace(v) == "" || ipos.GBKLen(v) > fields["store_info/store_name"].MaxLen {
-			return fail(ipos.CodeStoreName)
+		const name = "store_info/store_name"
+		if v, ok := c.get(name); !ok || strings.TrimSpace(v) == "" {
+			return missing(ipos.CodeStoreName, name, sec)
+		} else if ipos.GBKLen(v) > fields[name].MaxLen {
+			return tooLong(ipos.CodeStoreName, name, v, fields[name].MaxLen, sec)
 		}
 	case ipos.CardQuery, ipos.CardVerify, ipos.CardCancel, ipos.CardReversal:
 		vi, ok := c.get(g + "valid_info")
-		if !ok || vi == "" || len(vi) > fields[g+"valid_info"].MaxLen {
-			return fail(ipos.CodeValidInfo)
+		if !ok || vi == "" {
+			return missing(ipos.CodeValidInfo, g+"valid_info", sec)
+		}
+		if max := fields[g+"valid_info"].MaxLen; ipos.GBKLen(vi) > max {
+			return tooLong(ipos.CodeValidInfo, g+"valid_info", vi, max, sec)
 		}
 		et, etOK := c.get(g + "encode_type")
 		if etOK && et != ipos.EncodeAux && et != ipos.EncodeQR {
-			return fail(ipos.CodeEncodeType)
+			return fail(ipos.CodeEncodeType).because(g+"encode_type", "format", sec, "encode_type %s must be 099 or 098", short(et))
 		}
 		if et == ipos.EncodeAux && !auxCode(vi) {
-			return failf(ipos.CodeValidInfo, "验证数据格式不正确: 辅助码须为12或16位数字")
+			return failf(ipos.CodeValidInfo, "验证数据格式不正确: 辅助码须为12或16位数字").
+				because(g+"valid_info", "format", sec, "valid_info %s with encode_type 099 must be 12 or 16 digits", short(vi))
 		}
 		if v, ok := c.get(g + "tx_amt"); ok && c.iface == ipos.CardVerify {
 			if _, good := ipos.ParseFen(v); !good {
-				return fail(ipos.CodeTxAmt)
+				return fail(ipos.CodeTxAmt).because(g+"tx_amt", "format", sec, "tx_amt %s must be an integer >= 0 in fen, at most 16 digits (5221)", short(v))
 			}
 		}
 		if c.iface == ipos.CardCancel || c.iface == ipos.CardReversal {
 			if v, ok := c.get(g + "org_pos_seq"); !ok || !posSeq(v, fields[g+"org_pos_seq"]) {
-				return fail(ipos.CodeOrgPosSeq)
+				return fail(ipos.CodeOrgPosSeq).because(g+"org_pos_seq", "format", sec, "org_pos_seq %s must be %d to %d digits (5215)", short(v), ipos.MinPosSeqLen, fields[g+"org_pos_seq"].MaxLen)
 			}
 		}
 	case ipos.CardDaily:
 		v, _ := c.get(g + "daily_day")
 		d, err := time.ParseInLocation(ipos.DayLayout, v, china)
 		if err != nil || len(v) != 8 {
-			return fail(ipos.CodeDailyDay)
+			return fail(ipos.CodeDailyDay).because(g+"daily_day", "format", sec, "daily_day %s is not a yyyymmdd date", short(v))
 		}
 		if today := c.now.In(china).Format(ipos.DayLayout); v > today {
-			return failf(ipos.CodeDailyDay, "日结日期 (daily_day) 格式不正确: %s 晚于当前日期 %s", d.Format(ipos.DayLayout), today)
+			return failf(ipos.CodeDailyDay, "日结日期 (daily_day) 格式不正确: %s 晚于当前日期 %s", d.Format(ipos.DayLayout), today).
+				because(g+"daily_day", "future", sec, "daily_day %s is after today %s (erratum E-IPOS-DAILY-FUTURE)", v, today)
 		}
 	case ipos.WecardGetCodeInfo:
 		code, _ := c.get("code")
 		enc, _ := c.get("encrypt_code")
 		if code == "" && enc == "" {
-			return failf(ipos.CodeFailed, "交易失败: code与encrypt_code不能同时为空")
+			return failf(ipos.CodeFailed, "交易失败: code与encrypt_code不能同时为空").
+				because("code", "missing", sec, "one of code and encrypt_code is required")
 		}
 	case ipos.WecardGetTraceList:
 		st, sok := c.get("s_time")
 		et, eok := c.get("e_time")
 		if sok || eok {
 			if !day(st) {
-				return fail(ipos.CodeSTime)
+				return fail(ipos.CodeSTime).because("s_time", "format", sec, "s_time %s is not a yyyymmdd date (both dates or neither)", short(st))
 			}
 			if !day(et) {
-				return fail(ipos.CodeETime)
+				return fail(ipos.CodeETime).because("e_time", "format", sec, "e_time %s is not a yyyymmdd date (both dates or neither)", short(et))
 			}
 		}
 		_, hasStore := c.get("store_id")
 		_, hasPos := c.get("pos_id")
 		if hasStore != hasPos {
-			return failf(ipos.CodeFailed, "交易失败: 门店号与终端号需同时传入")
+			p := "pos_id"
+			if hasPos {
+				p = "store_id"
+			}
+			return failf(ipos.CodeFailed, "交易失败: 门店号与终端号需同时传入").
+				because(p, "missing", sec, "store_id and pos_id go together; %s is absent (erratum E-IPOS-NO-TERMINAL-CODES)", p)
 		}
 		if p, ok := c.get("page"); ok && (!catalog.IsDigits(p) || p == "0" || len(p) > 6) {
-			return failf(ipos.CodeFailed, "交易失败: page须为正整数")
+			return failf(ipos.CodeFailed, "交易失败: page须为正整数").
+				because("page", "format", sec, "page %s must be a positive integer (erratum E-IPOS-TRACE-PAGING)", short(p))
 		}
 	case ipos.WecardGetPosSeqInfo:
 		code, _ := c.get("code")
 		seq, _ := c.get("pos_seq")
 		if (code == "") == (seq == "") {
-			return failf(ipos.CodeFailed, "交易失败: code与终端流水号只能传入其中一个")
+			return failf(ipos.CodeFailed, "交易失败: code与终端流水号只能传入其中一个").
+				because("code", "exclusive", sec, "exactly one of code and pos_seq is required, got code %s and pos_seq %s", short(code), short(seq))
 		}
 	case ipos.WecardPosCancelCard, ipos.WecardPosReturnd, ipos.WecardPosRevoke:
 		for _, p := range []string{"code", "consume_source"} {
 			if v, _ := c.get(p); v == "" {
-				return failf(ipos.CodeFailed, "交易失败: 缺少必填节点%s", p)
+				return failf(ipos.CodeFailed, "交易失败: 缺少必填节点%s", p).because(p, "missing", sec, "%s is required and absent or empty", p)
 			}
 		}
 		if v, ok := c.get("amount"); ok && has("amount") {
 			if _, good := ipos.ParseFen(v); !good {
-				return fail(ipos.CodeTxAmt)
+				return fail(ipos.CodeTxAmt).because("amount", "format", sec, "amount %s must be an integer >= 0 in fen (5221)", short(v))
 			}
 		}
 		if c.iface == ipos.WecardPosReturnd {
 			if v, ok := c.get("org_pos_seq"); !ok || !posSeq(v, fields["org_pos_seq"]) {
-				return fail(ipos.CodeOrgPosSeq)
+				return fail(ipos.CodeOrgPosSeq).because("org_pos_seq", "format", sec, "org_pos_seq %s must be %d to %d digits (5215)", short(v), ipos.MinPosSeqLen, fields["org_pos_seq"].MaxLen)
 			}
 		}
 	}
@@ -362,10 +458,11 @@ func (s *Simulator) validate(c *call) *outcome {
 		p := rf.paths[n]
 		v, ok := c.get(p)
 		if f.Presence == catalog.Required && !ok {
-			return failf(ipos.CodeFailed, "交易失败: 缺少必填节点%s", p)
+			return failf(ipos.CodeFailed, "交易失败: 缺少必填节点%s", p).because(p, "missing", sec, "%s is required and absent", p)
 		}
 		if ok && f.MaxLen > 0 && ipos.GBKLen(v) > f.MaxLen {
-			return failf(ipos.CodeFailed, "交易失败: %s超过%s(%d)", p, f.Type, f.MaxLen)
+			return failf(ipos.CodeFailed, "交易失败: %s超过%s(%d)", p, f.Type, f.MaxLen).
+				because(p, "too-long", sec, "%s is %d GBK bytes, over %s(%d): %s", p, ipos.GBKLen(v), f.Type, f.MaxLen, short(v))
 		}
 	}
 	return nil
@@ -377,15 +474,16 @@ func (s *Simulator) validate(c *call) *outcome {
 // ipos-verify showed validate rebuilding the map (and filtering the table
 // twice) on every request at about a quarter of the handler's CPU.
 type requestFields struct {
-	byPath map[string]catalog.Field
-	list   []catalog.Field // the request fields in table order
-	paths  []string        // list[n]'s path below the root
+	section string // the interface's sections in the seed ("002 §3.3, §4.3")
+	byPath  map[string]catalog.Field
+	list    []catalog.Field // the request fields in table order
+	paths   []string        // list[n]'s path below the root
 }
 
 func buildRequestFields(cat *catalog.Catalogue) map[string]requestFields {
 	out := map[string]requestFields{}
 	for _, it := range cat.Interfaces {
-		rf := requestFields{byPath: map[string]catalog.Field{}, list: it.FieldsFor(catalog.Request)}
+		rf := requestFields{section: it.Section, byPath: map[string]catalog.Field{}, list: it.FieldsFor(catalog.Request)}
 		for _, f := range rf.list {
 			p := strings.TrimPrefix(f.Path, ipos.Root+"/")
 			rf.byPath[p] = f
@@ -446,16 +544,50 @@ func (s *Simulator) checkTerminal(c *call) *outcome {
 	return nil
 }
 
-// violate records a strict-mode violation.
-func (s *Simulator) violate(c *call, rule, format string, a ...any) {
+// refuse answers a request the spec's rules refuse, recording the rule it
+// broke (strict mode).
+func (s *Simulator) refuse(w http.ResponseWriter, c *call, o *outcome) {
+	s.record(c, o)
+	s.write(w, c, o, nil)
+}
+
+// record records the rule behind a refusal (strict mode); a business
+// outcome (o.why nil) and success record nothing.
+func (s *Simulator) record(c *call, o *outcome) {
+	if o == nil || o.why == nil {
+		return
+	}
+	s.violate(c, o.code, 0, *o.why)
+}
+
+// violate records a strict-mode violation: the request answered code (or,
+// with no code, HTTP status: 200 for a violation the simulator tolerates,
+// 413 for a body over the cap).
+func (s *Simulator) violate(c *call, code string, status int, f catalog.Finding) {
 	if !s.strict {
 		return
 	}
-	iface := c.iface
-	if iface == "" {
-		iface = "?"
+	if code == "" && status != 0 {
+		f.Detail += fmt.Sprintf(" (tolerated: HTTP %d)", status)
 	}
-	s.rec.Record(sim.Violation{Time: c.now, Interface: iface, Rule: rule, Detail: fmt.Sprintf(format, a...)})
+	s.rec.Record(sim.Violation{Time: c.now, Interface: interfaceName(c.iface), Rule: f.Rule, Detail: f.Detail,
+		Path: f.Path, Section: f.Section, Code: code})
+}
+
+// interfaceName names a request's interface for a violation; one whose
+// request_type could not be read says so.
+func interfaceName(iface string) string {
+	if iface == "" {
+		return "(request_type not readable)"
+	}
+	return iface
+}
+
+// tooLargeFinding is a body over sim.MaxBody refused with 413: no iPos code
+// fits, and the body is not read, so neither is its interface.
+func tooLargeFinding(how string) catalog.Finding {
+	return catalog.Finding{Rule: "too-large", Section: secTransport,
+		Detail: fmt.Sprintf("request body over %d bytes (%s), refused 413 unread: the simulator's cap, no iPos code fits", sim.MaxBody, how)}
 }
 
 func (s *Simulator) comment(o *outcome) string {

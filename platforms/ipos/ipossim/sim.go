@@ -226,7 +226,17 @@ func New(o sim.Options) (*Simulator, error) {
 	if err := s.loadFixture(); err != nil {
 		return nil, fmt.Errorf("ipos simulator: fixture: %w", err)
 	}
-	s.handler = sim.Harden(http.HandlerFunc(s.serve), &s.rec)
+	var tooLarge func(*http.Request) sim.Violation
+	if s.strict {
+		// A body that declares a length over the cap is refused by
+		// HardenStrict before serve reads it; record it as serve records
+		// one sent chunked.
+		tooLarge = func(r *http.Request) sim.Violation {
+			f := tooLargeFinding(fmt.Sprintf("Content-Length %d", r.ContentLength))
+			return sim.Violation{Time: s.clock.Now(), Interface: bodyUnread, Rule: f.Rule, Detail: f.Detail, Section: f.Section}
+		}
+	}
+	s.handler = sim.HardenStrict(http.HandlerFunc(s.serve), &s.rec, tooLarge)
 	return s, nil
 }
 
