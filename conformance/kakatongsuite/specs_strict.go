@@ -33,6 +33,12 @@ func strictSpecs(f *framework) {
 			Expect(err).NotTo(HaveOccurred())
 			_, err = c.TradeSOAP(ctx, kakatongclient.Trade{Type: "0011", Mode: "0", CardNo: card, Password: kakatongsim.Password})
 			Expect(err).NotTo(HaveOccurred())
+			// A Chinese holder name at the limit: 64 GB2312 bytes, 128 in UTF-8.
+			atLimit := strings.Repeat("张", 32)
+			info, err := c.Info(ctx, card, kakatongclient.Holder{ChName: atLimit})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(info.Records).NotTo(BeEmpty())
+			Expect(info.Records[0].V("UsrChName")).To(Equal(atLimit), "32 Chinese characters fill the 64 GB2312 bytes of USR_CH_NAME")
 			Expect(s.Violations()).To(BeEmpty(), "the paycert client must conform")
 
 			slips := []struct {
@@ -56,6 +62,18 @@ func strictSpecs(f *framework) {
 					p := c.TradeParams(kakatongclient.Trade{Type: "0011", Mode: "0", CardNo: card, Password: kakatongsim.Password})
 					p["COPNO"] = kakatongclient.Omit
 					_, _ = c.Call(ctx, kakatong.MethodTrade, p)
+				}},
+				{"charset-mismatch", func() {
+					op, _ := kakatong.OperationFor(kakatong.MethodTrade)
+					body, err := kakatong.BuildSOAPRequest(op, c.SOAPParams(op, c.TradeParams(kakatongclient.Trade{Type: "0011", Mode: "0", CardNo: card, Password: kakatongsim.Password, ItemCode: "张"})), kakatong.CharsetUTF8)
+					Expect(err).NotTo(HaveOccurred())
+					body = []byte(strings.Replace(string(body), `encoding="UTF-8"`, `encoding="GB2312"`, 1))
+					req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+kakatong.SOAPPath, strings.NewReader(string(body)))
+					req.Header.Set("Content-Type", kakatong.SOAPContentType("GB2312", ""))
+					resp, err := http.DefaultClient.Do(req)
+					Expect(err).NotTo(HaveOccurred())
+					resp.Body.Close()
+					Expect(resp.StatusCode).To(Equal(http.StatusBadRequest), "a UTF-8 body declared GB2312 is refused as such")
 				}},
 				{"not-soap-1.2", func() {
 					req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+kakatong.SOAPPath, strings.NewReader("<x/>"))

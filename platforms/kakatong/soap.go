@@ -8,7 +8,9 @@ import (
 	"mime"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
+	"paycert/codecs/gbk"
 	"paycert/codecs/gbkxml"
 )
 
@@ -379,4 +381,37 @@ func fillMaps(r *Reply, ret *gbkxml.Node) error {
 		}
 	}
 	return nil
+}
+
+// GBKLen is the length of s in GB2312/GBK bytes, the unit the gateway's
+// parameter lengths count in: the seed's pages and its PHP client are
+// GB2312 ("简体中文为GB2312", 'encoding'=>'GB2312'), where a Chinese
+// character is two bytes. A string GBK cannot encode counts its UTF-8
+// bytes (never shorter than its GBK form would be); the charset check
+// refuses it before any length rule.
+func GBKLen(s string) int {
+	if b, err := gbk.EncodeString(s); err == nil {
+		return len(b)
+	}
+	return len(s)
+}
+
+// UTF8DeclaredGB reports whether body, declared GB2312/GBK, is in fact
+// UTF-8 text with Chinese in it: valid UTF-8 holding a three-byte sequence
+// (U+0800 and above, where every CJK character lies). GB2312 text that is
+// also valid UTF-8 with such a sequence needs a level-2 hanzi followed by
+// bytes no GB2312 character starts with: not seen in practice, so the
+// mismatch is reported instead of decoding the body into mojibake.
+func UTF8DeclaredGB(body []byte) bool {
+	if !utf8.Valid(body) {
+		return false
+	}
+	for i := 0; i < len(body); {
+		r, n := utf8.DecodeRune(body[i:])
+		if r >= 0x800 {
+			return true
+		}
+		i += n
+	}
+	return false
 }

@@ -69,6 +69,19 @@ type ListenOptions struct {
 	Addr        string      // default "127.0.0.1:0" (a free loopback port)
 	TLS         *tls.Config // serve HTTPS with this config
 	AllowRemote bool        // permit a non-loopback bind address (never by default)
+	// HandshakeFailed, when set, is told of every TLS handshake that
+	// failed, with the client's address and the handshake's own error
+	// (x509 errors intact), so a strict mock can record a refused client
+	// certificate without changing how it is refused. The server's error
+	// log is not enough: it holds only the error's text.
+	HandshakeFailed func(remote net.Addr, err error)
+}
+
+// HandshakeObserver is implemented by TLS simulators that want to hear of
+// failed handshakes (99bill's strict mock records refused client
+// certificates); Start wires it to ListenOptions.HandshakeFailed.
+type HandshakeObserver interface {
+	HandshakeFailed(remote net.Addr, err error)
 }
 
 // Listen serves h on a loopback address and returns once the port is bound.
@@ -102,6 +115,19 @@ func Listen(h http.Handler, o ListenOptions) (*Server, error) {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          log.New(io.Discard, "", 0), // TLS handshake refusals are expected in suites
 	}
+	if o.TLS != nil && o.HandshakeFailed != nil {
+		srv.ConnState = func(c net.Conn, st http.ConnState) {
+			tc, ok := c.(*tls.Conn)
+			if !ok || st != http.StateClosed || tc.ConnectionState().HandshakeComplete {
+				return
+			}
+			// The server attempted the handshake first thing and it failed:
+			// Handshake on the closed conn returns that stored error.
+			if err := tc.Handshake(); err != nil {
+				o.HandshakeFailed(c.RemoteAddr(), err)
+			}
+		}
+	}
 	go srv.Serve(ln) //nolint:errcheck // returns ErrServerClosed on Close
 	a := ln.Addr().String()
 	return &Server{URL: scheme + "://" + a, Addr: a, srv: srv}, nil
@@ -125,6 +151,9 @@ func IsLoopback(host string) bool {
 func Start(s Simulator, o ListenOptions) (*Server, error) {
 	if ts, ok := s.(TLSSimulator); ok && o.TLS == nil {
 		o.TLS = ts.TLSConfig()
+	}
+	if ho, ok := s.(HandshakeObserver); ok && o.HandshakeFailed == nil {
+		o.HandshakeFailed = ho.HandshakeFailed
 	}
 	return Listen(s, o)
 }

@@ -104,12 +104,18 @@
 //   - pci_query: terminalId and bindType optional; absent cardType means
 //     credit (0001); no binding is 00 with an empty pciInfos.
 //   - Strict mode records: unparsable bodies, wrong charset, missing XML
-//     declaration, every finding of bill99.ValidateRequest (as a
-//     sim.Violation with Rule "field-<rule>" and Detail "<path>: <the
-//     platform's errorMessage>"), unknown and duplicated elements (which
-//     are otherwise ignored), and a client certificate whose CN is not the
-//     request's merchantId (§6.1: use the merchant's own gateway
-//     certificate).
+//     declaration, a chunked body over 1 MiB (one sent with Content-Length
+//     is refused by sim.Harden before the simulator sees it), every finding
+//     of bill99.ValidateRequest (Rule "field-<rule>"), unknown and
+//     duplicated elements (which are otherwise ignored), a client
+//     certificate whose CN is not the request's merchantId (§6.1: use the
+//     merchant's own gateway certificate), and every TLS handshake refused
+//     for its client certificate (interface "tls", rules
+//     tls-no-client-cert, tls-unknown-ca, tls-expired-cert, tls-bad-cert,
+//     with the client's address; sim.Start tells HandshakeFailed, the
+//     refusal itself is crypto/tls's, alert and all). Each Detail is a
+//     catalog.Finding rendered "<path>: <rule>: <value and what is wrong>
+//     (001 §x)": the element, the value (shortened) and the seed section.
 //
 // # Faults
 //

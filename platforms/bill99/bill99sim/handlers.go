@@ -42,7 +42,13 @@ func (s *Simulator) serve(w http.ResponseWriter, r *http.Request) {
 		if sim.IsBodyTooLarge(err) {
 			reason = "request body over 1 MiB"
 		}
-		s.violate(r.URL.Path, "body", reason)
+		// Harden refuses a body whose Content-Length is over the cap before
+		// this handler runs; a chunked one is only found over the cap here.
+		rule := "body"
+		if sim.IsBodyTooLarge(err) {
+			rule = "body-too-large"
+		}
+		s.violate(r.URL.Path, catalog.Finding{Rule: rule, Detail: reason, Section: s.sectionOf(r.URL.Path)})
 		s.write(w, s.errorReply(nil, bill99.ECUnparsable, reason))
 		return
 	}
@@ -53,7 +59,8 @@ func (s *Simulator) serve(w http.ResponseWriter, r *http.Request) {
 		if doc, err := bill99.Parse(body); err == nil {
 			if c := doc.Content(); c != nil {
 				if mid := c.Get("merchantId"); mid != "" && r.TLS.PeerCertificates[0].Subject.CommonName != mid {
-					s.violate(r.URL.Path, "cert-merchant", "client certificate "+r.TLS.PeerCertificates[0].Subject.CommonName+" used for merchantId "+mid)
+					s.violate(r.URL.Path, catalog.Finding{Path: c.Name + "/merchantId", Rule: "cert-merchant", Section: "001 §6.1",
+						Detail: fmt.Sprintf("%q: the client certificate is %s's, not the merchant's own gateway certificate", short(mid), r.TLS.PeerCertificates[0].Subject.CommonName)})
 				}
 			}
 		}
@@ -96,10 +103,40 @@ func (s *Simulator) write(w http.ResponseWriter, m *bill99.Node) {
 	w.Write(bill99.Encode(m)) //nolint:errcheck // the client went away
 }
 
-func (s *Simulator) violate(iface, rule, detail string) {
+// violate records f in strict mode. The violation's Detail is the
+// finding as catalog.Finding renders it, "path: rule: detail (001 §x)", as
+// every simulator writes it, so an entry names the element and the seed
+// section the rule comes from.
+func (s *Simulator) violate(iface string, f catalog.Finding) {
 	if s.opts.Strict {
-		s.rec.Record(sim.Violation{Time: s.clock.Now(), Interface: iface, Rule: rule, Detail: detail})
+		s.rec.Record(sim.Violation{Time: s.clock.Now(), Interface: iface, Rule: f.Rule, Detail: f.String()})
 	}
+}
+
+// sectionOf is the seed section of the interface served at path (both
+// queries share /cnp/query_txn, E-BILL99-CARDINFO-URL): every section
+// says "HTTPS 双向认证,编码必须为 UTF-8" and gives the message's samples.
+func (s *Simulator) sectionOf(path string) string {
+	var secs []string
+	for _, in := range s.cat.Interfaces {
+		if in.Path == path {
+			secs = append(secs, strings.TrimPrefix(in.Section, "001 "))
+		}
+	}
+	if len(secs) == 0 {
+		return "001 §4"
+	}
+	return "001 " + strings.Join(secs, ", ")
+}
+
+// short keeps a recorded value readable: a client's slip may be a 1 MiB
+// value, the entry needs its start.
+func short(v string) string {
+	const max = 40
+	if r := []rune(v); len(r) > max {
+		return string(r[:max]) + "…"
+	}
+	return v
 }
 
 // errorReply is the format-error reply: ErrorMsgContent only, or after the
@@ -131,26 +168,28 @@ func (s *Simulator) handle(path string, body []byte) *bill99.Node {
 			doc, err = parseAnyNamespace(body)
 		}
 		if err != nil {
-			s.violate(path, "unparsable", err.Error())
+			s.violate(path, catalog.Finding{Rule: "unparsable", Detail: err.Error(), Section: s.sectionOf(path)})
 			return s.errorReply(nil, bill99.ECUnparsable, err.Error())
 		}
 	}
 	if doc.Charset != "UTF-8" && doc.Charset != "UTF8" {
 		// §4.1..4.7: "编码必须为 UTF-8".
-		s.violate(path, "charset", "declared "+doc.Charset)
+		s.violate(path, catalog.Finding{Path: "?xml/@encoding", Rule: "charset", Section: s.sectionOf(path),
+			Detail: fmt.Sprintf("%q declared, the seed says 编码必须为 UTF-8", short(doc.Charset))})
 		return s.errorReply(nil, bill99.ECUnparsable, "encoding must be UTF-8, message declares "+doc.Charset)
 	}
 	if !doc.Declared {
-		s.violate(path, "declaration", "no XML declaration")
+		s.violate(path, catalog.Finding{Path: "?xml", Rule: "declaration", Detail: "no XML declaration (every sample has one)", Section: s.sectionOf(path)})
 	}
 	content := doc.Content()
 	if content == nil {
-		s.violate(path, "content", "no content element")
+		s.violate(path, catalog.Finding{Path: "MasMessage", Rule: "content", Detail: "no content element", Section: s.sectionOf(path)})
 		return s.errorReply(nil, bill99.ECUnparsable, "no content element")
 	}
 	ifname := bill99.InterfaceAt(path, content.Name)
 	if ifname == "" {
-		s.violate(path, "content", "content element <"+content.Name+"> does not belong to "+path)
+		s.violate(path, catalog.Finding{Path: "MasMessage/" + short(content.Name), Rule: "content", Section: s.sectionOf(path),
+			Detail: "content element <" + short(content.Name) + "> does not belong to " + path})
 		return s.errorReply(nil, bill99.ECUnparsable, "content element <"+content.Name+"> is not accepted at "+path)
 	}
 	iface, _ := s.cat.Interface(ifname)
@@ -198,7 +237,12 @@ func parseAnyNamespace(body []byte) (*bill99.Doc, error) {
 func (s *Simulator) validate(iface catalog.Interface, root *bill99.Node) *catalog.Finding {
 	var first *catalog.Finding
 	for _, fe := range bill99.ValidateRequest(iface, root) {
-		s.violate(iface.Name, "field-"+fe.Rule, fe.Path+": "+fe.Detail)
+		rf := fe
+		rf.Rule = "field-" + fe.Rule // the Violation's rule keeps its established "field-" prefix
+		if v, ok := root.Lookup(fe.Path); ok && v != "" {
+			rf.Detail = fmt.Sprintf("%q: %s", short(v), fe.Detail) // the reply's wording names no value; the entry does
+		}
+		s.violate(iface.Name, rf)
 		if fe.Rule == "unknown" || fe.Rule == "duplicate" {
 			continue // lenient: replies and requests gain elements (strict mode records them)
 		}

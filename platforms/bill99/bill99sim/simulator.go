@@ -9,6 +9,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -658,3 +659,60 @@ func (s *Simulator) ClientTLS() *tls.Config {
 
 // The simulator is served over mutual TLS.
 var _ sim.TLSSimulator = (*Simulator)(nil)
+
+// It records refused handshakes in strict mode.
+var _ sim.HandshakeObserver = (*Simulator)(nil)
+
+// HandshakeFailed records, in strict mode, a TLS handshake the server
+// refused because of the client's certificate (sim.HandshakeObserver:
+// sim.Start wires it to the server): none given, issued by another CA,
+// expired or otherwise unverifiable (§4.8 双向认证; §6.1: an expired
+// gateway certificate fails every request). The refusal itself is the
+// standard library's, alert and all; other handshake failures (a client
+// that hung up, one that does not trust the server) are not the client's
+// breach of the spec and are not recorded.
+func (s *Simulator) HandshakeFailed(remote net.Addr, err error) {
+	f, ok := handshakeFinding(err)
+	if !ok {
+		return
+	}
+	addr := "?"
+	if remote != nil {
+		addr = remote.String()
+	}
+	f.Detail = "client " + addr + ": " + f.Detail
+	s.violate("tls", f)
+}
+
+// handshakeFinding classifies a server-side handshake error.
+func handshakeFinding(err error) (catalog.Finding, bool) {
+	const path = "tls/client-certificate"
+	var cve *tls.CertificateVerificationError
+	switch {
+	case err == nil:
+		return catalog.Finding{}, false
+	case errors.As(err, &cve):
+		subject := "?"
+		if len(cve.UnverifiedCertificates) > 0 {
+			subject = cve.UnverifiedCertificates[0].Subject.CommonName
+		}
+		var ua x509.UnknownAuthorityError
+		var ci x509.CertificateInvalidError
+		switch {
+		case errors.As(cve.Err, &ua):
+			return catalog.Finding{Path: path, Rule: "tls-unknown-ca", Section: "001 §4.8",
+				Detail: "certificate " + subject + " is not issued by the platform's CA: " + cve.Err.Error()}, true
+		case errors.As(cve.Err, &ci) && ci.Reason == x509.Expired:
+			return catalog.Finding{Path: path, Rule: "tls-expired-cert", Section: "001 §6.1",
+				Detail: "certificate " + subject + " is expired or not yet valid: " + cve.Err.Error()}, true
+		default:
+			return catalog.Finding{Path: path, Rule: "tls-bad-cert", Section: "001 §4.8",
+				Detail: "certificate " + subject + " refused: " + cve.Err.Error()}, true
+		}
+	case strings.Contains(err.Error(), "didn't provide a certificate"):
+		// crypto/tls has no error type for this; its text is stable.
+		return catalog.Finding{Path: path, Rule: "tls-no-client-cert", Section: "001 §4.8",
+			Detail: "no client certificate (HTTPS 双向认证 needs the merchant's gateway certificate): " + err.Error()}, true
+	}
+	return catalog.Finding{}, false
+}

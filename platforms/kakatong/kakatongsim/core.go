@@ -83,7 +83,7 @@ func (s *Simulator) code(code string) kakatong.Code {
 // reasonable length: a reply never carries control characters or a
 // megabyte back.
 func clean(v string) string {
-	if len(v) > 64 || !utf8.ValidString(v) {
+	if !utf8.ValidString(v) || kakatong.GBKLen(v) > 64 { // GB2312 bytes, as every length
 		return ""
 	}
 	for _, r := range v {
@@ -674,7 +674,7 @@ func (s *Simulator) info(mer *merchant, p, fields map[string]string) outcome {
 		"USR_EMAIL": &c.info.Email, "USR_MOBILE_NO": &c.info.Mobile, "USR_TEL_PHONE": &c.info.Tel, "USR_BIRTHDAY": &c.info.Birthday}
 	for name := range in {
 		v := p[name]
-		if utf8.RuneCountInString(v) > 64 || clean(v) != v {
+		if kakatong.GBKLen(v) > 64 || clean(v) != v { // 64 GB2312 bytes: 32 Chinese characters
 			return fail(kakatong.CodeFailed)
 		}
 		if _, err := gbk.EncodeString(v); err != nil {

@@ -85,9 +85,19 @@
 // recorded as violations: unknown or repeated parameters, missing required
 // ones, over-long values, a plain CARDPWD on REST cTRequest, a decimal
 // AMOUNT, GB2312 bytes in a REST URL, a non-SOAP-1.2 call, an operation
-// outside the target namespace. The REST parameter checks are judged as
-// catalog.Findings against the catalogue (the shape kakatong.CheckReply
-// gives replies) and recorded with the parameter at the head of the Detail.
+// outside the target namespace, a SOAP body not in the charset it declares
+// (rule charset-mismatch: UTF-8 declared GB2312 by the XML declaration or
+// the Content-Type, or GB2312 bytes declared UTF-8), which is also refused
+// as such (400, Sender fault "charset mismatch: ...") before any parameter
+// is read. The REST parameter checks are judged as catalog.Findings
+// against the catalogue (the shape kakatong.CheckReply gives replies) and
+// recorded as "PARAM: rule: detail (000 section)".
+//
+// # Lengths
+//
+// Every parameter length counts GB2312 bytes (kakatong.GBKLen), the unit
+// of the seed's GB2312 pages and PHP client: a holder field holds 64 bytes,
+// 32 Chinese characters or 64 letters, over REST and SOAP alike.
 //
 // # Load runs
 //

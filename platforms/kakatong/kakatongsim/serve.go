@@ -1,6 +1,7 @@
 package kakatongsim
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -107,7 +108,7 @@ func (s *Simulator) strictREST(method string, p map[string]string) {
 		return
 	}
 	for _, f := range requestFindings(s.cat, method, p) {
-		s.violate(method, f.Rule, f.Path+": "+f.Detail)
+		s.violateFinding(method, f)
 	}
 }
 
@@ -127,8 +128,10 @@ func requestFindings(cat *catalog.Catalogue, method string, p map[string]string)
 		if f.Presence == catalog.Required && !ok {
 			add(f.Path, "missing-parameter", "required by the parameter table")
 		}
-		if f.MaxLen > 0 && len(v) > f.MaxLen {
-			add(f.Path, "parameter-too-long", fmt.Sprintf("at most %d characters, got %d: %q", f.MaxLen, len(v), v))
+		// Lengths count GB2312 bytes, as the gateway does (kakatong.GBKLen):
+		// 32 Chinese characters fill a 64-byte holder field.
+		if n := kakatong.GBKLen(v); f.MaxLen > 0 && n > f.MaxLen {
+			add(f.Path, "parameter-too-long", fmt.Sprintf("at most %d GB2312 bytes, got %d: %q", f.MaxLen, n, short(v)))
 		}
 	}
 	if method == kakatong.MethodTrade {
@@ -230,11 +233,20 @@ func (s *Simulator) serveSOAP(w http.ResponseWriter, r *http.Request) {
 		fault(http.StatusBadRequest, "VersionMismatch", "the gateway speaks SOAP 1.2 (Content-Type application/soap+xml)")
 		return
 	}
+	// The charset before anything else (E-KAKATONG-SOAP-CHARSET): a body
+	// that is not in the charset it declares is refused as such, before
+	// any parameter is read, so no length or content rule judges mojibake.
+	declared, label := soapDeclaredCharset(body, ctParams["charset"])
+	if msg := charsetMismatch(body, declared); msg != "" {
+		s.violateFinding("soap", catalog.Finding{Path: label, Rule: "charset-mismatch", Detail: msg, Section: "000 SOAP示范 ('encoding'=>'GB2312'), E-KAKATONG-SOAP-CHARSET"})
+		fault(http.StatusBadRequest, "Sender", "charset mismatch: "+msg)
+		return
+	}
 	// A GB2312 body without an XML declaration is labelled only by its
 	// Content-Type: convert it before parsing.
 	if kakatong.IsGBCharset(ctParams["charset"]) && !strings.HasPrefix(strings.TrimSpace(string(body[:min(len(body), 64)])), "<?xml") {
 		dec, derr := gbk.Decode(nil, body)
-		if derr != nil {
+		if derr != nil { // charsetMismatch has refused it: kept for safety
 			fault(http.StatusBadRequest, "Sender", "body is not "+ctParams["charset"]+": "+derr.Error())
 			return
 		}
@@ -296,4 +308,57 @@ func (s *Simulator) serveSOAP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", kakatong.SOAPContentType(charset, ""))
 	_, _ = w.Write(resp)
+}
+
+// soapDeclaredCharset is the charset a SOAP body declares: its XML
+// declaration's encoding, else the Content-Type charset, else UTF-8 (the
+// XML default); label names where the declaration is, for the record.
+func soapDeclaredCharset(body []byte, ctCharset string) (charset, label string) {
+	head := body[:min(len(body), 200)]
+	if bytes.HasPrefix(bytes.TrimSpace(head), []byte("<?xml")) {
+		if end := bytes.Index(head, []byte("?>")); end > 0 {
+			decl := string(head[:end])
+			if i := strings.Index(decl, "encoding="); i >= 0 && i+len("encoding=")+1 < len(decl) {
+				rest := decl[i+len("encoding="):]
+				if q := rest[0]; q == '"' || q == '\'' {
+					if j := strings.IndexByte(rest[1:], q); j >= 0 {
+						return rest[1 : 1+j], "?xml/@encoding"
+					}
+				}
+			}
+		}
+	}
+	if ctCharset != "" {
+		return ctCharset, "Content-Type/charset"
+	}
+	return kakatong.CharsetUTF8, "?xml/@encoding"
+}
+
+// charsetMismatch says how body breaks the charset it declares, "" when
+// it does not: UTF-8 declared GB2312/GBK, bytes GB2312 cannot decode, or
+// bytes that are not the UTF-8 declared.
+func charsetMismatch(body []byte, declared string) string {
+	switch {
+	case kakatong.IsGBCharset(declared):
+		if kakatong.UTF8DeclaredGB(body) {
+			return fmt.Sprintf("declared %s, the body is UTF-8", short(declared))
+		}
+		if _, err := gbk.Decode(nil, body); err != nil {
+			return fmt.Sprintf("declared %s, the body is not: %v", short(declared), err)
+		}
+	case strings.EqualFold(declared, kakatong.CharsetUTF8) || strings.EqualFold(declared, "UTF8"):
+		if !utf8.Valid(body) {
+			return "declared UTF-8, the body is not UTF-8 (GB2312 bytes undeclared?)"
+		}
+	}
+	return ""
+}
+
+// short keeps a recorded value readable.
+func short(v string) string {
+	const max = 40
+	if r := []rune(v); len(r) > max {
+		return string(r[:max]) + "…"
+	}
+	return v
 }

@@ -211,6 +211,12 @@ func (s *Simulator) violate(iface, rule, detail string) {
 	}
 }
 
+// violateFinding records f with its path, value and seed section in the
+// Detail, as catalog.Finding renders it ("path: rule: detail (section)").
+func (s *Simulator) violateFinding(iface string, f catalog.Finding) {
+	s.violate(iface, f.Rule, f.String())
+}
+
 // AddMerchant seeds a merchant.
 func (s *Simulator) AddMerchant(m MerchantSpec) error {
 	if !catalog.IsDigits(m.CopNo) || m.Prepaid < 0 {
