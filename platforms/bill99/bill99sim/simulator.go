@@ -217,7 +217,15 @@ func NewWithConfig(opts sim.Options, cfg Config) (*Simulator, error) {
 			return nil, fmt.Errorf("bill99 simulator: fixture: %w", err)
 		}
 	}
-	s.handler = sim.Harden(http.HandlerFunc(s.serve), s.rec)
+	var tooLarge func(*http.Request) sim.Violation // strict: a declared oversized body is recorded too
+	if opts.Strict {
+		tooLarge = func(r *http.Request) sim.Violation {
+			f := catalog.Finding{Rule: "body-too-large", Detail: fmt.Sprintf("Content-Length %d over the 1 MiB a message may take", r.ContentLength),
+				Section: s.sectionOf(r.URL.Path)}
+			return sim.Violation{Time: s.clock.Now(), Interface: r.URL.Path, Rule: f.Rule, Detail: f.String()}
+		}
+	}
+	s.handler = sim.HardenStrict(http.HandlerFunc(s.serve), s.rec, tooLarge)
 	if cfg.NoNotifier {
 		close(s.done)
 	} else {

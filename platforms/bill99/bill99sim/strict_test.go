@@ -243,3 +243,36 @@ func TestStrictValidClientRecordsNothing(t *testing.T) {
 		t.Fatalf("the paycert client was recorded: %+v", vs)
 	}
 }
+
+// TestStrictRecordsDeclaredOversizedBody: a body whose Content-Length is
+// over 1 MiB is refused before the handler reads it (413), and strict mode
+// records it with the interface's section all the same; lenient mode does
+// not.
+func TestStrictRecordsDeclaredOversizedBody(t *testing.T) {
+	body := `<?xml version="1.0" encoding="UTF-8"?>` + strings.Repeat(" ", sim.MaxBody)
+	for _, strict := range []bool{true, false} {
+		s, err := bill99sim.NewWithConfig(sim.Options{Strict: strict}, bill99sim.Config{NoNotifier: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := httptest.NewRequest(http.MethodPost, bill99.PathPurchase, strings.NewReader(body))
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		s.Close()
+		if rec.Code != http.StatusRequestEntityTooLarge {
+			t.Fatalf("strict=%v: HTTP %d, want 413 before the body is read", strict, rec.Code)
+		}
+		var got []sim.Violation
+		for _, v := range s.Violations() {
+			if v.Rule == "body-too-large" {
+				got = append(got, v)
+			}
+		}
+		switch {
+		case strict && (len(got) != 1 || !strings.Contains(got[0].Detail, "Content-Length") || !strings.HasSuffix(got[0].Detail, "(001 §4.3)")):
+			t.Errorf("strict: want one body-too-large violation naming the Content-Length and 001 §4.3, got %+v", got)
+		case !strict && len(got) != 0:
+			t.Errorf("lenient mode recorded %+v", got)
+		}
+	}
+}
