@@ -63,6 +63,10 @@ simulator in another process as it does the embedded one's.
 The simulator binds loopback unless --allow-remote is given; --admin never
 leaves loopback.
 
+Dates on the wire and on the card are in one zone, Asia/Shanghai unless the
+environment variable PAYCERT_WIRE_ZONE names another (an IANA name): set the
+same value for the simulator, its clients and the card tools.
+
 Examples:
   paycert sim ipos --listen 127.0.0.1:8081
   paycert sim kakatong --write-config /tmp/kakatong-sim.yaml

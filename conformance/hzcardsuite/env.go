@@ -117,10 +117,10 @@ func defaultClock() time.Time { return time.Date(2026, 5, 1, 10, 0, 0, 0, time.U
 func startAt(t conformance.Target, clock *sim.ManualClock) (*env, func() error, error) {
 	e := &env{target: t, run: runID(), zone: hzcard.Zone()}
 	var err error
-	if e.instKey, err = sm2.ParsePrivateKey([]byte(t.Param("inst_key", hzcard.TestInstKeyHex))); err != nil {
+	if e.instKey, err = keyParam(t.Param("inst_key", hzcard.TestInstKeyHex), sm2.ParsePrivateKey); err != nil {
 		return nil, nil, fmt.Errorf("inst_key: %w", err)
 	}
-	if e.centrePub, err = sm2.ParsePublicKey([]byte(t.Param("centre_pub", hzcard.TestCentrePubHex))); err != nil {
+	if e.centrePub, err = keyParam(t.Param("centre_pub", hzcard.TestCentrePubHex), sm2.ParsePublicKey); err != nil {
 		return nil, nil, fmt.Errorf("centre_pub: %w", err)
 	}
 	profile, err := signProfile(t)

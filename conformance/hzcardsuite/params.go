@@ -2,6 +2,8 @@ package hzcardsuite
 
 import (
 	"errors"
+	"fmt"
+	"os"
 
 	"paycert/codecs/sm2"
 	"paycert/conformance"
@@ -13,8 +15,8 @@ func TargetDoc() conformance.TargetDoc {
 	return conformance.TargetDoc{
 		URL: "http://hz-centre.example.com:8080",
 		Params: []conformance.Param{
-			{Name: "inst_key", Doc: "the joining institution's SM2 private key, hex or PEM (default hzcard.TestInstKeyHex)", Secret: true, Example: "/secure/joininst-sm2.pem", Check: checkInstKey},
-			{Name: "centre_pub", Doc: "the centre's SM2 public key, hex or PEM (default hzcard.TestCentrePubHex)", Example: "03D4BF6F...", Check: checkCentrePub},
+			{Name: "inst_key", Doc: "the joining institution's SM2 private key, hex or PEM, or the path of a file holding it (default hzcard.TestInstKeyHex)", Secret: true, Example: "/secure/joininst-sm2.pem", Check: checkInstKey},
+			{Name: "centre_pub", Doc: "the centre's SM2 public key, hex or PEM, or the path of a file holding it (default hzcard.TestCentrePubHex)", Example: "03D4BF6F...", Check: checkCentrePub},
 			{Name: "sign_profile", Doc: "the sign domain both sides sign (default sign-empty: seed 003 §2.2 read literally; see paycert sm2 domain --help)", Example: "sign-empty"},
 			{Name: "joininstid", Doc: "envelope identity (default: the simulator fixture's)", Example: "..."},
 			{Name: "instid", Doc: "envelope identity (default: the simulator fixture's)", Example: "..."},
@@ -48,15 +50,30 @@ func TargetDoc() conformance.TargetDoc {
 // checkInstKey parses the key as the suite's environment does. The value is
 // secret: the error does not show it.
 func checkInstKey(v string, _ map[string]string) error {
-	if _, err := sm2.ParsePrivateKey([]byte(v)); err != nil {
-		return errors.New("not an SM2 private key: give the key itself, 64 hex digits or PEM")
-	}
-	return nil
+	_, err := keyParam(v, sm2.ParsePrivateKey)
+	return err
 }
 
 func checkCentrePub(v string, _ map[string]string) error {
-	if _, err := sm2.ParsePublicKey([]byte(v)); err != nil {
-		return errors.New("not an SM2 public key: give the key itself, hex (04/02/03...) or PEM")
+	_, err := keyParam(v, sm2.ParsePublicKey)
+	return err
+}
+
+// keyParam reads a key param the way a lab keeps keys: the key itself (hex
+// or PEM) or the path of a file holding it. Its errors never repeat the
+// value, which may be the private key.
+func keyParam[K any](v string, parse func([]byte) (K, error)) (K, error) {
+	if k, err := parse([]byte(v)); err == nil {
+		return k, nil
 	}
-	return nil
+	var zero K
+	b, err := os.ReadFile(v)
+	if err != nil {
+		return zero, errors.New("neither an SM2 key (hex or PEM) nor a readable file holding one")
+	}
+	k, err := parse(b)
+	if err != nil {
+		return zero, fmt.Errorf("the file does not hold an SM2 key (hex or PEM): %w", err)
+	}
+	return k, nil
 }
