@@ -178,30 +178,14 @@ func (e *env) read(ctx context.Context, m merchantRef, card string, balance bool
 	if err != nil {
 		return 0, fmt.Errorf("kakatong: survey: %w", err)
 	}
-	var bal int64
-	if balance {
-		r, err := c.Trade(ctx, kakatongclient.Trade{Type: "0011", Mode: "0", CardNo: card, Password: e.pwd})
-		if err != nil {
-			return 0, fmt.Errorf("kakatong: survey: balance of card %s: %w", card, err)
-		}
-		if bal, err = strconv.ParseInt(r.First().V("Integral"), 10, 64); err != nil {
-			return 0, fmt.Errorf("kakatong: survey: balance of card %s: Integral %q", card, r.First().V("Integral"))
-		}
-	}
-	s, err := c.Stream(ctx, kakatongclient.StreamQuery{CardNo: card})
+	st, err := c.ReadCard(ctx, card, e.pwd, balance)
 	if err != nil {
-		return 0, fmt.Errorf("kakatong: survey: stream of card %s at merchant %s: %w", card, m.copno, err)
+		return 0, fmt.Errorf("kakatong: survey: at merchant %s: %w", m.copno, err)
 	}
-	for _, rec := range s.Records {
-		// A points trade lists its points, which may be a multiple of the
-		// amount sent (a service code's rate): keep clear of both readings.
-		for _, v := range []string{rec.V("Amount"), rec.V("Points")} {
-			if n, err := kakatong.ParseAmount(v); err == nil {
-				e.used[n], e.used[n/100], e.used[n/200] = true, true, true
-			}
-		}
+	for n := range st.Used {
+		e.used[n] = true
 	}
-	return bal, nil
+	return st.Balance, nil
 }
 
 // list splits a comma-separated param.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
@@ -50,10 +51,15 @@ func KakatongSOAPConsume() *load.Scenario {
 func kakatongPrefix(s load.Shard) string { return fmt.Sprintf("8800%02d00", s.Index) }
 
 func setupKakatong(ctx context.Context, env *load.Env, soap bool) (*load.Workload, error) {
-	plan := kakatongclient.LoadPlan{Password: kakatongsim.Password, BaseAmount: 1}
+	// The merchant and cards are certify's params (the same paycert.yaml
+	// section); the embedded simulator's fixture by default.
+	plan := kakatongclient.LoadPlan{Password: env.Param("password", kakatongsim.Password), BaseAmount: 1}
+	merchant := kakatongclient.Config{LicenceKey: env.Param("licence_key", kakatongsim.LicenceKey),
+		CopNo: env.Param("copno", kakatongsim.CopNo), PosCode: env.Param("poscode", kakatongsim.LoadTerminal)}
 	target := env.Target
 	var s *kakatongsim.Simulator
 	var emb *embedded
+	var remote *remoteLedger
 	var before kakatongsim.Totals
 	if env.Embedded() {
 		var err error
@@ -71,16 +77,19 @@ func setupKakatong(ctx context.Context, env *load.Env, soap bool) (*load.Workloa
 			return nil, err
 		}
 		target = emb.URL()
-	} else {
-		// Against a target paycert cannot seed, the shard's cards must exist
-		// there, numbered as SeedLoad numbers them.
-		for i := range kakatongCards {
-			plan.Cards = append(plan.Cards, fmt.Sprintf("%s%08d", kakatongPrefix(env.Shard), i))
-		}
 	}
-	c, err := kakatongclient.New(kakatongclient.Config{URL: target, LicenceKey: kakatongsim.LicenceKey, CopNo: kakatongsim.CopNo, PosCode: kakatongsim.LoadTerminal})
+	merchant.URL = target
+	c, err := kakatongclient.New(merchant)
 	if err != nil {
 		return nil, fmt.Errorf("kakatong client: %w", err)
+	}
+	if !env.Embedded() {
+		if plan.Cards, plan.BaseAmount, err = kakatongTargetCards(ctx, c, env, plan.Password); err != nil {
+			return nil, err
+		}
+		if remote, err = openRemoteLedger(ctx, env, nil); err != nil {
+			return nil, err
+		}
 	}
 	cat := kakatong.Catalogue()
 	row, _, _ := kakatong.RowFor(kakatong.TypeConsume, kakatong.ModeConsume)
@@ -136,9 +145,90 @@ func setupKakatong(ctx context.Context, env *load.Env, soap bool) (*load.Workloa
 	}
 	if s != nil {
 		wl.Close = emb.Close
-		wl.Audit = func(acc *load.Stats) error { return auditKakatong(s, acc, plan.Cards, before) }
+		wl.Audit = func(acc *load.Stats) error { return auditKakatong(s, acc, before) }
+	}
+	if remote != nil {
+		wl.Audit = func(acc *load.Stats) error {
+			return remote.audit(func(d, _ map[string]int64) []error {
+				return kakatongLedger(d["trades"], d["consumed"], d["recharged"], d["balances"], acc)
+			})
+		}
 	}
 	return wl, nil
+}
+
+// kakatongTargetCards reads, before anything is sent, the target's cards
+// (param cards; certify's) the way the suite does (kakatongclient.ReadCard):
+// a run's amounts start above every amount their streams list, so no
+// purchase repeats one within the duplicate rule's 24 hours, and a card
+// that cannot pay its share of the run is left out. No card left is one
+// line, not a run of failures.
+func kakatongTargetCards(ctx context.Context, c *kakatongclient.Client, env *load.Env, password string) ([]string, int64, error) {
+	var cards []string
+	for _, card := range strings.Split(env.Param("cards", ""), ",") {
+		if card = strings.TrimSpace(card); card != "" {
+			cards = append(cards, card)
+		}
+	}
+	if len(cards) == 0 {
+		return nil, 0, errors.New("kakatong against a target needs params.cards: active cards with money the run may spend")
+	}
+	states := make([]kakatongclient.CardState, len(cards))
+	base := int64(1)
+	for i, card := range cards {
+		st, err := c.ReadCard(ctx, card, password, true)
+		if err != nil {
+			return nil, 0, fmt.Errorf("kakatong: %w", err)
+		}
+		states[i] = st
+		for n := range st.Used {
+			base = max(base, n+1)
+		}
+	}
+	// Each card pays for rounds purchases of base, base+1, ... fen.
+	rounds := int64(env.MaxRequests)/int64(len(cards)) + 1
+	need := rounds*base + rounds*(rounds-1)/2
+	var rich []string
+	for i, card := range cards {
+		if states[i].Balance >= need {
+			rich = append(rich, card)
+		}
+	}
+	if len(rich) < len(cards) {
+		// Fewer cards means more rounds each: check again with the rich ones.
+		rounds = int64(env.MaxRequests)/int64(max(len(rich), 1)) + 1
+		need = rounds*base + rounds*(rounds-1)/2
+		var still []string
+		for _, card := range rich {
+			for i := range cards {
+				if cards[i] == card && states[i].Balance >= need {
+					still = append(still, card)
+				}
+			}
+		}
+		rich = still
+	}
+	if len(rich) == 0 {
+		return nil, 0, fmt.Errorf("kakatong: no card of params.cards holds the %s yuan its share of a run of at most %d purchases takes",
+			kakatong.FormatYuan(need), env.MaxRequests)
+	}
+	return rich, base, nil
+}
+
+// kakatongLedger is the out-of-process ledger: the simulator's counter
+// deltas over the run (sim --admin).
+func kakatongLedger(trades, consumed, recharged, balances int64, acc *load.Stats) []error {
+	var errs []error
+	if err := countMatches(trades, acc, "trades"); err != nil {
+		errs = append(errs, err)
+	}
+	if balances != recharged-consumed {
+		errs = append(errs, fmt.Errorf("money in != money out: balances moved %d fen, purchases consumed %d, recharges %d", balances, consumed, recharged))
+	}
+	if trades > 0 && consumed < trades {
+		errs = append(errs, fmt.Errorf("%d trades of at least 1 fen consumed only %d fen", trades, consumed))
+	}
+	return errs
 }
 
 // targetOf turns a built request into a vegeta target.
@@ -157,19 +247,10 @@ func targetOf(req *http.Request) (vegeta.Target, error) {
 // auditKakatong: the simulator's invariants, one recorded trade per
 // accepted purchase, and the money the seeded cards lost equal to what the
 // simulator says purchases consumed.
-func auditKakatong(s *kakatongsim.Simulator, acc *load.Stats, cards []string, before kakatongsim.Totals) error {
+func auditKakatong(s *kakatongsim.Simulator, acc *load.Stats, before kakatongsim.Totals) error {
 	errs := simulatorChecks(s)
 	after := s.Totals()
-	n := after.Trades - before.Trades
-	if err := countMatches(int64(n), acc, "trades"); err != nil {
-		errs = append(errs, err)
-	}
-	consumed := after.Consumed - before.Consumed
-	if after.Balances != before.Balances-consumed+(after.Recharged-before.Recharged) {
-		errs = append(errs, fmt.Errorf("money in != money out: balances moved %d fen, purchases consumed %d", before.Balances-after.Balances, consumed))
-	}
-	if n > 0 && consumed < int64(n) {
-		errs = append(errs, fmt.Errorf("%d trades of at least 1 fen consumed only %d fen", n, consumed))
-	}
+	errs = append(errs, kakatongLedger(int64(after.Trades-before.Trades), after.Consumed-before.Consumed,
+		after.Recharged-before.Recharged, after.Balances-before.Balances, acc)...)
 	return errors.Join(errs...)
 }

@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -425,4 +426,42 @@ func (c *Client) SOAP(ctx context.Context, opName string, p Params) (*kakatong.R
 		return r, &wire.ResultError{Platform: platform, Interface: opName, Code: r.Licence, Text: kakatong.CodeOf(r.Licence).TextEN}
 	}
 	return r, resultErr(opName, r)
+}
+
+// CardState is what a client must read before trading on a card it did not
+// create: its balance (0011/0) and the amounts its stream at this client's
+// merchant lists, which the duplicate rule (same card, terminal, trade and
+// amount within 24 h: 12) forbids reusing. A points trade lists its points,
+// which may be a multiple of the amount sent (a service code's rate), so
+// Used holds both readings.
+type CardState struct {
+	Balance int64 // fen
+	Used    map[int64]bool
+}
+
+// ReadCard reads card's CardState; withBalance false skips the balance
+// query (a merchant that may only list the stream).
+func (c *Client) ReadCard(ctx context.Context, card, password string, withBalance bool) (CardState, error) {
+	st := CardState{Used: map[int64]bool{}}
+	if withBalance {
+		r, err := c.Trade(ctx, Trade{Type: "0011", Mode: "0", CardNo: card, Password: password})
+		if err != nil {
+			return st, fmt.Errorf("balance of card %s: %w", card, err)
+		}
+		if st.Balance, err = strconv.ParseInt(r.First().V("Integral"), 10, 64); err != nil {
+			return st, fmt.Errorf("balance of card %s: Integral %q", card, r.First().V("Integral"))
+		}
+	}
+	s, err := c.Stream(ctx, StreamQuery{CardNo: card})
+	if err != nil {
+		return st, fmt.Errorf("stream of card %s: %w", card, err)
+	}
+	for _, rec := range s.Records {
+		for _, v := range []string{rec.V("Amount"), rec.V("Points")} {
+			if n, err := kakatong.ParseAmount(v); err == nil {
+				st.Used[n], st.Used[n/100], st.Used[n/200] = true, true, true
+			}
+		}
+	}
+	return st, nil
 }
