@@ -2,7 +2,6 @@ package reports
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -25,45 +24,8 @@ import (
 	"paycert/platforms/ipos"
 	"paycert/platforms/kakatong"
 	"paycert/platforms/wire"
+	"paycert/reports/browsertest"
 )
-
-// chromium finds Debian's headless browser. CI installs it (.ci/run), so
-// there its absence is a failure; elsewhere the test says why it skipped.
-func chromium(t *testing.T) string {
-	return tool(t, "chromium", "chromium", "chromium-browser", "google-chrome")
-}
-
-// tool finds a program a browser check needs, by the Debian package that
-// provides it.
-func tool(t *testing.T, pkg string, names ...string) string {
-	t.Helper()
-	for _, name := range names {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s is not installed; .ci/run installs Debian's %s package for this test", names[0], pkg)
-	}
-	t.Skipf("%s not installed (apt-get install %s): the browser check of the HTML report did not run", names[0], pkg)
-	return ""
-}
-
-func runChromium(t *testing.T, bin string, args ...string) (stdout, stderr string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir=" + t.TempDir(), "--enable-logging=stderr", "--v=0"}
-	cmd := exec.CommandContext(ctx, bin, append(base, args...)...)
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium %v: %v\n%s", args, err, e.String())
-	}
-	return o.String(), e.String()
-}
 
 func writePage(t *testing.T, r Report, extra string) string {
 	t.Helper()
@@ -86,18 +48,18 @@ func writePage(t *testing.T, r Report, extra string) string {
 // the script must run without console errors, and a screenshot at 1400 px
 // must show the matrix's passed and failed squares.
 func TestReportRendersInBrowser(t *testing.T) {
-	bin := chromium(t)
+	bin := browsertest.Chromium(t)
 	gr, in := fixture(t)
 	url := "file://" + writePage(t, Build(gr, in), "")
 
-	dom, logs := runChromium(t, bin, "--dump-dom", url)
+	dom, logs := browsertest.Run(t, bin, "--dump-dom", url)
 	if !strings.Contains(dom, `data-rendered="1"`) {
 		t.Errorf("the page's script did not run to the end (no data-rendered=1 on body)")
 	}
 	consoleErrors(t, logs)
 
 	shot := filepath.Join(t.TempDir(), "shot.png")
-	runChromium(t, bin, "--screenshot="+shot, "--window-size=1400,1600", "--hide-scrollbars", url)
+	browsertest.Run(t, bin, "--screenshot="+shot, "--window-size=1400,1600", "--hide-scrollbars", url)
 	img, err := readPNG(shot)
 	if err != nil {
 		t.Fatal(err)
@@ -233,7 +195,7 @@ var probeRE = regexp.MustCompile(`<pre id="probe">([^<]*)</pre>`)
 
 func runProbe(t *testing.T, bin, url string, width int) probeResult {
 	t.Helper()
-	dom, logs := runChromium(t, bin, "--dump-dom", fmt.Sprintf("--window-size=%d,1000", width), "--hide-scrollbars", url)
+	dom, logs := browsertest.Run(t, bin, "--dump-dom", fmt.Sprintf("--window-size=%d,1000", width), "--hide-scrollbars", url)
 	consoleErrors(t, logs)
 	m := probeRE.FindStringSubmatch(dom)
 	if m == nil || m[1] == "" {
@@ -251,7 +213,7 @@ func runProbe(t *testing.T, bin, url string, width int) probeResult {
 // page. In print layout at A4's printable width (186 mm = 703 CSS px) the
 // same holds, so nothing is cut off at the right edge of a printed page.
 func TestMatrixFitsAt1400(t *testing.T) {
-	bin := chromium(t)
+	bin := browsertest.Chromium(t)
 	r := fullReport(t)
 	page := writePage(t, r, probe)
 	for _, tt := range []struct {
@@ -303,12 +265,12 @@ func TestMatrixFitsAt1400(t *testing.T) {
 // line must be there, every row and every interface column of every matrix,
 // and every row of every spec list.
 func TestPrintedReportHoldsEverything(t *testing.T) {
-	bin := chromium(t)
-	pdftotext := tool(t, "poppler-utils", "pdftotext")
+	bin := browsertest.Chromium(t)
+	pdftotext := browsertest.Tool(t, "poppler-utils", "pdftotext")
 	r := fullReport(t)
 	url := "file://" + writePage(t, r, "")
 	pdf := filepath.Join(t.TempDir(), "report.pdf")
-	runChromium(t, bin, "--print-to-pdf="+pdf, "--no-pdf-header-footer", url)
+	browsertest.Run(t, bin, "--print-to-pdf="+pdf, "--no-pdf-header-footer", url)
 	if p := os.Getenv("PAYCERT_KEEP_PDF"); p != "" {
 		b, _ := os.ReadFile(pdf)
 		_ = os.WriteFile(p, b, 0o644)

@@ -1,57 +1,22 @@
 package htmlreport
 
 import (
-	"bytes"
-	"context"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"paycert/load"
+	"paycert/reports/browsertest"
 )
-
-// chromium finds Debian's headless browser, as reports/browser_test.go
-// does for the certification report: CI installs it (.ci/run), so there
-// its absence is a failure; elsewhere the test says why it skipped.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("chromium is not installed; .ci/run installs Debian's chromium package for this test")
-	}
-	t.Skipf("chromium not installed (apt-get install chromium): the browser check of the load page did not run")
-	return ""
-}
-
-func runChromium(t *testing.T, bin string, args ...string) (stdout, stderr string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir=" + t.TempDir(), "--enable-logging=stderr", "--v=0"}
-	cmd := exec.CommandContext(ctx, bin, append(base, args...)...)
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium %v: %v\n%s", args, err, e.String())
-	}
-	return o.String(), e.String()
-}
 
 // TestPageInBrowser opens the load page from disk in headless Chromium: no
 // console error, the verdict is the body's first element, and on screen
 // the top of the page is the verdict's banner in its colour.
 func TestPageInBrowser(t *testing.T) {
-	bin := chromium(t)
+	bin := browsertest.Chromium(t)
 	dir := t.TempDir()
 	res := filepath.Join(dir, "ipos.bin")
 	writeRun(t, res, []string{"ipos-verify"}, 600, 5*time.Millisecond, func(i int) bool { return i%3 == 0 },
@@ -63,7 +28,7 @@ func TestPageInBrowser(t *testing.T) {
 	}
 	url := "file://" + page
 
-	dom, logs := runChromium(t, bin, "--dump-dom", url)
+	dom, logs := browsertest.Run(t, bin, "--dump-dom", url)
 	for _, line := range strings.Split(logs, "\n") {
 		if strings.Contains(line, "CONSOLE") && (strings.Contains(line, "Uncaught") || strings.Contains(line, "Error")) {
 			t.Errorf("console error: %s", line)
@@ -78,7 +43,7 @@ func TestPageInBrowser(t *testing.T) {
 	}
 
 	shot := filepath.Join(dir, "shot.png")
-	runChromium(t, bin, "--screenshot="+shot, "--window-size=1400,900", "--hide-scrollbars", url)
+	browsertest.Run(t, bin, "--screenshot="+shot, "--window-size=1400,900", "--hide-scrollbars", url)
 	f, err := os.Open(shot)
 	if err != nil {
 		t.Fatal(err)
