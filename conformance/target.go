@@ -9,6 +9,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"paycert/platforms/sim"
 )
@@ -165,7 +166,14 @@ func FixtureText(t Target, doc TargetDoc) string {
 		}
 		what, _, _ := strings.Cut(p.Doc, ";")
 		if len(what) > 70 {
-			what = what[:strings.LastIndex(what[:70], " ")] + "…"
+			cut := strings.LastIndex(what[:70], " ")
+			if cut <= 0 {
+				cut = 70
+				for cut > 0 && !utf8.RuneStart(what[cut]) {
+					cut-- // a Chinese description is cut between characters
+				}
+			}
+			what = what[:cut] + "…"
 		}
 		if items := strings.Split(v, ","); len(items) > 4 && !strings.Contains(v, "-") {
 			v = fmt.Sprintf("%s … %s (%d)", items[0], items[len(items)-1], len(items))

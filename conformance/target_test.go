@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestParseTargetFlag(t *testing.T) {
@@ -93,6 +94,10 @@ func TestFixtureText(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("FixtureText lacks %q:\n%s", want, got)
 		}
+	}
+	long := FixtureText(Target{Params: map[string]string{"key": "k"}}, TargetDoc{Params: []Param{{Name: "key", Doc: strings.Repeat("商户密钥", 30)}}})
+	if !strings.Contains(long, "…") || !utf8.ValidString(long) {
+		t.Errorf("a long description without spaces must be cut between characters: %q", long)
 	}
 	if strings.Contains(got, "unset") {
 		t.Errorf("a param the simulator does not give is listed:\n%s", got)
