@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +12,9 @@ import (
 
 	"paycert/cmd/paycert/internal/cli"
 	"paycert/cmd/paycert/internal/cli/clitest"
+	"paycert/platforms/kakatong"
+	"paycert/platforms/kakatong/kakatongsim"
+	"paycert/platforms/sim"
 )
 
 func loadRoot() *cli.Command {
@@ -27,6 +32,24 @@ func runLoadCLI(t *testing.T, args ...string) (int, string, string) {
 func TestLoadCommand(t *testing.T) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "sign.bin")
+	// A gateway that answers the survey (balance, stream) but refuses every
+	// purchase: the run starts, and every request of it fails.
+	kk, err := kakatongsim.New(sim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("TRADETYPE") == kakatong.TypeConsume {
+			http.Error(w, "purchases are down", http.StatusServiceUnavailable)
+			return
+		}
+		kk.ServeHTTP(w, r)
+	}))
+	defer refusing.Close()
+	down := filepath.Join(dir, "down.yaml")
+	if err := os.WriteFile(down, []byte("targets:\n  kakatong:\n    url: "+refusing.URL+"\n    params:\n      cards: \"1680115500000126,1680115500000127\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name     string
 		args     []string
@@ -38,10 +61,10 @@ func TestLoadCommand(t *testing.T) {
 		{"help", []string{"load", "--help"}, 0, []string{"Examples:", "Exit status"}, ""},
 		{"scenario help", []string{"load", "sm2-sign", "--help"}, 0, []string{"One latency measures", "--shard", "--p99", "Examples:"}, ""},
 		{"run", []string{"load", "sm2-sign", "--rate", "50", "--duration", "1s", "--output", bin, "--quiet", "--rate-ratio", "0.5"}, 0, []string{"sm2-sign/sign", "ledger: not applicable"}, ""},
-		// Nothing listens on port 1: every request fails, and the default
-		// success threshold (99%) makes that a breach, not a pass.
-		{"all failed", []string{"load", "kakatong-consume", "--target", "http://127.0.0.1:1", "--rate", "50", "--duration", "1s", "--output", "none", "--quiet"}, 99, []string{"SLO breached: kakatong-consume success = 0%", "verdict: SLO BREACHED (exit 99)"}, "slo breached"},
-		{"success off", []string{"load", "kakatong-consume", "--target", "http://127.0.0.1:1", "--rate", "50", "--duration", "1s", "--output", "none", "--quiet", "--success", "0", "--rate-ratio", "0.5"}, 0, []string{"verdict: PASS"}, ""},
+		// Every purchase is refused: the default success threshold (99%)
+		// makes that a breach, not a pass.
+		{"all failed", []string{"load", "kakatong-consume", "--config", down, "--rate", "50", "--duration", "1s", "--output", "none", "--quiet"}, 99, []string{"SLO breached: kakatong-consume success = 0%", "verdict: SLO BREACHED (exit 99)"}, "slo breached"},
+		{"success off", []string{"load", "kakatong-consume", "--config", down, "--rate", "50", "--duration", "1s", "--output", "none", "--quiet", "--success", "0", "--rate-ratio", "0.5"}, 0, []string{"verdict: PASS"}, ""},
 		{"bad ratio", []string{"load", "sm2-sign", "--success", "99"}, 2, nil, "want a ratio between 0 and 1"},
 		{"breach", []string{"load", "sm2-sign", "--rate", "50", "--duration", "500ms", "--output", "none", "--quiet", "--p50", "1ns"}, 99, []string{"SLO breached: sm2-sign p50"}, ""},
 		{"remote target", []string{"load", "ipos-verify", "--target", "http://192.0.2.1/", "--duration", "1s"}, 2, nil, "is not a loopback address"},
