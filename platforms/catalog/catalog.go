@@ -93,6 +93,9 @@ type Catalogue struct {
 	Interfaces []Interface
 	Codes      []Code
 	Errata     []Erratum
+	// FieldCodes names the code the seed gives each breach of a request
+	// field, where it names one (see FieldCode).
+	FieldCodes []FieldCode
 }
 
 // Interface returns the interface with the given name.
@@ -145,5 +148,5 @@ func (c *Catalogue) Validate() error {
 		}
 		seen["e:"+e.ID] = true
 	}
-	return nil
+	return c.validateFieldCodes()
 }

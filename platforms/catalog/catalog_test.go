@@ -13,7 +13,8 @@ func validCatalogue() *Catalogue {
 			{Name: "b"},
 		},
 		Codes:  []Code{{Code: "0000"}, {Code: "0001"}},
-		Errata: []Erratum{{ID: "E-1", Reading: "r"}},
+		Errata:     []Erratum{{ID: "E-1", Reading: "r"}},
+		FieldCodes: []FieldCode{{Path: "x", Code: "0001"}},
 	}
 }
 
@@ -36,6 +37,11 @@ func TestValidate(t *testing.T) {
 		{"erratum without reading", func(c *Catalogue) { c.Errata[0].Reading = "" }, `erratum "E-1"`},
 		{"duplicate erratum", func(c *Catalogue) { c.Errata = append(c.Errata, c.Errata[0]) }, `erratum "E-1"`},
 		{"code equal to an interface name is no clash", func(c *Catalogue) { c.Codes[0].Code = "a" }, ""},
+		{"field code of an undocumented code", func(c *Catalogue) { c.FieldCodes[0].Code = "0002" }, "code 0002 is not documented"},
+		{"field code of no field", func(c *Catalogue) { c.FieldCodes[0].Path = "z" }, "no request field z in any interface"},
+		{"field code of a reply field", func(c *Catalogue) { c.FieldCodes[0].Path = "y" }, "no request field y"},
+		{"field code in the wrong interface", func(c *Catalogue) { c.FieldCodes[0].Interface = "b" }, "in interface b"},
+		{"field code of an unknown breach", func(c *Catalogue) { c.FieldCodes[0].Breaches = []Breach{"odd"} }, `unknown breach "odd"`},
 	} {
 		c := validCatalogue()
 		tt.spoil(c)
@@ -62,5 +68,30 @@ func TestLookups(t *testing.T) {
 	}
 	if _, ok := c.Code("9999"); ok {
 		t.Error("Code(9999) found")
+	}
+}
+
+// TestCodeFor: a row for the interface wins over a general row, a row
+// limited to some breaches answers only those.
+func TestCodeFor(t *testing.T) {
+	c := validCatalogue()
+	c.Codes = append(c.Codes, Code{Code: "0002"})
+	c.FieldCodes = []FieldCode{
+		{Path: "x", Code: "0001"},
+		{Interface: "a", Path: "x", Breaches: []Breach{TooLong}, Code: "0002"},
+	}
+	for _, tt := range []struct {
+		iface string
+		b     Breach
+		want  string
+	}{
+		{"a", TooLong, "0002"}, {"a", Missing, "0001"}, {"b", TooLong, "0001"},
+	} {
+		if r, ok := c.CodeFor(tt.iface, "x", tt.b); !ok || r.Code != tt.want {
+			t.Errorf("CodeFor(%s, x, %s) = %+v, %v; want %s", tt.iface, tt.b, r, ok, tt.want)
+		}
+	}
+	if r, ok := c.CodeFor("a", "y", Missing); ok {
+		t.Errorf("CodeFor(a, y) = %+v: no row names y", r)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // MaxBody is the largest request body a simulator reads. Larger bodies are
@@ -158,6 +159,19 @@ type Violation struct {
 	Path    string `json:"path,omitempty"`
 	Section string `json:"section,omitempty"`
 	Code    string `json:"code,omitempty"`
+	// Value is the offending value, shortened with Short ("" when the
+	// element is missing or the violation is of the whole message).
+	Value string `json:"value,omitempty"`
+}
+
+// Short cuts a value for a Violation: at most 32 runes, then an ellipsis
+// and the whole length in bytes, so a 1 MiB field does not fill the record.
+func Short(v string) string {
+	const n = 32
+	if utf8.RuneCountInString(v) <= n {
+		return v
+	}
+	return fmt.Sprintf("%s… (%d bytes)", string([]rune(v)[:n]), len(v))
 }
 
 // Recorder collects violations. The zero value is ready; safe for
