@@ -12,7 +12,7 @@ func validCatalogue() *Catalogue {
 			{Name: "a", Fields: []Field{{Dir: Request, Path: "x", MinLen: 1, MaxLen: 4}, {Dir: Reply, Path: "y"}}},
 			{Name: "b"},
 		},
-		Codes:  []Code{{Code: "0000"}, {Code: "0001"}},
+		Codes:      []Code{{Code: "0000"}, {Code: "0001"}},
 		Errata:     []Erratum{{ID: "E-1", Reading: "r"}},
 		FieldCodes: []FieldCode{{Path: "x", Code: "0001"}},
 	}
