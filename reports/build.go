@@ -127,6 +127,7 @@ func assemble(cat *catalog.Catalogue, target string, specs []Spec, notSelected i
 	p.Counts = count(specs)
 	p.Interfaces = interfaceMatrix(cat, specs)
 	p.Codes = codeMatrix(cat, specs)
+	p.Fields = fieldMatrix(cat, specs)
 	p.Completeness = completeness(specs, notSelected)
 	p.Coverage = coverage(p.Codes)
 	return p
@@ -396,6 +397,48 @@ func codeMatrix(cat *catalog.Catalogue, specs []Spec) []CodeResult {
 			cr.Status = NotCovered
 		}
 		out = append(out, cr)
+	}
+	return out
+}
+
+// fieldMatrix rolls the generated negatives up per request field and
+// breach, from their labels ("field:<path>", "breach:<b>" and the
+// interface). A platform without generated specs has no matrix.
+func fieldMatrix(cat *catalog.Catalogue, specs []Spec) []FieldResult {
+	var gen []Spec
+	for _, s := range specs {
+		if slices.Contains(s.Labels, "generated") {
+			gen = append(gen, s)
+		}
+	}
+	if len(gen) == 0 {
+		return nil
+	}
+	var out []FieldResult
+	for _, it := range cat.Interfaces {
+		for _, f := range it.FieldsFor(catalog.Request) {
+			fr := FieldResult{Interface: it.Name, Path: f.Path}
+			for _, b := range catalog.Breaches() {
+				br := BreachResult{Breach: b}
+				for _, s := range gen {
+					if !slices.Contains(s.Interfaces, it.Name) || !slices.Contains(s.Labels, "field:"+f.Path) || !slices.Contains(s.Labels, "breach:"+string(b)) {
+						continue
+					}
+					br.Specs++
+					br.Status = worse(br.Status, s.Status)
+					switch s.Status {
+					case Passed, WaivedPassed:
+						br.Passed++
+					case Failed, Waived:
+						br.Failed++
+					default:
+						br.Skipped++
+					}
+				}
+				fr.Breaches = append(fr.Breaches, br)
+			}
+			out = append(out, fr)
+		}
 	}
 	return out
 }

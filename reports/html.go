@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"paycert/platforms/catalog"
 	"regexp"
 	"slices"
 	"strings"
@@ -20,6 +21,7 @@ func WriteHTML(w io.Writer, r Report) error {
 		"hexdump":         hexdump,
 		"matrix":          matrix,
 		"symbol":          symbol,
+		"fields":          fieldMatrixView,
 		"legend":          legend,
 		"duration":        duration,
 		"platformSeconds": platformSeconds,
@@ -144,6 +146,67 @@ func matrix(p Platform) matrixView {
 		mv.Rows = append(mv.Rows, row)
 	}
 	return mv
+}
+
+// fieldsView is one platform's field coverage matrix: per interface, its
+// request fields × the breaches, each cell linking to its generated specs.
+type fieldsView struct {
+	Breaches   []catalog.Breach
+	Fields     int // request fields of the catalogue
+	Covered    int // fields with at least one generated case
+	Cases      int
+	Interfaces []fieldIface
+}
+
+type fieldIface struct {
+	Name                           string
+	Cases, Passed, Failed, Skipped int
+	Rows                           []fieldRow
+}
+
+type fieldRow struct {
+	Path  string
+	Cells []cell
+}
+
+// fieldMatrixView builds the view, nil when the platform has no generated specs.
+func fieldMatrixView(p Platform) *fieldsView {
+	if len(p.Fields) == 0 {
+		return nil
+	}
+	v := &fieldsView{Breaches: catalog.Breaches()}
+	byIface := map[string]*fieldIface{}
+	for _, fr := range p.Fields {
+		fi := byIface[fr.Interface]
+		if fi == nil {
+			v.Interfaces = append(v.Interfaces, fieldIface{Name: fr.Interface})
+			fi = &v.Interfaces[len(v.Interfaces)-1]
+			byIface[fr.Interface] = fi
+		}
+		row := fieldRow{Path: fr.Path}
+		n := 0
+		for _, br := range fr.Breaches {
+			c := cell{Label: fr.Interface + " " + fr.Path + " " + string(br.Breach), Status: br.Status}
+			for _, s := range p.Specs {
+				if slices.Contains(s.Interfaces, fr.Interface) && slices.Contains(s.Labels, "field:"+fr.Path) && slices.Contains(s.Labels, "breach:"+string(br.Breach)) {
+					c.IDs = append(c.IDs, s.ID)
+				}
+			}
+			row.Cells = append(row.Cells, c)
+			n += br.Specs
+			fi.Cases += br.Specs
+			fi.Passed += br.Passed
+			fi.Failed += br.Failed
+			fi.Skipped += br.Skipped
+		}
+		v.Fields++
+		v.Cases += n
+		if n > 0 {
+			v.Covered++
+		}
+		fi.Rows = append(fi.Rows, row)
+	}
+	return v
 }
 
 // compareCodes orders result codes as a reader of the spec expects: numeric
@@ -281,6 +344,7 @@ pre{background:#f6f6f6;border:1px solid #e3e3e3;padding:6px;overflow:auto;max-he
 .legend li{white-space:nowrap} .legend .sym{display:inline-block;width:18px;text-align:center;border:1px solid #ccc;margin-right:4px}
 .matrix-wrap{overflow-x:auto;max-width:100%}
 table.matrix{width:100%}
+table.matrix.fields{width:auto} details.fields{margin:4px 0} details.fields summary{cursor:pointer}
 table.matrix td.sq{text-align:center;width:24px;padding:2px 1px;font-size:14px;line-height:18px}
 table.matrix td.sq a,table.matrix td.overall a{color:inherit;text-decoration:none;display:block}
 table.matrix td.sq a:hover,table.matrix td.overall a:hover{outline:2px solid #1a5fb4}
@@ -356,6 +420,13 @@ table.errata td.id{white-space:nowrap;overflow-wrap:normal;font-family:ui-monosp
 <tr class="all"><th colspan="3">all specs of the interface</th>{{range $m.Interfaces}}<td class="sq {{.All.Status}}">{{template "cell" .All}}</td>{{end}}</tr></thead>
 <tbody>{{range $m.Rows}}<tr><td class="code">{{.Code.Code}}</td><td>{{.Code.Text}}{{with .Code.TextEN}} <span class="muted">{{.}}</span>{{end}}{{with .Code.Unprovokable}}<div class="muted">not provokable: {{.}}</div>{{end}}</td><td class="overall {{.Overall.Status}}">{{template "cell" .Overall}} {{words .Overall.Status}}{{with .Overall.IDs}} · {{len .}}{{end}}</td>{{range .Cells}}<td class="sq {{.Status}}">{{template "cell" .}}</td>{{end}}</tr>
 {{end}}</tbody></table></div>
+{{with fields .}}{{$f := .}}<h3>Request fields × breaches (generated negatives)</h3>
+<p class="muted">{{.Cases}} generated cases over {{.Covered}} of {{.Fields}} request fields; a blank cell: no case of that breach applies to the field (an optional field cannot be missing, a field without a maximum cannot be too long, a number has no charset).</p>
+{{range .Interfaces}}{{if .Failed}}<details class="fields" open>{{else}}<details class="fields">{{end}}<summary>{{.Name}}: {{len .Rows}} fields, {{.Cases}} cases, {{.Passed}} passed, {{.Failed}} failed, {{.Skipped}} skipped</summary>
+<table class="grid matrix fields"><thead><tr><th>field</th>{{range $f.Breaches}}<th>{{.}}</th>{{end}}</tr></thead><tbody>
+{{range .Rows}}<tr><td class="code">{{.Path}}</td>{{range .Cells}}<td class="sq {{.Status}}">{{template "cell" .}}</td>{{end}}</tr>
+{{end}}</tbody></table></details>
+{{end}}{{end}}
 <h3>All specs</h3><input class="filter" placeholder="filter specs (text or label)" data-target="specs-{{.Name}}">
 <div class="cellnote" id="note-specs-{{.Name}}" hidden></div>
 <table id="specs-{{.Name}}" class="specs"><thead><tr><th>status</th><th>spec</th><th>labels</th><th>time</th></tr></thead><tbody>

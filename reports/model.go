@@ -103,8 +103,11 @@ type Platform struct {
 	Counts     Counts            `json:"counts"`
 	Interfaces []InterfaceResult `json:"interfaces"`
 	Codes      []CodeResult      `json:"codes"`
-	Specs      []Spec            `json:"specs"`
-	Errata     []catalog.Erratum `json:"errata"`
+	// Fields is the field coverage matrix of the generated negatives: every
+	// request field of the catalogue, per breach.
+	Fields []FieldResult     `json:"fields,omitempty"`
+	Specs  []Spec            `json:"specs"`
+	Errata []catalog.Erratum `json:"errata"`
 	// Completeness and Coverage of this platform (verdict fields).
 	Completeness Completeness `json:"completeness"`
 	Coverage     Coverage     `json:"coverage"`
@@ -128,6 +131,28 @@ type CodeResult struct {
 	Status       Status `json:"status"`
 	Unprovokable string `json:"unprovokable,omitempty"`
 	Specs        int    `json:"specs"`
+}
+
+// FieldResult is one request field's row of the field coverage matrix: per
+// breach (catalog.Breaches order), the combined status of the generated
+// specs labelled with the interface, the field and the breach.
+type FieldResult struct {
+	Interface string         `json:"interface"`
+	Path      string         `json:"path"`
+	Breaches  []BreachResult `json:"breaches"`
+}
+
+// BreachResult is one cell of the field coverage matrix. No spec (Specs 0,
+// Status "") means the generator made no case of the breach for the field:
+// an optional field cannot be missing, a field without a maximum cannot be
+// too long.
+type BreachResult struct {
+	Breach  catalog.Breach `json:"breach"`
+	Status  Status         `json:"status,omitempty"`
+	Specs   int            `json:"specs"`
+	Passed  int            `json:"passed"`
+	Failed  int            `json:"failed"`
+	Skipped int            `json:"skipped"`
 }
 
 // Spec is one spec's outcome.
