@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"paycert/conformance/negatives"
 	"slices"
 	"strings"
 	"time"
@@ -421,7 +422,7 @@ func fieldMatrix(cat *catalog.Catalogue, specs []Spec) []FieldResult {
 			for _, b := range catalog.Breaches() {
 				br := BreachResult{Breach: b}
 				for _, s := range gen {
-					if !slices.Contains(s.Interfaces, it.Name) || !slices.Contains(s.Labels, "field:"+f.Path) || !slices.Contains(s.Labels, "breach:"+string(b)) {
+					if !slices.Contains(s.Interfaces, it.Name) || !slices.Contains(s.Labels, "field:"+negatives.LabelPath(f.Path)) || !slices.Contains(s.Labels, "breach:"+string(b)) {
 						continue
 					}
 					br.Specs++

@@ -9,6 +9,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"paycert/conformance"
+	"paycert/conformance/negatives"
 	"paycert/platforms/catalog"
 )
 
@@ -21,11 +22,11 @@ func TestFieldMatrix(t *testing.T) {
 			LeafNodeType: types.NodeTypeIt, LeafNodeText: text,
 			ContainerHierarchyTexts:  []string{"demo", "generated negatives"},
 			ContainerHierarchyLabels: [][]string{{"platform:demo"}, {"generated"}},
-			LeafNodeLabels:           []string{"generated", "negative", "interface:" + iface, "field:" + field, "breach:" + string(b)},
+			LeafNodeLabels:           []string{"generated", "negative", "interface:" + iface, "field:" + negatives.LabelPath(field), "breach:" + string(b)},
 			State:                    state, RunTime: time.Millisecond,
 		}
 	}
-	skipped := gen("amount wrong-type -> any", "pay", "amount", catalog.WrongType, types.SpecStateSkipped)
+	skipped := gen("amount wrong-type -> any", "pay", "info/amount", catalog.WrongType, types.SpecStateSkipped)
 	skipped.Failure.Message = "needs params.voucher" // a skip with a reason ran; one without was filtered out
 	gr := types.Report{SpecReports: types.SpecReports{
 		gen("pos_id missing -> 5211", "pay", "pos_id", catalog.Missing, types.SpecStatePassed),
@@ -35,7 +36,7 @@ func TestFieldMatrix(t *testing.T) {
 	}}
 	req := func(p string) catalog.Field { return catalog.Field{Dir: catalog.Request, Path: p} }
 	cat := &catalog.Catalogue{Platform: "demo", Interfaces: []catalog.Interface{
-		{Name: "pay", Fields: []catalog.Field{req("pos_id"), req("amount"), req("memo"), {Dir: catalog.Reply, Path: "result"}}},
+		{Name: "pay", Fields: []catalog.Field{req("pos_id"), req("info/amount"), req("memo"), {Dir: catalog.Reply, Path: "result"}}},
 		{Name: "query", Fields: []catalog.Field{req("pos_id")}},
 	}}
 	r := Build(gr, Input{RunID: "r", Catalogues: []*catalog.Catalogue{cat}, Targets: map[string]conformance.Target{"demo": {Platform: "demo"}}})
@@ -51,12 +52,12 @@ func TestFieldMatrix(t *testing.T) {
 		t.Errorf("%d rows, want one per request field (4)", rows)
 	}
 	for key, want := range map[string]BreachResult{
-		"pay pos_id missing":    {Breach: catalog.Missing, Status: Passed, Specs: 1, Passed: 1},
-		"pay pos_id too-long":   {Breach: catalog.TooLong, Status: Failed, Specs: 1, Failed: 1},
-		"pay amount wrong-type": {Breach: catalog.WrongType, Status: Skipped, Specs: 1, Skipped: 1},
-		"pay memo missing":      {Breach: catalog.Missing},
-		"query pos_id missing":  {Breach: catalog.Missing, Status: Passed, Specs: 1, Passed: 1},
-		"query pos_id too-long": {Breach: catalog.TooLong},
+		"pay pos_id missing":         {Breach: catalog.Missing, Status: Passed, Specs: 1, Passed: 1},
+		"pay pos_id too-long":        {Breach: catalog.TooLong, Status: Failed, Specs: 1, Failed: 1},
+		"pay info/amount wrong-type": {Breach: catalog.WrongType, Status: Skipped, Specs: 1, Skipped: 1},
+		"pay memo missing":           {Breach: catalog.Missing},
+		"query pos_id missing":       {Breach: catalog.Missing, Status: Passed, Specs: 1, Passed: 1},
+		"query pos_id too-long":      {Breach: catalog.TooLong},
 	} {
 		if got[key] != want {
 			t.Errorf("%s = %+v, want %+v", key, got[key], want)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"paycert/conformance/negatives"
 	"paycert/platforms/catalog"
 	"regexp"
 	"slices"
@@ -188,7 +189,7 @@ func fieldMatrixView(p Platform) *fieldsView {
 		for _, br := range fr.Breaches {
 			c := cell{Label: fr.Interface + " " + fr.Path + " " + string(br.Breach), Status: br.Status}
 			for _, s := range p.Specs {
-				if slices.Contains(s.Interfaces, fr.Interface) && slices.Contains(s.Labels, "field:"+fr.Path) && slices.Contains(s.Labels, "breach:"+string(br.Breach)) {
+				if slices.Contains(s.Interfaces, fr.Interface) && slices.Contains(s.Labels, "field:"+negatives.LabelPath(fr.Path)) && slices.Contains(s.Labels, "breach:"+string(br.Breach)) {
 					c.IDs = append(c.IDs, s.ID)
 				}
 			}
