@@ -47,7 +47,20 @@ func (c Case) Name() string {
 // Labels are the case's spec labels: "generated", "negative",
 // "interface:<i>", "field:<path>", "breach:<b>".
 func (c Case) Labels() []string {
-	return []string{"generated", "negative", "interface:" + c.Interface, "field:" + c.Field.Path, "breach:" + string(c.Breach)}
+	return []string{"generated", "negative", "interface:" + c.Interface, "field:" + LabelPath(c.Field.Path), "breach:" + string(c.Breach)}
+}
+
+// LabelPath writes a field path as a Ginkgo label may hold it: labels
+// cannot contain any of &|!,()/ (Ginkgo refuses the whole suite), and
+// nested paths are written with '/' (iPos business_trans/store_info/
+// store_name), so each of those characters becomes '.'.
+func LabelPath(path string) string {
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune("&|!,()/", r) {
+			return '.'
+		}
+		return r
+	}, path)
 }
 
 // Want is the answer a case must get.

@@ -125,4 +125,9 @@ func TestNameAndLabels(t *testing.T) {
 	if got := strings.Join(c.Labels(), " "); got != "generated negative interface:pay field:pos_id breach:too-long" {
 		t.Errorf("Labels = %q", got)
 	}
+	// A nested path must still make a label Ginkgo accepts (no '/').
+	c.Field.Path = "business_trans/store_info/store_name"
+	if got := c.Labels()[3]; got != "field:business_trans.store_info.store_name" {
+		t.Errorf("nested path label = %q", got)
+	}
 }
