@@ -154,7 +154,7 @@ func negativesFor(iface string) []negative {
 	}
 }
 
-func negatives(f *conformance.Framework[*env]) {
+func negativeMatrix(f *conformance.Framework[*env]) {
 	Describe("negative matrix", conformance.Negative, func() {
 		for _, iface := range ipos.Interfaces() {
 			for _, n := range negativesFor(iface) {

@@ -41,7 +41,8 @@ package ipossuite
 // suite.go: registration and the helpers every spec file shares. The specs
 // are one topic per file: specs_happy.go (one happy path per interface),
 // specs_codes.go (one entry per result code), specs_flows.go (multi-step
-// business flows), specs_negative.go (the negative matrix),
+// business flows), specs_negative.go (the negative matrix), generated.go
+// (the negatives generated from the catalogue, every field and breach),
 // specs_tolerance.go (what a reader of replies must tolerate) and
 // specs_strict.go (the simulator's strict-mock mode).
 
@@ -72,7 +73,8 @@ func register(t conformance.Target) func() {
 		happyPaths(f)
 		codeTable(f)
 		flows(f)
-		negatives(f)
+		negativeMatrix(f)
+		generated(f)
 		tolerance(f)
 		strictMock(f)
 	})

@@ -150,6 +150,13 @@ func (b *fb) addc(path, typ string, p catalog.Presence, cond, meaning string, sa
 	return b
 }
 
+// min sets the minimum length of the field added last: the fixed lengths
+// the seed's samples and format codes imply (erratum E-IPOS-FIXED-LENGTHS).
+func (b *fb) min(n int) *fb {
+	b.fields[len(b.fields)-1].MinLen = n
+	return b
+}
+
 func splitType(typ string) (string, int) {
 	t, rest, ok := strings.Cut(typ, "(")
 	if !ok {
@@ -170,21 +177,25 @@ const (
 	con = catalog.Conditional
 )
 
-// header adds the common request header of the card_* interfaces.
-func cardRequestHeader(b *fb, name string, withStore bool, posSeqRequired bool, userIDLen int) {
+// cardRequestHeader adds the common request header of the card_* interfaces.
+// pos_id, store_id and user_id carry the limits of codes 5211, 5210 and 5209
+// (10, 10, 12), not the tables' 20/24 (erratum E-IPOS-LEN-LIMITS); isspid,
+// system_id and a required pos_seq their fixed or minimum lengths
+// (E-IPOS-FIXED-LENGTHS).
+func cardRequestHeader(b *fb, name string, withStore bool, posSeqRequired bool) {
 	b.add("request_type", "String(32)", req, "请求类型, fixed "+RequestType(name), RequestType(name))
-	b.add("isspid", "String(8)", req, "商户号: the merchant id the platform assigned (echoed)", "39493002")
-	b.add("pos_id", "String(20)", req, "终端号: the caller's own terminal number", "1511300001")
+	b.add("isspid", "String(8)", req, "商户号: the merchant id the platform assigned (echoed)", "39493002").min(8)
+	b.add("pos_id", "String(10)", req, "终端号: the caller's own terminal number (table: String(20); 5211: at most 10)", "1511300001")
 	if withStore {
-		b.add("store_id", "String(20)", req, "门店号", "1511300001")
+		b.add("store_id", "String(10)", req, "门店号 (table: String(20); 5210: at most 10)", "1511300001")
 	}
 	if posSeqRequired {
-		b.add("pos_seq", "String(32)", req, "终端流水号: unique per merchant and longer than 12 digits", "1511300000001")
+		b.add("pos_seq", "String(32)", req, "终端流水号: unique per merchant and longer than 12 digits", "1511300000001").min(MinPosSeqLen)
 	} else {
 		b.add("pos_seq", "String(32)", opt, "终端流水号: optional here, for log lookup", "1511300000001")
 	}
-	b.add("user_id", "String("+strconv.Itoa(userIDLen)+")", opt, "操作员标识: the POS operator", "user01")
-	b.add("system_id", "String(4)", req, "系统平台号: assigned by the platform", "8888")
+	b.add("user_id", "String(12)", opt, "操作员标识: the POS operator (tables: String(20)/String(24); 5209: at most 12)", "user01")
+	b.add("system_id", "String(4)", req, "系统平台号: assigned by the platform", "8888").min(4)
 }
 
 func replyHeader(b *fb, name string, sysSeq catalog.Presence) {
@@ -265,15 +276,15 @@ func traceRow(b *fb, list string) {
 
 func wecardRequestHeader(b *fb, name string, withTerminal bool) {
 	b.add("request_type", "String(32)", req, "请求类型, fixed "+RequestType(name), RequestType(name))
-	b.add("isspid", "String(8)", req, "商户号", "39493002")
+	b.add("isspid", "String(8)", req, "商户号", "39493002").min(8)
 	if withTerminal {
-		b.add("pos_id", "String(20)", req, "终端号", "1511300001")
-		b.add("store_id", "String(20)", req, "门店号", "1511300001")
-		b.add("pos_seq", "String(32)", req, "终端流水号: unique per merchant and longer than 12 digits", "1902140000000005")
+		b.add("pos_id", "String(10)", req, "终端号 (table: String(20); 5211: at most 10)", "1511300001")
+		b.add("store_id", "String(10)", req, "门店号 (table: String(20); 5210: at most 10)", "1511300001")
+		b.add("pos_seq", "String(32)", req, "终端流水号: unique per merchant and longer than 12 digits", "1902140000000005").min(MinPosSeqLen)
 	} else {
 		b.add("transaction_id", "String", opt, "请求流水号: not validated, echoed", "1511300000004")
 	}
-	b.add("system_id", "String(4)", req, "系统平台号", "8888")
+	b.add("system_id", "String(4)", req, "系统平台号", "8888").min(4)
 }
 
 func iface(name, title, section string, reqB, repB *fb) catalog.Interface {
@@ -296,8 +307,8 @@ func Catalogue() *catalog.Catalogue {
 
 	// 4.1 bind_pos
 	q, r := newFB(catalog.Request), newFB(catalog.Reply)
-	cardRequestHeader(q, BindPos, false, false, 20)
-	q.add("store_info/store_id", "String(20)", req, "门店编号", "1511300001")
+	cardRequestHeader(q, BindPos, false, false)
+	q.add("store_info/store_id", "String(10)", req, "门店编号 (table: String(20); 5210: at most 10)", "1511300001")
 	q.add("store_info/store_name", "String(100)", req, "门店名称 (up to 50 Chinese characters)", "门店名称")
 	q.add("store_info/store_addr", "String(100)", opt, "门店地址", "门店地址")
 	q.add("store_info/contact", "String(32)", opt, "门店联系人", "门店联系人")
@@ -311,7 +322,7 @@ func Catalogue() *catalog.Catalogue {
 
 	// 4.2 card_query
 	q, r = newFB(catalog.Request), newFB(catalog.Reply)
-	cardRequestHeader(q, CardQuery, true, true, 20)
+	cardRequestHeader(q, CardQuery, true, true)
 	q.add("card_query_request/valid_info", "String(256)", req, "验证数据: auxiliary code (12 or 16 digits) or QR content", "1234567890123456")
 	q.add("card_query_request/encode_type", "String(3)", opt, "验证数据类型: 099 auxiliary code, 098 QR (absent: detected)", "099")
 	replyHeader(r, CardQuery, req)
@@ -327,7 +338,7 @@ func Catalogue() *catalog.Catalogue {
 
 	// 4.3 card_verify
 	q, r = newFB(catalog.Request), newFB(catalog.Reply)
-	cardRequestHeader(q, CardVerify, true, true, 20)
+	cardRequestHeader(q, CardVerify, true, true)
 	q.add("card_verify_request/valid_info", "String(256)", req, "验证数据: auxiliary code (12 or 16 digits) or QR content", "1234567890123456")
 	q.add("card_verify_request/encode_type", "String(3)", opt, "验证数据类型: 099 auxiliary code, 098 QR (absent: detected)", "099")
 	q.addc("card_verify_request/tx_amt", "Number(16)", con, "amount voucher", "交易金额 in fen, entered at the terminal", "1000")
@@ -345,10 +356,10 @@ func Catalogue() *catalog.Catalogue {
 		{CardReversal, "卡券冲正", "002 §3.5, §4.5", "冲正"},
 	} {
 		q, r = newFB(catalog.Request), newFB(catalog.Reply)
-		cardRequestHeader(q, x.name, true, true, 20)
+		cardRequestHeader(q, x.name, true, true)
 		q.add(x.name+"_request/valid_info", "String(256)", req, "验证数据 of the original verification", "1234567890123456")
 		q.add(x.name+"_request/encode_type", "String(3)", opt, "验证数据类型: 099 or 098", "099")
-		q.add(x.name+"_request/org_pos_seq", "String(32)", req, "原终端流水号: pos_seq of the verification to "+x.verb, "1511300000002")
+		q.add(x.name+"_request/org_pos_seq", "String(32)", req, "原终端流水号: pos_seq of the verification to "+x.verb, "1511300000002").min(MinPosSeqLen)
 		replyHeader(r, x.name, req)
 		resultFields(r)
 		c.Interfaces = append(c.Interfaces, iface(x.name, x.title, x.sec, q, r))
@@ -356,8 +367,8 @@ func Catalogue() *catalog.Catalogue {
 
 	// 4.6 card_daily
 	q, r = newFB(catalog.Request), newFB(catalog.Reply)
-	cardRequestHeader(q, CardDaily, true, true, 24)
-	q.add("card_daily_request/daily_day", "String(8)", req, "日结日期 yyyymmdd, not after today", "20151130")
+	cardRequestHeader(q, CardDaily, true, true)
+	q.add("card_daily_request/daily_day", "String(8)", req, "日结日期 yyyymmdd, not after today", "20151130").min(8)
 	replyHeader(r, CardDaily, "")
 	resultFields(r)
 	r.add("daily_info/goods_list/goods_custom_no", "String(10)", opt, "电子合约号: the platform's contract (goods) number", "P096033878")
@@ -401,10 +412,10 @@ func Catalogue() *catalog.Catalogue {
 	// 4.8 wecard_gettracelist
 	q, r = newFB(catalog.Request), newFB(catalog.Reply)
 	wecardRequestHeader(q, WecardGetTraceList, false)
-	q.addc("s_time", "String(8)", con, "e_time is given", "开始日期 yyyymmdd; both dates or neither", "20190214")
-	q.addc("e_time", "String(8)", con, "s_time is given", "结束日期 yyyymmdd; both dates or neither", "20190214")
-	q.addc("store_id", "String(20)", con, "pos_id is given", "门店号; store and terminal together or neither", "6666666666")
-	q.addc("pos_id", "String(20)", con, "store_id is given", "终端号; store and terminal together or neither", "6666666666")
+	q.addc("s_time", "String(8)", con, "e_time is given", "开始日期 yyyymmdd; both dates or neither", "20190214").min(8)
+	q.addc("e_time", "String(8)", con, "s_time is given", "结束日期 yyyymmdd; both dates or neither", "20190214").min(8)
+	q.addc("store_id", "String(10)", con, "pos_id is given", "门店号; store and terminal together or neither (5210: at most 10)", "6666666666")
+	q.addc("pos_id", "String(10)", con, "store_id is given", "终端号; store and terminal together or neither (5211: at most 10)", "6666666666")
 	q.add("code", "String", opt, "礼品卡code", "1111111111111111")
 	r.add("response_type", "String(32)", req, "返回类型, fixed "+ResponseType(WecardGetTraceList), ResponseType(WecardGetTraceList))
 	r.add("isspid", "String(8)", req, "商户号", "39493002")
@@ -452,7 +463,7 @@ func Catalogue() *catalog.Catalogue {
 	// 4.11 wecard_posreturnd
 	q, r = newFB(catalog.Request), newFB(catalog.Reply)
 	wecardRequestHeader(q, WecardPosReturnd, true)
-	q.add("org_pos_seq", "String(32)", req, "需退款的流水号: pos_seq of the consume", "1902140000000005")
+	q.add("org_pos_seq", "String(32)", req, "需退款的流水号: pos_seq of the consume", "1902140000000005").min(MinPosSeqLen)
 	q.add("consume_source", "String", req, "退款渠道", "退款渠道")
 	q.add("code", "String", req, "礼品卡code", "11111111")
 	q.add("amount", "String", opt, "退款金额 in fen; absent: the whole consume", "125")
@@ -479,6 +490,7 @@ func Catalogue() *catalog.Catalogue {
 
 	c.Codes = codes()
 	c.Errata = errata()
+	c.FieldCodes = fieldCodes(c)
 	return c
 }
 
@@ -557,10 +569,18 @@ func errata() []catalog.Erratum {
 			Issue:   "the summary covers 上次日结到本次日结 per terminal, yet the request names a day (daily_day)",
 			Reading: "daily_day is validated only; the summary covers the terminal's verifications since its previous daily (cancellations and reversals subtract), and the daily closes that window",
 			Where:   whereSimulator},
-		{ID: "E-IPOS-LEN-LIMITS", Seed: "002 §4.1-§4.6, §5",
+		{ID: "E-IPOS-LEN-LIMITS", Seed: "002 §4.1-§4.12, §5",
 			Issue:   "tables give pos_id/store_id String(20) and user_id String(20)/String(24), while codes 5211/5210/5209 say not longer than 10/10/12",
-			Reading: "the catalogue keeps the tables' lengths; the simulator enforces the codes' limits (pos_id <= 10, store_id <= 10, user_id <= 12), counted like every length of the seed in GBK bytes (a Chinese character is 2), which every sample satisfies; the suite tests over-long values past the tables' limits, where both readings agree",
-			Where:   whereSimulator},
+			Reading: "the request tables carry the codes' limits (pos_id <= 10, store_id and store_info/store_id <= 10, user_id <= 12; the replies keep the tables' 20), counted like every length of the seed in GBK bytes (a Chinese character is 2), which every sample satisfies",
+			Where:   whereIPos + ", " + whereSimulator},
+		{ID: "E-IPOS-FIXED-LENGTHS", Seed: "002 §4, §5",
+			Issue:   "the tables give only maximum lengths, yet isspid (8), system_id (4), daily_day, s_time and e_time (yyyymmdd) have one length in every sample and a format code (6104, 6105, 5218, 5511, 5512), and a required pos_seq (and an org_pos_seq naming one) must be 大于12位",
+			Reading: "isspid is exactly 8 digits, system_id 4, the dates 8; a required pos_seq and every org_pos_seq at least 13 digits; one byte short is malformed and gets the field's format code",
+			Where:   whereIPos + ", " + whereSimulator},
+		{ID: "E-IPOS-FIELD-CODES", Seed: "002 §5",
+			Issue:   "§5 names a code per field without saying which faults of the field it covers",
+			Reading: "a 不能为空 code (5200, 5211) covers a missing or empty element; a 格式不正确 code (6104, 6105, 5212-5216, 5218, 5221, 5511, 5512) a value that is there but malformed (empty, too long or short, wrong type); a 不能超过 code (5209, 5210) its length; a missing element whose code only speaks of its format gets any documented error code (the simulator answers the format code), as do the gift-card fields §5 names nothing for (the simulator answers 9990, E-IPOS-GIFT-CODES) and a refund's amount (5221 names 交易金额; the simulator answers 5221)",
+			Where:   whereIPos},
 		{ID: "E-IPOS-REDEEM-POSSEQ-LEN", Seed: "002 §4.2",
 			Issue:   "verify_info/redeem/pos_seq is String(10) but pos_seq must be longer than 12 digits (the sample has 13)",
 			Reading: "redeem pos_seq is checked against String(32), the pos_seq length everywhere else",

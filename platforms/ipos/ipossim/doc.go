@@ -58,7 +58,8 @@
 //
 // POST (else 6107) → body within 1 MiB (else a clean 413: no iPos code
 // fits) → an xml parameter (6108) → the xml's bytes in the charset it
-// declares, not UTF-8 declared GBK (6106, ipos.CheckCharset) → XML
+// declares, no element's text UTF-8 declared GBK (6106, ipos.CheckCharset,
+// naming the element) → XML
 // well-formed with root business_trans (6106) → request_type one of the 12 (6107) → isspid 8
 // digits (6104) → a known merchant (6101) → mac present and right (6100) →
 // caller IP allowed (6103) → system_id present (5200), 4 digits (6105), the
@@ -82,8 +83,13 @@
 //     daily, which the daily closes; daily_day is only validated; goods that
 //     net to nothing are left out.
 //   - E-IPOS-LEN-LIMITS: pos_id and store_id at most 10 and user_id at most
-//     12, as codes 5211/5210/5209 say; every length in GBK bytes (a Chinese
-//     character is 2), as the seed counts them.
+//     12, as codes 5211/5210/5209 say (the catalogue's request tables carry
+//     these limits); every length in GBK bytes (a Chinese character is 2),
+//     as the seed counts them.
+//   - E-IPOS-FIXED-LENGTHS: isspid 8 digits, system_id 4, the dates 8, a
+//     required pos_seq and every org_pos_seq at least 13 digits.
+//   - E-IPOS-FIELD-CODES: which breaches of a field §5's code covers (the
+//     catalogue's FieldCodes, which the generated negatives expect).
 //   - E-IPOS-DUP-POSSEQ: pos_seq is unique per merchant across interfaces;
 //     an identical resend replays the first reply and moves nothing; a
 //     different request with a used pos_seq answers 9990 终端流水号重复.
@@ -107,10 +113,12 @@
 //
 // With sim.Options.Strict, every deviation of an incoming request is
 // recorded as a sim.Violation in catalog.Finding's terms: the element path
-// (business_trans/user_id; mac, xml or Content-Type outside the message),
-// the rule (missing, too-long, format, charset, mac, duplicate,
-// unknown-element, too-large, ...), a detail with the value (cut to 32
-// characters), the seed section, the interface (read from request_type
+// (business_trans/user_id, also for a charset error: the element whose text
+// is not in the declared charset; mac, xml or Content-Type outside the
+// message), the rule (missing, too-long, format, charset, mac, duplicate,
+// unknown-element, too-large, ...), a detail, the value sent (Value, cut by
+// sim.Short; for a charset error the element's raw text, as UTF-8 when it
+// is), the seed section, the interface (read from request_type
 // even when the xml does not parse; "(request_type not readable)" or "(body
 // over 1 MiB, not read)" otherwise) and the code answered. Every refusal
 // for a rule of the spec is recorded, 0305 for a missing tx_amt or amount
@@ -128,5 +136,8 @@
 // daily-counts-cancellations, pos-seq-not-echoed, reject-unknown-element,
 // reply-utf8, remain-amt-off-by-one, expiry-ignored, ip-not-checked,
 // gift-refund-no-restore, trace-status-stale, daily-not-reset,
-// cancel-twice-restores-twice.
+// cancel-twice-restores-twice, and six in validation, each killed by the
+// suite's generated negatives: length-in-characters, pos-id-empty-accepted,
+// charset-decode-only, fen-decimal-accepted, date-calendar-unchecked,
+// verify-before-field-check.
 package ipossim

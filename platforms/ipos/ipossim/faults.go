@@ -21,6 +21,13 @@ const (
 	FaultTraceStatusStale     = "trace-status-stale"
 	FaultDailyNotReset        = "daily-not-reset"
 	FaultCancelTwice          = "cancel-twice-restores-twice"
+	// Validation faults (#17): each is killed by the generated negatives.
+	FaultLenInCharacters   = "length-in-characters"
+	FaultPosIDEmptyOK      = "pos-id-empty-accepted"
+	FaultCharsetDecodeOnly = "charset-decode-only"
+	FaultFenDecimal        = "fen-decimal-accepted"
+	FaultDateUnchecked     = "date-calendar-unchecked"
+	FaultVerifyBeforeCheck = "verify-before-field-check"
 )
 
 // faultList is every fault with what the broken implementation does.
@@ -42,5 +49,11 @@ func faultList() []sim.Fault {
 		{Name: FaultTraceStatusStale, Description: "leaves a refunded consume row at status 1 in the trace list"},
 		{Name: FaultDailyNotReset, Description: "does not close the window at a daily: the next daily counts the same verifications again"},
 		{Name: FaultCancelTwice, Description: "lets a cancelled verification be cancelled again, restoring its amount twice"},
+		{Name: FaultLenInCharacters, Description: "counts field lengths in characters instead of GBK bytes, so 6 Chinese characters (12 bytes) pass as a pos_id of at most 10"},
+		{Name: FaultPosIDEmptyOK, Description: "drops the check for a missing or empty pos_id (5211): the request goes on to the terminal lookup"},
+		{Name: FaultCharsetDecodeOnly, Description: "refuses only bytes GBK cannot decode: UTF-8 text declared GBK that happens to decode is accepted as mojibake"},
+		{Name: FaultFenDecimal, Description: "accepts an amount with a decimal point (1.5) and truncates it to whole fen instead of answering 5221"},
+		{Name: FaultDateUnchecked, Description: "checks daily_day, s_time and e_time for 8 digits only, so 20261332 passes as a date"},
+		{Name: FaultVerifyBeforeCheck, Description: "debits the voucher of a card_verify before checking the request's fields, so a refused verification still moves money"},
 	}
 }

@@ -47,6 +47,9 @@ type outcome struct {
 	// records; nil for a business outcome (balance short, voucher used or
 	// expired, terminal bound elsewhere), which a conforming client meets.
 	why *catalog.Finding
+	// value is the offending value strict mode quotes when it is not the
+	// text of the element why names (a charset error: the raw bytes).
+	value *string
 }
 
 func fail(code string) *outcome { return &outcome{code: code} }
@@ -114,7 +117,7 @@ func (s *Simulator) serve(w http.ResponseWriter, r *http.Request) {
 			// that declared its length never gets here (sim.HardenStrict
 			// refuses and records it: tooLarge).
 			c.iface = bodyUnread
-			s.violate(c, "", 0, tooLargeFinding("sent chunked"))
+			s.violate(c, "", 0, tooLargeFinding("sent chunked"), "")
 			http.Error(w, "request body over 1 MiB", http.StatusRequestEntityTooLarge)
 			return
 		}
@@ -127,7 +130,7 @@ func (s *Simulator) serve(w http.ResponseWriter, r *http.Request) {
 		if mt != "application/x-www-form-urlencoded" || !strings.EqualFold(params["charset"], "GBK") {
 			c.iface = ipos.RequestTypeOf(body) // request_type is ASCII, urlencoded as itself
 			s.violate(c, "", http.StatusOK, catalog.Finding{Path: "Content-Type", Rule: "charset", Section: secTransport,
-				Detail: fmt.Sprintf("Content-Type %s; 002 §2 wants a form body with charset GBK", short(ct))})
+				Detail: fmt.Sprintf("Content-Type %s; 002 §2 wants a form body with charset GBK", short(ct))}, ct)
 			c.iface = ""
 		}
 	}
@@ -142,10 +145,16 @@ func (s *Simulator) serve(w http.ResponseWriter, r *http.Request) {
 	c.xml = xmlBytes
 	// The charset before anything reads a field: a length counted in GBK
 	// bytes, or a store name stored, means nothing in mojibake.
-	if f := ipos.CheckCharset(xmlBytes); f != nil {
+	check := ipos.CheckCharsetText
+	if s.faults.Has(FaultCharsetDecodeOnly) {
+		check = ipos.CheckCharsetDecodeOnly
+	}
+	if f, text := check(xmlBytes); f != nil {
 		c.iface = ipos.RequestTypeOf(xmlBytes)
 		o := failf(ipos.CodeBadXML, "XML格式错误, 无法解析: 报文字符集与声明不符")
 		o.why = f
+		v := rawText(text)
+		o.value = &v
 		s.refuse(w, c, o)
 		return
 	}
@@ -163,7 +172,7 @@ func (s *Simulator) serve(w http.ResponseWriter, r *http.Request) {
 	if s.strict && doc.Encoding() != gbkxml.GBK {
 		c.iface = ipos.RequestTypeOf(xmlBytes)
 		s.violate(c, "", http.StatusOK, catalog.Finding{Path: "xml declaration", Rule: "charset", Section: secTransport,
-			Detail: fmt.Sprintf("the xml declares %s; 002 §2 wants GBK", short(doc.EncodingLabel()))})
+			Detail: fmt.Sprintf("the xml declares %s; 002 §2 wants GBK", short(doc.EncodingLabel()))}, doc.EncodingLabel())
 		c.iface = ""
 	}
 	rt := c.val("request_type")
@@ -176,6 +185,9 @@ func (s *Simulator) serve(w http.ResponseWriter, r *http.Request) {
 	if o := s.admit(c, macHex, err); o != nil {
 		s.refuse(w, c, o)
 		return
+	}
+	if s.faults.Has(FaultVerifyBeforeCheck) && c.iface == ipos.CardVerify {
+		s.verifyEarly(c)
 	}
 	if o := s.validate(c); o != nil {
 		s.refuse(w, c, o)
@@ -219,6 +231,48 @@ func (s *Simulator) decide(c *call, xmlKey string) []byte {
 		s.seqs[key] = &seqRecord{iface: c.iface, xml: xmlKey, reply: reply}
 	}
 	return reply
+}
+
+// verifyEarly is fault verify-before-field-check: the verification is made
+// (and booked, so the ledger still balances) before the fields are judged.
+func (s *Simulator) verifyEarly(c *call) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.terms[c.m.isspid+"/"+c.val("pos_id")] == nil || s.resolve(c) == nil {
+		return
+	}
+	s.cardVerify(c)
+}
+
+// glen is a length as the seed counts it, in GBK bytes (fault
+// length-in-characters: in characters).
+func (s *Simulator) glen(v string) int {
+	if s.faults.Has(FaultLenInCharacters) {
+		return utf8.RuneCountInString(v)
+	}
+	return ipos.GBKLen(v)
+}
+
+// fen reads an amount in fen (fault fen-decimal-accepted: a decimal
+// amount passes, truncated).
+func (s *Simulator) fen(v string) (int64, bool) {
+	if n, ok := ipos.ParseFen(v); ok || !s.faults.Has(FaultFenDecimal) {
+		return n, ok
+	}
+	whole, _, found := strings.Cut(v, ".")
+	if !found {
+		return 0, false
+	}
+	return ipos.ParseFen(whole)
+}
+
+// isDay reports whether v is a yyyymmdd date (fault
+// date-calendar-unchecked: any 8 digits).
+func (s *Simulator) isDay(v string) bool {
+	if s.faults.Has(FaultDateUnchecked) {
+		return len(v) == 8 && catalog.IsDigits(v)
+	}
+	return day(v)
 }
 
 func known(name string) bool {
@@ -304,24 +358,24 @@ func (s *Simulator) validate(c *call) *outcome {
 			return failf(ipos.CodeBadXML, "XML格式错误, 无法解析: 未知节点 %s", unknown[0])
 		}
 		s.violate(c, "", http.StatusOK, catalog.Finding{Path: ipos.Root + "/" + unknown[0], Rule: "unknown-element", Section: rf.section,
-			Detail: fmt.Sprintf("elements not in the %s request table: %s", c.iface, strings.Join(unknown, ", "))})
+			Detail: fmt.Sprintf("elements not in the %s request table: %s", c.iface, strings.Join(unknown, ", "))}, c.val(unknown[0]))
 	}
 
 	// Every length is counted in GBK bytes, as the seed counts them (002
 	// §2: the charset is GBK): a Chinese character is 2, whatever its
 	// UTF-8 length (erratum E-IPOS-LEN-LIMITS).
 	tooLong := func(code, p string, v string, max int, section string) *outcome {
-		return fail(code).because(p, "too-long", section, "%s is %d GBK bytes, over %d: %s", p, ipos.GBKLen(v), max, short(v))
+		return fail(code).because(p, "too-long", section, "%s is %d GBK bytes, over %d: %s", p, s.glen(v), max, short(v))
 	}
 	missing := func(code, p string, section string) *outcome {
 		return fail(code).because(p, "missing", section, "%s is required and absent or empty", p)
 	}
 	if has("pos_id") {
 		v, ok := c.get("pos_id")
-		if required("pos_id") && (!ok || v == "") {
+		if required("pos_id") && (!ok || v == "") && !s.faults.Has(FaultPosIDEmptyOK) {
 			return missing(ipos.CodePosID, "pos_id", secCodes)
 		}
-		if ipos.GBKLen(v) > ipos.MaxPosIDLen {
+		if s.glen(v) > ipos.MaxPosIDLen {
 			return tooLong(ipos.CodePosID, "pos_id", v, ipos.MaxPosIDLen, secCodes)
 		}
 	}
@@ -330,7 +384,7 @@ func (s *Simulator) validate(c *call) *outcome {
 		if required("store_id") && (!ok || v == "") {
 			return missing(ipos.CodeStoreID, "store_id", secCodes)
 		}
-		if ipos.GBKLen(v) > ipos.MaxStoreIDLen {
+		if s.glen(v) > ipos.MaxStoreIDLen {
 			return tooLong(ipos.CodeStoreID, "store_id", v, ipos.MaxStoreIDLen, secCodes)
 		}
 	}
@@ -343,7 +397,7 @@ func (s *Simulator) validate(c *call) *outcome {
 			return fail(ipos.CodePosSeq).because("pos_seq", "format", secCodes, "pos_seq %s must be digits, at most %d (5212)", short(v), fields["pos_seq"].MaxLen)
 		}
 	}
-	if v, _ := c.get("user_id"); ipos.GBKLen(v) > ipos.MaxUserIDLen {
+	if v, _ := c.get("user_id"); s.glen(v) > ipos.MaxUserIDLen {
 		return tooLong(ipos.CodeUserID, "user_id", v, ipos.MaxUserIDLen, secCodes)
 	}
 	g := c.iface + "_request/"
@@ -352,13 +406,13 @@ func (s *Simulator) validate(c *call) *outcome {
 	case ipos.BindPos:
 		if v, ok := c.get("store_info/store_id"); !ok || v == "" {
 			return missing(ipos.CodeStoreID, "store_info/store_id", sec)
-		} else if ipos.GBKLen(v) > ipos.MaxStoreIDLen {
+		} else if s.glen(v) > ipos.MaxStoreIDLen {
 			return tooLong(ipos.CodeStoreID, "store_info/store_id", v, ipos.MaxStoreIDLen, secCodes)
 		}
 		const name = "store_info/store_name"
 		if v, ok := c.get(name); !ok || strings.TrimSpace(v) == "" {
 			return missing(ipos.CodeStoreName, name, sec)
-		} else if ipos.GBKLen(v) > fields[name].MaxLen {
+		} else if s.glen(v) > fields[name].MaxLen {
 			return tooLong(ipos.CodeStoreName, name, v, fields[name].MaxLen, sec)
 		}
 	case ipos.CardQuery, ipos.CardVerify, ipos.CardCancel, ipos.CardReversal:
@@ -366,7 +420,7 @@ func (s *Simulator) validate(c *call) *outcome {
 		if !ok || vi == "" {
 			return missing(ipos.CodeValidInfo, g+"valid_info", sec)
 		}
-		if max := fields[g+"valid_info"].MaxLen; ipos.GBKLen(vi) > max {
+		if max := fields[g+"valid_info"].MaxLen; s.glen(vi) > max {
 			return tooLong(ipos.CodeValidInfo, g+"valid_info", vi, max, sec)
 		}
 		et, etOK := c.get(g + "encode_type")
@@ -378,7 +432,7 @@ func (s *Simulator) validate(c *call) *outcome {
 				because(g+"valid_info", "format", sec, "valid_info %s with encode_type 099 must be 12 or 16 digits", short(vi))
 		}
 		if v, ok := c.get(g + "tx_amt"); ok && c.iface == ipos.CardVerify {
-			if _, good := ipos.ParseFen(v); !good {
+			if _, good := s.fen(v); !good {
 				return fail(ipos.CodeTxAmt).because(g+"tx_amt", "format", sec, "tx_amt %s must be an integer >= 0 in fen, at most 16 digits (5221)", short(v))
 			}
 		}
@@ -389,12 +443,11 @@ func (s *Simulator) validate(c *call) *outcome {
 		}
 	case ipos.CardDaily:
 		v, _ := c.get(g + "daily_day")
-		d, err := time.ParseInLocation(ipos.DayLayout, v, china)
-		if err != nil || len(v) != 8 {
+		if !s.isDay(v) {
 			return fail(ipos.CodeDailyDay).because(g+"daily_day", "format", sec, "daily_day %s is not a yyyymmdd date", short(v))
 		}
 		if today := c.now.In(china).Format(ipos.DayLayout); v > today {
-			return failf(ipos.CodeDailyDay, "日结日期 (daily_day) 格式不正确: %s 晚于当前日期 %s", d.Format(ipos.DayLayout), today).
+			return failf(ipos.CodeDailyDay, "日结日期 (daily_day) 格式不正确: %s 晚于当前日期 %s", v, today).
 				because(g+"daily_day", "future", sec, "daily_day %s is after today %s (erratum E-IPOS-DAILY-FUTURE)", v, today)
 		}
 	case ipos.WecardGetCodeInfo:
@@ -408,10 +461,10 @@ func (s *Simulator) validate(c *call) *outcome {
 		st, sok := c.get("s_time")
 		et, eok := c.get("e_time")
 		if sok || eok {
-			if !day(st) {
+			if !s.isDay(st) {
 				return fail(ipos.CodeSTime).because("s_time", "format", sec, "s_time %s is not a yyyymmdd date (both dates or neither)", short(st))
 			}
-			if !day(et) {
+			if !s.isDay(et) {
 				return fail(ipos.CodeETime).because("e_time", "format", sec, "e_time %s is not a yyyymmdd date (both dates or neither)", short(et))
 			}
 		}
@@ -443,7 +496,7 @@ func (s *Simulator) validate(c *call) *outcome {
 			}
 		}
 		if v, ok := c.get("amount"); ok && has("amount") {
-			if _, good := ipos.ParseFen(v); !good {
+			if _, good := s.fen(v); !good {
 				return fail(ipos.CodeTxAmt).because("amount", "format", sec, "amount %s must be an integer >= 0 in fen (5221)", short(v))
 			}
 		}
@@ -460,9 +513,9 @@ func (s *Simulator) validate(c *call) *outcome {
 		if f.Presence == catalog.Required && !ok {
 			return failf(ipos.CodeFailed, "交易失败: 缺少必填节点%s", p).because(p, "missing", sec, "%s is required and absent", p)
 		}
-		if ok && f.MaxLen > 0 && ipos.GBKLen(v) > f.MaxLen {
+		if ok && f.MaxLen > 0 && s.glen(v) > f.MaxLen {
 			return failf(ipos.CodeFailed, "交易失败: %s超过%s(%d)", p, f.Type, f.MaxLen).
-				because(p, "too-long", sec, "%s is %d GBK bytes, over %s(%d): %s", p, ipos.GBKLen(v), f.Type, f.MaxLen, short(v))
+				because(p, "too-long", sec, "%s is %d GBK bytes, over %s(%d): %s", p, s.glen(v), f.Type, f.MaxLen, short(v))
 		}
 	}
 	return nil
@@ -557,13 +610,36 @@ func (s *Simulator) record(c *call, o *outcome) {
 	if o == nil || o.why == nil {
 		return
 	}
-	s.violate(c, o.code, 0, *o.why)
+	s.violate(c, o.code, 0, *o.why, valueOf(c, o))
+}
+
+// valueOf is the value a refusal quotes: the outcome's own, else the text
+// of the element it names ("" for one that is missing or the message as a
+// whole).
+func valueOf(c *call, o *outcome) string {
+	if o.value != nil {
+		return *o.value
+	}
+	rel, ok := strings.CutPrefix(o.why.Path, ipos.Root+"/")
+	if !ok || c.root == nil {
+		return ""
+	}
+	return c.val(rel)
+}
+
+// rawText quotes bytes refused for their charset: as UTF-8 text when they
+// are (what the client meant), else Go-quoted with the bytes escaped.
+func rawText(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	return strconv.Quote(string(b))
 }
 
 // violate records a strict-mode violation: the request answered code (or,
 // with no code, HTTP status: 200 for a violation the simulator tolerates,
 // 413 for a body over the cap).
-func (s *Simulator) violate(c *call, code string, status int, f catalog.Finding) {
+func (s *Simulator) violate(c *call, code string, status int, f catalog.Finding, value string) {
 	if !s.strict {
 		return
 	}
@@ -571,7 +647,7 @@ func (s *Simulator) violate(c *call, code string, status int, f catalog.Finding)
 		f.Detail += fmt.Sprintf(" (tolerated: HTTP %d)", status)
 	}
 	s.rec.Record(sim.Violation{Time: c.now, Interface: interfaceName(c.iface), Rule: f.Rule, Detail: f.Detail,
-		Path: f.Path, Section: f.Section, Code: code})
+		Path: f.Path, Section: f.Section, Code: code, Value: sim.Short(value)})
 }
 
 // interfaceName names a request's interface for a violation; one whose

@@ -102,15 +102,15 @@ func TestStrictRecordsEveryRefusal(t *testing.T) {
 			body: func(t *testing.T) []byte {
 				return utf8In(t, bind("2026030100108", "1511300078", "1511300078", "X"), "store_info/store_name", "门店名称")
 			},
-			code: ipos.CodeBadXML, iface: ipos.BindPos, path: "business_trans", rule: "charset", sec: sec2, value: "is UTF-8"},
+			code: ipos.CodeBadXML, iface: ipos.BindPos, path: "business_trans/store_info/store_name", rule: "charset", sec: sec2, value: "is UTF-8"},
 		{name: "UTF-8 user_id of 6 characters declared GBK (18 bytes: was 5209) is 6106 charset",
 			body: func(t *testing.T) []byte { return utf8In(t, query("2026030100109"), "user_id", "收银员一号甲") },
-			code: ipos.CodeBadXML, iface: ipos.CardQuery, path: "business_trans", rule: "charset", sec: sec2, value: "is UTF-8"},
+			code: ipos.CodeBadXML, iface: ipos.CardQuery, path: "business_trans/user_id", rule: "charset", sec: sec2, value: "is UTF-8"},
 		{name: "invalid GBK before request_type: the interface is said unreadable",
 			body: func(t *testing.T) []byte {
 				return signed([]byte(`<?xml version="1.0" encoding="GBK"?><business_trans><a>店</a></business_trans>`))
 			},
-			code: ipos.CodeBadXML, iface: "(request_type not readable)", path: "business_trans", rule: "charset", sec: sec2, value: "not"},
+			code: ipos.CodeBadXML, iface: "(request_type not readable)", path: "business_trans/a", rule: "charset", sec: sec2, value: "not"},
 
 		// (c) every refusal recorded, with its element.
 		{name: "amount voucher verified without tx_amt is 0305",
@@ -218,5 +218,9 @@ func checkViolations(t *testing.T, vs []sim.Violation, c strictCase) {
 		!strings.Contains(v.Detail, c.value) {
 		t.Errorf("recorded %+v,\nwant interface %q path %q rule %q section %q code %q, detail with %q",
 			v, c.iface, c.path, c.rule, c.sec, wantCode, c.value)
+	}
+	// A violation of an element that was sent quotes what was sent.
+	if strings.HasPrefix(c.path, "business_trans/") && c.rule != "missing" && v.Value == "" {
+		t.Errorf("recorded %+v: no value quoted for %s", v, c.path)
 	}
 }
