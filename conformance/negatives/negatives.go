@@ -200,7 +200,7 @@ func (r Rules) make(f catalog.Field, b catalog.Breach) (value, detail, omit stri
 	case catalog.WrongType:
 		v, ok := r.WrongType(f)
 		if !ok {
-			return "", "", "type " + strings.TrimSpace(f.Type+" ") + "has no wrong value"
+			return "", "", strings.TrimSpace("type "+f.Type) + " has no wrong value"
 		}
 		return v, fmt.Sprintf("%q is not %s", v, f.Type), ""
 	case catalog.WrongCharset:

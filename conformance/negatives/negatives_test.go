@@ -87,7 +87,7 @@ func TestGenerate(t *testing.T) {
 	}
 	for key, want := range map[string]string{
 		"day missing": "absence is allowed", "memo too-long": "no maximum", "amount too-short": "no minimum",
-		"pos_id wrong-type": "has no wrong value", "amount wrong-charset": "not a text field", "mac too-long": "the client computes it",
+		"pos_id wrong-type": "type String has no wrong value", "amount wrong-charset": "not a text field", "mac too-long": "the client computes it",
 	} {
 		if !strings.Contains(why[key], want) {
 			t.Errorf("omission %s: %q, want it to say %q", key, why[key], want)
