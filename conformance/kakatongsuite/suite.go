@@ -122,7 +122,10 @@ func start(t conformance.Target) (*env, func() error, error) {
 		return e, func() error { return nil }, nil
 	}
 	e.clock = sim.NewManualClock(epoch)
-	s, err := kakatongsim.New(sim.Options{Clock: e.clock, Faults: t.Faults, Strict: t.Strict})
+	// Always strict: strict mode only records what a request breaks and
+	// never changes an answer, and the generated negatives read what it
+	// recorded for each bad request (conformance.ExpectRecorded).
+	s, err := kakatongsim.New(sim.Options{Clock: e.clock, Faults: t.Faults, Strict: true})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -375,6 +378,7 @@ func register(t conformance.Target) func() {
 		negativeSpecs(f)
 		wsdlSpecs(f)
 		strictSpecs(f)
+		generatedSpecs(f)
 	})
 	return f.Close
 }

@@ -154,7 +154,7 @@ func TestRequestFindings(t *testing.T) {
 	p := map[string]string{"LICENSEKEY": LicenceKey, "COPNO": CopNo, "TRADETYPE": "0022", "TRADEMODE": "1", "CARDNO": CardFirst,
 		"CARDPWD": Password, "POSCODE": PosCode, "AMOUNT": "1.00", "CARD_NO": CardFirst}
 	got := map[string]string{}
-	for _, f := range requestFindings(cat, kakatong.MethodTrade, p) {
+	for _, f := range requestFindings(cat, kakatong.MethodTrade, p, true) {
 		if f.Section == "" || f.Detail == "" {
 			t.Errorf("finding %+v lacks a section or detail", f)
 		}
@@ -168,7 +168,7 @@ func TestRequestFindings(t *testing.T) {
 	}
 	p["CARDPWD"], p["AMOUNT"] = mac.CardPassword(Password), "100"
 	delete(p, "CARD_NO")
-	if fs := requestFindings(cat, kakatong.MethodTrade, p); len(fs) != 0 {
+	if fs := requestFindings(cat, kakatong.MethodTrade, p, true); len(fs) != 0 {
 		t.Errorf("a conforming request has findings: %v", fs)
 	}
 }
