@@ -347,6 +347,17 @@ func must(r *kakatong.Reply, err error) *kakatong.Reply {
 	return r
 }
 
+// validRequests reports whether a spec's labels say it sends only valid
+// requests: not a negative, generated, errata or code-provoking spec.
+func validRequests(labels []string) bool {
+	for _, l := range labels {
+		if l == "negative" || l == "generated" || l == "errata" || strings.HasPrefix(l, "code:") {
+			return false
+		}
+	}
+	return true
+}
+
 func register(t conformance.Target) func() {
 	// started is the environment once a spec started it: the totals check
 	// after each spec must not start one for a spec that needed none.
@@ -361,10 +372,24 @@ func register(t conformance.Target) func() {
 	f.Describe("Kakatong card gateway (seed 000)", func() {
 		// The framework audits the ledger and looks for simulator panics
 		// after every spec; Kakatong adds the money totals.
+		var recorded int // violations the embedded simulator held before the spec
+		BeforeEach(func() {
+			if e := started.Load(); e != nil && e.sim != nil {
+				recorded = len(e.sim.Violations())
+			}
+		})
 		AfterEach(func() {
 			e := started.Load()
 			if e == nil || e.sim == nil {
 				return
+			}
+			// A spec of valid requests (no bad input by design: not
+			// negative, generated, errata or a code provoker) must leave
+			// the always-strict simulator nothing to record: the paycert
+			// client conforms.
+			if vs := e.sim.Violations(); validRequests(CurrentSpecReport().Labels()) && len(vs) > recorded {
+				v := vs[recorded]
+				Fail(fmt.Sprintf("a spec of valid requests made the strict simulator record %d violations, first %s %s %s: %s", len(vs)-recorded, v.Interface, v.Path, v.Rule, v.Detail))
 			}
 			tot := e.sim.Totals()
 			Expect(tot.Balances).To(Equal(tot.Seeded-tot.Consumed+tot.Recharged), "card balances must equal seed - purchases + recharges")
