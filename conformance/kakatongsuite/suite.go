@@ -16,6 +16,13 @@
 // and passwords reset after each spec, so a second run finds the cards as
 // the first did.
 //
+// Generated negatives (generated.go) break every request parameter of
+// every method and operation one way at a time, from the catalogue
+// (conformance/negatives), and hold the answer to the code the seed names;
+// in process the embedded simulator is always strict, and each must be
+// recorded as one violation naming the parameter, while a spec of valid
+// requests must leave it nothing to record.
+//
 // The daily limits (58, 67, 68) read today's use from the stream and
 // expect exactly what is left to pass (daily.go); the REST/SOAP parity
 // specs read both cards' balance and points and compare what each reply
