@@ -35,7 +35,9 @@ func WriteGinkgoJSON(path string, r types.Report, transcripts string, clean func
 		}
 		r.SpecReports[i].ReportEntries = kept
 	}
-	b, err := json.MarshalIndent([]types.Report{r}, "", "  ")
+	// Compact: indentation was half the file once every request field got
+	// its generated negatives (#17), hundreds of specs a platform.
+	b, err := json.Marshal([]types.Report{r})
 	if err != nil {
 		return fmt.Errorf("ginkgo.json: %w", err)
 	}

@@ -1,6 +1,7 @@
 package kakatongsuite
 
 import (
+	"io"
 	"net/http"
 	"strings"
 
@@ -72,8 +73,12 @@ func strictSpecs(f *framework) {
 					req.Header.Set("Content-Type", kakatong.SOAPContentType("GB2312", ""))
 					resp, err := http.DefaultClient.Do(req)
 					Expect(err).NotTo(HaveOccurred())
-					resp.Body.Close()
-					Expect(resp.StatusCode).To(Equal(http.StatusBadRequest), "a UTF-8 body declared GB2312 is refused as such")
+					defer resp.Body.Close()
+					reply, err := io.ReadAll(resp.Body)
+					Expect(err).NotTo(HaveOccurred())
+					r, err := kakatong.ParseSOAPReply(op, resp.Header.Get("Content-Type"), reply)
+					Expect(err).NotTo(HaveOccurred(), "a UTF-8 body declared GB2312 is answered in the operation's shape (E-KAKATONG-CHARSET-CODE): %s", reply)
+					Expect(r.Code()).To(Equal(kakatong.CodeIllegal), "a UTF-8 body declared GB2312 is refused as such (E-KAKATONG-CHARSET-CODE)")
 				}},
 				{"not-soap-1.2", func() {
 					req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+kakatong.SOAPPath, strings.NewReader("<x/>"))

@@ -16,6 +16,13 @@
 // and passwords reset after each spec, so a second run finds the cards as
 // the first did.
 //
+// Generated negatives (generated.go) break every request parameter of
+// every method and operation one way at a time, from the catalogue
+// (conformance/negatives), and hold the answer to the code the seed names;
+// in process the embedded simulator is always strict, and each must be
+// recorded as one violation naming the parameter, while a spec of valid
+// requests must leave it nothing to record.
+//
 // The daily limits (58, 67, 68) read today's use from the stream and
 // expect exactly what is left to pass (daily.go); the REST/SOAP parity
 // specs read both cards' balance and points and compare what each reply
@@ -122,7 +129,10 @@ func start(t conformance.Target) (*env, func() error, error) {
 		return e, func() error { return nil }, nil
 	}
 	e.clock = sim.NewManualClock(epoch)
-	s, err := kakatongsim.New(sim.Options{Clock: e.clock, Faults: t.Faults, Strict: t.Strict})
+	// Always strict: strict mode only records what a request breaks and
+	// never changes an answer, and the generated negatives read what it
+	// recorded for each bad request (conformance.ExpectRecorded).
+	s, err := kakatongsim.New(sim.Options{Clock: e.clock, Faults: t.Faults, Strict: true})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -344,6 +354,17 @@ func must(r *kakatong.Reply, err error) *kakatong.Reply {
 	return r
 }
 
+// validRequests reports whether a spec's labels say it sends only valid
+// requests: not a negative, generated, errata or code-provoking spec.
+func validRequests(labels []string) bool {
+	for _, l := range labels {
+		if l == "negative" || l == "generated" || l == "errata" || strings.HasPrefix(l, "code:") {
+			return false
+		}
+	}
+	return true
+}
+
 func register(t conformance.Target) func() {
 	// started is the environment once a spec started it: the totals check
 	// after each spec must not start one for a spec that needed none.
@@ -358,10 +379,24 @@ func register(t conformance.Target) func() {
 	f.Describe("Kakatong card gateway (seed 000)", func() {
 		// The framework audits the ledger and looks for simulator panics
 		// after every spec; Kakatong adds the money totals.
+		var recorded int // violations the embedded simulator held before the spec
+		BeforeEach(func() {
+			if e := started.Load(); e != nil && e.sim != nil {
+				recorded = len(e.sim.Violations())
+			}
+		})
 		AfterEach(func() {
 			e := started.Load()
 			if e == nil || e.sim == nil {
 				return
+			}
+			// A spec of valid requests (no bad input by design: not
+			// negative, generated, errata or a code provoker) must leave
+			// the always-strict simulator nothing to record: the paycert
+			// client conforms.
+			if vs := e.sim.Violations(); validRequests(CurrentSpecReport().Labels()) && len(vs) > recorded {
+				v := vs[recorded]
+				Fail(fmt.Sprintf("a spec of valid requests made the strict simulator record %d violations, first %s %s %s: %s", len(vs)-recorded, v.Interface, v.Path, v.Rule, v.Detail))
 			}
 			tot := e.sim.Totals()
 			Expect(tot.Balances).To(Equal(tot.Seeded-tot.Consumed+tot.Recharged), "card balances must equal seed - purchases + recharges")
@@ -375,6 +410,7 @@ func register(t conformance.Target) func() {
 		negativeSpecs(f)
 		wsdlSpecs(f)
 		strictSpecs(f)
+		generatedSpecs(f)
 	})
 	return f.Close
 }

@@ -37,6 +37,7 @@ func Catalogue() *catalog.Catalogue {
 		Interfaces: interfaces(),
 		Codes:      codes(),
 		Errata:     errata(),
+		FieldCodes: fieldCodes(),
 	}
 }
 

@@ -95,6 +95,11 @@ type Params map[string]string
 // call always produces the same URL.
 func (c *Client) RESTURL(method string, p Params) string {
 	all := c.withDefaults(p)
+	if _, set := p["LANG"]; method == kakatong.MethodActivate && !set {
+		// aCRequest's table has no LANG: the configured language is not
+		// sent there (strict mode records it as an unknown parameter).
+		delete(all, "LANG")
+	}
 	keys := make([]string, 0, len(all))
 	n := len(c.rest) + len("?method=") + len(method)
 	for k, v := range all {

@@ -115,7 +115,7 @@ func (s *Simulator) licenceOf(rawKey, copno string) (*merchant, string) {
 	if key == "" {
 		return nil, kakatong.LicenceInvalid
 	}
-	if len(key) < kakatong.MinLicenceLen || len(key) > kakatong.MaxLicenceLen {
+	if (len(key) < kakatong.MinLicenceLen || len(key) > kakatong.MaxLicenceLen) && !s.faults.Has(FaultLicenceLength) {
 		return nil, kakatong.LicenceIllegal
 	}
 	for i := 0; i < len(key); i++ {
@@ -159,6 +159,9 @@ func (s *Simulator) handle(method string, p map[string]string) outcome {
 	case kakatong.MethodTrade:
 		return s.trade(mer, p, fields)
 	case kakatong.MethodStream:
+		if code := missingFilter(p); code != "" && !s.faults.Has(FaultMissingFilter) {
+			return fail(code)
+		}
 		if p["TRADETYPE"] != kakatong.TypeStream {
 			return fail(kakatong.CodeBadTradeType)
 		}
@@ -176,6 +179,29 @@ func (s *Simulator) handle(method string, p map[string]string) outcome {
 		return s.info(mer, p, fields)
 	}
 	return fail(kakatong.CodeIllegal)
+}
+
+// missingFilter is the code of the first stream filter a tSRequest leaves
+// out (E-KAKATONG-STREAM-MISSING-FILTER): a missing filter is judged as a
+// malformed one, by the code of what it filters (card 01, terminal 70,
+// stance 61; a time 00). An empty one is 0 (E-KAKATONG-STREAM-EMPTY-FILTER).
+func missingFilter(p map[string]string) string {
+	for _, f := range []struct{ name, code string }{
+		{"CARDNO", kakatong.CodeBadCardNo}, {"POSCODE", kakatong.CodeBadTerminal}, {"STANCE_NO", kakatong.CodeNoStance},
+		{"START", kakatong.CodeFailed}, {"END", kakatong.CodeFailed},
+	} {
+		if _, ok := p[f.name]; !ok {
+			return f.code
+		}
+	}
+	return ""
+}
+
+// validItemCode reports whether ITEMCODE is absent or 3-8 digits (its
+// parameter row); anything else is refused with 00 before any money moves
+// (E-KAKATONG-ITEMCODE).
+func validItemCode(v string) bool {
+	return v == "" || len(v) >= 3 && len(v) <= 8 && catalog.IsDigits(v)
 }
 
 // terminalOf returns the terminal if it belongs to mer (else 70).
@@ -240,6 +266,15 @@ func (s *Simulator) stateCode(c *card) string {
 	return ""
 }
 
+// amountOf reads AMOUNT (parseAmount); the decimal-amount fault reads
+// "1.5" as 1 fen.
+func (s *Simulator) amountOf(v string) (int64, bool) {
+	if i := strings.IndexByte(v, '.'); i > 0 && s.faults.Has(FaultDecimalAmount) {
+		v = v[:i]
+	}
+	return parseAmount(v)
+}
+
 // parseAmount reads AMOUNT: fen digits, 1-12 of them, above zero (02).
 func parseAmount(v string) (int64, bool) {
 	if len(v) == 0 || len(v) > kakatong.MaxAmountLen || !catalog.IsDigits(v) {
@@ -273,13 +308,16 @@ func (s *Simulator) trade(mer *merchant, p map[string]string, fields map[string]
 	}
 	var amount int64
 	if row.Money && !row.Undo {
-		if amount, ok = parseAmount(p["AMOUNT"]); !ok {
+		if amount, ok = s.amountOf(p["AMOUNT"]); !ok {
 			return fail(kakatong.CodeBadAmount)
 		}
 	} else if row.Undo && row.Money && p["AMOUNT"] != "" {
-		if amount, ok = parseAmount(p["AMOUNT"]); !ok {
+		if amount, ok = s.amountOf(p["AMOUNT"]); !ok {
 			return fail(kakatong.CodeBadAmount)
 		}
+	}
+	if !validItemCode(p["ITEMCODE"]) && !s.faults.Has(FaultMoneyBeforeCheck) {
+		return fail(kakatong.CodeFailed)
 	}
 	c, code := s.cardOf(p["CARDNO"])
 	if code != "" {
@@ -381,6 +419,12 @@ func (s *Simulator) money(mer *merchant, t TerminalSpec, c *card, row kakatong.R
 			return fail(code)
 		}
 		amount = orig.Amount
+	}
+	if !validItemCode(p["ITEMCODE"]) { // only with FaultMoneyBeforeCheck: trade checks it first
+		if row.Family == kakatong.FamConsume && !row.Undo && c.Balance >= amount {
+			c.Balance -= amount
+		}
+		return fail(kakatong.CodeFailed)
 	}
 	if it := p["ITEMCODE"]; it != "" {
 		if i, ok := s.items[it]; ok {
@@ -674,7 +718,11 @@ func (s *Simulator) info(mer *merchant, p, fields map[string]string) outcome {
 		"USR_EMAIL": &c.info.Email, "USR_MOBILE_NO": &c.info.Mobile, "USR_TEL_PHONE": &c.info.Tel, "USR_BIRTHDAY": &c.info.Birthday}
 	for name := range in {
 		v := p[name]
-		if kakatong.GBKLen(v) > 64 || clean(v) != v { // 64 GB2312 bytes: 32 Chinese characters
+		n := kakatong.GBKLen(v) // 64 GB2312 bytes: 32 Chinese characters
+		if s.faults.Has(FaultLenInChars) {
+			n = utf8.RuneCountInString(v)
+		}
+		if n > 64 || (clean(v) != v && !s.faults.Has(FaultLenInChars)) {
 			return fail(kakatong.CodeFailed)
 		}
 		if _, err := gbk.EncodeString(v); err != nil {

@@ -29,6 +29,15 @@ const (
 	FaultUndoAmount        = "undo-amount-unchecked"
 	FaultReversalKeeps     = "reversal-keeps-money"
 	FaultFrozenAsLost      = "frozen-as-lost"
+
+	// Validation faults (#17): each breaks one field rule the generated
+	// negatives (conformance/kakatongsuite/generated.go) hold the gateway to.
+	FaultLenInChars       = "holder-length-in-characters"
+	FaultMissingFilter    = "missing-stream-filter-as-zero"
+	FaultCharsetSkipped   = "soap-charset-unchecked"
+	FaultDecimalAmount    = "decimal-amount-truncated"
+	FaultMoneyBeforeCheck = "money-before-itemcode-check"
+	FaultLicenceLength    = "licence-length-unchecked"
 )
 
 // faults lists every fault the simulator can inject.
@@ -49,5 +58,11 @@ func faults() []sim.Fault {
 		{Name: FaultUndoAmount, Description: "an undo whose AMOUNT differs from the original's is accepted (and refunds the original amount)"},
 		{Name: FaultReversalKeeps, Description: "a 0400 reversal answers 18 but leaves the balance as it was"},
 		{Name: FaultFrozenAsLost, Description: "a frozen card is answered with 14 (lost) instead of 此卡已冻结"},
+		{Name: FaultLenInChars, Description: "holder fields (USR_*) are measured in characters, not GB2312 bytes: 33 Chinese characters (66 bytes) pass the 64-byte limit"},
+		{Name: FaultMissingFilter, Description: "tSRequest reads a missing filter (CARDNO, POSCODE, STANCE_NO, START, END) as 0 instead of refusing the request"},
+		{Name: FaultCharsetSkipped, Description: "a SOAP body is not checked against the charset it declares: UTF-8 declared GB2312 is read as GB2312 and its mojibake stored"},
+		{Name: FaultDecimalAmount, Description: "an AMOUNT with a decimal point is read as its integer part (1.5 -> 1 fen) instead of 02"},
+		{Name: FaultMoneyBeforeCheck, Description: "a purchase with a malformed ITEMCODE debits the card before the ITEMCODE is refused with 00"},
+		{Name: FaultLicenceLength, Description: "a licence key outside 16-512 characters is looked up and answered 1 (invalid) instead of 3 (illegal)"},
 	}
 }

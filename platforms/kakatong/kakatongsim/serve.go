@@ -8,7 +8,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -93,69 +92,16 @@ func (s *Simulator) serveREST(w http.ResponseWriter, r *http.Request) {
 		s.violate("rest", "unknown-method", method)
 		out = s.result(kakatong.MethodTrade, params["LANG"], kakatong.CodeIllegal, params, map[string]string{})
 	} else {
-		s.strictREST(method, params)
+		var fs []finding
+		if s.strict {
+			fs = requestFindings(s.cat, method, params, true)
+		}
 		out = s.handle(method, params)
+		s.recordFindings(method, fs, codeOf(out))
 	}
 	body := s.renderREST(out)
 	w.Header().Set("Content-Type", "text/xml; charset=UTF-8")
 	_, _ = w.Write(body)
-}
-
-// strictREST records what a conforming client would not send, one
-// violation per finding, the parameter named in the Detail.
-func (s *Simulator) strictREST(method string, p map[string]string) {
-	if !s.strict {
-		return
-	}
-	for _, f := range requestFindings(s.cat, method, p) {
-		s.violateFinding(method, f)
-	}
-}
-
-// requestFindings judges the parameters of a REST request against the
-// catalogue, in the shape CheckReply judges replies: the parameter as the
-// path, a stable rule, the seed section.
-func requestFindings(cat *catalog.Catalogue, method string, p map[string]string) []catalog.Finding {
-	iface, _ := cat.Interface(method)
-	var fs []catalog.Finding
-	add := func(path, rule, detail string) {
-		fs = append(fs, catalog.Finding{Path: path, Rule: rule, Detail: detail, Section: iface.Section})
-	}
-	allowed := map[string]bool{}
-	for _, f := range iface.FieldsFor(catalog.Request) {
-		allowed[f.Path] = true
-		v, ok := p[f.Path]
-		if f.Presence == catalog.Required && !ok {
-			add(f.Path, "missing-parameter", "required by the parameter table")
-		}
-		// Lengths count GB2312 bytes, as the gateway does (kakatong.GBKLen):
-		// 32 Chinese characters fill a 64-byte holder field.
-		if n := kakatong.GBKLen(v); f.MaxLen > 0 && n > f.MaxLen {
-			add(f.Path, "parameter-too-long", fmt.Sprintf("at most %d GB2312 bytes, got %d: %q", f.MaxLen, n, short(v)))
-		}
-	}
-	if method == kakatong.MethodTrade {
-		for _, k := range kakatong.TradeExtraParams() {
-			allowed[k] = true
-		}
-	}
-	var unknown []string
-	for k := range p {
-		if !allowed[k] {
-			unknown = append(unknown, k)
-		}
-	}
-	sort.Strings(unknown) // a stable order for the report
-	for _, k := range unknown {
-		add(k, "unknown-parameter", "not a parameter of "+method)
-	}
-	if pw := p["CARDPWD"]; method == kakatong.MethodTrade && len(pw) == kakatong.PasswordLen && catalog.IsDigits(pw) {
-		add("CARDPWD", "plain-password", "CARDPWD must be md5 of the password, not the password itself")
-	}
-	if strings.Contains(p["AMOUNT"], ".") {
-		add("AMOUNT", "decimal-amount", "AMOUNT is fen without a decimal point: "+p["AMOUNT"])
-	}
-	return fs
 }
 
 // renderREST writes the XML reply: UTF-8, fields wrapped in <Record>.
@@ -237,9 +183,8 @@ func (s *Simulator) serveSOAP(w http.ResponseWriter, r *http.Request) {
 	// that is not in the charset it declares is refused as such, before
 	// any parameter is read, so no length or content rule judges mojibake.
 	declared, label := soapDeclaredCharset(body, ctParams["charset"])
-	if msg := charsetMismatch(body, declared); msg != "" {
-		s.violateFinding("soap", catalog.Finding{Path: label, Rule: "charset-mismatch", Detail: msg, Section: "000 SOAP示范 ('encoding'=>'GB2312'), E-KAKATONG-SOAP-CHARSET"})
-		fault(http.StatusBadRequest, "Sender", "charset mismatch: "+msg)
+	if msg := charsetMismatch(body, declared); msg != "" && !s.faults.Has(FaultCharsetSkipped) {
+		s.refuseCharset(w, body, declared, label, msg, fault)
 		return
 	}
 	// A GB2312 body without an XML declaration is labelled only by its
@@ -294,7 +239,12 @@ func (s *Simulator) serveSOAP(w http.ResponseWriter, r *http.Request) {
 			s.violate(op.Name, "unknown-parameter", name)
 		}
 	}
+	var fs []finding
+	if s.strict {
+		fs = requestFindings(s.cat, op.Name, call.Params, false)
+	}
 	out := s.handle(op.Method, params)
+	s.recordFindings(op.Name, fs, codeOf(out))
 	recs, lic := out.records, out.licence
 	if lic != "" && s.faults.Has(FaultSOAPArrayLicence) {
 		var rec kakatong.Record
@@ -308,6 +258,79 @@ func (s *Simulator) serveSOAP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", kakatong.SOAPContentType(charset, ""))
 	_, _ = w.Write(resp)
+}
+
+// refuseCharset answers a SOAP body that is not in the charset it declares
+// (E-KAKATONG-CHARSET-CODE): read in the charset it really is in, the
+// envelope names its operation, which is answered 非法操作 in its reply
+// shape and the declared charset, and each parameter holding non-ASCII
+// text (the bytes the declaration misreads) is recorded as a
+// charset-mismatch; an envelope that cannot be read even so gets a Sender
+// fault, recorded against the declaration.
+func (s *Simulator) refuseCharset(w http.ResponseWriter, body []byte, declared, label, msg string, fault func(int, string, string)) {
+	const section = "000 SOAP示范 ('encoding'=>'GB2312'), E-KAKATONG-SOAP-CHARSET"
+	call, op, ok := readMismatched(body)
+	if !ok {
+		s.violateFinding("soap", catalog.Finding{Path: label, Rule: "charset-mismatch", Detail: msg, Section: section})
+		fault(http.StatusBadRequest, "Sender", "charset mismatch: "+msg)
+		return
+	}
+	var fs []finding
+	for _, name := range call.Order {
+		if v := call.Params[name]; !isASCII(v) {
+			fs = append(fs, finding{Finding: catalog.Finding{Path: name, Rule: "charset-mismatch", Detail: msg, Section: section}, Value: sim.Short(v)})
+		}
+	}
+	if len(fs) == 0 {
+		fs = append(fs, finding{Finding: catalog.Finding{Path: label, Rule: "charset-mismatch", Detail: msg, Section: section}})
+	}
+	s.recordFindings(op.Name, fs, kakatong.CodeIllegal)
+	out := s.result(op.Method, "", kakatong.CodeIllegal, nil, map[string]string{})
+	charset := kakatong.CharsetUTF8
+	if kakatong.IsGBCharset(declared) {
+		charset = strings.ToUpper(declared)
+	}
+	resp, err := kakatong.BuildSOAPResponse(op, out.records, "", charset)
+	if err != nil {
+		fault(http.StatusBadRequest, "Sender", "charset mismatch: "+msg)
+		return
+	}
+	w.Header().Set("Content-Type", kakatong.SOAPContentType(charset, ""))
+	_, _ = w.Write(resp)
+}
+
+// readMismatched reads a SOAP body in the charset it is really in (UTF-8,
+// else GB2312/GBK), whatever it declares, and returns its call when it
+// names a known operation.
+func readMismatched(body []byte) (*kakatong.SOAPCall, kakatong.Operation, bool) {
+	text := body
+	if !utf8.Valid(body) {
+		dec, err := gbk.Decode(nil, body)
+		if err != nil {
+			return nil, kakatong.Operation{}, false
+		}
+		text = dec
+	}
+	if bytes.HasPrefix(bytes.TrimSpace(text), []byte("<?xml")) {
+		if end := bytes.Index(text, []byte("?>")); end > 0 {
+			text = append([]byte(`<?xml version="1.0" encoding="UTF-8"?>`), text[end+2:]...)
+		}
+	}
+	call, err := kakatong.ParseSOAPRequest(text)
+	if err != nil {
+		return nil, kakatong.Operation{}, false
+	}
+	op, ok := kakatong.OperationFor(call.Op)
+	return call, op, ok && op.Name == call.Op
+}
+
+func isASCII(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // soapDeclaredCharset is the charset a SOAP body declares: its XML

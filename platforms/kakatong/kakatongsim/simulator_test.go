@@ -154,7 +154,7 @@ func TestRequestFindings(t *testing.T) {
 	p := map[string]string{"LICENSEKEY": LicenceKey, "COPNO": CopNo, "TRADETYPE": "0022", "TRADEMODE": "1", "CARDNO": CardFirst,
 		"CARDPWD": Password, "POSCODE": PosCode, "AMOUNT": "1.00", "CARD_NO": CardFirst}
 	got := map[string]string{}
-	for _, f := range requestFindings(cat, kakatong.MethodTrade, p) {
+	for _, f := range requestFindings(cat, kakatong.MethodTrade, p, true) {
 		if f.Section == "" || f.Detail == "" {
 			t.Errorf("finding %+v lacks a section or detail", f)
 		}
@@ -168,7 +168,61 @@ func TestRequestFindings(t *testing.T) {
 	}
 	p["CARDPWD"], p["AMOUNT"] = mac.CardPassword(Password), "100"
 	delete(p, "CARD_NO")
-	if fs := requestFindings(cat, kakatong.MethodTrade, p); len(fs) != 0 {
+	if fs := requestFindings(cat, kakatong.MethodTrade, p, true); len(fs) != 0 {
 		t.Errorf("a conforming request has findings: %v", fs)
+	}
+}
+
+// TestRequestFindingsOnePerParameter: each way a parameter breaks its row
+// is one finding naming it, with the rule and the value sent; a valid
+// value, a plain password (E-KAKATONG-PLAIN-PWD) and an empty stream
+// filter (E-KAKATONG-STREAM-EMPTY-FILTER) are none.
+func TestRequestFindingsOnePerParameter(t *testing.T) {
+	cat := kakatong.Catalogue()
+	stream := func(k, v string) map[string]string {
+		p := map[string]string{"LICENSEKEY": LicenceKey, "COPNO": CopNo, "TRADETYPE": "0012", "TRADEMODE": "0", "CARDNO": "0",
+			"POSCODE": "0", "STANCE_NO": "0", "START": "0", "END": "0"}
+		if v == "\x00" {
+			delete(p, k)
+		} else {
+			p[k] = v
+		}
+		return p
+	}
+	for _, tc := range []struct {
+		name  string
+		iface string
+		p     map[string]string
+		path  string
+		rule  string // "" = no finding at all
+	}{
+		{"missing filter", kakatong.MethodStream, stream("START", "\x00"), "START", "missing-parameter"},
+		{"empty filter is 0", kakatong.MethodStream, stream("START", ""), "", ""},
+		{"impossible time", kakatong.MethodStream, stream("START", "25:61:61"), "START", "wrong-type"},
+		{"a time", kakatong.MethodStream, stream("END", "2026-01-05 10:00:00"), "", ""},
+		{"stance of 9 digits", kakatong.MethodStream, stream("STANCE_NO", "123456789"), "STANCE_NO", "parameter-too-long"},
+		{"letters in a terminal", kakatong.MethodStream, stream("POSCODE", "111X"), "POSCODE", "wrong-type"},
+		{"empty licence key", kakatong.MethodStream, stream("LICENSEKEY", ""), "LICENSEKEY", "empty-parameter"},
+		{"short licence key", kakatong.MethodStream, stream("LICENSEKEY", "AAAAAAAAAAAAAAA"), "LICENSEKEY", "parameter-too-short"},
+		{"not hex", kakatong.MethodStream, stream("CARDPWD", strings.Repeat("A", 31)+"G"), "CARDPWD", "wrong-type"},
+		{"plain password over SOAP", kakatong.OpTrade, map[string]string{"lickey": LicenceKey, "trade_code": "0011", "trade_mode": "0",
+			"cd_no": CardFirst, "cd_pwd": Password, "tmn_no": PosCode}, "", ""},
+		{"fractional amount over SOAP", kakatong.OpTrade, map[string]string{"lickey": LicenceKey, "trade_code": "0022", "trade_mode": "1",
+			"cd_no": CardFirst, "cd_pwd": Password, "tmn_no": PosCode, "trad_amount": "1.5"}, "trad_amount", "decimal-amount"},
+		{"short IDNUM over SOAP", kakatong.OpBind, map[string]string{"LICENSEKEY": LicenceKey, "COPNO": CopNo, "CARDNO": CardFirst,
+			"CARDPWD": Password, "IDNUM": "1381234567", "TRADEMODE": "1", "POSCODE": PosCode}, "IDNUM", "parameter-too-short"},
+		{"impossible birthday", kakatong.MethodInfo, map[string]string{"LICENSEKEY": LicenceKey, "COPNO": CopNo, "CARDNO": CardFirst,
+			"USR_BIRTHDAY": "2026-13-32"}, "USR_BIRTHDAY", "wrong-type"},
+	} {
+		fs := requestFindings(cat, tc.iface, tc.p, false)
+		if tc.rule == "" {
+			if len(fs) != 0 {
+				t.Errorf("%s: findings %+v, want none", tc.name, fs)
+			}
+			continue
+		}
+		if len(fs) != 1 || fs[0].Path != tc.path || fs[0].Rule != tc.rule || fs[0].Section == "" || (tc.p[tc.path] != "" && fs[0].Value == "") {
+			t.Errorf("%s: findings %+v, want one %s on %s with its section and value", tc.name, fs, tc.rule, tc.path)
+		}
 	}
 }
