@@ -123,6 +123,9 @@ func checkValue(f catalog.Field, path string, obj members, key string) []catalog
 		if f.Type == "Obj" && (len(raw) == 0 || raw[0] != '{') {
 			return []catalog.Finding{{Path: path, Rule: "not-object", Detail: string(raw)}}
 		}
+		if f.Type == "Obj" && f.Presence == catalog.Required && len(raw) >= 2 && len(bytes.TrimSpace(raw[1:len(raw)-1])) == 0 {
+			return []catalog.Finding{{Path: path, Rule: "missing", Detail: "empty object"}}
+		}
 		if key == "orderlist" && (len(raw) == 0 || raw[0] != '[') {
 			return []catalog.Finding{{Path: path, Rule: "not-list", Detail: string(raw)}}
 		}
