@@ -167,9 +167,9 @@ func (s *Simulator) checkRequest(c *call, iface catalog.Interface) []catalog.Fin
 			out = append(out, f)
 		}
 	}
-	if s.faults.Has(FaultLengthInBytes) && len(out) == 0 {
+	if s.faults.Has(FaultLengthInBytes) {
 		for _, fl := range iface.FieldsFor(catalog.Request) {
-			if v, ok := vals[fl.Path]; ok && fl.MaxLen > 0 && len(v) > fl.MaxLen {
+			if v, ok := vals[fl.Path]; ok && fl.MaxLen > 0 && len(v) > fl.MaxLen && utf8.RuneCountInString(v) <= fl.MaxLen {
 				out = append(out, catalog.Finding{Path: fl.Path, Rule: "too-long", Detail: strconv.Itoa(len(v)) + " bytes", Section: iface.Section})
 			}
 		}
