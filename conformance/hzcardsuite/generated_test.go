@@ -78,7 +78,12 @@ func TestGeneratedCounts(t *testing.T) {
 	for _, b := range catalog.Breaches() {
 		parts = append(parts, fmt.Sprintf("%s %d", b, per[b]))
 	}
-	t.Logf("%d cases (%s); %d documented code, %d any documented error code", len(cases), strings.Join(parts, ", "), documented, len(cases)-documented)
+	fields := map[string]bool{}
+	for _, c := range cases {
+		fields[c.Interface+" "+c.Field.Path] = true
+	}
+	t.Logf("%d cases over %d request fields of %d interfaces (%s); %d documented code, %d any documented error code",
+		len(cases), len(fields), len(cat.Interfaces), strings.Join(parts, ", "), documented, len(cases)-documented)
 	why := map[string]int{}
 	for _, o := range omitted {
 		why[string(o.Breach)+": "+o.Reason]++
