@@ -61,6 +61,8 @@ func registerWith(t conformance.Target, start func(conformance.Target) (*env, fu
 		describeCodes(f)
 		describeNegative(f)
 		describeErrata(f)
+		describeGenerated(f)
+		strictRecordsOnlyRefusals(f)
 	})
 	return f.Close
 }

@@ -108,6 +108,7 @@ func Catalogue() *catalog.Catalogue {
 		Interfaces: interfaces(),
 		Codes:      codes(),
 		Errata:     errata(),
+		FieldCodes: fieldCodes(),
 	}
 }
 
@@ -141,7 +142,7 @@ func envelope() []catalog.Field {
 		req("oprid", "String", 32, m, "操作员编号"),
 		req("batchno", "String", 32, m, "批次号"),
 		{Dir: catalog.Request, Path: "chnlid", Type: "N", MinLen: 2, MaxLen: 2, Presence: m, Meaning: "渠道代码 (appendix E, channels)"},
-		req("data", "Obj", 0, o, "报文数据: the interface's data object (the seed types it String; its §2.2 sample is an object: erratum E-HZ-DATA-OBJECT)"),
+		req("data", "Obj", 0, m, "报文数据: the interface's data object (the seed types it String; its §2.2 sample is an object: erratum E-HZ-DATA-OBJECT); §2.4 marks it N, yet every interface's data has required members (erratum E-HZ-DATA-REQUIRED)"),
 		req("sign", "H", 128, m, "签名信息: SM3withSM2 by the joining institution over the message with \"sign\":\"\" (erratum E-HZ-SIGN-DOMAIN)"),
 		{Dir: catalog.Reply, Path: "result", Type: "String", MinLen: 6, MaxLen: 6, Presence: m, Meaning: "result code (appendix D)"},
 		rep("resultdesc", "String", 0, m, "result text"),

@@ -123,6 +123,9 @@ func checkValue(f catalog.Field, path string, obj members, key string) []catalog
 		if f.Type == "Obj" && (len(raw) == 0 || raw[0] != '{') {
 			return []catalog.Finding{{Path: path, Rule: "not-object", Detail: string(raw)}}
 		}
+		if f.Type == "Obj" && f.Presence == catalog.Required && len(raw) >= 2 && len(bytes.TrimSpace(raw[1:len(raw)-1])) == 0 {
+			return []catalog.Finding{{Path: path, Rule: "missing", Detail: "empty object"}}
+		}
 		if key == "orderlist" && (len(raw) == 0 || raw[0] != '[') {
 			return []catalog.Finding{{Path: path, Rule: "not-list", Detail: string(raw)}}
 		}
@@ -162,7 +165,10 @@ func checkValue(f catalog.Field, path string, obj members, key string) []catalog
 // checkText checks a string value v (decoded) against field f.
 func checkText(f catalog.Field, path string, v []byte) []catalog.Finding {
 	if len(v) == 0 {
-		if f.Presence == catalog.Required && !strings.HasPrefix(f.Path, "data.apdu") {
+		// An empty APDU list is a card that answered nothing (a tear,
+		// E-HZ-CONFIRM-TORN), judged by the APDU rules; an empty count is
+		// not a count.
+		if f.Presence == catalog.Required && f.Path != "data.apdulist" && f.Path != "data.apduresp" {
 			return []catalog.Finding{{Path: path, Rule: "missing", Detail: "empty"}}
 		}
 		return nil

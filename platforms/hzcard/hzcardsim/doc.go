@@ -96,6 +96,28 @@
 // terminal number 0000‖termid (E-HZ-TERMINAL-ID); settdate = txndate
 // (E-HZ-SETTDATE); every reply HTTP 200 and signed (E-HZ-HTTP-STATUS).
 //
+// # Order of the request checks, and strict mode
+//
+// A request is judged in this order, each refusal ending it: interface and
+// method (999999); the body's charset, UTF-8, before anything is decoded
+// (999999 naming the member that holds GBK or other bytes, E-HZ-CHARSET);
+// the JSON envelope (999999); joininstid, which selects the key
+// (000016, E-HZ-JOININSTID-FIRST); the signature (000020); the data object,
+// absent, null or {} (000014, E-HZ-DATA-REQUIRED), or not an object
+// (999999); the field table (hzcard.CheckFields: missing, empty, lengths in
+// characters (E-HZ-LENGTH-UNIT), digits, dates, hex, objects; 999999); the
+// envelope's values (areaflag, chnlid), the identities (instid 000016,
+// merchant 000017, terminal 000018 and 000019), a replayed joininstssn
+// (000082); then the interface's own rules. Nothing is stored before the
+// field table has passed.
+//
+// With sim.Options.Strict every refusal for a rule of the spec (not the
+// business outcomes: unknown orders, limits, card states) is recorded as
+// one sim.Violation naming the element (Path: "netid", "data.cardno"), the
+// rule, the seed section, the value (sim.Short) and the code answered; the
+// conformance suite's generated negatives assert exactly one record per
+// broken field, and that its valid requests record nothing.
+//
 // Card checks, in order, for the business interfaces: unknown card 000024,
 // blacklisted 000038, reported lost 000114, locked or returned 000078, not
 // activated 10000B.
@@ -107,5 +129,9 @@
 // proof-counter-not-advanced, credit-twice-on-replay, order-state-skipped,
 // balance-limit-off-by-one, duplicate-payorder-accepted, apdu-count-ignored,
 // cancel-after-credit, manage-always-credits, card-info-drops-field,
-// blacklist-ignored. Faults() describes each.
+// blacklist-ignored; in validation (killed by the generated negatives):
+// length-counted-in-bytes, max-length-off-by-one,
+// required-data-member-unchecked, charset-not-checked,
+// date-checked-as-digits, empty-data-accepted,
+// state-changed-before-field-check. Faults() describes each.
 package hzcardsim

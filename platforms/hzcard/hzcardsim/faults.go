@@ -22,6 +22,15 @@ const (
 	FaultManageAlwaysCredits = "manage-always-credits"
 	FaultInfoDropsField      = "card-info-drops-field"
 	FaultBlacklistIgnored    = "blacklist-ignored"
+
+	// Validation faults (issue 17): each is killed by the generated negatives.
+	FaultLengthInBytes     = "length-counted-in-bytes"
+	FaultLengthOffByOne    = "max-length-off-by-one"
+	FaultRequiredUnchecked = "required-data-member-unchecked"
+	FaultCharsetNotChecked = "charset-not-checked"
+	FaultDateDigitsOnly    = "date-checked-as-digits"
+	FaultEmptyDataAccepted = "empty-data-accepted"
+	FaultStateBeforeCheck  = "state-changed-before-field-check"
 )
 
 // faults lists every fault with what the broken centre does.
@@ -44,5 +53,12 @@ func faults() []sim.Fault {
 		{Name: FaultManageAlwaysCredits, Description: "the manage confirm marks the order adjusted (8) and credits the ledger without checking the transaction proof"},
 		{Name: FaultInfoDropsField, Description: "cardInfoQuery's reply omits cardfaceno"},
 		{Name: FaultBlacklistIgnored, Description: "blacklisted cards can create charge orders"},
+		{Name: FaultLengthInBytes, Description: "lengths are counted in UTF-8 bytes instead of characters: a 14-character Chinese netid (42 bytes) is refused as over 32 (erratum E-HZ-LENGTH-UNIT)"},
+		{Name: FaultLengthOffByOne, Description: "a maximum length is enforced with > max+1: a value one character too long is accepted"},
+		{Name: FaultRequiredUnchecked, Description: "a required data member left out is not refused by the field table; the business goes on with an empty value"},
+		{Name: FaultCharsetNotChecked, Description: "a request whose text is GBK is not refused: the decoder turns its bytes into U+FFFD and the centre serves the mojibake (erratum E-HZ-CHARSET)"},
+		{Name: FaultDateDigitsOnly, Description: "dates and times are checked for digits only: reqdate 20261332 and reqtime 256161 are accepted"},
+		{Name: FaultEmptyDataAccepted, Description: "an empty data object ({}) is judged by the field table (999999, one violation per member) instead of 000014 (erratum E-HZ-DATA-REQUIRED)"},
+		{Name: FaultStateBeforeCheck, Description: "the business of a request is done before its field check refuses it: a refused chargeOrderCreate still creates its order, a refused cancel still refunds"},
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"paycert/codecs/epurse"
 	"paycert/platforms/cpucard"
 	"paycert/platforms/hzcard"
+	"paycert/platforms/sim"
 )
 
 // ---- shared checks ----
@@ -23,19 +24,17 @@ import (
 func (s *Simulator) apdus(c *call, num hzcard.Text, list, resp hzcard.APDUs, tornOK bool) ([]apdu.Command, []apdu.Response, *fail) {
 	cl, err := apdu.ParseList(string(list))
 	if err != nil {
-		s.violation(c.iface, "apdulist", "%v", err)
-		return nil, nil, s.failf(hzcard.CodeAPDUResult, "apdulist: %v", err)
+		return nil, nil, s.refuse(c.iface, sim.Violation{Path: "data.apdulist", Rule: "apdu-format", Section: secAPDU, Value: string(list)}, hzcard.CodeAPDUResult, "apdulist: %v", err)
 	}
 	rl, err := apdu.ParseList(string(resp))
 	if err != nil {
-		s.violation(c.iface, "apduresp", "%v", err)
-		return nil, nil, s.failf(hzcard.CodeAPDUResult, "apduresp: %v", err)
+		return nil, nil, s.refuse(c.iface, sim.Violation{Path: "data.apduresp", Rule: "apdu-format", Section: secAPDU, Value: string(resp)}, hzcard.CodeAPDUResult, "apduresp: %v", err)
 	}
 	n, err := strconv.Atoi(string(num))
 	count := !s.faults.Has(FaultAPDUCountIgnored)
 	if count && (err != nil || n != len(cl) || len(rl) > len(cl) || len(rl) < len(cl) && !tornOK) {
-		s.violation(c.iface, "apdu-count", "apdunum %q, %d commands, %d responses", num, len(cl), len(rl))
-		return nil, nil, s.failf(hzcard.CodeAPDUCount, "apdunum %s, %d commands, %d responses", num, len(cl), len(rl))
+		return nil, nil, s.refuse(c.iface, sim.Violation{Path: "data.apdunum", Rule: "apdu-count", Section: secAPDU, Value: string(num)},
+			hzcard.CodeAPDUCount, "apdunum %s, %d commands, %d responses", num, len(cl), len(rl))
 	}
 	cmds, err := cl.Commands()
 	if err != nil {
@@ -56,12 +55,12 @@ func (s *Simulator) apdus(c *call, num hzcard.Text, list, resp hzcard.APDUs, tor
 func (s *Simulator) results(c *call, num hzcard.Text, list hzcard.APDUs) ([]apdu.Response, bool, *fail) {
 	rl, err := apdu.ParseList(string(list))
 	if err != nil {
-		return nil, false, s.failf(hzcard.CodeAPDUResult, "apdulist: %v", err)
+		return nil, false, s.refuse(c.iface, sim.Violation{Path: "data.apdulist", Rule: "apdu-format", Section: secAPDU, Value: string(list)}, hzcard.CodeAPDUResult, "apdulist: %v", err)
 	}
 	n, err := strconv.Atoi(string(num))
 	if err != nil || n < len(rl) {
-		s.violation(c.iface, "apdu-count", "apdunum %q, %d results", num, len(rl))
-		return nil, false, s.failf(hzcard.CodeAPDUCount, "apdunum %s, %d results", num, len(rl))
+		return nil, false, s.refuse(c.iface, sim.Violation{Path: "data.apdunum", Rule: "apdu-count", Section: secAPDU, Value: string(num)},
+			hzcard.CodeAPDUCount, "apdunum %s, %d results", num, len(rl))
 	}
 	var rs []apdu.Response
 	torn := false
@@ -118,8 +117,8 @@ func (s *Simulator) payCheck(c *call, paytype, payorderno string) *fail {
 		return s.failf(hzcard.CodePayTypeNotAllowed, "cash on channel %s", c.req.ChnlID)
 	}
 	if paytype != hzcard.PayTypeCash && payorderno == "" {
-		s.violation(c.iface, "field-conditional", "payorderno missing for paytype %s", paytype)
-		return s.failf(hzcard.CodeUnknown, "payorderno is required (C+) when paytype is not %s", hzcard.PayTypeCash)
+		return s.refuse(c.iface, sim.Violation{Path: "data.payorderno", Rule: "field-conditional", Section: "003 §4.2 (erratum E-HZ-PAYTYPES)"},
+			hzcard.CodeUnknown, "payorderno is required (C+) when paytype is not %s", hzcard.PayTypeCash)
 	}
 	return nil
 }
@@ -138,7 +137,7 @@ func (s *Simulator) chargeOrder(c *call, r *hzcard.ChargeReq) (*order, *card, *f
 		return nil, nil, s.failf(hzcard.CodeCardMismatch, "order %s is for card %s", o.no, o.cardno)
 	}
 	if _, ok := hzcard.Desc(hzcard.ChargeTypes(), r.ChargeType); !ok {
-		return nil, nil, s.failf(hzcard.CodeUnknown, "chargetype %q is not in the §4.2 table", r.ChargeType)
+		return nil, nil, s.refuse(c.iface, sim.Violation{Path: "data.chargetype", Rule: "field-value", Section: "003 §4.2", Value: r.ChargeType}, hzcard.CodeUnknown, "chargetype %q is not in the §4.2 table", r.ChargeType)
 	}
 	if _, ok := hzcard.Desc(hzcard.PayTypes(), r.PayType); !ok {
 		return nil, nil, s.failf(hzcard.CodePayType, "paytype %q", r.PayType)
@@ -206,8 +205,7 @@ func (s *Simulator) cardInfoQuery(c *call) (any, *fail) {
 		}
 	}
 	if pub == nil || bal < 0 {
-		s.violation(c.iface, "apdu-missing", "READ BINARY 0x15 and GET BALANCE are required")
-		return nil, s.failf(hzcard.CodeAPDUCount, "the results must include READ BINARY 0x15 (IDX_0004) and GET BALANCE (IDX_0003)")
+		return nil, s.refuse(c.iface, sim.Violation{Path: "data.apdulist", Rule: "apdu-missing", Section: "003 §4.1, appendix C"}, hzcard.CodeAPDUCount, "the results must include READ BINARY 0x15 (IDX_0004) and GET BALANCE (IDX_0003)")
 	}
 	no := pub.ShortCardNumber()
 	cd := s.cards[no]
@@ -252,7 +250,7 @@ func (s *Simulator) orderCreate(c *call) (any, *fail) {
 		return nil, f
 	}
 	if _, ok := hzcard.Desc(hzcard.ChargeTypes(), r.ChargeType); !ok {
-		return nil, s.failf(hzcard.CodeUnknown, "chargetype %q is not in the §4.2 table", r.ChargeType)
+		return nil, s.refuse(c.iface, sim.Violation{Path: "data.chargetype", Rule: "field-value", Section: "003 §4.2", Value: r.ChargeType}, hzcard.CodeUnknown, "chargetype %q is not in the §4.2 table", r.ChargeType)
 	}
 	if f := s.payCheck(c, r.PayType, r.PayOrderNo); f != nil {
 		return nil, f
@@ -331,18 +329,18 @@ func (s *Simulator) orderQuery(c *call) (any, *fail) {
 	per, err1 := strconv.Atoi(string(r.RecNumPerPage))
 	page, err2 := strconv.Atoi(string(r.CurrPage))
 	if err1 != nil || per < 1 || per > 20 {
-		return nil, s.failf(hzcard.CodeUnknown, "recnumperpage %q: 1 to 20", r.RecNumPerPage)
+		return nil, s.refuse(c.iface, sim.Violation{Path: "data.recnumperpage", Rule: "field-value", Section: "003 §4.3.1 (erratum E-HZ-QUERY-DUPROWS)", Value: string(r.RecNumPerPage)}, hzcard.CodeUnknown, "recnumperpage %q: 1 to 20", r.RecNumPerPage)
 	}
 	if err2 != nil || page < 1 {
-		return nil, s.failf(hzcard.CodeUnknown, "currpage %q: from 1", r.CurrPage)
+		return nil, s.refuse(c.iface, sim.Violation{Path: "data.currpage", Rule: "field-value", Section: "003 §4.3.1", Value: string(r.CurrPage)}, hzcard.CodeUnknown, "currpage %q: from 1", r.CurrPage)
 	}
 	by := string(r.OrderBy)
 	if by != hzcard.OrderByDesc && by != hzcard.OrderByAsc {
-		return nil, s.failf(hzcard.CodeUnknown, "orderby %q: 0 or 1", r.OrderBy)
+		return nil, s.refuse(c.iface, sim.Violation{Path: "data.orderby", Rule: "field-value", Section: "003 §4.3.1", Value: string(r.OrderBy)}, hzcard.CodeUnknown, "orderby %q: 0 or 1", r.OrderBy)
 	}
 	if r.OrderState != "" {
 		if _, ok := hzcard.Desc(hzcard.OrderStates(), r.OrderState); !ok {
-			return nil, s.failf(hzcard.CodeUnknown, "orderstate %q is not in appendix G", r.OrderState)
+			return nil, s.refuse(c.iface, sim.Violation{Path: "data.orderstate", Rule: "field-value", Section: "003 appendix G", Value: r.OrderState}, hzcard.CodeUnknown, "orderstate %q is not in appendix G", r.OrderState)
 		}
 	}
 	if s.cards[r.CardNo] == nil {
@@ -473,8 +471,7 @@ func (s *Simulator) chargeRequest(c *call) (any, *fail) {
 	}
 	if subtle.ConstantTimeCompare(mac1, ir.MAC1[:]) != 1 && !s.faults.Has(FaultMAC1NotChecked) {
 		o.state, o.txn = hzcard.StateCardFailed, c.now
-		s.violation(c.iface, "mac1", "MAC1 %X does not verify", ir.MAC1)
-		return nil, s.failf(hzcard.CodeMAC1, "")
+		return nil, s.refuse(c.iface, sim.Violation{Path: "data.apduresp", Rule: "mac1", Section: "003 §4.5 (erratum E-HZ-FLOW)", Detail: fmt.Sprintf("MAC1 %X does not verify", ir.MAC1)}, hzcard.CodeMAC1, "")
 	}
 	if s.overWallet(int64(ir.Balance)+o.amount, cd.walletMax) {
 		o.state, o.txn = hzcard.StateCardFailed, c.now
@@ -570,8 +567,7 @@ func (s *Simulator) chargeConfirm(c *call) (any, *fail) {
 	if err != nil || err2 != nil || subtle.ConstantTimeCompare(want, tac[:]) != 1 {
 		if !s.faults.Has(FaultTACNotChecked) {
 			o.state = hzcard.StateCardUnknown
-			s.violation(c.iface, "tac", "TAC %X does not verify", rs[0].Data)
-			return nil, s.failf(hzcard.CodeTAC, "")
+			return nil, s.refuse(c.iface, sim.Violation{Path: "data.apduresp", Rule: "tac", Section: "003 §4.6 (erratum E-HZ-FLOW)", Detail: fmt.Sprintf("TAC %X does not verify", rs[0].Data)}, hzcard.CodeTAC, "")
 		}
 	}
 	s.credit(o, cd, hzcard.StateConfirmed)
@@ -676,7 +672,7 @@ func (s *Simulator) saleRequest(c *call) (any, *fail) {
 		return nil, f
 	}
 	if r.RealNameFlag != hzcard.RealNameYes && r.RealNameFlag != hzcard.RealNameNo {
-		return nil, s.failf(hzcard.CodeUnknown, "realnameflag %q: Y or N", r.RealNameFlag)
+		return nil, s.refuse(c.iface, sim.Violation{Path: "data.realnameflag", Rule: "field-value", Section: "003 §4.10", Value: r.RealNameFlag}, hzcard.CodeUnknown, "realnameflag %q: Y or N", r.RealNameFlag)
 	}
 	if _, ok := hzcard.Desc(hzcard.PayTypes(), r.PayType); !ok {
 		return nil, s.failf(hzcard.CodePayType, "paytype %q", r.PayType)
@@ -788,7 +784,7 @@ func (s *Simulator) saleConfirm(c *call) (any, *fail) {
 		o.state, o.txn = hzcard.StateCardFailed, c.now
 		return nil, s.failf(hzcard.CodeCardOpError, "the terminal reports the card operation failed")
 	default:
-		return nil, s.failf(hzcard.CodeUnknown, "cardresult %q: 00 or 01", r.CardResult)
+		return nil, s.refuse(c.iface, sim.Violation{Path: "data.cardresult", Rule: "field-value", Section: "003 §4.11", Value: r.CardResult}, hzcard.CodeUnknown, "cardresult %q: 00 or 01", r.CardResult)
 	}
 	rs, torn, f := s.results(c, r.APDUNum, r.APDUList)
 	if f != nil {
@@ -822,10 +818,10 @@ func (s *Simulator) returnApply(c *call) (any, *fail) {
 		return nil, f
 	}
 	if r.ReturnType != hzcard.ReturnGoodCard && r.ReturnType != hzcard.ReturnBadCard {
-		return nil, s.failf(hzcard.CodeUnknown, "returntype %q: 0 or 1", r.ReturnType)
+		return nil, s.refuse(c.iface, sim.Violation{Path: "data.returntype", Rule: "field-value", Section: "003 §4.12", Value: r.ReturnType}, hzcard.CodeUnknown, "returntype %q: 0 or 1", r.ReturnType)
 	}
 	if r.CustInfo == nil {
-		return nil, s.failf(hzcard.CodeUnknown, "custinfo is required")
+		return nil, s.refuse(c.iface, sim.Violation{Path: "data.custinfo", Rule: "field-missing", Section: "003 §4.12"}, hzcard.CodeUnknown, "custinfo is required")
 	}
 	cd, f := s.cardFor(r.CardNo, true)
 	if f != nil {
@@ -941,14 +937,12 @@ func (s *Simulator) returnConfirm(c *call) (any, *fail) {
 			// The card may have been debited, but not provably: the order
 			// is in doubt (4) and the refund waits for a person.
 			o.state, o.txn, cd.returning = hzcard.StateCardUnknown, c.now, ""
-			s.violation(c.iface, "mac2", "purchase MAC2 %X does not verify", dr.MAC2)
-			return nil, s.failf(hzcard.CodeCardAuth, "purchase MAC2 does not verify")
+			return nil, s.refuse(c.iface, sim.Violation{Path: "data.apdulist", Rule: "mac2", Section: "003 §4.13 (erratum E-HZ-RETURN-FLOW)", Detail: fmt.Sprintf("purchase MAC2 %X does not verify", dr.MAC2)}, hzcard.CodeCardAuth, "purchase MAC2 does not verify")
 		}
 		tac, err := cd.scheme.PurchaseTAC(s.keysOf(cd).DTK, pu)
 		if err != nil || subtle.ConstantTimeCompare(tac, dr.TAC[:]) != 1 {
 			o.state, o.txn, cd.returning = hzcard.StateCardUnknown, c.now, ""
-			s.violation(c.iface, "tac", "purchase TAC %X does not verify", dr.TAC)
-			return nil, s.failf(hzcard.CodeTAC, "")
+			return nil, s.refuse(c.iface, sim.Violation{Path: "data.apdulist", Rule: "tac", Section: "003 §4.13 (erratum E-HZ-RETURN-FLOW)", Detail: fmt.Sprintf("purchase TAC %X does not verify", dr.TAC)}, hzcard.CodeTAC, "")
 		}
 	}
 	// The refund: the purse balance the card gave up (or, for a bad card,

@@ -119,11 +119,12 @@ func (s *Simulator) failf(code, format string, a ...any) *fail {
 	return &fail{code: code, desc: desc}
 }
 
-// violation records a breach of the spec by the client in strict mode.
-func (s *Simulator) violation(iface, rule, format string, a ...any) {
-	if s.strict {
-		s.rec.Record(sim.Violation{Time: s.clock.Now(), Interface: iface, Rule: rule, Detail: fmt.Sprintf(format, a...)})
+// section is the seed section of an interface's tables.
+func (s *Simulator) section(iface string) string {
+	if it, ok := s.cat.Interface(iface); ok {
+		return it.Section
 	}
+	return "003 §4"
 }
 
 // call is one decoded, verified request.
@@ -206,21 +207,27 @@ func (s *Simulator) handle(r *http.Request) (any, *fail) {
 	name, ok := interfaceOf(r.URL.Path)
 	h := s.route(name)
 	if !ok || h == nil {
-		s.violation(r.URL.Path, "unknown-interface", "no interface at %s", r.URL.Path)
-		return nil, s.failf(hzcard.CodeUnknown, "no interface at %s", r.URL.Path)
+		return nil, s.refuse(r.URL.Path, sim.Violation{Rule: "unknown-interface", Section: "003 §4"}, hzcard.CodeUnknown, "no interface at %s", r.URL.Path)
 	}
 	if r.Method != http.MethodPost {
-		s.violation(name, "method", "%s instead of POST", r.Method)
-		return nil, s.failf(hzcard.CodeUnknown, "method %s: use POST", r.Method)
+		return nil, s.refuse(name, sim.Violation{Rule: "method", Section: secFormat}, hzcard.CodeUnknown, "method %s: use POST", r.Method)
 	}
 	body, err := wire.ReadBody(r.Body, r.ContentLength, 1<<20)
 	if err != nil {
 		if sim.IsBodyTooLarge(err) {
-			return nil, s.failf(hzcard.CodeUnknown, "body over 1 MiB")
+			return nil, s.refuse(name, sim.Violation{Rule: "too-large", Section: "003 §2.2 (erratum E-HZ-HTTP-STATUS)"}, hzcard.CodeUnknown, "body over 1 MiB")
 		}
 		return nil, s.failf(hzcard.CodeUnknown, "reading the body: %v", err)
 	}
 	c := &call{iface: name, body: body, now: s.clock.Now().In(s.cst.Load())}
+	// The charset comes before every other rule (erratum E-HZ-CHARSET):
+	// Go's decoder would turn GBK bytes into U+FFFD and judge the mojibake.
+	if !s.faults.Has(FaultCharsetNotChecked) {
+		if path, raw, bad := notUTF8(body); bad {
+			return nil, s.refuse(name, sim.Violation{Path: path, Rule: "wrong-charset", Section: secCharset, Value: quoteBytes(raw)},
+				hzcard.CodeUnknown, "%s is not UTF-8", orBody(path))
+		}
+	}
 	msg := hzcard.Scan(body) // one scan for the envelope, the signature, the field checks and the data
 	c.msg = msg
 	if req, ok := msg.Request(); ok {
@@ -228,56 +235,60 @@ func (s *Simulator) handle(r *http.Request) (any, *fail) {
 	} else {
 		dec := json.NewDecoder(bytes.NewReader(body)) // no string copy of the body
 		if err := dec.Decode(&c.req); err != nil {
-			s.violation(name, "malformed-json", "%v", err)
-			return nil, s.failf(hzcard.CodeUnknown, "body is not a JSON envelope: %v", err)
+			return nil, s.refuse(name, sim.Violation{Rule: "malformed-json", Section: secFormat, Detail: err.Error()}, hzcard.CodeUnknown, "body is not a JSON envelope: %v", err)
 		}
 		if dec.More() {
-			s.violation(name, "malformed-json", "trailing data after the envelope")
-			return nil, s.failf(hzcard.CodeUnknown, "trailing data after the JSON envelope")
+			return nil, s.refuse(name, sim.Violation{Rule: "malformed-json", Section: secFormat}, hzcard.CodeUnknown, "trailing data after the JSON envelope")
 		}
 	}
 
+	// joininstid selects the key the signature is verified with, so it is
+	// resolved before the field table (erratum E-HZ-JOININSTID-FIRST).
 	// Institutions are fixed at New, so the signature (the expensive part)
 	// is verified before taking the state lock: requests verify in parallel.
 	inst := s.insts[c.req.JoinInstID]
 	if inst == nil {
-		s.violation(name, "unknown-institution", "joininstid %q", c.req.JoinInstID)
-		return nil, s.failf(hzcard.CodeNoInstitution, "joininstid %q", c.req.JoinInstID)
+		return nil, s.refuse(name, sim.Violation{Path: "joininstid", Rule: s.joinRule(c), Section: secEnvelope, Value: c.req.JoinInstID},
+			hzcard.CodeNoInstitution, "joininstid %q", c.req.JoinInstID)
 	}
 	c.inst = inst
 	pub := inst.pub
 	if s.faults.Has(FaultVerifyWrongKey) {
 		pub = s.key.Public()
 	}
-	if err := msg.Verify(pub, s.profile); err != nil {
-		s.violation(name, "bad-signature", "%v", err)
-		if !s.faults.Has(FaultAcceptBadSignature) {
-			return nil, s.failf(hzcard.CodeBadSign, "request signature does not verify under %s's key", inst.id)
-		}
+	if err := msg.Verify(pub, s.profile); err != nil && !s.faults.Has(FaultAcceptBadSignature) {
+		return nil, s.refuse(name, sim.Violation{Path: "sign", Rule: "bad-signature", Section: secSecurity, Value: c.req.Sign, Detail: err.Error()},
+			hzcard.CodeBadSign, "request signature does not verify under %s's key", inst.id)
 	}
 	iface, _ := s.cat.Interface(name)
-	if d, err := hzcard.DataBytes(c.req.Data); err != nil {
-		s.violation(name, "data-not-object", "%v", err)
-		return nil, s.failf(hzcard.CodeUnknown, "data: %v", err)
-	} else if d == nil { // every interface of §4 has request data
-		s.violation(name, "data-missing", "no data object")
-		return nil, s.failf(hzcard.CodeNoTxnInfo, "")
-	} else {
-		c.data = d
+	d, err := hzcard.DataBytes(c.req.Data)
+	switch {
+	case err != nil:
+		return nil, s.refuse(name, sim.Violation{Path: "data", Rule: "not-object", Section: "003 §2.4 (erratum E-HZ-DATA-OBJECT)", Value: string(c.req.Data), Detail: err.Error()},
+			hzcard.CodeUnknown, "data: %v", err)
+	case d == nil: // every interface of §4 has request data
+		return nil, s.refuse(name, sim.Violation{Path: "data", Rule: "missing", Section: secData}, hzcard.CodeNoTxnInfo, "")
+	case emptyObject(d) && !s.faults.Has(FaultEmptyDataAccepted):
+		return nil, s.refuse(name, sim.Violation{Path: "data", Rule: "empty", Section: secData, Value: string(d)}, hzcard.CodeNoTxnInfo, "")
 	}
-	if fs := msg.CheckFields(iface, catalog.Request); len(fs) > 0 {
-		for _, f := range fs {
-			s.violation(name, "field-"+f.Rule, "%s", f.String()) // path: rule: detail (section)
+	c.data = d
+	if fs := s.checkRequest(c, iface); len(fs) > 0 {
+		if s.faults.Has(FaultStateBeforeCheck) {
+			s.serveAnyway(c, h)
 		}
-		return nil, s.failf(hzcard.CodeUnknown, "%s: %s (%s)", fs[0].Path, fs[0].Rule, fs[0].Detail)
+		vals := values(body)
+		for _, f := range fs[1:] { // every finding is recorded, the first answered
+			s.refuse(name, sim.Violation{Path: f.Path, Rule: "field-" + f.Rule, Section: f.Section, Value: vals[f.Path], Detail: f.String()}, hzcard.CodeUnknown, "")
+		}
+		f := fs[0]
+		return nil, s.refuse(name, sim.Violation{Path: f.Path, Rule: "field-" + f.Rule, Section: f.Section, Value: vals[f.Path], Detail: f.String()},
+			hzcard.CodeUnknown, "%s: %s (%s)", f.Path, f.Rule, f.Detail)
 	}
 	if _, ok := hzcard.Desc(hzcard.AreaFlags(), c.req.AreaFlag); !ok {
-		s.violation(name, "field-value", "areaflag %q", c.req.AreaFlag)
-		return nil, s.failf(hzcard.CodeUnknown, "areaflag %q is not 00-03", c.req.AreaFlag)
+		return nil, s.refuse(name, sim.Violation{Path: "areaflag", Rule: "field-value", Section: secEnvelope, Value: c.req.AreaFlag}, hzcard.CodeUnknown, "areaflag %q is not 00-03", c.req.AreaFlag)
 	}
 	if _, ok := hzcard.Desc(hzcard.Channels(), c.req.ChnlID); !ok {
-		s.violation(name, "field-value", "chnlid %q", c.req.ChnlID)
-		return nil, s.failf(hzcard.CodeUnknown, "chnlid %q is not in appendix E", c.req.ChnlID)
+		return nil, s.refuse(name, sim.Violation{Path: "chnlid", Rule: "field-value", Section: "003 appendix E", Value: c.req.ChnlID}, hzcard.CodeUnknown, "chnlid %q is not in appendix E", c.req.ChnlID)
 	}
 	if c.req.InstID != inst.instid {
 		return nil, s.failf(hzcard.CodeNoInstitution, "instid %q is not %s's", c.req.InstID, inst.id)
@@ -298,11 +309,45 @@ func (s *Simulator) handle(r *http.Request) (any, *fail) {
 	}
 	key := inst.id + "|" + c.req.JoinInstSSN
 	if _, dup := s.ssns[key]; dup {
-		s.violation(name, "duplicate-ssn", "joininstssn %q reused", c.req.JoinInstSSN)
-		return nil, s.failf(hzcard.CodeDuplicateTxn, "joininstssn %s already used", c.req.JoinInstSSN)
+		return nil, s.refuse(name, sim.Violation{Path: "joininstssn", Rule: "duplicate", Section: secDuplicate, Value: c.req.JoinInstSSN},
+			hzcard.CodeDuplicateTxn, "joininstssn %s already used", c.req.JoinInstSSN)
 	}
 	s.ssns[key] = struct{}{}
 	return h(c)
+}
+
+// joinRule names how a joininstid that selects no institution is wrong:
+// absent, empty, longer than the field table allows, or unknown.
+func (s *Simulator) joinRule(c *call) string {
+	iface, _ := s.cat.Interface(c.iface)
+	for _, f := range c.msg.CheckFields(iface, catalog.Request) {
+		if f.Path == "joininstid" {
+			return "field-" + f.Rule
+		}
+	}
+	return "unknown-institution"
+}
+
+// serveAnyway is FaultStateBeforeCheck: the broken centre does the
+// business of a request before its field check refuses it, as one that
+// validates after processing would (whatever the business answers, the
+// refusal stands).
+func (s *Simulator) serveAnyway(c *call, h handlerFunc) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mch := s.merchants[c.req.MchntID]
+	if mch == nil || s.terminals[c.req.TermID] == nil {
+		return
+	}
+	c.mch = mch
+	_, _ = h(c)
+}
+
+func orBody(path string) string {
+	if path == "" {
+		return "the body"
+	}
+	return path
 }
 
 // interfaceOf extracts <name> from /cardfront/<name>/V1 (a doubled slash,
@@ -349,8 +394,7 @@ func (s *Simulator) decode(c *call, v any) *fail {
 		return nil
 	}
 	if err := json.Unmarshal(c.data, v); err != nil {
-		s.violation(c.iface, "field-type", "%v", err)
-		return s.failf(hzcard.CodeUnknown, "data: %v", err)
+		return s.refuse(c.iface, sim.Violation{Path: "data", Rule: "field-type", Section: s.section(c.iface), Detail: err.Error()}, hzcard.CodeUnknown, "data: %v", err)
 	}
 	return nil
 }
