@@ -14,7 +14,8 @@ import (
 // view: raw Gomega messages, source locations, timelines) with two changes:
 // each spec's exchange entries are replaced by one entry pointing at its
 // line of the transcripts file (the bytes live there once; ginkgo.json of a
-// passing run was 32 MB of them), and clean rewrites the encoded text
+// passing run was 32 MB of them), the timelines of specs that did not fail
+// go, and clean rewrites the encoded text
 // (redaction) before it is written.
 func WriteGinkgoJSON(path string, r types.Report, transcripts string, clean func(string) string) error {
 	r.SpecReports = append(types.SpecReports(nil), r.SpecReports...)
@@ -34,6 +35,13 @@ func WriteGinkgoJSON(path string, r types.Report, transcripts string, clean func
 				Visibility: types.ReportEntryVisibilityNever, Value: types.ReportEntryValue{AsJSON: jsonString(link), Representation: link}})
 		}
 		r.SpecReports[i].ReportEntries = kept
+		// A passed or skipped spec's timeline (node entered, node left,
+		// each with its source location) is most of its 3 KB and tells a
+		// developer nothing; a failed spec keeps it. With the generated
+		// negatives a run has thousands of specs.
+		if !sr.State.Is(types.SpecStateFailureStates) {
+			r.SpecReports[i].SpecEvents = nil
+		}
 	}
 	// Compact: indentation was half the file once every request field got
 	// its generated negatives (#17), hundreds of specs a platform.
