@@ -42,9 +42,12 @@ bench:
 	@mkdir -p reports/out/bench
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./codecs/... ./platforms/ipos/ | tee reports/out/bench/latest.txt
 
+# Every load figure of load/README.md, in process and (PAYCERT_BIN: the binary
+# just built) against each simulator served by "paycert sim" in another
+# process on the machine's first non-loopback IPv4 address.
 bench-load: build
 	@mkdir -p reports/out/bench
-	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 20m ./load/... | tee reports/out/bench/load-latest.txt
+	PAYCERT_BIN=$(CURDIR)/$(BIN) $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 20m ./load/... | tee reports/out/bench/load-latest.txt
 
 # Every fuzz target for FUZZTIME (override: make fuzz FUZZTIME=1m).
 fuzz:

@@ -54,6 +54,8 @@ Examples:
   paycert load hzcard-charge --rate 100 --duration 1m --config slo.yaml
   paycert load kakatong-consume --target http://127.0.0.1:8082/ --rate 200 --duration 10s
   paycert load ipos-verify --config paycert.yaml --rate 100 --duration 1m
+  paycert load bill99-purchase --config paycert.yaml --rate 100 --duration 1m
+  paycert load hzcard-charge --config sim.yaml --rate 20 --duration 10s   # from paycert sim hzcard --admin 127.0.0.1:0 --write-config sim.yaml
   paycert load ipos-verify --target http://10.0.0.5:8081/ --allow-remote --config paycert.yaml
   paycert load ipos-verify --shard 0/4 --start-at 2026-11-22T06:00:00Z --rate 2000 --output s0.bin
   paycert load merge s0.bin s1.bin s2.bin s3.bin --config slo.yaml`,

@@ -1,37 +1,60 @@
 package main
 
 import (
+	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// TestLoadOutOfProcess loads each scenario that runs against a configured
-// target from outside, as a user loads their implementation: the
-// simulator runs as another process ("paycert sim <p> --admin
-// --write-config"), and "paycert load --config" reaches it with only what
-// it published, its ledger checked through the admin endpoint. Twice in a
-// row against one process: a second run must not trip the duplicate rules
-// the first run's trades set up. (Loopback: the iPos fixture merchant only
-// admits loopback callers, issue #19.)
+// TestLoadOutOfProcess loads each network scenario from outside, as a
+// user loads their implementation: the simulator runs as another process
+// listening on the machine's first non-loopback IPv4 address ("paycert sim
+// <p> --listen ADDR:0 --allow-remote --admin 127.0.0.1:0 --write-config"),
+// and "paycert load --config" reaches it with only what it published, the
+// sampled field checks on, its ledger checked through the admin endpoint
+// (which stays on loopback). Twice in a row against one process: a second
+// run must not trip the duplicate rules the first run's trades set up
+// (Kakatong), nor take the cards the first one charged (Huzhou).
 func TestLoadOutOfProcess(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a simulator process and loads it twice per scenario")
 	}
-	for _, tc := range []struct{ platform, scenario string }{
-		{"ipos", "ipos-verify"},
-		{"kakatong", "kakatong-consume"},
-		{"kakatong", "kakatong-soap-consume"},
+	addr, ok := firstNonLoopbackIPv4(t)
+	if !ok {
+		t.Skip("this machine has no non-loopback IPv4 address (net.Interfaces lists none up): the out-of-process load needs one to leave loopback")
+	}
+	t.Logf("simulators listen on %s", addr)
+	for _, tc := range []struct {
+		platform, scenario string
+		admits             string // what --write-config's header must say the simulator took the address for
+	}{
+		{"ipos", "ipos-verify", "admit callers from " + addr.String()},
+		{"kakatong", "kakatong-consume", ""},
+		{"kakatong", "kakatong-soap-consume", ""},
+		{"bill99", "bill99-purchase", "covers " + addr.String()},
+		{"hzcard", "hzcard-charge", ""},
 	} {
 		t.Run(tc.scenario, func(t *testing.T) {
 			dir := t.TempDir()
 			cfg := filepath.Join(dir, tc.platform+".yaml")
-			stop := startSim(t, tc.platform, cfg, dir, "--admin", "127.0.0.1:0")
+			stop := startSim(t, tc.platform, cfg, dir, "--listen", addr.String()+":0", "--allow-remote", "--admin", "127.0.0.1:0")
 			defer stop()
+			written := readFile(t, cfg)
+			if !strings.Contains(written, "url: http") || !strings.Contains(written, "://"+addr.String()+":") { // https for bill99
+				t.Fatalf("--write-config does not name the simulator at %s:\n%s", addr, written)
+			}
+			if !strings.Contains(written, "admin: http://127.0.0.1:") {
+				t.Fatalf("--write-config names no loopback admin endpoint:\n%s", written)
+			}
+			if tc.admits != "" && !strings.Contains(written, tc.admits) {
+				t.Errorf("--write-config's header does not say the simulator %s:\n%s", tc.admits, written)
+			}
 			for run := 1; run <= 2; run++ {
 				code, out := runPaycert(t, "load", tc.scenario, "--config", cfg, "--rate", "20", "--duration", "1s", "--output", "none", "--quiet")
-				for _, want := range []string{"ledger: ok", "field checks: ", "verdict: PASS"} {
+				for _, want := range []string{", target http", "://" + addr.String() + ":", "ledger: ok", "field checks: ", "verdict: PASS"} {
 					if !strings.Contains(out, want) {
 						t.Errorf("run %d: output lacks %q", run, want)
 					}
@@ -42,6 +65,31 @@ func TestLoadOutOfProcess(t *testing.T) {
 			}
 		})
 	}
+}
+
+// firstNonLoopbackIPv4 is the first IPv4 address of an interface that is
+// up and not loopback, in net.Interfaces order.
+func firstNonLoopbackIPv4(t *testing.T) (netip.Addr, bool) {
+	t.Helper()
+	ifs, err := net.Interfaces()
+	if err != nil {
+		t.Fatalf("net.Interfaces: %v", err)
+	}
+	for _, i := range ifs {
+		if i.Flags&net.FlagUp == 0 || i.Flags&net.FlagLoopback != 0 {
+			continue
+		}
+		addrs, err := i.Addrs()
+		if err != nil {
+			continue
+		}
+		for _, a := range addrs {
+			if p, err := netip.ParsePrefix(a.String()); err == nil && p.Addr().Is4() && !p.Addr().IsLoopback() && !p.Addr().IsLinkLocalUnicast() {
+				return p.Addr(), true
+			}
+		}
+	}
+	return netip.Addr{}, false
 }
 
 // TestLoadRefusesAnUnfitTarget: a kakatong target without cards is refused

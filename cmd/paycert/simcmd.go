@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	goio "io"
+	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,7 +63,12 @@ its audit, violations and the counters the load ledger checks compare), and
 simulator in another process as it does the embedded one's.
 
 The simulator binds loopback unless --allow-remote is given; --admin never
-leaves loopback.
+leaves loopback. Served off loopback, a simulator that only admits callers on
+its own host takes the address it listens on as its host too (ipos: the
+fixture merchants that admit loopback admit that address, and terminals bound
+to loopback accept it; bill99: the server certificate is issued again to cover
+it), says so, and --write-config writes it in the file's header. Callers from
+anywhere else are refused as before (ipos: 6103).
 
 Dates on the wire and on the card are in one zone, Asia/Shanghai unless the
 environment variable PAYCERT_WIRE_ZONE names another (an IANA name): set the
@@ -126,6 +133,15 @@ Examples:
 			fmt.Fprintf(out, "mutual TLS: test PKI %s %s: trust %s, present %s (password %q); notices are signed by %s; %s issues more client certificates\n",
 				how, *pkiDir, files.CA, files.ClientPFX, pass, files.SignerCertDER, files.CAKey)
 		}
+		var notes []string
+		if *allowRemote {
+			if notes, err = admitHosts(ctx, s, *listen); err != nil {
+				return err
+			}
+			for _, n := range notes {
+				fmt.Fprintln(out, n)
+			}
+		}
 		srv, err := sim.Start(s, sim.ListenOptions{Addr: *listen, AllowRemote: *allowRemote})
 		if err != nil {
 			return err
@@ -142,7 +158,7 @@ Examples:
 			fmt.Fprintf(io.Stdout, "admin endpoint (ledger audit for paycert load): %s/audit\n", adminURL)
 		}
 		if *writeConfig != "" {
-			if err := writeSimConfig(p, s, srv.URL, adminURL, *writeConfig); err != nil {
+			if err := writeSimConfig(p, s, srv.URL, adminURL, *writeConfig, notes); err != nil {
 				srv.Close()
 				return err
 			}
@@ -169,6 +185,64 @@ Examples:
 		return &cli.ExitError{Code: 1}
 	}
 	return cmd
+}
+
+// hostAdmitter is a simulator whose fixture refuses callers that are not on
+// its host, or whose server certificate names only loopback (ipossim: the
+// fixture merchant's allowed IPs and terminal bindings; bill99sim: the
+// server certificate): served off loopback, it must know the address it is
+// reached by, or it refuses the machine's own clients.
+type hostAdmitter interface {
+	AdmitHost(addr netip.Addr) (note string, err error)
+}
+
+// admitHosts tells a hostAdmitter the addresses of this machine that
+// listen (an --allow-remote address, not loopback) reaches it by: that
+// address, or for an unspecified one (0.0.0.0, ::) every address of the
+// machine's interfaces. It returns what the simulator changed, one line
+// each, for the console and the written config.
+func admitHosts(ctx context.Context, s sim.Simulator, listen string) ([]string, error) {
+	a, ok := s.(hostAdmitter)
+	if !ok {
+		return nil, nil
+	}
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil || sim.IsLoopback(host) {
+		return nil, nil // sim.Start says what is wrong with the address
+	}
+	var addrs []netip.Addr
+	switch ip, err := netip.ParseAddr(host); {
+	case host == "" || (err == nil && ip.IsUnspecified()):
+		ifs, err := net.InterfaceAddrs()
+		if err != nil {
+			return nil, fmt.Errorf("--listen %s: the machine's addresses: %w", listen, err)
+		}
+		for _, ia := range ifs {
+			if p, err := netip.ParsePrefix(ia.String()); err == nil && !p.Addr().IsLoopback() && !p.Addr().IsLinkLocalUnicast() {
+				addrs = append(addrs, p.Addr())
+			}
+		}
+	case err == nil:
+		addrs = []netip.Addr{ip}
+	default:
+		if addrs, err = net.DefaultResolver.LookupNetIP(ctx, "ip", host); err != nil {
+			return nil, fmt.Errorf("--listen %s: %w", listen, err)
+		}
+	}
+	var notes []string
+	for _, addr := range addrs {
+		if addr.Unmap().IsLoopback() {
+			continue
+		}
+		n, err := a.AdmitHost(addr)
+		if err != nil {
+			return nil, fmt.Errorf("--listen %s: %w", listen, err)
+		}
+		if n != "" {
+			notes = append(notes, n)
+		}
+	}
+	return notes, nil
 }
 
 // pkiDirUser is a simulator served over mutual TLS whose client needs its
@@ -209,7 +283,7 @@ func fixtureHelp(ps []registry.Platform) string {
 // holds test keys and passwords, so it is readable by its owner only; it is
 // written to a temporary name and renamed, so a process waiting for it
 // never reads half a file.
-func writeSimConfig(p registry.Platform, s sim.Simulator, url, admin, path string) error {
+func writeSimConfig(p registry.Platform, s sim.Simulator, url, admin, path string, notes []string) error {
 	t, err := p.SimTarget(s, url, filepath.Dir(path))
 	if err != nil {
 		return fmt.Errorf("--write-config: %w", err)
@@ -220,6 +294,9 @@ func writeSimConfig(p registry.Platform, s sim.Simulator, url, admin, path strin
 		return fmt.Errorf("--write-config: %w", err)
 	}
 	head := fmt.Sprintf("# paycert sim %s --write-config: certify this running simulator from another process with\n#   paycert certify %s --config %s\n", p.Name, p.Name, path)
+	for _, n := range notes {
+		head += "# " + n + "\n"
+	}
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, append([]byte(head), b...), 0o600); err != nil {
 		return fmt.Errorf("--write-config: %w", err)

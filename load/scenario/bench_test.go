@@ -249,6 +249,77 @@ func BenchmarkLoad(b *testing.B) {
 			fmt.Sprintf("%.0f/s asked (half the median capacity), %.0f/s achieved", half, hs.Rate)})
 		b.ReportMetric(med, tc.name+"-x-hello")
 	}
+	// Out of process: each network scenario against its simulator served by
+	// "paycert sim" in another process on the machine's first non-loopback
+	// IPv4 address, configured from its --write-config only, next to the
+	// same scenario in process with the same plan, in ABBA order.
+	oop, why := newOOPBench(b)
+	for _, tc := range oopScenarios() {
+		if !only.MatchString("oop-" + tc.name) {
+			continue
+		}
+		if oop == nil {
+			rows = append(rows, row{tc.name + " out of process / in process", "not measured", "", "", why})
+			continue
+		}
+		sc := tc.sc()
+		// runs measures one run of the plan in process (target "") or
+		// against a fresh simulator process: a fresh simulator each time,
+		// as the in-process run starts its own.
+		run := func(outside bool, rate float64, workers uint64) *load.Stats {
+			p := load.Plan{Rate: rate, Duration: runFor, KeepAlive: true, Workers: workers, MaxRequests: tc.maxRequests}
+			if rate >= load.MaxRate {
+				p.MaxWorkers = workers
+			}
+			if outside {
+				stop := oop.serve(b, tc.platform, &p)
+				defer stop()
+			}
+			return benchRun(b, sc, p)
+		}
+		runFor = min(dur, time.Second) // warm-up, discarded
+		run(false, load.MaxRate, workers)
+		run(true, load.MaxRate, workers)
+		runFor = dur
+		var ins, outs, ratios []float64
+		for i := range oopRounds() {
+			var in, out *load.Stats
+			if i%2 == 0 {
+				in, out = run(false, load.MaxRate, workers), run(true, load.MaxRate, workers)
+			} else {
+				out, in = run(true, load.MaxRate, workers), run(false, load.MaxRate, workers)
+			}
+			ins, outs, ratios = append(ins, in.Rate), append(outs, out.Rate), append(ratios, out.Rate/in.Rate)
+		}
+		sorted := slices.Clone(ratios)
+		slices.Sort(sorted)
+		med := median(sorted)
+		var parts []string
+		for i := range ins {
+			parts = append(parts, fmt.Sprintf("%.0f/%.0f", outs[i], ins[i]))
+		}
+		// Latency at one rate both sides sustain: half the smaller median
+		// capacity, within what the simulator's fixture can pay for.
+		slices.Sort(ins)
+		slices.Sort(outs)
+		half := min(median(ins), median(outs)) / 2
+		if tc.maxRequests > 0 {
+			half = min(half, 0.9*float64(tc.maxRequests)/dur.Seconds())
+		}
+		lin := run(false, half, 10)
+		lout := run(true, half, 10)
+		rows = append(rows,
+			row{tc.name + " out of process / in process, capacity", fmt.Sprintf("%.3fx", med), "", "not comparable (the simulator's CPU is another process's)",
+				fmt.Sprintf("range %.2f-%.2fx; out/in per round: %s; %s", sorted[0], sorted[len(sorted)-1], strings.Join(parts, ", "), tc.note)},
+			row{tc.name + " out of process / in process, p50 and p99 at the same rate", fmt.Sprintf("p50 %.2fx, p99 %.2fx", ratioOf(lout.P50, lin.P50), ratioOf(lout.P99, lin.P99)), "", "",
+				fmt.Sprintf("%.0f/s asked; in process p50 %s p99 %s (%.0f/s achieved), out of process p50 %s p99 %s (%.0f/s achieved)", half,
+					lin.P50.Round(time.Microsecond), lin.P99.Round(10*time.Microsecond), lin.Rate, lout.P50.Round(time.Microsecond), lout.P99.Round(10*time.Microsecond), lout.Rate)},
+		)
+		b.ReportMetric(med, tc.name+"-oop-x-inproc")
+	}
+	if oop != nil {
+		oop.close()
+	}
 	var out strings.Builder
 	tw := tabwriter.NewWriter(&out, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "| measurement\t| figure\t| target\t| per CPU-second\t| note\t|\n")

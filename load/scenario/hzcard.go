@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	neturl "net/url"
 	"time"
 
 	"paycert/codecs/apdu"
@@ -59,68 +60,88 @@ func hzcardSetup(opts sim.Options) func(context.Context, *load.Env) (*load.Workl
 }
 
 func setupHZCard(ctx context.Context, env *load.Env, opts sim.Options) (*load.Workload, error) {
-	if !env.Embedded() {
-		// The centre must know each card's diversified keys: the run adds
-		// its cards to the embedded centre, which a remote one cannot do.
-		return nil, errors.New("hzcard-charge runs against the embedded simulator only (its software cards are registered with the centre per run)")
-	}
-	s, err := hzcardsim.New(opts)
-	if err != nil {
-		return nil, fmt.Errorf("hzcard simulator: %w", err)
-	}
-	per := int64(env.MaxRequests)/hzCards + 2
-	walletMax := uint32(min(per*hzAmount+hzAmount, math.MaxUint32))
-	pool := make(chan hzCard, hzCards)
-	var cards []string
-	for i := range hzCards {
-		no := fmt.Sprintf("3305%02d%010d", env.Shard.Index, i+1)
-		c, err := s.AddCard(hzcardsim.CardSpec{CardNo: no, WalletMax: walletMax})
+	var (
+		url    string
+		pool   chan hzCard
+		cards  []string
+		base   hzcardclient.Config // the keys, sign profile and envelope identities
+		closer = func() error { return nil }
+		audit  func(*load.Stats) error
+	)
+	if env.Embedded() {
+		s, err := hzcardsim.New(opts)
 		if err != nil {
-			return nil, fmt.Errorf("adding card %s: %w", no, err)
+			return nil, fmt.Errorf("hzcard simulator: %w", err)
 		}
-		if !c.Powered() {
-			c.PowerOn()
+		per := int64(env.MaxRequests)/hzCards + 2
+		walletMax := uint32(min(per*hzAmount+hzAmount, math.MaxUint32))
+		pool = make(chan hzCard, hzCards)
+		for i := range hzCards {
+			no := fmt.Sprintf("3305%02d%010d", env.Shard.Index, i+1)
+			c, err := s.AddCard(hzcardsim.CardSpec{CardNo: no, WalletMax: walletMax})
+			if err != nil {
+				return nil, fmt.Errorf("adding card %s: %w", no, err)
+			}
+			if !c.Powered() {
+				c.PowerOn()
+			}
+			pool <- hzCard{no: no, card: c}
+			cards = append(cards, no)
 		}
-		pool <- hzCard{no: no, card: c}
-		cards = append(cards, no)
-	}
-	emb, err := serve(s)
-	if err != nil {
-		return nil, err
+		emb, err := serve(s)
+		if err != nil {
+			return nil, err
+		}
+		key, err := hzcard.TestKey(hzcard.TestInstKeyHex)
+		if err != nil {
+			emb.Close()
+			return nil, fmt.Errorf("hzcard test key: %w", err)
+		}
+		url, closer = emb.URL(), emb.Close
+		base = hzcardclient.Config{Profile: signdomain.SignEmpty, Key: key, CentreKey: s.CentrePublicKey()}
+		before := s.Totals()
+		audit = func(acc *load.Stats) error { return auditHZ(s, acc, before, cards) }
+	} else {
+		var err error
+		if base, err = hzTargetConfig(env); err != nil {
+			return nil, err
+		}
+		url = env.Target
+		var held []hzCard
+		if held, err = hzTargetCards(ctx, env, base); err != nil {
+			return nil, err
+		}
+		pool = make(chan hzCard, len(held))
+		for _, hc := range held {
+			pool <- hc
+			cards = append(cards, hc.no)
+		}
+		remote, err := openRemoteLedger(ctx, env, neturl.Values{"card": cards})
+		if err != nil {
+			return nil, err
+		}
+		if remote != nil {
+			audit = func(acc *load.Stats) error {
+				return remote.audit(func(d, _ map[string]int64) []error { return hzLedger(d, acc, cards) })
+			}
+		}
 	}
 	cat := hzcard.Catalogue()
-	centre := s.CentrePublicKey()
-	// The client verifies every reply by the centre's key: precomputed
-	// tables (codecs/sm2) make that ~3.5× cheaper. Its own signatures use
-	// nonces made now, before the run (offline/online SM2): three requests
-	// per flow, at most hzNonceCap; past that the run signs online.
+	key, centre := base.Key, base.CentreKey
+	// The client verifies the sampled replies by the centre's key:
+	// precomputed tables (codecs/sm2) make that ~3.5× cheaper. Its own
+	// signatures use nonces made now, before the run (offline/online SM2):
+	// three requests per flow, at most hzNonceCap; past that the run signs
+	// online.
 	centre.Precompute()
-	key, err := hzcard.TestKey(hzcard.TestInstKeyHex)
-	if err != nil {
-		emb.Close()
-		return nil, fmt.Errorf("hzcard test key: %w", err)
-	}
 	nonces := int(min(3*env.MaxRequests, hzNonceCap))
 	began := time.Now()
 	if err := key.PrecomputeNonces(nil, nonces); err != nil {
-		emb.Close()
+		closer()
 		return nil, fmt.Errorf("hzcard client: %w", err)
 	}
 	env.Logf("hzcard-charge: %d SM2 signing nonces precomputed in %s (the run's requests are signed with them)",
 		nonces, time.Since(began).Round(time.Millisecond))
-	// The client decodes, field-checks and classifies every reply but
-	// leaves the centre's signature to the sampled checks below (the first
-	// 20 replies, then 1 in 20, as the other scenarios' field checks): a
-	// verification is the largest cost of a round trip after the centre's
-	// own work, and the generator's share of the two cores is not the
-	// simulator's throughput. The conformance suite verifies every reply.
-	//
-	// A reply rejecting the request's signature (000020) is the centre's
-	// word against the client's: every such reply is also recorded as a
-	// failed check with what the client's own verification of the bytes it
-	// sent says, and those bytes, so that a rare disagreement (one in
-	// ~70 000 signatures, once, in session 3: not reproduced since) can be
-	// replayed.
 	own := key.Public()
 	badSign := []byte(`"` + hzcard.CodeBadSign + `"`)
 	observe := func(ex wire.Exchange) {
@@ -128,12 +149,12 @@ func setupHZCard(ctx context.Context, env *load.Env, opts sim.Options) (*load.Wo
 			return
 		}
 		if env.Checks.Sample() {
-			env.Checks.Record(hzCheckReply(cat, centre, ex))
+			env.Checks.Record(hzCheckReply(cat, centre, base.Profile, ex))
 		}
 		if bytes.Contains(ex.Reply, badSign) {
 			if r, ok := hzcard.Scan(ex.Reply).Reply(); ok && r.Result == hzcard.CodeBadSign {
 				verdict := "the client's own verification accepts it"
-				if err := hzcard.Scan(ex.Request).Verify(own, signdomain.SignEmpty); err != nil {
+				if err := hzcard.Scan(ex.Request).Verify(own, base.Profile); err != nil {
 					verdict = "the client's own verification rejects it too (" + err.Error() + ")"
 				}
 				env.Checks.Record(fmt.Errorf("%s: the centre rejected the request signature (%s); %s; request: %s",
@@ -141,19 +162,18 @@ func setupHZCard(ctx context.Context, env *load.Env, opts sim.Options) (*load.Wo
 			}
 		}
 	}
-	c, err := hzcardclient.New(hzcardclient.Config{
-		URL: emb.URL(), Profile: signdomain.SignEmpty, Key: key, CentreKey: centre, Observe: observe, NoVerify: true,
-		SSNPrefix: fmt.Sprintf("L%02d%s", env.Shard.Index, env.Stamp[4:]),
-		// No http.Client Timeout: every step runs under the flow runner's
-		// deadline (Plan.Timeout), and a client timeout would add a timer
-		// per request that never fires first.
-		HTTP: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024, IdleConnTimeout: 90 * time.Second}},
-	})
+	cfg := base
+	cfg.URL, cfg.Observe, cfg.NoVerify = url, observe, true
+	cfg.SSNPrefix = fmt.Sprintf("L%02d%s", env.Shard.Index, env.Stamp[4:])
+	// No http.Client Timeout: every step runs under the flow runner's
+	// deadline (Plan.Timeout), and a client timeout would add a timer per
+	// request that never fires first.
+	cfg.HTTP = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024, IdleConnTimeout: 90 * time.Second}}
+	c, err := hzcardclient.New(cfg)
 	if err != nil {
-		emb.Close()
+		closer()
 		return nil, fmt.Errorf("hzcard client: %w", err)
 	}
-	before := s.Totals()
 	do := func(ctx context.Context, id uint64, it *flow.Iteration) {
 		payOrder := fmt.Sprintf("%s%011d", env.Stamp, id) // the UnionPay payment order: unique per flow
 		var hc hzCard
@@ -204,12 +224,10 @@ func setupHZCard(ctx context.Context, env *load.Env, opts sim.Options) (*load.Wo
 		})
 	}
 	return &load.Workload{
-		Note: "one software card per flow in flight (pool of 256); signing and the card's APDUs are inside each step",
-		Flow: &load.FlowWork{Do: do},
-		Close: func() error {
-			return emb.Close()
-		},
-		Audit: func(acc *load.Stats) error { return auditHZ(s, acc, before, cards) },
+		Note:  fmt.Sprintf("one software card per flow in flight (pool of %d); signing and the card's APDUs are inside each step", len(cards)),
+		Flow:  &load.FlowWork{Do: do},
+		Close: closer,
+		Audit: audit,
 	}, nil
 }
 
@@ -225,12 +243,12 @@ func countAPDU(list string) int {
 
 // hzCheckReply is the sampled check of one reply: it parses, the centre's
 // signature verifies, and its fields are what the catalogue says.
-func hzCheckReply(cat *catalog.Catalogue, centre *sm2.PublicKey, ex wire.Exchange) error {
+func hzCheckReply(cat *catalog.Catalogue, centre *sm2.PublicKey, profile signdomain.Profile, ex wire.Exchange) error {
 	rep, err := hzcard.ParseReply(ex.Reply)
 	if err != nil {
 		return fmt.Errorf("%s: %w", ex.Interface, err)
 	}
-	if err := hzcard.VerifyReply(&rep, centre, signdomain.SignEmpty); err != nil {
+	if err := hzcard.VerifyReply(&rep, centre, profile); err != nil {
 		return fmt.Errorf("%s: centre signature: %w", ex.Interface, err)
 	}
 	if err := catalog.FindingsError(hzcard.CheckReply(cat, hzcard.Call{Interface: ex.Interface}, &rep)); err != nil {

@@ -41,7 +41,7 @@ func (s *Simulator) bindPos(c *call) (*outcome, body) {
 	storeID, name := c.val("store_info/store_id"), c.val("store_info/store_name")
 	key := c.m.isspid + "/" + c.val("pos_id")
 	if t := s.terms[key]; t != nil {
-		if !sameHost(t.ip, c.remote) {
+		if !s.sameHost(t.ip, c.remote) {
 			return fail(ipos.CodeBindIPFailed), nil
 		}
 		t.storeID = storeID

@@ -590,7 +590,7 @@ func (s *Simulator) checkTerminal(c *call) *outcome {
 	if t.storeID != c.val("store_id") {
 		return failf(ipos.CodeNoTerminal, "没有该终端: 门店%s下没有终端%s", c.val("store_id"), c.val("pos_id"))
 	}
-	if !sameHost(t.ip, c.remote) {
+	if !s.sameHost(t.ip, c.remote) {
 		return fail(ipos.CodeBindIPWrong)
 	}
 	c.term = t
@@ -684,7 +684,8 @@ func (s *Simulator) contentType() string {
 }
 
 // sameHost compares a terminal's bound address with the caller's; every
-// loopback address is one host (a client may reach 127.0.0.1 or ::1).
-func sameHost(a, b netip.Addr) bool {
-	return a == b || (a.IsLoopback() && b.IsLoopback())
+// loopback address is one host (a client may reach 127.0.0.1 or ::1), and
+// so is every address AdmitHost named (the simulator's own, off loopback).
+func (s *Simulator) sameHost(a, b netip.Addr) bool {
+	return a == b || (s.ownHost(a) && s.ownHost(b))
 }

@@ -192,6 +192,7 @@ type Simulator struct {
 	giftRows  []*giftRow
 	sysSeq    atomic.Int64
 	stats     Totals
+	hosts     []netip.Addr // AdmitHost: the simulator's own addresses off loopback
 }
 
 // Totals are the money movements since New, for a load run's ledger check.
