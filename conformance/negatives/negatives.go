@@ -45,9 +45,21 @@ func (c Case) Name() string {
 }
 
 // Labels are the case's spec labels: "generated", "negative",
-// "interface:<i>", "field:<path>", "breach:<b>".
+// "interface:<i>", "field:<path>", "breach:<b>". Ginkgo refuses a label
+// with any of &|!,()/ in it, so a nested path ("TxnMsgContent/amount")
+// is labelled with dots ("field:TxnMsgContent.amount").
 func (c Case) Labels() []string {
-	return []string{"generated", "negative", "interface:" + c.Interface, "field:" + c.Field.Path, "breach:" + string(c.Breach)}
+	return []string{"generated", "negative", "interface:" + c.Interface, "field:" + labelSafe(c.Field.Path), "breach:" + string(c.Breach)}
+}
+
+// labelSafe replaces the characters Ginkgo refuses in a label with '.'.
+func labelSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune("&|!,()/", r) {
+			return '.'
+		}
+		return r
+	}, s)
 }
 
 // Want is the answer a case must get.

@@ -125,4 +125,8 @@ func TestNameAndLabels(t *testing.T) {
 	if got := strings.Join(c.Labels(), " "); got != "generated negative interface:pay field:pos_id breach:too-long" {
 		t.Errorf("Labels = %q", got)
 	}
+	nested := Case{Interface: "purchase", Field: catalog.Field{Path: "TxnMsgContent/amount"}, Breach: catalog.Missing}
+	if got := nested.Labels()[3]; got != "field:TxnMsgContent.amount" {
+		t.Errorf("a nested path's label = %q, want field:TxnMsgContent.amount (Ginkgo refuses '/' in labels)", got)
+	}
 }
