@@ -99,6 +99,27 @@ type env struct {
 	// codeBindings are bound cards whose bank answers a code (C0, 68,
 	// I8, ZG): the fixture's, or param code_bindings.
 	codeBindings map[string]bill99sim.CodeBinding
+	// negBinding is a card the suite bound for the generated pci_del
+	// negatives (ownBinding), so a target that wrongly unbinds loses only
+	// the suite's own customer.
+	negBinding *ownCard
+}
+
+// ownCard is a binding the suite made for a customer of its own.
+type ownCard struct{ customer, pan, payToken, bankID string }
+
+// ownBinding returns the suite's binding for the generated pci_del
+// negatives, binding a fresh customer when there is none yet or the last
+// one is gone (a spec that saw it unbound has already failed).
+func (e *env) ownBinding(ctx context.Context) ownCard {
+	if b := e.negBinding; b != nil && strings.Contains(bindingsOf(ctx, e, b.customer), b.payToken) {
+		return *b
+	}
+	pan, phone := e.signUpCard()
+	cust := "gen-del-" + e.ref()
+	tok := bind(ctx, e, cust, pan, phone)
+	e.negBinding = &ownCard{customer: cust, pan: pan, payToken: tok, bankID: boundCard(ctx, e, cust, tok).Get("bankId")}
+	return *e.negBinding
 }
 
 // parseCodeBindings reads param code_bindings:
@@ -246,7 +267,9 @@ func start(t conformance.Target) (*env, func() error, error) {
 			}
 			cfg.Kit = kit
 		}
-		s, err := bill99sim.NewWithConfig(sim.Options{Clock: e.clock, Faults: t.Faults, Strict: t.Strict}, cfg)
+		// Always strict: the generated negatives check what the strict mock
+		// records for each (strict mode only records; it answers the same).
+		s, err := bill99sim.NewWithConfig(sim.Options{Clock: e.clock, Faults: t.Faults, Strict: true}, cfg)
 		if err != nil {
 			return fail(err)
 		}
