@@ -85,17 +85,18 @@ type env struct {
 	mid    string
 	tid    string
 
-	platformKey *rsa.PublicKey         // verifies TR3 (mgw.cer)
-	signKey     *rsa.PrivateKey        // signs TR3s sent to a merchant under test
-	merchant    *bill99client.Merchant // the suite's own TR3 endpoint
-	tr3URL      string                 // where the platform reaches it ("" = TR3 specs skip)
-	merchantURL string                 // merchant endpoint under test (default: the suite's own)
-	refs        *bill99client.RefGenerator
-	customerID  string // a bound customer for purchases
-	payToken    string
-	pan, phone  string // a card the suite may sign up (params pan, phone)
-	smsURL      string // param sms_url: where the SMS code of a sign-up is read
-	smsFixed    string // param sms_code: the one code a sandbox accepts
+	platformKey    *rsa.PublicKey         // verifies TR3 (mgw.cer)
+	signKey        *rsa.PrivateKey        // signs TR3s sent to a merchant under test
+	merchant       *bill99client.Merchant // the suite's own TR3 endpoint
+	tr3URL         string                 // where the platform reaches it ("" = TR3 specs skip)
+	merchantURL    string                 // merchant endpoint under test (default: the suite's own)
+	ownMerchantURL string                 // the suite's own merchant's URL (merchantURL unless merchant_tr3_url)
+	refs           *bill99client.RefGenerator
+	customerID     string // a bound customer for purchases
+	payToken       string
+	pan, phone     string // a card the suite may sign up (params pan, phone)
+	smsURL         string // param sms_url: where the SMS code of a sign-up is read
+	smsFixed       string // param sms_code: the one code a sandbox accepts
 	// codeBindings are bound cards whose bank answers a code (C0, 68,
 	// I8, ZG): the fixture's, or param code_bindings.
 	codeBindings map[string]bill99sim.CodeBinding
@@ -339,6 +340,7 @@ func start(t conformance.Target) (*env, func() error, error) {
 			e.tr3URL = srv.URL + "/tr3"
 		}
 		e.merchantURL = srv.URL + "/tr3"
+		e.ownMerchantURL = e.merchantURL
 	}
 	if u := t.Param("merchant_tr3_url", ""); u != "" {
 		e.merchantURL = u

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -25,8 +26,8 @@ import (
 // characters of the UTF-8 message (MAX(32) holds 32 Chinese characters),
 // 00 and the pending C0/68 are not refusals, amounts are yuan with at most
 // two decimals, and the closed tables (4.9 txnType, 4.12 bankId, §4.4
-// txnStatus) have values outside them. The TR3 notice is omitted: it is the
-// platform's request to the merchant (see omit).
+// txnStatus) have values outside them. The TR3 notice's cases go to the
+// merchant's TR3 endpoint (describeGeneratedTR3).
 func Rules() negatives.Rules {
 	return negatives.Rules{
 		Unit:      "characters",
@@ -70,14 +71,12 @@ func wrongType(f catalog.Field) (string, bool) {
 	return "", false
 }
 
-// omit leaves out the TR3 notice's fields: the platform sends the TR3 to the
-// merchant's tr3Url, so there is no endpoint under test to refuse them, and
-// the merchant answers a TR4 or nothing, never a result code (§5.3.2). The
-// seed gives no rule for a correctly signed but malformed TR3; what it does
-// give, the signature over the exact GBK bytes, the merchant TR3 specs check.
-func omit(iface catalog.Interface, _ catalog.Field, _ catalog.Breach) string {
-	if iface.Name == bill99.IfTR3 {
-		return "a platform-to-merchant notice: no endpoint under test refuses it and the merchant answers no result code (§5.3.2); the merchant TR3 specs check its signature"
+// omit leaves out a wrong charset in the TR3 notice: it is GBK, and the
+// UTF-8 bytes of Chinese text are valid GBK pairs (翼码 reads 缈肩爜), so no
+// merchant can tell them from GBK text (E-BILL99-TR3-MALFORMED).
+func omit(iface catalog.Interface, _ catalog.Field, b catalog.Breach) string {
+	if iface.Name == bill99.IfTR3 && b == catalog.WrongCharset {
+		return "UTF-8 bytes of Chinese text are valid GBK pairs: a merchant cannot tell them from the GBK notice's text"
 	}
 	return ""
 }
@@ -194,22 +193,27 @@ func orderState(ctx context.Context, e *env, ref string) string {
 // in the UTF-8 message (§4.1..4.7: 编码必须为 UTF-8). Nothing signs a
 // bill99 request (mutual TLS authenticates it), so the bytes go as built.
 func breakField(m *bill99.Node, c negatives.Case) []byte {
+	if c.Breach != catalog.WrongCharset {
+		breakNode(m, c)
+		return bill99.Encode(m)
+	}
+	const mark = "PAYCERTWRONGCHARSET"
+	set(m, c.Field.Path, mark)
+	gb, err := gbk.EncodeString(c.Value)
+	Expect(err).NotTo(HaveOccurred())
+	return bytes.Replace(bill99.Encode(m), []byte(mark), gb, 1)
+}
+
+// breakNode removes, empties or replaces the case's field in m.
+func breakNode(m *bill99.Node, c negatives.Case) {
 	switch c.Breach {
 	case catalog.Missing:
 		remove(m, c.Field.Path)
-		return bill99.Encode(m)
 	case catalog.Empty:
 		set(m, c.Field.Path, "")
-		return bill99.Encode(m)
-	case catalog.WrongCharset:
-		const mark = "PAYCERTWRONGCHARSET"
-		set(m, c.Field.Path, mark)
-		gb, err := gbk.EncodeString(c.Value)
-		Expect(err).NotTo(HaveOccurred())
-		return bytes.Replace(bill99.Encode(m), []byte(mark), gb, 1)
+	default:
+		set(m, c.Field.Path, c.Value)
 	}
-	set(m, c.Field.Path, c.Value)
-	return bill99.Encode(m)
 }
 
 // violationRule is the rule the simulator records for a breach.
@@ -231,7 +235,16 @@ func violationRule(b catalog.Breach) string {
 // dropped connection), and must change nothing; in process the strict
 // simulator must record it as one violation naming the field.
 func describeGenerated(f *conformance.Framework[*env]) {
-	cases, _ := negatives.Generate(f.Catalogue, Rules())
+	all, _ := negatives.Generate(f.Catalogue, Rules())
+	var cases, tr3 []negatives.Case
+	for _, c := range all {
+		if c.Interface == bill99.IfTR3 {
+			tr3 = append(tr3, c)
+		} else {
+			cases = append(cases, c)
+		}
+	}
+	describeGeneratedTR3(f, tr3)
 	f.Generated("generated negatives (seed 001 field tables, §5.3.3)", cases, func(c negatives.Case) {
 		ctx := f.Ctx()
 		e := f.Env()
@@ -265,6 +278,10 @@ func describeGenerated(f *conformance.Framework[*env]) {
 		Expect(status).To(Equal(http.StatusOK), "a refusal is a MasMessage with HTTP 200 (§5.3.3)")
 		Expect(rep.Result.HasErrorCode && rep.Result.HasRespCode).To(BeFalse(), "errorCode and responseCode are never both present (§5.3.3)")
 		Expect(echoless(bill99.CheckReply(f.Catalogue, nil, rep), c)).To(BeEmpty(), "the refusal breaks seed 001's reply tables")
+		if m := elementNamed.FindStringSubmatch(rep.Result.ErrorMessage); m != nil && c.Want.Documented() {
+			// §5.3.3's sample names the element refused: it must be this one.
+			Expect(m[1]).To(Equal(c.Field.Path[strings.LastIndex(c.Field.Path, "/")+1:]), "errorMessage %q names another element", rep.Result.ErrorMessage)
+		}
 		Expect(state()).To(Equal(before), "a refused request must change nothing")
 		if e.sim != nil {
 			conformance.ExpectRecorded(c, fresh, code(rep))
@@ -274,6 +291,10 @@ func describeGenerated(f *conformance.Framework[*env]) {
 		}
 	})
 }
+
+// elementNamed finds the element an errorMessage names, as §5.3.3's
+// "Data length of element[merchantId] is incorrect!" does.
+var elementNamed = regexp.MustCompile(`element\[([A-Za-z0-9]+)\]`)
 
 // echoless drops the findings on the query's echo of the broken field: the
 // error reply of query_txn echoes QryTxnMsgContent (§5.3.3 sample), bad
