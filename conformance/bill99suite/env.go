@@ -3,9 +3,12 @@
 // every response code and errorCode provoked (or listed as unprovokable),
 // the chapter-5 flows (sign-up, pending orders, TR3/TR4 and resending,
 // unbinding, replayed externalRefNumber, the half-year query window), the
-// mutual-TLS matrix and a negative matrix per endpoint. It also certifies
-// the merchant side of TR3: a merchant endpoint must verify the platform's
-// RSA-SHA1 signature over the exact GBK bytes and answer TR4.
+// mutual-TLS matrix and a negative matrix per endpoint, and one generated
+// negative per request field and breach of the catalogue (generated.go:
+// the errorCode seed 001 names, no state change, and in process one strict
+// violation naming the field). It also certifies the merchant side of TR3:
+// a merchant endpoint must verify the platform's RSA-SHA1 signature over
+// the exact GBK bytes, answer TR4, and acknowledge no malformed notice.
 //
 // Target params (conformance.Target.Params; values may be secrets and are
 // never printed):
