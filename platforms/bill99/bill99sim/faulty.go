@@ -26,13 +26,20 @@ func (s *Simulator) faulty(iface catalog.Interface, root *bill99.Node, findings 
 		})
 	}
 	if s.faults.Has(FaultLengthBytes) {
-		for _, fd := range iface.FieldsFor(catalog.Request) {
+		reqs := iface.FieldsFor(catalog.Request)
+		for _, fd := range reqs {
 			v := root.Get(fd.Path)
 			if fd.MaxLen > 0 && len(v) > fd.MaxLen && utf8.RuneCountInString(v) <= fd.MaxLen {
 				name := fd.Path[strings.LastIndex(fd.Path, "/")+1:]
 				findings = append(findings, catalog.Finding{Path: fd.Path, Rule: "too-long", Detail: bill99.LengthMessage(name), Section: iface.Section})
 			}
 		}
+		// In table order, as a validator counting bytes would find them: the
+		// first is the one the reply names.
+		index := func(path string) int {
+			return slices.IndexFunc(reqs, func(f catalog.Field) bool { return f.Path == path })
+		}
+		slices.SortStableFunc(findings, func(a, b catalog.Finding) int { return index(a.Path) - index(b.Path) })
 	}
 	return findings
 }
