@@ -3,9 +3,12 @@
 // every response code and errorCode provoked (or listed as unprovokable),
 // the chapter-5 flows (sign-up, pending orders, TR3/TR4 and resending,
 // unbinding, replayed externalRefNumber, the half-year query window), the
-// mutual-TLS matrix and a negative matrix per endpoint. It also certifies
-// the merchant side of TR3: a merchant endpoint must verify the platform's
-// RSA-SHA1 signature over the exact GBK bytes and answer TR4.
+// mutual-TLS matrix and a negative matrix per endpoint, and one generated
+// negative per request field and breach of the catalogue (generated.go:
+// the errorCode seed 001 names, no state change, and in process one strict
+// violation naming the field). It also certifies the merchant side of TR3:
+// a merchant endpoint must verify the platform's RSA-SHA1 signature over
+// the exact GBK bytes, answer TR4, and acknowledge no malformed notice.
 //
 // Target params (conformance.Target.Params; values may be secrets and are
 // never printed):
@@ -85,20 +88,42 @@ type env struct {
 	mid    string
 	tid    string
 
-	platformKey *rsa.PublicKey         // verifies TR3 (mgw.cer)
-	signKey     *rsa.PrivateKey        // signs TR3s sent to a merchant under test
-	merchant    *bill99client.Merchant // the suite's own TR3 endpoint
-	tr3URL      string                 // where the platform reaches it ("" = TR3 specs skip)
-	merchantURL string                 // merchant endpoint under test (default: the suite's own)
-	refs        *bill99client.RefGenerator
-	customerID  string // a bound customer for purchases
-	payToken    string
-	pan, phone  string // a card the suite may sign up (params pan, phone)
-	smsURL      string // param sms_url: where the SMS code of a sign-up is read
-	smsFixed    string // param sms_code: the one code a sandbox accepts
+	platformKey    *rsa.PublicKey         // verifies TR3 (mgw.cer)
+	signKey        *rsa.PrivateKey        // signs TR3s sent to a merchant under test
+	merchant       *bill99client.Merchant // the suite's own TR3 endpoint
+	tr3URL         string                 // where the platform reaches it ("" = TR3 specs skip)
+	merchantURL    string                 // merchant endpoint under test (default: the suite's own)
+	ownMerchantURL string                 // the suite's own merchant's URL (merchantURL unless merchant_tr3_url)
+	refs           *bill99client.RefGenerator
+	customerID     string // a bound customer for purchases
+	payToken       string
+	pan, phone     string // a card the suite may sign up (params pan, phone)
+	smsURL         string // param sms_url: where the SMS code of a sign-up is read
+	smsFixed       string // param sms_code: the one code a sandbox accepts
 	// codeBindings are bound cards whose bank answers a code (C0, 68,
 	// I8, ZG): the fixture's, or param code_bindings.
 	codeBindings map[string]bill99sim.CodeBinding
+	// negBinding is a card the suite bound for the generated pci_del
+	// negatives (ownBinding), so a target that wrongly unbinds loses only
+	// the suite's own customer.
+	negBinding *ownCard
+}
+
+// ownCard is a binding the suite made for a customer of its own.
+type ownCard struct{ customer, pan, payToken, bankID string }
+
+// ownBinding returns the suite's binding for the generated pci_del
+// negatives, binding a fresh customer when there is none yet or the last
+// one is gone (a spec that saw it unbound has already failed).
+func (e *env) ownBinding(ctx context.Context) ownCard {
+	if b := e.negBinding; b != nil && strings.Contains(bindingsOf(ctx, e, b.customer), b.payToken) {
+		return *b
+	}
+	pan, phone := e.signUpCard()
+	cust := "gen-del-" + e.ref()
+	tok := bind(ctx, e, cust, pan, phone)
+	e.negBinding = &ownCard{customer: cust, pan: pan, payToken: tok, bankID: boundCard(ctx, e, cust, tok).Get("bankId")}
+	return *e.negBinding
 }
 
 // parseCodeBindings reads param code_bindings:
@@ -246,7 +271,9 @@ func start(t conformance.Target) (*env, func() error, error) {
 			}
 			cfg.Kit = kit
 		}
-		s, err := bill99sim.NewWithConfig(sim.Options{Clock: e.clock, Faults: t.Faults, Strict: t.Strict}, cfg)
+		// Always strict: the generated negatives check what the strict mock
+		// records for each (strict mode only records; it answers the same).
+		s, err := bill99sim.NewWithConfig(sim.Options{Clock: e.clock, Faults: t.Faults, Strict: true}, cfg)
 		if err != nil {
 			return fail(err)
 		}
@@ -316,6 +343,7 @@ func start(t conformance.Target) (*env, func() error, error) {
 			e.tr3URL = srv.URL + "/tr3"
 		}
 		e.merchantURL = srv.URL + "/tr3"
+		e.ownMerchantURL = e.merchantURL
 	}
 	if u := t.Param("merchant_tr3_url", ""); u != "" {
 		e.merchantURL = u

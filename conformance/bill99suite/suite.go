@@ -35,6 +35,7 @@ func register(t conformance.Target) func() {
 		describeFlows(f)
 		describeTR3Merchant(f)
 		describeNegative(f)
+		describeGenerated(f)
 		describeStrict(f)
 	})
 	return f.Close

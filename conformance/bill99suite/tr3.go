@@ -13,17 +13,21 @@ import (
 	"paycert/platforms/bill99/bill99client"
 )
 
+// tr3Notice is a TR3 notice for the merchant under test, after the seed's
+// sample (§5.3.2) with a fresh externalRefNumber and refNumber.
+func tr3Notice(e *env) bill99.TxnResult {
+	return bill99.TxnResult{TxnType: bill99.TxnPurchase, Amount: "10", MerchantID: e.mid, TerminalID: e.tid, EntryTime: "20160126145908",
+		ExternalRefNumber: "CERT" + e.ref(), CustomerID: "33150003", TransTime: "20160126145942", RefNumber: "0000" + e.ref()[len(e.ref())-8:],
+		ResponseCode: bill99.RCSuccess, ResponseText: "交易成功", CardOrg: "CU", Issuer: "建设银行", StorableCardNo: "6217009100", AuthorizationCode: "584559"}
+}
+
 // describeTR3Merchant certifies the merchant side of TR3/TR4: the endpoint
 // under test (param merchant_tr3_url, else the suite's own reference
 // merchant) must answer a correctly signed TR3 with a TR4 for its refNumber,
 // and must not acknowledge a forged one.
 func describeTR3Merchant(f *conformance.Framework[*env]) {
 	Describe("merchant TR3 endpoint (§5.3.2, E-BILL99-TR3-SIGNATURE)", conformance.Interface(bill99.IfTR3), func() {
-		notice := func(e *env) bill99.TxnResult {
-			return bill99.TxnResult{TxnType: bill99.TxnPurchase, Amount: "10", MerchantID: e.mid, TerminalID: e.tid, EntryTime: "20160126145908",
-				ExternalRefNumber: "CERT" + e.ref(), CustomerID: "33150003", TransTime: "20160126145942", RefNumber: "0000" + e.ref()[len(e.ref())-8:],
-				ResponseCode: bill99.RCSuccess, ResponseText: "交易成功", CardOrg: "CU", Issuer: "建设银行", StorableCardNo: "6217009100", AuthorizationCode: "584559"}
-		}
+		notice := tr3Notice
 		need := func(e *env) {
 			if e.signKey == nil || e.merchantURL == "" {
 				Skip("needs param mgw_key (the platform key the merchant trusts) and merchant_tr3_url")

@@ -488,6 +488,7 @@ func Catalogue() *catalog.Catalogue {
 		fmtc(ECNoTxn, "No transaction[externalRefNumber=..., refNumber=...] exists!", "query: no such order (or older than half a year)", "001 §5.3.3, §4.4"),
 	}
 	c.Errata = errata()
+	c.FieldCodes = fieldCodes(c.Interfaces)
 	return c
 }
 
@@ -535,5 +536,11 @@ func errata() []catalog.Erratum {
 			"responseCode 00 means the order was found; its outcome is txnStatus S/F/P (a pending order is 00 + P, a declined one 00 + F). Not found is B.MGW.0170.", sim),
 		e("E-BILL99-RESIGN", "001 §4.14(1)", "T3 may follow a new sign-up that was never completed (\"导致原有的绑卡数据失效\").",
 			"A new ind_auth for a card already bound to the customer suspends the old payToken until the verification succeeds (then a new payToken replaces it).", sim),
+		e("E-BILL99-FIELD-CODES", "001 §5.3.3", "长度、格式等基础校验错误 return an errorCode, but the code is named once, in a sample: B.MGW.0120 \"Data length of element[merchantId] is incorrect!\"; missing and malformed elements get no code of their own.",
+			"B.MGW.0120, naming the element, is the code of every missing, empty, too-long, too-short or malformed (wrong type, value outside its 4.9/4.12/§4.4 table) request field of the six server interfaces (Catalogue.FieldCodes): the sample's message is a template with the element's name, and 基础校验 comes before any business check, so a bad merchantId is B.MGW.0120 before it can be B.MGW.0001 or M1.", pkg),
+		e("E-BILL99-TR3-MALFORMED", "001 §5.3.2", "The merchant answers a TR3 with a TR4; what it does with a correctly signed notice whose fields break the TR3 table (a missing amount, an over-long issuer) is not said.",
+			"A merchant acknowledges only a notice that passes the table (presence, lengths, shapes): otherwise HTTP 400 and no TR4, never a 5xx, so the platform resends and the merchant can query_txn; it believes nothing of it. Text in UTF-8 inside the GBK notice is not required to be refused: UTF-8 bytes of Chinese text are valid GBK pairs (翼码 reads 缈肩爜), which no reader can tell from GBK text.", "platforms/bill99/bill99client"),
+		e("E-BILL99-FIELD-CHARSET", "001 §4.1..4.7", "编码必须为 UTF-8, but nothing says what a message declared UTF-8 with a field in other bytes (GBK) gets.",
+			"The message is refused as a whole before any length or content rule: B.MGW.0100 (paycert's unparsable code, E-BILL99-ERRORCODES), and strict mode records one charset violation naming the element whose bytes are not UTF-8. The seed names no code, so against a target any documented error code passes.", sim),
 	}
 }

@@ -436,6 +436,11 @@ func Classify(iface string, body []byte) (Class, string, error) {
 // body bytes with the platform key. The signature travels base64 in
 // SignatureHeader (E-BILL99-TR3-SIGNATURE).
 func BuildTR3(key *rsa.PrivateKey, r TxnResult) (body []byte, signature string, err error) {
+	return SignTR3(key, TR3Message(r))
+}
+
+// TR3Message is the MasMessage of a TR3 notice for result (§5.3.2).
+func TR3Message(r TxnResult) *Node {
 	m := NewMessage(Version)
 	c := m.AddNode(ElTxn)
 	c.Add("txnType", r.TxnType).Add("interactiveStatus", StatusTR3).Add("amount", r.Amount).Add("merchantId", r.MerchantID).
@@ -443,6 +448,12 @@ func BuildTR3(key *rsa.PrivateKey, r TxnResult) (body []byte, signature string, 
 		AddOpt("customerId", r.CustomerID).Add("transTime", r.TransTime).Add("refNumber", r.RefNumber).
 		Add("responseCode", r.ResponseCode).Add("responseTextMessage", r.ResponseText).AddOpt("cardOrg", r.CardOrg).
 		AddOpt("issuer", r.Issuer).AddOpt("storableCardNo", r.StorableCardNo).AddOpt("authorizationCode", r.AuthorizationCode)
+	return m
+}
+
+// SignTR3 renders a TR3 message in GBK and signs the exact body bytes with
+// the platform key (E-BILL99-TR3-SIGNATURE, E-BILL99-TR3-DECL).
+func SignTR3(key *rsa.PrivateKey, m *Node) (body []byte, signature string, err error) {
 	body, err = EncodeGBK(m)
 	if err != nil {
 		return nil, "", err
@@ -454,19 +465,48 @@ func BuildTR3(key *rsa.PrivateKey, r TxnResult) (body []byte, signature string, 
 	return body, rsasig.EncodeSignature(sig), nil
 }
 
+// VerifyTR3Signature checks the signature of a TR3 notice over the exact
+// body bytes with the platform certificate's key: the first thing a
+// merchant does, before it believes any byte of the body.
+func VerifyTR3Signature(pub *rsa.PublicKey, body []byte, signature string) error {
+	if signature == "" {
+		return fmt.Errorf("bill99: TR3 without %s header", SignatureHeader)
+	}
+	sig, err := rsasig.DecodeSignature(signature)
+	if err != nil {
+		return fmt.Errorf("bill99: TR3 signature: %w", err)
+	}
+	if err := rsasig.Verify(pub, body, sig); err != nil {
+		return fmt.Errorf("bill99: TR3: %w", err)
+	}
+	return nil
+}
+
+// TR3Findings judges a (signature-checked) TR3 notice's fields against the
+// §5.3.2 table iface (the catalogue's tr3_notice): presence, lengths,
+// shapes. Unknown and duplicated elements are left out, as the simulator
+// leaves them for requests (a notice may gain elements); an unparsable
+// body has no findings here (VerifyTR3 refuses it).
+func TR3Findings(iface catalog.Interface, body []byte) []catalog.Finding {
+	doc, err := Parse(body)
+	if err != nil {
+		return nil
+	}
+	var out []catalog.Finding
+	for _, f := range ValidateRequest(iface, doc.Root) {
+		if f.Rule != "unknown" && f.Rule != "duplicate" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // VerifyTR3 checks a TR3 notice as a merchant must: the signature over the
 // exact body bytes with the platform certificate's key, then the message
 // itself (a TxnMsgContent with interactiveStatus TR3). It returns the notice.
 func VerifyTR3(pub *rsa.PublicKey, body []byte, signature string) (TxnResult, error) {
-	if signature == "" {
-		return TxnResult{}, fmt.Errorf("bill99: TR3 without %s header", SignatureHeader)
-	}
-	sig, err := rsasig.DecodeSignature(signature)
-	if err != nil {
-		return TxnResult{}, fmt.Errorf("bill99: TR3 signature: %w", err)
-	}
-	if err := rsasig.Verify(pub, body, sig); err != nil {
-		return TxnResult{}, fmt.Errorf("bill99: TR3: %w", err)
+	if err := VerifyTR3Signature(pub, body, signature); err != nil {
+		return TxnResult{}, err
 	}
 	doc, err := Parse(body)
 	if err != nil {

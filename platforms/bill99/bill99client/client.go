@@ -31,6 +31,8 @@ import (
 
 	"paycert/codecs/rsasig"
 	"paycert/platforms/bill99"
+	"paycert/platforms/catalog"
+	"paycert/platforms/sim"
 	"paycert/platforms/wire"
 )
 
@@ -332,21 +334,27 @@ func LoadPlatformKey(path string) (*rsa.PublicKey, error) {
 
 // Merchant is the merchant side of TR3/TR4: an http.Handler for tr3Url that
 // verifies each notice's signature over the exact body bytes with the
-// platform key before believing it, answers a correct TR4, and answers a
+// platform key before believing it, then its fields against the §5.3.2
+// table (E-BILL99-TR3-MALFORMED), answers a correct TR4, and answers a
 // forged or broken notice with HTTP 400 and no TR4 (so the platform keeps
-// resending and nobody ships goods for a forged payment).
+// resending and nobody ships goods for a forged or garbled payment). A
+// correctly signed notice refused for a field is also recorded as a
+// sim.Violation, as a strict mock records a request (Violations).
 type Merchant struct {
 	Key *rsa.PublicKey
 
-	mu       sync.Mutex
-	withhold func(bill99.TxnResult) bool
-	notices  []bill99.TxnResult
-	rejected []string
+	tr3        catalog.Interface // the §5.3.2 table
+	mu         sync.Mutex
+	withhold   func(bill99.TxnResult) bool
+	notices    []bill99.TxnResult
+	rejected   []string
+	violations []sim.Violation
 }
 
 // NewMerchant returns a merchant endpoint trusting key.
 func NewMerchant(key *rsa.PublicKey) *Merchant {
-	return &Merchant{Key: key}
+	tr3, _ := bill99.Catalogue().Interface(bill99.IfTR3)
+	return &Merchant{Key: key, tr3: tr3}
 }
 
 func (m *Merchant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -355,7 +363,15 @@ func (m *Merchant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "POST a TR3", http.StatusBadRequest)
 		return
 	}
-	n, err := bill99.VerifyTR3(m.Key, body, r.Header.Get(bill99.SignatureHeader))
+	sig := r.Header.Get(bill99.SignatureHeader)
+	if err := bill99.VerifyTR3Signature(m.Key, body, sig); err == nil {
+		if fs := bill99.TR3Findings(m.tr3, body); len(fs) > 0 {
+			m.refuse(fs[0], body)
+			http.Error(w, "TR3 rejected: "+fs[0].String(), http.StatusBadRequest)
+			return
+		}
+	}
+	n, err := bill99.VerifyTR3(m.Key, body, sig)
 	m.mu.Lock()
 	if err != nil {
 		m.rejected = append(m.rejected, err.Error())
@@ -374,6 +390,28 @@ func (m *Merchant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Write(bill99.Encode(bill99.TR4(n))) //nolint:errcheck
+}
+
+// refuse records a correctly signed notice refused for a field.
+func (m *Merchant) refuse(f catalog.Finding, body []byte) {
+	v := sim.Violation{Time: time.Now(), Interface: bill99.IfTR3, Rule: "field-" + f.Rule, Detail: f.String(), Path: f.Path, Section: f.Section}
+	if doc, err := bill99.Parse(body); err == nil {
+		if val := doc.Root.Get(f.Path); val != "" {
+			v.Value = sim.Short(val)
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.rejected = append(m.rejected, f.String())
+	m.violations = append(m.violations, v)
+}
+
+// Violations returns the correctly signed notices refused for a field, one
+// violation each, naming the field, rule, §5.3.2 and the value.
+func (m *Merchant) Violations() []sim.Violation {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]sim.Violation(nil), m.violations...)
 }
 
 // Withhold makes the endpoint answer 200 without a TR4 for every notice f

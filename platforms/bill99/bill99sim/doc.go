@@ -80,7 +80,9 @@
 //   - errorCodes: B.MGW.0001 unknown merchant, B.MGW.0120 every missing,
 //     over-long or malformed field, B.MGW.0170 no such order (or older than
 //     6 calendar months); paycert's own B.MGW.0100 (unparsable: bad XML,
-//     root, namespace, content element, non-UTF-8 declaration) and
+//     root, namespace, content element, non-UTF-8 declaration, a field in
+//     bytes that are not UTF-8: E-BILL99-FIELD-CHARSET, checked before any
+//     field rule) and
 //     B.MGW.0130 (externalRefNumber reused with different content). HTTP is
 //     always 200 for protocol replies; 405 for non-POST, 404 for other paths,
 //     413 for bodies over 1 MiB.
@@ -115,7 +117,12 @@
 //     with the client's address; sim.Start tells HandshakeFailed, the
 //     refusal itself is crypto/tls's, alert and all). Each Detail is a
 //     catalog.Finding rendered "<path>: <rule>: <value and what is wrong>
-//     (001 §x)": the element, the value (shortened) and the seed section.
+//     (001 §x)": the element, the value (shortened) and the seed section;
+//     the Violation repeats them as Path, Section and Value (sim.Short), with
+//     the code answered (Code, "" when the request was served anyway). A
+//     request refused for a field is one violation: a field in GBK is
+//     recorded as "charset" for that element (not as its length), and the
+//     §6.1 certificate check runs only on requests whose fields passed.
 //
 // # Faults
 //
@@ -124,6 +131,9 @@
 // storablepan-last6, duplicate-ref-double-charge, paytoken-any-customer,
 // pending-never-settles, query-ignores-half-year, tr4-any-200,
 // pci-del-keeps-binding, no-length-check, ref-mismatch-accepted,
-// wrong-namespace-accepted, phone-not-checked, one-bank-many-cards (see
-// Faults for what each breaks). conformance/bill99 kills every one.
+// wrong-namespace-accepted, phone-not-checked, one-bank-many-cards, and the
+// validation faults length-in-bytes, empty-is-present,
+// number-accepts-letters, charset-unchecked, refused-purchase-charged (see
+// Faults for what each breaks; the generated negatives kill the last five).
+// conformance/bill99 kills every one.
 package bill99sim

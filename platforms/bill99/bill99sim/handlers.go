@@ -48,24 +48,27 @@ func (s *Simulator) serve(w http.ResponseWriter, r *http.Request) {
 		if sim.IsBodyTooLarge(err) {
 			rule = "body-too-large"
 		}
-		s.violate(r.URL.Path, catalog.Finding{Rule: rule, Detail: reason, Section: s.sectionOf(r.URL.Path)})
+		s.violate(r.URL.Path, catalog.Finding{Rule: rule, Detail: reason, Section: s.sectionOf(r.URL.Path)}, "", bill99.ECUnparsable)
 		s.write(w, s.errorReply(nil, bill99.ECUnparsable, reason))
 		return
 	}
-	if s.opts.Strict && r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
-		// §6.1: "请使用交易商户对应的网关证书进行交易" — the certificate should be
-		// the merchant's own. Recorded in strict mode only (the fixture's
-		// other merchants share the kit's one client certificate).
-		if doc, err := bill99.Parse(body); err == nil {
-			if c := doc.Content(); c != nil {
-				if mid := c.Get("merchantId"); mid != "" && r.TLS.PeerCertificates[0].Subject.CommonName != mid {
-					s.violate(r.URL.Path, catalog.Finding{Path: c.Name + "/merchantId", Rule: "cert-merchant", Section: "001 §6.1",
-						Detail: fmt.Sprintf("%q: the client certificate is %s's, not the merchant's own gateway certificate", short(mid), r.TLS.PeerCertificates[0].Subject.CommonName)})
-				}
-			}
-		}
+	var peer string // the client certificate's CN, for the §6.1 check
+	if r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
+		peer = r.TLS.PeerCertificates[0].Subject.CommonName
 	}
-	s.write(w, s.handle(r.URL.Path, body))
+	s.write(w, s.handle(r.URL.Path, body, peer))
+}
+
+// certMerchant records, in strict mode, a client certificate that is not
+// the merchant's own (§6.1: "请使用交易商户对应的网关证书进行交易"; the fixture's
+// other merchants share the kit's one client certificate, so it is not
+// refused). It runs on requests whose fields passed, so a refused request
+// is recorded once, for the field that refused it.
+func (s *Simulator) certMerchant(iface string, content *bill99.Node, peer string) {
+	if mid := content.Get("merchantId"); s.opts.Strict && peer != "" && mid != "" && peer != mid {
+		s.violate(iface, catalog.Finding{Path: content.Name + "/merchantId", Rule: "cert-merchant", Section: "001 §6.1",
+			Detail: fmt.Sprintf("%q: the client certificate is %s's, not the merchant's own gateway certificate", short(mid), peer)}, mid, "")
+	}
 }
 
 // PathSMS is the simulator's own endpoint (not 99bill's) that tells a
@@ -103,13 +106,19 @@ func (s *Simulator) write(w http.ResponseWriter, m *bill99.Node) {
 	w.Write(bill99.Encode(m)) //nolint:errcheck // the client went away
 }
 
-// violate records f in strict mode. The violation's Detail is the
-// finding as catalog.Finding renders it, "path: rule: detail (001 §x)", as
-// every simulator writes it, so an entry names the element and the seed
-// section the rule comes from.
-func (s *Simulator) violate(iface string, f catalog.Finding) {
+// violate records f in strict mode, with the value sent (shortened; "" when
+// the element is missing or the violation is of the whole message) and the
+// code answered ("" when the request was served anyway). The violation's
+// Detail is the finding as catalog.Finding renders it, "path: rule: detail
+// (001 §x)", as every simulator writes it; Path and Section repeat the
+// element and the seed section for a reader that filters on them.
+func (s *Simulator) violate(iface string, f catalog.Finding, value, code string) {
 	if s.opts.Strict {
-		s.rec.Record(sim.Violation{Time: s.clock.Now(), Interface: iface, Rule: f.Rule, Detail: f.String()})
+		v := sim.Violation{Time: s.clock.Now(), Interface: iface, Rule: f.Rule, Detail: f.String(), Path: f.Path, Section: f.Section, Code: code}
+		if value != "" {
+			v.Value = sim.Short(value)
+		}
+		s.rec.Record(v)
 	}
 }
 
@@ -161,35 +170,46 @@ func (s *Simulator) text(code string) string {
 	return ""
 }
 
-func (s *Simulator) handle(path string, body []byte) *bill99.Node {
+func (s *Simulator) handle(path string, body []byte, peer string) *bill99.Node {
+	if el, value, bad := bill99.Misencoded(body); bad {
+		if !s.faults.Has(FaultCharsetUnchecked) {
+			// §4.1..4.7 "编码必须为 UTF-8": a field in other bytes is a charset
+			// error of that element, before any length or content rule
+			// (E-BILL99-FIELD-CHARSET).
+			s.violate(s.interfaceOf(path, el), catalog.Finding{Path: el, Rule: "charset", Section: s.sectionOf(path),
+				Detail: "bytes that are not UTF-8 in a message declared UTF-8 (编码必须为 UTF-8)"}, value, bill99.ECUnparsable)
+			return s.errorReply(nil, bill99.ECUnparsable, "element["+el+"] is not UTF-8")
+		}
+		body = bytes.ToValidUTF8(body, []byte("\uFFFD")) // the fault: decoded leniently and served
+	}
 	doc, err := bill99.Parse(body)
 	if err != nil {
 		if pe, ok := err.(*bill99.ParseError); ok && s.faults.Has(FaultAnyNamespace) && strings.Contains(pe.Reason, "namespace") {
 			doc, err = parseAnyNamespace(body)
 		}
 		if err != nil {
-			s.violate(path, catalog.Finding{Rule: "unparsable", Detail: err.Error(), Section: s.sectionOf(path)})
+			s.violate(path, catalog.Finding{Rule: "unparsable", Detail: err.Error(), Section: s.sectionOf(path)}, "", bill99.ECUnparsable)
 			return s.errorReply(nil, bill99.ECUnparsable, err.Error())
 		}
 	}
 	if doc.Charset != "UTF-8" && doc.Charset != "UTF8" {
 		// §4.1..4.7: "编码必须为 UTF-8".
 		s.violate(path, catalog.Finding{Path: "?xml/@encoding", Rule: "charset", Section: s.sectionOf(path),
-			Detail: fmt.Sprintf("%q declared, the seed says 编码必须为 UTF-8", short(doc.Charset))})
+			Detail: fmt.Sprintf("%q declared, the seed says 编码必须为 UTF-8", short(doc.Charset))}, doc.Charset, bill99.ECUnparsable)
 		return s.errorReply(nil, bill99.ECUnparsable, "encoding must be UTF-8, message declares "+doc.Charset)
 	}
 	if !doc.Declared {
-		s.violate(path, catalog.Finding{Path: "?xml", Rule: "declaration", Detail: "no XML declaration (every sample has one)", Section: s.sectionOf(path)})
+		s.violate(path, catalog.Finding{Path: "?xml", Rule: "declaration", Detail: "no XML declaration (every sample has one)", Section: s.sectionOf(path)}, "", "")
 	}
 	content := doc.Content()
 	if content == nil {
-		s.violate(path, catalog.Finding{Path: "MasMessage", Rule: "content", Detail: "no content element", Section: s.sectionOf(path)})
+		s.violate(path, catalog.Finding{Path: "MasMessage", Rule: "content", Detail: "no content element", Section: s.sectionOf(path)}, "", bill99.ECUnparsable)
 		return s.errorReply(nil, bill99.ECUnparsable, "no content element")
 	}
 	ifname := bill99.InterfaceAt(path, content.Name)
 	if ifname == "" {
 		s.violate(path, catalog.Finding{Path: "MasMessage/" + short(content.Name), Rule: "content", Section: s.sectionOf(path),
-			Detail: "content element <" + short(content.Name) + "> does not belong to " + path})
+			Detail: "content element <" + short(content.Name) + "> does not belong to " + path}, content.Name, bill99.ECUnparsable)
 		return s.errorReply(nil, bill99.ECUnparsable, "content element <"+content.Name+"> is not accepted at "+path)
 	}
 	iface, _ := s.cat.Interface(ifname)
@@ -198,8 +218,14 @@ func (s *Simulator) handle(path string, body []byte) *bill99.Node {
 		echo = queryEcho(content)
 	}
 	if ferr := s.validate(iface, doc.Root); ferr != nil {
+		if ifname == bill99.IfPurchase && s.faults.Has(FaultRefusedCharged) {
+			s.mu.Lock()
+			s.purchase(content) // the fault: the order is entered and debited before the field check refuses it
+			s.mu.Unlock()
+		}
 		return s.errorReply(echo, bill99.ECField, ferr.Detail) // the platform's own wording (LengthMessage/FormatMessage)
 	}
+	s.certMerchant(ifname, content, peer)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settleDueLocked()
@@ -233,26 +259,28 @@ func parseAnyNamespace(body []byte) (*bill99.Doc, error) {
 }
 
 // validate checks the table; it returns the first finding to report and
-// records every finding in strict mode.
+// records every finding in strict mode, with the value sent and the code
+// answered (B.MGW.0120 for the finding reported, none for the lenient ones).
 func (s *Simulator) validate(iface catalog.Interface, root *bill99.Node) *catalog.Finding {
 	var first *catalog.Finding
-	for _, fe := range bill99.ValidateRequest(iface, root) {
+	for _, fe := range s.faulty(iface, root, bill99.ValidateRequest(iface, root)) {
 		rf := fe
 		rf.Rule = "field-" + fe.Rule // the Violation's rule keeps its established "field-" prefix
-		if v, ok := root.Lookup(fe.Path); ok && v != "" {
+		v, _ := root.Lookup(fe.Path)
+		if v != "" {
 			rf.Detail = fmt.Sprintf("%q: %s", short(v), fe.Detail) // the reply's wording names no value; the entry does
 		}
-		s.violate(iface.Name, rf)
-		if fe.Rule == "unknown" || fe.Rule == "duplicate" {
-			continue // lenient: replies and requests gain elements (strict mode records them)
+		lenient := fe.Rule == "unknown" || fe.Rule == "duplicate" || // replies and requests gain elements (strict mode records them)
+			s.faults.Has(FaultNoLengthCheck) && (fe.Rule == "too-long" || fe.Rule == "too-short")
+		code := ""
+		if !lenient {
+			code = bill99.ECField // the request is refused with it
+			if first == nil {
+				f := fe
+				first = &f
+			}
 		}
-		if s.faults.Has(FaultNoLengthCheck) && (fe.Rule == "too-long" || fe.Rule == "too-short") {
-			continue
-		}
-		if first == nil {
-			f := fe
-			first = &f
-		}
+		s.violate(iface.Name, rf, v, code)
 	}
 	return first
 }

@@ -46,6 +46,13 @@ const (
 	FaultAnyNamespace   = "wrong-namespace-accepted"
 	FaultPhoneUnchecked = "phone-not-checked"
 	FaultManyCardsBank  = "one-bank-many-cards"
+	// Validation faults (issue 17): each is killed by the generated
+	// negatives (conformance/bill99suite/generated.go).
+	FaultLengthBytes      = "length-in-bytes"
+	FaultEmptyPresent     = "empty-is-present"
+	FaultNumberLetters    = "number-accepts-letters"
+	FaultCharsetUnchecked = "charset-unchecked"
+	FaultRefusedCharged   = "refused-purchase-charged"
 )
 
 var faultList = []sim.Fault{
@@ -68,6 +75,11 @@ var faultList = []sim.Fault{
 	{Name: FaultAnyNamespace, Description: "a MasMessage in the wrong (or no) namespace is accepted"},
 	{Name: FaultPhoneUnchecked, Description: "ind_auth does not compare the phone with the bank-reserved one (no HW)"},
 	{Name: FaultManyCardsBank, Description: "a customer may bind several cards of the same bank (no T3)"},
+	{Name: FaultLengthBytes, Description: "field lengths counted in UTF-8 bytes, not characters (a 32-character Chinese ext1 is refused)"},
+	{Name: FaultEmptyPresent, Description: "an empty required element counts as present (no B.MGW.0120 for <merchantId></merchantId>)"},
+	{Name: FaultNumberLetters, Description: "Number fields accept letters (merchantId 10411004511201X passes the format check)"},
+	{Name: FaultCharsetUnchecked, Description: "a field that is not UTF-8 is decoded leniently (U+FFFD) and served instead of refused"},
+	{Name: FaultRefusedCharged, Description: "a purchase refused for a field is entered and debited before the field check"},
 }
 
 // Faults lists every fault the simulator can inject.
@@ -689,7 +701,7 @@ func (s *Simulator) HandshakeFailed(remote net.Addr, err error) {
 		addr = remote.String()
 	}
 	f.Detail = "client " + addr + ": " + f.Detail
-	s.violate("tls", f)
+	s.violate("tls", f, "", "")
 }
 
 // handshakeFinding classifies a server-side handshake error.
