@@ -239,6 +239,7 @@ func describeGenerated(f *conformance.Framework[*env]) {
 	var cases, tr3 []negatives.Case
 	for _, c := range all {
 		if c.Interface == bill99.IfTR3 {
+			c.Want = negatives.Want{Refusal: "no TR4 acknowledgement (§5.3.2)"}
 			tr3 = append(tr3, c)
 		} else {
 			cases = append(cases, c)

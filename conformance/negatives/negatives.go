@@ -72,6 +72,11 @@ type Want struct {
 	// Errors are the catalogue's error codes (every code but the success
 	// ones): where the seed names no code, any of them is accepted.
 	Errors []string
+	// Refusal, when set, replaces the code: the receiver of this message
+	// answers it with no result code (99bill's merchant refuses a bad TR3
+	// notice by withholding the TR4 acknowledgement), and the suite checks
+	// the refusal it names.
+	Refusal string
 }
 
 // Documented reports whether the seed names the code for this breach.
@@ -86,6 +91,9 @@ func (w Want) Accepts(code string) bool {
 }
 
 func (w Want) String() string {
+	if w.Refusal != "" {
+		return w.Refusal
+	}
 	if w.Documented() {
 		return w.Code
 	}
