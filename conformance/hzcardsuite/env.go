@@ -119,10 +119,10 @@ func defaultClock() time.Time { return time.Date(2026, 5, 1, 10, 0, 0, 0, time.U
 func startAt(t conformance.Target, clock *sim.ManualClock) (*env, func() error, error) {
 	e := &env{target: t, run: runID(), zone: hzcard.Zone()}
 	var err error
-	if e.instKey, err = keyParam(t.Param("inst_key", hzcard.TestInstKeyHex), sm2.ParsePrivateKey); err != nil {
+	if e.instKey, err = hzcard.ReadKey(t.Param("inst_key", hzcard.TestInstKeyHex), sm2.ParsePrivateKey); err != nil {
 		return nil, nil, fmt.Errorf("inst_key: %w", err)
 	}
-	if e.centrePub, err = keyParam(t.Param("centre_pub", hzcard.TestCentrePubHex), sm2.ParsePublicKey); err != nil {
+	if e.centrePub, err = hzcard.ReadKey(t.Param("centre_pub", hzcard.TestCentrePubHex), sm2.ParsePublicKey); err != nil {
 		return nil, nil, fmt.Errorf("centre_pub: %w", err)
 	}
 	profile, err := signProfile(t)
@@ -196,7 +196,7 @@ func targetFixture(t conformance.Target, l labCards) fixture {
 		termNoFee: p("term_no_fee"), mchLowQuota: p("merchant_low_quota"), termLowQuota: p("term_low_quota"),
 		termOther: p("term_other_merchant")}
 	if len(l.sold) > 0 {
-		fx.queryCard = l.sold[0].first
+		fx.queryCard = l.sold[0].First
 	}
 	return fx
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
-	"strconv"
-	"strings"
 
 	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL reads best unqualified
 	. "github.com/onsi/gomega"    //nolint:revive
@@ -24,20 +22,8 @@ import (
 type labCards struct {
 	masters         *cpucard.MasterKeys // nil: master_keys not given
 	keyIdx, keyVer  byte
-	sold, unsold    []cardRange
+	sold, unsold    []cpucard.CardRange
 	nextSold, nextU int // next candidate in sold/unsold, in card-number order across ranges
-}
-
-// cardRange is first..last inclusive, 16-20 digits, same length.
-type cardRange struct {
-	first string
-	n     int
-}
-
-func (r cardRange) at(i int) string {
-	head, tail := r.first[:len(r.first)-8], r.first[len(r.first)-8:]
-	v, _ := strconv.Atoi(tail) // checked by parseRanges
-	return fmt.Sprintf("%s%08d", head, v+i)
 }
 
 // parseLab reads the card params of a target. A missing param leaves its
@@ -46,19 +32,11 @@ func (r cardRange) at(i int) string {
 func parseLab(t conformance.Target) (labCards, error) {
 	l := labCards{keyIdx: 1, keyVer: 1}
 	if v := t.Param("master_keys", ""); v != "" {
-		parts := strings.Split(v, ",")
-		if len(parts) != 4 {
-			return l, fmt.Errorf("master_keys: want MLK,MPK,MTK,MAMK (4 keys of 16 bytes in hex), got %d parts", len(parts))
+		m, err := cpucard.ParseMasterKeys(v)
+		if err != nil {
+			return l, fmt.Errorf("master_keys: %w", err)
 		}
-		var ks [4][]byte
-		for i, p := range parts {
-			b, err := hex.DecodeString(strings.TrimSpace(p))
-			if err != nil || len(b) != 16 {
-				return l, fmt.Errorf("master_keys: key %d is not 16 bytes of hex", i+1)
-			}
-			ks[i] = b
-		}
-		l.masters = &cpucard.MasterKeys{MLK: ks[0], MPK: ks[1], MTK: ks[2], MAMK: ks[3]}
+		l.masters = m
 	}
 	for _, p := range []struct {
 		name string
@@ -71,52 +49,13 @@ func parseLab(t conformance.Target) (labCards, error) {
 		*p.dst = b[0]
 	}
 	var err error
-	if l.sold, err = parseRanges(t.Param("cards", "")); err != nil {
+	if l.sold, err = cpucard.ParseCardRanges(t.Param("cards", "")); err != nil {
 		return l, fmt.Errorf("cards: %w", err)
 	}
-	if l.unsold, err = parseRanges(t.Param("unsold_cards", "")); err != nil {
+	if l.unsold, err = cpucard.ParseCardRanges(t.Param("unsold_cards", "")); err != nil {
 		return l, fmt.Errorf("unsold_cards: %w", err)
 	}
 	return l, nil
-}
-
-// parseRanges reads "first-last[,first-last]" or single numbers.
-func parseRanges(s string) ([]cardRange, error) {
-	var out []cardRange
-	for _, part := range strings.Split(s, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		first, last, ok := strings.Cut(part, "-")
-		if !ok {
-			last = first
-		}
-		if _, err := cpucard.Diversifier(first); err != nil {
-			return nil, err
-		}
-		if len(last) != len(first) || first[:len(first)-8] != last[:len(last)-8] {
-			return nil, fmt.Errorf("%q: first and last differ before their last 8 digits", part)
-		}
-		a, err1 := strconv.Atoi(first[len(first)-8:])
-		b, err2 := strconv.Atoi(last[len(last)-8:])
-		if err1 != nil || err2 != nil || b < a {
-			return nil, fmt.Errorf("%q: not a range of card numbers", part)
-		}
-		out = append(out, cardRange{first: first, n: b - a + 1})
-	}
-	return out, nil
-}
-
-// next returns the i-th number across ranges, false past the end.
-func nth(rs []cardRange, i int) (string, bool) {
-	for _, r := range rs {
-		if i < r.n {
-			return r.at(i), true
-		}
-		i -= r.n
-	}
-	return "", false
 }
 
 // softCard builds the software card for a number the centre knows, with
@@ -149,7 +88,7 @@ func (e *env) labCard(ctx context.Context, spec hzcardsim.CardSpec) (string, *cp
 	c := e.client()
 	for {
 		e.mu.Lock()
-		no, ok := nth(pool, *next)
+		no, ok := cpucard.NthCard(pool, *next)
 		*next++
 		e.mu.Unlock()
 		if !ok {

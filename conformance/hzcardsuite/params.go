@@ -1,12 +1,9 @@
 package hzcardsuite
 
 import (
-	"errors"
-	"fmt"
-	"os"
-
 	"paycert/codecs/sm2"
 	"paycert/conformance"
+	"paycert/platforms/hzcard"
 )
 
 // TargetDoc lists what the suite reads from a real endpoint (see the
@@ -50,30 +47,11 @@ func TargetDoc() conformance.TargetDoc {
 // checkInstKey parses the key as the suite's environment does. The value is
 // secret: the error does not show it.
 func checkInstKey(v string, _ map[string]string) error {
-	_, err := keyParam(v, sm2.ParsePrivateKey)
+	_, err := hzcard.ReadKey(v, sm2.ParsePrivateKey)
 	return err
 }
 
 func checkCentrePub(v string, _ map[string]string) error {
-	_, err := keyParam(v, sm2.ParsePublicKey)
+	_, err := hzcard.ReadKey(v, sm2.ParsePublicKey)
 	return err
-}
-
-// keyParam reads a key param the way a lab keeps keys: the key itself (hex
-// or PEM) or the path of a file holding it. Its errors never repeat the
-// value, which may be the private key.
-func keyParam[K any](v string, parse func([]byte) (K, error)) (K, error) {
-	if k, err := parse([]byte(v)); err == nil {
-		return k, nil
-	}
-	var zero K
-	b, err := os.ReadFile(v)
-	if err != nil {
-		return zero, errors.New("neither an SM2 key (hex or PEM) nor a readable file holding one")
-	}
-	k, err := parse(b)
-	if err != nil {
-		return zero, fmt.Errorf("the file does not hold an SM2 key (hex or PEM): %w", err)
-	}
-	return k, nil
 }

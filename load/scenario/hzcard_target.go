@@ -5,9 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
-	"strconv"
-	"strings"
 	"sync"
 
 	"paycert/codecs/signdomain"
@@ -33,10 +30,10 @@ const hzDefaultWallet = 100000
 func hzTargetConfig(env *load.Env) (hzcardclient.Config, error) {
 	var cfg hzcardclient.Config
 	var err error
-	if cfg.Key, err = hzKeyParam(env.Param("inst_key", hzcard.TestInstKeyHex), sm2.ParsePrivateKey); err != nil {
+	if cfg.Key, err = hzcard.ReadKey(env.Param("inst_key", hzcard.TestInstKeyHex), sm2.ParsePrivateKey); err != nil {
 		return cfg, fmt.Errorf("hzcard: params.inst_key: %w", err)
 	}
-	if cfg.CentreKey, err = hzKeyParam(env.Param("centre_pub", hzcard.TestCentrePubHex), sm2.ParsePublicKey); err != nil {
+	if cfg.CentreKey, err = hzcard.ReadKey(env.Param("centre_pub", hzcard.TestCentrePubHex), sm2.ParsePublicKey); err != nil {
 		return cfg, fmt.Errorf("hzcard: params.centre_pub: %w", err)
 	}
 	if cfg.Profile, err = signdomain.ParseProfile(env.Param("sign_profile", string(signdomain.Default))); err != nil {
@@ -45,25 +42,6 @@ func hzTargetConfig(env *load.Env) (hzcardclient.Config, error) {
 	cfg.JoinInstID, cfg.InstID = env.Param("joininstid", ""), env.Param("instid", "")
 	cfg.MchntID, cfg.TermID, cfg.ChnlID = env.Param("mchntid", ""), env.Param("termid", ""), env.Param("chnlid", "")
 	return cfg, nil
-}
-
-// hzKeyParam reads a key param as certification does: the key itself (hex
-// or PEM) or the path of a file holding it. Errors never repeat the value,
-// which may be the private key.
-func hzKeyParam[K any](v string, parse func([]byte) (K, error)) (K, error) {
-	if k, err := parse([]byte(v)); err == nil {
-		return k, nil
-	}
-	var zero K
-	b, err := os.ReadFile(v)
-	if err != nil {
-		return zero, errors.New("neither an SM2 key (hex or PEM) nor a readable file holding one")
-	}
-	k, err := parse(b)
-	if err != nil {
-		return zero, fmt.Errorf("the file does not hold an SM2 key (hex or PEM): %w", err)
-	}
-	return k, nil
 }
 
 // hzLab is how a run builds software cards the target's centre holds the
@@ -81,19 +59,11 @@ func hzLabOf(env *load.Env) (hzLab, error) {
 	if mk == "" {
 		return l, errors.New("hzcard-charge against a target needs params.master_keys: the issuer master keys MLK,MPK,MTK,MAMK the centre diversifies card keys from, to build the software cards the run charges")
 	}
-	parts := strings.Split(mk, ",")
-	if len(parts) != 4 {
-		return l, fmt.Errorf("hzcard: params.master_keys: want MLK,MPK,MTK,MAMK (4 keys of 16 bytes in hex), got %d parts", len(parts))
+	m, err := cpucard.ParseMasterKeys(mk)
+	if err != nil {
+		return l, fmt.Errorf("hzcard: params.master_keys: %w", err)
 	}
-	var ks [4][]byte
-	for i, p := range parts {
-		b, err := hex.DecodeString(strings.TrimSpace(p))
-		if err != nil || len(b) != 16 {
-			return l, fmt.Errorf("hzcard: params.master_keys: key %d is not 16 bytes of hex", i+1)
-		}
-		ks[i] = b
-	}
-	l.masters = &cpucard.MasterKeys{MLK: ks[0], MPK: ks[1], MTK: ks[2], MAMK: ks[3]}
+	l.masters = m
 	for _, p := range []struct {
 		name string
 		dst  *byte
@@ -104,7 +74,6 @@ func hzLabOf(env *load.Env) (hzLab, error) {
 		}
 		*p.dst = b[0]
 	}
-	var err error
 	if l.numbers, err = hzCardNumbers(env.Param("cards", "")); err != nil {
 		return l, fmt.Errorf("hzcard: params.cards: %w", err)
 	}
@@ -118,29 +87,14 @@ func hzLabOf(env *load.Env) (hzLab, error) {
 // the numbers differ in their last 8 digits only, as certification reads
 // the param.
 func hzCardNumbers(s string) ([]string, error) {
+	rs, err := cpucard.ParseCardRanges(s)
+	if err != nil {
+		return nil, err
+	}
 	var out []string
-	for _, part := range strings.Split(s, ",") {
-		if part = strings.TrimSpace(part); part == "" {
-			continue
-		}
-		first, last, ok := strings.Cut(part, "-")
-		if !ok {
-			last = first
-		}
-		if _, err := cpucard.Diversifier(first); err != nil {
-			return nil, err
-		}
-		if len(last) != len(first) || first[:len(first)-8] != last[:len(last)-8] {
-			return nil, fmt.Errorf("%q: first and last differ before their last 8 digits", part)
-		}
-		head := first[:len(first)-8]
-		a, err1 := strconv.Atoi(first[len(first)-8:])
-		b, err2 := strconv.Atoi(last[len(last)-8:])
-		if err1 != nil || err2 != nil || b < a {
-			return nil, fmt.Errorf("%q: not a range of card numbers", part)
-		}
-		for v := a; v <= b; v++ {
-			out = append(out, fmt.Sprintf("%s%08d", head, v))
+	for _, r := range rs {
+		for i := range r.N {
+			out = append(out, r.At(i))
 		}
 	}
 	return out, nil
