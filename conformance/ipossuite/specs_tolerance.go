@@ -18,7 +18,7 @@ import (
 func tolerance(f *conformance.Framework[*env]) {
 	cat := f.Catalogue
 	Describe("tolerance", func() {
-		f.It("a request with an element the table does not have is still served", conformance.Interface(ipos.CardQuery), func(ctx context.Context) {
+		f.It("a request with an element the table does not have is still served", conformance.Interface(ipos.CardQuery), conformance.Negative, func(ctx context.Context) {
 			e := f.Env()
 			req := queryReq(e, e.amountVoucher(1000)).With("terminal_model", "PAX-A920")
 			r := ok(e.do(ctx, req))
