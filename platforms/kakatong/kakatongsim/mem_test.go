@@ -2,6 +2,7 @@ package kakatongsim
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -115,4 +116,71 @@ func (d *driver) do2(f func(*driver, int) string, i int) {
 func okReply(body string) bool {
 	r, err := kakatong.ParseReply(kakatong.MethodTrade, []byte(body))
 	return err == nil && kakatong.IsSuccess(kakatong.MethodTrade, r.Code())
+}
+
+// A simulator serving a soak keeps only its history window
+// (E-KAKATONG-HISTORY): 5 000 purchases and 5 000 balance queries with a
+// window of 300 keep 300 trades and no query, the ledger exact; the newest
+// purchase resent is still a duplicate (12) that moves nothing, a kept
+// trade can be undone and an aged one answers 61.
+func TestHistoryIsBounded(t *testing.T) {
+	const limit, n = 300, 5_000
+	d := newDriver(t, sim.Options{History: limit})
+	before := d.s.Totals()
+	var want int64
+	for i := range n {
+		d.do2((*driver).consume, i)
+		d.do2((*driver).query, i)
+		_, _, amount := d.plan.Purchase(uint64(i), LoadTerminal)
+		want += amount
+	}
+	if h := d.s.History(); h.Kept != limit || h.Aged != n-limit || h.Limit != limit {
+		t.Errorf("History() = %+v, want %d kept and %d aged", h, limit, n-limit)
+	}
+	got := d.s.Totals()
+	if got.Trades-before.Trades != n || got.Consumed-before.Consumed != want || got.Balances != before.Balances-want {
+		t.Errorf("Totals() %+v -> %+v after %d purchases of %d fen in all", before, got, n, want)
+	}
+	if err := d.s.Audit(); err != nil {
+		t.Fatal(err)
+	}
+
+	card, _, amount := d.plan.Purchase(n-1, LoadTerminal)
+	bal, _, _ := d.s.CardBalance(card)
+	if r := d.consumeRecord(n - 1); r.V(kakatong.CodeField(kakatong.MethodTrade)) != kakatong.CodeDuplicate {
+		t.Errorf("resend of the newest purchase: %v, want %s", r, kakatong.CodeDuplicate)
+	}
+	if bal2, _, _ := d.s.CardBalance(card); bal2 != bal {
+		t.Errorf("a duplicate moved card %s: %d -> %d", card, bal, bal2)
+	}
+	newest := fmt.Sprintf("%08d", d.s.seq-1) // the stance before the last query's
+	undo := doTrade(d.s, "0022", "0", card, "", LoadTerminal, newest)
+	if undo.V(kakatong.CodeField(kakatong.MethodTrade)) != kakatong.CodeOK {
+		t.Errorf("undo of kept trade %s: %v", newest, undo)
+	}
+	if bal3, _, _ := d.s.CardBalance(card); bal3 != bal+amount {
+		t.Errorf("undo of %d fen: card %s %d -> %d", amount, card, bal, bal3)
+	}
+	first, _, _ := d.plan.Purchase(0, LoadTerminal)
+	if r := doTrade(d.s, "0022", "0", first, "", LoadTerminal, "00000001"); r.V(kakatong.CodeField(kakatong.MethodTrade)) != kakatong.CodeNoStance {
+		t.Errorf("undo of an aged-out trade: %v, want %s", r, kakatong.CodeNoStance)
+	}
+	if err := d.s.Audit(); err != nil {
+		t.Fatal(err)
+	}
+	// The aged sums are checked, not trusted: a fen created on a card whose
+	// trades mostly aged out still fails the audit.
+	d.s.cards[first].Balance++
+	if err := d.s.Audit(); err == nil {
+		t.Error("Audit passed a card holding one fen more than its seed and movements")
+	}
+	d.s.cards[first].Balance--
+}
+
+func (d *driver) consumeRecord(i int) kakatong.Record {
+	r, err := kakatong.ParseReply(kakatong.MethodTrade, []byte(d.consume(i)))
+	if err != nil {
+		panic(err)
+	}
+	return r.First()
 }
