@@ -34,6 +34,7 @@ func simCommand() *cli.Command {
 		writeConfig *string
 		profile     *string
 		admin       *string
+		history     *int
 		faults      cli.MultiFlag
 	)
 	cmd := &cli.Command{
@@ -70,6 +71,13 @@ to loopback accept it; bill99: the server certificate is issued again to cover
 it), says so, and --write-config writes it in the file's header. Callers from
 anywhere else are refused as before (ipos: 6103).
 
+--history N bounds the state a long-lived simulator keeps (a soak, a client
+certified for days): the latest N replayable requests or trades (default
+10000) stay whole, older ones age into the ledger's sums, so memory stays
+flat and the audit exact; each platform's catalogue errata say what a client
+sees of an aged entry (E-IPOS-HISTORY, E-KAKATONG-HISTORY). Strict mode keeps
+the first 10000 violations and counts the rest.
+
 Dates on the wire and on the card are in one zone, Asia/Shanghai unless the
 environment variable PAYCERT_WIRE_ZONE names another (an IANA name): set the
 same value for the simulator, its clients and the card tools.
@@ -93,6 +101,7 @@ Examples:
 		writeConfig = fs.String("write-config", "", "write the target section an outside client needs (URL, fixture, keys, PKI) to this YAML file")
 		profile = fs.String("profile", "", "a named reading of the spec where the seed contradicts itself (kakatong: record = fields in <Record>, the default; root = fields at the root of <TradeResult>, as the seed's samples read them)")
 		admin = fs.String("admin", "", "serve the ledger audit for 'paycert load' on this loopback address, e.g. 127.0.0.1:0")
+		history = fs.Int("history", 0, fmt.Sprintf("how many replayable requests or trades the simulator keeps whole; older ones age into the ledger's sums so memory stays flat (default %d)", sim.DefaultHistory))
 		faults = nil
 		fs.Var(&faults, "fault", "switch on a named fault (repeatable)")
 	}
@@ -116,7 +125,10 @@ Examples:
 			return nil
 		}
 		out := &lockedWriter{w: io.Stdout} // the simulator logs (SMS codes) from its handlers
-		s, err := p.NewSimulator(sim.Options{Faults: faults, Strict: *strict, Profile: *profile,
+		if *history < 0 {
+			return cli.Usagef("--history %d: want a positive count (0 is the default, %d)", *history, sim.DefaultHistory)
+		}
+		s, err := p.NewSimulator(sim.Options{Faults: faults, Strict: *strict, Profile: *profile, History: *history,
 			Logf: func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) }})
 		if err != nil {
 			return fmt.Errorf("start %s simulator: %w", p.Name, err)
@@ -176,7 +188,11 @@ Examples:
 			fmt.Fprintf(io.Stdout, "stopped; no violations recorded\n")
 			return nil
 		}
-		fmt.Fprintf(io.Stdout, "stopped; %d violation(s):\n", len(v))
+		dropped := ""
+		if d, ok := s.(sim.DropCounter); ok && d.DroppedViolations() > 0 {
+			dropped = fmt.Sprintf(" (%d more counted but not kept: the first %d are listed)", d.DroppedViolations(), sim.MaxViolations)
+		}
+		fmt.Fprintf(io.Stdout, "stopped; %d violation(s)%s:\n", len(v), dropped)
 		enc := json.NewEncoder(io.Stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(v); err != nil {

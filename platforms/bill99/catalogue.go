@@ -527,6 +527,8 @@ func errata() []catalog.Erratum {
 		e("E-BILL99-HALFYEAR", "001 §4.4", "Order query covers half a year.", "Orders whose entryTime is more than 6 calendar months before the simulator's now are B.MGW.0170.", sim),
 		e("E-BILL99-DUPLICATE", "001 §5.4.1", "externalRefNumber must be unique; what a repeat gets is not said.",
 			"A repeat purchase identical in content gets the original TR2 again (same refNumber, no second debit); a repeat with different content gets B.MGW.0130. The same holds for ind_auth.", sim),
+		e("E-BILL99-HISTORY", "001 §4.4, §5.4.1", "Order query covers half a year and externalRefNumber is unique, but a server cannot keep half a year of a load run's orders in memory.",
+			"The simulator keeps the latest sim.Options.History orders (default 10 000; paycert sim --history) whole, a pending one until it settles, and as many delivered or abandoned TR3 notices: an older order is not found by the query (B.MGW.0170, as past half a year) and a repeat of its externalRefNumber is a new order; Totals and Audit count aged orders by their sums (per card too), so the ledger stays exact.", sim),
 		e("E-BILL99-TOKEN-LEN", "001 §4.1, §4.2", "token is MAX(32) in the ind_auth reply but MAX(12) in the verification request.", "The simulator issues 7-digit tokens, which fit both; clients accept up to 32.", sim),
 		e("E-BILL99-VALIDATETYPE", "001 §4.7", "validateType is length 8 with sample 00002012 (a terminal id), but described as a 3-bit bitmap with sample 000.", "Three digits, CVV2/name/id.", pkg),
 		e("E-BILL99-AMOUNT-LEN", "001 §4.4", "The query reply amount is length 12 with sample 0002, the samples show 10.", "amount is MAX(12) in the same form as the purchase.", pkg),

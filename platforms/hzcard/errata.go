@@ -90,6 +90,8 @@ func errata() []catalog.Erratum {
 			Reading: "the last 16 digits of the application serial of file 0x15 (bytes 12-19, cpucard.PublicInfo.ShortCardNumber): the seed's sample card numbers have 16 digits (2253123456781234) and the same 8 bytes are the key diversifier", Where: whereSim},
 		{ID: "E-HZ-DUP-SSN", Seed: s + "§2.4, appendix D", Issue: "joininstssn is the institution's serial; 000082 交易完全重复 has no rule",
 			Reading: "a request whose joininstid+joininstssn was already answered gets 000082 and changes nothing", Where: whereSim},
+		{ID: "E-HZ-HISTORY", Seed: s + "§2.4, §4.3, appendix D", Issue: "joininstssn and payorderno are unique and orders can be queried, with no window for either, and a centre cannot keep a load run's every order and serial in memory",
+			Reading: "the simulator keeps the latest sim.Options.History serial numbers (default 10 000; paycert sim --history) and as many orders whole; only an order in a final state (5, 8, B) ages out: the order query no longer lists it, its payorderno may pay again, an older serial number is not a duplicate; one in doubt or still payable is kept until it is final; Totals and Audit count aged orders by their sums (per card and merchant quota too), so the ledger stays exact", Where: whereSim},
 		{ID: "E-HZ-DUP-ORDER", Seed: s + "§4.2, appendix D", Issue: "chargeOrderCreate has no client order number; 000090 订单号重复 has no rule",
 			Reading: "payorderno (the payment order) is the client's order number and must be unique; reusing it is 000090", Where: whereSim},
 		{ID: "E-HZ-MANAGE", Seed: s + "§4.7, §4.8, 000150-000159", Issue: "the management flow is only described as 'verify the card after an interrupted write'",

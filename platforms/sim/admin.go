@@ -50,6 +50,9 @@ func Report(s Simulator, counters Counters, q url.Values) (AuditReport, error) {
 	if v := s.Violations(); len(v) > 0 {
 		r.Violations, r.FirstViolation = len(v), v[0].Interface+" "+v[0].Rule+": "+v[0].Detail
 	}
+	if d, ok := s.(DropCounter); ok {
+		r.Violations += d.DroppedViolations()
+	}
 	if counters != nil {
 		c, err := counters(q)
 		if err != nil {

@@ -57,6 +57,12 @@ type Options struct {
 	// Kakatong simulator has profiles (record, root) and refuses other
 	// names; the others do not read it yet.
 	Profile string
+	// History is how many replayable requests, trades or orders the
+	// simulator keeps whole (0: DefaultHistory). Older ones age out into
+	// summary counters, so memory stays flat under a soak while Audit and
+	// the ledger counters stay exact; each simulator's package doc (and its
+	// catalogue's errata) says what a client sees of an aged entry.
+	History int
 	Logf    func(format string, args ...any)
 }
 
@@ -174,18 +180,30 @@ func Short(v string) string {
 	return fmt.Sprintf("%s… (%d bytes)", string([]rune(v)[:n]), len(v))
 }
 
-// Recorder collects violations. The zero value is ready; safe for
-// concurrent use.
+// Recorder collects violations: the first MaxViolations whole, the rest
+// counted. The zero value is ready; safe for concurrent use.
 type Recorder struct {
-	mu sync.Mutex
-	v  []Violation
+	mu      sync.Mutex
+	v       []Violation
+	dropped int
 }
 
-// Record adds a violation.
+// Record adds a violation, or counts it once MaxViolations are kept.
 func (r *Recorder) Record(v Violation) {
 	r.mu.Lock()
-	r.v = append(r.v, v)
+	if len(r.v) < MaxViolations {
+		r.v = append(r.v, v)
+	} else {
+		r.dropped++
+	}
 	r.mu.Unlock()
+}
+
+// Dropped is how many violations were counted but not kept.
+func (r *Recorder) Dropped() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.dropped
 }
 
 // Violations returns a copy of what was recorded.

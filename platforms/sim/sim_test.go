@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -193,5 +194,43 @@ func TestCheckFaults(t *testing.T) {
 				t.Fatalf("CheckFaults = %v, want ok %v", err, tc.ok)
 			}
 		})
+	}
+}
+
+// The recorder keeps the first MaxViolations and counts the rest, so a
+// strict mock serving a client that breaks a rule in every request holds
+// bounded memory; the admin report counts them all.
+func TestRecorderIsCapped(t *testing.T) {
+	var r Recorder
+	for i := range MaxViolations + 5 {
+		r.Record(Violation{Rule: "r", Detail: strconv.Itoa(i)})
+	}
+	v := r.Violations()
+	if len(v) != MaxViolations || r.Dropped() != 5 || v[0].Detail != "0" {
+		t.Errorf("kept %d (first %q), dropped %d; want %d kept from the first, 5 dropped", len(v), v[0].Detail, r.Dropped(), MaxViolations)
+	}
+}
+
+func TestQueue(t *testing.T) {
+	var q Queue[int]
+	if _, ok := q.Pop(); ok {
+		t.Fatal("Pop on an empty queue")
+	}
+	next := 0
+	for i := range 1000 {
+		q.Push(i)
+		if q.Len() > 10 {
+			v, _ := q.Pop()
+			if v != next {
+				t.Fatalf("popped %d, want %d", v, next)
+			}
+			next++
+		}
+	}
+	if q.Len() != 10 || cap(q.items) > 64 {
+		t.Errorf("len %d, cap %d: want 10 queued in a compacted array", q.Len(), cap(q.items))
+	}
+	if v, _ := q.Peek(); v != 990 {
+		t.Errorf("Peek = %d, want 990", v)
 	}
 }

@@ -77,6 +77,11 @@
 //
 //   - One URL for the order query and the card-info query: the content
 //     element decides (QryTxnMsgContent / CardInfoContent).
+//   - History (E-BILL99-HISTORY): the latest sim.Options.History orders
+//     (default 10 000; a pending one until it settles) and finished TR3
+//     notices are kept whole; an older order is not found (B.MGW.0170) and
+//     its externalRefNumber may be used again. Totals and Audit count aged
+//     orders by their sums, per card too, so the ledger stays exact.
 //   - errorCodes: B.MGW.0001 unknown merchant, B.MGW.0120 every missing,
 //     over-long or malformed field, B.MGW.0170 no such order (or older than
 //     6 calendar months); paycert's own B.MGW.0100 (unparsable: bad XML,

@@ -379,7 +379,6 @@ func (s *Simulator) indAuth(c *bill99.Node) *bill99.Node {
 	su := &signup{merchant: mid, terminal: tid, customer: cid, extRef: ref, pan: pan, phone: phone,
 		token: s.newToken(), code: randomDigits(6), issued: s.clock.Now(), reqKey: reqKey}
 	s.signups[key] = su
-	s.smsLog = append(s.smsLog, SMS{MerchantID: mid, ExternalRefNumber: ref, Phone: phone, Code: su.code, Token: su.token, At: su.issued})
 	s.logf("bill99 sim: SMS to %s for %s/%s: code %s (token %s)", bill99.ShortPhone(phone), mid, ref, su.code, su.token)
 	out := s.business(bill99.ElIndAuth, bill99.RCSuccess, echo("token", su.token))
 	su.replyMsg = out
@@ -527,8 +526,10 @@ func (s *Simulator) purchase(c *bill99.Node) *bill99.Node {
 		o.authCode = randomDigits(6)
 		s.debit(o)
 	}
-	o.index = len(s.orderList)
+	s.orderSeq++
+	o.index = s.orderSeq
 	s.orderList = append(s.orderList, o)
+	defer s.ageLocked()
 	if s.orders[key] == nil { // else FaultDoubleCharge: a second order under the same key
 		s.orders[key] = o
 	}

@@ -123,7 +123,15 @@ type Simulator struct {
 	debited   map[string]int64 // pan -> fen debited (ledger)
 	credited  map[string]int64 // merchant -> fen credited (ledger)
 	seq       int64
-	smsLog    []SMS
+
+	// The history window (sim.Options.History, E-BILL99-HISTORY): at most
+	// history orders are kept whole in orderList (a pending one is kept
+	// until it settles), at most history finished notices in notices; the
+	// older ones live on in these sums, so Totals and Audit stay exact.
+	history    int
+	orderSeq   int              // entry order of orders (order.index)
+	agedOrders Totals           // Orders, Succeeded, Failed, SucceededFen, Notices* of what aged out
+	agedPerPan map[string]int64 // pan -> fen of aged S orders
 
 	wake chan struct{}
 	stop chan struct{}
@@ -180,7 +188,7 @@ type order struct {
 	tr3URL                               string
 	bin                                  BIN
 	counted                              bool // debited into the ledger
-	index                                int  // position in orderList, so a batch of due orders settles in entry order
+	index                                int  // entry order (orderSeq), so a batch of due orders settles in entry order
 }
 
 // New builds a simulator with the default fixture and a fresh PKI.
@@ -208,7 +216,7 @@ func NewWithConfig(opts sim.Options, cfg Config) (*Simulator, error) {
 		merchants: map[string]*merchant{}, bins: map[string]BIN{}, cards: map[string]*Card{},
 		customers: map[string]*customer{}, tokens: map[string]*binding{}, signups: map[string]*signup{},
 		orders: map[string]*order{}, byRef: map[string]*order{}, debited: map[string]int64{}, credited: map[string]int64{},
-		seq:  100000,
+		seq: 100000, history: opts.HistoryOrDefault(), agedPerPan: map[string]int64{},
 		wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
 	}
 	if s.client == nil {
@@ -254,6 +262,61 @@ func (s *Simulator) Faults() []sim.Fault { return Faults() }
 
 // Violations returns what strict-mock mode recorded.
 func (s *Simulator) Violations() []sim.Violation { return s.rec.Violations() }
+
+// DroppedViolations counts the violations past sim.MaxViolations.
+func (s *Simulator) DroppedViolations() int { return s.rec.Dropped() }
+
+// History says how many orders are kept whole (queried, replayed on a
+// resend, audited one by one) and how many aged out into the sums.
+func (s *Simulator) History() sim.History {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return sim.History{Limit: s.history, Kept: len(s.orderList), Aged: s.agedOrders.Orders}
+}
+
+// ageLocked ages the oldest orders past the history window, and the oldest
+// finished notices past it (E-BILL99-HISTORY). A pending order stops the
+// orders' ageing until it settles (3 minutes at most, E-BILL99-PENDING):
+// its settlement must still find it. s.mu is held.
+func (s *Simulator) ageLocked() {
+	for len(s.orderList) > s.history {
+		o := s.orderList[0]
+		if o.status == bill99.TxnPending {
+			break
+		}
+		s.orderList[0] = nil
+		s.orderList = s.orderList[1:]
+		if key := o.merchant + "/" + o.extRef; s.orders[key] == o {
+			delete(s.orders, key)
+		}
+		if s.byRef[o.refNumber] == o {
+			delete(s.byRef, o.refNumber)
+		}
+		s.agedOrders.Orders++
+		switch o.status {
+		case bill99.TxnSucceeded:
+			s.agedOrders.Succeeded++
+			s.agedOrders.SucceededFen += o.amountFen
+			s.agedPerPan[o.pan] += o.amountFen
+		case bill99.TxnFailed:
+			s.agedOrders.Failed++
+		}
+	}
+	for len(s.notices) > s.history {
+		n := s.notices[0]
+		if !n.acked && !n.gaveUp {
+			break
+		}
+		s.notices[0] = nil
+		s.notices = s.notices[1:]
+		if n.acked {
+			s.agedOrders.NoticesDelivered++
+		}
+		if n.gaveUp {
+			s.agedOrders.NoticesGivenUp++
+		}
+	}
+}
 
 // TLSConfig is the server side of the mutual TLS (sim.TLSSimulator): the
 // server certificate for 127.0.0.1/::1/localhost, client certificates
@@ -445,7 +508,7 @@ func (s *Simulator) Totals() Totals {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settleDueLocked()
-	var t Totals
+	t := s.agedOrders
 	for _, o := range s.orderList {
 		t.Orders++
 		switch o.status {
@@ -484,10 +547,13 @@ func (s *Simulator) Audit() error {
 	defer s.mu.Unlock()
 	s.settleDueLocked()
 	var errs []string
-	var sumS int64
+	sumS := s.agedOrders.SucceededFen
 	seenRef := map[string]bool{}
 	seenKey := map[string]bool{}
 	perPan := map[string]int64{}
+	for pan, fen := range s.agedPerPan {
+		perPan[pan] = fen
+	}
 	for _, o := range s.orderList {
 		key := o.merchant + "/" + o.extRef
 		if seenKey[key] {

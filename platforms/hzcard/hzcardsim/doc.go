@@ -95,6 +95,10 @@
 // (E-HZ-STATE-TRANSIENT); cancel goes to B at once (E-HZ-CANCEL-STATE);
 // terminal number 0000‖termid (E-HZ-TERMINAL-ID); settdate = txndate
 // (E-HZ-SETTDATE); every reply HTTP 200 and signed (E-HZ-HTTP-STATUS).
+// Uniqueness and orders are kept for a history window (E-HZ-HISTORY): the
+// latest sim.Options.History serial numbers and orders, an order only aging
+// out once final (5, 8, B); Totals and Audit count aged orders by their
+// sums, so the ledger stays exact and a soak holds flat memory.
 //
 // # Order of the request checks, and strict mode
 //

@@ -299,7 +299,7 @@ func (s *Simulator) orderCreate(c *call) (any, *fail) {
 	o.issued = apdu.NewList(apdu.SelectByNameNoLe(cd.aid).Bytes(),
 		apdu.InitializeForLoad(cd.keyIdx, uint32(amt), o.terminal).Bytes()).String()
 	o.loadList = o.issued
-	s.orders[o.no] = o
+	s.addOrder(o)
 	if r.PayOrderNo != "" {
 		s.payOrders[r.PayOrderNo] = o.no
 	}
@@ -726,7 +726,7 @@ func (s *Simulator) saleRequest(c *call) (any, *fail) {
 		payState: hzcard.PayPaid, chnlid: c.req.ChnlID, paytype: r.PayType, merchant: c.mch.id, created: c.now, txn: c.now,
 		refnum: s.nextNo("RF", c), cust: r.CustInfo, realName: r.RealNameFlag}
 	o.issued = apdu.NewList(apdu.UpdateBinaryMAC(cpucard.SFIPublic, 0, pub.Bytes(), m4).Bytes()).String()
-	s.orders[o.no] = o
+	s.addOrder(o)
 	return hzcard.SaleRep{RefNum: o.refnum, OrderNo: o.no, APDUNum: "1", APDUList: hzcard.APDUs(o.issued), Times: tm}, nil
 }
 
@@ -843,7 +843,7 @@ func (s *Simulator) returnApply(c *call) (any, *fail) {
 		returnType: r.ReturnType, terminal: hzcard.Terminal(c.req.TermID), cust: r.CustInfo}
 	if r.ReturnType == hzcard.ReturnBadCard { // a bad card: no APDUs, refund the centre's balance
 		o.amount = cd.balance
-		s.orders[o.no] = o
+		s.addOrder(o)
 		cd.returning = o.no
 		return hzcard.ReturnApplyRep{RefNum: o.refnum, OrderNo: o.no, ReturnAmt: hzcard.Amount(o.amount), APDUNum: "0", Times: tm}, nil
 	}
@@ -885,7 +885,7 @@ func (s *Simulator) returnApply(c *call) (any, *fail) {
 	var m4 [4]byte
 	copy(m4[:], mac1)
 	o.issued = apdu.NewList(apdu.DebitForPurchase(o.termSeq, dt, m4).Bytes()).String()
-	s.orders[o.no] = o
+	s.addOrder(o)
 	cd.returning = o.no
 	return hzcard.ReturnApplyRep{RefNum: o.refnum, OrderNo: o.no, ReturnAmt: hzcard.Amount(o.amount), APDUNum: "1",
 		APDUList: hzcard.APDUs(o.issued), Times: tm}, nil

@@ -48,6 +48,15 @@ type Simulator struct {
 	seq       int64               // order and reference numbers
 	termSeq   uint32              // the centre's PSAM transaction counter (card return)
 	ledger    ledger
+
+	// The history window (sim.Options.History, E-HZ-HISTORY): orders in a
+	// final state (5, 8, B) past the latest history age out into aged, and
+	// serial numbers past the latest history are forgotten, so a soak holds
+	// flat memory while Audit stays exact.
+	history int
+	orderQ  sim.Queue[string] // order numbers, oldest first
+	ssnQ    sim.Queue[string] // keys of s.ssns, oldest first
+	aged    agedOrders
 }
 
 // New builds the centre with its default fixture (see the package doc).
@@ -79,6 +88,8 @@ func New(opts sim.Options) (*Simulator, error) {
 		orders:    map[string]*order{},
 		payOrders: map[string]string{},
 		ssns:      map[string]struct{}{},
+		history:   opts.HistoryOrDefault(),
+		aged:      agedOrders{loadedBy: map[string]int64{}, quota: map[string]int64{}},
 	}
 	s.cst.Store(cst())
 	if s.logf == nil {
@@ -99,6 +110,17 @@ func (s *Simulator) Faults() []sim.Fault { return faults() }
 
 // Violations returns what strict-mock mode recorded.
 func (s *Simulator) Violations() []sim.Violation { return s.rec.Violations() }
+
+// DroppedViolations counts the violations past sim.MaxViolations.
+func (s *Simulator) DroppedViolations() int { return s.rec.Dropped() }
+
+// History says how many orders are kept whole (queried, managed, audited
+// one by one) and how many aged out into the ledger's sums.
+func (s *Simulator) History() sim.History {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return sim.History{Limit: s.history, Kept: len(s.orders), Aged: s.aged.orders}
+}
 
 // CentrePublicKey is the key clients verify replies with.
 func (s *Simulator) CentrePublicKey() *sm2.PublicKey { return s.key.Public() }
@@ -313,6 +335,11 @@ func (s *Simulator) handle(r *http.Request) (any, *fail) {
 			hzcard.CodeDuplicateTxn, "joininstssn %s already used", c.req.JoinInstSSN)
 	}
 	s.ssns[key] = struct{}{}
+	s.ssnQ.Push(key)
+	for s.ssnQ.Len() > s.history {
+		old, _ := s.ssnQ.Pop()
+		delete(s.ssns, old)
+	}
 	return h(c)
 }
 

@@ -3,6 +3,7 @@ package hzcardsim
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 	"time"
 
@@ -111,6 +112,64 @@ type order struct {
 	termSeq    uint32
 	cust       *hzcard.CustInfo
 	realName   string
+}
+
+// agedOrders sums what Audit re-derives from the orders that aged out of
+// the history window (E-HZ-HISTORY).
+type agedOrders struct {
+	orders                 int
+	paid, loaded, refunded int64
+	loadedBy               map[string]int64 // cardno -> fen credited by aged charge orders
+	quota                  map[string]int64 // merchant -> fen of aged charge orders not refunded
+}
+
+// final says an order can no longer change: confirmed, adjusted or
+// refunded. Only such orders age out; one in doubt or still payable stays.
+func final(o *order) bool {
+	return o.state == hzcard.StateConfirmed || o.state == hzcard.StateAdjusted || o.state == hzcard.StateRefunded
+}
+
+// addOrder books a new order and ages the oldest final orders past the
+// history window. s.mu is held.
+func (s *Simulator) addOrder(o *order) {
+	if _, ok := s.orders[o.no]; !ok {
+		s.orderQ.Push(o.no)
+	}
+	s.orders[o.no] = o
+	// Each order is looked at once per call: one not final goes to the back
+	// (it stays until it is), so a window of unfinished orders cannot spin.
+	for n := s.orderQ.Len(); s.orderQ.Len() > s.history && n > 0; n-- {
+		no, _ := s.orderQ.Pop()
+		old := s.orders[no]
+		switch {
+		case old == nil:
+		case !final(old):
+			s.orderQ.Push(no)
+		default:
+			s.ageOrder(old)
+		}
+	}
+}
+
+func (s *Simulator) ageOrder(o *order) {
+	delete(s.orders, o.no)
+	if o.payOrderNo != "" && s.payOrders[o.payOrderNo] == o.no {
+		delete(s.payOrders, o.payOrderNo)
+	}
+	s.aged.orders++
+	if o.kind != kindCharge {
+		return
+	}
+	s.aged.paid += o.amount
+	if o.credits > 0 {
+		s.aged.loaded += o.amount * int64(o.credits)
+		s.aged.loadedBy[o.cardno] += o.amount * int64(o.credits)
+	}
+	if o.refunds > 0 {
+		s.aged.refunded += o.amount * int64(o.refunds)
+	} else {
+		s.aged.quota[o.merchant] += o.amount
+	}
 }
 
 // ledger counts money as it moves, to be re-derived by Audit.
@@ -424,11 +483,11 @@ func (s *Simulator) Audit() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var errs []error
-	var paid, loaded, refunded int64
-	loadedBy := map[string]int64{}
+	paid, loaded, refunded := s.aged.paid, s.aged.loaded, s.aged.refunded
+	loadedBy := maps.Clone(s.aged.loadedBy)
 	doubt := map[string]int64{}      // loads the card may hold that the centre has not booked
 	doubtDebit := map[string]int64{} // return debits the card may have done that the centre has not booked
-	quota := map[string]int64{}
+	quota := maps.Clone(s.aged.quota)
 	for _, o := range s.orders {
 		if o.kind == kindReturn && o.state == hzcard.StateCardUnknown {
 			doubtDebit[o.cardno] += o.amount

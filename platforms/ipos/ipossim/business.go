@@ -168,7 +168,7 @@ func (s *Simulator) cardVerify(c *call) (*outcome, body) {
 	v.remain -= moved
 	v.live = append(v.live, vf)
 	s.verifs[c.m.isspid+"/"+vf.posSeq] = vf
-	t.window = append(t.window, dailyEvent{goodsNo: v.goodsNo, goodsName: v.goodsName, num: 1, amt: value})
+	t.addDaily(v.goodsNo, v.goodsName, 1, value)
 	s.stats.Verifications++
 	if v.kind == KindAmount {
 		s.stats.VerifiedFen += moved
@@ -223,7 +223,7 @@ func (s *Simulator) cardUndo(c *call) (*outcome, body) {
 	if s.faults.Has(FaultDailyCountsCancel) {
 		sign = 1
 	}
-	c.term.window = append(c.term.window, dailyEvent{goodsNo: vf.v.goodsNo, goodsName: vf.v.goodsName, num: sign, amt: sign * vf.value})
+	c.term.addDaily(vf.v.goodsNo, vf.v.goodsName, sign, sign*vf.value)
 	return nil, nil
 }
 
@@ -234,15 +234,9 @@ func (s *Simulator) cardDaily(c *call) (*outcome, body) {
 	}
 	by := map[string]*sum{}
 	var order []string
-	for _, e := range c.term.window {
-		x := by[e.goodsNo]
-		if x == nil {
-			x = &sum{no: e.goodsNo, name: e.goodsName}
-			by[e.goodsNo] = x
-			order = append(order, e.goodsNo)
-		}
-		x.num += e.num
-		x.amt += e.amt
+	for no, e := range c.term.window { // copied: the reply is rendered after the window is closed
+		by[no] = &sum{no: e.goodsNo, name: e.goodsName, num: e.num, amt: e.amt}
+		order = append(order, no)
 	}
 	if !s.faults.Has(FaultDailyNotReset) {
 		c.term.window = nil
@@ -437,13 +431,15 @@ func (s *Simulator) giftPosSeqInfo(c *call) (*outcome, body) {
 }
 
 func (s *Simulator) newRow(c *call, g *giftCard, useType string, amount int64) *giftRow {
-	r := &giftRow{id: len(s.giftRows) + 1, isspid: c.m.isspid, code: g.code, reqSeq: c.val("pos_seq"),
+	s.rowID++
+	r := &giftRow{id: s.rowID, isspid: c.m.isspid, code: g.code, reqSeq: c.val("pos_seq"),
 		posID: c.val("pos_id"), storeID: c.val("store_id"), typ: g.typ, useType: useType, status: ipos.RowNormal,
 		amount: amount, overplus: g.overplus, source: c.val("consume_source"), orgPosSeq: c.val("org_pos_seq"), at: c.now}
 	if st := s.stores[c.m.isspid+"/"+r.storeID]; st != nil {
 		r.location = st.name
 	}
 	s.giftRows = append(s.giftRows, r)
+	s.ageRows()
 	return r
 }
 

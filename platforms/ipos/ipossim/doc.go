@@ -105,6 +105,14 @@
 //     XML declaration other than GBK.
 //   - E-IPOS-NO-TERMINAL-CODES: store_id without pos_id (or the reverse) in
 //     wecard_gettracelist answers 9990.
+//   - E-IPOS-HISTORY: the latest sim.Options.History pos_seqs (default
+//     10 000) are kept whole (replayed, undoable, listed); an older one is
+//     forgotten: a resend of it is a new request, an undo of its
+//     verification answers 0809. Gift card trace rows age out of the same
+//     window. Balances, Totals, Voucher's Verifications and Audit count
+//     aged entries by their sums, so the ledger stays exact while memory
+//     stays flat (History and GiftRows say how many are kept and aged).
+//     The daily window is a sum per goods, however long it stays open.
 //
 // Unknown request elements are tolerated (and recorded in strict mode). A
 // terminal's IP binding treats every loopback address as one host.

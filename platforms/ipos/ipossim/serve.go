@@ -228,7 +228,7 @@ func (s *Simulator) decide(c *call, xmlKey string) []byte {
 	s.record(c, o)
 	reply := s.render(c, o, body2)
 	if key != "" {
-		s.seqs[key] = &seqRecord{iface: c.iface, xml: xmlKey, reply: reply}
+		s.remember(key, &seqRecord{iface: c.iface, xml: xmlKey, reply: reply})
 	}
 	return reply
 }

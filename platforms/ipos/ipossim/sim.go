@@ -94,12 +94,29 @@ type store struct {
 type terminal struct {
 	isspid, posID, storeID string
 	ip                     netip.Addr
-	window                 []dailyEvent // since the last daily
+	// window sums the verifications (minus undos) since the last daily per
+	// goods number: all card_daily reports, so a terminal that never sends
+	// a daily holds one entry per goods, not one per verification.
+	window map[string]*dailyEvent
 }
 
 type dailyEvent struct {
 	goodsNo, goodsName string
 	num, amt           int64
+}
+
+// addDaily adds one verification (num 1) or undo (num -1) to t's window.
+func (t *terminal) addDaily(goodsNo, goodsName string, num, amt int64) {
+	if t.window == nil {
+		t.window = map[string]*dailyEvent{}
+	}
+	e := t.window[goodsNo]
+	if e == nil {
+		e = &dailyEvent{goodsNo: goodsNo, goodsName: goodsName}
+		t.window[goodsNo] = e
+	}
+	e.num += num
+	e.amt += amt
 }
 
 // Voucher kinds (query_info/use_type).
@@ -116,7 +133,12 @@ type voucher struct {
 	price, initial, remain                 int64 // fen for amount vouchers, uses for times vouchers (price in fen)
 	endUse                                 time.Time
 	voided, offline                        bool
-	live                                   []*verification // not undone, oldest first
+	live                                   []*verification // not undone and in the history window, oldest first
+	// agedCount verifications, agedMoved fen or uses, are live (never
+	// undone) but fell out of the history window: counted, no longer
+	// listed, replayed or undoable (erratum E-IPOS-HISTORY).
+	agedCount int
+	agedMoved int64
 }
 
 func (v *voucher) status() int {
@@ -125,7 +147,7 @@ func (v *voucher) status() int {
 		return ipos.VaVoided
 	case v.remain == 0:
 		return ipos.VaUsed
-	case len(v.live) > 0 || v.remain < v.initial:
+	case len(v.live) > 0 || v.agedCount > 0 || v.remain < v.initial:
 		return ipos.VaInUse
 	}
 	return ipos.VaNormal
@@ -156,6 +178,9 @@ type giftCard struct {
 	isspid                                               string
 	lastConsume                                          *giftRow
 	revokedAmt                                           int64
+	// agedConsumed and agedRefunded sum the rows of this card that fell
+	// out of the history window (E-IPOS-HISTORY), for Audit.
+	agedConsumed, agedRefunded int64
 }
 
 type giftRow struct {
@@ -189,10 +214,19 @@ type Simulator struct {
 	seqs      map[string]*seqRecord
 	verifs    map[string]*verification // isspid/pos_seq of the card_verify
 	gifts     map[string]*giftCard
-	giftRows  []*giftRow
+	giftRows  []*giftRow // the history window's rows, oldest first
+	rowID     int        // the last row id given
 	sysSeq    atomic.Int64
 	stats     Totals
 	hosts     []netip.Addr // AdmitHost: the simulator's own addresses off loopback
+
+	// The history window (sim.Options.History, erratum E-IPOS-HISTORY):
+	// the pos_seq keys of s.seqs in the order they were first answered;
+	// past the limit the oldest ages out with its verification.
+	history  int
+	seqOrder sim.Queue[string]
+	agedSeqs int
+	agedRows int
 }
 
 // Totals are the money movements since New, for a load run's ledger check.
@@ -218,7 +252,7 @@ func New(o sim.Options) (*Simulator, error) {
 		clock: o.ClockOrSystem(), faults: fs, strict: o.Strict, logf: o.Logf, cat: ipos.Catalogue(),
 		merchants: map[string]*merchant{}, stores: map[string]*store{}, terms: map[string]*terminal{},
 		vouchers: map[string]*voucher{}, qr: map[string]string{}, seqs: map[string]*seqRecord{},
-		verifs: map[string]*verification{}, gifts: map[string]*giftCard{},
+		verifs: map[string]*verification{}, gifts: map[string]*giftCard{}, history: o.HistoryOrDefault(),
 	}
 	if s.logf == nil {
 		s.logf = func(string, ...any) {}
@@ -249,6 +283,86 @@ func (s *Simulator) Faults() []sim.Fault { return faultList() }
 
 // Violations returns what strict mode recorded (and any simulator panic).
 func (s *Simulator) Violations() []sim.Violation { return s.rec.Violations() }
+
+// DroppedViolations counts the violations past sim.MaxViolations.
+func (s *Simulator) DroppedViolations() int { return s.rec.Dropped() }
+
+// History says how many pos_seqs are kept whole (replayable, undoable,
+// listed) and how many aged out into the counters (E-IPOS-HISTORY).
+func (s *Simulator) History() sim.History {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return sim.History{Limit: s.history, Kept: s.seqOrder.Len(), Aged: s.agedSeqs}
+}
+
+// GiftRows says how many gift card trace rows are kept and how many aged
+// out (the same window, counted apart: a row is not a pos_seq of s.seqs
+// when the duplicate check is off).
+func (s *Simulator) GiftRows() sim.History {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return sim.History{Limit: s.history, Kept: len(s.giftRows), Aged: s.agedRows}
+}
+
+// remember keeps the reply to key for resends and ages the oldest pos_seq
+// out once the window is full. s.mu is held.
+func (s *Simulator) remember(key string, r *seqRecord) {
+	s.seqs[key] = r
+	s.seqOrder.Push(key)
+	for s.seqOrder.Len() > s.history {
+		old, _ := s.seqOrder.Pop()
+		s.age(old)
+	}
+}
+
+// age drops pos_seq key's reply and verification, keeping what the ledger
+// needs: a live verification's amount and count move to its voucher's
+// aged totals. An undone one needs nothing (its undo restored the money).
+func (s *Simulator) age(key string) {
+	delete(s.seqs, key)
+	s.agedSeqs++
+	vf := s.verifs[key]
+	if vf == nil {
+		return
+	}
+	delete(s.verifs, key)
+	if vf.undone {
+		return
+	}
+	v := vf.v
+	for i, l := range v.live { // the oldest is first but for the fixture's history
+		if l == vf {
+			copy(v.live[i:], v.live[i+1:])
+			v.live[len(v.live)-1] = nil
+			v.live = v.live[:len(v.live)-1]
+			break
+		}
+	}
+	v.agedCount++
+	v.agedMoved += vf.moved
+}
+
+// ageRows keeps at most s.history gift card rows, summing the older ones
+// into their cards. s.mu is held.
+func (s *Simulator) ageRows() {
+	n := len(s.giftRows) - s.history
+	if n <= 0 {
+		return
+	}
+	for _, r := range s.giftRows[:n] {
+		if g := s.gifts[r.code]; g != nil {
+			switch r.useType {
+			case ipos.UseConsume:
+				g.agedConsumed += r.amount
+			case ipos.UseRefund:
+				g.agedRefunded += r.amount
+			}
+		}
+	}
+	clear(s.giftRows[:n])
+	s.giftRows = s.giftRows[n:]
+	s.agedRows += n
+}
 
 func loopback() []netip.Prefix {
 	return []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
@@ -425,7 +539,7 @@ type VoucherState struct {
 	Status        int   // va_status
 	Remain        int64 // fen or uses
 	Initial       int64
-	Verifications int // live (not undone)
+	Verifications int // live (not undone), those aged out of the history window included
 }
 
 // Voucher reads a voucher's state (suites inspect state after negative
@@ -437,7 +551,7 @@ func (s *Simulator) Voucher(code string) (VoucherState, bool) {
 	if !ok {
 		return VoucherState{}, false
 	}
-	return VoucherState{Kind: v.kind, Status: v.status(), Remain: v.remain, Initial: v.initial, Verifications: len(v.live)}, true
+	return VoucherState{Kind: v.kind, Status: v.status(), Remain: v.remain, Initial: v.initial, Verifications: len(v.live) + v.agedCount}, true
 }
 
 // GiftOverplus reads a gift card's balance and use_flag.
@@ -459,11 +573,12 @@ func (s *Simulator) Totals() Totals {
 }
 
 // Audit re-checks the ledger over the whole state: every voucher's balance
-// equals its initial balance minus its live verifications, never below
-// zero; every verification is counted once; every cash gift card's balance
-// equals its total minus consumes plus refunds minus what a revoke took,
-// and no refund exceeds its consume. The first broken invariant is
-// reported with the numbers.
+// equals its initial balance minus its live verifications (those aged out
+// of the history window by their sum), never below zero; every
+// verification is counted once; every cash gift card's balance equals its
+// total minus consumes plus refunds minus what a revoke took (aged rows by
+// their sums), and no kept refund exceeds its consume. The first broken
+// invariant is reported with the numbers.
 func (s *Simulator) Audit() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -476,7 +591,7 @@ func (s *Simulator) Audit() error {
 	seen := map[*verification]bool{}
 	for _, c := range codes {
 		v := s.vouchers[c]
-		var used int64
+		used := v.agedMoved
 		for _, vf := range v.live {
 			if seen[vf] || vf.undone {
 				errs = append(errs, fmt.Errorf("voucher %s: verification %s counted twice or undone but live", c, vf.posSeq))
@@ -484,8 +599,9 @@ func (s *Simulator) Audit() error {
 			seen[vf] = true
 			used += vf.moved
 		}
-		if v.remain < 0 || v.remain != v.initial-used {
-			errs = append(errs, fmt.Errorf("voucher %s: remain %d, but initial %d - live verifications %d = %d", c, v.remain, v.initial, used, v.initial-used))
+		if v.remain < 0 || v.remain != v.initial-used || v.agedCount < 0 || v.agedMoved < 0 {
+			errs = append(errs, fmt.Errorf("voucher %s: remain %d, but initial %d - live verifications %d (%d of them aged out of the history) = %d",
+				c, v.remain, v.initial, used, v.agedMoved, v.initial-used))
 		}
 	}
 	for key, vf := range s.verifs {
@@ -497,7 +613,7 @@ func (s *Simulator) Audit() error {
 		if g.typ != 3 {
 			continue
 		}
-		var consumed, refunded int64
+		consumed, refunded := g.agedConsumed, g.agedRefunded
 		for _, r := range s.giftRows {
 			if r.code != code {
 				continue

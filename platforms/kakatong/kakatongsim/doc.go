@@ -63,6 +63,10 @@
 //     trades (undos too); a reversal does not give its count back.
 //   - 0400 reversal: same terminal, same day, a forward money trade not yet
 //     undone; answers 18 and books nothing (E-KAKATONG-REVERSAL).
+//   - History (E-KAKATONG-HISTORY): the latest sim.Options.History trades
+//     (default 10 000) are kept whole; an older one cannot be undone or
+//     reversed (61), is not streamed and no longer makes a duplicate.
+//     Balance and points queries take a stance and are kept nowhere.
 //   - Passwords: md5 hex or the plain 6 digits (E-KAKATONG-PLAIN-PWD).
 //   - SOAP answers in the request's charset (E-KAKATONG-SOAP-CHARSET); a
 //     SOAP 1.1 request gets a VersionMismatch fault with HTTP 400, not the
@@ -105,5 +109,8 @@
 // on terminal 11552001 with client.LoadPlan, whose amount scheme keeps every
 // request clear of the duplicate rule. Totals returns the ledger totals
 // (Balances == Seeded - Consumed + Recharged) and Audit re-checks the
-// invariants over the whole state.
+// invariants over the whole state, trades aged out of the history window
+// by their sums (per card, per merchant, in Totals), so a simulator serving
+// a soak holds flat memory and its ledger stays exact; History says how
+// many trades are kept and aged.
 package kakatongsim

@@ -85,8 +85,11 @@ type card struct {
 	seedPts    int64
 	bound      string
 	info       holderInfo
-	trades     []*trade // this card's trades, oldest first
+	trades     []*trade // this card's trades in the history window, oldest first
 	activation int64    // face value loaded on activation
+	// agedBal and agedPts sum the movements of this card's trades that
+	// aged out of the history window (E-KAKATONG-HISTORY), for Audit.
+	agedBal, agedPts int64
 }
 
 type holderInfo struct {
@@ -146,6 +149,15 @@ type Simulator struct {
 	// costs one lookup however many trades a load run leaves on a card.
 	dup, dupAnyPos map[string]*trade
 	codes          map[string]kakatong.Code
+
+	// The history window (sim.Options.History, E-KAKATONG-HISTORY): at
+	// most history trades are kept whole in s.trades; the older ones live
+	// on in these sums, so Audit and Totals stay exact.
+	history    int
+	agedTrades int              // trades aged out, reversed ones included
+	aged       Totals           // Trades, Consumed, Recharged of the aged, not reversed trades
+	agedMer    map[string]int64 // merchant -> prepaid movements of aged trades
+	lastAged   string           // the stance of the last trade aged out ("" if none)
 }
 
 type dayCount struct {
@@ -177,6 +189,7 @@ func New(o sim.Options) (*Simulator, error) {
 		cards: map[string]*card{}, items: map[string]item{}, byStance: map[string]*trade{},
 		termDay: map[string]*dayCount{}, merchDay: map[string]int{},
 		dup: map[string]*trade{}, dupAnyPos: map[string]*trade{}, codes: map[string]kakatong.Code{},
+		history: o.HistoryOrDefault(), agedMer: map[string]int64{},
 	}
 	s.cat = kakatong.Catalogue()
 	for _, c := range s.cat.Codes {
@@ -201,6 +214,17 @@ func (s *Simulator) Faults() []sim.Fault { return faults() }
 
 // Violations returns what strict-mock mode recorded.
 func (s *Simulator) Violations() []sim.Violation { return s.rec.Violations() }
+
+// DroppedViolations counts the violations past sim.MaxViolations.
+func (s *Simulator) DroppedViolations() int { return s.rec.Dropped() }
+
+// History says how many trades are kept whole (undoable, reversible,
+// listed by the stream) and how many aged out into the ledger's sums.
+func (s *Simulator) History() sim.History {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return sim.History{Limit: s.history, Kept: len(s.trades), Aged: s.agedTrades}
+}
 
 // Clock is the simulator's clock (tests advance a sim.ManualClock).
 func (s *Simulator) Clock() sim.Clock { return s.clock }
@@ -319,24 +343,32 @@ type Totals struct {
 func (s *Simulator) Totals() Totals {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var t Totals
+	t := Totals{Trades: s.aged.Trades, Consumed: s.aged.Consumed, Recharged: s.aged.Recharged}
 	for _, c := range s.cards {
 		t.Balances += c.Balance
 		t.Seeded += c.seedBal + c.activation
 	}
 	for _, tr := range s.trades {
-		if tr.Reversed || tr.Query || (tr.Delta == 0 && tr.PtsDelta == 0) {
-			continue
-		}
-		t.Trades++
-		switch tr.Row.Family {
-		case kakatong.FamConsume:
-			t.Consumed -= tr.Delta
-		case kakatong.FamRecharge:
-			t.Recharged += tr.Delta
+		if !tr.Reversed {
+			t.add(tr)
 		}
 	}
 	return t
+}
+
+// add counts a trade that was not reversed into Trades, Consumed and
+// Recharged (queries and trades that move nothing are not counted).
+func (t *Totals) add(tr *trade) {
+	if tr.Query || (tr.Delta == 0 && tr.PtsDelta == 0) {
+		return
+	}
+	t.Trades++
+	switch tr.Row.Family {
+	case kakatong.FamConsume:
+		t.Consumed -= tr.Delta
+	case kakatong.FamRecharge:
+		t.Recharged += tr.Delta
+	}
 }
 
 // Audit re-checks the ledger invariants over the whole state: every card's
@@ -354,6 +386,9 @@ func (s *Simulator) Audit() error {
 		if t.UndoOf != "" && !t.Reversed {
 			undos[t.UndoOf]++
 			orig, ok := s.byStance[t.UndoOf]
+			if !ok && t.UndoOf <= s.lastAged {
+				continue // the original aged out of the history window (stances are 8 digits: they sort as numbers)
+			}
 			if !ok || orig.UndoneBy != t.Stance {
 				errs = append(errs, fmt.Errorf("undo %s cancels %s, which does not name it back", t.Stance, t.UndoOf))
 			}
@@ -371,7 +406,7 @@ func (s *Simulator) Audit() error {
 	sort.Strings(nos)
 	for _, no := range nos {
 		c := s.cards[no]
-		bal, pts := c.seedBal+c.activation, c.seedPts
+		bal, pts := c.seedBal+c.activation+c.agedBal, c.seedPts+c.agedPts
 		for _, t := range c.trades {
 			if !t.Reversed {
 				bal += t.Delta
@@ -386,6 +421,9 @@ func (s *Simulator) Audit() error {
 		}
 	}
 	mer := map[string]int64{}
+	for no, d := range s.agedMer {
+		mer[no] = d
+	}
 	for _, t := range s.trades {
 		if !t.Reversed {
 			mer[t.CopNo] += t.MerDelta
