@@ -10,7 +10,7 @@ VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 COMMIT    := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS   := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
-.PHONY: all build test unit mutate certify bench bench-load fuzz fuzz-short lint hwtests image clean
+.PHONY: all build test unit mutate certify bench bench-load soak fuzz fuzz-short lint hwtests image clean
 
 all: build
 
@@ -48,6 +48,12 @@ bench:
 bench-load: build
 	@mkdir -p reports/out/bench
 	PAYCERT_BIN=$(CURDIR)/$(BIN) $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 20m ./load/... | tee reports/out/bench/load-latest.txt
+
+# Ten minutes of ipos-verify against "paycert sim ipos" in another process,
+# both processes' RSS sampled every 10 s; fails on 10% growth after the first
+# minute (load/README.md, Memory).
+soak:
+	PAYCERT_SOAK=1 $(GO) test -count=1 -v -timeout 25m -run Soak ./load/soak
 
 # Every fuzz target for FUZZTIME (override: make fuzz FUZZTIME=1m).
 fuzz:
