@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/onsi/ginkgo/v2/types"
 
@@ -122,6 +123,9 @@ func TestHTMLShowsVerdictMatrixDecodedBytesAndErrata(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := buf.String()
+	if !utf8.ValidString(page) {
+		t.Error("the page is not valid UTF-8")
+	}
 	for _, want := range []string{
 		"paycert certification: FAIL", `class="grid matrix"`, "余额不足", // GBK reply decoded for a person
 		"xml=&lt;business_trans&gt;&lt;/business_trans&gt;\nmac=ab", // a form body shown as its XML

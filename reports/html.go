@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // WriteHTML renders the report as one self-contained page: inline CSS, a few
@@ -53,9 +54,15 @@ func coveredCodes(p Platform) string {
 
 func hexdump(b []byte) string { return hex.Dump(b) }
 
+// short cuts s to at most n bytes at a character boundary: the spec texts
+// it cuts are Chinese as often as not, and half a character is invalid
+// UTF-8 in the page.
 func short(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }

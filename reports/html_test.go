@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestCompareCodesIsNumericOrder(t *testing.T) {
@@ -143,5 +144,19 @@ func TestHTMLNamesDocumentsAndDurations(t *testing.T) {
 	// The seed file name is kept for traceability in a tooltip only.
 	if strings.Count(page, "002_90a70aadd658afb4") != 1 || !strings.Contains(page, `title="seed 002_90a70aadd658afb4"`) {
 		t.Errorf("the seed file name shows outside its tooltip")
+	}
+}
+
+// TestShortKeepsCharactersWhole: a cut never splits a Chinese character
+// (half of one is invalid UTF-8 on the page).
+func TestShortKeepsCharactersWhole(t *testing.T) {
+	for n := 0; n <= 12; n++ {
+		got := short("此卡已冻结 frozen", n)
+		if !utf8.ValidString(got) {
+			t.Errorf("short(.., %d) = %q: invalid UTF-8", n, got)
+		}
+	}
+	if got := short("此卡已冻结", 7); got != "此卡…" {
+		t.Errorf("short(此卡已冻结, 7) = %q, want 此卡…", got)
 	}
 }
