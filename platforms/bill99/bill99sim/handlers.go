@@ -75,9 +75,10 @@ func (s *Simulator) certMerchant(iface string, content *bill99.Node, peer string
 // client on this machine the SMS code of a sign-up, as the cardholder's
 // phone would: GET PathSMS?merchantId=M&externalRefNumber=R over the same
 // mutual TLS answers the 6 digits as text/plain, 404 when no sign-up has
-// that key. It answers loopback callers only: a suite certifying the
-// simulator from another process completes ind_auth_verify with it
-// (target param sms_url).
+// that key. It answers callers on this machine only (loopback, or an
+// address AdmitHost made it serve on): a suite certifying the simulator
+// from another process completes ind_auth_verify with it (target param
+// sms_url).
 const PathSMS = "/paycert/sms"
 
 func (s *Simulator) serveSMS(w http.ResponseWriter, r *http.Request) {
@@ -86,8 +87,8 @@ func (s *Simulator) serveSMS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "GET only", http.StatusMethodNotAllowed)
 		return
 	}
-	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err != nil || !ap.Addr().Unmap().IsLoopback() {
-		http.Error(w, "the SMS endpoint answers loopback callers only", http.StatusForbidden)
+	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err != nil || !s.onThisMachine(ap.Addr().Unmap()) {
+		http.Error(w, "the SMS endpoint answers callers on the simulator's machine only", http.StatusForbidden)
 		return
 	}
 	q := r.URL.Query()
@@ -98,6 +99,17 @@ func (s *Simulator) serveSMS(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = io.WriteString(w, code)
+}
+
+// onThisMachine reports whether a caller's address is loopback or one the
+// simulator serves on (AdmitHost).
+func (s *Simulator) onThisMachine(a netip.Addr) bool {
+	if a.IsLoopback() {
+		return true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Contains(s.hosts, a)
 }
 
 func (s *Simulator) write(w http.ResponseWriter, m *bill99.Node) {

@@ -18,7 +18,9 @@ import (
 // kit's CA (server_ca) then accepts it at addr. The certificate is issued
 // again by the kit's CA, which needs the CA's key (a generated kit, or a
 // --pki-dir holding ca-key.pem). It returns what it changed, in a line for
-// the written config. Call it before serving.
+// the written config. The SMS endpoint (PathSMS) then answers callers from
+// addr too: a suite on this machine reaches the simulator there. Call it
+// before serving.
 func (s *Simulator) AdmitHost(addr netip.Addr) (string, error) {
 	addr = addr.Unmap()
 	if !addr.IsValid() || addr.IsUnspecified() {
@@ -26,6 +28,9 @@ func (s *Simulator) AdmitHost(addr netip.Addr) (string, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if !slices.Contains(s.hosts, addr) {
+		s.hosts = append(s.hosts, addr)
+	}
 	old := s.kit.Server.Cert
 	hosts := append([]string(nil), old.DNSNames...)
 	for _, ip := range old.IPAddresses {

@@ -2,6 +2,8 @@ package bill99sim_test
 
 import (
 	"crypto/x509"
+	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"strings"
 	"testing"
@@ -48,5 +50,38 @@ func TestAdmitHost(t *testing.T) {
 	}
 	if note, err := s.AdmitHost(netip.MustParseAddr("192.0.2.2")); err != nil || note != "" {
 		t.Errorf("a second AdmitHost of the same address: %q, %v; want nothing to do", note, err)
+	}
+}
+
+// TestSMSAnswersThisMachineOnly: the SMS endpoint answers loopback and,
+// after AdmitHost, the simulator's own address (a suite on this machine
+// certifying it off loopback); any other caller is refused.
+func TestSMSAnswersThisMachineOnly(t *testing.T) {
+	s, err := bill99sim.New(sim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	status := func(remote string) int {
+		r := httptest.NewRequest(http.MethodGet, bill99sim.PathSMS+"?merchantId=1&externalRefNumber=2", nil)
+		r.RemoteAddr = remote
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		return w.Code
+	}
+	// 404: allowed to ask, and there is no such sign-up; 403: refused.
+	want := map[string][2]int{"127.0.0.1:5000": {404, 404}, "192.0.2.2:5000": {403, 404}, "192.0.2.9:5000": {403, 403}}
+	for remote, w := range want {
+		if got := status(remote); got != w[0] {
+			t.Errorf("before AdmitHost, a caller at %s: %d, want %d", remote, got, w[0])
+		}
+	}
+	if _, err := s.AdmitHost(netip.MustParseAddr("192.0.2.2")); err != nil {
+		t.Fatal(err)
+	}
+	for remote, w := range want {
+		if got := status(remote); got != w[1] {
+			t.Errorf("after AdmitHost(192.0.2.2), a caller at %s: %d, want %d", remote, got, w[1])
+		}
 	}
 }

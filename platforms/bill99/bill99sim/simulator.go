@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"sort"
@@ -105,6 +106,9 @@ type Simulator struct {
 	cat     *catalog.Catalogue
 	kit     *testpki.Kit
 	tlsConf *tls.Config
+	// hosts are the machine's own addresses AdmitHost made the simulator
+	// serve on: the SMS endpoint answers callers from them as from loopback.
+	hosts   []netip.Addr
 	handler http.Handler
 	client  *http.Client
 
