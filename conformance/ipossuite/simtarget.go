@@ -33,6 +33,6 @@ func SimTarget(s sim.Simulator, url, _ string) (conformance.Target, error) {
 		"gift_revoke":    strings.Join(ipossim.CertGiftRevoke(), ","),
 		// paycert load ipos-verify's voucher (1 fen per verify); the suite
 		// does not read it, so certifying and loading do not share money.
-		"load_voucher": ipossim.VoucherAmount,
+		"load_voucher": ipossim.CertVoucherLoad,
 	}}, nil
 }

@@ -28,16 +28,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
-
-	"paycert/platforms/ipos/ipossim"
 )
-
-var loadVoucher = regexp.MustCompile(`load_voucher: .*`)
 
 const (
 	sampleEvery = 10 * time.Second
@@ -82,13 +77,8 @@ func TestSoakIPosVerify(t *testing.T) {
 			t.Fatalf("the simulator wrote no whole %s in 30 s", cfg)
 		}
 	}
-	// The written load_voucher is the fixture's 10 000-fen voucher, a few
-	// seconds of load; the run verifies 1 fen at a time from the
-	// certification voucher's 10 000 000 instead.
-	yml = loadVoucher.ReplaceAll(yml, []byte(`load_voucher: "`+ipossim.CertVoucherAmount+`"`))
-	if err := os.WriteFile(cfg, yml, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	// The written load_voucher (ipossim.CertVoucherLoad, 100 000 000 fen)
+	// pays for the whole run at 1 fen a verification.
 
 	var loadOut bytes.Buffer
 	loadCmd := exec.CommandContext(ctx, bin, "load", "ipos-verify", "--config", cfg, "--rate", rate, "--duration", dur.String(),

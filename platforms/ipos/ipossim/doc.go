@@ -46,7 +46,9 @@
 // by paycert sim ipos --write-config (CertVoucherAmount...): amount voucher
 // 4000000000000001 with 10,000,000 fen, times voucher 4000000000000002 with
 // 100,000 uses, cash gift card 798492700001 with 10,000,000 fen, and 60
-// revocable cash cards of 600 fen, 798492730101..798492730160. The
+// revocable cash cards of 600 fen, 798492730101..798492730160;
+// and paycert load ipos-verify's voucher 4000000000000003 with
+// 100,000,000 fen (param load_voucher), which certification never touches. The
 // fixture's used-up times voucher 2000000000000003 is param voucher_used.
 //
 // AddVoucher, AddGiftCard and BindTerminal seed more in-process (a load run

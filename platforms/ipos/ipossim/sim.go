@@ -61,7 +61,11 @@ const (
 	// verifies or consumes).
 	CertVoucherAmount = "4000000000000001" // amount, 10,000,000 fen (param voucher_amount)
 	CertVoucherTimes  = "4000000000000002" // times, 100,000 uses, price 1500 (param voucher_times)
-	CertGiftCash      = "798492700001"     // cash, 10,000,000 fen (param gift_cash)
+	// CertVoucherLoad is paycert load ipos-verify's voucher (param
+	// load_voucher): 1 fen a verification, so 100,000,000 fen pay for a
+	// day at 1 000 req/s; certification never touches it.
+	CertVoucherLoad = "4000000000000003"
+	CertGiftCash    = "798492700001" // cash, 10,000,000 fen (param gift_cash)
 	// CertGiftRevokePrefix + 01..CertGiftRevokeN: cash cards of 600 fen a
 	// run may revoke (param gift_revoke), two per run.
 	CertGiftRevokePrefix = "7984927301"
@@ -398,6 +402,7 @@ func (s *Simulator) loadFixture() error {
 		{Code: VoucherOffline, Kind: KindAmount, Balance: 10000, Price: 10000, Expires: year, Offline: true},
 		{Code: CertVoucherAmount, Kind: KindAmount, Balance: 10_000_000, Price: 10_000_000, Expires: year},
 		{Code: CertVoucherTimes, Kind: KindTimes, Balance: 100_000, Price: 1500, Expires: year},
+		{Code: CertVoucherLoad, Kind: KindAmount, Balance: 100_000_000, Price: 100_000_000, Expires: year},
 	} {
 		if err := add(v); err != nil {
 			return err
