@@ -3,8 +3,10 @@ package kakatongsuite
 import (
 	"bytes"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -13,17 +15,56 @@ import (
 	"paycert/conformance"
 	"paycert/platforms/kakatong"
 	"paycert/platforms/kakatong/kakatongclient"
+	"paycert/platforms/wire"
 )
 
 // httpDo sends a request outside the client (negative tests send what no
-// client would) and returns status, Content-Type and body.
+// client would) and returns status, Content-Type and body. The exchange goes
+// to the spec's transcript as a client's would, so a failing bad request
+// shows its bytes in the report.
 func httpDo(req *http.Request) (int, string, []byte) {
+	ex := wire.Exchange{Interface: interfaceOf(req), Method: req.Method, URL: req.URL.String(), Charset: charsetOf(req), Start: time.Now()}
+	if req.GetBody != nil {
+		if rc, err := req.GetBody(); err == nil {
+			ex.Request, _ = io.ReadAll(rc)
+		}
+	}
+	record := conformance.Transcript()
 	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		ex.Err, ex.Duration = err.Error(), time.Since(ex.Start)
+		record(ex)
+	}
 	Expect(err).NotTo(HaveOccurred(), "the gateway must answer, not drop the connection")
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
+	ex.Status, ex.Reply, ex.Duration = resp.StatusCode, b, time.Since(ex.Start)
+	record(ex)
 	Expect(err).NotTo(HaveOccurred())
 	return resp.StatusCode, resp.Header.Get("Content-Type"), b
+}
+
+// interfaceOf names the interface of a raw request: the REST method
+// parameter, or the SOAP action's operation.
+func interfaceOf(req *http.Request) string {
+	if m := req.URL.Query().Get("method"); m != "" {
+		return m
+	}
+	if _, params, err := mime.ParseMediaType(req.Header.Get("Content-Type")); err == nil {
+		if _, op, ok := strings.Cut(params["action"], "#"); ok {
+			return op
+		}
+	}
+	return "soap"
+}
+
+// charsetOf is the charset a raw request declares, GB2312 for a REST query
+// (it declares none; the gateway reads GB2312 escapes).
+func charsetOf(req *http.Request) string {
+	if _, params, err := mime.ParseMediaType(req.Header.Get("Content-Type")); err == nil && params["charset"] != "" {
+		return strings.ToUpper(params["charset"])
+	}
+	return "GB2312"
 }
 
 func negativeSpecs(f *framework) {
