@@ -1,10 +1,9 @@
 package main
 
 import (
-	"net"
-	"net/netip"
 	"os"
 	"path/filepath"
+	"paycert/platforms/sim/simproc"
 	"strings"
 	"testing"
 )
@@ -22,9 +21,9 @@ func TestLoadOutOfProcess(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a simulator process and loads it twice per scenario")
 	}
-	addr, ok := firstNonLoopbackIPv4(t)
-	if !ok {
-		t.Skip("this machine has no non-loopback IPv4 address (net.Interfaces lists none up): the out-of-process load needs one to leave loopback")
+	addr, err := simproc.FirstNonLoopbackIPv4()
+	if err != nil {
+		t.Skipf("%v (net.Interfaces lists none up): the out-of-process load needs one to leave loopback", err)
 	}
 	t.Logf("simulators listen on %s", addr)
 	for _, tc := range []struct {
@@ -65,31 +64,6 @@ func TestLoadOutOfProcess(t *testing.T) {
 			}
 		})
 	}
-}
-
-// firstNonLoopbackIPv4 is the first IPv4 address of an interface that is
-// up and not loopback, in net.Interfaces order.
-func firstNonLoopbackIPv4(t *testing.T) (netip.Addr, bool) {
-	t.Helper()
-	ifs, err := net.Interfaces()
-	if err != nil {
-		t.Fatalf("net.Interfaces: %v", err)
-	}
-	for _, i := range ifs {
-		if i.Flags&net.FlagUp == 0 || i.Flags&net.FlagLoopback != 0 {
-			continue
-		}
-		addrs, err := i.Addrs()
-		if err != nil {
-			continue
-		}
-		for _, a := range addrs {
-			if p, err := netip.ParsePrefix(a.String()); err == nil && p.Addr().Is4() && !p.Addr().IsLoopback() && !p.Addr().IsLinkLocalUnicast() {
-				return p.Addr(), true
-			}
-		}
-	}
-	return netip.Addr{}, false
 }
 
 // TestLoadRefusesAnUnfitTarget: a kakatong target without cards is refused

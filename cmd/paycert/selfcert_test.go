@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
-	"syscall"
+	"paycert/platforms/sim/simproc"
 	"testing"
-	"time"
 
 	"paycert/reports"
 )
@@ -75,53 +72,9 @@ func startSim(t *testing.T, platform, cfg, dir string, extra ...string) (stop fu
 	args := append([]string{"sim", platform, "--write-config", cfg, "--pki-dir", filepath.Join(dir, "pki")}, extra...)
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "PAYCERT_AS_MAIN=1")
-	var log syncBuffer
-	cmd.Stdout, cmd.Stderr = &log, &log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	p, err := simproc.Start(cmd, cfg)
+	if err != nil {
+		t.Fatalf("paycert sim %s: %v", platform, err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	stop = func() {
-		_ = cmd.Process.Signal(syscall.SIGINT)
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if _, err := os.Stat(cfg); err == nil {
-			return stop
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("paycert sim %s exited before writing its config: %v\n%s", platform, err, log.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			stop()
-			t.Fatalf("paycert sim %s wrote no config in 30 s\n%s", platform, log.String())
-		}
-	}
-}
-
-// syncBuffer is a bytes.Buffer a child process writes while the test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	return p.Stop
 }

@@ -1,16 +1,14 @@
 package scenario
 
 import (
-	"bytes"
 	"fmt"
-	"net"
 	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"paycert/platforms/sim/simproc"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -66,9 +64,9 @@ type oopBench struct {
 // bench-load" passes it, else built now); nil and the reason when the
 // out-of-process rows cannot be measured here.
 func newOOPBench(b *testing.B) (*oopBench, string) {
-	addr, ok := firstNonLoopbackIPv4()
-	if !ok {
-		return nil, "this machine has no non-loopback IPv4 address: the simulator cannot be reached off loopback"
+	addr, err := simproc.FirstNonLoopbackIPv4()
+	if err != nil {
+		return nil, err.Error() + ": the simulator cannot be reached off loopback"
 	}
 	dir, err := os.MkdirTemp("", "paycert-bench-oop-")
 	if err != nil {
@@ -99,36 +97,11 @@ func (o *oopBench) serve(b *testing.B, platform string, p *load.Plan) (stop func
 	o.mu.Unlock()
 	cmd := exec.Command(o.bin, "sim", platform, "--listen", o.addr.String()+":0", "--allow-remote", "--admin", "127.0.0.1:0",
 		"--write-config", cfg, "--pki-dir", filepath.Join(o.dir, "pki-"+platform))
-	var log bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &log, &log
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
+	proc, err := simproc.Start(cmd, cfg)
+	if err != nil {
+		b.Fatalf("paycert sim %s: %v", platform, err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	stop = func() {
-		_ = cmd.Process.Signal(syscall.SIGINT)
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	}
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		if _, err := os.Stat(cfg); err == nil {
-			break
-		}
-		select {
-		case err := <-done:
-			b.Fatalf("paycert sim %s exited before writing its config: %v\n%s", platform, err, log.String())
-		case <-time.After(20 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			stop()
-			b.Fatalf("paycert sim %s wrote no config in 30 s", platform)
-		}
-	}
+	stop = proc.Stop
 	c, err := conformance.LoadConfig(cfg)
 	if err != nil {
 		stop()
@@ -164,28 +137,4 @@ func ratioOf(a, b time.Duration) float64 {
 		return 0
 	}
 	return float64(a) / float64(b)
-}
-
-// firstNonLoopbackIPv4 is the first IPv4 address of an interface that is
-// up and not loopback, in net.Interfaces order.
-func firstNonLoopbackIPv4() (netip.Addr, bool) {
-	ifs, err := net.Interfaces()
-	if err != nil {
-		return netip.Addr{}, false
-	}
-	for _, i := range ifs {
-		if i.Flags&net.FlagUp == 0 || i.Flags&net.FlagLoopback != 0 {
-			continue
-		}
-		addrs, err := i.Addrs()
-		if err != nil {
-			continue
-		}
-		for _, a := range addrs {
-			if p, err := netip.ParsePrefix(a.String()); err == nil && p.Addr().Is4() && !p.Addr().IsLoopback() && !p.Addr().IsLinkLocalUnicast() {
-				return p.Addr(), true
-			}
-		}
-	}
-	return netip.Addr{}, false
 }

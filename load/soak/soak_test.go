@@ -28,6 +28,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"paycert/platforms/sim/simproc"
 	"strconv"
 	"strings"
 	"testing"
@@ -60,23 +61,11 @@ func TestSoakIPosVerify(t *testing.T) {
 	defer cancel()
 
 	cfg := filepath.Join(dir, "sim.yaml")
-	simCmd := exec.CommandContext(ctx, bin, "sim", "ipos", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--write-config", cfg)
-	if err := simCmd.Start(); err != nil {
-		t.Fatalf("start the simulator: %v", err)
+	simProc, err := simproc.Start(exec.CommandContext(ctx, bin, "sim", "ipos", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--write-config", cfg), cfg)
+	if err != nil {
+		t.Fatal(err)
 	}
-	defer func() {
-		_ = simCmd.Process.Signal(os.Interrupt)
-		_ = simCmd.Wait()
-	}()
-	var yml []byte
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		if yml, err = os.ReadFile(cfg); err == nil && bytes.Contains(yml, []byte("waivers:")) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the simulator wrote no whole %s in 30 s", cfg)
-		}
-	}
+	defer simProc.Stop()
 	// The written load_voucher (ipossim.CertVoucherLoad, 100 000 000 fen)
 	// pays for the whole run at 1 fen a verification.
 
@@ -103,7 +92,7 @@ loop:
 		case <-tick.C:
 			at := time.Since(start).Round(time.Second)
 			g, gerr := readProc(loadCmd.Process.Pid)
-			s, serr := readProc(simCmd.Process.Pid)
+			s, serr := readProc(simProc.Pid())
 			if gerr != nil || serr != nil {
 				continue // the generator may just have exited
 			}
