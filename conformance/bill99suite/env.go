@@ -179,6 +179,15 @@ func (e *env) smsCode(ctx context.Context, ref string) string {
 	if e.smsURL == "" {
 		Skip("needs param sms_url or sms_code to read the SMS verification code of a sign-up")
 	}
+	status, b := e.fetchSMS(ctx, ref)
+	Expect(status).To(Equal(http.StatusOK), "sms_url for %s: %s", ref, b)
+	return strings.TrimSpace(b)
+}
+
+// fetchSMS asks the endpoint of param sms_url for the SMS code of the
+// sign-up ref: the status (200 with the code, 404 while there is no such
+// sign-up) and the first 64 bytes of the body.
+func (e *env) fetchSMS(ctx context.Context, ref string) (int, string) {
 	u, err := url.Parse(e.smsURL)
 	Expect(err).NotTo(HaveOccurred(), "param sms_url")
 	q := u.Query()
@@ -188,13 +197,13 @@ func (e *env) smsCode(ctx context.Context, ref string) string {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	Expect(err).NotTo(HaveOccurred())
 	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: e.tls}}
+	defer hc.CloseIdleConnections()
 	resp, err := hc.Do(req)
 	Expect(err).NotTo(HaveOccurred(), "reading the SMS code from param sms_url")
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 64))
 	Expect(err).NotTo(HaveOccurred())
-	Expect(resp.StatusCode).To(Equal(http.StatusOK), "sms_url for %s: %s", ref, b)
-	return strings.TrimSpace(string(b))
+	return resp.StatusCode, string(b)
 }
 
 // signUpCard is the card and phone a spec signs up: the fixture's on the

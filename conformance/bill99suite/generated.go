@@ -5,10 +5,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	. "github.com/onsi/ginkgo/v2" //nolint:revive
@@ -146,20 +144,8 @@ func signUpState(ctx context.Context, e *env, cust, ref string) string {
 		return fmt.Sprintf("sign-up %s: %v", ref, ok)
 	}
 	if e.smsURL != "" {
-		u, err := url.Parse(e.smsURL)
-		Expect(err).NotTo(HaveOccurred(), "param sms_url")
-		q := u.Query()
-		q.Set("merchantId", e.mid)
-		q.Set("externalRefNumber", ref)
-		u.RawQuery = q.Encode()
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-		Expect(err).NotTo(HaveOccurred())
-		hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: e.tls}}
-		defer hc.CloseIdleConnections()
-		resp, err := hc.Do(req)
-		Expect(err).NotTo(HaveOccurred(), "reading the SMS code from param sms_url")
-		resp.Body.Close()
-		return fmt.Sprintf("sign-up %s: %v", ref, resp.StatusCode == http.StatusOK)
+		status, _ := e.fetchSMS(ctx, ref)
+		return fmt.Sprintf("sign-up %s: %v", ref, status == http.StatusOK)
 	}
 	if e.smsFixed == "" {
 		Skip("needs param sms_url or sms_code to read whether a refused ind_auth made a sign-up")
