@@ -35,9 +35,12 @@ type Case struct {
 	Want   Want
 }
 
-// Name is the spec text of a case: field, breach, detail and the code.
+// Name is the spec text of a case: interface, field, breach, detail and
+// the code. The interface makes it unique in a platform: the same field
+// (an envelope's joininstid, a header's pos_id) is in many interfaces, and
+// the report, waivers and --rerun-failed know a spec by its text.
 func (c Case) Name() string {
-	s := c.Field.Path + " " + string(c.Breach)
+	s := c.Interface + ": " + c.Field.Path + " " + string(c.Breach)
 	if c.Detail != "" {
 		s += " (" + c.Detail + ")"
 	}

@@ -119,7 +119,7 @@ func TestWant(t *testing.T) {
 
 func TestNameAndLabels(t *testing.T) {
 	c := Case{Interface: "pay", Field: catalog.Field{Path: "pos_id"}, Breach: catalog.TooLong, Detail: "11 GBK bytes, max 10", Want: Want{Code: "5211"}}
-	if got := c.Name(); got != "pos_id too-long (11 GBK bytes, max 10) -> 5211" {
+	if got := c.Name(); got != "pay: pos_id too-long (11 GBK bytes, max 10) -> 5211" {
 		t.Errorf("Name = %q", got)
 	}
 	if got := strings.Join(c.Labels(), " "); got != "generated negative interface:pay field:pos_id breach:too-long" {
