@@ -1,9 +1,6 @@
 package hzcardsuite
 
 import (
-	"fmt"
-	"sort"
-	"strings"
 	"testing"
 
 	"paycert/conformance/negatives"
@@ -58,42 +55,5 @@ func TestGeneratedWants(t *testing.T) {
 		if c.Want.Accepts(hzcard.CodeOK) {
 			t.Errorf("%s %s accepts success", c.Interface, c.Name())
 		}
-	}
-}
-
-// TestGeneratedCounts logs the counts conformance/README.md quotes (go test
-// -v -run TestGeneratedCounts).
-func TestGeneratedCounts(t *testing.T) {
-	cat := hzcard.Catalogue()
-	cases, omitted := negatives.Generate(cat, genRules())
-	per := map[catalog.Breach]int{}
-	documented := 0
-	for _, c := range cases {
-		per[c.Breach]++
-		if c.Want.Documented() {
-			documented++
-		}
-	}
-	var parts []string
-	for _, b := range catalog.Breaches() {
-		parts = append(parts, fmt.Sprintf("%s %d", b, per[b]))
-	}
-	fields := map[string]bool{}
-	for _, c := range cases {
-		fields[c.Interface+" "+c.Field.Path] = true
-	}
-	t.Logf("%d cases over %d request fields of %d interfaces (%s); %d documented code, %d any documented error code",
-		len(cases), len(fields), len(cat.Interfaces), strings.Join(parts, ", "), documented, len(cases)-documented)
-	why := map[string]int{}
-	for _, o := range omitted {
-		why[string(o.Breach)+": "+o.Reason]++
-	}
-	keys := make([]string, 0, len(why))
-	for k := range why {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		t.Logf("omitted %4d  %s", why[k], k)
 	}
 }

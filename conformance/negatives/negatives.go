@@ -328,3 +328,31 @@ func Uncovered(cat *catalog.Catalogue, cases []Case, omitted []Omission) map[str
 	}
 	return out
 }
+
+// Row is a platform's line of the counts table in conformance/README.md:
+// request fields of the catalogue, fields with a case, cases, cases per
+// breach in Breaches order, cases whose code the seed names, and cases that
+// accept any documented error code. Each suite's test holds the README to
+// it, so the table cannot drift from what the generator makes.
+func Row(cat *catalog.Catalogue, cases []Case) string {
+	fields := 0
+	for _, it := range cat.Interfaces {
+		fields += len(it.FieldsFor(catalog.Request))
+	}
+	covered := map[string]bool{}
+	per := map[catalog.Breach]int{}
+	documented := 0
+	for _, c := range cases {
+		covered[c.Interface+" "+c.Field.Path] = true
+		per[c.Breach]++
+		if c.Want.Documented() {
+			documented++
+		}
+	}
+	cols := []string{cat.Platform, fmt.Sprint(fields), fmt.Sprint(len(covered)), fmt.Sprint(len(cases))}
+	for _, b := range catalog.Breaches() {
+		cols = append(cols, fmt.Sprint(per[b]))
+	}
+	cols = append(cols, fmt.Sprint(documented), fmt.Sprint(len(cases)-documented))
+	return "| " + strings.Join(cols, " | ") + " |"
+}
